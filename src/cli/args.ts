@@ -1,0 +1,156 @@
+/** Command-line arguments of `awaitwhat`. */
+
+import { parseDuration, DurationSyntaxError } from '../util/duration.ts';
+
+export type ReportFormat = 'text' | 'json' | 'dot';
+
+export interface CliOptions {
+  afterMs: number;
+  format: ReportFormat;
+  out: string | undefined;
+  once: boolean;
+  all: boolean;
+  include: string[];
+  exclude: string[];
+  packages: string[];
+  omitText: boolean;
+  sourceMaps: boolean;
+  script: string;
+  scriptArgs: string[];
+}
+
+export type ParsedArgs = { kind: 'run'; options: CliOptions } | { kind: 'help' } | { kind: 'version' };
+
+/** Exit code after `--once` printed its report: the program was stuck. */
+export const EXIT_STUCK = 124;
+/** Exit code for bad arguments. */
+export const EXIT_USAGE = 2;
+
+export const USAGE = `Usage: awaitwhat [options] <script> [script arguments…]
+
+Runs a Node.js script (.js, .mjs, .cjs, .ts, .mts, .cts) with its async functions instrumented,
+and reports what waits for what when an await has been pending too long: every pending async
+function, where it is suspended, and what it awaits, down to the terminal thing.
+
+Without a hang, the script's output and exit code are exactly what they would be without awaitwhat.
+
+Options:
+  --after <duration>   report when an await has been pending this long: 300ms, 5s, 2m (default 5s);
+                       while still stuck, report again after doubling intervals
+  --format <format>    text, json (one JSON document per line) or dot (Graphviz) (default text)
+  --out <file>         write each report to <file>, replacing the previous one, instead of stderr
+  --once               print the first report, then stop the script with exit code ${EXIT_STUCK}
+  --all                report every pending async function, not only the chains that are stuck
+  --include <glob>     instrument only files matching <glob> (repeatable)
+  --exclude <glob>     do not instrument files matching <glob> (repeatable)
+  --package <name>     also instrument package <name> from node_modules (repeatable)
+  --omit-text          leave source text (which may hold literals) out of reports
+  --no-source-maps     do not turn on Node.js source maps (on by default, so that error excerpts
+                       and stack columns show your code, not the instrumented text; this also
+                       applies other modules' own source maps)
+  -h, --help           print this help
+  -v, --version        print the version
+
+Also reported: the current state on Ctrl-C (SIGINT), and before Node.js exits with code 13
+because a top-level await never settled.
+
+Exit codes: the script's own; ${EXIT_STUCK} after --once reported a hang; ${EXIT_USAGE} for bad arguments.
+Node.js options for the script go in NODE_OPTIONS.
+`;
+
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+const FORMATS: readonly ReportFormat[] = ['text', 'json', 'dot'];
+
+export function parseArgs(argv: readonly string[]): ParsedArgs {
+  const options: Omit<CliOptions, 'script' | 'scriptArgs'> = {
+    afterMs: 5000,
+    format: 'text',
+    out: undefined,
+    once: false,
+    all: false,
+    include: [],
+    exclude: [],
+    packages: [],
+    omitText: false,
+    sourceMaps: true,
+  };
+  let i = 0;
+  const value = (flag: string, inline: string | undefined): string => {
+    if (inline !== undefined) return inline;
+    const next = argv[++i];
+    if (next === undefined) throw new UsageError(`${flag} needs a value`);
+    return next;
+  };
+  for (; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--') {
+      i++;
+      break;
+    }
+    if (!arg.startsWith('-') || arg === '-') break;
+    const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
+    const flag = eq === -1 ? arg : arg.slice(0, eq);
+    const inline = eq === -1 ? undefined : arg.slice(eq + 1);
+    switch (flag) {
+      case '-h':
+      case '--help':
+        return { kind: 'help' };
+      case '-v':
+      case '--version':
+        return { kind: 'version' };
+      case '--after': {
+        const text = value(flag, inline);
+        try {
+          options.afterMs = parseDuration(text);
+        } catch (error) {
+          if (error instanceof DurationSyntaxError) throw new UsageError(`--after: ${error.message}`);
+          throw error;
+        }
+        if (options.afterMs <= 0) throw new UsageError(`--after: expected a duration above 0, got ${JSON.stringify(text)}`);
+        break;
+      }
+      case '--format': {
+        const text = value(flag, inline);
+        if (!FORMATS.includes(text as ReportFormat)) throw new UsageError(`--format: expected text, json or dot, got ${JSON.stringify(text)}`);
+        options.format = text as ReportFormat;
+        break;
+      }
+      case '--out': {
+        const text = value(flag, inline);
+        if (text === '') throw new UsageError('--out: expected a file name, got ""');
+        options.out = text;
+        break;
+      }
+      case '--include':
+        options.include.push(value(flag, inline));
+        break;
+      case '--exclude':
+        options.exclude.push(value(flag, inline));
+        break;
+      case '--package':
+        options.packages.push(value(flag, inline));
+        break;
+      case '--once':
+      case '--all':
+      case '--omit-text':
+      case '--no-source-maps':
+        if (inline !== undefined) throw new UsageError(`${flag} takes no value, got ${JSON.stringify(inline)}`);
+        if (flag === '--once') options.once = true;
+        else if (flag === '--all') options.all = true;
+        else if (flag === '--omit-text') options.omitText = true;
+        else options.sourceMaps = false;
+        break;
+      default:
+        throw new UsageError(`unknown option ${JSON.stringify(arg)}`);
+    }
+  }
+  const script = argv[i];
+  if (script === undefined) throw new UsageError('missing the script to run');
+  return { kind: 'run', options: { ...options, script, scriptArgs: argv.slice(i + 1) } };
+}

@@ -1,0 +1,11 @@
+export { snapshot, NotInstrumentedError } from './api.ts';
+export type { SnapshotOptions } from './snapshot/build.ts';
+export * from './snapshot/schema.ts';
+export { renderText, type TextOptions } from './render/text.ts';
+export { renderJson } from './render/json.ts';
+export { renderDot, type DotOptions } from './render/dot.ts';
+export { installHooks, type HookOptions, type HooksHandle } from './hooks/install.ts';
+export { UnsupportedNodeError, MINIMUM_NODE } from './hooks/node-version.ts';
+export { instrument, InstrumentSyntaxError, type InstrumentOptions, type InstrumentResult } from './transform/instrument.ts';
+export type { SiteRecord, SiteKind } from './runtime/sites.ts';
+export { parseDuration, formatDuration, DurationSyntaxError } from './util/duration.ts';

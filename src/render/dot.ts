@@ -1,0 +1,50 @@
+/**
+ * Graphviz, as the original awaitwhat drew it: an edge from each awaiter to what it awaits.
+ * Frames are boxes, combinators diamonds, leaves ellipses; cycle edges are red.
+ */
+
+import type { Snapshot, SnapshotNode } from '../snapshot/schema.ts';
+import { formatDuration } from '../util/duration.ts';
+
+export interface DotOptions {
+  /** Print durations in labels. @default true */
+  durations?: boolean;
+}
+
+export function renderDot(snapshot: Snapshot, options: DotOptions = {}): string {
+  const showDurations = options.durations ?? true;
+  const cycleEdges = new Set<string>();
+  for (const cycle of snapshot.cycles) cycle.forEach((id, i) => cycleEdges.add(`${id}->${cycle[(i + 1) % cycle.length]}`));
+  const lines = ['digraph awaitwhat {', '  rankdir=TB;', '  node [fontname="monospace", fontsize=10];'];
+  for (const node of snapshot.nodes) lines.push(`  ${quote(node.id)} [${attributes(node, showDurations)}];`);
+  for (const node of snapshot.nodes) {
+    for (const to of node.awaits) {
+      const red = cycleEdges.has(`${node.id}->${to}`) ? ' [color=red, penwidth=2]' : '';
+      lines.push(`  ${quote(node.id)} -> ${quote(to)}${red};`);
+    }
+  }
+  lines.push('}');
+  return `${lines.join('\n')}\n`;
+}
+
+function attributes(node: SnapshotNode, showDurations: boolean): string {
+  switch (node.type) {
+    case 'frame': {
+      const at = node.suspendedAt ?? node.location;
+      const parts = [node.function, `${at.file}:${at.line}:${at.column}`];
+      if (node.suspendedAt !== null && node.suspendedAt.text !== '') parts.push(node.suspendedAt.text);
+      if (showDurations) parts.push(formatDuration(node.pendingMs));
+      return `shape=box, label=${quote(parts.join('\n'))}`;
+    }
+    case 'combinator':
+      return `shape=diamond, label=${quote(`Promise.${node.combinator}\n${node.pending} of ${node.total} pending`)}`;
+    case 'group':
+      return `shape=box, style=dashed, label=${quote(node.text)}`;
+    case 'leaf':
+      return `shape=ellipse, label=${quote(`${node.text}\n(${node.valueKind})`)}`;
+  }
+}
+
+function quote(text: string): string {
+  return `"${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`;
+}

@@ -1,0 +1,240 @@
+/**
+ * The text report: one tree per root frame, awaiter above awaitee, in the spirit of the original
+ * awaitwhat. Every frame line gives the function, where it is suspended (file:line:col), what it
+ * is doing there, and for how long. A node reached twice (a shared promise) is printed once and
+ * referred to afterwards; runs of identical frames (deep recursion) are collapsed with a count;
+ * await cycles are listed first, as deadlocks. Iterative throughout, so no graph shape can
+ * exhaust the stack.
+ */
+
+import type { CombinatorNode, FrameNode, GroupNode, LeafNode, Snapshot, SnapshotNode } from '../snapshot/schema.ts';
+import { formatDuration } from '../util/duration.ts';
+
+export interface TextOptions {
+  /** Show only trees holding a suspension pending at least this long. @default 0 */
+  minPendingMs?: number;
+  /** Print durations; off gives output that does not change from run to run. @default true */
+  durations?: boolean;
+  /** Collapse runs of more than this many identical frames. @default 3 */
+  collapseAfter?: number;
+  /** Stop after this many lines, saying how many were left out. @default 5000 */
+  maxLines?: number;
+}
+
+const TEE = '├─ ';
+const ELBOW = '└─ ';
+const PIPE = '│  ';
+const SPACE = '   ';
+
+interface Entry {
+  id: string;
+  prefix: string;
+  last: boolean;
+  label?: string;
+  depth: number;
+}
+
+export function renderText(snapshot: Snapshot, options: TextOptions = {}): string {
+  const minPending = options.minPendingMs ?? 0;
+  const showDurations = options.durations ?? true;
+  const collapseAfter = Math.max(2, options.collapseAfter ?? 3);
+  const maxLines = options.maxLines ?? 5000;
+  const byId = new Map<string, SnapshotNode>();
+  for (const n of snapshot.nodes) byId.set(n.id, n);
+  const out: string[] = [];
+  const frames = snapshot.nodes.filter((n): n is FrameNode => n.type === 'frame');
+  const slow = new Set(frames.filter((f) => f.pendingMs >= minPending).map((f) => f.id));
+  const trees = snapshot.roots.filter((root) => minPending <= 0 || reachesAny(root, slow, byId));
+
+  const title = `awaitwhat: ${plural(frames.length, 'pending async function')}`;
+  out.push(minPending > 0 ? `${title}, ${plural(slow.size, 'suspension')} pending ${formatDuration(minPending)} or longer` : title);
+
+  for (const cycle of snapshot.cycles) {
+    out.push('', `DEADLOCK: ${plural(cycle.length, 'frame')} await each other`);
+    cycle.forEach((id, i) => {
+      const node = byId.get(id);
+      if (node?.type === 'frame') out.push(`${i === 0 ? '   ' : ' → '}${frameLine(node, showDurations)}`);
+    });
+    const first = byId.get(cycle[0]!);
+    if (first?.type === 'frame') out.push(` → ${first.function} (again)`);
+  }
+
+  // Frames only on a cycle have no root; the cycle's first frame starts their tree.
+  for (const cycle of snapshot.cycles) {
+    const id = cycle[0]!;
+    if (!trees.includes(id) && countReachable(trees, byId, id) === 0 && (minPending <= 0 || reachesAny(id, slow, byId))) trees.push(id);
+  }
+  const printed = new Map<string, string>();
+  const stack: Entry[] = [];
+  for (let r = trees.length - 1; r >= 0; r--) stack.push({ id: trees[r]!, prefix: '', last: true, depth: 0 });
+  let truncated = 0;
+  while (stack.length > 0) {
+    const entry = stack.pop()!;
+    if (entry.depth === 0) out.push('');
+    if (out.length >= maxLines) {
+      truncated++;
+      continue;
+    }
+    if (entry.id === '') {
+      out.push(`${entry.prefix}${entry.last ? ELBOW : TEE}${entry.label}`);
+      continue;
+    }
+    const node = byId.get(entry.id);
+    if (node === undefined) continue;
+    const connector = entry.depth === 0 ? '' : entry.last ? ELBOW : TEE;
+    const childPrefix = entry.depth === 0 ? '' : entry.prefix + (entry.last ? SPACE : PIPE);
+    const label = entry.label === undefined ? '' : `${entry.label} `;
+    const seen = printed.get(node.id);
+    if (seen !== undefined) {
+      out.push(`${entry.prefix}${connector}${label}${seen} (shown above)`);
+      continue;
+    }
+    let current: SnapshotNode = node;
+    if (current.type === 'frame') {
+      const run = identicalRun(current, byId, printed, collapseAfter);
+      if (run.length > collapseAfter) {
+        out.push(`${entry.prefix}${connector}${label}${frameLine(current, showDurations)}`);
+        printed.set(current.id, shortName(current));
+        out.push(`${childPrefix}${ELBOW}… ${run.length - 2} more ${current.function} at the same await`);
+        for (const skipped of run.slice(1, -1)) printed.set(skipped.id, shortName(skipped));
+        current = run[run.length - 1]!;
+        const deeper = childPrefix + SPACE;
+        out.push(`${deeper}${ELBOW}${frameLine(current, showDurations)}`);
+        printed.set(current.id, shortName(current));
+        pushChildren(current, deeper + SPACE, entry.depth + 2, stack, byId);
+        continue;
+      }
+    }
+    out.push(`${entry.prefix}${connector}${label}${describe(current, showDurations)}`);
+    printed.set(current.id, shortName(current));
+    pushChildren(current, childPrefix, entry.depth + 1, stack, byId);
+  }
+  if (truncated > 0) out.push('', `… output cut at ${maxLines} lines`);
+  const hidden = frames.length - countReachable(trees, byId);
+  if (minPending > 0 && hidden > 0) out.push('', `(${plural(hidden, 'other pending async function')}, each pending less than ${formatDuration(minPending)}, not shown)`);
+  return `${out.join('\n')}\n`;
+}
+
+function pushChildren(node: SnapshotNode, prefix: string, depth: number, stack: Entry[], byId: ReadonlyMap<string, SnapshotNode>): void {
+  const children: Entry[] = [];
+  if (node.type === 'combinator') {
+    node.members.forEach((m, i) => {
+      const last = i === node.members.length - 1;
+      if (m.node !== null) children.push({ id: m.node, prefix, last, label: `[${m.index}]`, depth });
+      else children.push({ id: '', prefix, last, label: `[${m.index}] ${m.text === '' ? '' : `${m.text}  `}${m.state === 'value' ? 'not a promise' : m.state}`, depth });
+    });
+  } else {
+    node.awaits.forEach((id, i) => {
+      if (byId.has(id)) children.push({ id, prefix, last: i === node.awaits.length - 1, depth });
+    });
+  }
+  for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]!);
+}
+
+/** A frame and the chain of frames below it with the same function and suspension point. */
+function identicalRun(first: FrameNode, byId: ReadonlyMap<string, SnapshotNode>, printed: ReadonlyMap<string, string>, collapseAfter: number): FrameNode[] {
+  const run = [first];
+  let current = first;
+  const key = sameKey(first);
+  for (;;) {
+    if (current.awaits.length !== 1) break;
+    const next = byId.get(current.awaits[0]!);
+    if (next?.type !== 'frame' || printed.has(next.id) || run.includes(next) || sameKey(next) !== key) break;
+    run.push(next);
+    current = next;
+  }
+  return run.length > collapseAfter ? run : [first];
+}
+
+function sameKey(f: FrameNode): string {
+  const s = f.suspendedAt;
+  return `${f.function}@${f.location.file}:${f.location.line}:${f.location.column}|${s?.line}:${s?.column}`;
+}
+
+function describe(node: SnapshotNode, showDurations: boolean): string {
+  switch (node.type) {
+    case 'frame':
+      return frameLine(node, showDurations);
+    case 'combinator':
+      return combinatorLine(node);
+    case 'group':
+      return groupLine(node);
+    case 'leaf':
+      return leafLine(node);
+  }
+}
+
+export function frameLine(f: FrameNode, showDurations: boolean): string {
+  const where = f.suspendedAt ?? f.location;
+  const what = f.suspendedAt === null ? `(${f.state})` : f.state === 'yielded' ? `${f.suspendedAt.text} (yielded, waiting for its consumer)` : f.suspendedAt.text;
+  const duration = showDurations ? `  ${formatDuration(f.pendingMs)}` : '';
+  const kind = f.kind === 'generator' ? ' (async generator)' : '';
+  return `${f.function}${kind}  ${where.file}:${where.line}:${where.column}  ${what}${duration}`;
+}
+
+function combinatorLine(c: CombinatorNode): string {
+  if (!c.membersKnown) return `Promise.${c.combinator}: members unknown (not an array or set)`;
+  return `Promise.${c.combinator}: ${c.pending} of ${c.total} pending`;
+}
+
+function groupLine(g: GroupNode): string {
+  return `${g.text}: ${plural(g.awaits.length, 'call')} into instrumented code still pending`;
+}
+
+function leafLine(l: LeafNode): string {
+  const kinds: Record<LeafNode['valueKind'], string> = {
+    promise: 'a promise no instrumented code created',
+    thenable: 'a thenable',
+    'async-iterable': 'an async iterator',
+    value: 'a plain value',
+    disposal: 'disposal of its resources',
+  };
+  return `${l.text === '' ? '<text omitted>' : l.text}  — ${kinds[l.valueKind]}`;
+}
+
+function shortName(node: SnapshotNode): string {
+  switch (node.type) {
+    case 'frame': {
+      const at = node.suspendedAt ?? node.location;
+      return `${node.function}  ${at.file}:${at.line}:${at.column}`;
+    }
+    case 'combinator':
+      return `Promise.${node.combinator}`;
+    case 'group':
+    case 'leaf':
+      return node.text;
+  }
+}
+
+function reachesAny(start: string, targets: ReadonlySet<string>, byId: ReadonlyMap<string, SnapshotNode>): boolean {
+  const seen = new Set<string>();
+  const stack = [start];
+  while (stack.length > 0) {
+    const id = stack.pop()!;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    if (targets.has(id)) return true;
+    for (const next of byId.get(id)?.awaits ?? []) stack.push(next);
+  }
+  return false;
+}
+
+/** Frames reachable from `starts`; with `only`, 1 if that node is reachable and 0 if not. */
+function countReachable(starts: readonly string[], byId: ReadonlyMap<string, SnapshotNode>, only?: string): number {
+  const seen = new Set<string>();
+  const stack = [...starts];
+  let frames = 0;
+  while (stack.length > 0) {
+    const id = stack.pop()!;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    if (only !== undefined && id === only) return 1;
+    if (only === undefined && byId.get(id)?.type === 'frame') frames++;
+    for (const next of byId.get(id)?.awaits ?? []) stack.push(next);
+  }
+  return only === undefined ? frames : 0;
+}
+
+function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}

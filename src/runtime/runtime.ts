@@ -1,0 +1,144 @@
+/**
+ * The runtime object instrumented code reaches through `globalThis.__awaitwhat`. It is created
+ * once per thread by whichever copy of the package loads first; every later copy (another
+ * version, the CommonJS and ESM faces of one version) uses that one, so that all instrumented code
+ * and every `snapshot()` call see the same frames.
+ */
+
+import { FORMAT_VERSION, RUNTIME_GLOBAL } from '../transform/constants.ts';
+import { startClock } from './clock.ts';
+import {
+  AWAITING,
+  counters,
+  currentSeq,
+  enterFunction,
+  enterUnclaimable,
+  forEachFrame,
+  getClock,
+  groupOf,
+  iterationsOf,
+  keep,
+  keepCombinator,
+  keptCombinatorOf,
+  limits,
+  maintain,
+  markReturnSite,
+  longestSuspension,
+  registeredCount,
+  stashMembers,
+  type Frame,
+} from './frame.ts';
+import { addSite, getSite, siteCount, type SiteRecord } from './sites.ts';
+import { buildSnapshot, type SnapshotOptions } from '../snapshot/build.ts';
+import type { Snapshot } from '../snapshot/schema.ts';
+
+export interface Runtime {
+  /** Shape of the injected calls this runtime serves. */
+  readonly format: number;
+  /** Enter an async function. */
+  e(fn: number): Frame;
+  /** Enter an async generator body. */
+  g(fn: number): Frame;
+  /** Enter a module body with top-level await. */
+  m(fn: number): Frame;
+  /** Frame counter, for claims at module top level (`const p = main()`). */
+  readonly q: number;
+  /** Claim at module top level; see `Frame.k`. */
+  k(q: number, v: unknown): unknown;
+  pa(v: unknown): unknown;
+  pc(site: number, v: unknown): unknown;
+  readonly internals: RuntimeInternals;
+}
+
+/** What the transform, the snapshot builder and the samplers use; not for instrumented code. */
+export interface RuntimeInternals {
+  addSite(site: SiteRecord): number;
+  getSite(id: number): SiteRecord | undefined;
+  siteCount(): number;
+  markReturnSite(id: number): void;
+  forEachFrame(visit: (f: Frame) => void): void;
+  iterationsOf: typeof iterationsOf;
+  keptCombinatorOf: typeof keptCombinatorOf;
+  groupOf: typeof groupOf;
+  maintain(now: number): void;
+  clock(): number;
+  readonly counters: typeof counters;
+  readonly limits: typeof limits;
+  registeredCount: typeof registeredCount;
+  /** Longest time (ms) any frame has been at its current await or return; 0 when none. */
+  longestSuspension(now: number): number;
+  /** True when a module with top-level await has not finished evaluating. */
+  moduleFramePending(): boolean;
+  /** Built by the copy of awaitwhat that installed the runtime, so that the records are read by the code that wrote them. */
+  snapshot(options?: SnapshotOptions): Snapshot;
+}
+
+function createRuntime(): Runtime {
+  const internals: RuntimeInternals = {
+      addSite,
+      getSite,
+      siteCount,
+      markReturnSite,
+      forEachFrame,
+      iterationsOf,
+      keptCombinatorOf,
+      groupOf,
+      maintain,
+      clock: getClock,
+      counters,
+      limits,
+      registeredCount,
+      longestSuspension,
+      moduleFramePending() {
+        let pending = false;
+        forEachFrame((f) => {
+          if (f.state === AWAITING && getSite(f.fn)?.kind === 'module') pending = true;
+        });
+        return pending;
+      },
+      snapshot: (options) => buildSnapshot(internals, options),
+  };
+  return {
+    format: FORMAT_VERSION,
+    e: enterFunction,
+    g: enterUnclaimable,
+    m: enterUnclaimable,
+    get q() {
+      return currentSeq();
+    },
+    k: keep,
+    pa: stashMembers,
+    pc: keepCombinator,
+    internals,
+  };
+}
+
+export class RuntimeVersionError extends Error {
+  constructor(found: unknown) {
+    super(
+      `awaitwhat: globalThis.${RUNTIME_GLOBAL} holds a runtime of format ${String(found)}, ` +
+        `but this copy of awaitwhat needs format ${FORMAT_VERSION}; two incompatible versions are loaded`,
+    );
+    this.name = 'RuntimeVersionError';
+  }
+}
+
+/** The thread's runtime, created on first call. Throws `RuntimeVersionError` if an incompatible one is installed. */
+export function installRuntime(): Runtime {
+  const existing = (globalThis as Record<string, unknown>)[RUNTIME_GLOBAL] as Runtime | undefined;
+  if (existing !== undefined) {
+    if (existing?.format !== FORMAT_VERSION) throw new RuntimeVersionError(existing?.format);
+    return existing;
+  }
+  const runtime = createRuntime();
+  // Not enumerable: a program listing its globals should not see us.
+  Object.defineProperty(globalThis, RUNTIME_GLOBAL, { value: runtime, writable: false, configurable: true, enumerable: false });
+  startClock();
+  return runtime;
+}
+
+/** The thread's runtime if one is installed and compatible, else undefined. */
+export function currentRuntime(): Runtime | undefined {
+  const existing = (globalThis as Record<string, unknown>)[RUNTIME_GLOBAL] as Runtime | undefined;
+  return existing?.format === FORMAT_VERSION ? existing : undefined;
+}

@@ -1,0 +1,47 @@
+/**
+ * The site table: everything known at transform time about a function or a suspension point,
+ * so that the hot path only stores small integers.
+ */
+
+export type FunctionSiteKind = 'function' | 'generator' | 'module';
+export type SuspendSiteKind = 'await' | 'for-await' | 'yield' | 'yield*' | 'await-using' | 'return';
+/** A `Promise.all(…)`-style call whose result is kept rather than awaited on the spot. */
+export type CallSiteKind = 'combinator';
+export type SiteKind = FunctionSiteKind | SuspendSiteKind | CallSiteKind;
+
+export interface SiteRecord {
+  kind: SiteKind;
+  /** File URL or path as the module loader named it. */
+  file: string;
+  /** 1-based line. */
+  line: number;
+  /** 1-based column. */
+  column: number;
+  /** For function sites: the inferred name (`Repo.findUser`, `<anonymous>`, `<module>`). */
+  name: string;
+  /** For suspension sites: the source text (`await sleep(60_000)`), possibly cut or omitted. */
+  text: string;
+  /** For `Promise.all(…)`-style calls (awaited or kept): which combinator. */
+  combinator?: CombinatorKind;
+  /** For combinator calls on an array literal: each element's source text. */
+  members?: string[];
+}
+
+export type CombinatorKind = 'all' | 'allSettled' | 'race' | 'any';
+export const COMBINATORS: readonly CombinatorKind[] = ['all', 'allSettled', 'race', 'any'];
+
+const sites: SiteRecord[] = [];
+
+/** Registers a site and returns its id (an index into the table). */
+export function addSite(site: SiteRecord): number {
+  sites.push(site);
+  return sites.length - 1;
+}
+
+export function getSite(id: number): SiteRecord | undefined {
+  return sites[id];
+}
+
+export function siteCount(): number {
+  return sites.length;
+}

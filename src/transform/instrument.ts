@@ -1,0 +1,106 @@
+/**
+ * The transform's public face: source text in, instrumented source text (and its map) out.
+ * Pure apart from registering sites in the given sink; the load hook decides what to feed it.
+ */
+
+import { parse as acornParse } from 'acorn';
+import type { AnyNode } from './ast.ts';
+import { DEFAULT_MAX_TEXT_LENGTH, FRAME_VARIABLE, INSTRUMENTED_MARKER, RUNTIME_GLOBAL } from './constants.ts';
+import { applyInsertions } from './edits.ts';
+import { LineIndex } from './lines.ts';
+import { buildMap, composeMap, type RawSourceMap } from './sourcemap.ts';
+import { plan, type SiteSink } from './visitor.ts';
+
+export interface InstrumentOptions {
+  /** File path or URL recorded in every site and in the source map. */
+  filename: string;
+  /** Module goal to parse with. */
+  format: 'module' | 'commonjs';
+  /** Receives the sites found, and gives them ids. */
+  sites: SiteSink;
+  /** Longest suspension-point text kept. @default 120 */
+  maxTextLength?: number;
+  /** Keep no source text of suspension points (it may hold literals). @default false */
+  omitText?: boolean;
+  /** Produce a source map. @default false */
+  sourceMap?: boolean;
+  /** The name the map gives the original source: what Node.js prints for it (a URL for ES modules, a path for CommonJS). @default filename */
+  sourceName?: string;
+  /** The input's own source map, composed into the result's. */
+  inputMap?: RawSourceMap;
+  /** Text quoted in reports when it differs from `source` at the same offsets (TypeScript before type stripping). */
+  displaySource?: string;
+}
+
+export interface InstrumentResult {
+  code: string;
+  /** Present when `sourceMap` was requested or an `inputMap` given. */
+  map?: RawSourceMap;
+  /** Async functions (and modules with top-level await) instrumented. */
+  functions: number;
+  /** Suspension points instrumented. */
+  suspensions: number;
+}
+
+export class InstrumentSyntaxError extends SyntaxError {
+  readonly filename: string;
+  readonly line: number;
+  readonly column: number;
+  constructor(filename: string, line: number, column: number, reason: string) {
+    super(`${filename}:${line}:${column}: ${reason}`);
+    this.name = 'InstrumentSyntaxError';
+    this.filename = filename;
+    this.line = line;
+    this.column = column;
+  }
+}
+
+/** Whether the text could contain anything to instrument: a cheap test that spares parsing most files. */
+export function mayNeedInstrumenting(source: string, format: 'module' | 'commonjs'): boolean {
+  if (source.includes(INSTRUMENTED_MARKER)) return false;
+  return source.includes('async') || (format === 'module' && source.includes('await'));
+}
+
+/**
+ * Instruments `source`, or returns null when there is nothing to instrument (no async function,
+ * no top-level await) or the text was instrumented already. Throws `InstrumentSyntaxError` when
+ * the text does not parse.
+ */
+export function instrument(source: string, options: InstrumentOptions): InstrumentResult | null {
+  if (!mayNeedInstrumenting(source, options.format)) return null;
+  const program = parseProgram(source, options);
+  const lines = new LineIndex(source);
+  let frameVariable = FRAME_VARIABLE;
+  for (let i = 1; source.includes(frameVariable); i++) frameVariable = `${FRAME_VARIABLE}${i}`;
+  const planned = plan(program, source, lines, options.sites, {
+    file: options.filename,
+    displaySource: options.displaySource,
+    runtimeGlobal: RUNTIME_GLOBAL,
+    frameVariable,
+    maxTextLength: options.maxTextLength ?? DEFAULT_MAX_TEXT_LENGTH,
+    omitText: options.omitText ?? false,
+  });
+  if (planned.edits.isEmpty) return null;
+  const sorted = planned.edits.sorted();
+  const code = applyInsertions(source, sorted) + INSTRUMENTED_MARKER;
+  const result: InstrumentResult = { code, functions: planned.functions, suspensions: planned.suspensions };
+  if (options.inputMap !== undefined) result.map = composeMap(options.inputMap, sorted, lines);
+  else if (options.sourceMap === true) result.map = buildMap(options.displaySource ?? source, sorted, lines, options.sourceName ?? options.filename);
+  return result;
+}
+
+function parseProgram(source: string, options: InstrumentOptions): AnyNode {
+  try {
+    return acornParse(source, {
+      ecmaVersion: 'latest',
+      sourceType: options.format === 'module' ? 'module' : 'script',
+      allowHashBang: true,
+      allowReturnOutsideFunction: options.format === 'commonjs',
+      preserveParens: true,
+    }) as unknown as AnyNode;
+  } catch (error) {
+    const e = error as SyntaxError & { loc?: { line: number; column: number } };
+    const reason = e.message.replace(/\s*\(\d+:\d+\)$/, '');
+    throw new InstrumentSyntaxError(options.filename, e.loc?.line ?? 0, (e.loc?.column ?? -1) + 1, reason);
+  }
+}

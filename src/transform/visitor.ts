@@ -1,0 +1,525 @@
+/**
+ * One walk over the AST plans every insertion. Children are planned before their parent, so
+ * each visit knows whether its subtree suspends (contains `await`/`yield` at the same function
+ * level), which decides whether a call result can be claimed: a caller reads the frame counter
+ * (`q`) before the call, and an `await` between that read and the call would let unrelated frames
+ * in.
+ *
+ * What is inserted, by construct (F is the frame variable, S a site id):
+ * - async function body:  `{const F=<enter>;try{ … }finally{F.x()}}`
+ * - `await g()`:          `await F.c(S,F.q,g())`      (claims g's frame)
+ * - `await v`:            `await F.a(S,v)`
+ * - `await Promise.all(xs)`: `await F.ac(S,Promise.all(F.pa(xs)))`; kept: `F.pc(S,Promise.all(F.pa(xs)))`
+ * - kept call result:     `F.k(F.q,g())`
+ * - `return g()`:         `return F.rc(S,F.q,g())`;   `return v`: `return F.r(S,v)`
+ * - `for await (… of xs) body`: `for await (… of F.fa(S,xs)) {try{body}finally{F.fh(S)}}`
+ * - `yield v` / `yield* xs` in async generators: `yield F.y(S,v)` / `yield* F.fa(S,xs)`
+ * - block with `await using`: `await using …;try{ rest }finally{F.ud(S)}`
+ * - module with top-level await: `const F=<enter module>;` before the first statement, `;F.x();` after the last
+ */
+
+import { CHILD_KEYS, isFunctionNode, unwrapParens, type AnyNode } from './ast.ts';
+import { EditList } from './edits.ts';
+import type { LineIndex } from './lines.ts';
+import { inferFunctionName } from './names.ts';
+import { COMBINATORS, type CombinatorKind, type SiteKind, type SiteRecord } from '../runtime/sites.ts';
+
+/** Where sites go: the runtime's table when instrumenting at load time. */
+export interface SiteSink {
+  addSite(site: SiteRecord): number;
+  markReturnSite(id: number): void;
+}
+
+export interface PlanOptions {
+  /** File name recorded in sites. */
+  file: string;
+  /** Text to quote in sites, at the same offsets as the parsed source (the typed text of a TypeScript file). */
+  displaySource?: string;
+  runtimeGlobal: string;
+  frameVariable: string;
+  maxTextLength: number;
+  /** Record no source text for suspension points. */
+  omitText: boolean;
+}
+
+/**
+ * How the parent uses a child expression: `value` results are kept (so a call result may be a
+ * promise worth claiming); `handled` means the parent wraps it itself; `chain` marks the spine of
+ * an optional chain, which must stay unwrapped; `discard` and `none` need nothing.
+ */
+type Role = 'value' | 'discard' | 'handled' | 'chain' | 'none';
+
+/** `module`: ESM top level (may have top-level await); `script`: CommonJS top level; `sync`: any other function. */
+type ScopeKind = 'async' | 'asyncGenerator' | 'module' | 'script' | 'sync';
+
+interface Scope {
+  kind: ScopeKind;
+  /** Module scope only: whether any top-level suspension was instrumented. */
+  used: boolean;
+}
+
+/** Node types a `return` argument can have that can never be a promise or thenable. */
+const NEVER_THENABLE = new Set([
+  'Literal',
+  'TemplateLiteral',
+  'ObjectExpression',
+  'ArrayExpression',
+  'FunctionExpression',
+  'ArrowFunctionExpression',
+  'ClassExpression',
+  'UnaryExpression',
+  'BinaryExpression',
+  'UpdateExpression',
+  'AwaitExpression',
+  'ThisExpression',
+  'MetaProperty',
+]);
+
+/** Await operands that cannot run code, so no frame can be handed over while evaluating them. */
+const NOTHING_TO_CLAIM = new Set(['Identifier', 'Literal', 'ThisExpression', 'TemplateLiteral', 'ArrowFunctionExpression', 'FunctionExpression']);
+
+// Runs where the runtime is absent (a function serialised with toString() and evaluated in another
+// realm): every frame operation returns its last argument, and `q` reads as 0.
+const INERT_FRAME = 'new Proxy({},{get:(_,k)=>k==="q"?0:(...a)=>a[a.length-1]})';
+
+export interface PlanResult {
+  edits: EditList;
+  functions: number;
+  suspensions: number;
+}
+
+export function plan(program: AnyNode, source: string, lines: LineIndex, sink: SiteSink, options: PlanOptions): PlanResult {
+  const planner = new Planner(source, lines, sink, options, program.sourceType === 'module');
+  planner.visitProgram(program);
+  return { edits: planner.edits, functions: planner.functions, suspensions: planner.suspensions };
+}
+
+class Planner {
+  readonly edits = new EditList();
+  functions = 0;
+  suspensions = 0;
+  readonly #source: string;
+  readonly #lines: LineIndex;
+  readonly #sink: SiteSink;
+  readonly #options: PlanOptions;
+  readonly #F: string;
+  readonly #ancestors: AnyNode[] = [];
+  #scope: Scope;
+
+  constructor(source: string, lines: LineIndex, sink: SiteSink, options: PlanOptions, isModule: boolean) {
+    this.#source = source;
+    this.#lines = lines;
+    this.#sink = sink;
+    this.#options = options;
+    this.#F = options.frameVariable;
+    this.#scope = { kind: isModule ? 'module' : 'script', used: false };
+  }
+
+  /** Suspensions can be recorded: inside async functions and at module top level. */
+  get #hasFrame(): boolean {
+    const kind = this.#scope.kind;
+    return kind === 'async' || kind === 'asyncGenerator' || kind === 'module';
+  }
+
+  /** Call results can be claimed: there, and at CommonJS top level. */
+  get #canClaim(): boolean {
+    return this.#scope.kind !== 'sync';
+  }
+
+  visitProgram(program: AnyNode): void {
+    const moduleScope = this.#scope;
+    this.#visitChildren(program, 'none');
+    if (!moduleScope.used) return;
+    const body: AnyNode[] = program.body;
+    const first = body.find((s) => s.directive === undefined) ?? body[body.length - 1]!;
+    const site = this.#addSite('module', program, '<module>', '');
+    const G = this.#options.runtimeGlobal;
+    const F = this.#F;
+    this.edits.insert(first.start, `${this.#afterDirective(body, first)}const ${F}=typeof ${G}==="object"?${G}.m(${site}):${INERT_FRAME};`);
+    this.edits.insert(body[body.length - 1]!.end, `;${F}.x();`, -1);
+    this.functions++;
+  }
+
+  #visit(node: AnyNode | null | undefined, role: Role): boolean {
+    if (node === null || node === undefined) return false;
+    switch (node.type) {
+      case 'FunctionDeclaration':
+      case 'FunctionExpression':
+      case 'ArrowFunctionExpression':
+        this.#visitFunction(node);
+        return false;
+      case 'PropertyDefinition':
+      case 'AccessorProperty':
+      case 'StaticBlock':
+        return this.#withScope({ kind: 'sync', used: false }, () => this.#visitChildren(node, role));
+      case 'AwaitExpression':
+        return this.#visitAwait(node);
+      case 'YieldExpression':
+        return this.#visitYield(node);
+      case 'ReturnStatement':
+        return this.#visitReturn(node);
+      case 'ForOfStatement':
+        return node.await ? this.#visitForAwait(node) : this.#visitChildren(node, role);
+      case 'CallExpression':
+        return this.#visitCall(node, role);
+      case 'ChainExpression':
+        return this.#visitChain(node, role);
+      case 'BlockStatement': {
+        const suspends = this.#visitChildren(node, role);
+        if (this.#hasFrame) this.#planAwaitUsing(node);
+        return suspends;
+      }
+      default:
+        return this.#visitChildren(node, role);
+    }
+  }
+
+  #visitChildren(node: AnyNode, role: Role): boolean {
+    const keys = CHILD_KEYS[node.type] ?? Object.keys(node).filter((k) => k !== 'type' && k !== 'start' && k !== 'end' && k !== 'loc' && k !== 'range');
+    let suspends = false;
+    this.#ancestors.push(node);
+    for (const key of keys) {
+      const child = node[key];
+      if (Array.isArray(child)) {
+        for (let i = 0; i < child.length; i++) {
+          const c = child[i];
+          if (c !== null && typeof c === 'object' && typeof c.type === 'string') {
+            if (this.#visit(c, childRole(node, key, i, child.length, role))) suspends = true;
+          }
+        }
+      } else if (child !== null && typeof child === 'object' && typeof child.type === 'string') {
+        if (this.#visit(child, childRole(node, key, 0, 1, role))) suspends = true;
+      }
+    }
+    this.#ancestors.pop();
+    return suspends;
+  }
+
+  #withScope<T>(scope: Scope, run: () => T): T {
+    const saved = this.#scope;
+    this.#scope = scope;
+    try {
+      return run();
+    } finally {
+      this.#scope = saved;
+    }
+  }
+
+  #visitFunction(node: AnyNode): void {
+    const kind: ScopeKind = node.async ? (node.generator ? 'asyncGenerator' : 'async') : 'sync';
+    const expressionBody = node.body.type !== 'BlockStatement';
+    this.#ancestors.push(node);
+    // Parameters are evaluated before the body declares the frame variable: nothing in them may use it.
+    this.#withScope({ kind: 'sync', used: false }, () => {
+      if (node.id) this.#visit(node.id, 'none');
+      for (const p of node.params) this.#visit(p, 'none');
+    });
+    let returnWrap: (() => void) | undefined;
+    this.#withScope({ kind, used: false }, () => {
+      if (expressionBody && kind !== 'sync') returnWrap = this.#planReturnValue(node.body, node.body).wrap;
+      else this.#visit(node.body, 'none');
+    });
+    this.#ancestors.pop();
+    if (kind === 'sync') return;
+    returnWrap?.();
+
+    const name = inferFunctionName(node, this.#ancestors, this.#source);
+    const siteNode = this.#functionSiteNode(node);
+    const site = this.#addSite(kind === 'asyncGenerator' ? 'generator' : 'function', siteNode, name, '');
+    const G = this.#options.runtimeGlobal;
+    const F = this.#F;
+    const enter = `const ${F}=typeof ${G}==="object"?${G}.${kind === 'asyncGenerator' ? 'g' : 'e'}(${site}):${INERT_FRAME};`;
+    if (expressionBody) {
+      this.edits.wrap(node.body.start, node.body.end, `{${enter}try{return `, `}finally{${F}.x()}}`);
+    } else {
+      const statements: AnyNode[] = node.body.body;
+      let start = node.body.start + 1;
+      let prefix = '';
+      const lastDirective = lastDirectiveOf(statements);
+      if (lastDirective !== undefined) {
+        start = lastDirective.end;
+        prefix = this.#source[lastDirective.end - 1] === ';' ? '' : ';';
+      }
+      this.edits.wrap(start, node.body.end - 1, `${prefix}${enter}try{`, `}finally{${F}.x()}`);
+    }
+    this.functions++;
+  }
+
+  /** Methods and properties are reported where their definition starts, `async` keyword included. */
+  #functionSiteNode(fn: AnyNode): AnyNode {
+    const parent = this.#ancestors[this.#ancestors.length - 1];
+    if (parent !== undefined && (parent.type === 'MethodDefinition' || (parent.type === 'Property' && parent.value === fn))) return parent;
+    return fn;
+  }
+
+  #visitAwait(node: AnyNode): boolean {
+    const inner = unwrapParens(node.argument);
+    this.#ancestors.push(node);
+    const argumentSuspends = this.#visit(node.argument, 'handled');
+    this.#ancestors.pop();
+    if (!this.#hasFrame) return true;
+    const F = this.#F;
+    const arg = node.argument;
+    const combinator = argumentSuspends ? undefined : combinatorOf(inner);
+    const site = this.#addSite('await', node, '', this.#text(node), combinator === undefined ? undefined : inner);
+    if (combinator !== undefined) {
+      this.#stashCombinatorMembers(inner);
+      this.edits.wrap(arg.start, arg.end, `${F}.ac(${site},`, ')');
+    } else if (!argumentSuspends && !NOTHING_TO_CLAIM.has(inner.type)) {
+      // Calls, and anything else that can run code (a getter, a conditional over calls), may hand
+      // over a frame's promise: claim it.
+      this.edits.wrap(arg.start, arg.end, `${F}.c(${site},${F}.q,`, ')');
+    } else {
+      this.edits.wrap(arg.start, arg.end, `${F}.a(${site},`, ')');
+    }
+    this.#noteSuspension();
+    return true;
+  }
+
+  #stashCombinatorMembers(call: AnyNode): void {
+    const first = call.arguments[0];
+    if (first !== undefined && first.type !== 'SpreadElement') this.edits.wrap(first.start, first.end, `${this.#claimer}.pa(`, ')');
+  }
+
+  #visitCall(node: AnyNode, role: Role): boolean {
+    const suspends = this.#visitChildren(node, role);
+    if (role !== 'value' || suspends || !this.#canClaim || node.callee.type === 'Super') return suspends;
+    const C = this.#claimer;
+    const combinator = combinatorOf(node);
+    if (combinator !== undefined) {
+      const site = this.#addSite('combinator', node, '', this.#text(node), node);
+      this.#stashCombinatorMembers(node);
+      this.edits.wrap(node.start, node.end, `${C}.pc(${site},`, ')');
+    } else {
+      this.edits.wrap(node.start, node.end, `${C}.k(${C}.q,`, ')');
+    }
+    return suspends;
+  }
+
+  #visitChain(node: AnyNode, role: Role): boolean {
+    const suspends = this.#visitChildren(node, role);
+    if (role === 'value' && !suspends && this.#canClaim && node.expression.type === 'CallExpression') {
+      this.edits.wrap(node.start, node.end, `${this.#claimer}.k(${this.#claimer}.q,`, ')');
+    }
+    return suspends;
+  }
+
+  /**
+   * Who claims: the frame variable inside async functions; the runtime global itself at module top
+   * level, where module code always runs beside the runtime that instrumented it.
+   */
+  get #claimer(): string {
+    return this.#scope.kind === 'module' || this.#scope.kind === 'script' ? this.#options.runtimeGlobal : this.#F;
+  }
+
+  #visitReturn(node: AnyNode): boolean {
+    const arg = node.argument;
+    // Only async functions: a module cannot return, and an async generator's return value is
+    // awaited inside the generator, not handed to a caller.
+    if (arg === null || arg === undefined || this.#scope.kind !== 'async') return this.#visitChildren(node, 'none');
+    this.#ancestors.push(node);
+    const { suspends, wrap } = this.#planReturnValue(arg, node);
+    this.#ancestors.pop();
+    wrap?.();
+    return suspends;
+  }
+
+  /**
+   * Visits a returned expression (a `return` argument or an arrow's expression body); the wrap it
+   * returns is applied by the caller once anything that must enclose it is known.
+   */
+  #planReturnValue(arg: AnyNode, siteNode: AnyNode): { suspends: boolean; wrap?: () => void } {
+    const inner = unwrapParens(arg);
+    const F = this.#F;
+    if (NEVER_THENABLE.has(inner.type)) return { suspends: this.#visit(arg, 'none') };
+    const direct = isCallLike(inner) && combinatorOf(inner) === undefined;
+    const suspends = this.#visit(arg, direct ? 'handled' : 'value');
+    const text = siteNode === arg ? `return ${this.#text(arg)}` : this.#text(siteNode);
+    const site = this.#addSite('return', siteNode, '', text);
+    this.#sink.markReturnSite(site);
+    if (direct && !suspends) return { suspends, wrap: () => this.edits.wrap(arg.start, arg.end, `${F}.rc(${site},${F}.q,`, ')') };
+    return { suspends, wrap: () => this.edits.wrap(arg.start, arg.end, `${F}.r(${site},`, ')') };
+  }
+
+  #visitForAwait(node: AnyNode): boolean {
+    this.#ancestors.push(node);
+    this.#visit(node.left, 'none');
+    this.#visit(node.right, 'none');
+    this.#visit(node.body, 'none');
+    this.#ancestors.pop();
+    if (!this.#hasFrame) return true;
+    const header = (this.#options.displaySource ?? this.#source).slice(node.start, node.body.start);
+    const site = this.#addSite('for-await', node, '', this.#options.omitText ? '' : this.#clean(header));
+    const F = this.#F;
+    this.edits.wrap(node.right.start, node.right.end, `${F}.fa(${site},`, ')');
+    this.edits.wrap(node.body.start, node.body.end, '{try{', `}finally{${F}.fh(${site})}}`);
+    this.#noteSuspension();
+    return true;
+  }
+
+  #visitYield(node: AnyNode): boolean {
+    this.#ancestors.push(node);
+    this.#visit(node.argument, 'value');
+    this.#ancestors.pop();
+    if (this.#scope.kind !== 'asyncGenerator') return true;
+    const F = this.#F;
+    const site = this.#addSite(node.delegate ? 'yield*' : 'yield', node, '', this.#text(node));
+    if (node.delegate) this.edits.wrap(node.argument.start, node.argument.end, `${F}.fa(${site},`, ')');
+    else if (node.argument) this.edits.wrap(node.argument.start, node.argument.end, `${F}.y(${site},`, ')');
+    else this.edits.insert(node.end, ` ${F}.y(${site},void 0)`, 0);
+    return true;
+  }
+
+  /**
+   * A block's `await using` resources are disposed, and awaited, when the block ends; the rest of
+   * the block is wrapped so that the frame records that wait. Skipped when that could change what
+   * a name refers to: if the wrapped statements declare a name also mentioned before them.
+   */
+  #planAwaitUsing(block: AnyNode): void {
+    const statements: AnyNode[] = block.body;
+    const index = statements.findIndex((s) => s.type === 'VariableDeclaration' && s.kind === 'await using');
+    if (index === -1) return;
+    const decl = statements[index]!;
+    const names = declaredNames(statements.slice(index + 1));
+    if (names.length > 0) {
+      const before = this.#source.slice(block.start, decl.end);
+      if (names.some((name) => new RegExp(`(^|[^\\w$])${escapeRegExp(name)}($|[^\\w$])`).test(before))) return;
+    }
+    const site = this.#addSite('await-using', decl, '', this.#text(decl));
+    this.edits.wrap(decl.end, block.end - 1, ';try{', `}finally{${this.#F}.ud(${site})}`);
+    this.#noteSuspension();
+  }
+
+  #noteSuspension(): void {
+    this.suspensions++;
+    if (this.#scope.kind === 'module') this.#scope.used = true;
+  }
+
+  #afterDirective(body: readonly AnyNode[], first: AnyNode): string {
+    const index = body.indexOf(first);
+    const previous = index > 0 ? body[index - 1] : undefined;
+    return previous?.directive !== undefined && this.#source[previous.end - 1] !== ';' ? ';' : '';
+  }
+
+  #addSite(kind: SiteKind, node: AnyNode, name: string, text: string, combinatorCall?: AnyNode): number {
+    const { line, column } = this.#lines.position(node.start);
+    const record: SiteRecord = { kind, file: this.#options.file, line, column, name, text };
+    if (combinatorCall !== undefined) {
+      record.combinator = combinatorOf(combinatorCall);
+      const first = combinatorCall.arguments[0];
+      if (first?.type === 'ArrayExpression' && !first.elements.some((e: AnyNode | null) => e === null || e.type === 'SpreadElement')) {
+        record.members = first.elements.map((e: AnyNode) => this.#text(e));
+      }
+    }
+    return this.#sink.addSite(record);
+  }
+
+  #text(node: AnyNode): string {
+    if (this.#options.omitText) return '';
+    return this.#clean((this.#options.displaySource ?? this.#source).slice(node.start, node.end));
+  }
+
+  #clean(text: string): string {
+    const collapsed = text.replace(/\s+/g, ' ').trim().replace(/;$/, '');
+    const max = this.#options.maxTextLength;
+    return collapsed.length > max ? `${collapsed.slice(0, Math.max(0, max - 1))}…` : collapsed;
+  }
+}
+
+function childRole(parent: AnyNode, key: string, index: number, count: number, role: Role): Role {
+  switch (parent.type) {
+    case 'ExpressionStatement':
+      return 'discard';
+    case 'SequenceExpression':
+      return index < count - 1 ? 'discard' : role;
+    case 'ParenthesizedExpression':
+      return role;
+    case 'ChainExpression':
+      return 'chain';
+    case 'MemberExpression':
+      return key === 'object' ? (role === 'chain' ? 'chain' : 'value') : 'none';
+    case 'CallExpression':
+      return key === 'callee' ? (role === 'chain' ? 'chain' : 'none') : 'value';
+    case 'NewExpression':
+      return key === 'callee' ? 'none' : 'value';
+    case 'VariableDeclarator':
+    case 'AssignmentExpression':
+    case 'AssignmentPattern':
+      return key === 'init' || key === 'right' ? 'value' : 'none';
+    case 'Property':
+      return key === 'value' ? 'value' : 'none';
+    case 'ArrayExpression':
+    case 'LogicalExpression':
+    case 'YieldExpression':
+      return 'value';
+    case 'ConditionalExpression':
+      return key === 'test' ? 'none' : 'value';
+    case 'AwaitExpression':
+    case 'ReturnStatement':
+      return 'handled';
+    default:
+      return 'none';
+  }
+}
+
+/** A call whose result could be an instrumented function's promise. */
+function isCallLike(node: AnyNode): boolean {
+  if (node.type === 'CallExpression') return node.callee.type !== 'Super';
+  return node.type === 'ChainExpression' && node.expression.type === 'CallExpression';
+}
+
+/** `Promise.all(…)`, `Promise.allSettled(…)`, `Promise.race(…)`, `Promise.any(…)`. */
+function combinatorOf(node: AnyNode): CombinatorKind | undefined {
+  if (node.type !== 'CallExpression' || node.optional) return undefined;
+  const callee = node.callee;
+  if (callee.type !== 'MemberExpression' || callee.computed || callee.optional) return undefined;
+  if (callee.object.type !== 'Identifier' || callee.object.name !== 'Promise' || callee.property.type !== 'Identifier') return undefined;
+  const name = callee.property.name as CombinatorKind;
+  return COMBINATORS.includes(name) ? name : undefined;
+}
+
+function lastDirectiveOf(statements: readonly AnyNode[]): AnyNode | undefined {
+  let last: AnyNode | undefined;
+  for (const s of statements) {
+    if (s.type !== 'ExpressionStatement' || s.directive === undefined) break;
+    last = s;
+  }
+  return last;
+}
+
+/** Names declared directly in these statements (not `var`, which is unaffected by block nesting). */
+function declaredNames(statements: readonly AnyNode[]): string[] {
+  const names: string[] = [];
+  for (const s of statements) {
+    if ((s.type === 'FunctionDeclaration' || s.type === 'ClassDeclaration') && s.id) names.push(s.id.name);
+    else if (s.type === 'VariableDeclaration' && s.kind !== 'var') for (const d of s.declarations) collectPatternNames(d.id, names);
+  }
+  return names;
+}
+
+function collectPatternNames(pattern: AnyNode | null, out: string[]): void {
+  if (pattern === null) return;
+  switch (pattern.type) {
+    case 'Identifier':
+      out.push(pattern.name);
+      break;
+    case 'ObjectPattern':
+      for (const p of pattern.properties) collectPatternNames(p.type === 'RestElement' ? p.argument : p.value, out);
+      break;
+    case 'ArrayPattern':
+      for (const e of pattern.elements) collectPatternNames(e, out);
+      break;
+    case 'RestElement':
+      collectPatternNames(pattern.argument, out);
+      break;
+    case 'AssignmentPattern':
+      collectPatternNames(pattern.left, out);
+      break;
+  }
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+export { isFunctionNode };
