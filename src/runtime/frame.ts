@@ -4,22 +4,28 @@
  * await, so it allocates one small object per call, never captures a stack, never touches a
  * WeakMap on the common path, and never throws.
  *
- * How a caller learns which frame produced the promise it holds ("handoff"): when a frame first
- * suspends (or finishes without suspending) its promise is about to be returned to whoever called
- * it, so it appends itself to `young`. The very next instrumented use of a call result in the
- * caller (`await g()`, `const p = g()`, `return g()`) claims it. A claim only accepts frames that
- * entered after the caller read `seq` just before the call (`q`), and at exactly one level of
- * synchronous nesting below it (`depth`), so frames handed off by unrelated code are never
- * mistaken for the callee.
+ * Handoff. When a frame first suspends (or finishes without suspending), its promise is about to
+ * be returned to whoever called it, so it becomes the pending handoff. The next instrumented use of
+ * a call result in the caller (`await g()`, `const p = g()`, `return g()`) claims it. A claim only
+ * accepts a frame that entered after the caller read the frame counter just before the call (`q`)
+ * and exactly one level of synchronous nesting below the caller (`depth`), so frames handed off by
+ * unrelated code are never mistaken for the callee.
+ *
+ * Registration. A frame claimed by an `await` (or returned by a `return g()`) is reachable from its
+ * awaiter, which stores the frame itself as what it awaits, so it is never registered: in a chain
+ * `handler → service → repo → driver` only `handler` is. Registered are the frames nobody claimed
+ * (roots), frames whose promise was kept for later (`const p = g()`), and generators and modules.
+ * Registered frames live in `recent`, then `live` (both strong), and after `weakAfterMs` in `old`,
+ * weakly, so that a hung frame nothing can ever resume is collected and counted, not kept forever.
  */
 
+import { RETURN_SITE_BASE } from './sites.ts';
 import { isPendingPromise, isPromiseObject, isProxyObject } from './values.ts';
 
-export const RUNNING = 0;
-export const AWAITING = 1;
-export const RETURNING = 2;
-export const YIELDED = 3;
-export const DONE = 4;
+/** `Frame.site` while the frame runs its first synchronous part. */
+export const RUNNING = -1;
+/** `Frame.site` once the frame finished (and did not return a pending promise). */
+export const DONE = -2;
 
 /** Marks frames whose promise no caller can claim: async generators and modules. */
 export const UNCLAIMABLE: unique symbol = Symbol('awaitwhat.unclaimable');
@@ -58,31 +64,33 @@ export class IterationLink {
   }
 }
 
-// Registry state. `young[0, mark)` are registered frames already past their claim window;
-// `young[mark, n)` are frames handed off but not yet claimed. Both stay strongly held until
-// `compact()` moves the still-pending ones to `live`.
 let seq = 0;
 let depth = 0;
 let clock = 0;
-let n = 0;
-let mark = 0;
-let compactAt = 4096;
-const young: (Frame | undefined)[] = [];
-/** Frames that outlived one compaction; swept by `maintain()`. */
+/** The latest frame handed off and not yet claimed. */
+let handoff: Frame | undefined;
+/** Earlier unclaimed handoffs of the same synchronous run (several callees before one claim). */
+const overflow: Frame[] = [];
+
+const RECENT_CAPACITY = 1024;
+/** Registered frames since the last compaction; replaced rather than cleared, so it is usually in the young generation and stores into it are cheap. */
+let recent: (Frame | undefined)[] = new Array<Frame | undefined>(RECENT_CAPACITY);
+let recentCount = 0;
+/** Registered frames that outlived one compaction. */
 const live: Frame[] = [];
+let liveSweepAt = 4096;
 /**
- * Frames pending longer than `weakAfterMs`, held weakly so that a hung frame nobody can resume is
- * collectable; an entry is cleared (undefined) when its frame finishes.
+ * Registered frames pending longer than `weakAfterMs`; an entry is cleared (undefined) when its
+ * frame finishes.
  */
 let old: (WeakRef<Frame> | undefined)[] = [];
-/** Returned promises of frames held weakly while returning: keeps each frame alive exactly as long as its promise. */
+/** Returned promises of weakly held returning frames: keeps each frame alive exactly as long as its promise. */
 const returnedBy = new WeakMap<object, Frame>();
-let liveSweepAt = 4096;
 
 /** The combinator argument stashed by `pa()` for the `ac()`/`pc()` that follows it. */
 let stashedMembers: unknown = undefined;
 
-/** Iterations of `for await` and `yield*` in flight, keyed by frame: rare, so kept off the Frame. */
+/** Iterations of `for await`, `yield*` and `await using` in flight, keyed by frame: rare, so kept off the Frame. */
 const iterations = new WeakMap<Frame, IterationLink[]>();
 /** Combinator results that were kept rather than awaited directly (`const p = Promise.race(…)`). */
 const keptCombinators = new WeakMap<object, CombinatorLink>();
@@ -92,49 +100,54 @@ const groups = new WeakMap<object, Frame[]>();
 export const counters = {
   /** Frames the garbage collector reclaimed while still pending: they could never have resumed. */
   collected: 0,
-  /** Frames dropped because more than `maxFrames` were pending. */
+  /** Frames dropped because more than `maxFrames` were registered. */
   evicted: 0,
 };
 
 export const limits = {
-  /** Frames pending longer than this are held weakly. */
+  /** Registered frames pending longer than this are held weakly. */
   weakAfterMs: 10_000,
-  /** Upper bound on frames kept; the oldest beyond it are dropped and counted. */
+  /** Upper bound on registered frames; the oldest beyond it are dropped and counted. */
   maxFrames: 1_000_000,
 };
 
+/** Kind of each suspension site, for the decisions the sweeps and snapshots make by kind. */
+export const KIND_AWAIT = 0;
+export const KIND_RETURN = 1;
+export const KIND_YIELD = 2;
+let siteKinds: Uint8Array = new Uint8Array(1024);
+
 export class Frame {
-  /** Function site id. */
-  fn: number;
   /** Creation order; unique per thread. */
   seq: number;
   /**
-   * Synchronous nesting depth at entry, for handoff claims; once the frame is held weakly,
-   * `-2 - index` of its entry in `old`, so that finishing can clear that entry.
+   * Synchronous nesting depth at entry, for claims; once the frame is held weakly, `-2 - index`
+   * of its entry in `old`, so that finishing can clear that entry.
    */
   depth: number;
-  state: number;
-  /** Site id of the current await, yield, or return; -1 while running. */
+  /**
+   * Current await, yield or return site id; `RUNNING` before the first suspension, `DONE` at the
+   * end. A `return` evaluated before any suspension is stored as `-3 - site` until the frame
+   * exits, so that exiting still knows the frame has not been handed off yet.
+   */
   site: number;
-  /** What the frame waits for (or returns, or yields). */
+  /**
+   * What the frame waits for: the claimed callee `Frame`, a `CombinatorLink`, or the awaited
+   * (returned, yielded) value itself.
+   */
   value: unknown;
   /** Coarse clock (ms) when the current suspension began. */
   since: number;
-  /** This frame's own promise once a caller claimed it, an `ArraySlot`, or `UNCLAIMABLE`. */
+  /** This frame's own promise once a caller kept it, an `ArraySlot`, or `UNCLAIMABLE`. */
   promise: unknown;
-  /** Extra detail for the current site: a `CombinatorLink`, or undefined. */
-  link: CombinatorLink | undefined;
 
-  constructor(fn: number, promise: unknown) {
-    this.fn = fn;
+  constructor(promise: unknown) {
     this.seq = ++seq;
     this.depth = ++depth;
-    this.state = RUNNING;
-    this.site = -1;
+    this.site = RUNNING;
     this.value = undefined;
-    this.since = clock;
+    this.since = 0;
     this.promise = promise;
-    this.link = undefined;
   }
 
   /** Read by injected code just before a call whose result it will claim. */
@@ -142,20 +155,23 @@ export class Frame {
     return seq;
   }
 
-  /** `await v` where v is not a direct call. */
+  /** `await v` where evaluating v cannot have called anything. */
   a(site: number, v: unknown): unknown {
+    if (this.site < 0) handOff(this);
     this.site = site;
     this.value = v;
     this.since = clock;
-    if (this.state === RUNNING) handOff(this);
-    this.state = AWAITING;
     return v;
   }
 
-  /** `await g(…)`: claims the callee's frame, then awaits. */
+  /** `await g(…)` (or any operand that may have called an async function): claims the callee, then awaits. */
   c(site: number, q: number, v: unknown): unknown {
-    if (n !== mark) claim(q, v);
-    return this.a(site, v);
+    const target = handoff === undefined ? v : claimForAwait(q, v);
+    if (this.site < 0) handOff(this);
+    this.site = site;
+    this.value = target;
+    this.since = clock;
+    return v;
   }
 
   /** A call result kept for later (`const p = g()`, `[g(), h()]`, `f(g())`). */
@@ -165,17 +181,16 @@ export class Frame {
 
   /** `return v` where v is not a direct call. */
   r(site: number, v: unknown): unknown {
-    this.site = site;
+    this.site = this.site < 0 ? -3 - site : site;
     this.value = v;
     this.since = clock;
     return v;
   }
 
-  /** `return g(…)`. */
+  /** `return g(…)`: the frame's promise will follow the callee's. */
   rc(site: number, q: number, v: unknown): unknown {
-    if (n !== mark) claim(q, v);
-    this.site = site;
-    this.value = v;
+    this.value = handoff === undefined ? v : claimForAwait(q, v);
+    this.site = this.site < 0 ? -3 - site : site;
     this.since = clock;
     return v;
   }
@@ -187,9 +202,13 @@ export class Frame {
 
   /** `await Promise.all(…)`: records the members, then awaits. */
   ac(site: number, v: unknown): unknown {
-    this.link = new CombinatorLink(site, stashedMembers, v);
+    const link = new CombinatorLink(site, stashedMembers, v);
     stashedMembers = undefined;
-    return this.a(site, v);
+    if (this.site < 0) handOff(this);
+    this.site = site;
+    this.value = link;
+    this.since = clock;
+    return v;
   }
 
   /** `Promise.all(…)` whose result is kept rather than awaited here. */
@@ -209,49 +228,218 @@ export class Frame {
     this.site = site;
     this.value = link?.iterable;
     this.since = clock;
-    this.state = AWAITING;
   }
 
   /** `yield v` in an async generator: suspended until the consumer asks for more. */
   y(site: number, v: unknown): unknown {
-    this.site = site;
-    this.value = v;
-    this.since = clock;
-    if (this.state === RUNNING) handOff(this);
-    this.state = YIELDED;
-    return v;
+    return this.a(site, v);
   }
 
   /** End of a block holding `await using`: about to await the resources' disposal. */
   ud(site: number): void {
     linkIteration(this, new IterationLink(site, undefined, seq + 1));
-    this.site = site;
-    this.value = undefined;
-    this.since = clock;
-    if (this.state === RUNNING) handOff(this);
-    this.state = AWAITING;
+    this.a(site, undefined);
   }
 
   /** The function body is left (return, throw, or end). */
   x(): void {
-    if (this.state === RUNNING) handOff(this);
-    else if (this.depth < -1) old[-2 - this.depth] = undefined;
-    const site = this.site;
+    let site = this.site;
+    if (site < 0) {
+      handOff(this);
+      if (site !== RUNNING) this.site = site = -3 - site;
+    } else if (this.depth < -1) old[-2 - this.depth] = undefined;
     // A frame that returned a promise keeps its caller waiting until that promise settles.
-    this.state = site >= 0 && this.value !== undefined && isReturnSite(site) ? RETURNING : DONE;
-    if (this.state === DONE) {
-      this.value = undefined;
-      this.link = undefined;
-    }
+    if (site >= RETURN_SITE_BASE && this.value !== undefined) return;
+    this.site = DONE;
+    this.value = undefined;
   }
 }
 
-/** Claims a call result outside any frame (module top level); see `Frame.k`. */
+/** Records a site's kind (`KIND_RETURN`, `KIND_YIELD`; others are awaits), readable with one array read. */
+export function setSiteKind(id: number, kind: number): void {
+  if (id >= RETURN_SITE_BASE) return;
+  if (id >= siteKinds.length) {
+    const grown = new Uint8Array(Math.max(id + 1, siteKinds.length * 2));
+    grown.set(siteKinds);
+    siteKinds = grown;
+  }
+  siteKinds[id] = kind;
+}
+
+export function siteKindOf(id: number): number {
+  if (id >= RETURN_SITE_BASE) return KIND_RETURN;
+  return siteKinds[id] ?? KIND_AWAIT;
+}
+
+function handOff(f: Frame): void {
+  depth--;
+  if (handoff !== undefined) overflow.push(handoff);
+  handoff = f;
+}
+
+/**
+ * Claims the callee for an await or a return: returns the callee's frame (which the awaiter then
+ * holds, so it needs no registration), or `v` when no frame produced it. The promise is recorded
+ * too: the callee may have kept it for others as well (`connecting ??= connect()`).
+ */
+function claimForAwait(q: number, v: unknown): unknown {
+  if (overflow.length === 0) {
+    const g = handoff!;
+    // A shallower frame waits for its own caller's claim; anything else is decided now.
+    if (g.depth <= depth) return v;
+    handoff = undefined;
+    if (g.depth === depth + 1 && g.seq > q && g.promise === undefined) {
+      g.promise = v;
+      return g;
+    }
+    register(g);
+    return v;
+  }
+  const claimed = claimAll(q, v);
+  return claimed ?? v;
+}
+
+/** Claims a call result whose promise is kept for later (registering its frame); also used at module top level. */
 export function keep(q: number, v: unknown): unknown {
-  if (n !== mark) claim(q, v);
+  if (handoff === undefined) return v;
+  const claimed = overflow.length === 0 ? claimForAwait(q, v) : claimAll(q, v);
+  if (claimed instanceof Frame) register(claimed);
   return v;
 }
 
+/**
+ * The general claim. Unclaimed handoffs made below the claimer form a suffix of the handoff list
+ * (everything older belongs to shallower, still-running calls), so only that suffix is decided:
+ * one direct callee is returned; several are an array of promises (`ids.map(async …)`) or a group
+ * (`await pMap(ids, async …)`), and are registered; the rest are roots, and are registered.
+ */
+function claimAll(q: number, v: unknown): Frame | undefined {
+  const want = depth + 1;
+  if (handoff === undefined || handoff.depth < want) return undefined;
+  const suffix: Frame[] = [handoff];
+  handoff = undefined;
+  while (overflow.length > 0 && overflow[overflow.length - 1]!.depth >= want) suffix.push(overflow.pop()!);
+  if (overflow.length > 0) handoff = overflow.pop();
+  suffix.reverse();
+  const direct: Frame[] = [];
+  for (const f of suffix) {
+    if (f.depth === want && f.seq > q && f.promise === undefined) direct.push(f);
+    else register(f);
+  }
+  if (direct.length === 1) {
+    direct[0]!.promise = v;
+    return direct[0];
+  }
+  if (direct.length > 1) {
+    for (const f of direct) register(f);
+    if (typeof v === 'object' && v !== null) {
+      if (Array.isArray(v) && !isProxyObject(v) && v.length === direct.length) {
+        for (let i = 0; i < direct.length; i++) direct[i]!.promise = new ArraySlot(v, i);
+      } else if (isPromiseObject(v)) groups.set(v, direct);
+    }
+  }
+  return undefined;
+}
+
+function register(f: Frame): void {
+  if (recentCount === recent.length) compact();
+  recent[recentCount++] = f;
+}
+
+/** Moves still-pending registered frames from `recent` to `live`, into a fresh array. */
+function compact(): void {
+  for (let i = 0; i < recentCount; i++) {
+    const f = recent[i]!;
+    if (f.site !== DONE) live.push(f);
+  }
+  recent = new Array<Frame | undefined>(RECENT_CAPACITY);
+  recentCount = 0;
+  if (live.length >= liveSweepAt) sweepLive(clock);
+}
+
+function sweepLive(now: number): void {
+  let w = 0;
+  for (let i = 0; i < live.length; i++) {
+    const f = live[i]!;
+    if (f.site === DONE) continue;
+    if (returning(f) && !isPendingResult(f.value)) {
+      f.site = DONE;
+      f.value = undefined;
+      continue;
+    }
+    if (now - f.since >= limits.weakAfterMs) {
+      if (returning(f) && typeof f.value === 'object' && f.value !== null) returnedBy.set(f.value, f);
+      f.depth = -2 - old.length;
+      old.push(new WeakRef(f));
+    } else live[w++] = f;
+  }
+  live.length = w;
+  liveSweepAt = Math.max(4096, w * 2);
+}
+
+function returning(f: Frame): boolean {
+  return f.site >= RETURN_SITE_BASE;
+}
+
+/** Whether a returning frame's result is still pending: a claimed callee that is, or a pending promise. */
+function isPendingResult(v: unknown): boolean {
+  if (v instanceof Frame) return v.site !== DONE;
+  return isPendingPromise(v);
+}
+
+function sweepOld(): void {
+  let w = 0;
+  for (let i = 0; i < old.length; i++) {
+    const ref = old[i];
+    if (ref === undefined) continue;
+    const f = ref.deref();
+    if (f === undefined) {
+      counters.collected++;
+      continue;
+    }
+    if (f.site === DONE) continue;
+    if (returning(f) && !isPendingResult(f.value)) {
+      f.site = DONE;
+      continue;
+    }
+    f.depth = -2 - w;
+    old[w++] = ref;
+  }
+  old.length = w;
+  const excess = live.length + old.length - limits.maxFrames;
+  if (excess > 0) {
+    const fromOld = Math.min(excess, old.length);
+    for (let i = 0; i < fromOld; i++) {
+      const f = old[i]?.deref();
+      if (f !== undefined) f.depth = -1;
+    }
+    old = old.slice(fromOld);
+    for (let i = 0; i < old.length; i++) {
+      const f = old[i]?.deref();
+      if (f !== undefined) f.depth = -2 - i;
+    }
+    const fromLive = excess - fromOld;
+    if (fromLive > 0) live.splice(0, fromLive);
+    counters.evicted += excess;
+  }
+}
+
+/**
+ * Runs between macrotasks (from the clock's timer): every handoff still unclaimed by then is a
+ * root, and no frame is running, so depth is 0.
+ */
+export function maintain(now: number): void {
+  if (handoff !== undefined) register(handoff);
+  for (const f of overflow) register(f);
+  handoff = undefined;
+  overflow.length = 0;
+  depth = 0;
+  compact();
+  sweepLive(now);
+  sweepOld();
+}
+
+/** Claims a call result outside any frame: see `keep`. */
 export function stashMembers(v: unknown): unknown {
   stashedMembers = v;
   return v;
@@ -278,165 +466,6 @@ function linkIteration(f: Frame, link: IterationLink): void {
   }
 }
 
-let returnSites: Uint8Array = new Uint8Array(1024);
-
-/** Records which site ids are `return` sites, so that `x()` can tell with one array read. */
-export function markReturnSite(id: number): void {
-  if (id >= returnSites.length) {
-    const grown = new Uint8Array(Math.max(id + 1, returnSites.length * 2));
-    grown.set(returnSites);
-    returnSites = grown;
-  }
-  returnSites[id] = 1;
-}
-
-function isReturnSite(id: number): boolean {
-  return returnSites[id] === 1;
-}
-
-function handOff(f: Frame): void {
-  depth--;
-  if (n >= compactAt) compact();
-  young[n++] = f;
-}
-
-function claim(q: number, v: unknown): void {
-  const want = depth + 1;
-  let first: Frame | undefined;
-  let count = 0;
-  let shallower = 0;
-  for (let i = mark; i < n; i++) {
-    const f = young[i]!;
-    if (f.depth < want) shallower++;
-    else if (f.depth === want && f.seq > q && f.promise === undefined) {
-      if (count === 0) first = f;
-      count++;
-    }
-  }
-  if (count === 1) first!.promise = v;
-  else if (count > 1) claimMany(q, want, v);
-  if (shallower === 0) mark = n;
-  else keepShallower(want, shallower);
-}
-
-/**
- * Frames handed off by a shallower call (started earlier, still running) wait for that call's own
- * claim: they move to the end of the unclaimed region; the rest, claimed or past claiming, leave it.
- */
-function keepShallower(want: number, count: number): void {
-  const kept: Frame[] = [];
-  let w = mark;
-  for (let i = mark; i < n; i++) {
-    const f = young[i]!;
-    if (f.depth < want) kept.push(f);
-    else young[w++] = f;
-  }
-  mark = w;
-  for (let i = 0; i < count; i++) young[w++] = kept[i];
-}
-
-/** Several direct callees handed off during one call: an array of their promises, or a group. */
-function claimMany(q: number, want: number, v: unknown): void {
-  const frames: Frame[] = [];
-  for (let i = mark; i < n; i++) {
-    const f = young[i]!;
-    if (f.seq > q && f.depth === want && f.promise === undefined) frames.push(f);
-  }
-  if (typeof v !== 'object' || v === null) return;
-  if (Array.isArray(v) && !isProxyObject(v) && v.length === frames.length) {
-    frames.sort((a, b) => a.seq - b.seq);
-    for (let i = 0; i < frames.length; i++) frames[i]!.promise = new ArraySlot(v, i);
-  } else if (isPromiseObject(v)) {
-    groups.set(v, frames);
-  }
-}
-
-
-/** Moves frames past their claim window out of `young`, keeping the pending ones. */
-function compact(): void {
-  for (let i = 0; i < mark; i++) {
-    const f = young[i]!;
-    if (f.state !== DONE) live.push(f);
-  }
-  let w = 0;
-  for (let i = mark; i < n; i++) young[w++] = young[i];
-  young.length = w;
-  n = w;
-  mark = 0;
-  // A single synchronous run can hand off many frames before any claim (`items.map(async …)`).
-  if (n > compactAt / 2) compactAt *= 2;
-  if (live.length >= liveSweepAt) sweepLive(clock);
-}
-
-function sweepLive(now: number): void {
-  let w = 0;
-  for (let i = 0; i < live.length; i++) {
-    const f = live[i]!;
-    if (f.state === DONE) continue;
-    if (f.state === RETURNING && !isPendingPromise(f.value)) {
-      f.state = DONE;
-      f.value = undefined;
-      continue;
-    }
-    if (now - f.since >= limits.weakAfterMs) {
-      if (f.state === RETURNING) returnedBy.set(f.value as object, f);
-      f.depth = -2 - old.length;
-      old.push(new WeakRef(f));
-    } else live[w++] = f;
-  }
-  live.length = w;
-  liveSweepAt = Math.max(4096, w * 2);
-}
-
-function sweepOld(): void {
-  let w = 0;
-  for (let i = 0; i < old.length; i++) {
-    const ref = old[i];
-    if (ref === undefined) continue;
-    const f = ref.deref();
-    if (f === undefined) {
-      counters.collected++;
-      continue;
-    }
-    if (f.state === DONE) continue;
-    if (f.state === RETURNING && !isPendingPromise(f.value)) {
-      f.state = DONE;
-      continue;
-    }
-    f.depth = -2 - w;
-    old[w++] = ref;
-  }
-  old.length = w;
-  const excess = live.length + old.length - limits.maxFrames;
-  if (excess > 0) {
-    const fromOld = Math.min(excess, old.length);
-    for (let i = 0; i < fromOld; i++) {
-      const f = old[i]?.deref();
-      if (f !== undefined) f.depth = -1;
-    }
-    old = old.slice(fromOld);
-    for (let i = 0; i < old.length; i++) {
-      const f = old[i]?.deref();
-      if (f !== undefined) f.depth = -2 - i;
-    }
-    const fromLive = excess - fromOld;
-    if (fromLive > 0) live.splice(0, fromLive);
-    counters.evicted += excess;
-  }
-}
-
-/**
- * Runs between macrotasks (from the clock's timer, or before a snapshot taken there): every
- * handoff still unclaimed by then is stale, and no frame is running, so depth is 0.
- */
-export function maintain(now: number): void {
-  mark = n;
-  depth = 0;
-  compact();
-  sweepLive(now);
-  sweepOld();
-}
-
 export function setClock(now: number): void {
   clock = now;
 }
@@ -445,32 +474,41 @@ export function getClock(): number {
   return clock;
 }
 
-/** Calls `visit` for every registered frame not yet known to be done, oldest registration first. */
-export function forEachFrame(visit: (f: Frame) => void): void {
+/**
+ * Calls `visit` for every registered or handed-off frame not yet known to be done. Frames claimed
+ * by an await are not visited here: they are reached through their awaiter's `value`.
+ */
+export function forEachRegistered(visit: (f: Frame) => void): void {
   for (const ref of old) {
     const f = ref?.deref();
-    if (f !== undefined && f.state !== DONE) visit(f);
+    if (f !== undefined && f.site !== DONE) visit(f);
   }
-  for (const f of live) if (f.state !== DONE) visit(f);
-  for (let i = 0; i < n; i++) {
-    const f = young[i]!;
-    if (f.state !== DONE) visit(f);
+  for (const f of live) if (f.site !== DONE) visit(f);
+  for (let i = 0; i < recentCount; i++) {
+    const f = recent[i]!;
+    if (f.site !== DONE) visit(f);
   }
+  for (const f of overflow) if (f.site !== DONE) visit(f);
+  if (handoff !== undefined && handoff.site !== DONE) visit(handoff);
 }
 
-/** The longest current await or return among registered frames, in ms; cheap enough for every sampler tick. */
+/** The longest current await or return among frames reachable from the registry, in ms. */
 export function longestSuspension(now: number): number {
   let longest = 0;
-  forEachFrame((f) => {
-    if (f.state !== AWAITING && f.state !== RETURNING) return;
-    const d = now - f.since;
-    if (d > longest) longest = d;
+  const seen = new Set<Frame>();
+  forEachRegistered((root) => {
+    for (let f: unknown = root; f instanceof Frame && !seen.has(f); f = f.value) {
+      seen.add(f);
+      if (f.site < 0 || siteKinds[f.site] === KIND_YIELD) break;
+      const d = now - f.since;
+      if (d > longest) longest = d;
+    }
   });
   return longest;
 }
 
-export function registeredCount(): { young: number; live: number; old: number } {
-  return { young: n, live: live.length, old: old.length };
+export function registeredCount(): { recent: number; live: number; old: number } {
+  return { recent: recentCount, live: live.length, old: old.length };
 }
 
 export function iterationsOf(f: Frame): readonly IterationLink[] | undefined {
@@ -485,10 +523,11 @@ export function groupOf(v: object): readonly Frame[] | undefined {
   return groups.get(v);
 }
 
-export function enterFunction(fn: number): Frame {
-  return new Frame(fn, undefined);
+/** The function site id is passed for other frame types (spans need it at entry); frames here read it from their sites. */
+export function enterFunction(_fn: number): Frame {
+  return new Frame(undefined);
 }
 
-export function enterUnclaimable(fn: number): Frame {
-  return new Frame(fn, UNCLAIMABLE);
+export function enterUnclaimable(_fn: number): Frame {
+  return new Frame(UNCLAIMABLE);
 }

@@ -8,12 +8,11 @@
 import { FORMAT_VERSION, RUNTIME_GLOBAL } from '../transform/constants.ts';
 import { startClock } from './clock.ts';
 import {
-  AWAITING,
   counters,
   currentSeq,
   enterFunction,
   enterUnclaimable,
-  forEachFrame,
+  forEachRegistered,
   getClock,
   groupOf,
   iterationsOf,
@@ -22,9 +21,13 @@ import {
   keptCombinatorOf,
   limits,
   maintain,
-  markReturnSite,
+  KIND_AWAIT,
+  KIND_RETURN,
+  KIND_YIELD,
   longestSuspension,
   registeredCount,
+  setSiteKind,
+  siteKindOf,
   stashMembers,
   type Frame,
 } from './frame.ts';
@@ -55,8 +58,9 @@ export interface RuntimeInternals {
   addSite(site: SiteRecord): number;
   getSite(id: number): SiteRecord | undefined;
   siteCount(): number;
-  markReturnSite(id: number): void;
-  forEachFrame(visit: (f: Frame) => void): void;
+  /** Kind code of a suspension site, as the hot path sees it. */
+  siteKindOf(id: number): number;
+  forEachRegistered(visit: (f: Frame) => void): void;
   iterationsOf: typeof iterationsOf;
   keptCombinatorOf: typeof keptCombinatorOf;
   groupOf: typeof groupOf;
@@ -75,11 +79,15 @@ export interface RuntimeInternals {
 
 function createRuntime(): Runtime {
   const internals: RuntimeInternals = {
-      addSite,
+      addSite(site) {
+        const id = addSite(site);
+        setSiteKind(id, site.kind === 'return' ? KIND_RETURN : site.kind === 'yield' ? KIND_YIELD : KIND_AWAIT);
+        return id;
+      },
       getSite,
       siteCount,
-      markReturnSite,
-      forEachFrame,
+      siteKindOf,
+      forEachRegistered,
       iterationsOf,
       keptCombinatorOf,
       groupOf,
@@ -91,8 +99,8 @@ function createRuntime(): Runtime {
       longestSuspension,
       moduleFramePending() {
         let pending = false;
-        forEachFrame((f) => {
-          if (f.state === AWAITING && getSite(f.fn)?.kind === 'module') pending = true;
+        forEachRegistered((f) => {
+          if (f.site >= 0 && getSite(getSite(f.site)?.fn ?? -1)?.kind === 'module') pending = true;
         });
         return pending;
       },

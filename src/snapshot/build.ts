@@ -7,16 +7,7 @@
 
 import { relative, sep } from 'node:path';
 import { threadId } from 'node:worker_threads';
-import {
-  ArraySlot,
-  AWAITING,
-  CombinatorLink,
-  DONE,
-  RETURNING,
-  UNCLAIMABLE,
-  YIELDED,
-  type Frame,
-} from '../runtime/frame.ts';
+import { ArraySlot, CombinatorLink, DONE, Frame, KIND_RETURN, KIND_YIELD, UNCLAIMABLE } from '../runtime/frame.ts';
 import type { RuntimeInternals } from '../runtime/runtime.ts';
 import type { SiteRecord } from '../runtime/sites.ts';
 import { isPromiseObject, isProxyObject, promiseState, valueKind } from '../runtime/values.ts';
@@ -48,9 +39,7 @@ export function buildSnapshot(rt: RuntimeInternals, options: SnapshotOptions = {
   if (!(maxFrames >= 0)) throw new TypeError(`maxFrames: expected a number >= 0, got ${String(options.maxFrames)}`);
   const now = performance.now();
   const builder = new Builder(rt, options.cwd ?? process.cwd(), now);
-  const frames: Frame[] = [];
-  rt.forEachFrame((f) => frames.push(f));
-  frames.sort((a, b) => a.seq - b.seq);
+  const frames = discoverFrames(rt);
   builder.index(frames);
 
   let omitted = 0;
@@ -81,6 +70,26 @@ export function buildSnapshot(rt: RuntimeInternals, options: SnapshotOptions = {
       omitted,
     },
   };
+}
+
+/** Registered frames, plus the frames they await (claimed frames are reachable only that way), oldest first. */
+function discoverFrames(rt: RuntimeInternals): Frame[] {
+  const seen = new Set<Frame>();
+  const queue: Frame[] = [];
+  rt.forEachRegistered((f) => {
+    if (!seen.has(f)) {
+      seen.add(f);
+      queue.push(f);
+    }
+  });
+  for (let i = 0; i < queue.length; i++) {
+    const next = queue[i]!.value;
+    if (next instanceof Frame && !seen.has(next) && next.site !== DONE) {
+      seen.add(next);
+      queue.push(next);
+    }
+  }
+  return queue.sort((a, b) => a.seq - b.seq);
 }
 
 class Builder {
@@ -119,10 +128,20 @@ class Builder {
     }
   }
 
-  /** Awaiting frames always; returning frames while what they returned is pending. */
+  #functionOf(f: Frame): SiteRecord | undefined {
+    return this.#rt.getSite(this.#rt.getSite(f.site)?.fn ?? -1);
+  }
+
+  #kind(f: Frame): number {
+    return this.#rt.siteKindOf(f.site);
+  }
+
+  /** Awaiting frames always; returning frames while what they returned is pending; yielded generators never. */
   isPending(f: Frame): boolean {
-    if (f.state === AWAITING) return true;
-    if (f.state !== RETURNING) return false;
+    if (f.site < 0) return false;
+    const kind = this.#kind(f);
+    if (kind === KIND_YIELD) return false;
+    if (kind !== KIND_RETURN) return true;
     const memo = this.#pendingMemo.get(f);
     if (memo !== undefined) return memo;
     this.#pendingMemo.set(f, false);
@@ -132,23 +151,25 @@ class Builder {
   }
 
   #valuePending(v: unknown): boolean {
+    if (v instanceof Frame) return this.isPending(v);
     const frame = typeof v === 'object' && v !== null ? this.#byPromise.get(v) : undefined;
-    if (frame !== undefined) return this.isPending(frame) || frame.state === YIELDED;
+    if (frame !== undefined) return this.isPending(frame);
     return isPromiseObject(v) && promiseState(v) === 'pending';
   }
 
   frameNode(f: Frame): FrameNode {
     const existing = this.#frameNodes.get(f);
     if (existing !== undefined) return existing;
-    const fn = this.#rt.getSite(f.fn);
     const site = f.site >= 0 ? this.#rt.getSite(f.site) : undefined;
+    const fnId = site?.fn ?? -1;
+    const fn = this.#rt.getSite(fnId);
     const node: FrameNode = {
       id: `f${f.seq}`,
       type: 'frame',
       function: fn?.name ?? '<unknown>',
       kind: fn?.kind === 'generator' || fn?.kind === 'module' ? fn.kind : 'function',
-      location: this.#location(f.fn, fn),
-      state: f.state === RETURNING ? 'returning' : f.state === YIELDED ? 'yielded' : 'awaiting',
+      location: this.#location(fnId, fn),
+      state: this.#kind(f) === KIND_RETURN ? 'returning' : this.#kind(f) === KIND_YIELD ? 'yielded' : 'awaiting',
       suspendedAt: site === undefined ? null : this.#suspension(f.site, site),
       pendingMs: Math.max(0, Math.round(this.#now - f.since)),
       seq: f.seq,
@@ -173,13 +194,13 @@ class Builder {
   }
 
   #targetOf(f: Frame, node: FrameNode): SnapshotNode | undefined {
-    if (f.state === YIELDED && !this.#valuePending(f.value)) return undefined;
+    if (f.site < 0 || (this.#kind(f) === KIND_YIELD && !this.#valuePending(f.value))) return undefined;
     const site = f.site >= 0 ? this.#rt.getSite(f.site) : undefined;
     if (site === undefined) return undefined;
     if (site.kind === 'for-await' || site.kind === 'yield*') {
       const iteration = this.#rt.iterationsOf(f)?.find((l) => l.site === f.site);
       const inner = iteration === undefined ? undefined : this.#bySeq.get(iteration.firstSeq);
-      if (inner !== undefined && inner.fn >= 0 && this.#rt.getSite(inner.fn)?.kind === 'generator' && inner.state !== DONE) return this.frameNode(inner);
+      if (inner !== undefined && inner.site >= 0 && this.#functionOf(inner)?.kind === 'generator') return this.frameNode(inner);
       return this.#leaf(iteration?.iterable ?? f.value, 'async-iterable', site, node);
     }
     if (site.kind === 'await-using') {
@@ -189,7 +210,8 @@ class Builder {
       return this.#leaf(undefined, 'disposal', site, node);
     }
     const v = f.value;
-    if (f.link instanceof CombinatorLink && f.link.promise === v) return this.#combinator(f.link, v);
+    if (v instanceof Frame) return v.site === DONE ? undefined : this.frameNode(v);
+    if (v instanceof CombinatorLink) return this.#combinator(v, v.promise);
     return this.#valueNode(v, site, node);
   }
 
@@ -255,7 +277,7 @@ class Builder {
     this.#valueNodes.set(v, node);
     this.#add(node);
     for (const f of frames) {
-      if (!this.isPending(f) && f.state !== YIELDED) continue;
+      if (f.site < 0) continue;
       link(node, this.frameNode(f));
     }
     return node;

@@ -27,7 +27,6 @@ import { COMBINATORS, type CombinatorKind, type SiteKind, type SiteRecord } from
 /** Where sites go: the runtime's table when instrumenting at load time. */
 export interface SiteSink {
   addSite(site: SiteRecord): number;
-  markReturnSite(id: number): void;
 }
 
 export interface PlanOptions {
@@ -56,6 +55,8 @@ interface Scope {
   kind: ScopeKind;
   /** Module scope only: whether any top-level suspension was instrumented. */
   used: boolean;
+  /** Site id of the function (or module) the scope's suspension sites belong to; -1 until known. */
+  fnSite: number;
 }
 
 /** Node types a `return` argument can have that can never be a promise or thenable. */
@@ -112,7 +113,7 @@ class Planner {
     this.#sink = sink;
     this.#options = options;
     this.#F = options.frameVariable;
-    this.#scope = { kind: isModule ? 'module' : 'script', used: false };
+    this.#scope = { kind: isModule ? 'module' : 'script', used: false, fnSite: -1 };
   }
 
   /** Suspensions can be recorded: inside async functions and at module top level. */
@@ -132,7 +133,7 @@ class Planner {
     if (!moduleScope.used) return;
     const body: AnyNode[] = program.body;
     const first = body.find((s) => s.directive === undefined) ?? body[body.length - 1]!;
-    const site = this.#addSite('module', program, '<module>', '');
+    const site = moduleScope.fnSite;
     const G = this.#options.runtimeGlobal;
     const F = this.#F;
     this.edits.insert(first.start, `${this.#afterDirective(body, first)}const ${F}=typeof ${G}==="object"?${G}.m(${site}):${INERT_FRAME};`);
@@ -151,7 +152,7 @@ class Planner {
       case 'PropertyDefinition':
       case 'AccessorProperty':
       case 'StaticBlock':
-        return this.#withScope({ kind: 'sync', used: false }, () => this.#visitChildren(node, role));
+        return this.#withScope({ kind: 'sync', used: false, fnSite: -1 }, () => this.#visitChildren(node, role));
       case 'AwaitExpression':
         return this.#visitAwait(node);
       case 'YieldExpression':
@@ -208,14 +209,16 @@ class Planner {
   #visitFunction(node: AnyNode): void {
     const kind: ScopeKind = node.async ? (node.generator ? 'asyncGenerator' : 'async') : 'sync';
     const expressionBody = node.body.type !== 'BlockStatement';
+    // Registered before the body, so that every suspension site can name its function.
+    const site = kind === 'sync' ? -1 : this.#addSite(kind === 'asyncGenerator' ? 'generator' : 'function', this.#functionSiteNode(node), inferFunctionName(node, this.#ancestors, this.#source), '');
     this.#ancestors.push(node);
     // Parameters are evaluated before the body declares the frame variable: nothing in them may use it.
-    this.#withScope({ kind: 'sync', used: false }, () => {
+    this.#withScope({ kind: 'sync', used: false, fnSite: -1 }, () => {
       if (node.id) this.#visit(node.id, 'none');
       for (const p of node.params) this.#visit(p, 'none');
     });
     let returnWrap: (() => void) | undefined;
-    this.#withScope({ kind, used: false }, () => {
+    this.#withScope({ kind, used: false, fnSite: site }, () => {
       if (expressionBody && kind !== 'sync') returnWrap = this.#planReturnValue(node.body, node.body).wrap;
       else this.#visit(node.body, 'none');
     });
@@ -223,9 +226,6 @@ class Planner {
     if (kind === 'sync') return;
     returnWrap?.();
 
-    const name = inferFunctionName(node, this.#ancestors, this.#source);
-    const siteNode = this.#functionSiteNode(node);
-    const site = this.#addSite(kind === 'asyncGenerator' ? 'generator' : 'function', siteNode, name, '');
     const G = this.#options.runtimeGlobal;
     const F = this.#F;
     const enter = `const ${F}=typeof ${G}==="object"?${G}.${kind === 'asyncGenerator' ? 'g' : 'e'}(${site}):${INERT_FRAME};`;
@@ -336,7 +336,6 @@ class Planner {
     const suspends = this.#visit(arg, direct ? 'handled' : 'value');
     const text = siteNode === arg ? `return ${this.#text(arg)}` : this.#text(siteNode);
     const site = this.#addSite('return', siteNode, '', text);
-    this.#sink.markReturnSite(site);
     if (direct && !suspends) return { suspends, wrap: () => this.edits.wrap(arg.start, arg.end, `${F}.rc(${site},${F}.q,`, ')') };
     return { suspends, wrap: () => this.edits.wrap(arg.start, arg.end, `${F}.r(${site},`, ')') };
   }
@@ -395,6 +394,16 @@ class Planner {
     if (this.#scope.kind === 'module') this.#scope.used = true;
   }
 
+  /** The function site suspension sites belong to; a module's is created with its first top-level suspension. */
+  get #currentFunctionSite(): number {
+    const scope = this.#scope;
+    if (scope.kind === 'module' && scope.fnSite === -1) {
+      const { line, column } = this.#lines.position(0);
+      scope.fnSite = this.#sink.addSite({ kind: 'module', file: this.#options.file, line, column, name: '<module>', text: '' });
+    }
+    return scope.fnSite;
+  }
+
   #afterDirective(body: readonly AnyNode[], first: AnyNode): string {
     const index = body.indexOf(first);
     const previous = index > 0 ? body[index - 1] : undefined;
@@ -404,6 +413,7 @@ class Planner {
   #addSite(kind: SiteKind, node: AnyNode, name: string, text: string, combinatorCall?: AnyNode): number {
     const { line, column } = this.#lines.position(node.start);
     const record: SiteRecord = { kind, file: this.#options.file, line, column, name, text };
+    if (kind !== 'function' && kind !== 'generator' && kind !== 'module') record.fn = this.#currentFunctionSite;
     if (combinatorCall !== undefined) {
       record.combinator = combinatorOf(combinatorCall);
       const first = combinatorCall.arguments[0];
