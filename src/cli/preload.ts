@@ -10,8 +10,7 @@ import { formatDuration } from '../util/duration.ts';
 import { EXIT_STUCK } from './args.ts';
 import { decodeConfig, type PreloadConfig } from './config.ts';
 import { renderReport, writeReport } from './reporter.ts';
-
-const MAX_INTERVAL_MS = 10 * 60_000;
+import { ReportSchedule } from './schedule.ts';
 
 function start(config: PreloadConfig): void {
   // Instrumented lines would otherwise show in error excerpts and shift stack columns; with source
@@ -41,24 +40,16 @@ function start(config: PreloadConfig): void {
     }
   };
 
-  let interval = config.afterMs;
-  let nextAt = 0;
+  const schedule = new ReportSchedule(config.afterMs);
   const check = (): void => {
     const now = performance.now();
     const longest = internals.longestSuspension(now);
-    if (longest < config.afterMs) {
-      interval = config.afterMs;
-      nextAt = 0;
-      return;
-    }
-    if (now < nextAt) return;
+    if (!schedule.due(now, longest)) return;
     report(`an await has been pending for ${formatDuration(longest)} (threshold ${formatDuration(config.afterMs)})`, config.afterMs);
     if (config.once) {
       process.exitCode = EXIT_STUCK;
       process.exit(EXIT_STUCK);
     }
-    nextAt = now + interval;
-    interval = Math.min(interval * 2, MAX_INTERVAL_MS);
   };
   const timer = setInterval(check, Math.min(1000, Math.max(20, Math.floor(config.afterMs / 5))));
   timer.unref();

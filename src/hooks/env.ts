@@ -27,6 +27,12 @@ export function hookOptionsFromEnv(env: NodeJS.ProcessEnv): HookOptions {
     if (!Number.isInteger(n) || n <= 0) throw new EnvironmentError('AWAITWHAT_MAX_FILE_BYTES', maxBytes, 'a positive integer');
     options.maxFileBytes = n;
   }
+  const maxFrames = env.AWAITWHAT_MAX_FRAMES;
+  if (maxFrames !== undefined && maxFrames !== '') {
+    const n = Number(maxFrames);
+    if (!Number.isInteger(n) || n <= 0) throw new EnvironmentError('AWAITWHAT_MAX_FRAMES', maxFrames, 'a positive integer');
+    options.maxFrames = n;
+  }
   const omit = env.AWAITWHAT_OMIT_TEXT;
   if (omit !== undefined && omit !== '') {
     if (!['0', '1', 'true', 'false'].includes(omit)) throw new EnvironmentError('AWAITWHAT_OMIT_TEXT', omit, '1, 0, true or false');

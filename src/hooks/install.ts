@@ -29,6 +29,11 @@ export interface HookOptions extends ScopeOptions {
   onWarning?: (message: string) => void;
   /** Base for relative include/exclude globs. @default process.cwd() */
   cwd?: string;
+  /**
+   * Most frames kept registered (pending frames nobody instrumented awaits, with what they await);
+   * beyond it the oldest are dropped and counted in `stats.evicted`. @default 1000000
+   */
+  maxFrames?: number;
 }
 
 export interface HooksHandle {
@@ -70,6 +75,10 @@ export function installHooks(options: HookOptions = {}): HooksHandle {
   if (!Number.isInteger(maxFileBytes) || maxFileBytes <= 0) throw new TypeError(`maxFileBytes: expected a positive integer, got ${String(maxFileBytes)}`);
   const scope = new Scope(options, options.cwd ?? process.cwd(), OWN_ROOT);
   const runtime = installRuntime();
+  if (options.maxFrames !== undefined) {
+    if (!Number.isInteger(options.maxFrames) || options.maxFrames <= 0) throw new TypeError(`maxFrames: expected a positive integer, got ${String(options.maxFrames)}`);
+    runtime.internals.limits.maxFrames = options.maxFrames;
+  }
   const warn = options.onWarning ?? defaultWarning;
   const stats = { instrumented: 0, skipped: 0, failed: 0 };
 
@@ -135,6 +144,7 @@ function transformLoaded(url: string, result: LoadResult, ctx: TransformContext)
       omitText: ctx.options.omitText,
       sourceMap: inputMap === undefined && wantsSourceMap(),
       inputMap: inputMap ?? undefined,
+      inputMapBase: url,
       displaySource: isTypeScript ? original : undefined,
       sourceName: jsFormat === 'module' ? url : file,
     });
@@ -193,5 +203,6 @@ function describeUrl(url: string): string {
 }
 
 function formatBytes(n: number): string {
-  return n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MiB` : `${Math.round(n / 1024)} KiB`;
+  if (n >= 1024 * 1024) return `${(n / 1024 / 1024).toFixed(1)} MiB`;
+  return n >= 10 * 1024 ? `${Math.round(n / 1024)} KiB` : `${n} bytes`;
 }

@@ -21,6 +21,8 @@ export interface TextOptions {
   maxLines?: number;
 }
 
+/** Frames listed per deadlock; a longer cycle is cut, its length still given. */
+const MAX_CYCLE_LINES = 20;
 const TEE = '├─ ';
 const ELBOW = '└─ ';
 const PIPE = '│  ';
@@ -51,10 +53,12 @@ export function renderText(snapshot: Snapshot, options: TextOptions = {}): strin
 
   for (const cycle of snapshot.cycles) {
     out.push('', `DEADLOCK: ${plural(cycle.length, 'frame')} await each other`);
-    cycle.forEach((id, i) => {
+    const shown = cycle.length > MAX_CYCLE_LINES ? cycle.slice(0, MAX_CYCLE_LINES - 1) : cycle;
+    shown.forEach((id, i) => {
       const node = byId.get(id);
       if (node?.type === 'frame') out.push(`${i === 0 ? '   ' : ' → '}${frameLine(node, showDurations)}`);
     });
+    if (shown.length < cycle.length) out.push(` → … ${cycle.length - shown.length} more`);
     const first = byId.get(cycle[0]!);
     if (first?.type === 'frame') out.push(` → ${first.function} (again)`);
   }

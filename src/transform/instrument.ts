@@ -4,10 +4,12 @@
  */
 
 import { parse as acornParse } from 'acorn';
+import { pathToFileURL } from 'node:url';
 import type { AnyNode } from './ast.ts';
 import { DEFAULT_MAX_TEXT_LENGTH, FRAME_VARIABLE, INSTRUMENTED_MARKER, RUNTIME_GLOBAL } from './constants.ts';
 import { applyInsertions } from './edits.ts';
 import { LineIndex } from './lines.ts';
+import { OriginMapper } from './origin.ts';
 import { buildMap, composeMap, type RawSourceMap } from './sourcemap.ts';
 import { plan, type SiteSink } from './visitor.ts';
 
@@ -26,8 +28,10 @@ export interface InstrumentOptions {
   sourceMap?: boolean;
   /** The name the map gives the original source: what Node.js prints for it (a URL for ES modules, a path for CommonJS). @default filename */
   sourceName?: string;
-  /** The input's own source map, composed into the result's. */
+  /** The input's own source map, composed into the result's; reports then name the original positions. */
   inputMap?: RawSourceMap;
+  /** URL the input map's relative sources resolve against. @default the filename as a file URL */
+  inputMapBase?: string;
   /** Text quoted in reports when it differs from `source` at the same offsets (TypeScript before type stripping). */
   displaySource?: string;
 }
@@ -75,6 +79,7 @@ export function instrument(source: string, options: InstrumentOptions): Instrume
   const planned = plan(program, source, lines, options.sites, {
     file: options.filename,
     displaySource: options.displaySource,
+    origin: options.inputMap === undefined ? undefined : new OriginMapper(options.inputMap, options.inputMapBase ?? pathToFileURL(options.filename).href),
     runtimeGlobal: RUNTIME_GLOBAL,
     frameVariable,
     maxTextLength: options.maxTextLength ?? DEFAULT_MAX_TEXT_LENGTH,

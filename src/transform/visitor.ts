@@ -22,6 +22,7 @@ import { CHILD_KEYS, isFunctionNode, unwrapParens, type AnyNode } from './ast.ts
 import { EditList } from './edits.ts';
 import type { LineIndex } from './lines.ts';
 import { inferFunctionName } from './names.ts';
+import type { OriginMapper } from './origin.ts';
 import { COMBINATORS, type CombinatorKind, type SiteKind, type SiteRecord } from '../runtime/sites.ts';
 
 /** Where sites go: the runtime's table when instrumenting at load time. */
@@ -34,6 +35,8 @@ export interface PlanOptions {
   file: string;
   /** Text to quote in sites, at the same offsets as the parsed source (the typed text of a TypeScript file). */
   displaySource?: string;
+  /** Maps generated positions to the original ones when the input came with a source map. */
+  origin?: OriginMapper;
   runtimeGlobal: string;
   frameVariable: string;
   maxTextLength: number;
@@ -413,6 +416,12 @@ class Planner {
   #addSite(kind: SiteKind, node: AnyNode, name: string, text: string, combinatorCall?: AnyNode): number {
     const { line, column } = this.#lines.position(node.start);
     const record: SiteRecord = { kind, file: this.#options.file, line, column, name, text };
+    const origin = this.#options.origin?.locate(line - 1, column - 1);
+    if (origin !== undefined) {
+      record.file = origin.file;
+      record.line = origin.line;
+      record.column = origin.column;
+    }
     if (kind !== 'function' && kind !== 'generator' && kind !== 'module') record.fn = this.#currentFunctionSite;
     if (combinatorCall !== undefined) {
       record.combinator = combinatorOf(combinatorCall);
@@ -426,6 +435,13 @@ class Planner {
 
   #text(node: AnyNode): string {
     if (this.#options.omitText) return '';
+    const origin = this.#options.origin;
+    if (origin !== undefined) {
+      const start = this.#lines.position(node.start);
+      const end = this.#lines.position(node.end);
+      const original = origin.text([start.line - 1, start.column - 1], [end.line - 1, end.column - 1]);
+      if (original !== undefined) return this.#clean(original);
+    }
     return this.#clean((this.#options.displaySource ?? this.#source).slice(node.start, node.end));
   }
 

@@ -25,8 +25,8 @@ export interface RunOptions {
   /** Send this signal after `signalAfterMs`. */
   signal?: NodeJS.Signals;
   signalAfterMs?: number;
-  /** Send the signal once stderr contains this text (instead of after a delay). */
-  signalWhenStderr?: string;
+  /** Send the signal once stdout contains this text (instead of after a delay). */
+  signalWhenStdout?: string;
 }
 
 export function run(args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
@@ -37,14 +37,14 @@ export function run(args: readonly string[], options: RunOptions = {}): Promise<
     let killed = false;
     let signalled = false;
     const timers: NodeJS.Timeout[] = [];
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => {
-      stderr += d;
-      if (options.signalWhenStderr !== undefined && !signalled && stderr.includes(options.signalWhenStderr)) {
+    child.stdout.setEncoding('utf8').on('data', (d: string) => {
+      stdout += d;
+      if (options.signalWhenStdout !== undefined && !signalled && stdout.includes(options.signalWhenStdout)) {
         signalled = true;
         child.kill(options.signal ?? 'SIGINT');
       }
     });
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
     if (options.killAfterMs !== undefined) {
       timers.push(
         setTimeout(() => {

@@ -1,0 +1,96 @@
+/** The load hook, through `node --import awaitwhat/hooks`: scope, failures, limits, idempotence. */
+
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { ROOT, run } from './support/run.ts';
+
+const HOOKS = join(ROOT, 'dist', 'hooks.js');
+const FIXTURES = join(ROOT, 'test', 'fixtures');
+const SCOPE = join(FIXTURES, 'scope');
+
+const env = (extra: Record<string, string>) => ({ ...process.env, ...extra });
+
+describe('awaitwhat/hooks', { concurrency: 2 }, () => {
+  it('instruments the application, not node_modules', async () => {
+    const r = await run(['--import', HOOKS, 'app.mjs'], { cwd: SCOPE });
+    assert.equal(r.stderr, '');
+    assert.equal(
+      r.stdout,
+      [
+        'awaitwhat: 2 pending async functions',
+        '',
+        'main  app.mjs:5:3  await helper()',
+        '└─ helper  lib/helper.mjs:4:3  await fetchFromDep()',
+        '   └─ fetchFromDep()  — a promise no instrumented code created',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('instruments a package from node_modules when opted in by name', async () => {
+    const r = await run(['--import', HOOKS, 'app.mjs'], { cwd: SCOPE, env: env({ AWAITWHAT_PACKAGES: 'dep' }) });
+    assert.equal(r.stderr, '');
+    assert.match(r.stdout, /└─ fetchFromDep {2}node_modules\/dep\/index\.js:2:3 {2}await new Promise\(\(\) => \{\}\)\n/);
+  });
+
+  it('leaves excluded files alone', async () => {
+    const r = await run(['--import', HOOKS, 'app.mjs'], { cwd: SCOPE, env: env({ AWAITWHAT_EXCLUDE: 'lib' }) });
+    assert.equal(r.stdout, ['awaitwhat: 1 pending async function', '', 'main  app.mjs:5:3  await helper()', '└─ helper()  — a promise no instrumented code created', ''].join('\n'));
+  });
+
+  it('instruments only included files when include is given', async () => {
+    const r = await run(['--import', HOOKS, 'app.mjs'], { cwd: SCOPE, env: env({ AWAITWHAT_INCLUDE: 'lib/**' }) });
+    assert.equal(r.stdout, ['awaitwhat: 1 pending async function', '', 'helper  lib/helper.mjs:4:3  await fetchFromDep()', '└─ fetchFromDep()  — a promise no instrumented code created', ''].join('\n'));
+  });
+
+  it('loads a file it cannot parse untransformed, with one warning naming it', async () => {
+    const [plain, hooked] = await Promise.all([run([join(FIXTURES, 'broken.mjs')]), run(['--import', HOOKS, join(FIXTURES, 'broken.mjs')])]);
+    const warning = `awaitwhat: ${join(FIXTURES, 'broken.mjs')}:2:10: Unexpected token; loaded without instrumentation\n`;
+    assert.equal(hooked.stderr.slice(0, warning.length), warning);
+    assert.equal(hooked.stderr.slice(warning.length), plain.stderr, "Node's own error must be the same as without awaitwhat");
+    assert.equal(hooked.code, plain.code);
+  });
+
+  it('skips files above AWAITWHAT_MAX_FILE_BYTES with a note, and runs them', async () => {
+    const r = await run(['--import', HOOKS, join(FIXTURES, 'big.mjs')], { env: env({ AWAITWHAT_MAX_FILE_BYTES: '100' }) });
+    assert.match(r.stderr, /^awaitwhat: .*big\.mjs is \d+ bytes, above maxFileBytes \(100 bytes\); loaded without instrumentation$/m);
+    assert.match(r.stdout, /^awaitwhat: 0 pending async functions$/m);
+    assert.equal(r.code, 0);
+  });
+
+  it('rejects a malformed setting, naming it and what was expected', async () => {
+    const r = await run(['--import', HOOKS, join(FIXTURES, 'big.mjs')], { env: env({ AWAITWHAT_MAX_FILE_BYTES: 'lots' }) });
+    assert.match(r.stderr, /EnvironmentError: AWAITWHAT_MAX_FILE_BYTES="lots": expected a positive integer/);
+    assert.equal(r.code, 1);
+  });
+
+  it('is idempotent when loaded twice', async () => {
+    const r = await run(['--import', HOOKS, '--import', HOOKS, 'app.mjs'], { cwd: SCOPE });
+    assert.equal(r.stderr, '');
+    assert.match(r.stdout, /^awaitwhat: 2 pending async functions$/m);
+  });
+
+  it('composes with tsx: reports name the original TypeScript positions and text', async () => {
+    const r = await run(['--import', 'tsx', '--import', HOOKS, join(FIXTURES, 'tsx', 'print-app.ts')]);
+    assert.equal(r.stderr, '');
+    assert.equal(
+      r.stdout,
+      [
+        'awaitwhat: 2 pending async functions',
+        '',
+        'main  test/fixtures/tsx/print-app.ts:8:3  await hang({ x: Color.Green })',
+        '└─ hang  test/fixtures/tsx/print-app.ts:4:3  await new Promise<void>(() => {})',
+        '   └─ new Promise<void>(() => {})  — a promise no instrumented code created',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('refuses Node.js older than 22.15 with an error naming the minimum', { skip: process.env.AWAITWHAT_OLD_NODE === undefined ? 'set AWAITWHAT_OLD_NODE to a Node.js < 22.15 binary' : false }, async () => {
+    const { spawnSync } = await import('node:child_process');
+    const r = spawnSync(process.env.AWAITWHAT_OLD_NODE!, ['--import', HOOKS, join(FIXTURES, 'big.mjs')], { encoding: 'utf8' });
+    assert.match(r.stderr, /awaitwhat needs Node\.js >= 22\.15\.0 \(for module\.registerHooks\), but this is Node\.js \d+\.\d+\.\d+/);
+    assert.equal(r.status, 1);
+  });
+});

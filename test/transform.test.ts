@@ -1,0 +1,171 @@
+/**
+ * The transform, as data: each case is a source text and the exact instrumented text expected.
+ * Every case also keeps its line count, and instrumenting the output again changes nothing.
+ */
+
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import vm from 'node:vm';
+import { instrument, InstrumentSyntaxError } from '../dist/index.js';
+import { enter, instrumentSnippet } from './support/transform.ts';
+
+const M = '/*awaitwhat:1*/';
+
+interface Case {
+  name: string;
+  format?: 'module' | 'commonjs';
+  source: string;
+  expected: string;
+}
+
+const CASES: Case[] = [
+  {
+    name: 'async function: frame around the body, claim at await of a call',
+    source: 'async function f() { await g(); }',
+    expected: `async function f() {${enter('e', 0)}try{ await __awf.c(1,__awf.q,g()); }finally{__awf.x()}}${M}`,
+  },
+  {
+    name: 'await of a plain name: no claim (nothing can have run)',
+    source: 'async function f(p) { await p; }',
+    expected: `async function f(p) {${enter('e', 0)}try{ await __awf.a(1,p); }finally{__awf.x()}}${M}`,
+  },
+  {
+    name: 'await of a member (may be a getter): claims',
+    source: 'async function f() { await this.ready; }',
+    expected: `async function f() {${enter('e', 0)}try{ await __awf.c(1,__awf.q,this.ready); }finally{__awf.x()}}${M}`,
+  },
+  {
+    name: 'directive prologue stays first; a missing semicolon is supplied',
+    source: 'async function f() { "use strict"\n  return g(); }',
+    expected: `async function f() { "use strict";${enter('e', 0)}try{\n  return __awf.rc(1,__awf.q,g()); }finally{__awf.x()}}${M}`,
+  },
+  {
+    name: 'async arrow with an expression body becomes a block with a return',
+    source: 'const f = async x => g(x);',
+    expected: `const f = async x => {${enter('e', 0)}try{return __awf.rc(1,__awf.q,g(x))}finally{__awf.x()}};${M}`,
+  },
+  {
+    name: 'parenthesised object body keeps its parentheses; literals need no return record',
+    source: 'const f = async (x) => ({ x });',
+    expected: `const f = async (x) => {${enter('e', 0)}try{return ({ x })}finally{__awf.x()}};${M}`,
+  },
+  {
+    name: 'kept call results are claimed; combinators record their members',
+    source: 'async function f() { const p = g(); await Promise.race([a(), p]); }',
+    expected: `async function f() {${enter('e', 0)}try{ const p = __awf.k(__awf.q,g()); await __awf.ac(1,Promise.race(__awf.pa([__awf.k(__awf.q,a()), p]))); }finally{__awf.x()}}${M}`,
+  },
+  {
+    name: 'a combinator whose result is kept',
+    source: 'async function f() { const all = Promise.all(xs); return all; }',
+    expected: `async function f() {${enter('e', 0)}try{ const all = __awf.pc(1,Promise.all(__awf.pa(xs))); return __awf.r(2,all); }finally{__awf.x()}}${M}`,
+  },
+  {
+    name: 'an await inside a call: the outer await cannot claim',
+    source: 'async function f() { await g(await h()); }',
+    expected: `async function f() {${enter('e', 0)}try{ await __awf.a(2,g(await __awf.c(1,__awf.q,h()))); }finally{__awf.x()}}${M}`,
+  },
+  {
+    name: 'conditional return: each branch claimed',
+    source: 'async function f() { return c ? g() : h(); }',
+    expected: `async function f() {${enter('e', 0)}try{ return __awf.r(1,c ? __awf.k(__awf.q,g()) : __awf.k(__awf.q,h())); }finally{__awf.x()}}${M}`,
+  },
+  {
+    name: 'optional chains are claimed whole, never split',
+    source: 'async function f() { await a?.b(); const v = a?.b().c(); }',
+    expected: `async function f() {${enter('e', 0)}try{ await __awf.c(1,__awf.q,a?.b()); const v = __awf.k(__awf.q,a?.b().c()); }finally{__awf.x()}}${M}`,
+  },
+  {
+    name: 'async generator: yield, bare yield, yield*, for await',
+    source: 'async function* gen() { yield 1; yield; yield* other(); for await (const x of y()) use(x); }',
+    expected: `async function* gen() {${enter('g', 0)}try{ yield __awf.y(1,1); yield __awf.y(2,void 0); yield* __awf.fa(3,__awf.k(__awf.q,other())); for await (const x of __awf.fa(4,y())) {try{use(x);}finally{__awf.fh(4)}} }finally{__awf.x()}}${M}`,
+  },
+  {
+    name: 'await using: the rest of the block records the disposal wait',
+    source: 'async function f() { await using r = open(); use(r); }',
+    expected: `async function f() {${enter('e', 0)}try{ await using r = __awf.k(__awf.q,open());;try{ use(r); }finally{__awf.ud(1)}}finally{__awf.x()}}${M}`,
+  },
+  {
+    name: 'await using is left alone when wrapping would hide a name used before it',
+    source: 'async function f() { { const read = () => later; await using r = open(); let later = 1; } }',
+    expected: `async function f() {${enter('e', 0)}try{ { const read = () => later; await using r = __awf.k(__awf.q,open()); let later = 1; } }finally{__awf.x()}}${M}`,
+  },
+  {
+    name: 'parameters never use the frame (it does not exist yet)',
+    source: 'async function f(a = g()) { return a; }',
+    expected: `async function f(a = g()) {${enter('e', 0)}try{ return __awf.r(1,a); }finally{__awf.x()}}${M}`,
+  },
+  {
+    name: 'synchronous functions inside are not instrumented',
+    source: 'async function f() { const ps = ids.map((id) => load(id)); await Promise.all(ps); }',
+    expected: `async function f() {${enter('e', 0)}try{ const ps = __awf.k(__awf.q,ids.map((id) => load(id))); await __awf.ac(1,Promise.all(__awf.pa(ps))); }finally{__awf.x()}}${M}`,
+  },
+  {
+    name: 'class methods, including private and static ones',
+    source: 'class R { static async open() { await x(); } async #load() { await y(); } }',
+    expected: `class R { static async open() {${enter('e', 0)}try{ await __awf.c(1,__awf.q,x()); }finally{__awf.x()}} async #load() {${enter('e', 2)}try{ await __awf.c(3,__awf.q,y()); }finally{__awf.x()}} }${M}`,
+  },
+  {
+    name: 'top-level await makes the module a frame; its top-level calls are claimed through the runtime',
+    source: 'const conn = connect();\nawait conn;\nexport const v = 1',
+    expected: `${enter('m', 0)}const conn = __awaitwhat.k(__awaitwhat.q,connect());\nawait __awf.a(1,conn);\nexport const v = 1;__awf.x();${M}`,
+  },
+  {
+    name: 'CommonJS: hashbang and directive stay first; top-level calls are claimed',
+    format: 'commonjs',
+    source: '#!/usr/bin/env node\n"use strict";\nconst p = main();\nasync function main() { await p; }',
+    expected: `#!/usr/bin/env node\n"use strict";\nconst p = __awaitwhat.k(__awaitwhat.q,main());\nasync function main() {${enter('e', 0)}try{ await __awf.a(1,p); }finally{__awf.x()}}${M}`,
+  },
+  {
+    name: 'a program using the frame variable name gets another one',
+    source: 'const __awf = 1; async function f() { await __awf; }',
+    expected: `const __awf = 1; async function f() {${enter('e', 0, '__awf1')}try{ await __awf1.a(1,__awf); }finally{__awf1.x()}}${M}`,
+  },
+];
+
+describe('instrument()', () => {
+  for (const c of CASES) {
+    it(c.name, () => {
+      const { code } = instrumentSnippet(c.source, c.format);
+      assert.equal(code, c.expected);
+      assert.equal(code.split('\n').length, c.source.split('\n').length, 'line count changed');
+      assert.equal(instrumentSnippet(code, c.format).code, null, 'instrumenting twice changed the text');
+    });
+  }
+
+  it('leaves text without async functions or top-level await alone, without parsing it', () => {
+    assert.equal(instrumentSnippet('this is not JavaScript').code, null);
+    assert.equal(instrumentSnippet('export const x = await1;').code, null);
+  });
+
+  it('names the file, line and column of a syntax error', () => {
+    assert.throws(
+      () => instrument('async function f() {\n  await (;\n}', { filename: '/app/broken.mjs', format: 'module', sites: { addSite: () => 0 } }),
+      (error: unknown) => error instanceof InstrumentSyntaxError && error.message === '/app/broken.mjs:2:10: Unexpected token' && error.line === 2 && error.column === 10,
+    );
+  });
+
+  it('records sites: function names, positions, suspension texts and owning functions', () => {
+    const source = ['const api = {', '  async fetchUser(id) {', '    return await db.query(`select ${id}`);', '  },', '};'].join('\n');
+    const { sites } = instrumentSnippet(source);
+    assert.deepEqual(sites, [
+      { kind: 'function', file: 'snippet.js', line: 2, column: 3, name: 'api.fetchUser', text: '' },
+      { kind: 'await', file: 'snippet.js', line: 3, column: 12, name: '', text: 'await db.query(`select ${id}`)', fn: 0 },
+    ]);
+  });
+
+  it('cuts long suspension texts and can omit them', () => {
+    const source = `async function f() { await g(${'x'.repeat(200)}); }`;
+    assert.equal(instrumentSnippet(source, 'module', { maxTextLength: 20 }).sites[1]!.text, `await g(${'x'.repeat(11)}…`);
+    assert.equal(instrumentSnippet(source, 'module', { omitText: true }).sites[1]!.text, '');
+  });
+});
+
+describe('instrumented code where the runtime is absent', () => {
+  it('runs unchanged from fn.toString() in another realm', async () => {
+    const { code } = instrumentSnippet('async function add(a, b) { const x = await Promise.resolve(a); return x + await b; }');
+    const realm = vm.createContext({});
+    const result = await vm.runInContext(`${code}; add(2, Promise.resolve(3))`, realm);
+    assert.equal(result, 5);
+    assert.equal(vm.runInContext('typeof __awaitwhat', realm), 'undefined');
+  });
+});
