@@ -45,11 +45,13 @@ export function renderText(snapshot: Snapshot, options: TextOptions = {}): strin
   for (const n of snapshot.nodes) byId.set(n.id, n);
   const out: string[] = [];
   const frames = snapshot.nodes.filter((n): n is FrameNode => n.type === 'frame');
-  const slow = new Set(frames.filter((f) => f.pendingMs >= minPending).map((f) => f.id));
-  const trees = snapshot.roots.filter((root) => minPending <= 0 || reachesAny(root, slow, byId));
+  const filtering = minPending > 0;
+  const slow = new Set<string>();
+  if (filtering) for (const f of frames) if (f.pendingMs >= minPending) slow.add(f.id);
+  const trees = filtering ? snapshot.roots.filter((root) => reachesAny(root, slow, byId)) : snapshot.roots.slice();
 
   const title = `awaitwhat: ${plural(frames.length, 'pending async function')}`;
-  out.push(minPending > 0 ? `${title}, ${plural(slow.size, 'suspension')} pending ${formatDuration(minPending)} or longer` : title);
+  out.push(filtering ? `${title}, ${plural(slow.size, 'suspension')} pending ${formatDuration(minPending)} or longer` : title);
 
   for (const cycle of snapshot.cycles) {
     out.push('', `DEADLOCK: ${plural(cycle.length, 'frame')} await each other`);
@@ -66,9 +68,9 @@ export function renderText(snapshot: Snapshot, options: TextOptions = {}): strin
   // Frames only on a cycle have no root; the cycle's first frame starts their tree.
   for (const cycle of snapshot.cycles) {
     const id = cycle[0]!;
-    if (!trees.includes(id) && countReachable(trees, byId, id) === 0 && (minPending <= 0 || reachesAny(id, slow, byId))) trees.push(id);
+    if (!trees.includes(id) && countReachable(trees, byId, id) === 0 && (!filtering || reachesAny(id, slow, byId))) trees.push(id);
   }
-  const printed = new Map<string, string>();
+  const printed = new Set<string>();
   const stack: Entry[] = [];
   for (let r = trees.length - 1; r >= 0; r--) stack.push({ id: trees[r]!, prefix: '', last: true, depth: 0 });
   let truncated = 0;
@@ -88,9 +90,8 @@ export function renderText(snapshot: Snapshot, options: TextOptions = {}): strin
     const connector = entry.depth === 0 ? '' : entry.last ? ELBOW : TEE;
     const childPrefix = entry.depth === 0 ? '' : entry.prefix + (entry.last ? SPACE : PIPE);
     const label = entry.label === undefined ? '' : `${entry.label} `;
-    const seen = printed.get(node.id);
-    if (seen !== undefined) {
-      out.push(`${entry.prefix}${connector}${label}${seen} (shown above)`);
+    if (printed.has(node.id)) {
+      out.push(`${entry.prefix}${connector}${label}${shortName(node)} (shown above)`);
       continue;
     }
     let current: SnapshotNode = node;
@@ -98,24 +99,22 @@ export function renderText(snapshot: Snapshot, options: TextOptions = {}): strin
       const run = identicalRun(current, byId, printed, collapseAfter);
       if (run.length > collapseAfter) {
         out.push(`${entry.prefix}${connector}${label}${frameLine(current, showDurations)}`);
-        printed.set(current.id, shortName(current));
         out.push(`${childPrefix}${ELBOW}… ${run.length - 2} more ${current.function} at the same await`);
-        for (const skipped of run.slice(1, -1)) printed.set(skipped.id, shortName(skipped));
+        for (const f of run) printed.add(f.id);
         current = run[run.length - 1]!;
         const deeper = childPrefix + SPACE;
         out.push(`${deeper}${ELBOW}${frameLine(current, showDurations)}`);
-        printed.set(current.id, shortName(current));
         pushChildren(current, deeper + SPACE, entry.depth + 2, stack, byId);
         continue;
       }
     }
     out.push(`${entry.prefix}${connector}${label}${describe(current, showDurations)}`);
-    printed.set(current.id, shortName(current));
+    printed.add(current.id);
     pushChildren(current, childPrefix, entry.depth + 1, stack, byId);
   }
   if (truncated > 0) out.push('', `… output cut at ${maxLines} lines`);
-  const hidden = frames.length - countReachable(trees, byId);
-  if (minPending > 0 && hidden > 0) out.push('', `(${plural(hidden, 'other pending async function')}, each pending less than ${formatDuration(minPending)}, not shown)`);
+  const hidden = filtering ? frames.length - countReachable(trees, byId) : 0;
+  if (hidden > 0) out.push('', `(${plural(hidden, 'other pending async function')}, each pending less than ${formatDuration(minPending)}, not shown)`);
   return `${out.join('\n')}\n`;
 }
 
@@ -136,23 +135,25 @@ function pushChildren(node: SnapshotNode, prefix: string, depth: number, stack: 
 }
 
 /** A frame and the chain of frames below it with the same function and suspension point. */
-function identicalRun(first: FrameNode, byId: ReadonlyMap<string, SnapshotNode>, printed: ReadonlyMap<string, string>, collapseAfter: number): FrameNode[] {
+function identicalRun(first: FrameNode, byId: ReadonlyMap<string, SnapshotNode>, printed: ReadonlySet<string>, collapseAfter: number): FrameNode[] {
   const run = [first];
+  const inRun = new Set<FrameNode>(run);
   let current = first;
-  const key = sameKey(first);
   for (;;) {
     if (current.awaits.length !== 1) break;
     const next = byId.get(current.awaits[0]!);
-    if (next?.type !== 'frame' || printed.has(next.id) || run.includes(next) || sameKey(next) !== key) break;
+    if (next?.type !== 'frame' || printed.has(next.id) || inRun.has(next) || !sameSuspension(first, next)) break;
     run.push(next);
+    inRun.add(next);
     current = next;
   }
   return run.length > collapseAfter ? run : [first];
 }
 
-function sameKey(f: FrameNode): string {
-  const s = f.suspendedAt;
-  return `${f.function}@${f.location.file}:${f.location.line}:${f.location.column}|${s?.line}:${s?.column}`;
+function sameSuspension(a: FrameNode, b: FrameNode): boolean {
+  const sa = a.suspendedAt;
+  const sb = b.suspendedAt;
+  return a.function === b.function && a.location.file === b.location.file && a.location.line === b.location.line && sa?.line === sb?.line && sa?.column === sb?.column && sa?.file === sb?.file;
 }
 
 function describe(node: SnapshotNode, showDurations: boolean): string {

@@ -1,8 +1,9 @@
 /**
- * Runtime records → snapshot. Reads the registry once, maps each claimed promise back to its
- * frame, and resolves what every pending frame waits for into a node: another frame, a
- * combinator, a group, or a leaf. Values the program awaited are only ever inspected through
- * property descriptors and `util.inspect` with custom inspection off, so no user code runs.
+ * Runtime records → snapshot. Starts from the registered frames, follows what each pending
+ * frame waits for (another frame, a combinator, a group, or a leaf), and finds await cycles.
+ * Values the program awaited are only inspected through property descriptors and `util.inspect`
+ * with custom inspection off, so no user code runs. Built for 100k frames: nodes are indexed by
+ * position, looked up by object identity, and location records are shared per site.
  */
 
 import { relative, sep } from 'node:path';
@@ -33,15 +34,13 @@ export interface SnapshotOptions {
 }
 
 const MAX_MEMBERS = 1000;
+const UNKNOWN_LOCATION: SourceLocation = Object.freeze({ file: '<unknown>', line: 0, column: 0 });
 
 export function buildSnapshot(rt: RuntimeInternals, options: SnapshotOptions = {}): Snapshot {
   const maxFrames = options.maxFrames ?? Infinity;
   if (!(maxFrames >= 0)) throw new TypeError(`maxFrames: expected a number >= 0, got ${String(options.maxFrames)}`);
-  const now = performance.now();
-  const builder = new Builder(rt, options.cwd ?? process.cwd(), now);
   const frames = discoverFrames(rt);
-  builder.index(frames);
-
+  const builder = new Builder(rt, frames, options.cwd ?? process.cwd(), performance.now());
   let omitted = 0;
   for (const f of frames) {
     if (!builder.isPending(f)) continue;
@@ -62,78 +61,65 @@ export function buildSnapshot(rt: RuntimeInternals, options: SnapshotOptions = {
     threadId,
     nodes,
     roots,
-    cycles: findCycles(nodes),
-    stats: {
-      frames: builder.frameCount,
-      collected: rt.counters.collected,
-      evicted: rt.counters.evicted,
-      omitted,
-    },
+    cycles: findCycles(nodes, builder.edges),
+    stats: { frames: builder.frameCount, collected: rt.counters.collected, evicted: rt.counters.evicted, omitted },
   };
 }
 
 /** Registered frames, plus the frames they await (claimed frames are reachable only that way), oldest first. */
 function discoverFrames(rt: RuntimeInternals): Frame[] {
   const seen = new Set<Frame>();
-  const queue: Frame[] = [];
+  const found: Frame[] = [];
   rt.forEachRegistered((f) => {
     if (!seen.has(f)) {
       seen.add(f);
-      queue.push(f);
+      found.push(f);
     }
   });
-  for (let i = 0; i < queue.length; i++) {
-    const next = queue[i]!.value;
-    if (next instanceof Frame && !seen.has(next) && next.site !== DONE) {
+  for (let i = 0; i < found.length; i++) {
+    const next = found[i]!.value;
+    if (next instanceof Frame && next.site !== DONE && !seen.has(next)) {
       seen.add(next);
-      queue.push(next);
+      found.push(next);
     }
   }
-  return queue.sort((a, b) => a.seq - b.seq);
+  return found.sort((a, b) => a.seq - b.seq);
 }
 
 class Builder {
   readonly nodes: SnapshotNode[] = [];
-  readonly #byNodeId = new Map<string, SnapshotNode>();
+  /** `edges[i]`: indices of the nodes node i awaits (parallel to `awaits`, for cycle search). */
+  readonly edges: number[][] = [];
   frameCount = 0;
   readonly #rt: RuntimeInternals;
   readonly #cwd: string;
   readonly #now: number;
-  readonly #byPromise = new Map<unknown, Frame>();
-  readonly #bySeq = new Map<number, Frame>();
-  readonly #frameNodes = new Map<Frame, FrameNode>();
-  readonly #leaves = new Map<unknown, LeafNode>();
-  readonly #valueNodes = new Map<unknown, SnapshotNode>();
+  readonly #frameIndex = new Map<Frame, number>();
+  readonly #valueIndex = new Map<unknown, number>();
+  #byPromise: Map<unknown, Frame> | undefined;
+  readonly #frames: readonly Frame[];
+  #bySeq: Map<number, Frame> | undefined;
   readonly #locations = new Map<number, SourceLocation>();
+  readonly #suspensions = new Map<number, SuspensionPoint>();
+  readonly #files = new Map<string, string>();
   readonly #pendingMemo = new Map<Frame, boolean>();
   /** Frames added as nodes whose targets are not resolved yet. */
   readonly #unresolved: Frame[] = [];
   #counter = 0;
 
-  constructor(rt: RuntimeInternals, cwd: string, now: number) {
+  constructor(rt: RuntimeInternals, frames: readonly Frame[], cwd: string, now: number) {
     this.#rt = rt;
+    this.#frames = frames;
     this.#cwd = cwd;
     this.#now = now;
   }
 
-  index(frames: readonly Frame[]): void {
-    for (const f of frames) {
-      this.#bySeq.set(f.seq, f);
-      const p = f.promise;
-      if (p === undefined || p === UNCLAIMABLE) continue;
-      if (p instanceof ArraySlot) {
-        const element = elementOf(p.array, p.index);
-        if (typeof element === 'object' && element !== null) this.#byPromise.set(element, f);
-      } else if (typeof p === 'object' && p !== null) this.#byPromise.set(p, f);
-    }
+  #kind(f: Frame): number {
+    return this.#rt.siteKindOf(f.site);
   }
 
   #functionOf(f: Frame): SiteRecord | undefined {
     return this.#rt.getSite(this.#rt.getSite(f.site)?.fn ?? -1);
-  }
-
-  #kind(f: Frame): number {
-    return this.#rt.siteKindOf(f.site);
   }
 
   /** Awaiting frames always; returning frames while what they returned is pending; yielded generators never. */
@@ -152,75 +138,117 @@ class Builder {
 
   #valuePending(v: unknown): boolean {
     if (v instanceof Frame) return this.isPending(v);
-    const frame = typeof v === 'object' && v !== null ? this.#byPromise.get(v) : undefined;
+    const frame = this.#promiseFrame(v);
     if (frame !== undefined) return this.isPending(frame);
     return isPromiseObject(v) && promiseState(v) === 'pending';
   }
 
-  frameNode(f: Frame): FrameNode {
-    const existing = this.#frameNodes.get(f);
+  /** The frame whose promise `v` is, if a caller kept it (built on first use: most graphs never need it). */
+  #promiseFrame(v: unknown): Frame | undefined {
+    if (typeof v !== 'object' || v === null) return undefined;
+    if (this.#byPromise === undefined) {
+      const map = new Map<unknown, Frame>();
+      for (const f of this.#frames) {
+        const p = f.promise;
+        if (p === undefined || p === UNCLAIMABLE) continue;
+        if (p instanceof ArraySlot) {
+          const element = elementOf(p.array, p.index);
+          if (typeof element === 'object' && element !== null) map.set(element, f);
+        } else map.set(p, f);
+      }
+      this.#byPromise = map;
+    }
+    return this.#byPromise.get(v);
+  }
+
+  #frameBySeq(seq: number): Frame | undefined {
+    if (this.#bySeq === undefined) {
+      this.#bySeq = new Map();
+      for (const f of this.#frames) this.#bySeq.set(f.seq, f);
+    }
+    return this.#bySeq.get(seq);
+  }
+
+  #add(node: SnapshotNode): number {
+    this.nodes.push(node);
+    this.edges.push([]);
+    return this.nodes.length - 1;
+  }
+
+  #link(from: number, to: number): void {
+    const a = this.nodes[from]!;
+    const b = this.nodes[to]!;
+    a.awaits.push(b.id);
+    b.awaitedBy.push(a.id);
+    this.edges[from]!.push(to);
+  }
+
+  frameNode(f: Frame): number {
+    const existing = this.#frameIndex.get(f);
     if (existing !== undefined) return existing;
     const site = f.site >= 0 ? this.#rt.getSite(f.site) : undefined;
     const fnId = site?.fn ?? -1;
     const fn = this.#rt.getSite(fnId);
+    const kind = this.#kind(f);
     const node: FrameNode = {
       id: `f${f.seq}`,
       type: 'frame',
       function: fn?.name ?? '<unknown>',
       kind: fn?.kind === 'generator' || fn?.kind === 'module' ? fn.kind : 'function',
       location: this.#location(fnId, fn),
-      state: this.#kind(f) === KIND_RETURN ? 'returning' : this.#kind(f) === KIND_YIELD ? 'yielded' : 'awaiting',
+      state: kind === KIND_RETURN ? 'returning' : kind === KIND_YIELD ? 'yielded' : 'awaiting',
       suspendedAt: site === undefined ? null : this.#suspension(f.site, site),
       pendingMs: Math.max(0, Math.round(this.#now - f.since)),
       seq: f.seq,
       awaits: [],
       awaitedBy: [],
     };
-    this.#frameNodes.set(f, node);
-    this.#add(node);
+    const index = this.#add(node);
+    this.#frameIndex.set(f, index);
     this.frameCount++;
     this.#unresolved.push(f);
-    return node;
+    return index;
   }
 
   resolveAll(): void {
     // Resolving can add frames (a yielded generator reached through a loop); keep going until done.
     for (let i = 0; i < this.#unresolved.length; i++) {
       const f = this.#unresolved[i]!;
-      const node = this.#frameNodes.get(f)!;
-      const target = this.#targetOf(f, node);
-      if (target !== undefined) link(node, target);
+      const from = this.#frameIndex.get(f)!;
+      const to = this.#targetOf(f, from);
+      if (to !== undefined) this.#link(from, to);
     }
   }
 
-  #targetOf(f: Frame, node: FrameNode): SnapshotNode | undefined {
+  #targetOf(f: Frame, from: number): number | undefined {
     if (f.site < 0 || (this.#kind(f) === KIND_YIELD && !this.#valuePending(f.value))) return undefined;
-    const site = f.site >= 0 ? this.#rt.getSite(f.site) : undefined;
+    const site = this.#rt.getSite(f.site);
     if (site === undefined) return undefined;
+    const awaiter = this.nodes[from] as FrameNode;
     if (site.kind === 'for-await' || site.kind === 'yield*') {
       const iteration = this.#rt.iterationsOf(f)?.find((l) => l.site === f.site);
-      const inner = iteration === undefined ? undefined : this.#bySeq.get(iteration.firstSeq);
+      const inner = iteration === undefined ? undefined : this.#frameBySeq(iteration.firstSeq);
       if (inner !== undefined && inner.site >= 0 && this.#functionOf(inner)?.kind === 'generator') return this.frameNode(inner);
-      return this.#leaf(iteration?.iterable ?? f.value, 'async-iterable', site, node);
+      return this.#leaf(iteration?.iterable ?? f.value, 'async-iterable', site, awaiter);
     }
     if (site.kind === 'await-using') {
       const disposal = this.#rt.iterationsOf(f)?.find((l) => l.site === f.site);
-      const disposer = disposal === undefined ? undefined : this.#bySeq.get(disposal.firstSeq);
+      const disposer = disposal === undefined ? undefined : this.#frameBySeq(disposal.firstSeq);
       if (disposer !== undefined && this.isPending(disposer)) return this.frameNode(disposer);
-      return this.#leaf(undefined, 'disposal', site, node);
+      return this.#leaf(undefined, 'disposal', site, awaiter);
     }
     const v = f.value;
     if (v instanceof Frame) return v.site === DONE ? undefined : this.frameNode(v);
     if (v instanceof CombinatorLink) return this.#combinator(v, v.promise);
-    return this.#valueNode(v, site, node);
+    return this.#valueNode(v, site, awaiter);
   }
 
   /** The node for an awaited or returned value: its frame, a kept combinator, a group, or a leaf. */
-  #valueNode(v: unknown, site: SiteRecord, awaiter: FrameNode): SnapshotNode {
+  #valueNode(v: unknown, site: SiteRecord, awaiter: FrameNode): number {
     if (typeof v === 'object' && v !== null) {
-      const frame = this.#byPromise.get(v);
+      const frame = this.#promiseFrame(v);
       if (frame !== undefined) return this.frameNode(frame);
-      const known = this.#valueNodes.get(v);
+      const known = this.#valueIndex.get(v);
       if (known !== undefined) return known;
       const kept = this.#rt.keptCombinatorOf(v);
       if (kept !== undefined) return this.#combinator(kept, v);
@@ -231,9 +259,9 @@ class Builder {
     return this.#leaf(v, kind === 'async-iterable' ? 'value' : kind, site, awaiter);
   }
 
-  #combinator(link: CombinatorLink, v: unknown): CombinatorNode {
-    const known = this.#valueNodes.get(v);
-    if (known !== undefined) return known as CombinatorNode;
+  #combinator(link: CombinatorLink, v: unknown): number {
+    const known = this.#valueIndex.get(v);
+    if (known !== undefined) return known;
     const site = this.#rt.getSite(link.site);
     const elements = membersOf(link.members);
     const node: CombinatorNode = {
@@ -247,46 +275,44 @@ class Builder {
       awaits: [],
       awaitedBy: [],
     };
-    if (typeof v === 'object' && v !== null) this.#valueNodes.set(v, node);
-    this.#add(node);
-    (elements ?? []).forEach((member, index) => {
-      const entry: CombinatorMember = { index, text: site?.members?.[index] ?? '', state: 'unknown', node: null };
-      const frame = typeof member === 'object' && member !== null ? this.#byPromise.get(member) : undefined;
+    const index = this.#add(node);
+    if (typeof v === 'object' && v !== null) this.#valueIndex.set(v, index);
+    (elements ?? []).forEach((member, i) => {
+      const entry: CombinatorMember = { index: i, text: site?.members?.[i] ?? '', state: 'unknown', node: null };
+      const frame = this.#promiseFrame(member);
+      let to: number | undefined;
       if (frame !== undefined) {
         const pending = this.isPending(frame);
         entry.state = pending ? 'pending' : isPromiseObject(member) ? promiseState(member) : 'unknown';
-        if (pending) entry.node = this.frameNode(frame).id;
+        if (pending) to = this.frameNode(frame);
       } else if (isPromiseObject(member)) {
         entry.state = promiseState(member);
-        if (entry.state === 'pending') {
-          entry.node = this.#memberLeaf(member, entry.text === '' ? `Promise.${node.combinator} member [${index}]` : entry.text, site).id;
-        }
+        if (entry.state === 'pending') to = this.#memberLeaf(member, entry.text === '' ? `Promise.${node.combinator} member [${i}]` : entry.text, site);
       } else if (typeof member !== 'object' || member === null || valueKind(member) === 'value') {
         entry.state = 'value';
       }
+      if (to !== undefined) {
+        entry.node = this.nodes[to]!.id;
+        this.#link(index, to);
+      }
       if (entry.state === 'pending') node.pending++;
       node.members.push(entry);
-      if (entry.node !== null) node.awaits.push(entry.node);
     });
-    for (const id of node.awaits) this.#byNodeId.get(id)?.awaitedBy.push(node.id);
-    return node;
+    return index;
   }
 
-  #group(frames: readonly Frame[], v: object, site: SiteRecord): GroupNode {
+  #group(frames: readonly Frame[], v: object, site: SiteRecord): number {
     const node: GroupNode = { id: `g${++this.#counter}`, type: 'group', text: operandText(site), awaits: [], awaitedBy: [] };
-    this.#valueNodes.set(v, node);
-    this.#add(node);
-    for (const f of frames) {
-      if (f.site < 0) continue;
-      link(node, this.frameNode(f));
-    }
-    return node;
+    const index = this.#add(node);
+    this.#valueIndex.set(v, index);
+    for (const f of frames) if (f.site >= 0) this.#link(index, this.frameNode(f));
+    return index;
   }
 
-  #leaf(v: unknown, valueKind: LeafNode['valueKind'], site: SiteRecord, awaiter: FrameNode): LeafNode {
+  #leaf(v: unknown, valueKind: LeafNode['valueKind'], site: SiteRecord, awaiter: FrameNode): number {
     const shareable = typeof v === 'object' && v !== null;
     if (shareable) {
-      const known = this.#leaves.get(v);
+      const known = this.#valueIndex.get(v);
       if (known !== undefined) return known;
     }
     const leaf: LeafNode = {
@@ -298,60 +324,57 @@ class Builder {
       awaits: [],
       awaitedBy: [],
     };
-    if (shareable) {
-      this.#leaves.set(v, leaf);
-      this.#valueNodes.set(v, leaf);
-    }
-    this.#add(leaf);
-    return leaf;
+    const index = this.#add(leaf);
+    if (shareable) this.#valueIndex.set(v, index);
+    return index;
   }
 
-  #memberLeaf(v: object, text: string, site: SiteRecord | undefined): LeafNode {
-    const known = this.#leaves.get(v);
+  #memberLeaf(v: object, text: string, site: SiteRecord | undefined): number {
+    const known = this.#valueIndex.get(v);
     if (known !== undefined) return known;
     const leaf: LeafNode = {
       id: `l${++this.#counter}`,
       type: 'leaf',
       valueKind: 'promise',
       text,
-      location: site === undefined ? { file: '<unknown>', line: 0, column: 0 } : { file: this.#file(site.file), line: site.line, column: site.column },
+      location: site === undefined ? UNKNOWN_LOCATION : { file: this.#file(site.file), line: site.line, column: site.column },
       awaits: [],
       awaitedBy: [],
     };
-    this.#leaves.set(v, leaf);
-    this.#add(leaf);
-    return leaf;
+    const index = this.#add(leaf);
+    this.#valueIndex.set(v, index);
+    return index;
   }
 
-  #add(node: SnapshotNode): void {
-    this.nodes.push(node);
-    this.#byNodeId.set(node.id, node);
-  }
-
+  /** One location object per function site, shared by its frames. */
   #location(id: number, site: SiteRecord | undefined): SourceLocation {
     let loc = this.#locations.get(id);
     if (loc === undefined) {
-      loc = site === undefined ? { file: '<unknown>', line: 0, column: 0 } : { file: this.#file(site.file), line: site.line, column: site.column };
+      loc = site === undefined ? UNKNOWN_LOCATION : { file: this.#file(site.file), line: site.line, column: site.column };
       this.#locations.set(id, loc);
     }
-    return { ...loc };
+    return loc;
   }
 
+  /** One suspension point object per site, shared by the frames suspended there. */
   #suspension(id: number, site: SiteRecord): SuspensionPoint {
-    const loc = this.#location(id, site);
-    return { ...loc, kind: site.kind === 'combinator' ? 'await' : (site.kind as SuspensionPoint['kind']), text: site.text };
+    let point = this.#suspensions.get(id);
+    if (point === undefined) {
+      point = { file: this.#file(site.file), line: site.line, column: site.column, kind: site.kind === 'combinator' ? 'await' : (site.kind as SuspensionPoint['kind']), text: site.text };
+      this.#suspensions.set(id, point);
+    }
+    return point;
   }
 
   #file(file: string): string {
-    const rel = relative(this.#cwd, file);
-    if (rel === '' || rel.startsWith('..') || rel.startsWith(sep)) return file;
-    return rel.split(sep).join('/');
+    let shown = this.#files.get(file);
+    if (shown === undefined) {
+      const rel = relative(this.#cwd, file);
+      shown = rel === '' || rel.startsWith('..') || rel.startsWith(sep) ? file : rel.split(sep).join('/');
+      this.#files.set(file, shown);
+    }
+    return shown;
   }
-}
-
-function link(from: SnapshotNode, to: SnapshotNode): void {
-  if (!from.awaits.includes(to.id)) from.awaits.push(to.id);
-  if (!to.awaitedBy.includes(from.id)) to.awaitedBy.push(from.id);
 }
 
 function pick(point: SuspensionPoint): SourceLocation {

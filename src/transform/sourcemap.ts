@@ -24,46 +24,71 @@ const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 const B64_INDEX = new Int8Array(128).fill(-1);
 for (let i = 0; i < B64.length; i++) B64_INDEX[B64.charCodeAt(i)] = i;
 
-function encodeVlq(value: number, out: string[]): void {
-  let v = value < 0 ? (-value << 1) | 1 : value << 1;
-  do {
-    let digit = v & 31;
-    v >>>= 5;
-    if (v > 0) digit |= 32;
-    out.push(B64[digit]!);
-  } while (v > 0);
+const B64_CODES = Uint8Array.from(B64, (c) => c.charCodeAt(0));
+
+/** Base64 VLQ written into a byte buffer: maps hold a segment per token, so this is a hot loop at load time. */
+class VlqWriter {
+  #buf = new Uint8Array(4096);
+  #len = 0;
+
+  #room(n: number): void {
+    if (this.#len + n <= this.#buf.length) return;
+    const grown = new Uint8Array(Math.max(this.#buf.length * 2, this.#len + n));
+    grown.set(this.#buf.subarray(0, this.#len));
+    this.#buf = grown;
+  }
+
+  char(code: number): void {
+    this.#room(1);
+    this.#buf[this.#len++] = code;
+  }
+
+  vlq(value: number): void {
+    this.#room(7);
+    let v = value < 0 ? (-value << 1) | 1 : value << 1;
+    do {
+      let digit = v & 31;
+      v >>>= 5;
+      if (v > 0) digit |= 32;
+      this.#buf[this.#len++] = B64_CODES[digit]!;
+    } while (v > 0);
+  }
+
+  toString(): string {
+    return Buffer.from(this.#buf.buffer, this.#buf.byteOffset, this.#len).toString('latin1');
+  }
 }
 
 export function encodeMappings(lines: readonly (readonly Segment[])[]): string {
-  const out: string[] = [];
+  const out = new VlqWriter();
   let src = 0;
   let srcLine = 0;
   let srcCol = 0;
   let name = 0;
   for (let l = 0; l < lines.length; l++) {
-    if (l > 0) out.push(';');
+    if (l > 0) out.char(59);
     let genCol = 0;
     const segs = lines[l]!;
     for (let s = 0; s < segs.length; s++) {
       const seg = segs[s]!;
-      if (s > 0) out.push(',');
-      encodeVlq(seg[0] - genCol, out);
+      if (s > 0) out.char(44);
+      out.vlq(seg[0] - genCol);
       genCol = seg[0];
       if (seg.length >= 4) {
-        encodeVlq(seg[1]! - src, out);
+        out.vlq(seg[1]! - src);
         src = seg[1]!;
-        encodeVlq(seg[2]! - srcLine, out);
+        out.vlq(seg[2]! - srcLine);
         srcLine = seg[2]!;
-        encodeVlq(seg[3]! - srcCol, out);
+        out.vlq(seg[3]! - srcCol);
         srcCol = seg[3]!;
         if (seg.length === 5) {
-          encodeVlq(seg[4]! - name, out);
+          out.vlq(seg[4]! - name);
           name = seg[4]!;
         }
       }
     }
   }
-  return out.join('');
+  return out.toString();
 }
 
 export class SourceMapFormatError extends Error {
@@ -146,51 +171,63 @@ function shifted(col: number, list: readonly [number, number][] | undefined): nu
   return out;
 }
 
-const TOKEN = /[\w$]+|\S/g;
-
-/** A map from the instrumented text back to `source`, one segment per token. */
+/**
+ * A map from the instrumented text back to `source`, with a segment at the start of every token
+ * (a run of word characters, or any other non-space character), encoded as it is scanned.
+ */
 export function buildMap(source: string, sorted: readonly Insertion[], lines: LineIndex, sourceName: string): RawSourceMap {
   const byLine = insertionsByLine(sorted, lines);
-  const out: Segment[][] = [];
+  const out = new VlqWriter();
+  let prevSrcLine = 0;
+  let prevSrcCol = 0;
   for (let l = 0; l < lines.lineCount; l++) {
+    if (l > 0) out.char(59);
     const start = lines.lineStart(l);
     const end = l + 1 < lines.lineCount ? lines.lineStart(l + 1) : source.length;
-    const text = source.slice(start, end);
     const list = byLine.get(l);
-    const segs: Segment[] = [];
-    let inserted = 0;
     let listIndex = 0;
-    TOKEN.lastIndex = 0;
-    for (let m = TOKEN.exec(text); m !== null; m = TOKEN.exec(text)) {
-      const col = m.index;
-      // Inserted code before this token maps to where it was inserted.
-      while (list !== undefined && listIndex < list.length && list[listIndex]![0] <= col) {
-        const [at, len] = list[listIndex]!;
-        segs.push([at + inserted, 0, l, at]);
-        inserted += len;
-        listIndex++;
+    let inserted = 0;
+    let prevGen = 0;
+    let first = true;
+    let lastGen = -1;
+    const emit = (gen: number, col: number): void => {
+      if (gen === lastGen) return;
+      if (!first) out.char(44);
+      first = false;
+      out.vlq(gen - prevGen);
+      out.vlq(0);
+      out.vlq(l - prevSrcLine);
+      out.vlq(col - prevSrcCol);
+      prevGen = gen;
+      lastGen = gen;
+      prevSrcLine = l;
+      prevSrcCol = col;
+    };
+    let inWord = false;
+    for (let i = start; i < end; i++) {
+      const c = source.charCodeAt(i);
+      const word = (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 36 || c > 127;
+      const space = c === 32 || c === 9 || c === 10 || c === 13;
+      if (space || (!word && !space) || !inWord) {
+        const col = i - start;
+        while (list !== undefined && listIndex < list.length && list[listIndex]![0] <= col) {
+          const [at, len] = list[listIndex]!;
+          emit(at + inserted, at);
+          inserted += len;
+          listIndex++;
+        }
+        if (!space) emit(col + inserted, col);
       }
-      segs.push([col + inserted, 0, l, col]);
+      inWord = word;
     }
     while (list !== undefined && listIndex < list.length) {
       const [at, len] = list[listIndex]!;
-      segs.push([at + inserted, 0, l, at]);
+      emit(at + inserted, at);
       inserted += len;
       listIndex++;
     }
-    out.push(dedupe(segs));
   }
-  return { version: 3, sources: [sourceName], sourcesContent: [source], names: [], mappings: encodeMappings(out) };
-}
-
-function dedupe(segs: Segment[]): Segment[] {
-  const result: Segment[] = [];
-  for (const s of segs) {
-    const prev = result[result.length - 1];
-    if (prev !== undefined && prev[0] === s[0]) result[result.length - 1] = s;
-    else result.push(s);
-  }
-  return result;
+  return { version: 3, sources: [sourceName], sourcesContent: [source], names: [], mappings: out.toString() };
 }
 
 /** The input's own map, with every generated column moved past the text inserted before it. */

@@ -1,0 +1,134 @@
+#!/usr/bin/env node
+// npm run bench: every benchmark of BENCHMARKS.md, printed as Markdown. Ratios are measured in
+// one run (alternating the plain and instrumented variants), because this machine is noisy.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, globSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { makeApp } from './programs/make-app.mjs';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const NODE = process.env.AWAITWHAT_BENCH_NODE || process.execPath;
+const CLI = join(ROOT, 'dist', 'cli', 'main.js');
+const HOOKS = join(ROOT, 'dist', 'hooks.js');
+const quick = process.argv.includes('--quick');
+const median = (xs) => xs.slice().sort((a, b) => a - b)[xs.length >> 1];
+
+function node(args, env = {}) {
+  const r = spawnSync(NODE, args, { cwd: ROOT, encoding: 'utf8', env: { ...process.env, ...env }, maxBuffer: 1 << 26 });
+  if (r.status !== 0) throw new Error(`${args.join(' ')} exited ${r.status}: ${r.stderr}`);
+  return r.stdout;
+}
+const json = (args, env) => JSON.parse(node(args, env).trim().split('\n').pop());
+
+const out = [];
+const version = node(['--version']).trim();
+out.push(`Node.js ${version}, ${process.arch}, ${new Date().toISOString().slice(0, 10)}.`, '');
+
+// 1. The brief's microbenchmark.
+{
+  const runs = quick ? 2 : 5;
+  const inProcess = [];
+  for (let i = 0; i < runs; i++) {
+    inProcess.push(json([CLI, '--after', '10m', '--exclude', 'bench/programs/chain-plain.mjs', '--exclude', 'bench/programs/chain-harness.mjs', 'bench/programs/chain-harness.mjs']));
+  }
+  const separate = [];
+  for (let i = 0; i < runs; i++) {
+    const plain = json(['bench/programs/sep-chain.mjs']).usPerIteration;
+    const inst = json([CLI, '--after', '10m', 'bench/programs/sep-chain.mjs']).usPerIteration;
+    separate.push({ plain, inst, ratio: inst / plain });
+  }
+  out.push('## Await microbenchmark (3-deep chain, one await each)', '');
+  out.push('| measurement | plain µs/iter | instrumented µs/iter | ratio |', '|---|---|---|---|');
+  out.push(`| one process, alternating rounds, CPU time, median of ${runs} runs (median of per-round ratios) | ${median(inProcess.map((r) => r.plainUs)).toFixed(3)} | ${median(inProcess.map((r) => r.instrumentedUs)).toFixed(3)} | ${median(inProcess.map((r) => r.medianRatio)).toFixed(2)}× |`);
+  out.push(`| same runs, ratio of the fastest rounds | | | ${median(inProcess.map((r) => r.minRatio)).toFixed(2)}× |`);
+  out.push(`| separate processes (plain \`node\` vs \`awaitwhat\`), median of ${runs} pairs | ${median(separate.map((r) => r.plain)).toFixed(3)} | ${median(separate.map((r) => r.inst)).toFixed(3)} | ${median(separate.map((r) => r.ratio)).toFixed(2)}× |`);
+  out.push('');
+}
+
+// 2. Pending frames: memory and snapshot().
+{
+  out.push('## Pending frames: memory, snapshot(), watchdog check', '');
+  out.push('| pending frames | heap per pending frame, plain | with awaitwhat | added per frame | `snapshot()` median | watchdog check |', '|---|---|---|---|---|---|');
+  for (const n of [10_000, 100_000]) {
+    const plain = json(['--expose-gc', 'bench/programs/pending-frames.mjs', String(n)]);
+    const inst = json(['--expose-gc', '--import', HOOKS, 'bench/programs/pending-frames.mjs', String(n)]);
+    out.push(`| ${n.toLocaleString('en')} | ${plain.heapBytesPerFrame} B | ${inst.heapBytesPerFrame} B | ${inst.heapBytesPerFrame - plain.heapBytesPerFrame} B | ${inst.snapshotMs} ms | ${inst.watchdogCheckMs} ms |`);
+  }
+  out.push('');
+}
+
+// 3. Transform throughput over real code, in process.
+{
+  const { instrument } = await import('../dist/index.js');
+  const files = [];
+  let bytes = 0;
+  for (const pattern of ['node_modules/{acorn,tsx,undici,fastify,typescript}/**/*.{js,mjs,cjs}']) {
+    for (const f of globSync(pattern, { cwd: ROOT })) {
+      const p = join(ROOT, f);
+      if (!statSync(p).isFile() || statSync(p).size > 2 * 1024 * 1024) continue;
+      const text = readFileSync(p, 'utf8');
+      files.push([p, text]);
+      bytes += text.length;
+      if (bytes > 8e6) break;
+    }
+  }
+  const sites = { addSite: () => 0 };
+  const pass = (sourceMap) => {
+    const t = performance.now();
+    let instrumented = 0;
+    for (const [p, text] of files) {
+      for (const format of ['module', 'commonjs']) {
+        try {
+          if (instrument(text, { filename: p, format, sites, sourceMap })) instrumented++;
+          break;
+        } catch {
+          // Not valid in that goal; try the other.
+        }
+      }
+    }
+    return { ms: performance.now() - t, instrumented };
+  };
+  const cold = pass(false);
+  const warm = median([pass(false).ms, pass(false).ms, pass(false).ms]);
+  const warmMaps = median([pass(true).ms, pass(true).ms, pass(true).ms]);
+  const mb = bytes / 1e6;
+  out.push('## Transform throughput (in process, real package code)', '');
+  out.push(`${files.length} files, ${mb.toFixed(1)} MB, ${cold.instrumented} with something to instrument.`, '');
+  out.push('| pass | MB/s |', '|---|---|');
+  out.push(`| first pass (cold JIT) | ${(mb / (cold.ms / 1000)).toFixed(1)} |`, `| warm | ${(mb / (warm / 1000)).toFixed(1)} |`, `| warm, with source maps | ${(mb / (warmMaps / 1000)).toFixed(1)} |`, '');
+}
+
+// 4. Startup added to loading 5 MB of application code.
+{
+  const dir = mkdtempSync(join(tmpdir(), 'awaitwhat-app-'));
+  try {
+    const size = makeApp(dir, 5 * 1024 * 1024);
+    const main = join(dir, 'main.mjs');
+    const time = (args) => {
+      const t = performance.now();
+      spawnSync(NODE, args, { cwd: dir });
+      return performance.now() - t;
+    };
+    const runs = quick ? 3 : 7;
+    const plain = [];
+    const hooked = [];
+    const mapped = [];
+    for (let i = 0; i < runs; i++) {
+      plain.push(time([main]));
+      hooked.push(time(['--import', HOOKS, main]));
+      mapped.push(time(['--enable-source-maps', '--import', HOOKS, main]));
+    }
+    out.push('## Startup: loading 5 MB of application code', '');
+    out.push(`${(size / 1e6).toFixed(1)} MB in ${globSync('module*.mjs', { cwd: dir }).length} modules of classes and async functions (bench/programs/make-app.mjs); wall time of the whole process, median of ${runs}.`, '');
+    out.push('| run | ms | added |', '|---|---|---|');
+    out.push(`| \`node main.mjs\` | ${median(plain).toFixed(0)} | |`);
+    out.push(`| \`node --import awaitwhat/hooks main.mjs\` | ${median(hooked).toFixed(0)} | ${(median(hooked) - median(plain)).toFixed(0)} ms |`);
+    out.push(`| same, with source maps (the CLI's default) | ${median(mapped).toFixed(0)} | ${(median(mapped) - median(plain)).toFixed(0)} ms |`, '');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+console.log(out.join('\n'));
