@@ -33,6 +33,11 @@ if (typeof globalThis.__awaitwhat === 'object') {
   times.sort((a, b) => a - b);
   result.snapshotMs = Number(times[3].toFixed(1));
   result.snapshotFrames = nodes;
+  // A yardstick for this machine's speed: serialising the snapshot just taken.
+  const taken = snapshot();
+  const s = performance.now();
+  JSON.stringify(taken);
+  result.stringifyMs = Number((performance.now() - s).toFixed(1));
   const { longestSuspension } = { longestSuspension: globalThis.__awaitwhat.internals.longestSuspension };
   const t = performance.now();
   for (let r = 0; r < 5; r++) longestSuspension(performance.now());

@@ -4,21 +4,10 @@
  * without awaitwhat, and processes it starts do not inherit the setting by accident.
  */
 
-import type { ReportFormat } from './args.ts';
+import type { CliOptions } from './args.ts';
 
-export interface PreloadConfig {
-  afterMs: number;
-  format: ReportFormat;
-  out: string | undefined;
-  once: boolean;
-  all: boolean;
-  include: string[];
-  exclude: string[];
-  packages: string[];
-  omitText: boolean;
-  sourceMaps: boolean;
-  cwd: string;
-}
+/** The command's options that concern the script's process, plus where relative paths start. */
+export type PreloadConfig = Omit<CliOptions, 'script' | 'scriptArgs'> & { cwd: string };
 
 export function encodeConfig(config: PreloadConfig): string {
   return `config=${encodeURIComponent(JSON.stringify(config))}`;

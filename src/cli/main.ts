@@ -34,19 +34,8 @@ function run(options: CliOptions): void {
   if (!existsSync(script) || !statSync(script).isFile()) fail(`script not found: ${options.script}`, EXIT_USAGE);
   const cwd = process.cwd();
   const preload = pathToFileURL(fileURLToPath(new URL('./preload.js', import.meta.url)));
-  preload.search = encodeConfig({
-    afterMs: options.afterMs,
-    format: options.format,
-    out: options.out === undefined ? undefined : resolve(options.out),
-    once: options.once,
-    all: options.all,
-    include: options.include,
-    exclude: options.exclude,
-    packages: options.packages,
-    omitText: options.omitText,
-    sourceMaps: options.sourceMaps,
-    cwd,
-  });
+  const { script: _script, scriptArgs: _args, ...settings } = options;
+  preload.search = encodeConfig({ ...settings, out: options.out === undefined ? undefined : resolve(options.out), cwd });
   const child = spawn(process.execPath, ['--import', preload.href, options.script, ...options.scriptArgs], { stdio: 'inherit' });
 
   // A terminal's Ctrl-C reaches the whole process group, child included; forwarding it too would
