@@ -4,7 +4,7 @@
  */
 
 import assert from 'node:assert/strict';
-import { SourceMap } from 'node:module';
+import { SourceMap, type SourceMapPayload } from 'node:module';
 import { describe, it } from 'node:test';
 import { instrument } from '../dist/index.js';
 
@@ -32,7 +32,7 @@ describe('source maps', () => {
   it('map every original token back to its own position', () => {
     const result = instrument(SOURCE, { filename: '/app/load.mjs', format: 'module', sites: sink, sourceMap: true });
     assert.ok(result?.map);
-    const map = new SourceMap(result.map);
+    const map = new SourceMap(result.map as unknown as SourceMapPayload);
     const outLines = result.code.split('\n');
     // Walk the original tokens and find each, in order, in the instrumented line.
     let checked = 0;
@@ -89,7 +89,7 @@ describe('source maps', () => {
     const inputMap = { version: 3 as const, sources: ['orig.ts'], names: [], mappings: text };
     const result = instrument(SOURCE, { filename: '/app/load.mjs', format: 'module', sites: sink, inputMap });
     assert.ok(result?.map);
-    const map = new SourceMap({ ...result.map, sources: ['file:///app/orig.ts'] });
+    const map = new SourceMap({ ...result.map, sources: ["file:///app/orig.ts"] } as unknown as SourceMapPayload);
     const line = 2;
     const original = SOURCE.split('\n')[line]!;
     const instrumented = result.code.split('\n')[line]!;
