@@ -9,3 +9,8 @@ export { UnsupportedNodeError, MINIMUM_NODE } from './hooks/node-version.ts';
 export { instrument, InstrumentSyntaxError, type InstrumentOptions, type InstrumentResult } from './transform/instrument.ts';
 export type { SiteRecord, SiteKind } from './runtime/sites.ts';
 export { parseDuration, formatDuration, DurationSyntaxError } from './util/duration.ts';
+export { AwaitInstrumentation } from './otel/instrumentation.ts';
+export type { AwaitInstrumentationConfig, PendingCallback } from './otel/config.ts';
+export { ConfigError } from './otel/config.ts';
+export type { PendingReport, PendingChain, PendingFrameInfo, PendingCycle } from './otel/report.ts';
+export * as semconv from './otel/attributes.ts';

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { Snapshot } from '../src/snapshot/schema.ts';
-import { ReportSchedule } from '../dist/cli/schedule.js';
+import { ReportSchedule } from '../dist/util/report-schedule.js';
 import { ROOT, runCli } from './support/run.ts';
 
 const FIXTURES = join('test', 'fixtures', 'cli');

@@ -10,7 +10,7 @@ import { formatDuration } from '../util/duration.ts';
 import { EXIT_STUCK } from './args.ts';
 import { decodeConfig, type PreloadConfig } from './config.ts';
 import { renderReport, writeReport } from './reporter.ts';
-import { ReportSchedule } from './schedule.ts';
+import { ReportSchedule } from '../util/report-schedule.ts';
 
 function start(config: PreloadConfig): void {
   // Instrumented lines would otherwise show in error excerpts and shift stack columns; with source

@@ -299,11 +299,17 @@ function claimForAwait(q: number, v: unknown): unknown {
   return claimed ?? v;
 }
 
+/** The frame the latest `keep` claimed, for traced frames that adopt it as a child. */
+export let lastKept: Frame | undefined;
+
 /** Claims a call result whose promise is kept for later (registering its frame); also used at module top level. */
 export function keep(q: number, v: unknown): unknown {
   if (handoff === undefined) return v;
   const claimed = overflow.length === 0 ? claimForAwait(q, v) : claimAll(q, v);
-  if (claimed instanceof Frame) register(claimed);
+  if (claimed instanceof Frame) {
+    register(claimed);
+    lastKept = claimed;
+  }
   return v;
 }
 

@@ -32,18 +32,19 @@ import {
   type Frame,
 } from './frame.ts';
 import { addSite, getSite, siteCount, type SiteRecord } from './sites.ts';
-import { buildSnapshot, type SnapshotOptions } from '../snapshot/build.ts';
+import { buildSnapshot, buildGraph, type Graph, type SnapshotOptions } from '../snapshot/build.ts';
+import { enterTraced, enterTracedUnclaimable, setFrameObserver, type FrameObserver } from './traced-frame.ts';
 import type { Snapshot } from '../snapshot/schema.ts';
 
 export interface Runtime {
   /** Shape of the injected calls this runtime serves. */
   readonly format: number;
   /** Enter an async function. */
-  e(fn: number): Frame;
+  e: (fn: number) => Frame;
   /** Enter an async generator body. */
-  g(fn: number): Frame;
+  g: (fn: number) => Frame;
   /** Enter a module body with top-level await. */
-  m(fn: number): Frame;
+  m: (fn: number) => Frame;
   /** Frame counter, for claims at module top level (`const p = main()`). */
   readonly q: number;
   /** Claim at module top level; see `Frame.k`. */
@@ -75,6 +76,13 @@ export interface RuntimeInternals {
   moduleFramePending(): boolean;
   /** Built by the copy of awaitwhat that installed the runtime, so that the records are read by the code that wrote them. */
   snapshot(options?: SnapshotOptions): Snapshot;
+  /** The snapshot together with the frame records behind its frame nodes (by `seq`), for span export. */
+  graph(options?: SnapshotOptions): Graph;
+  /**
+   * Makes new frames traced frames reporting to `observer` (or plain frames again when undefined);
+   * frames already running keep their kind.
+   */
+  setTracing(observer: FrameObserver | undefined): void;
 }
 
 function createRuntime(): Runtime {
@@ -105,8 +113,14 @@ function createRuntime(): Runtime {
         return pending;
       },
       snapshot: (options) => buildSnapshot(internals, options),
+      graph: (options) => buildGraph(internals, options),
+      setTracing(observer) {
+        setFrameObserver(observer);
+        runtime.e = observer === undefined ? enterFunction : enterTraced;
+        runtime.g = runtime.m = observer === undefined ? enterUnclaimable : enterTracedUnclaimable;
+      },
   };
-  return {
+  const runtime: Runtime = {
     format: FORMAT_VERSION,
     e: enterFunction,
     g: enterUnclaimable,
@@ -119,6 +133,7 @@ function createRuntime(): Runtime {
     pc: keepCombinator,
     internals,
   };
+  return runtime;
 }
 
 export class RuntimeVersionError extends Error {

@@ -31,16 +31,28 @@ export interface SnapshotOptions {
   maxFrames?: number;
   /** Base directory for relative file paths. @default process.cwd() */
   cwd?: string;
+  /** Write file paths as recorded (absolute), not relative to `cwd`. @default false */
+  absolutePaths?: boolean;
 }
 
 const MAX_MEMBERS = 1000;
 const UNKNOWN_LOCATION: SourceLocation = Object.freeze({ file: '<unknown>', line: 0, column: 0 });
 
+/** A snapshot and, for each of its frame nodes, the runtime record behind it. */
+export interface Graph {
+  snapshot: Snapshot;
+  frames: ReadonlyMap<number, Frame>;
+}
+
 export function buildSnapshot(rt: RuntimeInternals, options: SnapshotOptions = {}): Snapshot {
+  return buildGraph(rt, options).snapshot;
+}
+
+export function buildGraph(rt: RuntimeInternals, options: SnapshotOptions = {}): Graph {
   const maxFrames = options.maxFrames ?? Infinity;
   if (!(maxFrames >= 0)) throw new TypeError(`maxFrames: expected a number >= 0, got ${String(options.maxFrames)}`);
   const frames = discoverFrames(rt);
-  const builder = new Builder(rt, frames, options.cwd ?? process.cwd(), performance.now());
+  const builder = new Builder(rt, frames, options.absolutePaths === true ? undefined : (options.cwd ?? process.cwd()), performance.now());
   let omitted = 0;
   for (const f of frames) {
     if (!builder.isPending(f)) continue;
@@ -54,7 +66,7 @@ export function buildSnapshot(rt: RuntimeInternals, options: SnapshotOptions = {
   const nodes = builder.nodes;
   const roots: string[] = [];
   for (const node of nodes) if (node.type === 'frame' && node.awaitedBy.length === 0) roots.push(node.id);
-  return {
+  const snapshot: Snapshot = {
     schema: SNAPSHOT_SCHEMA,
     capturedAt: Date.now(),
     pid: process.pid,
@@ -64,6 +76,7 @@ export function buildSnapshot(rt: RuntimeInternals, options: SnapshotOptions = {
     cycles: findCycles(nodes, builder.edges),
     stats: { frames: builder.frameCount, collected: rt.counters.collected, evicted: rt.counters.evicted, omitted },
   };
+  return { snapshot, frames: builder.framesBySeq() };
 }
 
 /** Registered frames, plus the frames they await (claimed frames are reachable only that way), oldest first. */
@@ -92,7 +105,7 @@ class Builder {
   readonly edges: number[][] = [];
   frameCount = 0;
   readonly #rt: RuntimeInternals;
-  readonly #cwd: string;
+  readonly #cwd: string | undefined;
   readonly #now: number;
   readonly #frameIndex = new Map<Frame, number>();
   readonly #valueIndex = new Map<unknown, number>();
@@ -107,7 +120,7 @@ class Builder {
   readonly #unresolved: Frame[] = [];
   #counter = 0;
 
-  constructor(rt: RuntimeInternals, frames: readonly Frame[], cwd: string, now: number) {
+  constructor(rt: RuntimeInternals, frames: readonly Frame[], cwd: string | undefined, now: number) {
     this.#rt = rt;
     this.#frames = frames;
     this.#cwd = cwd;
@@ -159,6 +172,12 @@ class Builder {
       this.#byPromise = map;
     }
     return this.#byPromise.get(v);
+  }
+
+  framesBySeq(): ReadonlyMap<number, Frame> {
+    const map = new Map<number, Frame>();
+    for (const f of this.#frameIndex.keys()) map.set(f.seq, f);
+    return map;
   }
 
   #frameBySeq(seq: number): Frame | undefined {
@@ -367,6 +386,7 @@ class Builder {
   }
 
   #file(file: string): string {
+    if (this.#cwd === undefined) return file;
     let shown = this.#files.get(file);
     if (shown === undefined) {
       const rel = relative(this.#cwd, file);

@@ -1,0 +1,314 @@
+/**
+ * The pending-await sampler. A hung chain never ends, so its spans are never exported; every
+ * `sampleIntervalMs` this looks for chains whose innermost await has been pending at least
+ * `pendingThresholdMs` and exports, per chain, a *snapshot trace*: copies of every still-open span
+ * of the chain, root to leaf (the active span above the chain, such as an HTTP server span,
+ * included), with fresh span IDs, parented to each other, ending at the capture time and naming the
+ * real span they copy; under them a `pending await` span that starts at the capture time and
+ * carries the pending duration, the threshold, the await site and the whole chain.
+ *
+ * A snapshot is its own trace: its root copy has no parent, so the trace is complete in any backend
+ * (a copy parented to the real, still-open span would point at a span that has not been exported).
+ * A still-hung chain is reported again after doubling intervals, not every tick. Cycles are
+ * reported once each. The cheap check runs every tick (a walk over the registered frames); the
+ * graph is built only when something is due.
+ */
+
+import { ROOT_CONTEXT, SpanKind, trace, type Attributes, type DiagLogger, type Link, type Span, type Tracer } from '@opentelemetry/api';
+import { Frame } from '../runtime/frame.ts';
+import type { RuntimeInternals } from '../runtime/runtime.ts';
+import { TracedFrame } from '../runtime/traced-frame.ts';
+import type { FrameNode, LeafNode, Snapshot, SnapshotNode } from '../snapshot/schema.ts';
+import { ReportSchedule } from '../util/report-schedule.ts';
+import {
+  AWAIT_EXPRESSION,
+  AWAIT_LOCATION,
+  CHAIN,
+  CODE_COLUMN_NUMBER,
+  CODE_FILE_PATH,
+  CODE_FUNCTION_NAME,
+  CODE_LINE_NUMBER,
+  CYCLE,
+  CYCLE_SPAN_NAME,
+  PENDING_AWAIT_SPAN_NAME,
+  PENDING_MS,
+  SNAPSHOT,
+  SNAPSHOT_OF_SPAN_ID,
+  SNAPSHOT_OF_TRACE_ID,
+  THRESHOLD_MS,
+  VALUE_KIND,
+} from './attributes.ts';
+import type { ResolvedConfig } from './config.ts';
+import type { PendingChain, PendingCycle, PendingFrameInfo, PendingReport } from './report.ts';
+import { epochMs, NO_SPAN, type SpanBridge } from './span-bridge.ts';
+
+interface Chain {
+  /** Frame nodes, outermost first. */
+  nodes: FrameNode[];
+  leaf: LeafNode | undefined;
+  pendingMs: number;
+}
+
+/** The readable side of an SDK span (the API's Span does not expose it). */
+interface ReadableSdkSpan {
+  name: string;
+  kind: SpanKind;
+  startTime: [number, number];
+  attributes: Attributes;
+  ended?: boolean;
+}
+
+export class PendingSampler {
+  readonly #rt: RuntimeInternals;
+  readonly #bridge: SpanBridge;
+  readonly #tracer: () => Tracer;
+  readonly #config: () => ResolvedConfig;
+  readonly #diag: DiagLogger;
+  #timer: NodeJS.Timeout | undefined;
+  #schedules = new WeakMap<Frame, ReportSchedule>();
+  readonly #cyclesSeen = new Set<string>();
+  readonly #linked = new WeakMap<Frame, Set<Frame>>();
+  #faulted = false;
+
+  constructor(rt: RuntimeInternals, bridge: SpanBridge, tracer: () => Tracer, config: () => ResolvedConfig, diag: DiagLogger) {
+    this.#rt = rt;
+    this.#bridge = bridge;
+    this.#tracer = tracer;
+    this.#config = config;
+    this.#diag = diag;
+  }
+
+  start(): void {
+    if (this.#timer !== undefined) return;
+    this.#timer = setInterval(() => this.tick(), this.#config().sampleIntervalMs);
+    // The sampler must never keep the process alive.
+    this.#timer.unref();
+  }
+
+  stop(): void {
+    if (this.#timer === undefined) return;
+    clearInterval(this.#timer);
+    this.#timer = undefined;
+  }
+
+  /** One sample; public for tests and for callers that want a sample now. Returns what it reported. */
+  tick(): PendingReport | undefined {
+    try {
+      const config = this.#config();
+      const now = performance.now();
+      if (this.#rt.longestSuspension(now) < config.pendingThresholdMs) return undefined;
+      const { snapshot, frames } = this.#rt.graph({ absolutePaths: true });
+      const chains = extractChains(snapshot, config.pendingThresholdMs);
+      const due: Chain[] = [];
+      for (const chain of chains) {
+        const innermost = frames.get(chain.nodes[chain.nodes.length - 1]!.seq);
+        if (innermost === undefined) continue;
+        let schedule = this.#schedules.get(innermost);
+        if (schedule === undefined) this.#schedules.set(innermost, (schedule = new ReportSchedule(config.pendingThresholdMs)));
+        if (schedule.due(now, chain.pendingMs)) due.push(chain);
+        if (due.length >= config.maxChainsPerSample) break;
+      }
+      const cycles = snapshot.cycles.filter((c) => {
+        const key = [...c].sort().join(',');
+        if (this.#cyclesSeen.has(key)) return false;
+        this.#cyclesSeen.add(key);
+        return true;
+      });
+      if (due.length === 0 && cycles.length === 0) return undefined;
+      const capturedAt = Date.now();
+      const captureMs = performance.now();
+      const report: PendingReport = { capturedAt, thresholdMs: config.pendingThresholdMs, chains: [], cycles: [] };
+      for (const chain of due) report.chains.push(this.#exportChain(chain, frames, captureMs));
+      const byId = new Map(snapshot.nodes.map((n) => [n.id, n]));
+      for (const cycle of cycles) report.cycles.push(this.#exportCycle(cycle, byId, captureMs));
+      this.#notify(report);
+      return report;
+    } catch (error) {
+      this.#fault('sample', error);
+      return undefined;
+    }
+  }
+
+  #exportChain(chain: Chain, frames: ReadonlyMap<number, Frame>, captureMs: number): PendingChain {
+    const tracer = this.#tracer();
+    const records = chain.nodes.map((n) => frames.get(n.seq));
+    const info: PendingFrameInfo[] = chain.nodes.map((n) => frameInfo(n));
+    const result: PendingChain = { pendingMs: chain.pendingMs, frames: info, leaf: chain.leaf === undefined ? null : { text: chain.leaf.text, kind: chain.leaf.valueKind } };
+    const innermost = records[records.length - 1];
+    const real = innermost instanceof TracedFrame ? this.#bridge.materialize(innermost) : undefined;
+    if (innermost instanceof TracedFrame && real === undefined) return result; // an unsampled trace: no spans
+    if (real !== undefined) result.traceId = real.spanContext().traceId;
+
+    // The span active above the outermost frame (an HTTP server span), when it is an open SDK span.
+    const top = records[0];
+    const above = top instanceof TracedFrame ? trace.getSpan((top.context as never) ?? ROOT_CONTEXT) : undefined;
+    const aboveData = above !== undefined && isOpenSdkSpan(above) ? above : undefined;
+
+    const copies: Span[] = [];
+    let parent = ROOT_CONTEXT;
+    const startCopy = (name: string, kind: SpanKind, start: number | [number, number], attributes: Attributes, of: Span | undefined): void => {
+      const copyAttributes: Attributes = { ...attributes, [SNAPSHOT]: true };
+      if (of !== undefined) {
+        copyAttributes[SNAPSHOT_OF_TRACE_ID] = of.spanContext().traceId;
+        copyAttributes[SNAPSHOT_OF_SPAN_ID] = of.spanContext().spanId;
+      }
+      const copy = tracer.startSpan(name, { kind, startTime: start, attributes: copyAttributes, root: copies.length === 0 }, parent);
+      copies.push(copy);
+      parent = trace.setSpan(ROOT_CONTEXT, copy);
+    };
+    if (above !== undefined && aboveData !== undefined) startCopy(aboveData.name, aboveData.kind, aboveData.startTime, aboveData.attributes, above);
+    chain.nodes.forEach((node, i) => {
+      const record = records[i];
+      const span = record instanceof TracedFrame ? this.#bridge.materialize(record) : undefined;
+      if (record instanceof TracedFrame) {
+        record.reportedPendingMs = Math.max(record.reportedPendingMs, node.pendingMs);
+        this.#linkExtraAwaiters(record, node, frames);
+      }
+      const attributes: Attributes = { ...this.#nodeAttributes(node), [PENDING_MS]: node.pendingMs };
+      const start = record instanceof TracedFrame ? epochMs(record.start) : epochMs(captureMs - node.pendingMs);
+      startCopy(span !== undefined ? this.#bridge.spanName(record as TracedFrame) : node.function, SpanKind.INTERNAL, start, attributes, span);
+      info[i]!.spanId = span?.spanContext().spanId;
+    });
+    const last = chain.nodes[chain.nodes.length - 1]!;
+    const pending = tracer.startSpan(
+      PENDING_AWAIT_SPAN_NAME,
+      {
+        kind: SpanKind.INTERNAL,
+        startTime: epochMs(captureMs),
+        attributes: {
+          ...this.#nodeAttributes(last),
+          [PENDING_MS]: chain.pendingMs,
+          [THRESHOLD_MS]: this.#config().pendingThresholdMs,
+          [CHAIN]: aboveData !== undefined ? [aboveData.name, ...chainNames(chain)] : chainNames(chain),
+          [VALUE_KIND]: chain.leaf?.valueKind ?? 'frame',
+          [SNAPSHOT]: true,
+        },
+      },
+      parent,
+    );
+    pending.end(epochMs(captureMs));
+    for (let i = copies.length - 1; i >= 0; i--) copies[i]!.end(epochMs(captureMs));
+    return result;
+  }
+
+  /** A shared promise: the extra awaiters of a frame are links on its real span, each added once. */
+  #linkExtraAwaiters(record: TracedFrame, node: FrameNode, frames: ReadonlyMap<number, Frame>): void {
+    if (node.awaitedBy.length < 2 || !(record.span !== undefined && record.span !== NO_SPAN)) return;
+    const span = record.span as Span;
+    let done = this.#linked.get(record);
+    if (done === undefined) this.#linked.set(record, (done = new Set()));
+    const links: Link[] = [];
+    for (const id of node.awaitedBy) {
+      if (!id.startsWith('f')) continue;
+      const awaiter = frames.get(Number(id.slice(1)));
+      if (!(awaiter instanceof TracedFrame) || awaiter === record.awaiter || done.has(awaiter)) continue;
+      const awaiterSpan = this.#bridge.materialize(awaiter);
+      if (awaiterSpan === undefined) continue;
+      done.add(awaiter);
+      links.push({ context: awaiterSpan.spanContext() });
+    }
+    if (links.length > 0 && typeof span.addLinks === 'function') span.addLinks(links);
+  }
+
+  #exportCycle(cycle: readonly string[], byId: ReadonlyMap<string, SnapshotNode>, captureMs: number): PendingCycle {
+    const members = cycle.map((id) => byId.get(id)).filter((n): n is FrameNode => n?.type === 'frame');
+    const names = members.map((n) => `${n.function} (${n.suspendedAt?.file ?? n.location.file}:${n.suspendedAt?.line ?? n.location.line})`);
+    const span = this.#tracer().startSpan(CYCLE_SPAN_NAME, { kind: SpanKind.INTERNAL, startTime: epochMs(captureMs), attributes: { [CYCLE]: names, [SNAPSHOT]: true }, root: true });
+    span.end(epochMs(captureMs));
+    this.#diag.warn(`deadlock, ${members.length} async functions await each other: ${names.join(' → ')}`);
+    return { frames: members.map(frameInfo) };
+  }
+
+  #nodeAttributes(node: FrameNode): Attributes {
+    const attributes: Attributes = {
+      [CODE_FUNCTION_NAME]: node.function,
+      [CODE_FILE_PATH]: node.location.file,
+      [CODE_LINE_NUMBER]: node.location.line,
+      [CODE_COLUMN_NUMBER]: node.location.column,
+    };
+    const at = node.suspendedAt;
+    if (at !== null) {
+      attributes[AWAIT_LOCATION] = `${at.file}:${at.line}:${at.column}`;
+      if (at.text !== '') attributes[AWAIT_EXPRESSION] = at.text;
+    }
+    return attributes;
+  }
+
+  #notify(report: PendingReport): void {
+    const callback = this.#config().onPending;
+    if (callback === undefined) return;
+    try {
+      callback(report);
+    } catch (error) {
+      this.#fault('onPending callback', error);
+    }
+  }
+
+  #fault(what: string, error: unknown): void {
+    if (this.#faulted) return;
+    this.#faulted = true;
+    this.#diag.warn(`${what} failed (${(error as Error)?.message ?? String(error)}); the program is unaffected, further failures are not reported`);
+  }
+}
+
+/** Chains whose innermost await has been pending at least `threshold`, longest first. */
+export function extractChains(snapshot: Snapshot, threshold: number): Chain[] {
+  const byId = new Map<string, SnapshotNode>();
+  for (const n of snapshot.nodes) byId.set(n.id, n);
+  const chains: Chain[] = [];
+  for (const node of snapshot.nodes) {
+    if (node.type !== 'frame' || node.state === 'yielded' || node.pendingMs < threshold) continue;
+    if (reachesFrame(node, byId)) continue;
+    const nodes: FrameNode[] = [node];
+    const seen = new Set<string>([node.id]);
+    let current: SnapshotNode = node;
+    while (current.awaitedBy.length > 0) {
+      const up = byId.get(current.awaitedBy[0]!);
+      if (up === undefined || seen.has(up.id)) break;
+      seen.add(up.id);
+      if (up.type === 'frame') nodes.unshift(up);
+      current = up;
+    }
+    chains.push({ nodes, leaf: leafOf(node, byId), pendingMs: node.pendingMs });
+  }
+  return chains.sort((a, b) => b.pendingMs - a.pendingMs);
+}
+
+/** Whether a frame awaits another frame, directly or through a combinator or group. */
+function reachesFrame(node: FrameNode, byId: ReadonlyMap<string, SnapshotNode>): boolean {
+  for (const id of node.awaits) {
+    const next = byId.get(id);
+    if (next?.type === 'frame') return true;
+    if ((next?.type === 'combinator' || next?.type === 'group') && next.awaits.some((m) => byId.get(m)?.type === 'frame')) return true;
+  }
+  return false;
+}
+
+function leafOf(node: FrameNode, byId: ReadonlyMap<string, SnapshotNode>): LeafNode | undefined {
+  for (const id of node.awaits) {
+    const next = byId.get(id);
+    if (next?.type === 'leaf') return next;
+    if (next?.type === 'combinator' || next?.type === 'group') {
+      const leaf = next.awaits.map((m) => byId.get(m)).find((m): m is LeafNode => m?.type === 'leaf');
+      if (leaf !== undefined) return leaf;
+    }
+  }
+  return undefined;
+}
+
+function chainNames(chain: Chain): string[] {
+  const names = chain.nodes.map((n) => n.function);
+  const last = chain.nodes[chain.nodes.length - 1]!.suspendedAt;
+  if (last !== null && last.text !== '') names.push(last.text);
+  return names;
+}
+
+function frameInfo(n: FrameNode): PendingFrameInfo {
+  const at = n.suspendedAt ?? n.location;
+  return { function: n.function, file: at.file, line: at.line, column: at.column, await: n.suspendedAt?.text ?? '', pendingMs: n.pendingMs };
+}
+
+function isOpenSdkSpan(span: Span): span is Span & ReadableSdkSpan {
+  const s = span as Partial<ReadableSdkSpan>;
+  return span.isRecording() && typeof s.name === 'string' && Array.isArray(s.startTime) && s.ended !== true;
+}

@@ -1,0 +1,158 @@
+/**
+ * Frames → spans, lazily. A frame's span is made only when it is worth it: when the frame lasts at
+ * least `minSpanDurationMs`, when something it awaits gets a span, or when the sampler reports it
+ * pending. Spans are started afterwards with the frame's true start time; the parent is the span of
+ * the frame that awaits it, or for a frame nobody instrumented awaits, the span active when it was
+ * called. A frame in an unsampled trace produces nothing. Nothing here may throw into the program.
+ */
+
+import { context, ROOT_CONTEXT, SpanKind, trace, TraceFlags, type Context, type DiagLogger, type Span, type Tracer } from '@opentelemetry/api';
+import type { RuntimeInternals } from '../runtime/runtime.ts';
+import type { SiteRecord } from '../runtime/sites.ts';
+import { TracedFrame, type FrameObserver } from '../runtime/traced-frame.ts';
+import { RETURN_SITE_BASE } from '../runtime/sites.ts';
+import {
+  AWAIT_EXPRESSION,
+  AWAIT_LOCATION,
+  CODE_COLUMN_NUMBER,
+  CODE_FILE_PATH,
+  CODE_FUNCTION_NAME,
+  CODE_LINE_NUMBER,
+  WAS_PENDING,
+  WAS_PENDING_MS,
+} from './attributes.ts';
+import type { ResolvedConfig } from './config.ts';
+
+/** Marks a frame that must not get a span (unsampled trace, or no parent when one is required). */
+export const NO_SPAN = Symbol('awaitwhat.no-span');
+
+export function epochMs(performanceMs: number): number {
+  return performance.timeOrigin + performanceMs;
+}
+
+export class SpanBridge implements FrameObserver {
+  readonly #tracer: () => Tracer;
+  readonly #config: () => ResolvedConfig;
+  readonly #rt: RuntimeInternals;
+  readonly #diag: DiagLogger;
+  #warned = false;
+
+  constructor(tracer: () => Tracer, config: () => ResolvedConfig, rt: RuntimeInternals, diag: DiagLogger) {
+    this.#tracer = tracer;
+    this.#config = config;
+    this.#rt = rt;
+    this.#diag = diag;
+  }
+
+  context(): unknown {
+    return context.active();
+  }
+
+  exited(frame: TracedFrame, now: number, lastSite: number): void {
+    try {
+      if (frame.span === undefined && now - frame.start < this.#config().minSpanDurationMs) return;
+      const span = this.materialize(frame);
+      if (span === undefined) return;
+      const last = lastSite >= 0 && lastSite < RETURN_SITE_BASE ? this.#rt.getSite(lastSite) : undefined;
+      if (last !== undefined) span.setAttributes(this.awaitAttributes(last));
+      if (frame.reportedPendingMs > 0) span.setAttributes({ [WAS_PENDING]: true, [WAS_PENDING_MS]: Math.round(frame.reportedPendingMs) });
+      span.end(epochMs(now));
+    } catch (error) {
+      this.#fault(error);
+    }
+  }
+
+  leafAwaitEnded(frame: TracedFrame, site: number, start: number, end: number): void {
+    try {
+      if (end - start < this.#config().minSpanDurationMs) return;
+      const parent = this.materialize(frame);
+      if (parent === undefined) return;
+      const record = this.#rt.getSite(site);
+      if (record === undefined) return;
+      const child = this.#tracer().startSpan(
+        leafSpanName(record),
+        { kind: SpanKind.INTERNAL, startTime: epochMs(start), attributes: this.awaitAttributes(record) },
+        trace.setSpan(contextOf(frame), parent),
+      );
+      child.end(epochMs(end));
+    } catch (error) {
+      this.#fault(error);
+    }
+  }
+
+  /** The frame's span, made (with its awaiters' spans, outermost first) if needed; undefined when it gets none. */
+  materialize(frame: TracedFrame): Span | undefined {
+    const chain: TracedFrame[] = [];
+    let above: TracedFrame | undefined = frame;
+    while (above !== undefined && above.span === undefined) {
+      chain.push(above);
+      above = above.awaiter;
+    }
+    let parent = above?.span as Span | typeof NO_SPAN | undefined;
+    for (let i = chain.length - 1; i >= 0; i--) {
+      const f = chain[i]!;
+      if (parent === NO_SPAN) {
+        f.span = NO_SPAN;
+        continue;
+      }
+      let ctx = contextOf(f);
+      if (parent !== undefined) ctx = trace.setSpan(ctx, parent);
+      else {
+        const active = trace.getSpanContext(ctx);
+        const skip = active === undefined ? this.#config().requireParentSpan : (active.traceFlags & TraceFlags.SAMPLED) === 0;
+        if (skip) {
+          f.span = parent = NO_SPAN;
+          continue;
+        }
+      }
+      const span = this.#tracer().startSpan(this.spanName(f), { kind: SpanKind.INTERNAL, startTime: epochMs(f.start), attributes: this.functionAttributes(f) }, ctx);
+      if (!span.isRecording()) {
+        span.end();
+        f.span = parent = NO_SPAN;
+        continue;
+      }
+      f.span = parent = span;
+    }
+    return frame.span === NO_SPAN ? undefined : (frame.span as Span | undefined);
+  }
+
+  spanName(f: TracedFrame): string {
+    const fn = this.#rt.getSite(f.fn);
+    if (fn === undefined) return '<unknown>';
+    if (fn.name !== '<anonymous>') return fn.name;
+    return `<anonymous> at ${shortFile(fn.file)}:${fn.line}`;
+  }
+
+  functionAttributes(f: TracedFrame): Record<string, string | number> {
+    const fn = this.#rt.getSite(f.fn);
+    if (fn === undefined) return {};
+    return { [CODE_FUNCTION_NAME]: fn.name, [CODE_FILE_PATH]: fn.file, [CODE_LINE_NUMBER]: fn.line, [CODE_COLUMN_NUMBER]: fn.column };
+  }
+
+  awaitAttributes(site: SiteRecord): Record<string, string> {
+    const attributes: Record<string, string> = { [AWAIT_LOCATION]: `${site.file}:${site.line}:${site.column}` };
+    if (site.text !== '') attributes[AWAIT_EXPRESSION] = site.text;
+    return attributes;
+  }
+
+  #fault(error: unknown): void {
+    if (this.#warned) return;
+    this.#warned = true;
+    this.#diag.warn(`could not record a span (${(error as Error)?.message ?? String(error)}); further failures are not reported`);
+  }
+}
+
+function contextOf(f: TracedFrame): Context {
+  return (f.context as Context | undefined) ?? ROOT_CONTEXT;
+}
+
+/** `await db.query(…)`: the await expression a leaf span stands for. */
+export function leafSpanName(site: SiteRecord): string {
+  if (site.text !== '') return site.text.length > 80 ? `${site.text.slice(0, 79)}…` : site.text;
+  return `await at ${shortFile(site.file)}:${site.line}`;
+}
+
+function shortFile(file: string): string {
+  const i = file.lastIndexOf('/');
+  return i === -1 ? file : file.slice(i + 1);
+}

@@ -1,0 +1,140 @@
+/**
+ * Frames for tracing: the same record, plus what a span needs, kept only while an observer (the
+ * OpenTelemetry bridge) is installed. On top of the plain frame's work, entry, each suspension and
+ * exit read the precise clock once (spans need true times), the first suspension captures the caller's
+ * context (the parent of a frame nobody instrumented awaits), and a claim remembers the awaiter
+ * (the parent of every other frame). Everything else — whether a span is worth making at all — is
+ * the observer's decision, taken at exit.
+ */
+
+import { CombinatorLink, Frame, KIND_YIELD, keep, lastKept, siteKindOf, UNCLAIMABLE } from './frame.ts';
+import { RETURN_SITE_BASE } from './sites.ts';
+
+export interface FrameObserver {
+  /** The active context, captured when the frame first suspends (still inside its caller). */
+  context(): unknown;
+  /** The frame left its function at `now` (performance.now() milliseconds); `lastSite` was its last await, yield or return. */
+  exited(frame: TracedFrame, now: number, lastSite: number): void;
+  /** An await of something no instrumented frame produced ended: it lasted from `start` to `end`. */
+  leafAwaitEnded(frame: TracedFrame, site: number, start: number, end: number): void;
+}
+
+let observer: FrameObserver | undefined;
+
+export function setFrameObserver(next: FrameObserver | undefined): void {
+  observer = next;
+}
+
+export function currentFrameObserver(): FrameObserver | undefined {
+  return observer;
+}
+
+export class TracedFrame extends Frame {
+  /** Function site id (the plain frame reads it from its sites; a span may be needed before any). */
+  fn: number;
+  /** performance.now() at entry. */
+  start: number;
+  /** Whether the frame suspended at least once (frames that never did finish in no time: no span). */
+  suspended: boolean;
+  /** The caller's context at the first suspension. */
+  context: unknown;
+  /** The frame that claimed this one by awaiting (or returning) it: its span is this span's parent. */
+  awaiter: TracedFrame | undefined;
+  /** The span, once the observer made one (a pending frame, or one lasting long enough). */
+  span: unknown;
+  /** Longest pending time a sampler reported for this frame, in ms; 0 if never reported. */
+  reportedPendingMs: number;
+
+  constructor(fn: number, promise: unknown) {
+    super(promise);
+    this.fn = fn;
+    this.start = performance.now();
+    this.suspended = false;
+    this.context = undefined;
+    this.awaiter = undefined;
+    this.span = undefined;
+    this.reportedPendingMs = 0;
+  }
+
+  /** Called before every suspension and at exit: the previous suspension, if any, has ended. */
+  #resume(now: number): void {
+    if (this.site < 0) {
+      if (!this.suspended) {
+        this.suspended = true;
+        this.context = observer?.context();
+      }
+      return;
+    }
+    const v = this.value;
+    if (v instanceof Frame || v instanceof CombinatorLink || this.site >= RETURN_SITE_BASE || siteKindOf(this.site) === KIND_YIELD) return;
+    observer?.leafAwaitEnded(this, this.site, this.since, now);
+  }
+
+  override a(site: number, v: unknown): unknown {
+    const now = performance.now();
+    this.#resume(now);
+    super.a(site, v);
+    this.since = now;
+    return v;
+  }
+
+  override c(site: number, q: number, v: unknown): unknown {
+    const now = performance.now();
+    this.#resume(now);
+    super.c(site, q, v);
+    this.since = now;
+    this.#adopt();
+    return v;
+  }
+
+  override ac(site: number, v: unknown): unknown {
+    const now = performance.now();
+    this.#resume(now);
+    super.ac(site, v);
+    this.since = now;
+    return v;
+  }
+
+  override r(site: number, v: unknown): unknown {
+    this.#resume(performance.now());
+    return super.r(site, v);
+  }
+
+  override rc(site: number, q: number, v: unknown): unknown {
+    this.#resume(performance.now());
+    super.rc(site, q, v);
+    this.#adopt();
+    return v;
+  }
+
+  /** A kept call result's frame (`connecting ??= connect()`) becomes this frame's child too: its caller. */
+  override k(q: number, v: unknown): unknown {
+    const before = lastKept;
+    keep(q, v);
+    const kept = lastKept;
+    if (kept !== before && kept instanceof TracedFrame && kept.awaiter === undefined) kept.awaiter = this;
+    return v;
+  }
+
+  /** A claimed callee becomes this frame's child. */
+  #adopt(): void {
+    const callee = this.value;
+    if (callee instanceof TracedFrame && callee.awaiter === undefined) callee.awaiter = this;
+  }
+
+  override x(): void {
+    const now = performance.now();
+    const lastSite = this.site;
+    if (lastSite >= 0 && lastSite < RETURN_SITE_BASE) this.#resume(now);
+    super.x();
+    if (this.suspended) observer?.exited(this, now, lastSite);
+  }
+}
+
+export function enterTraced(fn: number): Frame {
+  return new TracedFrame(fn, undefined);
+}
+
+export function enterTracedUnclaimable(fn: number): Frame {
+  return new TracedFrame(fn, UNCLAIMABLE);
+}

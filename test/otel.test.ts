@@ -1,0 +1,170 @@
+/**
+ * AwaitInstrumentation: the span model, the pending-await sampler, and its lifecycle, through
+ * fixture programs that export to an in-memory exporter. AWAITWHAT_OTEL_SDK=2 runs them against
+ * OpenTelemetry SDK 2.x (test/compat/sdk2) instead of 3.x.
+ */
+
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { AwaitInstrumentation, ConfigError } from '../dist/index.js';
+import { ROOT, run } from './support/run.ts';
+
+const SDK = process.env.AWAITWHAT_OTEL_SDK === '2' ? '2' : '3';
+const COMPAT = join(ROOT, 'test', 'compat', 'sdk2');
+const compatMissing = SDK === '2' && !existsSync(join(COMPAT, 'node_modules')) ? 'run npm ci in test/compat/sdk2 first' : false;
+
+interface Dumped {
+  name: string;
+  id: string;
+  trace: string;
+  parent: string | null;
+  durationMs: number;
+  attributes: Record<string, unknown>;
+  links: string[];
+}
+
+async function fixture(name: string, ...args: string[]): Promise<unknown> {
+  const redirect = SDK === '2' ? ['--import', join(ROOT, 'test', 'compat', 'redirect.mjs')] : [];
+  const r = await run([...redirect, join('test', 'fixtures', 'otel', name), ...args]);
+  assert.equal(r.stderr, '', `${name} wrote to stderr`);
+  assert.equal(r.code, 0, `${name} exited ${r.code}`);
+  return JSON.parse(r.stdout);
+}
+
+const FILE = join(ROOT, 'test', 'fixtures', 'otel');
+
+describe(`AwaitInstrumentation (OpenTelemetry SDK ${SDK}.x)`, { concurrency: 2, skip: compatMissing }, () => {
+  it('models async calls as spans: parent is the awaiter, true times, a child span for a long leaf await, nothing for short calls', async () => {
+    const spans = (await fixture('span-model.mjs')) as Dumped[];
+    assert.deepEqual(
+      spans.map((s) => [s.name, s.id, s.parent, s.trace]),
+      [
+        ['request', 's1', null, 't1'],
+        ['handler', 's2', 's1', 't1'],
+        ['service', 's3', 's2', 't1'],
+        ['repo', 's4', 's3', 't1'],
+        ['await sleep(30)', 's5', 's4', 't1'],
+      ],
+    );
+    for (const s of spans.slice(1)) assert.ok(s.durationMs >= 29, `${s.name} lasted ${s.durationMs} ms`);
+    assert.deepEqual(spans[2]!.attributes, {
+      'code.function.name': 'service',
+      'code.file.path': join(FILE, 'app-chain.mjs'),
+      'code.line.number': 7,
+      'code.column.number': 1,
+      'awaitwhat.await.location': `${join(FILE, 'app-chain.mjs')}:8:10`,
+      'awaitwhat.await.expression': 'await repo()',
+    });
+    assert.deepEqual(spans[4]!.attributes, { 'awaitwhat.await.location': `${join(FILE, 'app-chain.mjs')}:12:3`, 'awaitwhat.await.expression': 'await sleep(30)' });
+  });
+
+  it('exports a hung chain as snapshot traces with fresh IDs, with backoff, then the real spans with was_pending', async () => {
+    const out = (await fixture('pending.mjs')) as { sampled: boolean[]; reports: { chains: { frames: { function: string; spanId: string }[]; traceId: string; leaf: unknown }[] }[]; spans: (Dumped & { spanId: string })[]; warnings: string[] };
+    assert.deepEqual(out.sampled, [true, false, true], 'reported at the threshold, not on the next tick, again after the interval');
+    assert.deepEqual(out.warnings, []);
+    const byTrace = (t: string) => out.spans.filter((s) => s.trace === t);
+    const shape = (t: string) => byTrace(t).map((s) => [s.name, s.parent === null ? null : out.spans.find((p) => p.id === s.parent)!.name]);
+    const snapshotShape = [
+      ['GET /hang', null],
+      ['handler', 'GET /hang'],
+      ['loadProfile', 'handler'],
+      ['findUser', 'loadProfile'],
+      ['pending await', 'findUser'],
+    ];
+    assert.deepEqual(shape('t1'), snapshotShape);
+    assert.deepEqual(shape('t2'), snapshotShape);
+    assert.deepEqual(shape('t3'), [
+      ['GET /hang', null],
+      ['handler', 'GET /hang'],
+      ['loadProfile', 'handler'],
+      ['findUser', 'loadProfile'],
+      ['await gate', 'findUser'],
+    ]);
+    const real = byTrace('t3');
+    const ids = out.spans.map((s) => s.spanId);
+    assert.equal(new Set(ids).size, ids.length, 'a span ID was reused');
+    for (const copy of [...byTrace('t1'), ...byTrace('t2')].filter((s) => s.name !== 'pending await')) {
+      const original = real.find((s) => s.name === copy.name)!;
+      assert.equal(copy.attributes['awaitwhat.snapshot'], true);
+      assert.equal(copy.attributes['awaitwhat.snapshot.span_id'], original.spanId, `${copy.name} names its real span`);
+      assert.ok(copy.durationMs > 0, 'a snapshot copy ends at the capture time');
+    }
+    const pending = byTrace('t2').find((s) => s.name === 'pending await')!;
+    assert.equal(pending.durationMs, 0);
+    assert.deepEqual(
+      { ...pending.attributes, 'awaitwhat.pending_ms': 'T' },
+      {
+        'code.function.name': 'findUser',
+        'code.file.path': join(FILE, 'app-hang.mjs'),
+        'code.line.number': 16,
+        'code.column.number': 1,
+        'awaitwhat.await.location': `${join(FILE, 'app-hang.mjs')}:17:3`,
+        'awaitwhat.await.expression': 'await gate',
+        'awaitwhat.pending_ms': 'T',
+        'awaitwhat.threshold_ms': 100,
+        'awaitwhat.chain': ['GET /hang', 'handler', 'loadProfile', 'findUser', 'await gate'],
+        'awaitwhat.await.value_kind': 'promise',
+        'awaitwhat.snapshot': true,
+      },
+    );
+    assert.ok((pending.attributes['awaitwhat.pending_ms'] as number) >= 250);
+    for (const name of ['handler', 'loadProfile', 'findUser']) {
+      const span = real.find((s) => s.name === name)!;
+      assert.equal(span.attributes['awaitwhat.was_pending'], true, name);
+      assert.ok((span.attributes['awaitwhat.was_pending_ms'] as number) >= 250, name);
+      assert.ok(span.durationMs >= 290, `${name}: true duration, got ${span.durationMs}`);
+    }
+    assert.deepEqual(
+      out.reports.map((r) => r.chains.map((c) => c.frames.map((f) => f.function))),
+      [[['handler', 'loadProfile', 'findUser']], [['handler', 'loadProfile', 'findUser']]],
+    );
+    assert.deepEqual(out.reports[0]!.chains[0]!.frames.map((f) => f.spanId), ['handler', 'loadProfile', 'findUser'].map((n) => real.find((s) => s.name === n)!.spanId));
+  });
+
+  it('gives a shared promise one span, parented to its first awaiter and linked to the others', async () => {
+    const spans = (await fixture('shared.mjs')) as Dumped[];
+    const connect = spans.find((s) => s.name === 'connect')!;
+    const queries = spans.filter((s) => s.name === 'query');
+    assert.equal(queries.length, 2);
+    assert.equal(spans.filter((s) => s.name === 'connect').length, 1);
+    assert.equal(connect.parent, queries[0]!.id);
+    assert.deepEqual(connect.links, [queries[1]!.id]);
+  });
+
+  it('reports an await cycle once, naming every member', async () => {
+    const out = (await fixture('cycle.mjs')) as { cycles: Record<string, unknown>[]; reports: unknown[]; warnings: string[] };
+    const file = join(FILE, 'app-cycle.mjs');
+    assert.deepEqual(out.cycles, [{ 'awaitwhat.cycle': [`a (${file}:6)`, `b (${file}:11)`], 'awaitwhat.snapshot': true }]);
+    assert.equal(out.reports.length, 1);
+    assert.deepEqual(out.warnings, [`awaitwhat deadlock, 2 async functions await each other: a (${file}:6) → b (${file}:11)`]);
+  });
+
+  it('makes no spans in an unsampled trace, nor outside any trace with requireParentSpan', async () => {
+    assert.deepEqual(await fixture('unsampled.mjs'), []);
+    assert.deepEqual(await fixture('unsampled.mjs', 'require-parent'), []);
+  });
+
+  it('enable() and disable() are safe twice; disabled, it makes no spans; a throwing onPending is reported once', async () => {
+    const out = (await fixture('lifecycle.mjs')) as { before: number; after: string[]; warnings: string[] };
+    assert.equal(out.before, 5);
+    assert.deepEqual(out.after, ['after']);
+    assert.deepEqual(out.warnings, ['awaitwhat onPending callback failed (callback bug); the program is unaffected, further failures are not reported']);
+  });
+});
+
+describe('AwaitInstrumentation configuration', () => {
+  const BAD: [Record<string, unknown>, string][] = [
+    [{ pendingThresholdMs: -1 }, 'AwaitInstrumentation pendingThresholdMs: expected a number >= 1, got -1'],
+    [{ sampleIntervalMs: '1s' }, 'AwaitInstrumentation sampleIntervalMs: expected a number >= 10, got "1s"'],
+    [{ requireParentSpan: 'yes' }, 'AwaitInstrumentation requireParentSpan: expected true or false, got "yes"'],
+    [{ include: 'src/**' }, 'AwaitInstrumentation include: expected an array of strings, got "src/**"'],
+    [{ onPending: 42 }, 'AwaitInstrumentation onPending: expected a function, got 42'],
+  ];
+  for (const [config, message] of BAD) {
+    it(`rejects ${JSON.stringify(config)} before doing anything`, () => {
+      assert.throws(() => new AwaitInstrumentation({ enabled: false, ...config } as never), (e: unknown) => e instanceof ConfigError && e.message === message);
+    });
+  }
+});
