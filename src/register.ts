@@ -7,11 +7,14 @@
 
 import { context, diag, DiagConsoleLogger, propagation, trace, type TextMapPropagator } from '@opentelemetry/api';
 import { AwaitInstrumentation } from './otel/instrumentation.ts';
+import { OutageAwareLogger } from './otel/diag-logger.ts';
 import { startSdk } from './otel/sdk.ts';
 
 if (!/^(true|1)$/i.test(process.env.OTEL_SDK_DISABLED ?? '')) {
-  diag.setLogger(new DiagConsoleLogger(), { logLevel: await logLevel(), suppressOverrideMessage: true });
+  const logger = new OutageAwareLogger(new DiagConsoleLogger());
+  diag.setLogger(logger, { logLevel: await logLevel(), suppressOverrideMessage: true });
   const sdk = await startSdk(process.env);
+  logger.watch(sdk.exporter);
   context.setGlobalContextManager(sdk.contextManager);
   propagation.setGlobalPropagator(sdk.propagator as TextMapPropagator);
   trace.setGlobalTracerProvider(sdk.provider);
@@ -22,7 +25,10 @@ if (!/^(true|1)$/i.test(process.env.OTEL_SDK_DISABLED ?? '')) {
   process.on('beforeExit', () => {
     if (flushed) return;
     flushed = true;
-    sdk.provider.shutdown().catch((error: Error) => diag.warn(`awaitwhat: flushing spans at exit failed: ${error.message}`));
+    sdk.provider.shutdown().catch((error: Error) => {
+      // During an outage already reported, a failed final flush says nothing new.
+      if (!sdk.exporter.failing) diag.warn(`awaitwhat: flushing spans at exit failed: ${error.message}`);
+    });
   });
 }
 

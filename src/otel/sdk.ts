@@ -8,6 +8,7 @@ import { diag, type ContextManager, type TracerProvider } from '@opentelemetry/a
 
 export interface StartedSdk {
   provider: TracerProvider & { shutdown(): Promise<void>; forceFlush(): Promise<void> };
+  exporter: ReportingExporter;
   contextManager: ContextManager;
   propagator: unknown;
 }
@@ -37,7 +38,17 @@ export async function startSdk(env: NodeJS.ProcessEnv): Promise<StartedSdk> {
   const [sdk, exporterModule, hooks, core, resources] = await Promise.all(REQUIRED.map((name) => load<any>(name, missing)));
   if (missing.length > 0) throw new MissingSdkError(missing);
 
-  const exporter = new ReportingExporter(new exporterModule.OTLPTraceExporter());
+  const exporter = new ReportingExporter(new exporterModule.OTLPTraceExporter(), tracesEndpoint(env));
+  // The batch processor reports every failed export through the global error handler; the
+  // exporter wrapper has already said it once, so repeats of the same outage are dropped.
+  const seen = new Set<string>();
+  core.setGlobalErrorHandler((error: unknown) => {
+    if (exporter.failing) return;
+    const message = (error as Error)?.message ?? String(error);
+    if (seen.has(message)) return;
+    seen.add(message);
+    diag.error(`OpenTelemetry SDK: ${message}`);
+  });
   const processor = new sdk.BatchSpanProcessor({ exporter, ...batchOptions(env) });
   const provider = new sdk.TracerProvider({
     resource: resources.resourceFromAttributes(resourceAttributes(env)),
@@ -51,7 +62,7 @@ export async function startSdk(env: NodeJS.ProcessEnv): Promise<StartedSdk> {
       ...(propagators.includes('baggage') ? [new core.W3CBaggagePropagator()] : []),
     ],
   });
-  return { provider, contextManager: new hooks.AsyncLocalStorageContextManager().enable(), propagator };
+  return { provider, exporter, contextManager: new hooks.AsyncLocalStorageContextManager().enable(), propagator };
 }
 
 function numberFrom(env: NodeJS.ProcessEnv, name: string): number | undefined {
@@ -114,6 +125,13 @@ function sampler(sdk: any, env: NodeJS.ProcessEnv): unknown {
   }
 }
 
+/** The exporter's error message, with the HTTP status when the collector answered with one. */
+function describeError(error: Error | undefined): string {
+  if (error === undefined) return 'unknown error';
+  const status = (error as { code?: unknown }).code;
+  return typeof status === 'number' ? `${error.message}, HTTP ${status}` : error.message;
+}
+
 interface ExportResultLike {
   code: number;
   error?: Error;
@@ -129,22 +147,37 @@ interface SpanExporterLike {
  * Says once, through diag, that exporting fails (collector down, slow, refusing) and once that it
  * works again; the batch processor's bounded queue keeps memory bounded meanwhile.
  */
+/** Where the OTLP/HTTP exporter sends traces, as its OTEL_* variables decide (for messages). */
+function tracesEndpoint(env: NodeJS.ProcessEnv): string {
+  const traces = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT;
+  if (traces !== undefined && traces !== '') return traces;
+  const base = env.OTEL_EXPORTER_OTLP_ENDPOINT;
+  return base !== undefined && base !== '' ? `${base.replace(/\/$/, '')}/v1/traces` : 'http://localhost:4318/v1/traces';
+}
+
 export class ReportingExporter implements SpanExporterLike {
   readonly #inner: SpanExporterLike;
+  readonly #endpoint: string;
   #failing = false;
 
-  constructor(inner: SpanExporterLike) {
+  /** Whether the latest export failed. */
+  get failing(): boolean {
+    return this.#failing;
+  }
+
+  constructor(inner: SpanExporterLike, endpoint: string) {
     this.#inner = inner;
+    this.#endpoint = endpoint;
   }
 
   export(spans: unknown[], done: (result: ExportResultLike) => void): void {
     this.#inner.export(spans, (result) => {
       if (result.code !== 0 && !this.#failing) {
         this.#failing = true;
-        diag.warn(`awaitwhat: exporting spans failed (${result.error?.message ?? 'unknown error'}); the program is unaffected, spans are dropped until the collector answers again`);
+        diag.warn(`awaitwhat: exporting spans to ${this.#endpoint} failed (${describeError(result.error)}); the program is unaffected, spans are dropped until the collector answers again`);
       } else if (result.code === 0 && this.#failing) {
         this.#failing = false;
-        diag.warn('awaitwhat: exporting spans works again');
+        diag.warn(`awaitwhat: exporting spans to ${this.#endpoint} works again`);
       }
       done(result);
     });

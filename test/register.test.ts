@@ -1,0 +1,105 @@
+/**
+ * `node --import awaitwhat/register`: the zero-code SDK, against a collector that works, is down,
+ * refuses, or never answers. The program must run as if nothing happened, with bounded memory and
+ * a single diagnostic for the outage.
+ */
+
+import assert from 'node:assert/strict';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { ROOT, run } from './support/run.ts';
+
+const REGISTER = join(ROOT, 'dist', 'register.js');
+const APP = join('test', 'fixtures', 'otel', 'app-register.mjs');
+
+type Mode = 'accept' | 'refuse' | 'slow';
+
+interface Collector {
+  server: Server;
+  url: string;
+  received: unknown[];
+}
+
+function collector(mode: Mode): Promise<Collector> {
+  const received: unknown[] = [];
+  const server = createServer((req: IncomingMessage, res) => {
+    let body = '';
+    req.on('data', (d: Buffer) => (body += d.toString('utf8')));
+    req.on('end', () => {
+      if (mode === 'slow') return; // never answers
+      if (mode === 'refuse') {
+        res.writeHead(503).end('unavailable');
+        return;
+      }
+      received.push(JSON.parse(body));
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+    });
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, received })));
+}
+
+const ENV = {
+  OTEL_SERVICE_NAME: 'register-test',
+  OTEL_BSP_SCHEDULE_DELAY: '50',
+  OTEL_BSP_MAX_QUEUE_SIZE: '64',
+  OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '64',
+  OTEL_BSP_EXPORT_TIMEOUT: '500',
+  OTEL_EXPORTER_OTLP_TIMEOUT: '300',
+};
+
+async function runApp(endpoint: string) {
+  const r = await run(['--expose-gc', '--import', REGISTER, APP], { env: { ...process.env, ...ENV, OTEL_EXPORTER_OTLP_ENDPOINT: endpoint }, killAfterMs: 30_000 });
+  assert.equal(r.killed, false, 'the program did not finish');
+  assert.equal(r.code, 0);
+  assert.deepEqual(JSON.parse(r.stdout), { done: true, steps: true, heapGrowthUnder20Mb: true });
+  return r;
+}
+
+describe('awaitwhat/register', { concurrency: 2 }, () => {
+  const servers: Server[] = [];
+  after(() => {
+    for (const s of servers) s.close();
+  });
+
+  it('exports spans over OTLP/HTTP JSON, named by OTEL_SERVICE_NAME', async () => {
+    const c = await collector('accept');
+    servers.push(c.server);
+    const r = await runApp(c.url);
+    assert.equal(r.stderr, '');
+    const spans = c.received.flatMap((b) => (b as { resourceSpans: { resource: { attributes: { key: string; value: { stringValue?: string } }[] }; scopeSpans: { scope: { name: string }; spans: { name: string }[] }[] }[] }).resourceSpans);
+    const service = spans[0]!.resource.attributes.find((a) => a.key === 'service.name')?.value.stringValue;
+    assert.equal(service, 'register-test');
+    const names = new Set(spans.flatMap((rs) => rs.scopeSpans.flatMap((ss) => ss.spans.map((s) => `${ss.scope.name}:${s.name}`))));
+    assert.ok(names.has('awaitwhat:step'), [...names].join(', '));
+    assert.ok(names.has('awaitwhat:work'), [...names].join(', '));
+  });
+
+  const FAULTS: [string, () => Promise<string>, RegExp][] = [
+    ['down', async () => {
+      const c = await collector('accept');
+      await new Promise((resolve) => c.server.close(resolve));
+      return c.url;
+    }, /connect ECONNREFUSED/],
+    ['refusing (HTTP 503)', async () => {
+      const c = await collector('refuse');
+      servers.push(c.server);
+      return c.url;
+    }, /retryable status/],
+    ['slow (never answers)', async () => {
+      const c = await collector('slow');
+      servers.push(c.server);
+      return c.url;
+    }, /timeout|Timeout|timed out/],
+  ];
+  for (const [name, endpoint, reason] of FAULTS) {
+    it(`with the collector ${name}: the program runs unchanged, and one diagnostic says why`, async () => {
+      const r = await runApp(await endpoint());
+      const lines = r.stderr.trimEnd().split('\n');
+      assert.equal(lines.length, 1, r.stderr);
+      assert.match(lines[0]!, /^awaitwhat: exporting spans to http:\/\/127\.0\.0\.1:\d+\/v1\/traces failed \(.*\); the program is unaffected, spans are dropped until the collector answers again$/);
+      assert.match(lines[0]!, reason);
+    });
+  }
+});
