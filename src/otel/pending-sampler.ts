@@ -186,8 +186,11 @@ export class PendingSampler {
       },
       parent,
     );
-    pending.end(epochMs(captureMs));
-    for (let i = copies.length - 1; i >= 0; i--) copies[i]!.end(epochMs(captureMs));
+    // The pending span starts at the capture time and lasts a millisecond (a zero-length span reads as
+    // negative to some backends); the copies end with it, so that every child fits in its parent.
+    const end = epochMs(captureMs) + 1;
+    pending.end(end);
+    for (let i = copies.length - 1; i >= 0; i--) copies[i]!.end(end);
     return result;
   }
 
@@ -214,7 +217,7 @@ export class PendingSampler {
     const members = cycle.map((id) => byId.get(id)).filter((n): n is FrameNode => n?.type === 'frame');
     const names = members.map((n) => `${n.function} (${n.suspendedAt?.file ?? n.location.file}:${n.suspendedAt?.line ?? n.location.line})`);
     const span = this.#tracer().startSpan(CYCLE_SPAN_NAME, { kind: SpanKind.INTERNAL, startTime: epochMs(captureMs), attributes: { [CYCLE]: names, [SNAPSHOT]: true }, root: true });
-    span.end(epochMs(captureMs));
+    span.end(epochMs(captureMs) + 1);
     this.#diag.warn(`deadlock, ${members.length} async functions await each other: ${names.join(' → ')}`);
     return { frames: members.map(frameInfo) };
   }

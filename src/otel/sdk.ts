@@ -4,6 +4,7 @@
  * `@opentelemetry/sdk-trace` has the same interface in SDK 2.x and 3.x.
  */
 
+import { hostname } from 'node:os';
 import { diag, type ContextManager, type TracerProvider } from '@opentelemetry/api';
 
 export interface StartedSdk {
@@ -103,6 +104,8 @@ function resourceAttributes(env: NodeJS.ProcessEnv): Record<string, string> {
     }
   }
   attributes['service.name'] = env.OTEL_SERVICE_NAME ?? attributes['service.name'] ?? `unknown_service:${process.argv0}`;
+  // As the host resource detector would: backends use it to group spans by host.
+  attributes['host.name'] ??= hostname();
   return attributes;
 }
 

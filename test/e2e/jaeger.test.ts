@@ -1,0 +1,135 @@
+/**
+ * End to end, with a real Jaeger (started by .ci/run; set AWAITWHAT_JAEGER_QUERY and
+ * AWAITWHAT_JAEGER_OTLP to run it locally): the example HTTP service hangs on a request; Jaeger
+ * must show a snapshot trace from the server span down to the `pending await` span, then, once the
+ * hang is released, the real trace with true durations and the was-pending attribute. No duplicate
+ * span IDs, no warnings in Jaeger's responses.
+ */
+
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { get } from 'node:http';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { after, describe, it } from 'node:test';
+import { NODE, ROOT } from '../support/run.ts';
+
+const QUERY = process.env.AWAITWHAT_JAEGER_QUERY;
+const OTLP = process.env.AWAITWHAT_JAEGER_OTLP;
+
+interface JaegerSpan {
+  traceID: string;
+  spanID: string;
+  operationName: string;
+  references: { refType: string; spanID: string }[];
+  startTime: number;
+  duration: number;
+  tags: { key: string; value: unknown }[];
+  warnings: string[] | null;
+}
+
+interface JaegerTrace {
+  traceID: string;
+  spans: JaegerSpan[];
+  warnings?: string[] | null;
+}
+
+function fetchText(url: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    get(url, (res) => {
+      let body = '';
+      res.setEncoding('utf8').on('data', (d: string) => (body += d));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    }).on('error', reject);
+  });
+}
+
+async function traces(service: string): Promise<JaegerTrace[]> {
+  const r = await fetchText(`${QUERY}/api/traces?service=${encodeURIComponent(service)}&limit=100&lookback=1h`);
+  if (r.status !== 200) return [];
+  return (JSON.parse(r.body) as { data: JaegerTrace[] | null }).data ?? [];
+}
+
+async function waitFor<T>(what: string, find: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const found = await find();
+    if (found !== undefined) return found;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(200);
+  }
+}
+
+const tag = (span: JaegerSpan, key: string) => span.tags.find((t) => t.key === key)?.value;
+
+/** Operation names from the root down, following CHILD_OF references. */
+function path(trace: JaegerTrace): string[] {
+  const byId = new Map(trace.spans.map((s) => [s.spanID, s]));
+  const children = new Map<string, JaegerSpan[]>();
+  let root: JaegerSpan | undefined;
+  for (const s of trace.spans) {
+    const parent = s.references.find((r) => r.refType === 'CHILD_OF')?.spanID;
+    if (parent === undefined || !byId.has(parent)) root = s;
+    else children.set(parent, [...(children.get(parent) ?? []), s]);
+  }
+  const names: string[] = [];
+  for (let s = root; s !== undefined; s = children.get(s.spanID)?.[0]) names.push(s.operationName);
+  return names;
+}
+
+function assertClean(trace: JaegerTrace): void {
+  assert.deepEqual(trace.warnings ?? [], [], `trace warnings: ${JSON.stringify(trace.warnings)}`);
+  for (const s of trace.spans) assert.deepEqual(s.warnings ?? [], [], `${s.operationName}: ${JSON.stringify(s.warnings)}`);
+  const ids = trace.spans.map((s) => s.spanID);
+  assert.equal(new Set(ids).size, ids.length, 'duplicate span IDs');
+}
+
+describe('Jaeger, end to end', { skip: QUERY === undefined || OTLP === undefined ? 'set AWAITWHAT_JAEGER_QUERY and AWAITWHAT_JAEGER_OTLP (.ci/run does)' : false }, () => {
+  let server: ChildProcess | undefined;
+  after(() => server?.kill('SIGTERM'));
+
+  it('shows a hung request as a snapshot path to its pending await, then the real spans once released', async () => {
+    const service = `awaitwhat-e2e-${process.pid}-${Date.now()}`;
+    server = spawn(NODE, ['--import', './examples/otel/tracing.mjs', 'examples/otel/server.mjs'], {
+      cwd: ROOT,
+      env: { ...process.env, PORT: '0', OTEL_SERVICE_NAME: service, OTEL_EXPORTER_OTLP_ENDPOINT: OTLP, OTEL_BSP_SCHEDULE_DELAY: '100', PENDING_THRESHOLD_MS: '1000', SAMPLE_INTERVAL_MS: '200' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const port = await new Promise<number>((resolve, reject) => {
+      server!.stdout!.setEncoding('utf8').once('data', (line: string) => resolve((JSON.parse(line) as { listening: number }).listening));
+      server!.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
+    });
+    const response = fetchText(`http://127.0.0.1:${port}/profile/7`);
+
+    const snapshot = await waitFor('the pending-await snapshot in Jaeger', async () => (await traces(service)).find((t) => t.spans.some((s) => s.operationName === 'pending await')));
+    assert.deepEqual(path(snapshot), ['GET', 'handleProfile', 'loadProfile', 'Repo.findUser', 'db.query', 'pending await']);
+    assertClean(snapshot);
+    const pending = snapshot.spans.find((s) => s.operationName === 'pending await')!;
+    assert.ok((tag(pending, 'awaitwhat.pending_ms') as number) >= 1000);
+    assert.equal(tag(pending, 'awaitwhat.threshold_ms'), 1000);
+    assert.equal(tag(pending, 'awaitwhat.await.expression'), 'await lock');
+    assert.equal(tag(pending, 'code.function.name'), 'db.query');
+    assert.deepEqual(JSON.parse(tag(pending, 'awaitwhat.chain') as string), ['GET', 'handleProfile', 'loadProfile', 'Repo.findUser', 'db.query', 'await lock']);
+    const copies = snapshot.spans.filter((s) => s.operationName !== 'pending await');
+    for (const copy of copies) assert.equal(tag(copy, 'awaitwhat.snapshot'), true, copy.operationName);
+
+    await fetchText(`http://127.0.0.1:${port}/release`);
+    const answered = await response;
+    assert.equal(answered.status, 200);
+    assert.deepEqual(JSON.parse(answered.body), { id: 7, name: 'user 7', plan: 'free' });
+
+    const real = await waitFor('the real trace in Jaeger', async () => (await traces(service)).find((t) => t.spans.some((s) => s.operationName === 'await lock')));
+    assert.deepEqual(path(real), ['GET', 'handleProfile', 'loadProfile', 'Repo.findUser', 'db.query', 'await lock']);
+    assertClean(real);
+    for (const name of ['handleProfile', 'loadProfile', 'Repo.findUser', 'db.query']) {
+      const span = real.spans.find((s) => s.operationName === name)!;
+      assert.equal(tag(span, 'awaitwhat.was_pending'), true, name);
+      assert.ok(span.duration >= 1_000_000, `${name} lasted ${span.duration} µs`);
+      const copy = copies.find((s) => s.operationName === name)!;
+      assert.equal(tag(copy, 'awaitwhat.snapshot.span_id'), span.spanID, `${name}: the snapshot copy names the real span`);
+      assert.equal(tag(copy, 'awaitwhat.snapshot.trace_id'), real.traceID);
+    }
+    const allIds = [...snapshot.spans, ...real.spans].map((s) => s.spanID);
+    assert.equal(new Set(allIds).size, allIds.length, 'a snapshot reused a real span ID');
+  });
+});
