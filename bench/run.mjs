@@ -13,6 +13,8 @@ const NODE = process.env.AWAITWHAT_BENCH_NODE || process.execPath;
 const CLI = join(ROOT, 'dist', 'cli', 'main.js');
 const HOOKS = join(ROOT, 'dist', 'hooks.js');
 const quick = process.argv.includes('--quick');
+const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7).split(',');
+const section = (n) => only === undefined || only.includes(String(n));
 const median = (xs) => xs.slice().sort((a, b) => a - b)[xs.length >> 1];
 
 function node(args, env = {}) {
@@ -27,7 +29,7 @@ const version = node(['--version']).trim();
 out.push(`Node.js ${version}, ${process.arch}, ${new Date().toISOString().slice(0, 10)}.`, '');
 
 // 1. The brief's microbenchmark.
-{
+if (section(1)) {
   const runs = quick ? 2 : 5;
   const inProcess = [];
   for (let i = 0; i < runs; i++) {
@@ -48,7 +50,7 @@ out.push(`Node.js ${version}, ${process.arch}, ${new Date().toISOString().slice(
 }
 
 // 2. Pending frames: memory and snapshot().
-{
+if (section(2)) {
   out.push('## Pending frames: memory, snapshot(), watchdog check', '');
   out.push('| pending frames | heap per pending frame, plain | with awaitwhat | added per frame | `snapshot()` median | `JSON.stringify` of that snapshot | watchdog check |', '|---|---|---|---|---|---|---|');
   for (const n of [10_000, 100_000]) {
@@ -60,7 +62,7 @@ out.push(`Node.js ${version}, ${process.arch}, ${new Date().toISOString().slice(
 }
 
 // 3. Transform throughput over real code, in process.
-{
+if (section(3)) {
   const { instrument } = await import('../dist/index.js');
   const files = [];
   let bytes = 0;
@@ -107,7 +109,7 @@ out.push(`Node.js ${version}, ${process.arch}, ${new Date().toISOString().slice(
 }
 
 // 4. Startup added to loading 5 MB of application code.
-{
+if (section(4)) {
   const dir = mkdtempSync(join(tmpdir(), 'awaitwhat-app-'));
   try {
     const size = makeApp(dir, 5 * 1024 * 1024);
@@ -135,6 +137,49 @@ out.push(`Node.js ${version}, ${process.arch}, ${new Date().toISOString().slice(
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+// 5. HTTP: the SDK alone vs the SDK plus AwaitInstrumentation at default settings.
+if (section(5)) {
+  const { default: autocannon } = await import('autocannon');
+  const { spawn } = await import('node:child_process');
+  const serve = (awaitOn) =>
+    new Promise((resolve, reject) => {
+      const child = spawn(NODE, ['--import', './bench/programs/http-tracing.mjs', 'bench/programs/http-server.mjs'], { cwd: ROOT, env: { ...process.env, AWAIT: awaitOn ? '1' : '0' }, stdio: ['ignore', 'pipe', 'inherit'] });
+      child.stdout.setEncoding('utf8').once('data', (line) => resolve({ child, port: JSON.parse(line).port }));
+      child.once('error', reject);
+    });
+  const load = (port, duration) => autocannon({ url: `http://127.0.0.1:${port}/`, connections: 10, duration });
+  const rounds = quick ? 1 : 3;
+  const results = { sdk: [], await: [] };
+  for (let r = 0; r < rounds; r++) {
+    for (const variant of r % 2 === 0 ? ['sdk', 'await'] : ['await', 'sdk']) {
+      const { child, port } = await serve(variant === 'await');
+      await load(port, 2);
+      const result = await load(port, quick ? 3 : 8);
+      results[variant].push({ rps: result.requests.average, p99: result.latency.p99 });
+      child.kill();
+    }
+  }
+  const rps = (v) => median(results[v].map((x) => x.rps));
+  const p99 = (v) => median(results[v].map((x) => x.p99));
+  out.push('## HTTP server: the SDK alone vs with AwaitInstrumentation', '');
+  out.push(`bench/programs/http-server.mjs (a handler of 5 async functions and 5 awaits per request, I/O simulated by setImmediate), @opentelemetry/sdk-node with HTTP instrumentation and a batch processor whose exporter discards; autocannon, 10 connections, ${quick ? 3 : 8} s after 2 s of warm-up, on loopback; median of ${rounds} alternating runs.`, '');
+  out.push('| | requests/s | p99 latency |', '|---|---|---|');
+  out.push(`| SDK + HTTP instrumentation | ${rps('sdk').toFixed(0)} | ${p99('sdk')} ms |`);
+  out.push(`| same + AwaitInstrumentation (defaults) | ${rps('await').toFixed(0)} | ${p99('await')} ms |`);
+  out.push(`| change | ${(((rps('await') - rps('sdk')) / rps('sdk')) * 100).toFixed(1)}% | ${(((p99('await') - p99('sdk')) / p99('sdk')) * 100).toFixed(1)}% |`, '');
+}
+
+// 6. The pending-await sampler's cost per tick.
+if (section(6)) {
+  out.push('## Pending-await sampler: time per tick', '');
+  out.push('| open frames | quiet tick (nothing over the threshold) | reporting tick (graph and snapshot spans) |', '|---|---|---|');
+  for (const n of [10_000, 100_000]) {
+    const r = json(['bench/programs/sampler-tick.mjs', String(n)]);
+    out.push(`| ${n.toLocaleString('en')} | ${r.quietTickMs} ms | ${r.reportingTickMs} ms |`);
+  }
+  out.push('');
 }
 
 console.log(out.join('\n'));

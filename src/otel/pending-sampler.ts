@@ -40,7 +40,7 @@ import {
 } from './attributes.ts';
 import type { ResolvedConfig } from './config.ts';
 import type { PendingChain, PendingCycle, PendingFrameInfo, PendingReport } from './report.ts';
-import { epochMs, NO_SPAN, type SpanBridge } from './span-bridge.ts';
+import { NO_SPAN, type SpanBridge } from './span-bridge.ts';
 
 interface Chain {
   /** Frame nodes, outermost first. */
@@ -165,7 +165,7 @@ export class PendingSampler {
         this.#linkExtraAwaiters(record, node, frames);
       }
       const attributes: Attributes = { ...this.#nodeAttributes(node), [PENDING_MS]: node.pendingMs };
-      const start = record instanceof TracedFrame ? epochMs(record.start) : epochMs(captureMs - node.pendingMs);
+      const start = this.#bridge.time(span ?? real, record instanceof TracedFrame ? record.start : captureMs - node.pendingMs);
       startCopy(span !== undefined ? this.#bridge.spanName(record as TracedFrame) : node.function, SpanKind.INTERNAL, start, attributes, span);
       info[i]!.spanId = span?.spanContext().spanId;
     });
@@ -174,7 +174,7 @@ export class PendingSampler {
       PENDING_AWAIT_SPAN_NAME,
       {
         kind: SpanKind.INTERNAL,
-        startTime: epochMs(captureMs),
+        startTime: this.#bridge.time(real, captureMs),
         attributes: {
           ...this.#nodeAttributes(last),
           [PENDING_MS]: chain.pendingMs,
@@ -188,7 +188,7 @@ export class PendingSampler {
     );
     // The pending span starts at the capture time and lasts a millisecond (a zero-length span reads as
     // negative to some backends); the copies end with it, so that every child fits in its parent.
-    const end = epochMs(captureMs) + 1;
+    const end = this.#bridge.time(real, captureMs) + 1;
     pending.end(end);
     for (let i = copies.length - 1; i >= 0; i--) copies[i]!.end(end);
     return result;
@@ -216,8 +216,9 @@ export class PendingSampler {
   #exportCycle(cycle: readonly string[], byId: ReadonlyMap<string, SnapshotNode>, captureMs: number): PendingCycle {
     const members = cycle.map((id) => byId.get(id)).filter((n): n is FrameNode => n?.type === 'frame');
     const names = members.map((n) => `${n.function} (${n.suspendedAt?.file ?? n.location.file}:${n.suspendedAt?.line ?? n.location.line})`);
-    const span = this.#tracer().startSpan(CYCLE_SPAN_NAME, { kind: SpanKind.INTERNAL, startTime: epochMs(captureMs), attributes: { [CYCLE]: names, [SNAPSHOT]: true }, root: true });
-    span.end(epochMs(captureMs) + 1);
+    const at = this.#bridge.time(undefined, captureMs);
+    const span = this.#tracer().startSpan(CYCLE_SPAN_NAME, { kind: SpanKind.INTERNAL, startTime: at, attributes: { [CYCLE]: names, [SNAPSHOT]: true }, root: true });
+    span.end(at + 1);
     this.#diag.warn(`deadlock, ${members.length} async functions await each other: ${names.join(' → ')}`);
     return { frames: members.map(frameInfo) };
   }

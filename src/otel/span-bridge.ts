@@ -26,8 +26,19 @@ import type { ResolvedConfig } from './config.ts';
 /** Marks a frame that must not get a span (unsampled trace, or no parent when one is required). */
 export const NO_SPAN = Symbol('awaitwhat.no-span');
 
-export function epochMs(performanceMs: number): number {
-  return performance.timeOrigin + performanceMs;
+/**
+ * Span times are given as epoch milliseconds computed from performance.now() readings plus an
+ * *anchor*. The SDK anchors each span of its own to Date.now() when the span starts, so a span of
+ * ours under an SDK span (an HTTP server span) takes that span's anchor, and every span of ours
+ * below takes its parent's: children then fit inside their parents exactly, which backends check
+ * (Jaeger flags a child that seems to end after its parent). Without an SDK parent the anchor is
+ * performance.timeOrigin.
+ */
+export function anchorOf(span: unknown): number | undefined {
+  const s = span as { startTime?: unknown; _performanceStartTime?: unknown } | undefined;
+  if (s === undefined || !Array.isArray(s.startTime) || typeof s._performanceStartTime !== 'number') return undefined;
+  const [seconds, nanos] = s.startTime as [number, number];
+  return seconds * 1000 + nanos / 1e6 - s._performanceStartTime;
 }
 
 export class SpanBridge implements FrameObserver {
@@ -35,6 +46,8 @@ export class SpanBridge implements FrameObserver {
   readonly #config: () => ResolvedConfig;
   readonly #rt: RuntimeInternals;
   readonly #diag: DiagLogger;
+  /** The anchor of each span made here (see `anchorOf`). */
+  readonly #anchors = new WeakMap<object, number>();
   #warned = false;
 
   constructor(tracer: () => Tracer, config: () => ResolvedConfig, rt: RuntimeInternals, diag: DiagLogger) {
@@ -56,7 +69,7 @@ export class SpanBridge implements FrameObserver {
       const last = lastSite >= 0 && lastSite < RETURN_SITE_BASE ? this.#rt.getSite(lastSite) : undefined;
       if (last !== undefined) span.setAttributes(this.awaitAttributes(last));
       if (frame.reportedPendingMs > 0) span.setAttributes({ [WAS_PENDING]: true, [WAS_PENDING_MS]: Math.round(frame.reportedPendingMs) });
-      span.end(epochMs(now));
+      span.end(this.time(span, now));
     } catch (error) {
       this.#fault(error);
     }
@@ -71,10 +84,10 @@ export class SpanBridge implements FrameObserver {
       if (record === undefined) return;
       const child = this.#tracer().startSpan(
         leafSpanName(record),
-        { kind: SpanKind.INTERNAL, startTime: epochMs(start), attributes: this.awaitAttributes(record) },
+        { kind: SpanKind.INTERNAL, startTime: this.time(parent, start), attributes: this.awaitAttributes(record) },
         trace.setSpan(contextOf(frame), parent),
       );
-      child.end(epochMs(end));
+      child.end(this.time(parent, end));
     } catch (error) {
       this.#fault(error);
     }
@@ -96,8 +109,12 @@ export class SpanBridge implements FrameObserver {
         continue;
       }
       let ctx = contextOf(f);
-      if (parent !== undefined) ctx = trace.setSpan(ctx, parent);
-      else {
+      let anchor: number;
+      if (parent !== undefined) {
+        ctx = trace.setSpan(ctx, parent);
+        anchor = this.#anchors.get(parent) ?? performance.timeOrigin;
+      } else {
+        anchor = anchorOf(trace.getSpan(ctx)) ?? performance.timeOrigin;
         const active = trace.getSpanContext(ctx);
         const skip = active === undefined ? this.#config().requireParentSpan : (active.traceFlags & TraceFlags.SAMPLED) === 0;
         if (skip) {
@@ -105,15 +122,21 @@ export class SpanBridge implements FrameObserver {
           continue;
         }
       }
-      const span = this.#tracer().startSpan(this.spanName(f), { kind: SpanKind.INTERNAL, startTime: epochMs(f.start), attributes: this.functionAttributes(f) }, ctx);
+      const span = this.#tracer().startSpan(this.spanName(f), { kind: SpanKind.INTERNAL, startTime: f.start + anchor, attributes: this.functionAttributes(f) }, ctx);
       if (!span.isRecording()) {
         span.end();
         f.span = parent = NO_SPAN;
         continue;
       }
+      this.#anchors.set(span, anchor);
       f.span = parent = span;
     }
     return frame.span === NO_SPAN ? undefined : (frame.span as Span | undefined);
+  }
+
+  /** A performance.now() reading as an epoch time in the time base of `span`'s tree. */
+  time(span: Span | undefined, performanceMs: number): number {
+    return performanceMs + ((span !== undefined ? this.#anchors.get(span) : undefined) ?? performance.timeOrigin);
   }
 
   spanName(f: TracedFrame): string {
