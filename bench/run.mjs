@@ -143,32 +143,64 @@ if (section(4)) {
 if (section(5)) {
   const { default: autocannon } = await import('autocannon');
   const { spawn } = await import('node:child_process');
-  const serve = (awaitOn) =>
+  // The server on CPU 0, this process (and autocannon in it) on CPU 1, so they do not steal time
+  // from each other; taskset is used when the machine has it.
+  const taskset = spawnSync('taskset', ['-p', '-c', '1', String(process.pid)]).status === 0;
+  const serve = (mode) =>
     new Promise((resolve, reject) => {
-      const child = spawn(NODE, ['--import', './bench/programs/http-tracing.mjs', 'bench/programs/http-server.mjs'], { cwd: ROOT, env: { ...process.env, AWAIT: awaitOn ? '1' : '0' }, stdio: ['ignore', 'pipe', 'inherit'] });
+      const args = ['--import', './bench/programs/http-tracing.mjs', 'bench/programs/http-server.mjs'];
+      const options = { cwd: ROOT, env: { ...process.env, AWAIT: mode }, stdio: ['ignore', 'pipe', 'inherit'] };
+      const child = taskset ? spawn('taskset', ['-c', '0', NODE, ...args], options) : spawn(NODE, args, options);
       child.stdout.setEncoding('utf8').once('data', (line) => resolve({ child, port: JSON.parse(line).port }));
       child.once('error', reject);
     });
-  const load = (port, duration) => autocannon({ url: `http://127.0.0.1:${port}/`, connections: 10, duration });
-  const rounds = quick ? 1 : 3;
-  const results = { sdk: [], await: [] };
-  for (let r = 0; r < rounds; r++) {
+  const cpuOf = async (port) => Number(await (await fetch(`http://127.0.0.1:${port}/cpu`)).text());
+  const measure = async (port, path, amount) => {
+    const c0 = await cpuOf(port);
+    const r = await autocannon({ url: `http://127.0.0.1:${port}${path}`, connections: 10, amount });
+    const c1 = await cpuOf(port);
+    return { rps: r.requests.average, p99: r.latency.p99, cpu: (c1 - c0) / r.requests.total };
+  };
+  const amount = quick ? 10_000 : 30_000;
+  const rounds = quick ? 3 : 9;
+
+  // (a) One process, AwaitInstrumentation enabled: the same handler instrumented (/inst) and from a
+  // file it never instruments (/plain), alternating; the least noisy comparison this machine allows.
+  const inProcess = { plain: [], inst: [] };
+  {
+    const { child, port } = await serve('1');
+    await measure(port, '/plain', 10_000);
+    await measure(port, '/inst', 10_000);
+    for (let r = 0; r < rounds; r++) {
+      for (const which of r % 2 === 0 ? ['plain', 'inst'] : ['inst', 'plain']) inProcess[which].push(await measure(port, `/${which}`, amount));
+    }
+    child.kill();
+  }
+  // (b) Two processes: the SDK alone, and the SDK with AwaitInstrumentation, each serving /inst.
+  const processes = { sdk: [], await: [] };
+  for (let r = 0; r < (quick ? 1 : 3); r++) {
     for (const variant of r % 2 === 0 ? ['sdk', 'await'] : ['await', 'sdk']) {
-      const { child, port } = await serve(variant === 'await');
-      await load(port, 2);
-      const result = await load(port, quick ? 3 : 8);
-      results[variant].push({ rps: result.requests.average, p99: result.latency.p99 });
+      const { child, port } = await serve(variant === 'await' ? '1' : '0');
+      await measure(port, '/inst', 10_000);
+      processes[variant].push(await measure(port, '/inst', amount));
       child.kill();
     }
   }
-  const rps = (v) => median(results[v].map((x) => x.rps));
-  const p99 = (v) => median(results[v].map((x) => x.p99));
+  const m = (list, key) => median(list.map((x) => x[key]));
+  const change = (a, b) => `${(((b - a) / a) * 100).toFixed(1)}%`;
   out.push('## HTTP server: the SDK alone vs with AwaitInstrumentation', '');
-  out.push(`bench/programs/http-server.mjs (a handler of 5 async functions and 5 awaits per request, I/O simulated by setImmediate), @opentelemetry/sdk-node with HTTP instrumentation and a batch processor whose exporter discards; autocannon, 10 connections, ${quick ? 3 : 8} s after 2 s of warm-up, on loopback; median of ${rounds} alternating runs.`, '');
-  out.push('| | requests/s | p99 latency |', '|---|---|---|');
-  out.push(`| SDK + HTTP instrumentation | ${rps('sdk').toFixed(0)} | ${p99('sdk')} ms |`);
-  out.push(`| same + AwaitInstrumentation (defaults) | ${rps('await').toFixed(0)} | ${p99('await')} ms |`);
-  out.push(`| change | ${(((rps('await') - rps('sdk')) / rps('sdk')) * 100).toFixed(1)}% | ${(((p99('await') - p99('sdk')) / p99('sdk')) * 100).toFixed(1)}% |`, '');
+  out.push(`bench/programs/http-server.mjs: a handler of 6 async functions, 5 awaits and a Promise.all per request (I/O simulated with setImmediate); @opentelemetry/sdk-node with HTTP instrumentation and a batch processor whose exporter discards; autocannon with 10 connections, ${amount.toLocaleString('en')} requests per measurement after a warm-up, on loopback${taskset ? ', server and client pinned to one CPU each' : ''}. CPU time per request is the server's own (process.cpuUsage).`, '');
+  out.push(`(a) One process with AwaitInstrumentation enabled, the handler instrumented vs the same handler never instrumented, ${rounds} alternating measurements, medians:`, '');
+  out.push('| handler | requests/s | p99 latency | server CPU per request |', '|---|---|---|---|');
+  out.push(`| not instrumented | ${m(inProcess.plain, 'rps').toFixed(0)} | ${m(inProcess.plain, 'p99')} ms | ${m(inProcess.plain, 'cpu').toFixed(1)} µs |`);
+  out.push(`| instrumented | ${m(inProcess.inst, 'rps').toFixed(0)} | ${m(inProcess.inst, 'p99')} ms | ${m(inProcess.inst, 'cpu').toFixed(1)} µs |`);
+  out.push(`| change | ${change(m(inProcess.plain, 'rps'), m(inProcess.inst, 'rps'))} | ${change(m(inProcess.plain, 'p99'), m(inProcess.inst, 'p99'))} | ${change(m(inProcess.plain, 'cpu'), m(inProcess.inst, 'cpu'))} |`, '');
+  out.push(`(b) Separate server processes, median of ${processes.sdk.length}:`, '');
+  out.push('| | requests/s | p99 latency | server CPU per request |', '|---|---|---|---|');
+  out.push(`| SDK + HTTP instrumentation | ${m(processes.sdk, 'rps').toFixed(0)} | ${m(processes.sdk, 'p99')} ms | ${m(processes.sdk, 'cpu').toFixed(1)} µs |`);
+  out.push(`| same + AwaitInstrumentation (defaults) | ${m(processes.await, 'rps').toFixed(0)} | ${m(processes.await, 'p99')} ms | ${m(processes.await, 'cpu').toFixed(1)} µs |`);
+  out.push(`| change | ${change(m(processes.sdk, 'rps'), m(processes.await, 'rps'))} | ${change(m(processes.sdk, 'p99'), m(processes.await, 'p99'))} | ${change(m(processes.sdk, 'cpu'), m(processes.await, 'cpu'))} |`, '');
+  out.push(`Every measurement (a): ${inProcess.inst.map((x, i) => `${((x.cpu / inProcess.plain[i].cpu - 1) * 100).toFixed(0)}%`).join(', ')} (CPU per request, instrumented vs not, per round).`, '');
 }
 
 // 6. The pending-await sampler's cost per tick.

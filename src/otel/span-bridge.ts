@@ -34,6 +34,11 @@ export const NO_SPAN = Symbol('awaitwhat.no-span');
  * (Jaeger flags a child that seems to end after its parent). Without an SDK parent the anchor is
  * performance.timeOrigin.
  */
+function performanceStartOf(span: unknown): number | undefined {
+  const start = (span as { _performanceStartTime?: unknown } | undefined)?._performanceStartTime;
+  return typeof start === 'number' ? start : undefined;
+}
+
 export function anchorOf(span: unknown): number | undefined {
   const s = span as { startTime?: unknown; _performanceStartTime?: unknown } | undefined;
   if (s === undefined || !Array.isArray(s.startTime) || typeof s._performanceStartTime !== 'number') return undefined;
@@ -84,7 +89,7 @@ export class SpanBridge implements FrameObserver {
       if (record === undefined) return;
       const child = this.#tracer().startSpan(
         leafSpanName(record),
-        { kind: SpanKind.INTERNAL, startTime: this.time(parent, start), attributes: this.awaitAttributes(record) },
+        { kind: SpanKind.INTERNAL, startTime: this.time(parent, Math.max(start, frame.start)), attributes: this.awaitAttributes(record) },
         trace.setSpan(contextOf(frame), parent),
       );
       child.end(this.time(parent, end));
@@ -102,6 +107,8 @@ export class SpanBridge implements FrameObserver {
       above = above.awaiter;
     }
     let parent = above?.span as Span | typeof NO_SPAN | undefined;
+    // A child never starts before its parent (inner calls suspend, and so get their start, first).
+    let floor = above?.start ?? 0;
     for (let i = chain.length - 1; i >= 0; i--) {
       const f = chain[i]!;
       if (parent === NO_SPAN) {
@@ -114,7 +121,9 @@ export class SpanBridge implements FrameObserver {
         ctx = trace.setSpan(ctx, parent);
         anchor = this.#anchors.get(parent) ?? performance.timeOrigin;
       } else {
-        anchor = anchorOf(trace.getSpan(ctx)) ?? performance.timeOrigin;
+        const foreign = trace.getSpan(ctx);
+        anchor = anchorOf(foreign) ?? performance.timeOrigin;
+        floor = performanceStartOf(foreign) ?? 0;
         const active = trace.getSpanContext(ctx);
         const skip = active === undefined ? this.#config().requireParentSpan : (active.traceFlags & TraceFlags.SAMPLED) === 0;
         if (skip) {
@@ -122,6 +131,8 @@ export class SpanBridge implements FrameObserver {
           continue;
         }
       }
+      if (f.start < floor) f.start = floor;
+      floor = f.start;
       const span = this.#tracer().startSpan(this.spanName(f), { kind: SpanKind.INTERNAL, startTime: f.start + anchor, attributes: this.functionAttributes(f) }, ctx);
       if (!span.isRecording()) {
         span.end();

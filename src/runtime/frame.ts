@@ -251,7 +251,10 @@ export class Frame {
     // A frame that returned a promise keeps its caller waiting until that promise settles.
     if (site >= RETURN_SITE_BASE && this.value !== undefined) return;
     this.site = DONE;
+    // A finished frame may sit in the registry until the next sweep: it must not keep what it
+    // awaited, or its settled promise and that promise's value, alive meanwhile.
     this.value = undefined;
+    this.promise = undefined;
   }
 }
 

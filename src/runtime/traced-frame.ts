@@ -1,13 +1,13 @@
 /**
  * Frames for tracing: the same record, plus what a span needs, kept only while an observer (the
- * OpenTelemetry bridge) is installed. On top of the plain frame's work, entry, each suspension and
- * exit read the precise clock once (spans need true times), the first suspension captures the caller's
- * context (the parent of a frame nobody instrumented awaits), and a claim remembers the awaiter
+ * OpenTelemetry bridge) is installed. On top of the plain frame's work, entry and exit read the
+ * precise clock (spans need true times), as do the start and end of a leaf await (one that may
+ * become a span of its own); the first suspension captures the caller's context (the parent of a frame nobody instrumented awaits), and a claim remembers the awaiter
  * (the parent of every other frame). Everything else — whether a span is worth making at all — is
  * the observer's decision, taken at exit.
  */
 
-import { CombinatorLink, Frame, KIND_YIELD, keep, lastKept, siteKindOf, UNCLAIMABLE } from './frame.ts';
+import { CombinatorLink, DONE, Frame, KIND_YIELD, keep, lastKept, siteKindOf, UNCLAIMABLE } from './frame.ts';
 import { RETURN_SITE_BASE } from './sites.ts';
 
 export interface FrameObserver {
@@ -32,7 +32,11 @@ export function currentFrameObserver(): FrameObserver | undefined {
 export class TracedFrame extends Frame {
   /** Function site id (the plain frame reads it from its sites; a span may be needed before any). */
   fn: number;
-  /** performance.now() at entry. */
+  /**
+   * performance.now() at the first suspension (0 before): a frame that never suspends never needs
+   * a time. A span starts there, or at its parent's start if that is later (the inner call
+   * suspends first), which is the entry time to within the synchronous part of the call.
+   */
   start: number;
   /** Whether the frame suspended at least once (frames that never did finish in no time: no span). */
   suspended: boolean;
@@ -48,7 +52,7 @@ export class TracedFrame extends Frame {
   constructor(fn: number, promise: unknown) {
     super(promise);
     this.fn = fn;
-    this.start = performance.now();
+    this.start = 0;
     this.suspended = false;
     this.context = undefined;
     this.awaiter = undefined;
@@ -56,52 +60,66 @@ export class TracedFrame extends Frame {
     this.reportedPendingMs = 0;
   }
 
-  /** Called before every suspension and at exit: the previous suspension, if any, has ended. */
-  #resume(now: number): void {
+  /**
+   * Before every suspension, return and exit: the previous suspension, if any, has ended. Only the
+   * end of a *leaf* await (one no instrumented frame produced) may become a span, so only then is
+   * the precise clock read; `now` is passed when the caller already has it.
+   */
+  #resume(now?: number): void {
     if (this.site < 0) {
       if (!this.suspended) {
         this.suspended = true;
+        this.start = now ?? performance.now();
         this.context = observer?.context();
       }
       return;
     }
     const v = this.value;
     if (v instanceof Frame || v instanceof CombinatorLink || this.site >= RETURN_SITE_BASE || siteKindOf(this.site) === KIND_YIELD) return;
-    observer?.leafAwaitEnded(this, this.site, this.since, now);
+    observer?.leafAwaitEnded(this, this.site, this.since, now ?? performance.now());
+  }
+
+  /** After a suspension is recorded: a leaf await needs its precise start; awaiting a frame does not. */
+  #leafStart(firstAt: number): void {
+    const v = this.value;
+    if (!(v instanceof Frame)) this.since = firstAt !== 0 ? firstAt : performance.now();
+  }
+
+  /** The clock reading taken by the first suspension, to reuse for the leaf start; 0 otherwise. */
+  #first(): number {
+    return this.site < 0 && !this.suspended ? performance.now() : 0;
   }
 
   override a(site: number, v: unknown): unknown {
-    const now = performance.now();
-    this.#resume(now);
+    const first = this.#first();
+    this.#resume(first || undefined);
     super.a(site, v);
-    this.since = now;
+    this.#leafStart(first);
     return v;
   }
 
   override c(site: number, q: number, v: unknown): unknown {
-    const now = performance.now();
-    this.#resume(now);
+    const first = this.#first();
+    this.#resume(first || undefined);
     super.c(site, q, v);
-    this.since = now;
+    this.#leafStart(first);
     this.#adopt();
     return v;
   }
 
   override ac(site: number, v: unknown): unknown {
-    const now = performance.now();
-    this.#resume(now);
+    this.#resume();
     super.ac(site, v);
-    this.since = now;
     return v;
   }
 
   override r(site: number, v: unknown): unknown {
-    this.#resume(performance.now());
+    this.#resume();
     return super.r(site, v);
   }
 
   override rc(site: number, q: number, v: unknown): unknown {
-    this.#resume(performance.now());
+    this.#resume();
     super.rc(site, q, v);
     this.#adopt();
     return v;
@@ -123,11 +141,23 @@ export class TracedFrame extends Frame {
   }
 
   override x(): void {
+    if (!this.suspended) {
+      // Finished without ever suspending: no span can be due, and no time is needed.
+      super.x();
+      return;
+    }
     const now = performance.now();
     const lastSite = this.site;
     if (lastSite >= 0 && lastSite < RETURN_SITE_BASE) this.#resume(now);
     super.x();
     if (this.suspended) observer?.exited(this, now, lastSite);
+    if (this.site === DONE) {
+      // Done frames can wait in the registry until the next sweep: let go of the request's context
+      // and spans meanwhile.
+      this.context = undefined;
+      this.awaiter = undefined;
+      this.span = undefined;
+    }
   }
 }
 
