@@ -12,7 +12,7 @@ import { ArraySlot, CombinatorLink, DONE, Frame, KIND_RETURN, KIND_YIELD, UNCLAI
 import type { RuntimeInternals } from '../runtime/runtime.ts';
 import type { SiteRecord } from '../runtime/sites.ts';
 import { isPromiseObject, isProxyObject, promiseState, valueKind } from '../runtime/values.ts';
-import { findCycles } from './cycles.ts';
+import { edgesFrom, findCycles, type Edges } from './cycles.ts';
 import {
   SNAPSHOT_SCHEMA,
   type CombinatorMember,
@@ -45,10 +45,15 @@ export interface Graph {
 }
 
 export function buildSnapshot(rt: RuntimeInternals, options: SnapshotOptions = {}): Snapshot {
-  return buildGraph(rt, options).snapshot;
+  return build(rt, options).snapshot;
 }
 
 export function buildGraph(rt: RuntimeInternals, options: SnapshotOptions = {}): Graph {
+  const { snapshot, builder } = build(rt, options);
+  return { snapshot, frames: builder.framesBySeq() };
+}
+
+function build(rt: RuntimeInternals, options: SnapshotOptions): { snapshot: Snapshot; builder: Builder } {
   const maxFrames = options.maxFrames ?? Infinity;
   if (!(maxFrames >= 0)) throw new TypeError(`maxFrames: expected a number >= 0, got ${String(options.maxFrames)}`);
   const frames = discoverFrames(rt);
@@ -63,6 +68,7 @@ export function buildGraph(rt: RuntimeInternals, options: SnapshotOptions = {}):
     builder.frameNode(f);
   }
   builder.resolveAll();
+  const edges = builder.finishLinks();
   const nodes = builder.nodes;
   const roots: string[] = [];
   for (const node of nodes) if (node.type === 'frame' && node.awaitedBy.length === 0) roots.push(node.id);
@@ -73,10 +79,10 @@ export function buildGraph(rt: RuntimeInternals, options: SnapshotOptions = {}):
     threadId,
     nodes,
     roots,
-    cycles: findCycles(nodes, builder.edges),
+    cycles: findCycles(nodes, edges),
     stats: { frames: builder.frameCount, collected: rt.counters.collected, evicted: rt.counters.evicted, omitted },
   };
-  return { snapshot, frames: builder.framesBySeq() };
+  return { snapshot, builder };
 }
 
 /** Registered frames, plus the frames they await (claimed frames are reachable only that way), oldest first. */
@@ -101,8 +107,9 @@ function discoverFrames(rt: RuntimeInternals): Frame[] {
 
 class Builder {
   readonly nodes: SnapshotNode[] = [];
-  /** `edges[i]`: indices of the nodes node i awaits (parallel to `awaits`, for cycle search). */
-  readonly edges: number[][] = [];
+  /** Link k goes from node `linkFrom[k]` to node `linkTo[k]`; `awaits`/`awaitedBy` are filled from these at the end, at their exact size. */
+  readonly #linkFrom: number[] = [];
+  readonly #linkTo: number[] = [];
   frameCount = 0;
   readonly #rt: RuntimeInternals;
   readonly #cwd: string | undefined;
@@ -190,16 +197,24 @@ class Builder {
 
   #add(node: SnapshotNode): number {
     this.nodes.push(node);
-    this.edges.push([]);
     return this.nodes.length - 1;
   }
 
   #link(from: number, to: number): void {
-    const a = this.nodes[from]!;
-    const b = this.nodes[to]!;
-    a.awaits.push(b.id);
-    b.awaitedBy.push(a.id);
-    this.edges[from]!.push(to);
+    this.#linkFrom.push(from);
+    this.#linkTo.push(to);
+  }
+
+  /** Fills every node's `awaits` and `awaitedBy` (in link order) and returns the edges by index. */
+  finishLinks(): Edges {
+    const nodes = this.nodes;
+    const outgoing = edgesFrom(nodes.length, this.#linkFrom, this.#linkTo);
+    const incoming = edgesFrom(nodes.length, this.#linkTo, this.#linkFrom);
+    for (let i = 0; i < nodes.length; i++) {
+      nodes[i]!.awaits = idsOf(nodes, outgoing, i);
+      nodes[i]!.awaitedBy = idsOf(nodes, incoming, i);
+    }
+    return outgoing;
   }
 
   frameNode(f: Frame): number {
@@ -219,8 +234,8 @@ class Builder {
       suspendedAt: site === undefined ? null : this.#suspension(f.site, site),
       pendingMs: Math.max(0, Math.round(this.#now - f.since)),
       seq: f.seq,
-      awaits: [],
-      awaitedBy: [],
+      awaits: NO_LINKS,
+      awaitedBy: NO_LINKS,
     };
     const index = this.#add(node);
     this.#frameIndex.set(f, index);
@@ -291,8 +306,8 @@ class Builder {
       pending: 0,
       total: Array.isArray(link.members) && !isProxyObject(link.members) ? link.members.length : (elements?.length ?? 0),
       membersKnown: elements !== undefined,
-      awaits: [],
-      awaitedBy: [],
+      awaits: NO_LINKS,
+      awaitedBy: NO_LINKS,
     };
     const index = this.#add(node);
     if (typeof v === 'object' && v !== null) this.#valueIndex.set(v, index);
@@ -321,7 +336,7 @@ class Builder {
   }
 
   #group(frames: readonly Frame[], v: object, site: SiteRecord): number {
-    const node: GroupNode = { id: `g${++this.#counter}`, type: 'group', text: operandText(site), awaits: [], awaitedBy: [] };
+    const node: GroupNode = { id: `g${++this.#counter}`, type: 'group', text: operandText(site), awaits: NO_LINKS, awaitedBy: NO_LINKS };
     const index = this.#add(node);
     this.#valueIndex.set(v, index);
     for (const f of frames) if (f.site >= 0) this.#link(index, this.frameNode(f));
@@ -340,8 +355,8 @@ class Builder {
       valueKind,
       text: operandText(site),
       location: awaiter.suspendedAt === null ? awaiter.location : pick(awaiter.suspendedAt),
-      awaits: [],
-      awaitedBy: [],
+      awaits: NO_LINKS,
+      awaitedBy: NO_LINKS,
     };
     const index = this.#add(leaf);
     if (shareable) this.#valueIndex.set(v, index);
@@ -357,8 +372,8 @@ class Builder {
       valueKind: 'promise',
       text,
       location: site === undefined ? UNKNOWN_LOCATION : { file: this.#file(site.file), line: site.line, column: site.column },
-      awaits: [],
-      awaitedBy: [],
+      awaits: NO_LINKS,
+      awaitedBy: NO_LINKS,
     };
     const index = this.#add(leaf);
     this.#valueIndex.set(v, index);
@@ -395,6 +410,19 @@ class Builder {
     }
     return shown;
   }
+}
+
+/** Placeholder until `finishLinks` gives each node its own arrays. */
+const NO_LINKS: string[] = [];
+
+function idsOf(nodes: readonly SnapshotNode[], edges: Edges, i: number): string[] {
+  const from = edges.start[i]!;
+  const count = edges.start[i + 1]! - from;
+  if (count === 0) return [];
+  if (count === 1) return [nodes[edges.to[from]!]!.id];
+  const ids = new Array<string>(count);
+  for (let k = 0; k < count; k++) ids[k] = nodes[edges.to[from + k]!]!.id;
+  return ids;
 }
 
 function pick(point: SuspensionPoint): SourceLocation {

@@ -7,26 +7,35 @@
 
 import type { SnapshotNode } from './schema.ts';
 
+/** Directed edges between node indices: node i's targets are `to[start[i]] … to[start[i + 1] - 1]`. */
+export interface Edges {
+  start: Int32Array;
+  to: Int32Array;
+}
+
+/** Edges from parallel lists of sources and targets, each node's targets kept in list order. */
+export function edgesFrom(n: number, sources: ArrayLike<number>, targets: ArrayLike<number>): Edges {
+  const start = new Int32Array(n + 1);
+  for (let k = 0; k < sources.length; k++) start[sources[k]! + 1]!++;
+  for (let i = 0; i < n; i++) start[i + 1]! += start[i]!;
+  const to = new Int32Array(sources.length);
+  const fill = start.slice(0, n);
+  for (let k = 0; k < sources.length; k++) to[fill[sources[k]!]!++] = targets[k]!;
+  return { start, to };
+}
+
 /**
- * Each cycle as frame ids in await order, starting from its oldest frame. `edges[i]` lists the
- * indices of the nodes node i awaits (the builder has them; otherwise they are derived from ids).
+ * Each cycle as frame ids in await order, starting from its oldest frame. `edges` are the
+ * nodes' `awaits` by index (the builder has them; otherwise they are derived from ids).
  */
-export function findCycles(nodes: readonly SnapshotNode[], edges: readonly number[][] = edgesOf(nodes)): string[][] {
+export function findCycles(nodes: readonly SnapshotNode[], edges: Edges = edgesOf(nodes)): string[][] {
   const n = nodes.length;
+  const { start, to } = edges;
   const outDegree = new Int32Array(n);
-  const inStart = new Int32Array(n + 1);
-  let total = 0;
-  for (let i = 0; i < n; i++) {
-    const list = edges[i]!;
-    for (const j of list) inStart[j + 1]!++;
-    outDegree[i] = list.length;
-    total += list.length;
-  }
-  // Incoming edges in one flat array (counting sort), rather than 100k small arrays.
-  for (let i = 0; i < n; i++) inStart[i + 1]! += inStart[i]!;
-  const incoming = new Int32Array(total);
-  const fill = inStart.slice(0, n);
-  for (let i = 0; i < n; i++) for (const j of edges[i]!) incoming[fill[j]!++] = i;
+  for (let i = 0; i < n; i++) outDegree[i] = start[i + 1]! - start[i]!;
+  const sources = new Int32Array(to.length);
+  for (let i = 0; i < n; i++) sources.fill(i, start[i]!, start[i + 1]!);
+  const incoming = edgesFrom(n, to, sources);
   // Peel nodes that await nothing still in the graph: they cannot be on a cycle.
   const removed = new Uint8Array(n);
   const queue = new Int32Array(n);
@@ -35,8 +44,8 @@ export function findCycles(nodes: readonly SnapshotNode[], edges: readonly numbe
   for (let head = 0; head < tail; head++) {
     const i = queue[head]!;
     removed[i] = 1;
-    for (let k = inStart[i]!; k < inStart[i + 1]!; k++) {
-      const from = incoming[k]!;
+    for (let k = incoming.start[i]!; k < incoming.start[i + 1]!; k++) {
+      const from = incoming.to[k]!;
       if (--outDegree[from]! === 0) queue[tail++] = from;
     }
   }
@@ -44,13 +53,24 @@ export function findCycles(nodes: readonly SnapshotNode[], edges: readonly numbe
   return tarjan(nodes, edges, removed).map((component) => orderCycle(component, nodes, edges));
 }
 
-function edgesOf(nodes: readonly SnapshotNode[]): number[][] {
+function edgesOf(nodes: readonly SnapshotNode[]): Edges {
   const index = new Map<string, number>();
   nodes.forEach((node, i) => index.set(node.id, i));
-  return nodes.map((node) => node.awaits.map((id) => index.get(id)).filter((j): j is number => j !== undefined));
+  const sources: number[] = [];
+  const targets: number[] = [];
+  nodes.forEach((node, i) => {
+    for (const id of node.awaits) {
+      const j = index.get(id);
+      if (j !== undefined) {
+        sources.push(i);
+        targets.push(j);
+      }
+    }
+  });
+  return edgesFrom(nodes.length, sources, targets);
 }
 
-function tarjan(nodes: readonly SnapshotNode[], edges: readonly number[][], removed: Uint8Array): number[][] {
+function tarjan(nodes: readonly SnapshotNode[], edges: Edges, removed: Uint8Array): number[][] {
   const n = nodes.length;
   const order = new Int32Array(n).fill(-1);
   const low = new Int32Array(n);
@@ -67,10 +87,9 @@ function tarjan(nodes: readonly SnapshotNode[], edges: readonly number[][], remo
     while (work.length > 0) {
       const top = work[work.length - 1]!;
       const [v, next] = top;
-      const out = edges[v]!;
-      if (next < out.length) {
+      if (edges.start[v]! + next < edges.start[v + 1]!) {
         top[1]++;
-        const w = out[next]!;
+        const w = edges.to[edges.start[v]! + next]!;
         if (removed[w]) continue;
         if (order[w] === -1) {
           order[w] = low[w] = counter++;
@@ -91,7 +110,7 @@ function tarjan(nodes: readonly SnapshotNode[], edges: readonly number[][], remo
           onStack[w] = 0;
           component.push(w);
         } while (w !== v);
-        if (component.length > 1 || edges[v]!.includes(v)) components.push(component);
+        if (component.length > 1 || targetsOf(edges, v).includes(v)) components.push(component);
       }
     }
   }
@@ -99,7 +118,7 @@ function tarjan(nodes: readonly SnapshotNode[], edges: readonly number[][], remo
 }
 
 /** Frames of one strongly connected component, in await order from the oldest frame. */
-function orderCycle(component: readonly number[], nodes: readonly SnapshotNode[], edges: readonly number[][]): string[] {
+function orderCycle(component: readonly number[], nodes: readonly SnapshotNode[], edges: Edges): string[] {
   const members = new Set(component);
   const seqOf = (i: number) => {
     const node = nodes[i]!;
@@ -112,8 +131,12 @@ function orderCycle(component: readonly number[], nodes: readonly SnapshotNode[]
   for (let current: number | undefined = first; current !== undefined && !seen.has(current); ) {
     seen.add(current);
     if (nodes[current]!.type === 'frame') result.push(nodes[current]!.id);
-    current = edges[current]!.find((to) => members.has(to) && (!seen.has(to) || to === first));
+    current = targetsOf(edges, current).find((to) => members.has(to) && (!seen.has(to) || to === first));
     if (current === first) break;
   }
   return result;
+}
+
+function targetsOf(edges: Edges, i: number): Int32Array {
+  return edges.to.subarray(edges.start[i]!, edges.start[i + 1]!);
 }
