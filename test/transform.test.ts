@@ -116,6 +116,24 @@ const CASES: Case[] = [
     expected: `#!/usr/bin/env node\n"use strict";\nconst p = __awaitwhat.k(__awaitwhat.q,main());\nasync function main() {${enter('e', 0)}try{ await __awf.a(1,p); }finally{__awf.x()}}${M}`,
   },
   {
+    name: 'a top-level function declaration stays var-scoped: functions it would change are left alone',
+    format: 'commonjs',
+    source: [
+      'async function a() { var g = 1; function g() {} await g; }',
+      'async function b() { function g() {} { function g() {} } await g; }',
+      'async function c() { function g() {} eval(s); await g; }',
+      'async function d() { function g() {} function g() {} await g; }',
+      'async function e() { function g() {} { var h; let g; } (() => eval(s)); await g(); }',
+    ].join('\n'),
+    expected: [
+      'async function a() { var g = 1; function g() {} await g; }',
+      'async function b() { function g() {} { function g() {} } await g; }',
+      'async function c() { function g() {} eval(s); await g; }',
+      'async function d() { function g() {} function g() {} await g; }',
+      `async function e() {${enter('e', 0)}try{ function g() {} { var h; let g; } (() => eval(s)); await __awf.c(1,__awf.q,g()); }finally{__awf.x()}}${M}`,
+    ].join('\n'),
+  },
+  {
     name: 'a program using the frame variable name gets another one',
     source: 'const __awf = 1; async function f() { await __awf; }',
     expected: `const __awf = 1; async function f() {${enter('e', 0, '__awf1')}try{ await __awf1.a(1,__awf); }finally{__awf1.x()}}${M}`,

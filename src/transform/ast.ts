@@ -95,3 +95,25 @@ export function unwrapParens(node: AnyNode): AnyNode {
   while (n.type === 'ParenthesizedExpression') n = n.expression;
   return n;
 }
+
+/** The names a binding pattern declares, appended to `out`. */
+export function collectPatternNames(pattern: AnyNode | null, out: string[]): void {
+  if (pattern === null) return;
+  switch (pattern.type) {
+    case 'Identifier':
+      out.push(pattern.name);
+      break;
+    case 'ObjectPattern':
+      for (const p of pattern.properties) collectPatternNames(p.type === 'RestElement' ? p.argument : p.value, out);
+      break;
+    case 'ArrayPattern':
+      for (const e of pattern.elements) collectPatternNames(e, out);
+      break;
+    case 'RestElement':
+      collectPatternNames(pattern.argument, out);
+      break;
+    case 'AssignmentPattern':
+      collectPatternNames(pattern.left, out);
+      break;
+  }
+}

@@ -18,7 +18,8 @@
  * - module with top-level await: `const F=<enter module>;` before the first statement, `;F.x();` after the last
  */
 
-import { CHILD_KEYS, isFunctionNode, unwrapParens, type AnyNode } from './ast.ts';
+import { CHILD_KEYS, collectPatternNames, isFunctionNode, unwrapParens, type AnyNode } from './ast.ts';
+import { blockWouldChangeScoping } from './hoisting.ts';
 import { EditList } from './edits.ts';
 import type { LineIndex } from './lines.ts';
 import { inferFunctionName } from './names.ts';
@@ -210,8 +211,9 @@ class Planner {
   }
 
   #visitFunction(node: AnyNode): void {
-    const kind: ScopeKind = node.async ? (node.generator ? 'asyncGenerator' : 'async') : 'sync';
     const expressionBody = node.body.type !== 'BlockStatement';
+    const instrumented = node.async === true && (expressionBody || !blockWouldChangeScoping(node.body));
+    const kind: ScopeKind = instrumented ? (node.generator ? 'asyncGenerator' : 'async') : 'sync';
     // Registered before the body, so that every suspension site can name its function.
     const site = kind === 'sync' ? -1 : this.#addSite(kind === 'asyncGenerator' ? 'generator' : 'function', this.#functionSiteNode(node), inferFunctionName(node, this.#ancestors, this.#source), '');
     this.#ancestors.push(node);
@@ -521,27 +523,6 @@ function declaredNames(statements: readonly AnyNode[]): string[] {
     else if (s.type === 'VariableDeclaration' && s.kind !== 'var') for (const d of s.declarations) collectPatternNames(d.id, names);
   }
   return names;
-}
-
-function collectPatternNames(pattern: AnyNode | null, out: string[]): void {
-  if (pattern === null) return;
-  switch (pattern.type) {
-    case 'Identifier':
-      out.push(pattern.name);
-      break;
-    case 'ObjectPattern':
-      for (const p of pattern.properties) collectPatternNames(p.type === 'RestElement' ? p.argument : p.value, out);
-      break;
-    case 'ArrayPattern':
-      for (const e of pattern.elements) collectPatternNames(e, out);
-      break;
-    case 'RestElement':
-      collectPatternNames(pattern.argument, out);
-      break;
-    case 'AssignmentPattern':
-      collectPatternNames(pattern.left, out);
-      break;
-  }
 }
 
 function escapeRegExp(text: string): string {
