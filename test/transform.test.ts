@@ -134,6 +134,17 @@ const CASES: Case[] = [
     ].join('\n'),
   },
   {
+    name: 'empty bodies: the frame still enters and exits, in that order',
+    source: 'async function f() {}\nconst g = async () => {};',
+    expected: `async function f() {${enter('e', 0)}try{}finally{__awf.x()}}\nconst g = async () => {${enter('e', 1)}try{}finally{__awf.x()}};${M}`,
+  },
+  {
+    name: 'nothing inside `with` is instrumented, where a proxy could observe the inserted names',
+    format: 'commonjs',
+    source: 'async function f(o) { with (o) { await g(); (async () => { await h(); })(); } await k(); }',
+    expected: `async function f(o) {${enter('e', 0)}try{ with (o) { await g(); (async () => { await h(); })(); } await __awf.c(1,__awf.q,k()); }finally{__awf.x()}}${M}`,
+  },
+  {
     name: 'a program using the frame variable name gets another one',
     source: 'const __awf = 1; async function f() { await __awf; }',
     expected: `const __awf = 1; async function f() {${enter('e', 0, '__awf1')}try{ await __awf1.a(1,__awf); }finally{__awf1.x()}}${M}`,

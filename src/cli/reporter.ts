@@ -2,6 +2,7 @@
 
 import { closeSync, fsyncSync, openSync, renameSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { threadId } from 'node:worker_threads';
 import type { ReportFormat } from './args.ts';
 import type { Snapshot } from '../snapshot/schema.ts';
 import { renderText } from '../render/text.ts';
@@ -35,7 +36,7 @@ export function writeReport(text: string, target: ReportTarget): void {
     return;
   }
   // Replace atomically, so a reader never sees half a report; created with the user's umask.
-  const temp = join(dirname(target.out), `.${basename(target.out)}.${process.pid}.tmp`);
+  const temp = join(dirname(target.out), `.${basename(target.out)}.${process.pid}-${threadId}.tmp`);
   const fd = openSync(temp, 'w');
   try {
     writeAll(fd, text);

@@ -24,6 +24,11 @@ export class EditList {
 
   /** Surrounds `[start, end)` with `open` and `close`. */
   wrap(start: number, end: number, open: string, close: string): void {
+    // An empty region (`async () => {}`) has nothing for its halves to surround: one insertion keeps them in order.
+    if (start === end) {
+      this.insert(start, open + close);
+      return;
+    }
     const order = this.#order++;
     const span = end - start;
     this.insertions.push({ pos: start, text: open, close: false, span, order });

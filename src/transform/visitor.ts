@@ -110,6 +110,7 @@ class Planner {
   readonly #F: string;
   readonly #ancestors: AnyNode[] = [];
   #scope: Scope;
+  #insideWith = 0;
 
   constructor(source: string, lines: LineIndex, sink: SiteSink, options: PlanOptions, isModule: boolean) {
     this.#source = source;
@@ -169,6 +170,8 @@ class Planner {
         return this.#visitCall(node, role);
       case 'ChainExpression':
         return this.#visitChain(node, role);
+      case 'WithStatement':
+        return this.#visitWith(node);
       case 'BlockStatement': {
         const suspends = this.#visitChildren(node, role);
         if (this.#hasFrame) this.#planAwaitUsing(node);
@@ -200,6 +203,22 @@ class Planner {
     return suspends;
   }
 
+  /**
+   * Inside `with (obj)`, every name the inserted code uses would be looked up on `obj` first, which
+   * a proxy can observe: nothing there is instrumented, nested functions included.
+   */
+  #visitWith(node: AnyNode): boolean {
+    this.#ancestors.push(node);
+    const suspends = this.#visit(node.object, 'none');
+    this.#insideWith++;
+    try {
+      return this.#withScope({ kind: 'sync', used: false, fnSite: -1 }, () => this.#visit(node.body, 'none')) || suspends;
+    } finally {
+      this.#insideWith--;
+      this.#ancestors.pop();
+    }
+  }
+
   #withScope<T>(scope: Scope, run: () => T): T {
     const saved = this.#scope;
     this.#scope = scope;
@@ -212,7 +231,7 @@ class Planner {
 
   #visitFunction(node: AnyNode): void {
     const expressionBody = node.body.type !== 'BlockStatement';
-    const instrumented = node.async === true && (expressionBody || !blockWouldChangeScoping(node.body));
+    const instrumented = node.async === true && this.#insideWith === 0 && (expressionBody || !blockWouldChangeScoping(node.body));
     const kind: ScopeKind = instrumented ? (node.generator ? 'asyncGenerator' : 'async') : 'sync';
     // Registered before the body, so that every suspension site can name its function.
     const site = kind === 'sync' ? -1 : this.#addSite(kind === 'asyncGenerator' ? 'generator' : 'function', this.#functionSiteNode(node), inferFunctionName(node, this.#ancestors, this.#source), '');
