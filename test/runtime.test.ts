@@ -17,6 +17,30 @@ describe('frame registry', { concurrency: 2 }, () => {
     assert.ok(result.retainedBytesPerFrame < 16, `${result.retainedBytesPerFrame} bytes per collected frame still held`);
   });
 
+  it('bounds memory in a program that leaks hung frames all its life, counts them, and still reports its real hang', async () => {
+    // 300k leaked at 100k/s here; `node --expose-gc --import ./dist/hooks.js test/fixtures/runtime/leak-forever.mjs 1000000` for a million.
+    const r = await run(['--expose-gc', '--import', HOOKS, join(FIXTURES, 'leak-forever.mjs'), '300000']);
+    assert.equal(r.stderr, '');
+    const result = JSON.parse(r.stdout) as { created: number; collected: number; heapMB: number[]; report: string[] };
+    assert.equal(result.collected, result.created);
+    // Frames held strongly for weakAfterMs (200 ms here) plus up to a second until maintenance:
+    // about 120k frames at most. Retaining all 300k would take over 150 MB.
+    assert.ok(result.heapMB.length >= 8, `only ${result.heapMB.length} heap samples`);
+    assert.ok(Math.max(...result.heapMB) < 80, `heap grew to ${Math.max(...result.heapMB)} MB: ${result.heapMB.join(', ')}`);
+    assert.deepEqual(result.report, [
+      'awaitwhat: 3 pending async functions',
+      'awaitwhat: not shown: 300000 pending frames reclaimed by the garbage collector (nothing could resume them)',
+      '',
+      '<module>  test/fixtures/runtime/leak-forever.mjs:45:1  await sleep(1_100)',
+      '└─ sleep(1_100)  — a promise no instrumented code created',
+      '',
+      'stuck  test/fixtures/runtime/leak-forever.mjs:21:3  await waitForConfig()',
+      '└─ waitForConfig  test/fixtures/runtime/leak-forever.mjs:18:3  await realHang.promise',
+      '   └─ realHang.promise  — a promise no instrumented code created',
+      '',
+    ]);
+  });
+
   it('keeps at most AWAITWHAT_MAX_FRAMES registered frames, counting the evicted', async () => {
     const r = await run(['--import', HOOKS, join(FIXTURES, 'evict.mjs')], { env: { ...process.env, AWAITWHAT_MAX_FRAMES: '1000' } });
     assert.equal(r.stderr, '');

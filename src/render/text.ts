@@ -52,6 +52,8 @@ export function renderText(snapshot: Snapshot, options: TextOptions = {}): strin
 
   const title = `awaitwhat: ${plural(frames.length, 'pending async function')}`;
   out.push(filtering ? `${title}, ${plural(slow.size, 'suspension')} pending ${formatDuration(minPending)} or longer` : title);
+  const dropped = droppedLine(snapshot.stats);
+  if (dropped !== undefined) out.push(dropped);
 
   for (const cycle of snapshot.cycles) {
     out.push('', `DEADLOCK: ${plural(cycle.length, 'frame')} await each other`);
@@ -238,6 +240,16 @@ function countReachable(starts: readonly string[], byId: ReadonlyMap<string, Sna
     for (const next of byId.get(id)?.awaits ?? []) stack.push(next);
   }
   return only === undefined ? frames : 0;
+}
+
+/** What the report cannot show: frames dropped since the start, and frames left out of this snapshot. */
+function droppedLine(stats: Snapshot['stats'] | undefined): string | undefined {
+  if (stats === undefined) return undefined;
+  const parts: string[] = [];
+  if (stats.collected > 0) parts.push(`${plural(stats.collected, 'pending frame')} reclaimed by the garbage collector (nothing could resume them)`);
+  if (stats.evicted > 0) parts.push(`${plural(stats.evicted, 'frame')} evicted over the limit of pending frames`);
+  if (stats.omitted > 0) parts.push(`${plural(stats.omitted, 'frame')} left out of this snapshot`);
+  return parts.length === 0 ? undefined : `awaitwhat: not shown: ${parts.join('; ')}`;
 }
 
 function plural(n: number, noun: string): string {
