@@ -115,3 +115,28 @@ describe('renderJson() and renderDot()', () => {
     );
   });
 });
+
+describe('renderers given something other than a snapshot', () => {
+  const renderers = { renderText, renderDot, renderJson } as const;
+  const bad: [unknown, string][] = [
+    [42, 'got number 42: not an object'],
+    [null, 'got null: not an object'],
+    [{ schema: 'awaitwhat.snapshot/2', nodes: [] }, 'got an object: its schema is "awaitwhat.snapshot/2"'],
+    [{ schema: 'awaitwhat.snapshot/1', nodes: {}, roots: [], cycles: [] }, 'got an object: its nodes is an object, not an array'],
+  ];
+  for (const [name, render] of Object.entries(renderers)) {
+    for (const [value, reason] of bad) {
+      it(`${name}(${JSON.stringify(value)}) says what it expected and what it got`, () => {
+        assert.throws(() => (render as (s: unknown) => string)(value), {
+          name: 'TypeError',
+          message: `${name}: expected a snapshot (awaitwhat.snapshot/1, from snapshot()), got ${reason.replace(/^got /, '')}`,
+        });
+      });
+    }
+  }
+
+  it('renderText passes over ids that name no node, in roots, awaits and cycles', () => {
+    const s = snapshotOf([frame(1, 'a', 1, 'await x', ['gone'], [])], ['f1', 'missing'], [['nope']]);
+    assert.equal(renderText(s, { durations: false }), 'awaitwhat: 1 pending async function\n\na  app.mjs:1:3  await x\n');
+  });
+});

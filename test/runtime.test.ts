@@ -47,3 +47,21 @@ describe('frame registry', { concurrency: 2 }, () => {
     assert.deepEqual(JSON.parse(r.stdout), { frames: 1000, evicted: 4001, kept: 5000 });
   });
 });
+
+describe('the runtime under damage', { concurrency: 2 }, () => {
+  it('code that deletes and overwrites unknown globals leaves the runtime in place', async () => {
+    const program = join('test', 'fixtures', 'damage', 'global.cjs');
+    const plain = await run([program]);
+    assert.deepEqual(plain.stdout, 'started 2\nlater 4\n');
+    assert.deepEqual(await run(['--import', HOOKS, program]), plain);
+  });
+
+  it('a full site table: later files load uninstrumented, with one warning', async () => {
+    const r = await run(['--import', HOOKS, join('test', 'fixtures', 'damage', 'full.mjs')]);
+    const [first, results] = r.stdout.split('\n');
+    const capacity = Number(first!.replace('capacity ', ''));
+    assert.equal(results, 'a b');
+    assert.equal(r.stderr, `awaitwhat: the site table is full (${capacity} function and suspension sites): ${join(ROOT, 'test', 'fixtures', 'damage', 'b.mjs')} and the files loaded after it are not instrumented\n`);
+    assert.equal(r.code, 0);
+  });
+});

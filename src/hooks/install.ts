@@ -17,6 +17,7 @@ import { stripTypes, TYPESCRIPT_FORMATS } from '../transform/typescript.ts';
 import { installRuntime, type Runtime } from '../runtime/runtime.ts';
 import { checkNodeVersion } from './node-version.ts';
 import { Scope, type ScopeOptions } from './scope.ts';
+import { SiteTableFullError } from '../runtime/sites.ts';
 
 export interface HookOptions extends ScopeOptions {
   /** Files larger than this many bytes load untransformed, with a note. @default 2 MiB */
@@ -82,14 +83,19 @@ export function installHooks(options: HookOptions = {}): HooksHandle {
   const warn = options.onWarning ?? defaultWarning;
   const stats = { instrumented: 0, skipped: 0, failed: 0 };
 
+  let full = false;
   const load: LoadHook = (url, context, nextLoad) => {
     const result = nextLoad(url, context);
+    if (full) return result;
     try {
       const transformed = transformLoaded(url, result, { runtime, scope, warn, maxFileBytes, options, stats });
       return transformed ?? result;
     } catch (error) {
       stats.failed++;
-      warn(`${describeUrl(url)}: instrumentation failed (${(error as Error)?.message ?? String(error)}); loaded without it`);
+      if (error instanceof SiteTableFullError) {
+        full = true;
+        warn(`${error.message}: ${describeUrl(url)} and the files loaded after it are not instrumented`);
+      } else warn(`${describeUrl(url)}: instrumentation failed (${(error as Error)?.message ?? String(error)}); loaded without it`);
       return result;
     }
   };

@@ -5,6 +5,7 @@
 
 import type { Snapshot, SnapshotNode } from '../snapshot/schema.ts';
 import { formatDuration } from '../util/duration.ts';
+import { assertSnapshot } from '../snapshot/validate.ts';
 
 export interface DotOptions {
   /** Print durations in labels. @default true */
@@ -12,6 +13,7 @@ export interface DotOptions {
 }
 
 export function renderDot(snapshot: Snapshot, options: DotOptions = {}): string {
+  assertSnapshot(snapshot, 'renderDot');
   const showDurations = options.durations ?? true;
   const cycleEdges = new Set<string>();
   for (const cycle of snapshot.cycles) cycle.forEach((id, i) => cycleEdges.add(`${id}->${cycle[(i + 1) % cycle.length]}`));

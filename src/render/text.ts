@@ -9,6 +9,7 @@
 
 import type { CombinatorNode, FrameNode, GroupNode, LeafNode, Snapshot, SnapshotNode } from '../snapshot/schema.ts';
 import { formatDuration } from '../util/duration.ts';
+import { assertSnapshot } from '../snapshot/validate.ts';
 
 export interface TextOptions {
   /** Show only trees holding a suspension pending at least this long. @default 0 */
@@ -37,6 +38,7 @@ interface Entry {
 }
 
 export function renderText(snapshot: Snapshot, options: TextOptions = {}): string {
+  assertSnapshot(snapshot, 'renderText');
   const minPending = options.minPendingMs ?? 0;
   const showDurations = options.durations ?? true;
   const collapseAfter = Math.max(2, options.collapseAfter ?? 3);
@@ -48,14 +50,17 @@ export function renderText(snapshot: Snapshot, options: TextOptions = {}): strin
   const filtering = minPending > 0;
   const slow = new Set<string>();
   if (filtering) for (const f of frames) if (f.pendingMs >= minPending) slow.add(f.id);
-  const trees = filtering ? snapshot.roots.filter((root) => reachesAny(root, slow, byId)) : snapshot.roots.slice();
+  // Ids naming no node (a snapshot edited by hand, or cut short) are passed over.
+  const known = snapshot.roots.filter((root) => byId.has(root));
+  const trees = filtering ? known.filter((root) => reachesAny(root, slow, byId)) : known;
+  const cycles = snapshot.cycles.filter((cycle) => cycle.length > 0 && cycle.every((id) => byId.get(id)?.type === 'frame'));
 
   const title = `awaitwhat: ${plural(frames.length, 'pending async function')}`;
   out.push(filtering ? `${title}, ${plural(slow.size, 'suspension')} pending ${formatDuration(minPending)} or longer` : title);
   const dropped = droppedLine(snapshot.stats);
   if (dropped !== undefined) out.push(dropped);
 
-  for (const cycle of snapshot.cycles) {
+  for (const cycle of cycles) {
     out.push('', `DEADLOCK: ${plural(cycle.length, 'frame')} await each other`);
     const shown = cycle.length > MAX_CYCLE_LINES ? cycle.slice(0, MAX_CYCLE_LINES - 1) : cycle;
     shown.forEach((id, i) => {
@@ -68,7 +73,7 @@ export function renderText(snapshot: Snapshot, options: TextOptions = {}): strin
   }
 
   // Frames only on a cycle have no root; the cycle's first frame starts their tree.
-  for (const cycle of snapshot.cycles) {
+  for (const cycle of cycles) {
     const id = cycle[0]!;
     if (!trees.includes(id) && countReachable(trees, byId, id) === 0 && (!filtering || reachesAny(id, slow, byId))) trees.push(id);
   }

@@ -31,7 +31,7 @@ import {
   stashMembers,
   type Frame,
 } from './frame.ts';
-import { addSite, getSite, siteCount, type SiteRecord } from './sites.ts';
+import { addSite, getSite, siteCount, siteLimits, type SiteRecord } from './sites.ts';
 import { buildSnapshot, buildGraph, type Graph, type SnapshotOptions } from '../snapshot/build.ts';
 import { enterTraced, enterTracedUnclaimable, setFrameObserver, type FrameObserver } from './traced-frame.ts';
 import type { Snapshot } from '../snapshot/schema.ts';
@@ -69,6 +69,8 @@ export interface RuntimeInternals {
   clock(): number;
   readonly counters: typeof counters;
   readonly limits: typeof limits;
+  /** How many sites the table holds (lowered by tests). */
+  readonly siteLimits: typeof siteLimits;
   registeredCount: typeof registeredCount;
   /** Longest time (ms) any frame has been at its current await or return; 0 when none. */
   longestSuspension(now: number): number;
@@ -103,6 +105,7 @@ function createRuntime(): Runtime {
       clock: getClock,
       counters,
       limits,
+      siteLimits,
       registeredCount,
       longestSuspension,
       moduleFramePending() {
@@ -154,8 +157,9 @@ export function installRuntime(): Runtime {
     return existing;
   }
   const runtime = createRuntime();
-  // Not enumerable: a program listing its globals should not see us.
-  Object.defineProperty(globalThis, RUNTIME_GLOBAL, { value: runtime, writable: false, configurable: true, enumerable: false });
+  // Not enumerable: a program listing its globals should not see us. Not configurable: code that
+  // cleans up globals it does not know must not break every instrumented module loaded after it.
+  Object.defineProperty(globalThis, RUNTIME_GLOBAL, { value: runtime, writable: false, configurable: false, enumerable: false });
   startClock();
   return runtime;
 }

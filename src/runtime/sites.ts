@@ -41,8 +41,21 @@ export const RETURN_SITE_BASE = 1 << 24;
 const sites: SiteRecord[] = [];
 const returnSites: SiteRecord[] = [];
 
-/** Registers a site and returns its id. */
+export const siteLimits = {
+  /** Sites of each range; beyond it, files are loaded without instrumentation. */
+  capacity: RETURN_SITE_BASE,
+};
+
+export class SiteTableFullError extends RangeError {
+  constructor(kind: SiteKind) {
+    super(`the site table is full (${siteLimits.capacity} ${kind === 'return' ? 'return' : 'function and suspension'} sites)`);
+    this.name = 'SiteTableFullError';
+  }
+}
+
+/** Registers a site and returns its id; throws `SiteTableFullError` when its range is used up. */
 export function addSite(site: SiteRecord): number {
+  if ((site.kind === 'return' ? returnSites : sites).length >= siteLimits.capacity) throw new SiteTableFullError(site.kind);
   if (site.kind === 'return') {
     returnSites.push(site);
     return RETURN_SITE_BASE + returnSites.length - 1;

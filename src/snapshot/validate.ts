@@ -1,0 +1,24 @@
+/** A renderer's first check: that it was given a snapshot, with a message naming what it got instead. */
+
+import { SNAPSHOT_SCHEMA, type Snapshot } from './schema.ts';
+
+export function assertSnapshot(value: unknown, caller: string): asserts value is Snapshot {
+  const problem = problemWith(value);
+  if (problem !== undefined) throw new TypeError(`${caller}: expected a snapshot (${SNAPSHOT_SCHEMA}, from snapshot()), got ${describe(value)}: ${problem}`);
+}
+
+function problemWith(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null) return 'not an object';
+  const s = value as Record<string, unknown>;
+  if (s.schema !== SNAPSHOT_SCHEMA) return `its schema is ${describe(s.schema)}`;
+  for (const key of ['nodes', 'roots', 'cycles'] as const) if (!Array.isArray(s[key])) return `its ${key} is ${describe(s[key])}, not an array`;
+  return undefined;
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return `an array of ${value.length}`;
+  if (typeof value === 'object') return 'an object';
+  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+  return `${typeof value} ${String(value)}`;
+}
