@@ -152,6 +152,21 @@ describe(`AwaitInstrumentation (OpenTelemetry SDK ${SDK}.x)`, { concurrency: 2, 
     assert.deepEqual(out.after, ['after']);
     assert.deepEqual(out.warnings, ['awaitwhat onPending callback failed (callback bug); the program is unaffected, further failures are not reported']);
   });
+
+  it('an async onPending that rejects is reported once, never left as an unhandled rejection', async () => {
+    const out = (await fixture('callbacks.mjs', 'rejects')) as { calls: number; warnings: string[] };
+    assert.ok(out.calls >= 2, `called ${out.calls} times`);
+    assert.deepEqual(out.warnings, ['awaitwhat onPending callback failed (async callback bug); the program is unaffected, further failures are not reported']);
+  });
+
+  it('an onPending that never settles is reported once it has waited past the threshold; calls go on', async () => {
+    const out = (await fixture('callbacks.mjs', 'hangs')) as { calls: number; warnings: string[] };
+    assert.ok(out.calls >= 2, `called ${out.calls} times`);
+    assert.deepEqual(
+      out.warnings.map((w) => w.replace(/\d+ms/, 'T')),
+      ['awaitwhat onPending callback failed (a call has not settled for T); the program is unaffected, further failures are not reported'],
+    );
+  });
 });
 
 describe('AwaitInstrumentation configuration', () => {

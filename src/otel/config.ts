@@ -4,7 +4,8 @@ import type { InstrumentationConfig } from '@opentelemetry/instrumentation';
 import type { PendingReport } from './report.ts';
 
 /** Receives every chain the sampler exports, as data; runs isolated from the sampler (a throw is logged, not propagated). */
-export type PendingCallback = (report: PendingReport) => void;
+/** May return a promise: its rejection is reported through `diag`, never left unhandled. */
+export type PendingCallback = (report: PendingReport) => void | PromiseLike<unknown>;
 
 export interface AwaitInstrumentationConfig extends InstrumentationConfig {
   /** How long an await must be pending before the sampler reports its chain. @default 5000 (AWAITWHAT_PENDING_THRESHOLD_MS) */

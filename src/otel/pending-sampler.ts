@@ -19,6 +19,7 @@ import { Frame } from '../runtime/frame.ts';
 import type { RuntimeInternals } from '../runtime/runtime.ts';
 import { TracedFrame } from '../runtime/traced-frame.ts';
 import type { FrameNode, LeafNode, Snapshot, SnapshotNode } from '../snapshot/schema.ts';
+import { formatDuration } from '../util/duration.ts';
 import { ReportSchedule } from '../util/report-schedule.ts';
 import {
   AWAIT_EXPRESSION,
@@ -69,6 +70,9 @@ export class PendingSampler {
   readonly #cyclesSeen = new Set<string>();
   readonly #linked = new WeakMap<Frame, Set<Frame>>();
   #faulted = false;
+  /** Promises returned by onPending not settled yet, and since when the oldest has been waiting. */
+  #unsettledCallbacks = 0;
+  #unsettledSince = 0;
 
   constructor(rt: RuntimeInternals, bridge: SpanBridge, tracer: () => Tracer, config: () => ResolvedConfig, diag: DiagLogger) {
     this.#rt = rt;
@@ -239,19 +243,40 @@ export class PendingSampler {
   }
 
   #notify(report: PendingReport): void {
-    const callback = this.#config().onPending;
+    const { onPending: callback, pendingThresholdMs } = this.#config();
     if (callback === undefined) return;
+    let result: unknown;
     try {
-      callback(report);
+      result = callback(report);
     } catch (error) {
       this.#fault('onPending callback', error);
+      return;
     }
+    if (result === undefined || result === null) return;
+    // An async callback: its rejection must not become the program's unhandled rejection, and one
+    // that never settles is itself a pending await worth one diagnostic (calls go on meanwhile).
+    const now = performance.now();
+    if (this.#unsettledCallbacks > 0 && now - this.#unsettledSince >= pendingThresholdMs) {
+      this.#fault('onPending callback', new Error(`a call has not settled for ${formatDuration(now - this.#unsettledSince)}`));
+    }
+    if (this.#unsettledCallbacks++ === 0) this.#unsettledSince = now;
+    const settled = (): void => {
+      if (--this.#unsettledCallbacks === 0) this.#unsettledSince = 0;
+    };
+    Promise.resolve(result).then(settled, (error: unknown) => {
+      settled();
+      this.#fault('onPending callback', error);
+    });
   }
 
   #fault(what: string, error: unknown): void {
     if (this.#faulted) return;
     this.#faulted = true;
-    this.#diag.warn(`${what} failed (${(error as Error)?.message ?? String(error)}); the program is unaffected, further failures are not reported`);
+    try {
+      this.#diag.warn(`${what} failed (${(error as Error)?.message ?? String(error)}); the program is unaffected, further failures are not reported`);
+    } catch {
+      // A logger that throws has nowhere left to report to.
+    }
   }
 }
 
