@@ -181,7 +181,9 @@ export function frameLine(f: FrameNode, showDurations: boolean): string {
   const what = f.suspendedAt === null ? `(${f.state})` : f.state === 'yielded' ? `${f.suspendedAt.text} (yielded, waiting for its consumer)` : f.suspendedAt.text;
   const duration = showDurations ? `  ${formatDuration(f.pendingMs)}` : '';
   const kind = f.kind === 'generator' ? ' (async generator)' : '';
-  return `${f.function}${kind}  ${where.file}:${where.line}:${where.column}  ${what}${duration}`;
+  // Text omitted (omitText): no gap where it would have been.
+  const text = what === '' ? '' : `  ${what}`;
+  return `${f.function}${kind}  ${where.file}:${where.line}:${where.column}${text}${duration}`;
 }
 
 function combinatorLine(c: CombinatorNode): string {
