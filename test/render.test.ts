@@ -140,3 +140,27 @@ describe('renderers given something other than a snapshot', () => {
     assert.equal(renderText(s, { durations: false }), 'awaitwhat: 1 pending async function\n\na  app.mjs:1:3  await x\n');
   });
 });
+
+describe('renderText() line limit', () => {
+  it('stops at maxLines however many trees remain, and says so', () => {
+    const nodes: SnapshotNode[] = [];
+    const roots: string[] = [];
+    for (let i = 1; i <= 10_000; i++) {
+      nodes.push(frame(i, `job${i}`, i, 'await x', [], []));
+      roots.push(`f${i}`);
+    }
+    const lines = renderText(snapshotOf(nodes, roots), { durations: false, maxLines: 7 }).split('\n');
+    assert.deepEqual(lines, [
+      'awaitwhat: 10000 pending async functions',
+      '',
+      'job1  app.mjs:1:3  await x',
+      '',
+      'job2  app.mjs:2:3  await x',
+      '',
+      'job3  app.mjs:3:3  await x',
+      '',
+      '… output cut at 7 lines',
+      '',
+    ]);
+  });
+});

@@ -145,6 +145,22 @@ const CASES: Case[] = [
     expected: `async function f(o) {${enter('e', 0)}try{ with (o) { await g(); (async () => { await h(); })(); } await __awf.c(1,__awf.q,k()); }finally{__awf.x()}}${M}`,
   },
   {
+    name: 'a bare yield gets its operand inside the wraps that end with it',
+    source: 'async function* g() { yield yield }\nasync function* h() { yield}',
+    expected: `async function* g() {${enter('g', 0)}try{ yield __awf.y(2,yield __awf.y(1,void 0)) }finally{__awf.x()}}\nasync function* h() {${enter('g', 3)}try{ yield __awf.y(4,void 0)}finally{__awf.x()}}${M}`,
+  },
+  {
+    name: 'a bare yield ended by a line break keeps its statement ended: the semicolon is written out',
+    source: 'async function* g() {\n  for await (x of y) yield // next line\n  (0)\n  yield\n  , 1\n}',
+    expected: `async function* g() {${enter('g', 0)}try{\n  for await (x of __awf.fa(2,y)) {try{yield __awf.y(1,void 0);}finally{__awf.fh(2)}} // next line\n  (0)\n  yield __awf.y(3,void 0)\n  , 1\n}finally{__awf.x()}}${M}`,
+  },
+  {
+    name: 'a frame variable name written with escapes is still taken',
+    format: 'commonjs',
+    source: 'async function f() { var \\u005f_awf = 1; await f; }',
+    expected: `async function f() {${enter('e', 0, '__awf1')}try{ var \\u005f_awf = 1; await __awf1.a(1,f); }finally{__awf1.x()}}${M}`,
+  },
+  {
     name: 'a program using the frame variable name gets another one',
     source: 'const __awf = 1; async function f() { await __awf; }',
     expected: `const __awf = 1; async function f() {${enter('e', 0, '__awf1')}try{ await __awf1.a(1,__awf); }finally{__awf1.x()}}${M}`,

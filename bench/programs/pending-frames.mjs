@@ -22,7 +22,7 @@ const heapPerFrame = (process.memoryUsage().heapUsed - before) / N;
 
 const result = { frames: N, heapBytesPerFrame: Math.round(heapPerFrame) };
 if (typeof globalThis.__awaitwhat === 'object') {
-  const { snapshot } = await import('../../dist/index.js');
+  const { renderText, snapshot } = await import('../../dist/index.js');
   const times = [];
   let nodes = 0;
   for (let r = 0; r < 7; r++) {
@@ -38,6 +38,15 @@ if (typeof globalThis.__awaitwhat === 'object') {
   const s = performance.now();
   JSON.stringify(taken);
   result.stringifyMs = Number((performance.now() - s).toFixed(1));
+  // The CLI's report: only trees with an await over the threshold, at most 5000 lines.
+  const renders = [];
+  for (let r = 0; r < 5; r++) {
+    const t = performance.now();
+    renderText(taken, { minPendingMs: 1 });
+    renders.push(performance.now() - t);
+  }
+  renders.sort((a, b) => a - b);
+  result.renderTextMs = Number(renders[2].toFixed(1));
   const { longestSuspension } = { longestSuspension: globalThis.__awaitwhat.internals.longestSuspension };
   const t = performance.now();
   for (let r = 0; r < 5; r++) longestSuspension(performance.now());

@@ -52,7 +52,8 @@ export function renderText(snapshot: Snapshot, options: TextOptions = {}): strin
   if (filtering) for (const f of frames) if (f.pendingMs >= minPending) slow.add(f.id);
   // Ids naming no node (a snapshot edited by hand, or cut short) are passed over.
   const known = snapshot.roots.filter((root) => byId.has(root));
-  const trees = filtering ? known.filter((root) => reachesAny(root, slow, byId)) : known;
+  const leadsToSlow = filtering ? awaitersOf(slow, byId) : undefined;
+  const trees = leadsToSlow !== undefined ? known.filter((root) => leadsToSlow.has(root)) : known;
   const cycles = snapshot.cycles.filter((cycle) => cycle.length > 0 && cycle.every((id) => byId.get(id)?.type === 'frame'));
 
   const title = `awaitwhat: ${plural(frames.length, 'pending async function')}`;
@@ -75,7 +76,7 @@ export function renderText(snapshot: Snapshot, options: TextOptions = {}): strin
   // Frames only on a cycle have no root; the cycle's first frame starts their tree.
   for (const cycle of cycles) {
     const id = cycle[0]!;
-    if (!trees.includes(id) && countReachable(trees, byId, id) === 0 && (!filtering || reachesAny(id, slow, byId))) trees.push(id);
+    if (!trees.includes(id) && countReachable(trees, byId, id) === 0 && (leadsToSlow === undefined || leadsToSlow.has(id))) trees.push(id);
   }
   const printed = new Set<string>();
   const stack: Entry[] = [];
@@ -83,11 +84,11 @@ export function renderText(snapshot: Snapshot, options: TextOptions = {}): strin
   let truncated = 0;
   while (stack.length > 0) {
     const entry = stack.pop()!;
-    if (entry.depth === 0) out.push('');
     if (out.length >= maxLines) {
       truncated++;
       continue;
     }
+    if (entry.depth === 0) out.push('');
     if (entry.id === '') {
       out.push(`${entry.prefix}${entry.last ? ELBOW : TEE}${entry.label}`);
       continue;
@@ -220,17 +221,17 @@ function shortName(node: SnapshotNode): string {
   }
 }
 
-function reachesAny(start: string, targets: ReadonlySet<string>, byId: ReadonlyMap<string, SnapshotNode>): boolean {
+/** The nodes that wait, directly or not, for any of `targets` (the targets included): one walk up the awaitedBy edges. */
+function awaitersOf(targets: ReadonlySet<string>, byId: ReadonlyMap<string, SnapshotNode>): Set<string> {
   const seen = new Set<string>();
-  const stack = [start];
+  const stack = [...targets];
   while (stack.length > 0) {
     const id = stack.pop()!;
     if (seen.has(id)) continue;
     seen.add(id);
-    if (targets.has(id)) return true;
-    for (const next of byId.get(id)?.awaits ?? []) stack.push(next);
+    for (const next of byId.get(id)?.awaitedBy ?? []) stack.push(next);
   }
-  return false;
+  return seen;
 }
 
 /** Frames reachable from `starts`; with `only`, 1 if that node is reachable and 0 if not. */

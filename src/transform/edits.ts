@@ -40,6 +40,14 @@ export class EditList {
     this.insertions.push({ pos, text, close: false, span, order: this.#order++ });
   }
 
+  /**
+   * Inserts `text` at `pos` inside every region ending there that spans at most `within` (so
+   * before their closing halves), and outside the larger ones.
+   */
+  insertBeforeCloses(pos: number, text: string, within: number): void {
+    this.insertions.push({ pos, text, close: true, span: within, order: this.#order++ });
+  }
+
   get isEmpty(): boolean {
     return this.insertions.length === 0;
   }

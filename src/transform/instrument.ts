@@ -66,16 +66,20 @@ export function mayNeedInstrumenting(source: string, format: 'module' | 'commonj
 }
 
 /**
- * Instruments `source`, or returns null when there is nothing to instrument (no async function,
- * no top-level await) or the text was instrumented already. Throws `InstrumentSyntaxError` when
- * the text does not parse.
+ * Instruments `source`, or returns null when nothing was inserted or the text was instrumented
+ * already. Text without `async` (nor, in a module, `await`) is not even parsed. A parsed file gets
+ * its top-level call results claimed even without async functions of its own, so that a promise it
+ * keeps (`const conn = connect()`) leads to its function. Throws `InstrumentSyntaxError` when the
+ * text does not parse.
  */
 export function instrument(source: string, options: InstrumentOptions): InstrumentResult | null {
   if (!mayNeedInstrumenting(source, options.format)) return null;
   const program = parseProgram(source, options);
   const lines = new LineIndex(source);
+  // A name written with escapes (`\u005f_awf`) is the same name: then the parsed names count too.
+  const escapedNames = source.includes('\\u') ? identifierNames(program) : undefined;
   let frameVariable = FRAME_VARIABLE;
-  for (let i = 1; source.includes(frameVariable); i++) frameVariable = `${FRAME_VARIABLE}${i}`;
+  for (let i = 1; source.includes(frameVariable) || escapedNames?.has(frameVariable) === true; i++) frameVariable = `${FRAME_VARIABLE}${i}`;
   const planned = plan(program, source, lines, options.sites, {
     file: options.filename,
     displaySource: options.displaySource,
@@ -108,4 +112,20 @@ function parseProgram(source: string, options: InstrumentOptions): AnyNode {
     const reason = e.message.replace(/\s*\(\d+:\d+\)$/, '');
     throw new InstrumentSyntaxError(options.filename, e.loc?.line ?? 0, (e.loc?.column ?? -1) + 1, reason);
   }
+}
+
+function identifierNames(program: AnyNode): Set<string> {
+  const names = new Set<string>();
+  const stack: unknown[] = [program];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (Array.isArray(node)) {
+      for (const child of node) stack.push(child);
+    } else if (node !== null && typeof node === 'object' && typeof (node as AnyNode).type === 'string') {
+      const n = node as AnyNode;
+      if (n.type === 'Identifier') names.add(n.name);
+      for (const key in n) if (key !== 'loc') stack.push(n[key]);
+    }
+  }
+  return names;
 }

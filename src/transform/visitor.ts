@@ -389,8 +389,22 @@ class Planner {
     const site = this.#addSite(node.delegate ? 'yield*' : 'yield', node, '', this.#text(node));
     if (node.delegate) this.edits.wrap(node.argument.start, node.argument.end, `${F}.fa(${site},`, ')');
     else if (node.argument) this.edits.wrap(node.argument.start, node.argument.end, `${F}.y(${site},`, ')');
-    else this.edits.insert(node.end, ` ${F}.y(${site},void 0)`, 0);
+    else this.#planBareYield(node, `${F}.y(${site},void 0)`);
     return true;
+  }
+
+  /**
+   * A bare `yield` gets an operand. It belongs inside every wrap that ends with the yield (they
+   * enclose it). When the next token is on a later line and could start an expression, the
+   * original ended its statement there by automatic semicolon insertion, which an operand would
+   * prevent; the semicolon is then written out, after the wraps inside that statement and before
+   * those around it.
+   */
+  #planBareYield(node: AnyNode, operand: string): void {
+    this.edits.insertBeforeCloses(node.end, ` ${operand}`, -1);
+    if (!endsStatementByAsi(this.#source, node.end)) return;
+    const statement = [...this.#ancestors].reverse().find((a) => /Statement$|Declaration$/.test(a.type));
+    if (statement !== undefined) this.edits.insertBeforeCloses(node.end, ';', statement.end - statement.start - 0.5);
   }
 
   /**
@@ -523,6 +537,28 @@ function combinatorOf(node: AnyNode): CombinatorKind | undefined {
   if (callee.object.type !== 'Identifier' || callee.object.name !== 'Promise' || callee.property.type !== 'Identifier') return undefined;
   const name = callee.property.name as CombinatorKind;
   return COMBINATORS.includes(name) ? name : undefined;
+}
+
+/** Whether a line break follows `pos` (across blanks and comments) before a token that could continue an expression. */
+function endsStatementByAsi(source: string, pos: number): boolean {
+  let newline = false;
+  let i = pos;
+  while (i < source.length) {
+    const c = source[i]!;
+    if (c === '\n' || c === '\r' || c === '\u2028' || c === '\u2029') {
+      newline = true;
+      i++;
+    } else if (/\s/.test(c)) i++;
+    else if (source.startsWith('//', i)) {
+      while (i < source.length && !/[\n\r\u2028\u2029]/.test(source[i]!)) i++;
+    } else if (source.startsWith('/*', i)) {
+      const end = source.indexOf('*/', i + 2);
+      const close = end === -1 ? source.length : end + 2;
+      if (/[\n\r\u2028\u2029]/.test(source.slice(i, close))) newline = true;
+      i = close;
+    } else break;
+  }
+  return newline && i < source.length && !')]},;:'.includes(source[i]!);
 }
 
 function lastDirectiveOf(statements: readonly AnyNode[]): AnyNode | undefined {
