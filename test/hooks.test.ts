@@ -28,6 +28,26 @@ describe('awaitwhat/hooks', { concurrency: 2 }, () => {
     );
   });
 
+  it('instruments .js files that require() loads from a package without "type", CommonJS or detected ES module', async () => {
+    const r = await run(['--import', HOOKS, join('test', 'fixtures', 'no-type', 'app.js')]);
+    assert.equal(r.stderr, '');
+    assert.equal(
+      r.stdout,
+      [
+        'esm.js ran as a module awaitwhat: 3 pending async functions',
+        '',
+        "main  test/fixtures/no-type/app.js:8:3  await lookup('key')",
+        '└─ lookup  test/fixtures/no-type/lib.js:2:3  await new Promise(() => {})',
+        '   └─ new Promise(() => {})  — a promise no instrumented code created',
+        '',
+        'subscribe  test/fixtures/no-type/esm.js:3:3  await new Promise(() => {})',
+        '└─ new Promise(() => {})  — a promise no instrumented code created',
+        '',
+        '',
+      ].join('\n'),
+    );
+  });
+
   it('instruments a package from node_modules when opted in by name', async () => {
     const r = await run(['--import', HOOKS, 'app.mjs'], { cwd: SCOPE, env: env({ AWAITWHAT_PACKAGES: 'dep' }) });
     assert.equal(r.stderr, '');

@@ -123,7 +123,10 @@ interface TransformContext {
 
 function transformLoaded(url: string, result: LoadResult, ctx: TransformContext): LoadResult | undefined {
   const format = result.format ?? '';
-  const jsFormat = JS_FORMATS[format] ?? TYPESCRIPT_FORMATS[format];
+  // A `.js` file that `require()` loads from a package without "type" comes with no format:
+  // Node.js decides from the text (CommonJS unless only a module parses), and so do we.
+  const detected = result.format == null && url.endsWith('.js');
+  const jsFormat = detected ? 'commonjs' : (JS_FORMATS[format] ?? TYPESCRIPT_FORMATS[format]);
   if (jsFormat === undefined || result.source === null || result.source === undefined) return undefined;
   const file = ctx.scope.fileFor(url);
   if (file === undefined) return undefined;
@@ -140,11 +143,10 @@ function transformLoaded(url: string, result: LoadResult, ctx: TransformContext)
   const isTypeScript = jsFormat !== JS_FORMATS[format];
   const source = isTypeScript ? stripTypes(original) : original;
   const inputMap = isTypeScript ? undefined : readInputMap(source, url, ctx.warn);
-  let instrumented;
-  try {
-    instrumented = instrument(source, {
+  const transform = (goal: 'module' | 'commonjs') =>
+    instrument(source, {
       filename: file,
-      format: jsFormat,
+      format: goal,
       sites: ctx.runtime.internals,
       maxTextLength: ctx.options.maxTextLength,
       omitText: ctx.options.omitText,
@@ -152,8 +154,20 @@ function transformLoaded(url: string, result: LoadResult, ctx: TransformContext)
       inputMap: inputMap ?? undefined,
       inputMapBase: url,
       displaySource: isTypeScript ? original : undefined,
-      sourceName: jsFormat === 'module' ? url : file,
+      sourceName: goal === 'module' ? url : file,
     });
+  let instrumented;
+  try {
+    try {
+      instrumented = transform(jsFormat);
+    } catch (error) {
+      if (!detected || !(error instanceof InstrumentSyntaxError)) throw error;
+      try {
+        instrumented = transform('module');
+      } catch {
+        throw error;
+      }
+    }
   } catch (error) {
     if (!(error instanceof InstrumentSyntaxError)) throw error;
     ctx.stats.failed++;
@@ -166,7 +180,8 @@ function transformLoaded(url: string, result: LoadResult, ctx: TransformContext)
   }
   ctx.stats.instrumented++;
   const code = instrumented.map === undefined ? instrumented.code : `${instrumented.code}\n${toDataUrlComment(instrumented.map)}\n`;
-  return { ...result, format: jsFormat, source: code };
+  // Detected files keep no format, so that Node.js detects it from the output as from the input.
+  return detected ? { ...result, source: code } : { ...result, format: jsFormat, source: code };
 }
 
 /** Node reads source maps only when they are enabled (`--enable-source-maps`) or for coverage. */
