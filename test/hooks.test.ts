@@ -28,20 +28,23 @@ describe('awaitwhat/hooks', { concurrency: 2 }, () => {
     );
   });
 
-  it('instruments .js files that require() loads from a package without "type", CommonJS or detected ES module', async () => {
+  it('instruments .js and .ts files that require() loads from a package without "type", CommonJS or detected ES module', async () => {
     const r = await run(['--import', HOOKS, join('test', 'fixtures', 'no-type', 'app.js')]);
     assert.equal(r.stderr, '');
     assert.equal(
       r.stdout,
       [
-        'esm.js ran as a module awaitwhat: 3 pending async functions',
+        'esm.js ran as a module awaitwhat: 4 pending async functions',
         '',
-        "main  test/fixtures/no-type/app.js:8:3  await lookup('key')",
+        "main  test/fixtures/no-type/app.js:9:3  await lookup('key')",
         '└─ lookup  test/fixtures/no-type/lib.js:2:3  await new Promise(() => {})',
         '   └─ new Promise(() => {})  — a promise no instrumented code created',
         '',
         'subscribe  test/fixtures/no-type/esm.js:3:3  await new Promise(() => {})',
         '└─ new Promise(() => {})  — a promise no instrumented code created',
+        '',
+        'load  test/fixtures/no-type/typed.ts:2:3  await new Promise<void>(() => {})',
+        '└─ new Promise<void>(() => {})  — a promise no instrumented code created',
         '',
         '',
       ].join('\n'),

@@ -123,9 +123,10 @@ interface TransformContext {
 
 function transformLoaded(url: string, result: LoadResult, ctx: TransformContext): LoadResult | undefined {
   const format = result.format ?? '';
-  // A `.js` file that `require()` loads from a package without "type" comes with no format:
-  // Node.js decides from the text (CommonJS unless only a module parses), and so do we.
-  const detected = result.format == null && url.endsWith('.js');
+  // A `.js` (or `.ts`) file that `require()` loads from a package without "type" comes with no
+  // format (or "typescript"): Node.js decides from the text, CommonJS unless only a module parses,
+  // and so do we.
+  const detected = (result.format == null && url.endsWith('.js')) || format === 'typescript';
   const jsFormat = detected ? 'commonjs' : (JS_FORMATS[format] ?? TYPESCRIPT_FORMATS[format]);
   if (jsFormat === undefined || result.source === null || result.source === undefined) return undefined;
   const file = ctx.scope.fileFor(url);
@@ -140,7 +141,7 @@ function transformLoaded(url: string, result: LoadResult, ctx: TransformContext)
     ctx.warn(`${describeUrl(url)} is ${formatBytes(original.length)}, above maxFileBytes (${formatBytes(ctx.maxFileBytes)}); loaded without instrumentation`);
     return undefined;
   }
-  const isTypeScript = jsFormat !== JS_FORMATS[format];
+  const isTypeScript = format.endsWith('typescript');
   const source = isTypeScript ? stripTypes(original) : original;
   const inputMap = isTypeScript ? undefined : readInputMap(source, url, ctx.warn);
   const transform = (goal: 'module' | 'commonjs') =>
@@ -157,13 +158,14 @@ function transformLoaded(url: string, result: LoadResult, ctx: TransformContext)
       sourceName: goal === 'module' ? url : file,
     });
   let instrumented;
+  let goal = jsFormat;
   try {
     try {
-      instrumented = transform(jsFormat);
+      instrumented = transform(goal);
     } catch (error) {
       if (!detected || !(error instanceof InstrumentSyntaxError)) throw error;
       try {
-        instrumented = transform('module');
+        instrumented = transform((goal = 'module'));
       } catch {
         throw error;
       }
@@ -180,8 +182,10 @@ function transformLoaded(url: string, result: LoadResult, ctx: TransformContext)
   }
   ctx.stats.instrumented++;
   const code = instrumented.map === undefined ? instrumented.code : `${instrumented.code}\n${toDataUrlComment(instrumented.map)}\n`;
-  // Detected files keep no format, so that Node.js detects it from the output as from the input.
-  return detected ? { ...result, source: code } : { ...result, format: jsFormat, source: code };
+  // A `.js` file without a format keeps none, so that Node.js detects it from the output as from
+  // the input; TypeScript, now stripped, is JavaScript of the goal that parsed.
+  if (detected && !isTypeScript) return { ...result, source: code };
+  return { ...result, format: goal, source: code };
 }
 
 /** Node reads source maps only when they are enabled (`--enable-source-maps`) or for coverage. */
