@@ -1,8 +1,9 @@
 /**
  * Language corners: what an async function can observe of itself and its surroundings is the same
  * instrumented and plain — `this`, `arguments`, `super`, `new.target`, direct `eval`, `with`,
- * sloppy-mode hoisting, its name, length and kind, and its source text evaluated elsewhere — and
- * worker threads are instrumented and reported in their own right.
+ * sloppy-mode hoisting, its name, length and kind, its source text evaluated elsewhere, and the
+ * error messages V8 builds from source text — and worker threads are instrumented and reported in
+ * their own right.
  */
 
 import assert from 'node:assert/strict';
@@ -69,6 +70,30 @@ const CORNERS: Corner[] = [
       'new Function 1',
       'vm realm [2,3,6,1]',
       'worker from a string 1',
+    ],
+  },
+  {
+    file: 'errors.cjs',
+    format: 'commonjs',
+    instrumented: 19,
+    stdout: [
+      "top level threw Cannot destructure property 'y' of 'nothing(...)' as it is undefined.",
+      "destructureObject threw TypeError Cannot destructure property 'a' of 'nothing(...)' as it is undefined.",
+      'destructureArray threw TypeError nothing is not a function or its return value is not iterable',
+      "destructureAssign threw TypeError Cannot destructure property 'a' of 'nothing(...)' as it is undefined.",
+      "destructureLogical threw TypeError Cannot destructure property 'a' of '(nothing(...) || nothing(...))' as it is undefined.",
+      "destructureParam threw TypeError Cannot destructure property 'a' of '(intermediate value)(intermediate value)(intermediate value)' as it is undefined.",
+      'callResultCalled threw TypeError nothing(...) is not a function',
+      'forAwaitNumber threw TypeError 5 is not async iterable',
+      'forAwaitCall threw TypeError five(...) is not a function or its return value is not async iterable',
+      "forAwaitLabelled threw TypeError Cannot read properties of undefined (reading 'Symbol(Symbol.asyncIterator)')",
+      'forOfCall threw TypeError five is not a function or its return value is not iterable',
+      'spreadCall threw TypeError Spread syntax requires ...iterable[Symbol.iterator] to be a function',
+      'yieldStarNumber threw TypeError undefined is not a function',
+      "yieldStarUndefined threw TypeError Cannot read properties of undefined (reading 'Symbol(Symbol.asyncIterator)')",
+      'returnSequence returned second',
+      'returnComma returned comma',
+      'combinator threw TypeError number 5 is not iterable (cannot read property Symbol(Symbol.iterator))',
     ],
   },
 ];

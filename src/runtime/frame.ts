@@ -216,10 +216,14 @@ export class Frame {
     return keepCombinator(site, v);
   }
 
-  /** Start of `for await (… of v)` or `yield* v`: the loop's implicit awaits wait on v. */
-  fa(site: number, v: unknown): unknown {
-    linkIteration(this, new IterationLink(site, v, seq + 1));
-    return this.a(site, v);
+  /**
+   * Just before `for await (… of v)` or `yield* v` evaluates v: the loop's implicit awaits wait
+   * on what v yields. The frame counts as suspended from here (v is not wrapped: V8 quotes its
+   * text in errors), and the async generator it iterates is the first one entered after this.
+   */
+  fb(site: number): void {
+    linkIteration(this, new IterationLink(site, undefined, seq + 1));
+    this.a(site, undefined);
   }
 
   /** End of a `for await` body: the loop is about to await the next item again. */

@@ -36,6 +36,8 @@ export interface SnapshotOptions {
 }
 
 const MAX_MEMBERS = 1000;
+/** How many frames after a loop began may precede the generator it iterates. */
+const GENERATOR_SEARCH = 64;
 const UNKNOWN_LOCATION: SourceLocation = Object.freeze({ file: '<unknown>', line: 0, column: 0 });
 
 /** A snapshot and, for each of its frame nodes, the runtime record behind it. */
@@ -195,6 +197,18 @@ class Builder {
     return this.#bySeq.get(seq);
   }
 
+  /**
+   * The async generator a loop iterates: the first one entered after the loop began (calls made
+   * while evaluating its iterable come before it; a generator's body is entered by the loop).
+   */
+  #generatorFrom(firstSeq: number): Frame | undefined {
+    for (let seq = firstSeq; seq < firstSeq + GENERATOR_SEARCH; seq++) {
+      const f = this.#frameBySeq(seq);
+      if (f !== undefined && f.site >= 0 && this.#functionOf(f)?.kind === 'generator') return f;
+    }
+    return undefined;
+  }
+
   #add(node: SnapshotNode): number {
     this.nodes.push(node);
     return this.nodes.length - 1;
@@ -261,8 +275,8 @@ class Builder {
     const awaiter = this.nodes[from] as FrameNode;
     if (site.kind === 'for-await' || site.kind === 'yield*') {
       const iteration = this.#rt.iterationsOf(f)?.find((l) => l.site === f.site);
-      const inner = iteration === undefined ? undefined : this.#frameBySeq(iteration.firstSeq);
-      if (inner !== undefined && inner.site >= 0 && this.#functionOf(inner)?.kind === 'generator') return this.frameNode(inner);
+      const inner = iteration === undefined ? undefined : this.#generatorFrom(iteration.firstSeq);
+      if (inner !== undefined) return this.frameNode(inner);
       return this.#leaf(iteration?.iterable ?? f.value, 'async-iterable', site, awaiter);
     }
     if (site.kind === 'await-using') {

@@ -12,8 +12,10 @@
  * - `await Promise.all(xs)`: `await F.ac(S,Promise.all(F.pa(xs)))`; kept: `F.pc(S,Promise.all(F.pa(xs)))`
  * - kept call result:     `F.k(F.q,g())`
  * - `return g()`:         `return F.rc(S,F.q,g())`;   `return v`: `return F.r(S,v)`
- * - `for await (… of xs) body`: `for await (… of F.fa(S,xs)) {try{body}finally{F.fh(S)}}`
- * - `yield v` / `yield* xs` in async generators: `yield F.y(S,v)` / `yield* F.fa(S,xs)`
+ * - `for await (… of xs) body`: `F.fb(S);for await (… of xs) {try{body}finally{F.fh(S)}}`
+ *   (in braces where a single statement is required; the iterable itself is never wrapped, since
+ *   V8 quotes its text in errors: `x is not async iterable`)
+ * - `yield v` / `yield* xs` in async generators: `yield F.y(S,v)` / `(F.fb(S),yield* xs)`
  * - block with `await using`: `await using …;try{ rest }finally{F.ud(S)}`
  * - module with top-level await: `const F=<enter module>;` before the first statement, `;F.x();` after the last
  */
@@ -48,9 +50,11 @@ export interface PlanOptions {
 /**
  * How the parent uses a child expression: `value` results are kept (so a call result may be a
  * promise worth claiming); `handled` means the parent wraps it itself; `chain` marks the spine of
- * an optional chain, which must stay unwrapped; `discard` and `none` need nothing.
+ * an optional chain, which must stay unwrapped; `destructured` values are taken apart at once, and
+ * V8 quotes their expression when that fails (`Cannot destructure property 'a' of 'load(...)'`),
+ * so they stay unwrapped too; `discard` and `none` need nothing.
  */
-type Role = 'value' | 'discard' | 'handled' | 'chain' | 'none';
+type Role = 'value' | 'discard' | 'handled' | 'chain' | 'destructured' | 'none';
 
 /** `module`: ESM top level (may have top-level await); `script`: CommonJS top level; `sync`: any other function. */
 type ScopeKind = 'async' | 'asyncGenerator' | 'module' | 'script' | 'sync';
@@ -361,6 +365,8 @@ class Planner {
     const text = siteNode === arg ? `return ${this.#text(arg)}` : this.#text(siteNode);
     const site = this.#addSite('return', siteNode, '', text);
     if (direct && !suspends) return { suspends, wrap: () => this.edits.wrap(arg.start, arg.end, `${F}.rc(${site},${F}.q,`, ')') };
+    // `return a, b` returns b: the comma must not become an argument separator.
+    if (arg.type === 'SequenceExpression') return { suspends, wrap: () => this.edits.wrap(arg.start, arg.end, `${F}.r(${site},(`, '))') };
     return { suspends, wrap: () => this.edits.wrap(arg.start, arg.end, `${F}.r(${site},`, ')') };
   }
 
@@ -374,23 +380,60 @@ class Planner {
     const header = (this.#options.displaySource ?? this.#source).slice(node.start, node.body.start);
     const site = this.#addSite('for-await', node, '', this.#options.omitText ? '' : this.#clean(header));
     const F = this.#F;
-    this.edits.wrap(node.right.start, node.right.end, `${F}.fa(${site},`, ')');
+    this.#insertBeforeStatement(node, `${F}.fb(${site});`);
     this.edits.wrap(node.body.start, node.body.end, '{try{', `}finally{${F}.fh(${site})}}`);
     this.#noteSuspension();
     return true;
   }
 
+  /**
+   * Puts `code` before a statement (and its labels), in braces with it where only one statement
+   * may stand; `parentAt` is the index of the statement's parent among the ancestors.
+   */
+  #insertBeforeStatement(statement: AnyNode, code: string, parentAt = this.#ancestors.length - 1): void {
+    let outer = statement;
+    let at = parentAt;
+    while (at >= 0 && this.#ancestors[at]!.type === 'LabeledStatement') outer = this.#ancestors[at--]!;
+    const container = this.#ancestors[at];
+    const inList = container === undefined || ['Program', 'BlockStatement', 'StaticBlock', 'SwitchCase'].includes(container.type);
+    // Inside any wrap that starts where the statement does (a function body's `try{`).
+    if (inList) this.edits.insert(outer.start, code, -1);
+    else this.edits.wrap(outer.start, outer.end, `{${code}`, '}');
+  }
+
   #visitYield(node: AnyNode): boolean {
     this.#ancestors.push(node);
-    this.#visit(node.argument, 'value');
+    // What `yield*` iterates is quoted by V8 when it is not iterable: left as written.
+    this.#visit(node.argument, node.delegate ? 'none' : 'value');
     this.#ancestors.pop();
     if (this.#scope.kind !== 'asyncGenerator') return true;
     const F = this.#F;
     const site = this.#addSite(node.delegate ? 'yield*' : 'yield', node, '', this.#text(node));
-    if (node.delegate) this.edits.wrap(node.argument.start, node.argument.end, `${F}.fa(${site},`, ')');
+    if (node.delegate) this.#planYieldStar(node, `${F}.fb(${site})`);
     else if (node.argument) this.edits.wrap(node.argument.start, node.argument.end, `${F}.y(${site},`, ')');
     else this.#planBareYield(node, `${F}.y(${site},void 0)`);
     return true;
+  }
+
+  /**
+   * The record for `yield* xs` must run before xs is evaluated and leave the expression alone (V8
+   * quotes it in errors): before the statement when the yield* is all it evaluates (`yield* xs;`,
+   * `return yield* xs;`, `const r = yield* xs;`), else in a comma expression around it.
+   */
+  #planYieldStar(node: AnyNode, record: string): void {
+    let at = this.#ancestors.length - 1;
+    while (at >= 0 && this.#ancestors[at]!.type === 'ParenthesizedExpression') at--;
+    let statement = this.#ancestors[at];
+    if (statement?.type === 'VariableDeclarator') {
+      const declaration = this.#ancestors[at - 1];
+      const container = this.#ancestors[at - 2];
+      const alone = declaration?.declarations.length === 1 && container !== undefined && !/^For/.test(container.type);
+      statement = alone ? declaration : undefined;
+      at--;
+    }
+    if (statement !== undefined && ['ExpressionStatement', 'ReturnStatement', 'VariableDeclaration'].includes(statement.type)) {
+      this.#insertBeforeStatement(statement, `${record};`, at - 1);
+    } else this.edits.wrap(node.start, node.end, `(${record},`, ')');
   }
 
   /**
@@ -495,6 +538,11 @@ function childRole(parent: AnyNode, key: string, index: number, count: number, r
       return index < count - 1 ? 'discard' : role;
     case 'ParenthesizedExpression':
       return role;
+    case 'VariableDeclarator':
+      return key === 'init' ? (isPattern(parent.id) ? 'destructured' : 'value') : 'none';
+    case 'AssignmentExpression':
+    case 'AssignmentPattern':
+      return key === 'right' ? (isPattern(parent.left) ? 'destructured' : 'value') : 'none';
     case 'ChainExpression':
       return 'chain';
     case 'MemberExpression':
@@ -503,24 +551,26 @@ function childRole(parent: AnyNode, key: string, index: number, count: number, r
       return key === 'callee' ? (role === 'chain' ? 'chain' : 'none') : 'value';
     case 'NewExpression':
       return key === 'callee' ? 'none' : 'value';
-    case 'VariableDeclarator':
-    case 'AssignmentExpression':
-    case 'AssignmentPattern':
-      return key === 'init' || key === 'right' ? 'value' : 'none';
     case 'Property':
       return key === 'value' ? 'value' : 'none';
     case 'ArrayExpression':
-    case 'LogicalExpression':
+      return 'value';
     case 'YieldExpression':
       return 'value';
+    case 'LogicalExpression':
+      return role === 'destructured' ? role : 'value';
     case 'ConditionalExpression':
-      return key === 'test' ? 'none' : 'value';
+      return key === 'test' ? 'none' : role === 'destructured' ? role : 'value';
     case 'AwaitExpression':
     case 'ReturnStatement':
       return 'handled';
     default:
       return 'none';
   }
+}
+
+function isPattern(node: AnyNode): boolean {
+  return node.type === 'ObjectPattern' || node.type === 'ArrayPattern';
 }
 
 /** A call whose result could be an instrumented function's promise. */
