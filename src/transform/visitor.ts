@@ -546,7 +546,9 @@ function childRole(parent: AnyNode, key: string, index: number, count: number, r
     case 'ChainExpression':
       return 'chain';
     case 'MemberExpression':
-      return key === 'object' ? (role === 'chain' ? 'chain' : 'value') : 'none';
+      // `g().then(…)`, `g().x`: the result is used at once (an await around it still claims g),
+      // and V8 quotes it when the member is missing (`g(...).get is not a function`).
+      return key === 'object' && role === 'chain' ? 'chain' : 'none';
     case 'CallExpression':
       return key === 'callee' ? (role === 'chain' ? 'chain' : 'none') : 'value';
     case 'NewExpression':
