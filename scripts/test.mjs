@@ -7,7 +7,8 @@ import { existsSync, globSync } from 'node:fs';
 
 const node = process.env.AWAITWHAT_TEST_NODE || process.execPath;
 const explicit = process.argv.slice(2);
-const files = explicit.length > 0 ? explicit : globSync('test/**/*.test.ts').sort();
+// Not the tests of packages installed for the tests (test/packages/node_modules).
+const files = explicit.length > 0 ? explicit : globSync('test/**/*.test.ts').filter((f) => !f.split(/[\\/]/).includes('node_modules')).sort();
 const version = spawnSync(node, ['--version'], { encoding: 'utf8' }).stdout.trim();
 
 function suite(label, args, env = {}) {
