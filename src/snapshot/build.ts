@@ -12,7 +12,9 @@ import { ArraySlot, CombinatorLink, DONE, Frame, KIND_RETURN, KIND_YIELD, UNCLAI
 import type { RuntimeInternals } from '../runtime/runtime.ts';
 import type { SiteRecord } from '../runtime/sites.ts';
 import { isPromiseObject, isProxyObject, promiseState, valueKind } from '../runtime/values.ts';
-import { edgesFrom, findCycles, type Edges } from './cycles.ts';
+import { findCycles } from './cycles.ts';
+import { edgesFrom, type Edges } from './edges.ts';
+import { seqOrder } from './seq-order.ts';
 import {
   SNAPSHOT_SCHEMA,
   type CombinatorMember,
@@ -36,14 +38,20 @@ export interface SnapshotOptions {
 }
 
 const MAX_MEMBERS = 1000;
+/** Distinct values looked up by scanning the frames before a promise → frame map is built instead. */
+const SCANNED_VALUES = 8;
 /** How many frames after a loop began may precede the generator it iterates. */
 const GENERATOR_SEARCH = 64;
 const UNKNOWN_LOCATION: SourceLocation = Object.freeze({ file: '<unknown>', line: 0, column: 0 });
 
-/** A snapshot and, for each of its frame nodes, the runtime record behind it. */
+/** A snapshot, its edges by node position, and the runtime record behind each frame node. */
 export interface Graph {
   snapshot: Snapshot;
-  frames: ReadonlyMap<number, Frame>;
+  /** Each node's `awaits` and `awaitedBy`, in the same order, as positions in `snapshot.nodes`. */
+  awaits: Edges;
+  awaitedBy: Edges;
+  /** The runtime record of the frame node with this seq. */
+  frameOf(seq: number): Frame | undefined;
 }
 
 export function buildSnapshot(rt: RuntimeInternals, options: SnapshotOptions = {}): Snapshot {
@@ -51,26 +59,28 @@ export function buildSnapshot(rt: RuntimeInternals, options: SnapshotOptions = {
 }
 
 export function buildGraph(rt: RuntimeInternals, options: SnapshotOptions = {}): Graph {
-  const { snapshot, builder } = build(rt, options);
-  return { snapshot, frames: builder.framesBySeq() };
+  const { snapshot, builder, links } = build(rt, options);
+  return { snapshot, awaits: links.awaits, awaitedBy: links.awaitedBy, frameOf: (seq) => builder.frameOf(seq) };
 }
 
-function build(rt: RuntimeInternals, options: SnapshotOptions): { snapshot: Snapshot; builder: Builder } {
+function build(rt: RuntimeInternals, options: SnapshotOptions): { snapshot: Snapshot; builder: Builder; links: { awaits: Edges; awaitedBy: Edges } } {
   const maxFrames = options.maxFrames ?? Infinity;
   if (!(maxFrames >= 0)) throw new TypeError(`maxFrames: expected a number >= 0, got ${String(options.maxFrames)}`);
-  const frames = discoverFrames(rt);
-  const builder = new Builder(rt, frames, options.absolutePaths === true ? undefined : (options.cwd ?? process.cwd()), performance.now());
+  const discovered = discoverFrames(rt);
+  const frames = discovered.frames;
+  const builder = new Builder(rt, discovered, options.absolutePaths === true ? undefined : (options.cwd ?? process.cwd()), performance.now());
   let omitted = 0;
-  for (const f of frames) {
-    if (!builder.isPending(f)) continue;
+  for (let k = 0; k < frames.length; k++) {
+    if (!builder.isPending(frames[k]!)) continue;
     if (builder.frameCount >= maxFrames) {
       omitted++;
       continue;
     }
-    builder.frameNode(f);
+    builder.frameNodeAt(k);
   }
   builder.resolveAll();
-  const edges = builder.finishLinks();
+  const links = builder.finishLinks();
+  const edges = links.awaits;
   const nodes = builder.nodes;
   const roots: string[] = [];
   for (const node of nodes) if (node.type === 'frame' && node.awaitedBy.length === 0) roots.push(node.id);
@@ -84,27 +94,47 @@ function build(rt: RuntimeInternals, options: SnapshotOptions): { snapshot: Snap
     cycles: findCycles(nodes, edges),
     stats: { frames: builder.frameCount, collected: rt.counters.collected, evicted: rt.counters.evicted, omitted },
   };
-  return { snapshot, builder };
+  return { snapshot, builder, links };
 }
 
-/** Registered frames, plus the frames they await (claimed frames are reachable only that way), oldest first. */
-function discoverFrames(rt: RuntimeInternals): Frame[] {
-  const seen = new Set<Frame>();
+/**
+ * Registered frames, plus the frames they await (claimed frames are reachable only that way),
+ * oldest first. No map: a claimed frame always entered after its awaiter (greater seq), so following
+ * `value` links cannot loop, and a frame reached twice sorts next to itself and is kept once.
+ */
+function discoverFrames(rt: RuntimeInternals): Discovered {
   const found: Frame[] = [];
   rt.forEachRegistered((f) => {
-    if (!seen.has(f)) {
-      seen.add(f);
-      found.push(f);
-    }
+    found.push(f);
   });
+  // Found here once, the frame each frame awaits needs no lookup when the graph is linked.
+  const awaited: number[] = [];
   for (let i = 0; i < found.length; i++) {
-    const next = found[i]!.value;
-    if (next instanceof Frame && next.site !== DONE && !seen.has(next)) {
-      seen.add(next);
+    const f = found[i]!;
+    const next = f.value;
+    if (next instanceof Frame && next.site !== DONE && next.seq > f.seq) {
+      awaited.push(found.length);
       found.push(next);
-    }
+    } else awaited.push(-1);
   }
-  return found.sort((a, b) => a.seq - b.seq);
+  const order = seqOrder(found.map((f) => f.seq));
+  const frames: Frame[] = [];
+  const rank = new Int32Array(found.length);
+  for (let k = 0; k < order.length; k++) {
+    const f = found[order[k]!]!;
+    if (frames.length === 0 || frames[frames.length - 1] !== f) frames.push(f);
+    rank[order[k]!] = frames.length - 1;
+  }
+  const awaitedAt = new Int32Array(frames.length).fill(-1);
+  for (let i = 0; i < found.length; i++) if (awaited[i]! >= 0) awaitedAt[rank[i]!] = rank[awaited[i]!]!;
+  return { frames, awaitedAt };
+}
+
+interface Discovered {
+  /** Oldest first, each once. */
+  frames: Frame[];
+  /** For each position in `frames`, the position of the frame it awaits, or -1. */
+  awaitedAt: Int32Array;
 }
 
 class Builder {
@@ -116,22 +146,35 @@ class Builder {
   readonly #rt: RuntimeInternals;
   readonly #cwd: string | undefined;
   readonly #now: number;
-  readonly #frameIndex = new Map<Frame, number>();
+  readonly #frames: readonly Frame[];
+  readonly #awaitedAt: Int32Array;
+  /** Node index of the frame at each position of `#frames`, -1 until it has one. */
+  readonly #nodeAt: Int32Array;
+  /** Node indices of frames not found by discovery (reached some other way). */
+  readonly #otherFrames = new Map<Frame, number>();
+  /** Frames that have a node, in node order. */
+  readonly #framed: Frame[] = [];
   readonly #valueIndex = new Map<unknown, number>();
   #byPromise: Map<unknown, Frame> | undefined;
-  readonly #frames: readonly Frame[];
-  #bySeq: Map<number, Frame> | undefined;
+  /** Each frame's kept promise (`promiseOf`), by position. */
+  #promises: unknown[] | undefined;
+  /** Values looked up by scanning, before `#byPromise` is worth building. */
+  readonly #scanned = new Map<unknown, Frame | undefined>();
   readonly #locations = new Map<number, SourceLocation>();
   readonly #suspensions = new Map<number, SuspensionPoint>();
   readonly #files = new Map<string, string>();
   readonly #pendingMemo = new Map<Frame, boolean>();
-  /** Frames added as nodes whose targets are not resolved yet. */
-  readonly #unresolved: Frame[] = [];
+  /** The node index of each frame in `#framed`. */
+  readonly #framedNodes: number[] = [];
+  /** The position in `#frames` of each frame in `#framed`, -1 for frames found otherwise. */
+  readonly #framedAt: number[] = [];
   #counter = 0;
 
-  constructor(rt: RuntimeInternals, frames: readonly Frame[], cwd: string | undefined, now: number) {
+  constructor(rt: RuntimeInternals, discovered: Discovered, cwd: string | undefined, now: number) {
     this.#rt = rt;
-    this.#frames = frames;
+    this.#frames = discovered.frames;
+    this.#awaitedAt = discovered.awaitedAt;
+    this.#nodeAt = new Int32Array(discovered.frames.length).fill(-1);
     this.#cwd = cwd;
     this.#now = now;
   }
@@ -165,36 +208,57 @@ class Builder {
     return isPromiseObject(v) && promiseState(v) === 'pending';
   }
 
-  /** The frame whose promise `v` is, if a caller kept it (built on first use: most graphs never need it). */
+  /**
+   * The frame whose promise `v` is, if a caller kept it. The first few distinct values are found
+   * by a scan (a pointer comparison per frame); a map of every frame's promise costs far more on a
+   * large graph and is built only once many distinct values are asked about.
+   */
   #promiseFrame(v: unknown): Frame | undefined {
     if (typeof v !== 'object' || v === null) return undefined;
-    if (this.#byPromise === undefined) {
-      const map = new Map<unknown, Frame>();
-      for (const f of this.#frames) {
-        const p = f.promise;
-        if (p === undefined || p === UNCLAIMABLE) continue;
-        if (p instanceof ArraySlot) {
-          const element = elementOf(p.array, p.index);
-          if (typeof element === 'object' && element !== null) map.set(element, f);
-        } else map.set(p, f);
-      }
-      this.#byPromise = map;
+    if (this.#byPromise !== undefined) return this.#byPromise.get(v);
+    if (this.#scanned.has(v)) return this.#scanned.get(v);
+    const promises = (this.#promises ??= this.#frames.map(promiseOf));
+    if (this.#scanned.size < SCANNED_VALUES) {
+      const k = promises.indexOf(v);
+      const found = k < 0 ? undefined : this.#frames[k];
+      this.#scanned.set(v, found);
+      return found;
     }
-    return this.#byPromise.get(v);
+    const map = new Map<unknown, Frame>();
+    for (let k = 0; k < promises.length; k++) {
+      const p = promises[k];
+      if (p !== undefined && !map.has(p)) map.set(p, this.#frames[k]!);
+    }
+    this.#byPromise = map;
+    return map.get(v);
   }
 
-  framesBySeq(): ReadonlyMap<number, Frame> {
-    const map = new Map<number, Frame>();
-    for (const f of this.#frameIndex.keys()) map.set(f.seq, f);
-    return map;
+  /** A frame that has a node, by seq. */
+  frameOf(seq: number): Frame | undefined {
+    const f = this.#frameBySeq(seq);
+    if (f !== undefined) return f;
+    for (const other of this.#otherFrames.keys()) if (other.seq === seq) return other;
+    return undefined;
   }
 
   #frameBySeq(seq: number): Frame | undefined {
-    if (this.#bySeq === undefined) {
-      this.#bySeq = new Map();
-      for (const f of this.#frames) this.#bySeq.set(f.seq, f);
+    const position = this.#positionOf(seq);
+    return position < 0 ? undefined : this.#frames[position];
+  }
+
+  /** Binary search: `#frames` is in seq order. */
+  #positionOf(seq: number): number {
+    const frames = this.#frames;
+    let lo = 0;
+    let hi = frames.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const at = frames[mid]!.seq;
+      if (at === seq) return mid;
+      if (at < seq) lo = mid + 1;
+      else hi = mid - 1;
     }
-    return this.#bySeq.get(seq);
+    return -1;
   }
 
   /**
@@ -219,8 +283,8 @@ class Builder {
     this.#linkTo.push(to);
   }
 
-  /** Fills every node's `awaits` and `awaitedBy` (in link order) and returns the edges by index. */
-  finishLinks(): Edges {
+  /** Fills every node's `awaits` and `awaitedBy` (in link order) and returns them by index. */
+  finishLinks(): { awaits: Edges; awaitedBy: Edges } {
     const nodes = this.nodes;
     const outgoing = edgesFrom(nodes.length, this.#linkFrom, this.#linkTo);
     const incoming = edgesFrom(nodes.length, this.#linkTo, this.#linkFrom);
@@ -228,12 +292,29 @@ class Builder {
       nodes[i]!.awaits = idsOf(nodes, outgoing, i);
       nodes[i]!.awaitedBy = idsOf(nodes, incoming, i);
     }
-    return outgoing;
+    return { awaits: outgoing, awaitedBy: incoming };
+  }
+
+  /** The node of the frame at position `k` of the discovered frames, made on first use. */
+  frameNodeAt(k: number): number {
+    const known = this.#nodeAt[k]!;
+    if (known >= 0) return known;
+    const index = this.#newFrameNode(this.#frames[k]!, k);
+    this.#nodeAt[k] = index;
+    return index;
   }
 
   frameNode(f: Frame): number {
-    const existing = this.#frameIndex.get(f);
-    if (existing !== undefined) return existing;
+    const position = this.#positionOf(f.seq);
+    if (position >= 0 && this.#frames[position] === f) return this.frameNodeAt(position);
+    const known = this.#otherFrames.get(f);
+    if (known !== undefined) return known;
+    const index = this.#newFrameNode(f, -1);
+    this.#otherFrames.set(f, index);
+    return index;
+  }
+
+  #newFrameNode(f: Frame, position: number): number {
     const site = f.site >= 0 ? this.#rt.getSite(f.site) : undefined;
     const fnId = site?.fn ?? -1;
     const fn = this.#rt.getSite(fnId);
@@ -252,23 +333,23 @@ class Builder {
       awaitedBy: NO_LINKS,
     };
     const index = this.#add(node);
-    this.#frameIndex.set(f, index);
     this.frameCount++;
-    this.#unresolved.push(f);
+    this.#framed.push(f);
+    this.#framedNodes.push(index);
+    this.#framedAt.push(position);
     return index;
   }
 
   resolveAll(): void {
     // Resolving can add frames (a yielded generator reached through a loop); keep going until done.
-    for (let i = 0; i < this.#unresolved.length; i++) {
-      const f = this.#unresolved[i]!;
-      const from = this.#frameIndex.get(f)!;
-      const to = this.#targetOf(f, from);
+    for (let i = 0; i < this.#framed.length; i++) {
+      const from = this.#framedNodes[i]!;
+      const to = this.#targetOf(this.#framed[i]!, from, this.#framedAt[i]!);
       if (to !== undefined) this.#link(from, to);
     }
   }
 
-  #targetOf(f: Frame, from: number): number | undefined {
+  #targetOf(f: Frame, from: number, position: number): number | undefined {
     if (f.site < 0 || (this.#kind(f) === KIND_YIELD && !this.#valuePending(f.value))) return undefined;
     const site = this.#rt.getSite(f.site);
     if (site === undefined) return undefined;
@@ -286,7 +367,11 @@ class Builder {
       return this.#leaf(undefined, 'disposal', site, awaiter);
     }
     const v = f.value;
-    if (v instanceof Frame) return v.site === DONE ? undefined : this.frameNode(v);
+    if (v instanceof Frame) {
+      if (v.site === DONE) return undefined;
+      const at = position < 0 ? -1 : this.#awaitedAt[position]!;
+      return at < 0 ? this.frameNode(v) : this.frameNodeAt(at);
+    }
     if (v instanceof CombinatorLink) return this.#combinator(v, v.promise);
     return this.#valueNode(v, site, awaiter);
   }
@@ -294,10 +379,11 @@ class Builder {
   /** The node for an awaited or returned value: its frame, a kept combinator, a group, or a leaf. */
   #valueNode(v: unknown, site: SiteRecord, awaiter: FrameNode): number {
     if (typeof v === 'object' && v !== null) {
-      const frame = this.#promiseFrame(v);
-      if (frame !== undefined) return this.frameNode(frame);
+      // Values already seen first: a value shared by many awaiters is looked up once.
       const known = this.#valueIndex.get(v);
       if (known !== undefined) return known;
+      const frame = this.#promiseFrame(v);
+      if (frame !== undefined) return this.frameNode(frame);
       const kept = this.#rt.keptCombinatorOf(v);
       if (kept !== undefined) return this.#combinator(kept, v);
       const group = this.#rt.groupOf(v);
@@ -424,6 +510,17 @@ class Builder {
     }
     return shown;
   }
+}
+
+/** The promise a caller kept of a frame (for an array of call results, its element), if any. */
+function promiseOf(f: Frame): unknown {
+  const p = f.promise;
+  if (p === undefined || p === UNCLAIMABLE) return undefined;
+  if (p instanceof ArraySlot) {
+    const element = elementOf(p.array, p.index);
+    return typeof element === 'object' && element !== null ? element : undefined;
+  }
+  return p;
 }
 
 /** Placeholder until `finishLinks` gives each node its own arrays. */

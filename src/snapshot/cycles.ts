@@ -5,24 +5,10 @@
  * algorithm (iterative, so a 100k-deep chain cannot overflow the stack) runs on that remainder.
  */
 
+import { edgesFrom, reverseEdges, type Edges } from './edges.ts';
 import type { SnapshotNode } from './schema.ts';
 
-/** Directed edges between node indices: node i's targets are `to[start[i]] … to[start[i + 1] - 1]`. */
-export interface Edges {
-  start: Int32Array;
-  to: Int32Array;
-}
-
-/** Edges from parallel lists of sources and targets, each node's targets kept in list order. */
-export function edgesFrom(n: number, sources: ArrayLike<number>, targets: ArrayLike<number>): Edges {
-  const start = new Int32Array(n + 1);
-  for (let k = 0; k < sources.length; k++) start[sources[k]! + 1]!++;
-  for (let i = 0; i < n; i++) start[i + 1]! += start[i]!;
-  const to = new Int32Array(sources.length);
-  const fill = start.slice(0, n);
-  for (let k = 0; k < sources.length; k++) to[fill[sources[k]!]!++] = targets[k]!;
-  return { start, to };
-}
+export type { Edges };
 
 /**
  * Each cycle as frame ids in await order, starting from its oldest frame. `edges` are the
@@ -33,9 +19,7 @@ export function findCycles(nodes: readonly SnapshotNode[], edges: Edges = edgesO
   const { start, to } = edges;
   const outDegree = new Int32Array(n);
   for (let i = 0; i < n; i++) outDegree[i] = start[i + 1]! - start[i]!;
-  const sources = new Int32Array(to.length);
-  for (let i = 0; i < n; i++) sources.fill(i, start[i]!, start[i + 1]!);
-  const incoming = edgesFrom(n, to, sources);
+  const incoming = reverseEdges(edges);
   // Peel nodes that await nothing still in the graph: they cannot be on a cycle.
   const removed = new Uint8Array(n);
   const queue = new Int32Array(n);

@@ -1,0 +1,38 @@
+/** Graph edges on node positions, stored compactly (CSR): what walks over 100k-node snapshots use instead of ids. */
+
+/** Directed edges between node indices: node i's targets are `to[start[i]] … to[start[i + 1] - 1]`. */
+export interface Edges {
+  start: Int32Array;
+  to: Int32Array;
+}
+
+/** Edges from parallel lists of sources and targets, each node's targets kept in list order. */
+export function edgesFrom(n: number, sources: ArrayLike<number>, targets: ArrayLike<number>): Edges {
+  const start = new Int32Array(n + 1);
+  for (let k = 0; k < sources.length; k++) start[sources[k]! + 1]!++;
+  for (let i = 0; i < n; i++) start[i + 1]! += start[i]!;
+  const to = new Int32Array(sources.length);
+  const fill = start.slice(0, n);
+  for (let k = 0; k < sources.length; k++) to[fill[sources[k]!]!++] = targets[k]!;
+  return { start, to };
+}
+
+/** The same edges reversed; each node's sources in ascending order. */
+export function reverseEdges(edges: Edges): Edges {
+  const n = edges.start.length - 1;
+  const sources = new Int32Array(edges.to.length);
+  for (let i = 0; i < n; i++) sources.fill(i, edges.start[i]!, edges.start[i + 1]!);
+  return edgesFrom(n, edges.to, sources);
+}
+
+/** Sets `seen[i]` for every node reachable from `starts` (themselves included) that was not set yet. */
+export function markReachable(edges: Edges, starts: Iterable<number>, seen: Uint8Array): void {
+  const stack: number[] = [];
+  for (const s of starts) stack.push(s);
+  while (stack.length > 0) {
+    const i = stack.pop()!;
+    if (seen[i] === 1) continue;
+    seen[i] = 1;
+    for (let k = edges.start[i]!; k < edges.start[i + 1]!; k++) if (seen[edges.to[k]!] === 0) stack.push(edges.to[k]!);
+  }
+}

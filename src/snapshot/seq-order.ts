@@ -1,0 +1,47 @@
+/**
+ * The order of frames by creation (seq), for a snapshot of up to a million frames. Seqs of pending
+ * frames span far less than 2^32, so a radix sort on their offsets from the smallest does it in a
+ * few linear passes; a comparator sort remains for wider spans.
+ */
+
+const RADIX_BITS = 11;
+const RADIX = 1 << RADIX_BITS;
+
+/** Indices of `seqs` in ascending order of their values; equal values keep their order (stable). */
+export function seqOrder(seqs: ArrayLike<number>): Int32Array {
+  const n = seqs.length;
+  let order = new Int32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  if (n < 2) return order;
+  let min = Infinity;
+  let max = -Infinity;
+  for (let i = 0; i < n; i++) {
+    const seq = seqs[i]!;
+    if (seq < min) min = seq;
+    if (seq > max) max = seq;
+  }
+  const span = max - min;
+  if (!(span < 2 ** 32) || !Number.isInteger(min) || !Number.isInteger(max)) {
+    return Int32Array.from(Array.from(order).sort((a, b) => seqs[a]! - seqs[b]! || a - b));
+  }
+  const keys = new Uint32Array(n);
+  for (let i = 0; i < n; i++) keys[i] = seqs[i]! - min;
+  let next = new Int32Array(n);
+  const counts = new Int32Array(RADIX);
+  for (let shift = 0; shift < 32 && span >= 2 ** shift; shift += RADIX_BITS) {
+    counts.fill(0);
+    for (let i = 0; i < n; i++) counts[(keys[i]! >>> shift) & (RADIX - 1)]!++;
+    let total = 0;
+    for (let d = 0; d < RADIX; d++) {
+      const c = counts[d]!;
+      counts[d] = total;
+      total += c;
+    }
+    for (let i = 0; i < n; i++) {
+      const at = order[i]!;
+      next[counts[(keys[at]! >>> shift) & (RADIX - 1)]!++] = at;
+    }
+    [order, next] = [next, order];
+  }
+  return order;
+}
