@@ -17,6 +17,9 @@
 import { ROOT_CONTEXT, SpanKind, trace, type Attributes, type DiagLogger, type Link, type Span, type Tracer } from '@opentelemetry/api';
 import { Frame } from '../runtime/frame.ts';
 import type { RuntimeInternals } from '../runtime/runtime.ts';
+import type { Graph } from '../snapshot/build.ts';
+import type { Edges } from '../snapshot/edges.ts';
+import { NodeIndex } from '../snapshot/node-index.ts';
 import { TracedFrame } from '../runtime/traced-frame.ts';
 import type { FrameNode, LeafNode, Snapshot, SnapshotNode } from '../snapshot/schema.ts';
 import { formatDuration } from '../util/duration.ts';
@@ -46,6 +49,8 @@ import { NO_SPAN, type SpanBridge } from './span-bridge.ts';
 interface Chain {
   /** Frame nodes, outermost first. */
   nodes: FrameNode[];
+  /** Their positions in the snapshot's nodes. */
+  positions: number[];
   leaf: LeafNode | undefined;
   pendingMs: number;
 }
@@ -101,11 +106,12 @@ export class PendingSampler {
       const config = this.#config();
       const now = performance.now();
       if (this.#rt.longestSuspension(now) < config.pendingThresholdMs) return undefined;
-      const { snapshot, frames } = this.#rt.graph({ absolutePaths: true });
-      const chains = extractChains(snapshot, config.pendingThresholdMs);
+      const graph = this.#rt.graph({ absolutePaths: true });
+      const snapshot = graph.snapshot;
+      const chains = extractChains(snapshot, config.pendingThresholdMs, graph);
       const due: Chain[] = [];
       for (const chain of chains) {
-        const innermost = frames.get(chain.nodes[chain.nodes.length - 1]!.seq);
+        const innermost = graph.frameOf(chain.nodes[chain.nodes.length - 1]!.seq);
         if (innermost === undefined) continue;
         let schedule = this.#schedules.get(innermost);
         if (schedule === undefined) this.#schedules.set(innermost, (schedule = new ReportSchedule(config.pendingThresholdMs)));
@@ -122,9 +128,11 @@ export class PendingSampler {
       const capturedAt = Date.now();
       const captureMs = performance.now();
       const report: PendingReport = { capturedAt, thresholdMs: config.pendingThresholdMs, chains: [], cycles: [] };
-      for (const chain of due) report.chains.push(this.#exportChain(chain, frames, captureMs));
-      const byId = new Map(snapshot.nodes.map((n) => [n.id, n]));
-      for (const cycle of cycles) report.cycles.push(this.#exportCycle(cycle, byId, captureMs));
+      for (const chain of due) report.chains.push(this.#exportChain(chain, graph, captureMs));
+      if (cycles.length > 0) {
+        const byId = new NodeIndex(snapshot.nodes);
+        for (const cycle of cycles) report.cycles.push(this.#exportCycle(cycle, byId, captureMs));
+      }
       this.#notify(report);
       return report;
     } catch (error) {
@@ -133,9 +141,9 @@ export class PendingSampler {
     }
   }
 
-  #exportChain(chain: Chain, frames: ReadonlyMap<number, Frame>, captureMs: number): PendingChain {
+  #exportChain(chain: Chain, graph: Graph, captureMs: number): PendingChain {
     const tracer = this.#tracer();
-    const records = chain.nodes.map((n) => frames.get(n.seq));
+    const records = chain.nodes.map((n) => graph.frameOf(n.seq));
     const info: PendingFrameInfo[] = chain.nodes.map((n) => frameInfo(n));
     const result: PendingChain = { pendingMs: chain.pendingMs, frames: info, leaf: chain.leaf === undefined ? null : { text: chain.leaf.text, kind: chain.leaf.valueKind } };
     const innermost = records[records.length - 1];
@@ -166,7 +174,7 @@ export class PendingSampler {
       const span = record instanceof TracedFrame ? this.#bridge.materialize(record) : undefined;
       if (record instanceof TracedFrame) {
         record.reportedPendingMs = Math.max(record.reportedPendingMs, node.pendingMs);
-        this.#linkExtraAwaiters(record, node, frames);
+        this.#linkExtraAwaiters(record, chain.positions[i]!, graph);
       }
       const attributes: Attributes = { ...this.#nodeAttributes(node), [PENDING_MS]: node.pendingMs };
       const start = this.#bridge.time(span ?? real, record instanceof TracedFrame ? record.start : captureMs - node.pendingMs);
@@ -199,15 +207,17 @@ export class PendingSampler {
   }
 
   /** A shared promise: the extra awaiters of a frame are links on its real span, each added once. */
-  #linkExtraAwaiters(record: TracedFrame, node: FrameNode, frames: ReadonlyMap<number, Frame>): void {
-    if (node.awaitedBy.length < 2 || !(record.span !== undefined && record.span !== NO_SPAN)) return;
+  #linkExtraAwaiters(record: TracedFrame, position: number, graph: Graph): void {
+    const { start, to } = graph.awaitedBy;
+    if (start[position + 1]! - start[position]! < 2 || !(record.span !== undefined && record.span !== NO_SPAN)) return;
     const span = record.span as Span;
     let done = this.#linked.get(record);
     if (done === undefined) this.#linked.set(record, (done = new Set()));
     const links: Link[] = [];
-    for (const id of node.awaitedBy) {
-      if (!id.startsWith('f')) continue;
-      const awaiter = frames.get(Number(id.slice(1)));
+    for (let k = start[position]!; k < start[position + 1]!; k++) {
+      const node = graph.snapshot.nodes[to[k]!]!;
+      if (node.type !== 'frame') continue;
+      const awaiter = graph.frameOf(node.seq);
       if (!(awaiter instanceof TracedFrame) || awaiter === record.awaiter || done.has(awaiter)) continue;
       const awaiterSpan = this.#bridge.materialize(awaiter);
       if (awaiterSpan === undefined) continue;
@@ -217,7 +227,7 @@ export class PendingSampler {
     if (links.length > 0 && typeof span.addLinks === 'function') span.addLinks(links);
   }
 
-  #exportCycle(cycle: readonly string[], byId: ReadonlyMap<string, SnapshotNode>, captureMs: number): PendingCycle {
+  #exportCycle(cycle: readonly string[], byId: NodeIndex, captureMs: number): PendingCycle {
     const members = cycle.map((id) => byId.get(id)).filter((n): n is FrameNode => n?.type === 'frame');
     const names = members.map((n) => `${n.function} (${n.suspendedAt?.file ?? n.location.file}:${n.suspendedAt?.line ?? n.location.line})`);
     const at = this.#bridge.time(undefined, captureMs);
@@ -281,45 +291,63 @@ export class PendingSampler {
 }
 
 /** Chains whose innermost await has been pending at least `threshold`, longest first. */
-export function extractChains(snapshot: Snapshot, threshold: number): Chain[] {
-  const byId = new Map<string, SnapshotNode>();
-  for (const n of snapshot.nodes) byId.set(n.id, n);
+export function extractChains(snapshot: Snapshot, threshold: number, links: { awaits: Edges; awaitedBy: Edges } = linksOf(snapshot)): Chain[] {
+  const nodes = snapshot.nodes;
+  const { awaits, awaitedBy } = links;
+  // Per chain, which nodes its walk has passed (stamped with the chain's innermost position + 1).
+  const walked = new Int32Array(nodes.length);
   const chains: Chain[] = [];
-  for (const node of snapshot.nodes) {
+  for (let i = 0; i < nodes.length; i++) {
+    const node = nodes[i]!;
     if (node.type !== 'frame' || node.state === 'yielded' || node.pendingMs < threshold) continue;
-    if (reachesFrame(node, byId)) continue;
-    const nodes: FrameNode[] = [node];
-    const seen = new Set<string>([node.id]);
-    let current: SnapshotNode = node;
-    while (current.awaitedBy.length > 0) {
-      const up = byId.get(current.awaitedBy[0]!);
-      if (up === undefined || seen.has(up.id)) break;
-      seen.add(up.id);
-      if (up.type === 'frame') nodes.unshift(up);
+    if (reachesFrame(i, nodes, awaits)) continue;
+    const frames: FrameNode[] = [node];
+    const positions = [i];
+    walked[i] = i + 1;
+    for (let current = i; awaitedBy.start[current]! < awaitedBy.start[current + 1]!; ) {
+      const up = awaitedBy.to[awaitedBy.start[current]!]!;
+      if (walked[up] === i + 1) break;
+      walked[up] = i + 1;
+      const upNode = nodes[up]!;
+      if (upNode.type === 'frame') {
+        frames.push(upNode);
+        positions.push(up);
+      }
       current = up;
     }
-    chains.push({ nodes, leaf: leafOf(node, byId), pendingMs: node.pendingMs });
+    chains.push({ nodes: frames.reverse(), positions: positions.reverse(), leaf: leafOf(i, nodes, awaits), pendingMs: node.pendingMs });
   }
   return chains.sort((a, b) => b.pendingMs - a.pendingMs);
 }
 
+function linksOf(snapshot: Snapshot): { awaits: Edges; awaitedBy: Edges } {
+  const index = new NodeIndex(snapshot.nodes);
+  return { awaits: index.edges('awaits'), awaitedBy: index.edges('awaitedBy') };
+}
+
+function targets(edges: Edges, i: number): Int32Array {
+  return edges.to.subarray(edges.start[i]!, edges.start[i + 1]!);
+}
+
 /** Whether a frame awaits another frame, directly or through a combinator or group. */
-function reachesFrame(node: FrameNode, byId: ReadonlyMap<string, SnapshotNode>): boolean {
-  for (const id of node.awaits) {
-    const next = byId.get(id);
-    if (next?.type === 'frame') return true;
-    if ((next?.type === 'combinator' || next?.type === 'group') && next.awaits.some((m) => byId.get(m)?.type === 'frame')) return true;
+function reachesFrame(i: number, nodes: readonly SnapshotNode[], awaits: Edges): boolean {
+  for (const j of targets(awaits, i)) {
+    const next = nodes[j]!;
+    if (next.type === 'frame') return true;
+    if ((next.type === 'combinator' || next.type === 'group') && targets(awaits, j).some((m) => nodes[m]!.type === 'frame')) return true;
   }
   return false;
 }
 
-function leafOf(node: FrameNode, byId: ReadonlyMap<string, SnapshotNode>): LeafNode | undefined {
-  for (const id of node.awaits) {
-    const next = byId.get(id);
-    if (next?.type === 'leaf') return next;
-    if (next?.type === 'combinator' || next?.type === 'group') {
-      const leaf = next.awaits.map((m) => byId.get(m)).find((m): m is LeafNode => m?.type === 'leaf');
-      if (leaf !== undefined) return leaf;
+function leafOf(i: number, nodes: readonly SnapshotNode[], awaits: Edges): LeafNode | undefined {
+  for (const j of targets(awaits, i)) {
+    const next = nodes[j]!;
+    if (next.type === 'leaf') return next;
+    if (next.type === 'combinator' || next.type === 'group') {
+      for (const m of targets(awaits, j)) {
+        const member = nodes[m]!;
+        if (member.type === 'leaf') return member;
+      }
     }
   }
   return undefined;

@@ -10,6 +10,8 @@
 import type { CombinatorNode, FrameNode, GroupNode, LeafNode, Snapshot, SnapshotNode } from '../snapshot/schema.ts';
 import { formatDuration } from '../util/duration.ts';
 import { assertSnapshot } from '../snapshot/validate.ts';
+import { markReachable, reverseEdges } from '../snapshot/edges.ts';
+import { NodeIndex } from '../snapshot/node-index.ts';
 
 export interface TextOptions {
   /** Show only trees holding a suspension pending at least this long. @default 0 */
@@ -43,21 +45,32 @@ export function renderText(snapshot: Snapshot, options: TextOptions = {}): strin
   const showDurations = options.durations ?? true;
   const collapseAfter = Math.max(2, options.collapseAfter ?? 3);
   const maxLines = options.maxLines ?? 5000;
-  const byId = new Map<string, SnapshotNode>();
-  for (const n of snapshot.nodes) byId.set(n.id, n);
+  const byId = new NodeIndex(snapshot.nodes);
   const out: string[] = [];
-  const frames = snapshot.nodes.filter((n): n is FrameNode => n.type === 'frame');
+  let frameCount = 0;
+  for (const n of snapshot.nodes) if (n.type === 'frame') frameCount++;
   const filtering = minPending > 0;
-  const slow = new Set<string>();
-  if (filtering) for (const f of frames) if (f.pendingMs >= minPending) slow.add(f.id);
   // Ids naming no node (a snapshot edited by hand, or cut short) are passed over.
   const known = snapshot.roots.filter((root) => byId.has(root));
-  const leadsToSlow = filtering ? awaitersOf(slow, byId) : undefined;
-  const trees = leadsToSlow !== undefined ? known.filter((root) => leadsToSlow.has(root)) : known;
+  const awaits = byId.edges('awaits');
+  let slowCount = 0;
+  let leadsToSlow: Uint8Array | undefined;
+  if (filtering) {
+    const slow = new Uint8Array(snapshot.nodes.length);
+    for (const n of snapshot.nodes) {
+      if (n.type !== 'frame' || n.pendingMs < minPending) continue;
+      const i = byId.indexOf(n.id);
+      if (slow[i] === 0) slowCount++;
+      slow[i] = 1;
+    }
+    leadsToSlow = new Uint8Array(snapshot.nodes.length);
+    markReachable(reverseEdges(awaits), slowIndices(slow), leadsToSlow);
+  }
+  const trees = leadsToSlow !== undefined ? known.filter((root) => leadsToSlow[byId.indexOf(root)] === 1) : known;
   const cycles = snapshot.cycles.filter((cycle) => cycle.length > 0 && cycle.every((id) => byId.get(id)?.type === 'frame'));
 
-  const title = `awaitwhat: ${plural(frames.length, 'pending async function')}`;
-  out.push(filtering ? `${title}, ${plural(slow.size, 'suspension')} pending ${formatDuration(minPending)} or longer` : title);
+  const title = `awaitwhat: ${plural(frameCount, 'pending async function')}`;
+  out.push(filtering ? `${title}, ${plural(slowCount, 'suspension')} pending ${formatDuration(minPending)} or longer` : title);
   const dropped = droppedLine(snapshot.stats);
   if (dropped !== undefined) out.push(dropped);
 
@@ -74,9 +87,14 @@ export function renderText(snapshot: Snapshot, options: TextOptions = {}): strin
   }
 
   // Frames only on a cycle have no root; the cycle's first frame starts their tree.
+  const shown = new Uint8Array(snapshot.nodes.length);
+  markReachable(awaits, trees.map((id) => byId.indexOf(id)), shown);
   for (const cycle of cycles) {
-    const id = cycle[0]!;
-    if (!trees.includes(id) && countReachable(trees, byId, id) === 0 && (leadsToSlow === undefined || leadsToSlow.has(id))) trees.push(id);
+    const i = byId.indexOf(cycle[0]!);
+    if (shown[i] === 0 && (leadsToSlow === undefined || leadsToSlow[i] === 1)) {
+      trees.push(cycle[0]!);
+      markReachable(awaits, [i], shown);
+    }
   }
   const printed = new Set<string>();
   const stack: Entry[] = [];
@@ -121,12 +139,12 @@ export function renderText(snapshot: Snapshot, options: TextOptions = {}): strin
     pushChildren(current, childPrefix, entry.depth + 1, stack, byId);
   }
   if (truncated > 0) out.push('', `… output cut at ${maxLines} lines`);
-  const hidden = filtering ? frames.length - countReachable(trees, byId) : 0;
+  const hidden = filtering ? frameCount - countFrames(snapshot.nodes, shown) : 0;
   if (hidden > 0) out.push('', `(${plural(hidden, 'other pending async function')}, each pending less than ${formatDuration(minPending)}, not shown)`);
   return `${out.join('\n')}\n`;
 }
 
-function pushChildren(node: SnapshotNode, prefix: string, depth: number, stack: Entry[], byId: ReadonlyMap<string, SnapshotNode>): void {
+function pushChildren(node: SnapshotNode, prefix: string, depth: number, stack: Entry[], byId: NodeIndex): void {
   const children: Entry[] = [];
   if (node.type === 'combinator') {
     node.members.forEach((m, i) => {
@@ -143,7 +161,7 @@ function pushChildren(node: SnapshotNode, prefix: string, depth: number, stack: 
 }
 
 /** A frame and the chain of frames below it with the same function and suspension point. */
-function identicalRun(first: FrameNode, byId: ReadonlyMap<string, SnapshotNode>, printed: ReadonlySet<string>, collapseAfter: number): FrameNode[] {
+function identicalRun(first: FrameNode, byId: NodeIndex, printed: ReadonlySet<string>, collapseAfter: number): FrameNode[] {
   const run = [first];
   const inRun = new Set<FrameNode>(run);
   let current = first;
@@ -221,33 +239,14 @@ function shortName(node: SnapshotNode): string {
   }
 }
 
-/** The nodes that wait, directly or not, for any of `targets` (the targets included): one walk up the awaitedBy edges. */
-function awaitersOf(targets: ReadonlySet<string>, byId: ReadonlyMap<string, SnapshotNode>): Set<string> {
-  const seen = new Set<string>();
-  const stack = [...targets];
-  while (stack.length > 0) {
-    const id = stack.pop()!;
-    if (seen.has(id)) continue;
-    seen.add(id);
-    for (const next of byId.get(id)?.awaitedBy ?? []) stack.push(next);
-  }
-  return seen;
+function* slowIndices(slow: Uint8Array): Generator<number> {
+  for (let i = 0; i < slow.length; i++) if (slow[i] === 1) yield i;
 }
 
-/** Frames reachable from `starts`; with `only`, 1 if that node is reachable and 0 if not. */
-function countReachable(starts: readonly string[], byId: ReadonlyMap<string, SnapshotNode>, only?: string): number {
-  const seen = new Set<string>();
-  const stack = [...starts];
-  let frames = 0;
-  while (stack.length > 0) {
-    const id = stack.pop()!;
-    if (seen.has(id)) continue;
-    seen.add(id);
-    if (only !== undefined && id === only) return 1;
-    if (only === undefined && byId.get(id)?.type === 'frame') frames++;
-    for (const next of byId.get(id)?.awaits ?? []) stack.push(next);
-  }
-  return only === undefined ? frames : 0;
+function countFrames(nodes: readonly SnapshotNode[], marked: Uint8Array): number {
+  let count = 0;
+  for (let i = 0; i < nodes.length; i++) if (marked[i] === 1 && nodes[i]!.type === 'frame') count++;
+  return count;
 }
 
 /** What the report cannot show: frames dropped since the start, and frames left out of this snapshot. */
