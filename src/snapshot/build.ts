@@ -10,7 +10,7 @@ import { relative, sep } from 'node:path';
 import { threadId } from 'node:worker_threads';
 import { ArraySlot, CombinatorLink, DONE, Frame, KIND_RETURN, KIND_YIELD, UNCLAIMABLE } from '../runtime/frame.ts';
 import type { RuntimeInternals } from '../runtime/runtime.ts';
-import type { SiteRecord } from '../runtime/sites.ts';
+import { RETURN_SITE_BASE, type SiteRecord } from '../runtime/sites.ts';
 import { isPromiseObject, isProxyObject, promiseState, valueKind } from '../runtime/values.ts';
 import { findCycles } from './cycles.ts';
 import { edgesFrom, type Edges } from './edges.ts';
@@ -80,7 +80,6 @@ function build(rt: RuntimeInternals, options: SnapshotOptions): { snapshot: Snap
   }
   builder.resolveAll();
   const links = builder.finishLinks();
-  const edges = links.awaits;
   const nodes = builder.nodes;
   const roots: string[] = [];
   for (const node of nodes) if (node.type === 'frame' && node.awaitedBy.length === 0) roots.push(node.id);
@@ -91,7 +90,7 @@ function build(rt: RuntimeInternals, options: SnapshotOptions): { snapshot: Snap
     threadId,
     nodes,
     roots,
-    cycles: findCycles(nodes, edges),
+    cycles: findCycles(nodes, links.awaits, links.awaitedBy),
     stats: { frames: builder.frameCount, collected: rt.counters.collected, evicted: rt.counters.evicted, omitted },
   };
   return { snapshot, builder, links };
@@ -156,12 +155,12 @@ class Builder {
   readonly #framed: Frame[] = [];
   readonly #valueIndex = new Map<unknown, number>();
   #byPromise: Map<unknown, Frame> | undefined;
-  /** Each frame's kept promise (`promiseOf`), by position. */
-  #promises: unknown[] | undefined;
   /** Values looked up by scanning, before `#byPromise` is worth building. */
   readonly #scanned = new Map<unknown, Frame | undefined>();
-  readonly #locations = new Map<number, SourceLocation>();
-  readonly #suspensions = new Map<number, SuspensionPoint>();
+  /** By site id (return sites, numbered from RETURN_SITE_BASE, in their own array), read once per frame. */
+  readonly #locations: SourceLocation[] = [];
+  readonly #suspensions: SuspensionPoint[] = [];
+  readonly #returnSuspensions: SuspensionPoint[] = [];
   readonly #files = new Map<string, string>();
   readonly #pendingMemo = new Map<Frame, boolean>();
   /** The node index of each frame in `#framed`. */
@@ -217,17 +216,23 @@ class Builder {
     if (typeof v !== 'object' || v === null) return undefined;
     if (this.#byPromise !== undefined) return this.#byPromise.get(v);
     if (this.#scanned.has(v)) return this.#scanned.get(v);
-    const promises = (this.#promises ??= this.#frames.map(promiseOf));
+    const frames = this.#frames;
     if (this.#scanned.size < SCANNED_VALUES) {
-      const k = promises.indexOf(v);
-      const found = k < 0 ? undefined : this.#frames[k];
+      let found: Frame | undefined;
+      for (let k = 0; k < frames.length; k++) {
+        const p = frames[k]!.promise;
+        if (p === v || (p instanceof ArraySlot && promiseOf(frames[k]!) === v)) {
+          found = frames[k];
+          break;
+        }
+      }
       this.#scanned.set(v, found);
       return found;
     }
     const map = new Map<unknown, Frame>();
-    for (let k = 0; k < promises.length; k++) {
-      const p = promises[k];
-      if (p !== undefined && !map.has(p)) map.set(p, this.#frames[k]!);
+    for (const f of frames) {
+      const p = promiseOf(f);
+      if (p !== undefined && !map.has(p)) map.set(p, f);
     }
     this.#byPromise = map;
     return map.get(v);
@@ -482,20 +487,22 @@ class Builder {
 
   /** One location object per function site, shared by its frames. */
   #location(id: number, site: SiteRecord | undefined): SourceLocation {
-    let loc = this.#locations.get(id);
+    let loc = this.#locations[id + 1];
     if (loc === undefined) {
       loc = site === undefined ? UNKNOWN_LOCATION : { file: this.#file(site.file), line: site.line, column: site.column };
-      this.#locations.set(id, loc);
+      this.#locations[id + 1] = loc;
     }
     return loc;
   }
 
   /** One suspension point object per site, shared by the frames suspended there. */
   #suspension(id: number, site: SiteRecord): SuspensionPoint {
-    let point = this.#suspensions.get(id);
+    const table = id >= RETURN_SITE_BASE ? this.#returnSuspensions : this.#suspensions;
+    const slot = id >= RETURN_SITE_BASE ? id - RETURN_SITE_BASE : id;
+    let point = table[slot];
     if (point === undefined) {
       point = { file: this.#file(site.file), line: site.line, column: site.column, kind: site.kind === 'combinator' ? 'await' : (site.kind as SuspensionPoint['kind']), text: site.text };
-      this.#suspensions.set(id, point);
+      table[slot] = point;
     }
     return point;
   }

@@ -14,12 +14,11 @@ export type { Edges };
  * Each cycle as frame ids in await order, starting from its oldest frame. `edges` are the
  * nodes' `awaits` by index (the builder has them; otherwise they are derived from ids).
  */
-export function findCycles(nodes: readonly SnapshotNode[], edges: Edges = edgesOf(nodes)): string[][] {
+export function findCycles(nodes: readonly SnapshotNode[], edges: Edges = edgesOf(nodes), incoming: Edges = reverseEdges(edges)): string[][] {
   const n = nodes.length;
   const { start, to } = edges;
   const outDegree = new Int32Array(n);
   for (let i = 0; i < n; i++) outDegree[i] = start[i + 1]! - start[i]!;
-  const incoming = reverseEdges(edges);
   // Peel nodes that await nothing still in the graph: they cannot be on a cycle.
   const removed = new Uint8Array(n);
   const queue = new Int32Array(n);
