@@ -23,30 +23,31 @@ const heapPerFrame = (process.memoryUsage().heapUsed - before) / N;
 const result = { frames: N, heapBytesPerFrame: Math.round(heapPerFrame) };
 if (typeof globalThis.__awaitwhat === 'object') {
   const { renderText, snapshot } = await import('../../dist/index.js');
-  const times = [];
-  let nodes = 0;
-  for (let r = 0; r < 7; r++) {
+  // The first call runs cold (interpreted, then compiled as it goes): what a one-off report costs.
+  // Then 15 more; the median of the last 9 is the warm figure (a sampler taking one every tick).
+  const timed = (fn) => {
     const t = performance.now();
-    nodes = snapshot().stats.frames;
-    times.push(performance.now() - t);
-  }
-  times.sort((a, b) => a - b);
-  result.snapshotMs = Number(times[3].toFixed(1));
-  result.snapshotFrames = nodes;
-  // A yardstick for this machine's speed: serialising the snapshot just taken.
-  const taken = snapshot();
-  const s = performance.now();
-  JSON.stringify(taken);
-  result.stringifyMs = Number((performance.now() - s).toFixed(1));
+    fn();
+    return performance.now() - t;
+  };
+  let taken;
+  const snapshots = [];
+  for (let r = 0; r < 16; r++) snapshots.push(timed(() => (taken = snapshot())));
+  result.snapshotFrames = taken.stats.frames;
+  result.snapshotColdMs = round(snapshots[0]);
+  result.snapshotMs = round(median(snapshots.slice(7)));
+  // Yardsticks for this machine: serialising the snapshot just taken, and allocating objects of
+  // the same shapes as its nodes (ids, arrays and all) in a bare loop: the floor for any builder
+  // of this result.
+  result.stringifyMs = round(timed(() => JSON.stringify(taken)));
+  const floors = [];
+  for (let r = 0; r < 9; r++) floors.push(timed(() => allocateLike(taken.nodes)));
+  result.allocationFloorMs = round(median(floors));
   // The CLI's report: only trees with an await over the threshold, at most 5000 lines.
   const renders = [];
-  for (let r = 0; r < 5; r++) {
-    const t = performance.now();
-    renderText(taken, { minPendingMs: 1 });
-    renders.push(performance.now() - t);
-  }
-  renders.sort((a, b) => a - b);
-  result.renderTextMs = Number(renders[2].toFixed(1));
+  for (let r = 0; r < 10; r++) renders.push(timed(() => renderText(taken, { minPendingMs: 1 })));
+  result.renderTextColdMs = round(renders[0]);
+  result.renderTextMs = round(median(renders.slice(1)));
   const { longestSuspension } = { longestSuspension: globalThis.__awaitwhat.internals.longestSuspension };
   const t = performance.now();
   for (let r = 0; r < 5; r++) longestSuspension(performance.now());
@@ -54,4 +55,22 @@ if (typeof globalThis.__awaitwhat === 'object') {
 }
 gate.open();
 await Promise.all(started);
+
+function median(xs) {
+  const sorted = [...xs].sort((a, b) => a - b);
+  return sorted[sorted.length >> 1];
+}
+
+function round(ms) {
+  return Number(ms.toFixed(1));
+}
+
+function allocateLike(nodes) {
+  const copies = new Array(nodes.length);
+  for (let i = 0; i < nodes.length; i++) {
+    const n = nodes[i];
+    copies[i] = { ...n, id: `${n.id.slice(0, 1)}${i}`, awaits: n.awaits.slice(), awaitedBy: n.awaitedBy.slice() };
+  }
+  return copies;
+}
 console.log(JSON.stringify(result));
