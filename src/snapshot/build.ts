@@ -71,7 +71,7 @@ function build(rt: RuntimeInternals, options: SnapshotOptions): { snapshot: Snap
   const builder = new Builder(rt, discovered, options.absolutePaths === true ? undefined : (options.cwd ?? process.cwd()), performance.now());
   let omitted = 0;
   for (let k = 0; k < frames.length; k++) {
-    if (!builder.isPending(frames[k]!)) continue;
+    if (!builder.isPendingAt(k)) continue;
     if (builder.frameCount >= maxFrames) {
       omitted++;
       continue;
@@ -100,39 +100,72 @@ function build(rt: RuntimeInternals, options: SnapshotOptions): { snapshot: Snap
  * Registered frames, plus the frames they await (claimed frames are reachable only that way),
  * oldest first. No map: a claimed frame always entered after its awaiter (greater seq), so following
  * `value` links cannot loop, and a frame reached twice sorts next to itself and is kept once.
+ * Each frame's fields are read here, once: at 100k frames every further pass over the records
+ * themselves costs a cache miss per frame.
  */
 function discoverFrames(rt: RuntimeInternals): Discovered {
   const found: Frame[] = [];
   rt.forEachRegistered((f) => {
     found.push(f);
   });
+  const seqs: number[] = [];
+  const sites: number[] = [];
+  const sinces: number[] = [];
+  const values: unknown[] = [];
   // Found here once, the frame each frame awaits needs no lookup when the graph is linked.
   const awaited: number[] = [];
   for (let i = 0; i < found.length; i++) {
     const f = found[i]!;
+    const seq = f.seq;
     const next = f.value;
-    if (next instanceof Frame && next.site !== DONE && next.seq > f.seq) {
+    seqs.push(seq);
+    sites.push(f.site);
+    sinces.push(f.since);
+    values.push(next);
+    if (next instanceof Frame && next.site !== DONE && next.seq > seq) {
       awaited.push(found.length);
       found.push(next);
     } else awaited.push(-1);
   }
-  const order = seqOrder(found.map((f) => f.seq));
+  const order = seqOrder(seqs);
   const frames: Frame[] = [];
   const rank = new Int32Array(found.length);
+  const at: number[] = [];
   for (let k = 0; k < order.length; k++) {
-    const f = found[order[k]!]!;
-    if (frames.length === 0 || frames[frames.length - 1] !== f) frames.push(f);
-    rank[order[k]!] = frames.length - 1;
+    const i = order[k]!;
+    const f = found[i]!;
+    if (frames.length === 0 || frames[frames.length - 1] !== f) {
+      frames.push(f);
+      at.push(i);
+    }
+    rank[i] = frames.length - 1;
   }
-  const awaitedAt = new Int32Array(frames.length).fill(-1);
-  for (let i = 0; i < found.length; i++) if (awaited[i]! >= 0) awaitedAt[rank[i]!] = rank[awaited[i]!]!;
-  return { frames, awaitedAt };
+  const n = frames.length;
+  const state: FrameState = { seq: new Float64Array(n), site: new Int32Array(n), since: new Float64Array(n), value: new Array<unknown>(n), awaitedAt: new Int32Array(n).fill(-1) };
+  for (let k = 0; k < n; k++) {
+    const i = at[k]!;
+    state.seq[k] = seqs[i]!;
+    state.site[k] = sites[i]!;
+    state.since[k] = sinces[i]!;
+    state.value[k] = values[i];
+  }
+  for (let i = 0; i < found.length; i++) if (awaited[i]! >= 0) state.awaitedAt[rank[i]!] = rank[awaited[i]!]!;
+  return { frames, state };
 }
 
 interface Discovered {
   /** Oldest first, each once. */
   frames: Frame[];
-  /** For each position in `frames`, the position of the frame it awaits, or -1. */
+  state: FrameState;
+}
+
+/** Fields of the discovered frames, by position in `frames`, as read once by discovery. */
+interface FrameState {
+  seq: Float64Array;
+  site: Int32Array;
+  since: Float64Array;
+  value: unknown[];
+  /** The position of the frame each one awaits (its `value`, a pending frame), or -1. */
   awaitedAt: Int32Array;
 }
 
@@ -146,7 +179,7 @@ class Builder {
   readonly #cwd: string | undefined;
   readonly #now: number;
   readonly #frames: readonly Frame[];
-  readonly #awaitedAt: Int32Array;
+  readonly #state: FrameState;
   /** Node index of the frame at each position of `#frames`, -1 until it has one. */
   readonly #nodeAt: Int32Array;
   /** Node indices of frames not found by discovery (reached some other way). */
@@ -172,7 +205,7 @@ class Builder {
   constructor(rt: RuntimeInternals, discovered: Discovered, cwd: string | undefined, now: number) {
     this.#rt = rt;
     this.#frames = discovered.frames;
-    this.#awaitedAt = discovered.awaitedAt;
+    this.#state = discovered.state;
     this.#nodeAt = new Int32Array(discovered.frames.length).fill(-1);
     this.#cwd = cwd;
     this.#now = now;
@@ -184,6 +217,16 @@ class Builder {
 
   #functionOf(f: Frame): SiteRecord | undefined {
     return this.#rt.getSite(this.#rt.getSite(f.site)?.fn ?? -1);
+  }
+
+  /** `isPending` for the frame at position `k`, from the fields discovery read. */
+  isPendingAt(k: number): boolean {
+    const site = this.#state.site[k]!;
+    if (site < 0) return false;
+    const kind = this.#rt.siteKindOf(site);
+    if (kind === KIND_YIELD) return false;
+    if (kind !== KIND_RETURN) return true;
+    return this.isPending(this.#frames[k]!);
   }
 
   /** Awaiting frames always; returning frames while what they returned is pending; yielded generators never. */
@@ -320,20 +363,24 @@ class Builder {
   }
 
   #newFrameNode(f: Frame, position: number): number {
-    const site = f.site >= 0 ? this.#rt.getSite(f.site) : undefined;
+    const state = this.#state;
+    const siteId = position < 0 ? f.site : state.site[position]!;
+    const seq = position < 0 ? f.seq : state.seq[position]!;
+    const since = position < 0 ? f.since : state.since[position]!;
+    const site = siteId >= 0 ? this.#rt.getSite(siteId) : undefined;
     const fnId = site?.fn ?? -1;
     const fn = this.#rt.getSite(fnId);
-    const kind = this.#kind(f);
+    const kind = this.#rt.siteKindOf(siteId);
     const node: FrameNode = {
-      id: `f${f.seq}`,
+      id: `f${seq}`,
       type: 'frame',
       function: fn?.name ?? '<unknown>',
       kind: fn?.kind === 'generator' || fn?.kind === 'module' ? fn.kind : 'function',
       location: this.#location(fnId, fn),
       state: kind === KIND_RETURN ? 'returning' : kind === KIND_YIELD ? 'yielded' : 'awaiting',
-      suspendedAt: site === undefined ? null : this.#suspension(f.site, site),
-      pendingMs: Math.max(0, Math.round(this.#now - f.since)),
-      seq: f.seq,
+      suspendedAt: site === undefined ? null : this.#suspension(siteId, site),
+      pendingMs: Math.max(0, Math.round(this.#now - since)),
+      seq,
       awaits: NO_LINKS,
       awaitedBy: NO_LINKS,
     };
@@ -355,28 +402,28 @@ class Builder {
   }
 
   #targetOf(f: Frame, from: number, position: number): number | undefined {
-    if (f.site < 0 || (this.#kind(f) === KIND_YIELD && !this.#valuePending(f.value))) return undefined;
-    const site = this.#rt.getSite(f.site);
+    const siteId = position < 0 ? f.site : this.#state.site[position]!;
+    const v = position < 0 ? f.value : this.#state.value[position];
+    // A pending frame it awaits, found by discovery.
+    const awaited = position < 0 ? -1 : this.#state.awaitedAt[position]!;
+    if (awaited >= 0 && siteId >= 0 && this.#rt.siteKindOf(siteId) !== KIND_YIELD) return this.frameNodeAt(awaited);
+    if (siteId < 0 || (this.#rt.siteKindOf(siteId) === KIND_YIELD && !this.#valuePending(v))) return undefined;
+    const site = this.#rt.getSite(siteId);
     if (site === undefined) return undefined;
     const awaiter = this.nodes[from] as FrameNode;
     if (site.kind === 'for-await' || site.kind === 'yield*') {
-      const iteration = this.#rt.iterationsOf(f)?.find((l) => l.site === f.site);
+      const iteration = this.#rt.iterationsOf(f)?.find((l) => l.site === siteId);
       const inner = iteration === undefined ? undefined : this.#generatorFrom(iteration.firstSeq);
       if (inner !== undefined) return this.frameNode(inner);
-      return this.#leaf(iteration?.iterable ?? f.value, 'async-iterable', site, awaiter);
+      return this.#leaf(iteration?.iterable ?? v, 'async-iterable', site, awaiter);
     }
     if (site.kind === 'await-using') {
-      const disposal = this.#rt.iterationsOf(f)?.find((l) => l.site === f.site);
+      const disposal = this.#rt.iterationsOf(f)?.find((l) => l.site === siteId);
       const disposer = disposal === undefined ? undefined : this.#frameBySeq(disposal.firstSeq);
       if (disposer !== undefined && this.isPending(disposer)) return this.frameNode(disposer);
       return this.#leaf(undefined, 'disposal', site, awaiter);
     }
-    const v = f.value;
-    if (v instanceof Frame) {
-      if (v.site === DONE) return undefined;
-      const at = position < 0 ? -1 : this.#awaitedAt[position]!;
-      return at < 0 ? this.frameNode(v) : this.frameNodeAt(at);
-    }
+    if (v instanceof Frame) return v.site === DONE ? undefined : this.frameNode(v);
     if (v instanceof CombinatorLink) return this.#combinator(v, v.promise);
     return this.#valueNode(v, site, awaiter);
   }
