@@ -108,48 +108,37 @@ function discoverFrames(rt: RuntimeInternals): Discovered {
   rt.forEachRegistered((f) => {
     found.push(f);
   });
-  const seqs: number[] = [];
-  const sites: number[] = [];
-  const sinces: number[] = [];
-  const values: unknown[] = [];
   // Found here once, the frame each frame awaits needs no lookup when the graph is linked.
   const awaited: number[] = [];
   for (let i = 0; i < found.length; i++) {
     const f = found[i]!;
-    const seq = f.seq;
     const next = f.value;
-    seqs.push(seq);
-    sites.push(f.site);
-    sinces.push(f.since);
-    values.push(next);
-    if (next instanceof Frame && next.site !== DONE && next.seq > seq) {
+    if (next instanceof Frame && next.site !== DONE && next.seq > f.seq) {
       awaited.push(found.length);
       found.push(next);
     } else awaited.push(-1);
   }
+  const count = found.length;
+  const seqs = new Float64Array(count);
+  for (let i = 0; i < count; i++) seqs[i] = found[i]!.seq;
   const order = seqOrder(seqs);
   const frames: Frame[] = [];
-  const rank = new Int32Array(found.length);
-  const at: number[] = [];
-  for (let k = 0; k < order.length; k++) {
+  const rank = new Int32Array(count);
+  const state: FrameState = { seq: new Float64Array(count), site: new Int32Array(count), since: new Float64Array(count), value: [], awaitedAt: new Int32Array(count).fill(-1) };
+  for (let k = 0; k < count; k++) {
     const i = order[k]!;
     const f = found[i]!;
     if (frames.length === 0 || frames[frames.length - 1] !== f) {
+      const at = frames.length;
       frames.push(f);
-      at.push(i);
+      state.seq[at] = seqs[i]!;
+      state.site[at] = f.site;
+      state.since[at] = f.since;
+      state.value.push(f.value);
     }
     rank[i] = frames.length - 1;
   }
-  const n = frames.length;
-  const state: FrameState = { seq: new Float64Array(n), site: new Int32Array(n), since: new Float64Array(n), value: new Array<unknown>(n), awaitedAt: new Int32Array(n).fill(-1) };
-  for (let k = 0; k < n; k++) {
-    const i = at[k]!;
-    state.seq[k] = seqs[i]!;
-    state.site[k] = sites[i]!;
-    state.since[k] = sinces[i]!;
-    state.value[k] = values[i];
-  }
-  for (let i = 0; i < found.length; i++) if (awaited[i]! >= 0) state.awaitedAt[rank[i]!] = rank[awaited[i]!]!;
+  for (let i = 0; i < count; i++) if (awaited[i]! >= 0) state.awaitedAt[rank[i]!] = rank[awaited[i]!]!;
   return { frames, state };
 }
 
@@ -159,7 +148,7 @@ interface Discovered {
   state: FrameState;
 }
 
-/** Fields of the discovered frames, by position in `frames`, as read once by discovery. */
+/** Fields of the discovered frames, by position in `frames` (arrays may be longer), as read once by discovery. */
 interface FrameState {
   seq: Float64Array;
   site: Int32Array;
