@@ -252,8 +252,12 @@ export class Frame {
       handOff(this);
       if (site !== RUNNING) this.site = site = -3 - site;
     } else if (this.depth < -1) old[-2 - this.depth] = undefined;
-    // A frame that returned a promise keeps its caller waiting until that promise settles.
-    if (site >= RETURN_SITE_BASE && this.value !== undefined) return;
+    // A frame that returned a promise (a frame, a thenable) keeps its caller waiting until it
+    // settles; a primitive settles the frame's promise at once.
+    if (site >= RETURN_SITE_BASE) {
+      const v = this.value;
+      if ((typeof v === 'object' && v !== null) || typeof v === 'function') return;
+    }
     this.site = DONE;
     // A finished frame may sit in the registry until the next sweep: it must not keep what it
     // awaited, or its settled promise and that promise's value, alive meanwhile.
