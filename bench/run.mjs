@@ -163,24 +163,26 @@ if (section(5)) {
       child.once('error', reject);
     });
   const cpuOf = async (port) => Number(await (await fetch(`http://127.0.0.1:${port}/cpu`)).text());
-  const measure = async (port, path, amount) => {
+  // A fixed duration, not a number of requests: autocannon notices the end of a request count only
+  // on its one-second ticker, which would round every rate to 30,000 / whole seconds.
+  const measure = async (port, path, seconds) => {
     const c0 = await cpuOf(port);
-    const r = await autocannon({ url: `http://127.0.0.1:${port}${path}`, connections: 10, amount });
+    const r = await autocannon({ url: `http://127.0.0.1:${port}${path}`, connections: 10, duration: seconds });
     const c1 = await cpuOf(port);
-    return { rps: r.requests.average, p99: r.latency.p99, cpu: (c1 - c0) / r.requests.total };
+    return { rps: r.requests.total / r.duration, p99: r.latency.p99, cpu: (c1 - c0) / r.requests.total };
   };
-  const amount = quick ? 10_000 : 30_000;
-  const rounds = quick ? 3 : 9;
+  const seconds = quick ? 2 : 3;
+  const rounds = quick ? 3 : 15;
 
   // (a) One process, AwaitInstrumentation enabled: the same handler instrumented (/inst) and from a
   // file it never instruments (/plain), alternating; the least noisy comparison this machine allows.
   const inProcess = { plain: [], inst: [] };
   {
     const { child, port } = await serve('1');
-    await measure(port, '/plain', 10_000);
-    await measure(port, '/inst', 10_000);
+    await measure(port, '/plain', 1);
+    await measure(port, '/inst', 1);
     for (let r = 0; r < rounds; r++) {
-      for (const which of r % 2 === 0 ? ['plain', 'inst'] : ['inst', 'plain']) inProcess[which].push(await measure(port, `/${which}`, amount));
+      for (const which of r % 2 === 0 ? ['plain', 'inst'] : ['inst', 'plain']) inProcess[which].push(await measure(port, `/${which}`, seconds));
     }
     child.kill();
   }
@@ -189,15 +191,17 @@ if (section(5)) {
   for (let r = 0; r < (quick ? 1 : 3); r++) {
     for (const variant of r % 2 === 0 ? ['sdk', 'await'] : ['await', 'sdk']) {
       const { child, port } = await serve(variant === 'await' ? '1' : '0');
-      await measure(port, '/inst', 10_000);
-      processes[variant].push(await measure(port, '/inst', amount));
+      await measure(port, '/inst', 1);
+      processes[variant].push(await measure(port, '/inst', seconds));
       child.kill();
     }
   }
+  // (c) The handler alone, in one process: what AwaitInstrumentation adds per request, in CPU time.
+  const handlerAlone = json(['--import', './bench/programs/http-tracing.mjs', 'bench/programs/http-handler-cpu.mjs'], { AWAIT: '1', ...(quick ? { ROUNDS: '5' } : {}) });
   const m = (list, key) => median(list.map((x) => x[key]));
   const change = (a, b) => `${(((b - a) / a) * 100).toFixed(1)}%`;
   out.push('## HTTP server: the SDK alone vs with AwaitInstrumentation', '');
-  out.push(`bench/programs/http-server.mjs: a handler of 6 async functions, 5 awaits and a Promise.all per request (I/O simulated with setImmediate); @opentelemetry/sdk-node with HTTP instrumentation and a batch processor whose exporter discards; autocannon with 10 connections, ${amount.toLocaleString('en')} requests per measurement after a warm-up, on loopback${taskset ? ', server and client pinned to one CPU each' : ''}. CPU time per request is the server's own (process.cpuUsage).`, '');
+  out.push(`bench/programs/http-server.mjs: a handler of 6 async functions, 5 awaits and a Promise.all per request (I/O simulated with setImmediate); @opentelemetry/sdk-node with HTTP instrumentation and a batch processor whose exporter discards; autocannon with 10 connections for ${seconds} s per measurement after a warm-up (requests per second = requests completed / measured duration), on loopback${taskset ? ', server and client pinned to one CPU each' : ''}. CPU time per request is the server's own (process.cpuUsage).`, '');
   out.push(`(a) One process with AwaitInstrumentation enabled, the handler instrumented vs the same handler never instrumented, ${rounds} alternating measurements, medians:`, '');
   out.push('| handler | requests/s | p99 latency | server CPU per request |', '|---|---|---|---|');
   out.push(`| not instrumented | ${m(inProcess.plain, 'rps').toFixed(0)} | ${m(inProcess.plain, 'p99')} ms | ${m(inProcess.plain, 'cpu').toFixed(1)} µs |`);
@@ -208,7 +212,11 @@ if (section(5)) {
   out.push(`| SDK + HTTP instrumentation | ${m(processes.sdk, 'rps').toFixed(0)} | ${m(processes.sdk, 'p99')} ms | ${m(processes.sdk, 'cpu').toFixed(1)} µs |`);
   out.push(`| same + AwaitInstrumentation (defaults) | ${m(processes.await, 'rps').toFixed(0)} | ${m(processes.await, 'p99')} ms | ${m(processes.await, 'cpu').toFixed(1)} µs |`);
   out.push(`| change | ${change(m(processes.sdk, 'rps'), m(processes.await, 'rps'))} | ${change(m(processes.sdk, 'p99'), m(processes.await, 'p99'))} | ${change(m(processes.sdk, 'cpu'), m(processes.await, 'cpu'))} |`, '');
-  out.push(`Every measurement (a): ${inProcess.inst.map((x, i) => `${((x.cpu / inProcess.plain[i].cpu - 1) * 100).toFixed(0)}%`).join(', ')} (CPU per request, instrumented vs not, per round).`, '');
+  const cpuChanges = inProcess.inst.map((x, i) => x.cpu / inProcess.plain[i].cpu - 1);
+  out.push(`Every measurement (a): ${cpuChanges.map((c) => `${(c * 100).toFixed(0)}%`).join(', ')} (CPU per request, instrumented vs not, per round); their median: ${(median(cpuChanges) * 100).toFixed(1)}%.`, '');
+  out.push(`(c) The handler alone (bench/programs/http-handler-cpu.mjs), no HTTP: batches of 10 concurrent requests, each under an active span, instrumented and never-instrumented copies alternating in one process, CPU time per request, medians of ${quick ? 5 : 15} rounds:`, '');
+  out.push('| plain handler | instrumented handler | added per request | as a share of the server CPU per request in (a) |', '|---|---|---|---|');
+  out.push(`| ${handlerAlone.plainUs.toFixed(1)} µs | ${handlerAlone.instrumentedUs.toFixed(1)} µs | ${handlerAlone.addedUs.toFixed(1)} µs | ${((handlerAlone.addedUs / m(inProcess.plain, 'cpu')) * 100).toFixed(1)}% |`, '');
 }
 
 // 6. The pending-await sampler's cost per tick.
