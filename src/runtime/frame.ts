@@ -284,8 +284,40 @@ export function siteKindOf(id: number): number {
 
 function handOff(f: Frame): void {
   depth--;
-  if (handoff !== undefined) overflow.push(handoff);
+  if (handoff !== undefined) {
+    overflow.push(handoff);
+    if (!flushQueued) queueFlush();
+  }
   handoff = f;
+}
+
+/**
+ * Claims happen synchronously, in the run (macrotask or microtask job) that made the call, so once
+ * that run is over, its unclaimed handoffs are roots. Left in `overflow` they would make every
+ * later claim take the general path and stay there until the next maintenance (a request handler
+ * called by an uninstrumented server leaves one per request); a job queued behind the run
+ * registers them as soon as it ends. `queueMicrotask` is captured at load, so that fake timers
+ * installed later never see the job; it adds no tick to any promise of the program's.
+ */
+const enqueue = queueMicrotask;
+let flushQueued = false;
+
+function queueFlush(): void {
+  flushQueued = true;
+  enqueue(flushHandoffs);
+}
+
+function flushHandoffs(): void {
+  flushQueued = false;
+  try {
+    if (handoff !== undefined) register(handoff);
+    for (const f of overflow) register(f);
+  } catch {
+    // Bookkeeping must never surface in the program (a rejection here would be unhandled).
+  }
+  handoff = undefined;
+  overflow.length = 0;
+  depth = 0;
 }
 
 /**
@@ -446,11 +478,7 @@ function sweepOld(): void {
  * root, and no frame is running, so depth is 0.
  */
 export function maintain(now: number): void {
-  if (handoff !== undefined) register(handoff);
-  for (const f of overflow) register(f);
-  handoff = undefined;
-  overflow.length = 0;
-  depth = 0;
+  flushHandoffs();
   compact();
   sweepLive(now);
   sweepOld();
@@ -532,8 +560,9 @@ export function longestSuspension(now: number): number {
   return longest;
 }
 
-export function registeredCount(): { recent: number; live: number; old: number } {
-  return { recent: recentCount, live: live.length, old: old.length };
+/** Sizes of the registry's parts; `unclaimed` counts handoffs not yet claimed or registered. */
+export function registeredCount(): { recent: number; live: number; old: number; unclaimed: number } {
+  return { recent: recentCount, live: live.length, old: old.length, unclaimed: overflow.length + (handoff === undefined ? 0 : 1) };
 }
 
 export function iterationsOf(f: Frame): readonly IterationLink[] | undefined {
