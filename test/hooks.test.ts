@@ -1,13 +1,18 @@
 /** The load hook, through `node --import awaitwhat/hooks`: scope, failures, limits, idempotence. */
 
 import assert from 'node:assert/strict';
+import { cpSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { ROOT, run } from './support/run.ts';
 
 const HOOKS = join(ROOT, 'dist', 'hooks.js');
 const FIXTURES = join(ROOT, 'test', 'fixtures');
 const SCOPE = join(FIXTURES, 'scope');
+
+// The application's dependency, installed where Node.js looks for it (not committed: the
+// repository holds no node_modules).
+before(() => cpSync(join(FIXTURES, 'scope-dep'), join(SCOPE, 'node_modules', 'dep'), { recursive: true }));
 
 const env = (extra: Record<string, string>) => ({ ...process.env, ...extra });
 
