@@ -112,6 +112,37 @@ describe('language corners', { concurrency: 2 }, () => {
     });
   }
 
+  it("the program's proxies: no trap runs that the program does not run itself, under the command or AwaitInstrumentation", async () => {
+    const path = join(FIXTURES, 'proxies.mjs');
+    const plain = await run([path]);
+    assert.equal(plain.stderr, '');
+    assert.equal(plain.code, 0);
+    assert.deepEqual(plain.stdout.split('\n'), [
+      'value: get then',
+      'awaitsIt true',
+      'value: get then',
+      'returnsIt true',
+      'value: get then',
+      'serve true',
+      'array: get Symbol(Symbol.iterator)',
+      'array: get length',
+      'array: get 0',
+      'array: get length',
+      'array: get 1',
+      'array: get length',
+      'combines 1,2',
+      'awaitsRevoked TypeError',
+      'pending: get then',
+      'pending: get then',
+      'done',
+      '',
+    ]);
+    // The command (plain frames, the watchdog) and AwaitInstrumentation (traced frames, the sampler
+    // reading the graph every 20 ms) both sweep and read frames whose values are these proxies.
+    assert.deepEqual(await runCli(['--after', '10m', path]), plain);
+    assert.deepEqual(await run(['--import', './' + join(FIXTURES, 'traced.mjs'), path]), plain);
+  });
+
   it('a worker thread is instrumented in its own right: its hang is reported, labelled, and --once ends the process', async () => {
     const r = await runCli(['--once', '--after', '300ms', join(FIXTURES, 'worker-main.mjs')]);
     assert.equal(r.code, 124);

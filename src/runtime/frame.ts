@@ -20,7 +20,7 @@
  */
 
 import { RETURN_SITE_BASE } from './sites.ts';
-import { isPendingPromise, isPromiseObject, isProxyObject } from './values.ts';
+import { isOwnInstance, isPendingPromise, isPromiseObject, isProxyObject } from './values.ts';
 
 /** `Frame.site` while the frame runs its first synchronous part. */
 export const RUNNING = -1;
@@ -349,9 +349,11 @@ export let lastKept: Frame | undefined;
 export function keep(q: number, v: unknown): unknown {
   if (handoff === undefined) return v;
   const claimed = overflow.length === 0 ? claimForAwait(q, v) : claimAll(q, v);
-  if (claimed instanceof Frame) {
-    register(claimed);
-    lastKept = claimed;
+  // A claim that took nothing hands back `v` itself (or nothing); anything else is a frame. (No
+  // `instanceof` on `v`: it is the program's value, and may be a proxy with traps.)
+  if (claimed !== v && claimed !== undefined) {
+    register(claimed as Frame);
+    lastKept = claimed as Frame;
   }
   return v;
 }
@@ -382,7 +384,7 @@ function claimAll(q: number, v: unknown): Frame | undefined {
   if (direct.length > 1) {
     for (const f of direct) register(f);
     if (typeof v === 'object' && v !== null) {
-      if (Array.isArray(v) && !isProxyObject(v) && v.length === direct.length) {
+      if (!isProxyObject(v) && Array.isArray(v) && v.length === direct.length) {
         for (let i = 0; i < direct.length; i++) direct[i]!.promise = new ArraySlot(v, i);
       } else if (isPromiseObject(v)) groups.set(v, direct);
     }
@@ -432,7 +434,7 @@ function returning(f: Frame): boolean {
 
 /** Whether a returning frame's result is still pending: a claimed callee that is, or a pending promise. */
 function isPendingResult(v: unknown): boolean {
-  if (v instanceof Frame) return v.site !== DONE;
+  if (isOwnInstance(v, Frame)) return v.site !== DONE;
   return isPendingPromise(v);
 }
 
@@ -547,7 +549,7 @@ export function longestSuspension(now: number): number {
   forEachRegistered((root) => {
     let slow: unknown = root;
     let step = 0;
-    for (let f: unknown = root; f instanceof Frame; f = f.value) {
+    for (let f: unknown = root; isOwnInstance(f, Frame); f = f.value) {
       if (f.site < 0 || siteKinds[f.site] === KIND_YIELD) break;
       const d = now - f.since;
       if (d > longest) longest = d;

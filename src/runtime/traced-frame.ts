@@ -7,7 +7,7 @@
  * the observer's decision, taken at exit.
  */
 
-import { CombinatorLink, DONE, Frame, KIND_YIELD, keep, lastKept, siteKindOf, UNCLAIMABLE } from './frame.ts';
+import { DONE, Frame, KIND_YIELD, keep, lastKept, siteKindOf, UNCLAIMABLE } from './frame.ts';
 import { RETURN_SITE_BASE } from './sites.ts';
 
 export interface FrameObserver {
@@ -48,6 +48,12 @@ export class TracedFrame extends Frame {
   span: unknown;
   /** Longest pending time a sampler reported for this frame, in ms; 0 if never reported. */
   reportedPendingMs: number;
+  /**
+   * Whether `value` is awaitwhat's own (a claimed frame, a combinator link) rather than the
+   * program's: known when it is stored, so that no `instanceof` ever runs on a program's value
+   * (a proxy's getPrototypeOf trap would run, and may throw).
+   */
+  ownValue: boolean;
 
   constructor(fn: number, promise: unknown) {
     super(promise);
@@ -58,6 +64,7 @@ export class TracedFrame extends Frame {
     this.awaiter = undefined;
     this.span = undefined;
     this.reportedPendingMs = 0;
+    this.ownValue = false;
   }
 
   /**
@@ -74,15 +81,13 @@ export class TracedFrame extends Frame {
       }
       return;
     }
-    const v = this.value;
-    if (v instanceof Frame || v instanceof CombinatorLink || this.site >= RETURN_SITE_BASE || siteKindOf(this.site) === KIND_YIELD) return;
+    if (this.ownValue || this.site >= RETURN_SITE_BASE || siteKindOf(this.site) === KIND_YIELD) return;
     observer?.leafAwaitEnded(this, this.site, this.since, now ?? performance.now());
   }
 
   /** After a suspension is recorded: a leaf await needs its precise start; awaiting a frame does not. */
   #leafStart(firstAt: number): void {
-    const v = this.value;
-    if (!(v instanceof Frame)) this.since = firstAt !== 0 ? firstAt : performance.now();
+    if (!this.ownValue) this.since = firstAt !== 0 ? firstAt : performance.now();
   }
 
   /** The clock reading taken by the first suspension, to reuse for the leaf start; 0 otherwise. */
@@ -94,6 +99,7 @@ export class TracedFrame extends Frame {
     const first = this.#first();
     this.#resume(first || undefined);
     super.a(site, v);
+    this.ownValue = false;
     this.#leafStart(first);
     return v;
   }
@@ -102,6 +108,8 @@ export class TracedFrame extends Frame {
     const first = this.#first();
     this.#resume(first || undefined);
     super.c(site, q, v);
+    // The stored value is the awaited one unless a callee was claimed in its place.
+    this.ownValue = this.value !== v;
     this.#leafStart(first);
     this.#adopt();
     return v;
@@ -110,17 +118,21 @@ export class TracedFrame extends Frame {
   override ac(site: number, v: unknown): unknown {
     this.#resume();
     super.ac(site, v);
+    this.ownValue = true;
     return v;
   }
 
   override r(site: number, v: unknown): unknown {
     this.#resume();
-    return super.r(site, v);
+    super.r(site, v);
+    this.ownValue = false;
+    return v;
   }
 
   override rc(site: number, q: number, v: unknown): unknown {
     this.#resume();
     super.rc(site, q, v);
+    this.ownValue = this.value !== v;
     this.#adopt();
     return v;
   }
@@ -134,10 +146,16 @@ export class TracedFrame extends Frame {
     return v;
   }
 
+  /** End of a `for await` body: what it waits for next is the program's iterable. */
+  override fh(site: number): void {
+    super.fh(site);
+    this.ownValue = false;
+  }
+
   /** A claimed callee becomes this frame's child. */
   #adopt(): void {
     const callee = this.value;
-    if (callee instanceof TracedFrame && callee.awaiter === undefined) callee.awaiter = this;
+    if (this.ownValue && callee instanceof TracedFrame && callee.awaiter === undefined) callee.awaiter = this;
   }
 
   override x(): void {

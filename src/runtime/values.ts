@@ -10,6 +10,14 @@ export const isProxyObject: (v: unknown) => boolean = types.isProxy;
 
 export type PromiseState = 'pending' | 'fulfilled' | 'rejected';
 
+/**
+ * `v instanceof C` for awaitwhat's own classes, safe on any value the program produced: on a proxy,
+ * `instanceof` would run its `getPrototypeOf` trap (and a trap may throw).
+ */
+export function isOwnInstance<T>(v: unknown, C: abstract new (...args: never[]) => T): v is T {
+  return typeof v === 'object' && v !== null && !isProxyObject(v) && v instanceof C;
+}
+
 // util.inspect is the only public synchronous way to read a promise's state. These options keep it
 // from formatting the settled value beyond one level or calling any user code while doing so.
 const STATE_OPTIONS = {

@@ -11,7 +11,7 @@ import { threadId } from 'node:worker_threads';
 import { ArraySlot, CombinatorLink, DONE, Frame, KIND_RETURN, KIND_YIELD, UNCLAIMABLE } from '../runtime/frame.ts';
 import type { RuntimeInternals } from '../runtime/runtime.ts';
 import { RETURN_SITE_BASE, type SiteRecord } from '../runtime/sites.ts';
-import { isPromiseObject, isProxyObject, promiseState, valueKind } from '../runtime/values.ts';
+import { isOwnInstance, isPromiseObject, isProxyObject, promiseState, valueKind } from '../runtime/values.ts';
 import { findCycles } from './cycles.ts';
 import { edgesFrom, type Edges } from './edges.ts';
 import { seqOrder } from './seq-order.ts';
@@ -113,7 +113,7 @@ function discoverFrames(rt: RuntimeInternals): Discovered {
   for (let i = 0; i < found.length; i++) {
     const f = found[i]!;
     const next = f.value;
-    if (next instanceof Frame && next.site !== DONE && next.seq > f.seq) {
+    if (isOwnInstance(next, Frame) && next.site !== DONE && next.seq > f.seq) {
       awaited.push(found.length);
       found.push(next);
     } else awaited.push(-1);
@@ -233,7 +233,7 @@ class Builder {
   }
 
   #valuePending(v: unknown): boolean {
-    if (v instanceof Frame) return this.isPending(v);
+    if (isOwnInstance(v, Frame)) return this.isPending(v);
     const frame = this.#promiseFrame(v);
     if (frame !== undefined) return this.isPending(frame);
     return isPromiseObject(v) && promiseState(v) === 'pending';
@@ -253,7 +253,7 @@ class Builder {
       let found: Frame | undefined;
       for (let k = 0; k < frames.length; k++) {
         const p = frames[k]!.promise;
-        if (p === v || (p instanceof ArraySlot && promiseOf(frames[k]!) === v)) {
+        if (p === v || (isOwnInstance(p, ArraySlot) && promiseOf(frames[k]!) === v)) {
           found = frames[k];
           break;
         }
@@ -412,8 +412,8 @@ class Builder {
       if (disposer !== undefined && this.isPending(disposer)) return this.frameNode(disposer);
       return this.#leaf(undefined, 'disposal', site, awaiter);
     }
-    if (v instanceof Frame) return v.site === DONE ? undefined : this.frameNode(v);
-    if (v instanceof CombinatorLink) return this.#combinator(v, v.promise);
+    if (isOwnInstance(v, Frame)) return v.site === DONE ? undefined : this.frameNode(v);
+    if (isOwnInstance(v, CombinatorLink)) return this.#combinator(v, v.promise);
     return this.#valueNode(v, site, awaiter);
   }
 
@@ -445,7 +445,7 @@ class Builder {
       combinator: site?.combinator ?? 'all',
       members: [],
       pending: 0,
-      total: Array.isArray(link.members) && !isProxyObject(link.members) ? link.members.length : (elements?.length ?? 0),
+      total: !isProxyObject(link.members) && Array.isArray(link.members) ? link.members.length : (elements?.length ?? 0),
       membersKnown: elements !== undefined,
       awaits: NO_LINKS,
       awaitedBy: NO_LINKS,
@@ -559,7 +559,7 @@ class Builder {
 function promiseOf(f: Frame): unknown {
   const p = f.promise;
   if (p === undefined || p === UNCLAIMABLE) return undefined;
-  if (p instanceof ArraySlot) {
+  if (isOwnInstance(p, ArraySlot)) {
     const element = elementOf(p.array, p.index);
     return typeof element === 'object' && element !== null ? element : undefined;
   }
