@@ -143,6 +143,13 @@ describe('language corners', { concurrency: 2 }, () => {
     assert.deepEqual(await run(['--import', './' + join(FIXTURES, 'traced.mjs'), path]), plain);
   });
 
+  it('built-ins the program replaces later are never called by awaitwhat reading its values', async () => {
+    const path = join(FIXTURES, 'intrinsics.mjs');
+    const plain = await run([path]);
+    assert.deepEqual(plain, { code: 0, signal: null, stdout: '[]\n', stderr: '', killed: false });
+    assert.deepEqual(await runCli(['--after', '10m', path]), plain);
+  });
+
   it('a worker thread is instrumented in its own right: its hang is reported, labelled, and --once ends the process', async () => {
     const r = await runCli(['--once', '--after', '300ms', join(FIXTURES, 'worker-main.mjs')]);
     assert.equal(r.code, 124);

@@ -19,6 +19,7 @@
  * weakly, so that a hung frame nothing can ever resume is collected and counted, not kept forever.
  */
 
+import { isArray } from './intrinsics.ts';
 import { RETURN_SITE_BASE } from './sites.ts';
 import { isOwnInstance, isPendingPromise, isPromiseObject, isProxyObject } from './values.ts';
 
@@ -384,7 +385,7 @@ function claimAll(q: number, v: unknown): Frame | undefined {
   if (direct.length > 1) {
     for (const f of direct) register(f);
     if (typeof v === 'object' && v !== null) {
-      if (!isProxyObject(v) && Array.isArray(v) && v.length === direct.length) {
+      if (!isProxyObject(v) && isArray(v) && v.length === direct.length) {
         for (let i = 0; i < direct.length; i++) direct[i]!.promise = new ArraySlot(v, i);
       } else if (isPromiseObject(v)) groups.set(v, direct);
     }

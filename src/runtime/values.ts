@@ -4,6 +4,7 @@
  */
 
 import { inspect, types } from 'node:util';
+import { getOwnPropertyDescriptor, getPrototypeOf } from './intrinsics.ts';
 
 export const isPromiseObject: (v: unknown) => v is Promise<unknown> = types.isPromise as never;
 export const isProxyObject: (v: unknown) => boolean = types.isProxy;
@@ -61,9 +62,9 @@ export function findDataProperty(target: object, key: PropertyKey): unknown {
   let o: object | null = target;
   for (let hops = 0; o !== null && hops < 64; hops++) {
     if (isProxyObject(o)) return undefined;
-    const d = Object.getOwnPropertyDescriptor(o, key);
+    const d = getOwnPropertyDescriptor(o, key);
     if (d !== undefined) return 'value' in d ? d.value : undefined;
-    o = Object.getPrototypeOf(o) as object | null;
+    o = getPrototypeOf(o) as object | null;
   }
   return undefined;
 }

@@ -11,6 +11,7 @@ import { threadId } from 'node:worker_threads';
 import { ArraySlot, CombinatorLink, DONE, Frame, KIND_RETURN, KIND_YIELD, UNCLAIMABLE } from '../runtime/frame.ts';
 import type { RuntimeInternals } from '../runtime/runtime.ts';
 import { RETURN_SITE_BASE, type SiteRecord } from '../runtime/sites.ts';
+import { getOwnPropertyDescriptor, isArray, isSet, setElements } from '../runtime/intrinsics.ts';
 import { isOwnInstance, isPromiseObject, isProxyObject, promiseState, valueKind } from '../runtime/values.ts';
 import { findCycles } from './cycles.ts';
 import { edgesFrom, type Edges } from './edges.ts';
@@ -445,7 +446,7 @@ class Builder {
       combinator: site?.combinator ?? 'all',
       members: [],
       pending: 0,
-      total: !isProxyObject(link.members) && Array.isArray(link.members) ? link.members.length : (elements?.length ?? 0),
+      total: !isProxyObject(link.members) && isArray(link.members) ? link.members.length : (elements?.length ?? 0),
       membersKnown: elements !== undefined,
       awaits: NO_LINKS,
       awaitedBy: NO_LINKS,
@@ -594,19 +595,19 @@ function operandText(site: SiteRecord): string {
 /** An array element read through its descriptor (no getter runs); undefined for holes and accessors. */
 function elementOf(array: unknown[], index: number): unknown {
   if (isProxyObject(array)) return undefined;
-  const d = Object.getOwnPropertyDescriptor(array, index);
+  const d = getOwnPropertyDescriptor(array, index);
   return d !== undefined && 'value' in d ? d.value : undefined;
 }
 
 /** A combinator argument's elements when they can be read without running user code. */
 function membersOf(members: unknown): unknown[] | undefined {
   if (typeof members !== 'object' || members === null || isProxyObject(members)) return undefined;
-  if (Array.isArray(members)) {
+  if (isArray(members)) {
     const out: unknown[] = [];
     const length = Math.min(members.length, MAX_MEMBERS);
     for (let i = 0; i < length; i++) out.push(elementOf(members, i));
     return out;
   }
-  if (members instanceof Set) return [...Set.prototype.values.call(members)].slice(0, MAX_MEMBERS);
+  if (isSet(members)) return setElements(members, MAX_MEMBERS);
   return undefined;
 }
