@@ -18,7 +18,7 @@ import { ROOT_CONTEXT, SpanKind, trace, type Attributes, type DiagLogger, type L
 import { Frame } from '../runtime/frame.ts';
 import type { RuntimeInternals } from '../runtime/runtime.ts';
 import type { Graph } from '../snapshot/build.ts';
-import type { Edges } from '../snapshot/edges.ts';
+import { targetsOf, type Edges } from '../snapshot/edges.ts';
 import { NodeIndex } from '../snapshot/node-index.ts';
 import { TracedFrame } from '../runtime/traced-frame.ts';
 import type { FrameNode, LeafNode, Snapshot, SnapshotNode } from '../snapshot/schema.ts';
@@ -325,26 +325,22 @@ function linksOf(snapshot: Snapshot): { awaits: Edges; awaitedBy: Edges } {
   return { awaits: index.edges('awaits'), awaitedBy: index.edges('awaitedBy') };
 }
 
-function targets(edges: Edges, i: number): Int32Array {
-  return edges.to.subarray(edges.start[i]!, edges.start[i + 1]!);
-}
-
 /** Whether a frame awaits another frame, directly or through a combinator or group. */
 function reachesFrame(i: number, nodes: readonly SnapshotNode[], awaits: Edges): boolean {
-  for (const j of targets(awaits, i)) {
+  for (const j of targetsOf(awaits, i)) {
     const next = nodes[j]!;
     if (next.type === 'frame') return true;
-    if ((next.type === 'combinator' || next.type === 'group') && targets(awaits, j).some((m) => nodes[m]!.type === 'frame')) return true;
+    if ((next.type === 'combinator' || next.type === 'group') && targetsOf(awaits, j).some((m) => nodes[m]!.type === 'frame')) return true;
   }
   return false;
 }
 
 function leafOf(i: number, nodes: readonly SnapshotNode[], awaits: Edges): LeafNode | undefined {
-  for (const j of targets(awaits, i)) {
+  for (const j of targetsOf(awaits, i)) {
     const next = nodes[j]!;
     if (next.type === 'leaf') return next;
     if (next.type === 'combinator' || next.type === 'group') {
-      for (const m of targets(awaits, j)) {
+      for (const m of targetsOf(awaits, j)) {
         const member = nodes[m]!;
         if (member.type === 'leaf') return member;
       }

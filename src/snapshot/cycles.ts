@@ -5,7 +5,8 @@
  * algorithm (iterative, so a 100k-deep chain cannot overflow the stack) runs on that remainder.
  */
 
-import { edgesFrom, reverseEdges, type Edges } from './edges.ts';
+import { reverseEdges, targetsOf, type Edges } from './edges.ts';
+import { NodeIndex } from './node-index.ts';
 import type { SnapshotNode } from './schema.ts';
 
 export type { Edges };
@@ -14,7 +15,7 @@ export type { Edges };
  * Each cycle as frame ids in await order, starting from its oldest frame. `edges` are the
  * nodes' `awaits` by index (the builder has them; otherwise they are derived from ids).
  */
-export function findCycles(nodes: readonly SnapshotNode[], edges: Edges = edgesOf(nodes), incoming: Edges = reverseEdges(edges)): string[][] {
+export function findCycles(nodes: readonly SnapshotNode[], edges: Edges = new NodeIndex(nodes).edges('awaits'), incoming: Edges = reverseEdges(edges)): string[][] {
   const n = nodes.length;
   const { start, to } = edges;
   const outDegree = new Int32Array(n);
@@ -34,23 +35,6 @@ export function findCycles(nodes: readonly SnapshotNode[], edges: Edges = edgesO
   }
   if (tail === n) return [];
   return tarjan(nodes, edges, removed).map((component) => orderCycle(component, nodes, edges));
-}
-
-function edgesOf(nodes: readonly SnapshotNode[]): Edges {
-  const index = new Map<string, number>();
-  nodes.forEach((node, i) => index.set(node.id, i));
-  const sources: number[] = [];
-  const targets: number[] = [];
-  nodes.forEach((node, i) => {
-    for (const id of node.awaits) {
-      const j = index.get(id);
-      if (j !== undefined) {
-        sources.push(i);
-        targets.push(j);
-      }
-    }
-  });
-  return edgesFrom(nodes.length, sources, targets);
 }
 
 function tarjan(nodes: readonly SnapshotNode[], edges: Edges, removed: Uint8Array): number[][] {
@@ -118,8 +102,4 @@ function orderCycle(component: readonly number[], nodes: readonly SnapshotNode[]
     if (current === first) break;
   }
   return result;
-}
-
-function targetsOf(edges: Edges, i: number): Int32Array {
-  return edges.to.subarray(edges.start[i]!, edges.start[i + 1]!);
 }

@@ -17,6 +17,11 @@ export function edgesFrom(n: number, sources: ArrayLike<number>, targets: ArrayL
   return { start, to };
 }
 
+/** Node i's targets, as a view (no copy). */
+export function targetsOf(edges: Edges, i: number): Int32Array {
+  return edges.to.subarray(edges.start[i]!, edges.start[i + 1]!);
+}
+
 /** The same edges reversed; each node's sources in ascending order. */
 export function reverseEdges(edges: Edges): Edges {
   const n = edges.start.length - 1;
