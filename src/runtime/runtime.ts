@@ -67,6 +67,12 @@ export interface RuntimeInternals {
   groupOf: typeof groupOf;
   maintain(now: number): void;
   clock(): number;
+  /**
+   * How long (ms) a suspension whose frame stored `since` has lasted at `now` (a performance.now()
+   * reading). Every reader of `Frame.since` goes through this, so that what `since` holds is the
+   * runtime's own business.
+   */
+  elapsed(since: number, now: number): number;
   readonly counters: typeof counters;
   readonly limits: typeof limits;
   /** How many sites the table holds (lowered by tests). */
@@ -103,6 +109,7 @@ function createRuntime(): Runtime {
       groupOf,
       maintain,
       clock: getClock,
+      elapsed: (since, now) => Math.max(0, Math.round(now - since)),
       counters,
       limits,
       siteLimits,

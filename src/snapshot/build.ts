@@ -369,7 +369,7 @@ class Builder {
       location: this.#location(fnId, fn),
       state: kind === KIND_RETURN ? 'returning' : kind === KIND_YIELD ? 'yielded' : 'awaiting',
       suspendedAt: site === undefined ? null : this.#suspension(siteId, site),
-      pendingMs: Math.max(0, Math.round(this.#now - since)),
+      pendingMs: this.#rt.elapsed(since, this.#now),
       seq,
       awaits: NO_LINKS,
       awaitedBy: NO_LINKS,
