@@ -7,15 +7,13 @@
  */
 
 import { threadId } from 'node:worker_threads';
-import { isArray, isSet, setElements } from '../runtime/intrinsics.ts';
-import { isPromiseObject, isProxyObject, promiseState, valueKind } from '../runtime/values.ts';
+import { isPromiseObject, promiseState } from '../runtime/values.ts';
 import { findCycles } from './cycles.ts';
 import { discoverFrames, type Discovered, type FrameState } from './discover.ts';
 import { edgesFrom, type Edges } from './edges.ts';
 import {
   isCombinatorCall,
   isDone,
-  elementOf,
   isFrameRecord,
   keptPromiseOf,
   mayHaveKept,
@@ -24,6 +22,7 @@ import {
   type CombinatorCall,
   type RuntimeFrame,
 } from './frame-records.ts';
+import { readMembers, UNREADABLE } from './members.ts';
 import { Places, UNKNOWN_LOCATION } from './places.ts';
 import {
   SNAPSHOT_SCHEMA,
@@ -32,10 +31,12 @@ import {
   type FrameNode,
   type GroupNode,
   type LeafNode,
+  type MemberState,
   type Snapshot,
   type SnapshotNode,
 } from './schema.ts';
 import type { SiteInfo, SnapshotSource } from './source.ts';
+import { awaitedKind } from './value-kind.ts';
 
 export interface SnapshotOptions {
   /** Keep at most this many frames (the oldest), counting the rest in `stats.omitted`. @default Infinity */
@@ -46,7 +47,8 @@ export interface SnapshotOptions {
   absolutePaths?: boolean;
 }
 
-const MAX_MEMBERS = 1000;
+/** Members of one combinator listed one by one; the rest are counted by state (and still linked when they are frames). */
+export const MAX_LISTED_MEMBERS = 1000;
 /** Distinct values looked up by scanning the frames before a promise → frame map is built instead. */
 const SCANNED_VALUES = 8;
 /** How many frames after a loop began may precede the generator it iterates. */
@@ -371,57 +373,75 @@ class Builder {
       const group = this.#source.groupOf(v);
       if (group !== undefined) return this.#group(group, v, site);
     }
-    const kind = valueKind(v);
+    const kind = awaitedKind(v);
     return this.#leaf(v, kind === 'async-iterable' ? 'value' : kind, site, awaiter);
   }
 
+  /**
+   * Every member is read and counted, however many; the first `MAX_LISTED_MEMBERS` are listed.
+   * Members that are frames are linked whether listed or not: each already has a node (frames in
+   * a combinator are registered), and unlinked it would be a root, a tree of its own.
+   */
   #combinator(link: CombinatorCall, v: unknown): number {
     const known = this.#valueIndex.get(v);
     if (known !== undefined) return known;
     const site = this.#source.getSite(link.site);
-    const elements = membersOf(link.members);
+    const members = readMembers(link.members);
+    const states: Record<MemberState, number> = { pending: 0, fulfilled: 0, rejected: 0, value: 0, unknown: 0 };
     const node: CombinatorNode = {
       id: `c${++this.#counter}`,
       type: 'combinator',
       combinator: site?.combinator ?? 'all',
       members: [],
       pending: 0,
-      total: !isProxyObject(link.members) && isArray(link.members) ? link.members.length : (elements?.length ?? 0),
-      membersKnown: elements !== undefined,
+      total: members?.count ?? 0,
+      states,
+      membersKnown: members !== undefined,
       awaits: NO_LINKS,
       awaitedBy: NO_LINKS,
     };
     const index = this.#add(node);
     if (typeof v === 'object' && v !== null) this.#valueIndex.set(v, index);
-    (elements ?? []).forEach((member, i) => {
-      const entry: CombinatorMember = { index: i, text: site?.members?.[i] ?? '', state: 'unknown', node: null };
-      const frame = this.#promiseFrame(member);
+    const linked = new Set<number>();
+    const count = members?.count ?? 0;
+    for (let i = 0; i < count; i++) {
+      const member = members!.at(i);
+      const listed = i < MAX_LISTED_MEMBERS;
+      const text = listed ? (site?.members?.[i] ?? '') : '';
+      let state: MemberState;
       let to: number | undefined;
+      const frame = this.#promiseFrame(member);
       if (frame !== undefined) {
         const pending = this.isPending(frame);
-        entry.state = pending ? 'pending' : isPromiseObject(member) ? promiseState(member) : 'unknown';
+        state = pending ? 'pending' : isPromiseObject(member) ? promiseState(member) : 'unknown';
         if (pending) to = this.frameNode(frame);
+      } else if (member === UNREADABLE) {
+        state = 'unknown';
       } else if (isPromiseObject(member)) {
-        entry.state = promiseState(member);
-        if (entry.state === 'pending') to = this.#memberLeaf(member, entry.text === '' ? `Promise.${node.combinator} member [${i}]` : entry.text, site);
-      } else if (typeof member !== 'object' || member === null || valueKind(member) === 'value') {
-        entry.state = 'value';
+        state = promiseState(member);
+        if (state === 'pending' && listed) to = this.#memberLeaf(member, 'promise', memberText(text, node.combinator, i), site);
+      } else if (awaitedKind(member) === 'thenable') {
+        state = 'unknown';
+        if (listed) to = this.#memberLeaf(member as object, 'thenable', memberText(text, node.combinator, i), site);
+      } else {
+        state = 'value';
       }
-      if (to !== undefined) {
-        entry.node = this.nodes[to]!.id;
+      states[state]++;
+      if (to !== undefined && !linked.has(to)) {
+        linked.add(to);
         this.#link(index, to);
       }
-      if (entry.state === 'pending') node.pending++;
-      node.members.push(entry);
-    });
+      if (listed) node.members.push({ index: i, text, state, node: to === undefined ? null : this.nodes[to]!.id } satisfies CombinatorMember);
+    }
+    node.pending = states.pending;
     return index;
   }
 
   #group(frames: readonly RuntimeFrame[], v: object, site: SiteInfo): number {
-    const node: GroupNode = { id: `g${++this.#counter}`, type: 'group', text: operandText(site), awaits: NO_LINKS, awaitedBy: NO_LINKS };
+    const node: GroupNode = { id: `g${++this.#counter}`, type: 'group', text: operandText(site), calls: frames.length, awaits: NO_LINKS, awaitedBy: NO_LINKS };
     const index = this.#add(node);
     this.#valueIndex.set(v, index);
-    for (const f of frames) if (f.site >= 0) this.#link(index, this.frameNode(f));
+    for (const f of frames) if (this.isPending(f)) this.#link(index, this.frameNode(f));
     return index;
   }
 
@@ -445,13 +465,13 @@ class Builder {
     return index;
   }
 
-  #memberLeaf(v: object, text: string, site: SiteInfo | undefined): number {
+  #memberLeaf(v: object, valueKind: 'promise' | 'thenable', text: string, site: SiteInfo | undefined): number {
     const known = this.#valueIndex.get(v);
     if (known !== undefined) return known;
     const leaf: LeafNode = {
       id: `l${++this.#counter}`,
       type: 'leaf',
-      valueKind: 'promise',
+      valueKind,
       text,
       location: site === undefined ? UNKNOWN_LOCATION : this.#places.at(site),
       awaits: NO_LINKS,
@@ -484,15 +504,7 @@ function operandText(site: SiteInfo): string {
   return text;
 }
 
-/** A combinator argument's elements when they can be read without running user code. */
-function membersOf(members: unknown): unknown[] | undefined {
-  if (typeof members !== 'object' || members === null || isProxyObject(members)) return undefined;
-  if (isArray(members)) {
-    const out: unknown[] = [];
-    const length = Math.min(members.length, MAX_MEMBERS);
-    for (let i = 0; i < length; i++) out.push(elementOf(members, i));
-    return out;
-  }
-  if (isSet(members)) return setElements(members, MAX_MEMBERS);
-  return undefined;
+/** A member leaf's text: the member as written, or which member it is when the argument was not an array literal. */
+function memberText(text: string, combinator: CombinatorNode['combinator'], i: number): string {
+  return text === '' ? `Promise.${combinator} member [${i}]` : text;
 }
