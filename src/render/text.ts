@@ -52,7 +52,7 @@ export function renderText(snapshot: Snapshot, options: TextOptions = {}): strin
     const n = nodes[i]!;
     if (n.type !== 'frame') continue;
     frameCount++;
-    if (filtering && n.pendingMs >= minPending && byId.indexOf(n.id) === i) {
+    if (filtering && n.pendingMs >= minPending && byId.isNamedBy(i)) {
       slow[i] = 1;
       slowCount++;
     }
@@ -161,7 +161,7 @@ function treeStarts(snapshot: Snapshot, byId: NodeIndex, awaits: Edges, cycles: 
     if (i >= 0 && nodes[i]!.type === 'frame') add(i);
   }
   for (const cycle of cycles) add(byId.indexOf(cycle[0]!));
-  for (let i = 0; i < nodes.length; i++) if (nodes[i]!.type === 'frame' && byId.indexOf(nodes[i]!.id) === i) add(i);
+  for (let i = 0; i < nodes.length; i++) if (nodes[i]!.type === 'frame' && byId.isNamedBy(i)) add(i);
   return starts;
 }
 
