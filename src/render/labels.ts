@@ -6,7 +6,7 @@
 import type { CombinatorNode, FrameNode, GroupNode, LeafNode, MemberState, SnapshotNode } from '../snapshot/schema.ts';
 import { formatDuration } from '../util/duration.ts';
 
-export const TEXT_OMITTED = '<text omitted>';
+const TEXT_OMITTED = '<text omitted>';
 
 const LEAF_KINDS: Record<LeafNode['valueKind'], string> = {
   promise: 'a promise no instrumented code created',

@@ -12,7 +12,7 @@ import type { Edges } from '../snapshot/edges.ts';
 import type { FrameNode, SnapshotNode } from '../snapshot/schema.ts';
 
 /** Longest repeating pattern looked for, in frames. */
-export const MAX_PERIOD = 8;
+const MAX_PERIOD = 8;
 
 export interface Run {
   /** Frames in one repetition of the pattern. */
@@ -75,7 +75,7 @@ export class RunFinder {
 }
 
 /** The same function suspended at the same place. */
-export function sameSuspension(a: FrameNode, b: FrameNode): boolean {
+function sameSuspension(a: FrameNode, b: FrameNode): boolean {
   const sa = a.suspendedAt;
   const sb = b.suspendedAt;
   return a.function === b.function && a.location.file === b.location.file && a.location.line === b.location.line && sa?.line === sb?.line && sa?.column === sb?.column && sa?.file === sb?.file;

@@ -12,7 +12,7 @@ import { describeNode, frameLine, MEMBER_STATES, plural, shortName, stateCounts 
 import { RunFinder, type Run } from './runs.ts';
 
 /** Indentation levels (three columns each) before a subtree continues at the left margin. */
-export const MAX_LEVELS = 24;
+const MAX_LEVELS = 24;
 const TEE = '├─ ';
 const ELBOW = '└─ ';
 const PIPE = '│  ';

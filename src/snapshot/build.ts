@@ -25,6 +25,7 @@ import {
 import { readMembers, UNREADABLE } from './members.ts';
 import { Places, UNKNOWN_LOCATION } from './places.ts';
 import {
+  MAX_LISTED_MEMBERS,
   SNAPSHOT_SCHEMA,
   type CombinatorMember,
   type CombinatorNode,
@@ -47,8 +48,6 @@ export interface SnapshotOptions {
   absolutePaths?: boolean;
 }
 
-/** Members of one combinator listed one by one; the rest are counted by state (and still linked when they are frames). */
-export const MAX_LISTED_MEMBERS = 1000;
 /** Distinct values looked up by scanning the frames before a promise → frame map is built instead. */
 const SCANNED_VALUES = 8;
 /** How many frames after a loop began may precede the generator it iterates. */

@@ -60,7 +60,7 @@ export function mayHaveKept(f: RuntimeFrame, v: unknown): boolean {
 }
 
 /** An array element read through its descriptor (no getter runs); undefined for holes, accessors and proxies. */
-export function elementOf(array: unknown, index: number): unknown {
+function elementOf(array: unknown, index: number): unknown {
   if (typeof array !== 'object' || array === null || isProxyObject(array)) return undefined;
   const d = getOwnPropertyDescriptor(array, index);
   return d !== undefined && 'value' in d ? d.value : undefined;

@@ -4,10 +4,8 @@
  */
 
 import { NodeIndex } from './node-index.ts';
-import type { CombinatorNode, MemberState, Snapshot, SnapshotNode } from './schema.ts';
+import { MAX_LISTED_MEMBERS, type CombinatorNode, type MemberState, type Snapshot, type SnapshotNode } from './schema.ts';
 
-/** Members a combinator lists one by one (the builder's `MAX_LISTED_MEMBERS`). */
-const LISTED_MEMBERS = 1000;
 const STATES: readonly MemberState[] = ['pending', 'fulfilled', 'rejected', 'value', 'unknown'];
 
 /** Every inconsistency found, as a sentence naming the node; empty when the snapshot is consistent. */
@@ -63,7 +61,7 @@ function combinatorProblems(c: CombinatorNode, byId: NodeIndex): string[] {
   const total = STATES.reduce((sum, state) => sum + c.states[state], 0);
   if (c.membersKnown && total !== c.total) problems.push(`${c.id}: states add up to ${total}, not total ${c.total}`);
   if (c.pending !== c.states.pending) problems.push(`${c.id}: pending ${c.pending} but states.pending ${c.states.pending}`);
-  if (c.members.length !== Math.min(c.total, LISTED_MEMBERS)) problems.push(`${c.id}: lists ${c.members.length} of ${c.total} members`);
+  if (c.members.length !== Math.min(c.total, MAX_LISTED_MEMBERS)) problems.push(`${c.id}: lists ${c.members.length} of ${c.total} members`);
   const listed = new Set<string>();
   const awaited = new Set(c.awaits);
   c.members.forEach((m, i) => {

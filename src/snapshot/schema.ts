@@ -88,12 +88,15 @@ export interface SuspensionPoint extends SourceLocation {
   text: string;
 }
 
+/** Members a combinator node lists one by one; any others are only counted, in `states`. */
+export const MAX_LISTED_MEMBERS = 1000;
+
 export interface CombinatorNode extends NodeBase {
   type: 'combinator';
   combinator: 'all' | 'allSettled' | 'race' | 'any';
   /**
-   * The first members, in argument order: all of them up to 1000, then only the first 1000 (the
-   * others are counted in `states`). `awaits` still holds the node of every pending member that is
+   * The first members, in argument order: all of them up to `MAX_LISTED_MEMBERS` (1000), then only
+   * the first 1000 (the others are counted in `states`). `awaits` still holds the node of every pending member that is
    * a frame, listed here or not, so that no member of a large combinator appears as a tree of its own.
    */
   members: CombinatorMember[];
