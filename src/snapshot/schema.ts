@@ -21,9 +21,13 @@ export interface Snapshot {
   threadId: number;
   /** Frames first (oldest call first), then the other nodes in discovery order. */
   nodes: SnapshotNode[];
-  /** Frames no other pending frame awaits, oldest first: where each tree of the report starts. */
+  /** Frames nothing in the snapshot awaits (no frame, combinator or group), oldest first: where each tree of the report starts. */
   roots: string[];
-  /** Await cycles (deadlocks): each lists frame ids in await order, the first awaiting the second, and so on back to the first. */
+  /**
+   * Await cycles (deadlocks): each lists frame ids in await order, starting with the oldest, each
+   * awaiting the next (directly or through combinators and groups) and the last the first; a frame
+   * awaiting its own promise is a cycle of one.
+   */
   cycles: string[][];
   stats: SnapshotStats;
 }
