@@ -99,7 +99,7 @@ export function renderText(snapshot: Snapshot, options: TextOptions = {}): strin
     }
   }
 
-  const lines = new BriefLines(nodes, awaits, showDurations);
+  let lines: BriefLines | undefined;
   let notShown = 0;
   const section = (trees: readonly number[], header: string): void => {
     if (trees.length === 0) return;
@@ -109,6 +109,7 @@ export function renderText(snapshot: Snapshot, options: TextOptions = {}): strin
       return;
     }
     out.push('', header);
+    lines ??= new BriefLines(nodes, awaits, showDurations);
     for (let k = 0; k < trees.length; k++) {
       if (out.length >= limit) {
         notShown += trees.length - k;
