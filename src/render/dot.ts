@@ -6,6 +6,7 @@
 import type { Snapshot, SnapshotNode } from '../snapshot/schema.ts';
 import { formatDuration } from '../util/duration.ts';
 import { assertSnapshot } from '../snapshot/validate.ts';
+import { combinatorState, groupState, textOf } from './labels.ts';
 
 export interface DotOptions {
   /** Print durations in labels. @default true */
@@ -39,11 +40,11 @@ function attributes(node: SnapshotNode, showDurations: boolean): string {
       return `shape=box, label=${quote(parts.join('\n'))}`;
     }
     case 'combinator':
-      return `shape=diamond, label=${quote(`Promise.${node.combinator}\n${node.pending} of ${node.total} pending`)}`;
+      return `shape=diamond, label=${quote(`Promise.${node.combinator}\n${combinatorState(node)}`)}`;
     case 'group':
-      return `shape=box, style=dashed, label=${quote(node.text)}`;
+      return `shape=box, style=dashed, label=${quote(`${textOf(node)}\n${groupState(node)}`)}`;
     case 'leaf':
-      return `shape=ellipse, label=${quote(`${node.text}\n(${node.valueKind})`)}`;
+      return `shape=ellipse, label=${quote(`${textOf(node)}\n(${node.valueKind})`)}`;
   }
 }
 

@@ -6,28 +6,38 @@
  * position, looked up by object identity, and location records are shared per site.
  */
 
-import { relative, sep } from 'node:path';
 import { threadId } from 'node:worker_threads';
-import { ArraySlot, CombinatorLink, DONE, Frame, KIND_RETURN, KIND_YIELD, UNCLAIMABLE } from '../runtime/frame.ts';
-import type { RuntimeInternals } from '../runtime/runtime.ts';
-import { RETURN_SITE_BASE, type SiteRecord } from '../runtime/sites.ts';
-import { getOwnPropertyDescriptor, isArray, isSet, setElements } from '../runtime/intrinsics.ts';
-import { isOwnInstance, isPromiseObject, isProxyObject, promiseState, valueKind } from '../runtime/values.ts';
+import { isPromiseObject, promiseState } from '../runtime/values.ts';
 import { findCycles } from './cycles.ts';
+import { discoverFrames, type Discovered, type FrameState } from './discover.ts';
 import { edgesFrom, type Edges } from './edges.ts';
-import { seqOrder } from './seq-order.ts';
 import {
+  isCombinatorCall,
+  isDone,
+  isFrameRecord,
+  keptPromiseOf,
+  mayHaveKept,
+  SITE_RETURN,
+  SITE_YIELD,
+  type CombinatorCall,
+  type RuntimeFrame,
+} from './frame-records.ts';
+import { readMembers, UNREADABLE } from './members.ts';
+import { Places, UNKNOWN_LOCATION } from './places.ts';
+import {
+  MAX_LISTED_MEMBERS,
   SNAPSHOT_SCHEMA,
   type CombinatorMember,
   type CombinatorNode,
   type FrameNode,
   type GroupNode,
   type LeafNode,
+  type MemberState,
   type Snapshot,
   type SnapshotNode,
-  type SourceLocation,
-  type SuspensionPoint,
 } from './schema.ts';
+import type { SiteInfo, SnapshotSource } from './source.ts';
+import { awaitedKind } from './value-kind.ts';
 
 export interface SnapshotOptions {
   /** Keep at most this many frames (the oldest), counting the rest in `stats.omitted`. @default Infinity */
@@ -38,12 +48,10 @@ export interface SnapshotOptions {
   absolutePaths?: boolean;
 }
 
-const MAX_MEMBERS = 1000;
 /** Distinct values looked up by scanning the frames before a promise → frame map is built instead. */
 const SCANNED_VALUES = 8;
 /** How many frames after a loop began may precede the generator it iterates. */
 const GENERATOR_SEARCH = 64;
-const UNKNOWN_LOCATION: SourceLocation = Object.freeze({ file: '<unknown>', line: 0, column: 0 });
 
 /** A snapshot, its edges by node position, and the runtime record behind each frame node. */
 export interface Graph {
@@ -52,24 +60,25 @@ export interface Graph {
   awaits: Edges;
   awaitedBy: Edges;
   /** The runtime record of the frame node with this seq. */
-  frameOf(seq: number): Frame | undefined;
+  frameOf(seq: number): RuntimeFrame | undefined;
 }
 
-export function buildSnapshot(rt: RuntimeInternals, options: SnapshotOptions = {}): Snapshot {
-  return build(rt, options).snapshot;
+export function buildSnapshot(source: SnapshotSource, options: SnapshotOptions = {}): Snapshot {
+  return build(source, options).snapshot;
 }
 
-export function buildGraph(rt: RuntimeInternals, options: SnapshotOptions = {}): Graph {
-  const { snapshot, builder, links } = build(rt, options);
+export function buildGraph(source: SnapshotSource, options: SnapshotOptions = {}): Graph {
+  const { snapshot, builder, links } = build(source, options);
   return { snapshot, awaits: links.awaits, awaitedBy: links.awaitedBy, frameOf: (seq) => builder.frameOf(seq) };
 }
 
-function build(rt: RuntimeInternals, options: SnapshotOptions): { snapshot: Snapshot; builder: Builder; links: { awaits: Edges; awaitedBy: Edges } } {
+function build(source: SnapshotSource, options: SnapshotOptions): { snapshot: Snapshot; builder: Builder; links: { awaits: Edges; awaitedBy: Edges } } {
   const maxFrames = options.maxFrames ?? Infinity;
   if (!(maxFrames >= 0)) throw new TypeError(`maxFrames: expected a number >= 0, got ${String(options.maxFrames)}`);
-  const discovered = discoverFrames(rt);
+  const discovered = discoverFrames(source);
   const frames = discovered.frames;
-  const builder = new Builder(rt, discovered, options.absolutePaths === true ? undefined : (options.cwd ?? process.cwd()), performance.now());
+  const places = new Places(options.absolutePaths === true ? undefined : (options.cwd ?? process.cwd()));
+  const builder = new Builder(source, discovered, places, performance.now());
   let omitted = 0;
   for (let k = 0; k < frames.length; k++) {
     if (!builder.isPendingAt(k)) continue;
@@ -92,71 +101,9 @@ function build(rt: RuntimeInternals, options: SnapshotOptions): { snapshot: Snap
     nodes,
     roots,
     cycles: findCycles(nodes, links.awaits, links.awaitedBy),
-    stats: { frames: builder.frameCount, collected: rt.counters.collected, evicted: rt.counters.evicted, omitted },
+    stats: { frames: builder.frameCount, collected: source.counters.collected, evicted: source.counters.evicted, omitted },
   };
   return { snapshot, builder, links };
-}
-
-/**
- * Registered frames, plus the frames they await (claimed frames are reachable only that way),
- * oldest first. No map: a claimed frame always entered after its awaiter (greater seq), so following
- * `value` links cannot loop, and a frame reached twice sorts next to itself and is kept once.
- * Each frame's fields are read here, once: at 100k frames every further pass over the records
- * themselves costs a cache miss per frame.
- */
-function discoverFrames(rt: RuntimeInternals): Discovered {
-  const found: Frame[] = [];
-  rt.forEachRegistered((f) => {
-    found.push(f);
-  });
-  // Found here once, the frame each frame awaits needs no lookup when the graph is linked.
-  const awaited: number[] = [];
-  for (let i = 0; i < found.length; i++) {
-    const f = found[i]!;
-    const next = f.value;
-    if (isOwnInstance(next, Frame) && next.site !== DONE && next.seq > f.seq) {
-      awaited.push(found.length);
-      found.push(next);
-    } else awaited.push(-1);
-  }
-  const count = found.length;
-  const seqs = new Float64Array(count);
-  for (let i = 0; i < count; i++) seqs[i] = found[i]!.seq;
-  const order = seqOrder(seqs);
-  const frames: Frame[] = [];
-  const rank = new Int32Array(count);
-  const state: FrameState = { seq: new Float64Array(count), site: new Int32Array(count), since: new Float64Array(count), value: [], awaitedAt: new Int32Array(count).fill(-1) };
-  for (let k = 0; k < count; k++) {
-    const i = order[k]!;
-    const f = found[i]!;
-    if (frames.length === 0 || frames[frames.length - 1] !== f) {
-      const at = frames.length;
-      frames.push(f);
-      state.seq[at] = seqs[i]!;
-      state.site[at] = f.site;
-      state.since[at] = f.since;
-      state.value.push(f.value);
-    }
-    rank[i] = frames.length - 1;
-  }
-  for (let i = 0; i < count; i++) if (awaited[i]! >= 0) state.awaitedAt[rank[i]!] = rank[awaited[i]!]!;
-  return { frames, state };
-}
-
-interface Discovered {
-  /** Oldest first, each once. */
-  frames: Frame[];
-  state: FrameState;
-}
-
-/** Fields of the discovered frames, by position in `frames` (arrays may be longer), as read once by discovery. */
-interface FrameState {
-  seq: Float64Array;
-  site: Int32Array;
-  since: Float64Array;
-  value: unknown[];
-  /** The position of the frame each one awaits (its `value`, a pending frame), or -1. */
-  awaitedAt: Int32Array;
 }
 
 class Builder {
@@ -165,66 +112,58 @@ class Builder {
   readonly #linkFrom: number[] = [];
   readonly #linkTo: number[] = [];
   frameCount = 0;
-  readonly #rt: RuntimeInternals;
-  readonly #cwd: string | undefined;
+  readonly #source: SnapshotSource;
+  readonly #places: Places;
   readonly #now: number;
-  readonly #frames: readonly Frame[];
+  readonly #frames: readonly RuntimeFrame[];
   readonly #state: FrameState;
   /** Node index of the frame at each position of `#frames`, -1 until it has one. */
   readonly #nodeAt: Int32Array;
   /** Node indices of frames not found by discovery (reached some other way). */
-  readonly #otherFrames = new Map<Frame, number>();
+  readonly #otherFrames = new Map<RuntimeFrame, number>();
   /** Frames that have a node, in node order. */
-  readonly #framed: Frame[] = [];
+  readonly #framed: RuntimeFrame[] = [];
   readonly #valueIndex = new Map<unknown, number>();
-  #byPromise: Map<unknown, Frame> | undefined;
+  #byPromise: Map<unknown, RuntimeFrame> | undefined;
   /** Values looked up by scanning, before `#byPromise` is worth building. */
-  readonly #scanned = new Map<unknown, Frame | undefined>();
-  /** By site id (return sites, numbered from RETURN_SITE_BASE, in their own array), read once per frame. */
-  readonly #locations: SourceLocation[] = [];
-  readonly #suspensions: SuspensionPoint[] = [];
-  readonly #returnSuspensions: SuspensionPoint[] = [];
-  readonly #files = new Map<string, string>();
-  readonly #pendingMemo = new Map<Frame, boolean>();
+  readonly #scanned = new Map<unknown, RuntimeFrame | undefined>();
+  readonly #pendingMemo = new Map<RuntimeFrame, boolean>();
   /** The node index of each frame in `#framed`. */
   readonly #framedNodes: number[] = [];
   /** The position in `#frames` of each frame in `#framed`, -1 for frames found otherwise. */
   readonly #framedAt: number[] = [];
   #counter = 0;
 
-  constructor(rt: RuntimeInternals, discovered: Discovered, cwd: string | undefined, now: number) {
-    this.#rt = rt;
+  constructor(source: SnapshotSource, discovered: Discovered, places: Places, now: number) {
+    this.#source = source;
     this.#frames = discovered.frames;
     this.#state = discovered.state;
     this.#nodeAt = new Int32Array(discovered.frames.length).fill(-1);
-    this.#cwd = cwd;
+    this.#places = places;
     this.#now = now;
   }
 
-  #kind(f: Frame): number {
-    return this.#rt.siteKindOf(f.site);
-  }
-
-  #functionOf(f: Frame): SiteRecord | undefined {
-    return this.#rt.getSite(this.#rt.getSite(f.site)?.fn ?? -1);
+  #functionOf(f: RuntimeFrame): SiteInfo | undefined {
+    const source = this.#source;
+    return source.getSite(source.getSite(f.site)?.fn ?? -1);
   }
 
   /** `isPending` for the frame at position `k`, from the fields discovery read. */
   isPendingAt(k: number): boolean {
     const site = this.#state.site[k]!;
     if (site < 0) return false;
-    const kind = this.#rt.siteKindOf(site);
-    if (kind === KIND_YIELD) return false;
-    if (kind !== KIND_RETURN) return true;
+    const kind = this.#source.siteKindOf(site);
+    if (kind === SITE_YIELD) return false;
+    if (kind !== SITE_RETURN) return true;
     return this.isPending(this.#frames[k]!);
   }
 
   /** Awaiting frames always; returning frames while what they returned is pending; yielded generators never. */
-  isPending(f: Frame): boolean {
+  isPending(f: RuntimeFrame): boolean {
     if (f.site < 0) return false;
-    const kind = this.#kind(f);
-    if (kind === KIND_YIELD) return false;
-    if (kind !== KIND_RETURN) return true;
+    const kind = this.#source.siteKindOf(f.site);
+    if (kind === SITE_YIELD) return false;
+    if (kind !== SITE_RETURN) return true;
     const memo = this.#pendingMemo.get(f);
     if (memo !== undefined) return memo;
     this.#pendingMemo.set(f, false);
@@ -234,37 +173,37 @@ class Builder {
   }
 
   #valuePending(v: unknown): boolean {
-    if (isOwnInstance(v, Frame)) return this.isPending(v);
+    if (isFrameRecord(v)) return this.isPending(v);
     const frame = this.#promiseFrame(v);
     if (frame !== undefined) return this.isPending(frame);
     return isPromiseObject(v) && promiseState(v) === 'pending';
   }
 
   /**
-   * The frame whose promise `v` is, if a caller kept it. The first few distinct values are found
+   * The frame whose promise a caller kept as `v`, if any. The first few distinct values are found
    * by a scan (a pointer comparison per frame); a map of every frame's promise costs far more on a
    * large graph and is built only once many distinct values are asked about.
    */
-  #promiseFrame(v: unknown): Frame | undefined {
+  #promiseFrame(v: unknown): RuntimeFrame | undefined {
     if (typeof v !== 'object' || v === null) return undefined;
     if (this.#byPromise !== undefined) return this.#byPromise.get(v);
     if (this.#scanned.has(v)) return this.#scanned.get(v);
     const frames = this.#frames;
     if (this.#scanned.size < SCANNED_VALUES) {
-      let found: Frame | undefined;
+      let found: RuntimeFrame | undefined;
       for (let k = 0; k < frames.length; k++) {
-        const p = frames[k]!.promise;
-        if (p === v || (isOwnInstance(p, ArraySlot) && promiseOf(frames[k]!) === v)) {
-          found = frames[k];
+        const f = frames[k]!;
+        if (mayHaveKept(f, v) && keptPromiseOf(f) === v) {
+          found = f;
           break;
         }
       }
       this.#scanned.set(v, found);
       return found;
     }
-    const map = new Map<unknown, Frame>();
+    const map = new Map<unknown, RuntimeFrame>();
     for (const f of frames) {
-      const p = promiseOf(f);
+      const p = keptPromiseOf(f);
       if (p !== undefined && !map.has(p)) map.set(p, f);
     }
     this.#byPromise = map;
@@ -272,14 +211,14 @@ class Builder {
   }
 
   /** A frame that has a node, by seq. */
-  frameOf(seq: number): Frame | undefined {
+  frameOf(seq: number): RuntimeFrame | undefined {
     const f = this.#frameBySeq(seq);
     if (f !== undefined) return f;
     for (const other of this.#otherFrames.keys()) if (other.seq === seq) return other;
     return undefined;
   }
 
-  #frameBySeq(seq: number): Frame | undefined {
+  #frameBySeq(seq: number): RuntimeFrame | undefined {
     const position = this.#positionOf(seq);
     return position < 0 ? undefined : this.#frames[position];
   }
@@ -303,7 +242,7 @@ class Builder {
    * The async generator a loop iterates: the first one entered after the loop began (calls made
    * while evaluating its iterable come before it; a generator's body is entered by the loop).
    */
-  #generatorFrom(firstSeq: number): Frame | undefined {
+  #generatorFrom(firstSeq: number): RuntimeFrame | undefined {
     for (let seq = firstSeq; seq < firstSeq + GENERATOR_SEARCH; seq++) {
       const f = this.#frameBySeq(seq);
       if (f !== undefined && f.site >= 0 && this.#functionOf(f)?.kind === 'generator') return f;
@@ -342,7 +281,7 @@ class Builder {
     return index;
   }
 
-  frameNode(f: Frame): number {
+  frameNode(f: RuntimeFrame): number {
     const position = this.#positionOf(f.seq);
     if (position >= 0 && this.#frames[position] === f) return this.frameNodeAt(position);
     const known = this.#otherFrames.get(f);
@@ -352,24 +291,25 @@ class Builder {
     return index;
   }
 
-  #newFrameNode(f: Frame, position: number): number {
+  #newFrameNode(f: RuntimeFrame, position: number): number {
     const state = this.#state;
+    const source = this.#source;
     const siteId = position < 0 ? f.site : state.site[position]!;
     const seq = position < 0 ? f.seq : state.seq[position]!;
     const since = position < 0 ? f.since : state.since[position]!;
-    const site = siteId >= 0 ? this.#rt.getSite(siteId) : undefined;
+    const site = siteId >= 0 ? source.getSite(siteId) : undefined;
     const fnId = site?.fn ?? -1;
-    const fn = this.#rt.getSite(fnId);
-    const kind = this.#rt.siteKindOf(siteId);
+    const fn = source.getSite(fnId);
+    const kind = source.siteKindOf(siteId);
     const node: FrameNode = {
       id: `f${seq}`,
       type: 'frame',
       function: fn?.name ?? '<unknown>',
       kind: fn?.kind === 'generator' || fn?.kind === 'module' ? fn.kind : 'function',
-      location: this.#location(fnId, fn),
-      state: kind === KIND_RETURN ? 'returning' : kind === KIND_YIELD ? 'yielded' : 'awaiting',
-      suspendedAt: site === undefined ? null : this.#suspension(siteId, site),
-      pendingMs: this.#rt.elapsed(since, this.#now),
+      location: this.#places.location(fnId, fn),
+      state: kind === SITE_RETURN ? 'returning' : kind === SITE_YIELD ? 'yielded' : 'awaiting',
+      suspendedAt: site === undefined ? null : this.#places.suspension(siteId, site),
+      pendingMs: source.elapsed(since, this.#now),
       seq,
       awaits: NO_LINKS,
       awaitedBy: NO_LINKS,
@@ -391,101 +331,120 @@ class Builder {
     }
   }
 
-  #targetOf(f: Frame, from: number, position: number): number | undefined {
+  #targetOf(f: RuntimeFrame, from: number, position: number): number | undefined {
+    const source = this.#source;
     const siteId = position < 0 ? f.site : this.#state.site[position]!;
     const v = position < 0 ? f.value : this.#state.value[position];
     // A pending frame it awaits, found by discovery.
     const awaited = position < 0 ? -1 : this.#state.awaitedAt[position]!;
-    if (awaited >= 0 && siteId >= 0 && this.#rt.siteKindOf(siteId) !== KIND_YIELD) return this.frameNodeAt(awaited);
-    if (siteId < 0 || (this.#rt.siteKindOf(siteId) === KIND_YIELD && !this.#valuePending(v))) return undefined;
-    const site = this.#rt.getSite(siteId);
+    if (awaited >= 0 && siteId >= 0 && source.siteKindOf(siteId) !== SITE_YIELD) return this.frameNodeAt(awaited);
+    if (siteId < 0 || (source.siteKindOf(siteId) === SITE_YIELD && !this.#valuePending(v))) return undefined;
+    const site = source.getSite(siteId);
     if (site === undefined) return undefined;
     const awaiter = this.nodes[from] as FrameNode;
     if (site.kind === 'for-await' || site.kind === 'yield*') {
-      const iteration = this.#rt.iterationsOf(f)?.find((l) => l.site === siteId);
+      const iteration = source.iterationsOf(f)?.find((l) => l.site === siteId);
       const inner = iteration === undefined ? undefined : this.#generatorFrom(iteration.firstSeq);
       if (inner !== undefined) return this.frameNode(inner);
       return this.#leaf(iteration?.iterable ?? v, 'async-iterable', site, awaiter);
     }
     if (site.kind === 'await-using') {
-      const disposal = this.#rt.iterationsOf(f)?.find((l) => l.site === siteId);
+      const disposal = source.iterationsOf(f)?.find((l) => l.site === siteId);
       const disposer = disposal === undefined ? undefined : this.#frameBySeq(disposal.firstSeq);
       if (disposer !== undefined && this.isPending(disposer)) return this.frameNode(disposer);
       return this.#leaf(undefined, 'disposal', site, awaiter);
     }
-    if (isOwnInstance(v, Frame)) return v.site === DONE ? undefined : this.frameNode(v);
-    if (isOwnInstance(v, CombinatorLink)) return this.#combinator(v, v.promise);
+    if (isFrameRecord(v)) return isDone(v) ? undefined : this.frameNode(v);
+    if (isCombinatorCall(v)) return this.#combinator(v, v.promise);
     return this.#valueNode(v, site, awaiter);
   }
 
   /** The node for an awaited or returned value: its frame, a kept combinator, a group, or a leaf. */
-  #valueNode(v: unknown, site: SiteRecord, awaiter: FrameNode): number {
+  #valueNode(v: unknown, site: SiteInfo, awaiter: FrameNode): number {
     if (typeof v === 'object' && v !== null) {
       // Values already seen first: a value shared by many awaiters is looked up once.
       const known = this.#valueIndex.get(v);
       if (known !== undefined) return known;
       const frame = this.#promiseFrame(v);
       if (frame !== undefined) return this.frameNode(frame);
-      const kept = this.#rt.keptCombinatorOf(v);
+      const kept = this.#source.keptCombinatorOf(v);
       if (kept !== undefined) return this.#combinator(kept, v);
-      const group = this.#rt.groupOf(v);
+      const group = this.#source.groupOf(v);
       if (group !== undefined) return this.#group(group, v, site);
     }
-    const kind = valueKind(v);
+    const kind = awaitedKind(v);
     return this.#leaf(v, kind === 'async-iterable' ? 'value' : kind, site, awaiter);
   }
 
-  #combinator(link: CombinatorLink, v: unknown): number {
+  /**
+   * Every member is read and counted, however many; the first `MAX_LISTED_MEMBERS` are listed.
+   * Members that are frames are linked whether listed or not: each already has a node (frames in
+   * a combinator are registered), and unlinked it would be a root, a tree of its own.
+   */
+  #combinator(link: CombinatorCall, v: unknown): number {
     const known = this.#valueIndex.get(v);
     if (known !== undefined) return known;
-    const site = this.#rt.getSite(link.site);
-    const elements = membersOf(link.members);
+    const site = this.#source.getSite(link.site);
+    const members = readMembers(link.members);
+    const states: Record<MemberState, number> = { pending: 0, fulfilled: 0, rejected: 0, value: 0, unknown: 0 };
     const node: CombinatorNode = {
       id: `c${++this.#counter}`,
       type: 'combinator',
       combinator: site?.combinator ?? 'all',
       members: [],
       pending: 0,
-      total: !isProxyObject(link.members) && isArray(link.members) ? link.members.length : (elements?.length ?? 0),
-      membersKnown: elements !== undefined,
+      total: members?.count ?? 0,
+      states,
+      membersKnown: members !== undefined,
       awaits: NO_LINKS,
       awaitedBy: NO_LINKS,
     };
     const index = this.#add(node);
     if (typeof v === 'object' && v !== null) this.#valueIndex.set(v, index);
-    (elements ?? []).forEach((member, i) => {
-      const entry: CombinatorMember = { index: i, text: site?.members?.[i] ?? '', state: 'unknown', node: null };
-      const frame = this.#promiseFrame(member);
+    const linked = new Set<number>();
+    const count = members?.count ?? 0;
+    for (let i = 0; i < count; i++) {
+      const member = members!.at(i);
+      const listed = i < MAX_LISTED_MEMBERS;
+      const text = listed ? (site?.members?.[i] ?? '') : '';
+      let state: MemberState;
       let to: number | undefined;
+      const frame = this.#promiseFrame(member);
       if (frame !== undefined) {
         const pending = this.isPending(frame);
-        entry.state = pending ? 'pending' : isPromiseObject(member) ? promiseState(member) : 'unknown';
+        state = pending ? 'pending' : isPromiseObject(member) ? promiseState(member) : 'unknown';
         if (pending) to = this.frameNode(frame);
+      } else if (member === UNREADABLE) {
+        state = 'unknown';
       } else if (isPromiseObject(member)) {
-        entry.state = promiseState(member);
-        if (entry.state === 'pending') to = this.#memberLeaf(member, entry.text === '' ? `Promise.${node.combinator} member [${i}]` : entry.text, site);
-      } else if (typeof member !== 'object' || member === null || valueKind(member) === 'value') {
-        entry.state = 'value';
+        state = promiseState(member);
+        if (state === 'pending' && listed) to = this.#memberLeaf(member, 'promise', memberText(text, node.combinator, i), site);
+      } else if (awaitedKind(member) === 'thenable') {
+        state = 'unknown';
+        if (listed) to = this.#memberLeaf(member as object, 'thenable', memberText(text, node.combinator, i), site);
+      } else {
+        state = 'value';
       }
-      if (to !== undefined) {
-        entry.node = this.nodes[to]!.id;
+      states[state]++;
+      if (to !== undefined && !linked.has(to)) {
+        linked.add(to);
         this.#link(index, to);
       }
-      if (entry.state === 'pending') node.pending++;
-      node.members.push(entry);
-    });
+      if (listed) node.members.push({ index: i, text, state, node: to === undefined ? null : this.nodes[to]!.id } satisfies CombinatorMember);
+    }
+    node.pending = states.pending;
     return index;
   }
 
-  #group(frames: readonly Frame[], v: object, site: SiteRecord): number {
-    const node: GroupNode = { id: `g${++this.#counter}`, type: 'group', text: operandText(site), awaits: NO_LINKS, awaitedBy: NO_LINKS };
+  #group(frames: readonly RuntimeFrame[], v: object, site: SiteInfo): number {
+    const node: GroupNode = { id: `g${++this.#counter}`, type: 'group', text: operandText(site), calls: frames.length, awaits: NO_LINKS, awaitedBy: NO_LINKS };
     const index = this.#add(node);
     this.#valueIndex.set(v, index);
-    for (const f of frames) if (f.site >= 0) this.#link(index, this.frameNode(f));
+    for (const f of frames) if (this.isPending(f)) this.#link(index, this.frameNode(f));
     return index;
   }
 
-  #leaf(v: unknown, valueKind: LeafNode['valueKind'], site: SiteRecord, awaiter: FrameNode): number {
+  #leaf(v: unknown, valueKind: LeafNode['valueKind'], site: SiteInfo, awaiter: FrameNode): number {
     const shareable = typeof v === 'object' && v !== null;
     if (shareable) {
       const known = this.#valueIndex.get(v);
@@ -496,7 +455,7 @@ class Builder {
       type: 'leaf',
       valueKind,
       text: operandText(site),
-      location: awaiter.suspendedAt === null ? awaiter.location : pick(awaiter.suspendedAt),
+      location: awaiter.suspendedAt === null ? awaiter.location : { file: awaiter.suspendedAt.file, line: awaiter.suspendedAt.line, column: awaiter.suspendedAt.column },
       awaits: NO_LINKS,
       awaitedBy: NO_LINKS,
     };
@@ -505,15 +464,15 @@ class Builder {
     return index;
   }
 
-  #memberLeaf(v: object, text: string, site: SiteRecord | undefined): number {
+  #memberLeaf(v: object, valueKind: 'promise' | 'thenable', text: string, site: SiteInfo | undefined): number {
     const known = this.#valueIndex.get(v);
     if (known !== undefined) return known;
     const leaf: LeafNode = {
       id: `l${++this.#counter}`,
       type: 'leaf',
-      valueKind: 'promise',
+      valueKind,
       text,
-      location: site === undefined ? UNKNOWN_LOCATION : { file: this.#file(site.file), line: site.line, column: site.column },
+      location: site === undefined ? UNKNOWN_LOCATION : this.#places.at(site),
       awaits: NO_LINKS,
       awaitedBy: NO_LINKS,
     };
@@ -521,50 +480,6 @@ class Builder {
     this.#valueIndex.set(v, index);
     return index;
   }
-
-  /** One location object per function site, shared by its frames. */
-  #location(id: number, site: SiteRecord | undefined): SourceLocation {
-    let loc = this.#locations[id + 1];
-    if (loc === undefined) {
-      loc = site === undefined ? UNKNOWN_LOCATION : { file: this.#file(site.file), line: site.line, column: site.column };
-      this.#locations[id + 1] = loc;
-    }
-    return loc;
-  }
-
-  /** One suspension point object per site, shared by the frames suspended there. */
-  #suspension(id: number, site: SiteRecord): SuspensionPoint {
-    const table = id >= RETURN_SITE_BASE ? this.#returnSuspensions : this.#suspensions;
-    const slot = id >= RETURN_SITE_BASE ? id - RETURN_SITE_BASE : id;
-    let point = table[slot];
-    if (point === undefined) {
-      point = { file: this.#file(site.file), line: site.line, column: site.column, kind: site.kind === 'combinator' ? 'await' : (site.kind as SuspensionPoint['kind']), text: site.text };
-      table[slot] = point;
-    }
-    return point;
-  }
-
-  #file(file: string): string {
-    if (this.#cwd === undefined) return file;
-    let shown = this.#files.get(file);
-    if (shown === undefined) {
-      const rel = relative(this.#cwd, file);
-      shown = rel === '' || rel.startsWith('..') || rel.startsWith(sep) ? file : rel.split(sep).join('/');
-      this.#files.set(file, shown);
-    }
-    return shown;
-  }
-}
-
-/** The promise a caller kept of a frame (for an array of call results, its element), if any. */
-function promiseOf(f: Frame): unknown {
-  const p = f.promise;
-  if (p === undefined || p === UNCLAIMABLE) return undefined;
-  if (isOwnInstance(p, ArraySlot)) {
-    const element = elementOf(p.array, p.index);
-    return typeof element === 'object' && element !== null ? element : undefined;
-  }
-  return p;
 }
 
 /** Placeholder until `finishLinks` gives each node its own arrays. */
@@ -580,34 +495,15 @@ function idsOf(nodes: readonly SnapshotNode[], edges: Edges, i: number): string[
   return ids;
 }
 
-function pick(point: SuspensionPoint): SourceLocation {
-  return { file: point.file, line: point.line, column: point.column };
-}
-
 /** The awaited operand's text: `sleep(60_000)` for `await sleep(60_000)`. */
-function operandText(site: SiteRecord): string {
+function operandText(site: SiteInfo): string {
   const text = site.text;
   if (site.kind === 'await' && text.startsWith('await')) return text.slice(5).trimStart();
   if (site.kind === 'return' && text.startsWith('return')) return text.slice(6).trimStart();
   return text;
 }
 
-/** An array element read through its descriptor (no getter runs); undefined for holes and accessors. */
-function elementOf(array: unknown[], index: number): unknown {
-  if (isProxyObject(array)) return undefined;
-  const d = getOwnPropertyDescriptor(array, index);
-  return d !== undefined && 'value' in d ? d.value : undefined;
-}
-
-/** A combinator argument's elements when they can be read without running user code. */
-function membersOf(members: unknown): unknown[] | undefined {
-  if (typeof members !== 'object' || members === null || isProxyObject(members)) return undefined;
-  if (isArray(members)) {
-    const out: unknown[] = [];
-    const length = Math.min(members.length, MAX_MEMBERS);
-    for (let i = 0; i < length; i++) out.push(elementOf(members, i));
-    return out;
-  }
-  if (isSet(members)) return setElements(members, MAX_MEMBERS);
-  return undefined;
+/** A member leaf's text: the member as written, or which member it is when the argument was not an array literal. */
+function memberText(text: string, combinator: CombinatorNode['combinator'], i: number): string {
+  return text === '' ? `Promise.${combinator} member [${i}]` : text;
 }

@@ -21,9 +21,13 @@ export interface Snapshot {
   threadId: number;
   /** Frames first (oldest call first), then the other nodes in discovery order. */
   nodes: SnapshotNode[];
-  /** Frames no other pending frame awaits, oldest first: where each tree of the report starts. */
+  /** Frames nothing in the snapshot awaits (no frame, combinator or group), oldest first: where each tree of the report starts. */
   roots: string[];
-  /** Await cycles (deadlocks): each lists frame ids in await order, the first awaiting the second, and so on back to the first. */
+  /**
+   * Await cycles (deadlocks): each lists frame ids in await order, starting with the oldest, each
+   * awaiting the next (directly or through combinators and groups) and the last the first; a frame
+   * awaiting its own promise is a cycle of one.
+   */
   cycles: string[][];
   stats: SnapshotStats;
 }
@@ -53,9 +57,9 @@ export type SnapshotNode = FrameNode | CombinatorNode | GroupNode | LeafNode;
 interface NodeBase {
   /** Unique within the snapshot: `f<seq>` for frames, `c<n>`, `g<n>`, `l<n>` for the others. */
   id: string;
-  /** Ids of the nodes this one waits for, in order. */
+  /** Ids of the nodes this one waits for, each once, in order (a combinator: its members' nodes in argument order). */
   awaits: string[];
-  /** Ids of the frames and combinators waiting for this node. */
+  /** Ids of the nodes (frames, combinators, groups) that have this one in their `awaits`, each once. */
   awaitedBy: string[];
 }
 
@@ -88,16 +92,25 @@ export interface SuspensionPoint extends SourceLocation {
   text: string;
 }
 
+/** Members a combinator node lists one by one; any others are only counted, in `states`. */
+export const MAX_LISTED_MEMBERS = 1000;
+
 export interface CombinatorNode extends NodeBase {
   type: 'combinator';
   combinator: 'all' | 'allSettled' | 'race' | 'any';
-  /** One entry per member, in argument order. */
+  /**
+   * The first members, in argument order: all of them up to `MAX_LISTED_MEMBERS` (1000), then only
+   * the first 1000 (the others are counted in `states`). `awaits` still holds the node of every pending member that is
+   * a frame, listed here or not, so that no member of a large combinator appears as a tree of its own.
+   */
   members: CombinatorMember[];
-  /** Members still pending. */
+  /** Members still pending, among all members (`states.pending`). */
   pending: number;
   /** All members. */
   total: number;
-  /** False when the argument was not an array or set, so members are unknown. */
+  /** All members counted by state; the counts add up to `total`. */
+  states: MemberStates;
+  /** False when the argument was not an array or set (or was a proxy), so members are unknown and `total` is 0. */
   membersKnown: boolean;
 }
 
@@ -105,22 +118,42 @@ export interface CombinatorMember {
   index: number;
   /** The member's source text when the argument was an array literal, else empty. */
   text: string;
-  state: 'pending' | 'fulfilled' | 'rejected' | 'value' | 'unknown';
-  /** The member's node when it is pending; null otherwise. */
+  /**
+   * `pending`: a promise or frame not settled; `fulfilled`, `rejected`: settled; `value`: not a
+   * promise or thenable, taken as is; `unknown`: a thenable (or an element defined by a getter),
+   * whose state cannot be read without running the program's code.
+   */
+  state: MemberState;
+  /** The member's node when it is pending, or a thenable that may be (state `unknown`); null otherwise. */
   node: string | null;
 }
 
+export type MemberState = 'pending' | 'fulfilled' | 'rejected' | 'value' | 'unknown';
+
+/** How many members are in each state. */
+export type MemberStates = Record<MemberState, number>;
+
 export interface GroupNode extends NodeBase {
   type: 'group';
-  /** Several frames called by uninstrumented code during one call, whose result this awaits. */
+  /**
+   * Several frames that uninstrumented code started during one call, whose result this node's
+   * awaiters await (`await pMap(ids, async (id) => …)`): the awaited expression, e.g.
+   * `pMap(ids, async (id) => …)`; empty when source text is omitted. `awaits` lists the frames still pending.
+   */
   text: string;
+  /** How many frames were started during that call, pending or not. */
+  calls: number;
 }
 
 export interface LeafNode extends NodeBase {
   type: 'leaf';
-  /** `promise` (native), `thenable`, `async-iterable`, `value` (awaiting a plain value), `disposal` (`await using`). */
+  /**
+   * `promise` (native); `thenable`: an object with a `then` method (also one defined by a getter,
+   * which is never run) or a proxy, whose state cannot be read; `async-iterable`; `value` (awaiting
+   * a plain value); `disposal` (`await using`).
+   */
   valueKind: 'promise' | 'thenable' | 'async-iterable' | 'value' | 'disposal';
-  /** The await expression's operand as written, e.g. `sleep(60_000)`. */
+  /** The await expression's operand as written, e.g. `sleep(60_000)`; empty when source text is omitted. */
   text: string;
   /** Where it is awaited (first awaiter). */
   location: SourceLocation;

@@ -1,0 +1,103 @@
+/**
+ * How each kind of node reads in a report, shared by the text and DOT renderers. No label is ever
+ * empty: where source text was omitted (`--omit-text`), `<text omitted>` stands in for it.
+ */
+
+import type { CombinatorNode, FrameNode, GroupNode, LeafNode, MemberState, SnapshotNode } from '../snapshot/schema.ts';
+import { formatDuration } from '../util/duration.ts';
+
+const TEXT_OMITTED = '<text omitted>';
+
+const LEAF_KINDS: Record<LeafNode['valueKind'], string> = {
+  promise: 'a promise no instrumented code created',
+  thenable: 'a thenable (its state cannot be read)',
+  'async-iterable': 'an async iterator',
+  value: 'a plain value',
+  disposal: 'disposal of its resources',
+};
+
+/** `fn  file:line:col  await x()  1.5s`: a pending frame, where it is suspended, on what, for how long. */
+export function frameLine(f: FrameNode, showDurations: boolean): string {
+  const where = f.suspendedAt ?? f.location;
+  const what = f.suspendedAt === null ? `(${f.state})` : f.state === 'yielded' ? `${f.suspendedAt.text} (yielded, waiting for its consumer)` : f.suspendedAt.text;
+  const duration = showDurations ? `  ${formatDuration(f.pendingMs)}` : '';
+  const kind = f.kind === 'generator' ? ' (async generator)' : '';
+  // Text omitted (omitText): no gap where it would have been.
+  const text = what === '' ? '' : `  ${what}`;
+  return `${f.function}${kind}  ${where.file}:${where.line}:${where.column}${text}${duration}`;
+}
+
+/** `Promise.all: 1 of 2 pending`. */
+export function combinatorLine(c: CombinatorNode): string {
+  return `Promise.${c.combinator}: ${combinatorState(c)}`;
+}
+
+/** `1 of 2 pending`, and how many members' states cannot be read (thenables). */
+export function combinatorState(c: CombinatorNode): string {
+  if (!c.membersKnown) return 'members unknown (not an array or set)';
+  const unknown = c.states?.unknown ?? 0;
+  return `${c.pending} of ${c.total} pending${unknown > 0 ? `, ${unknown} of unknown state` : ''}`;
+}
+
+/** `pMap(ids, load): 2 of 3 calls into instrumented code still pending`. */
+export function groupLine(g: GroupNode): string {
+  return `${textOf(g)}: ${groupState(g)}`;
+}
+
+export function groupState(g: GroupNode): string {
+  const pending = g.awaits.length;
+  // `calls` is absent from snapshots made before it existed.
+  const calls = typeof g.calls === 'number' ? `${pending} of ${plural(g.calls, 'call')}` : plural(pending, 'call');
+  return `${calls} into instrumented code still pending`;
+}
+
+export function leafLine(l: LeafNode): string {
+  return `${textOf(l)}  — ${LEAF_KINDS[l.valueKind] ?? l.valueKind}`;
+}
+
+/** The full line for a node. */
+export function describeNode(node: SnapshotNode, showDurations: boolean): string {
+  switch (node.type) {
+    case 'frame':
+      return frameLine(node, showDurations);
+    case 'combinator':
+      return combinatorLine(node);
+    case 'group':
+      return groupLine(node);
+    case 'leaf':
+      return leafLine(node);
+  }
+}
+
+/** A node named again after its full line was printed: enough to find that line. */
+export function shortName(node: SnapshotNode): string {
+  switch (node.type) {
+    case 'frame': {
+      const at = node.suspendedAt ?? node.location;
+      return `${node.function}  ${at.file}:${at.line}:${at.column}`;
+    }
+    case 'combinator':
+      return `Promise.${node.combinator}`;
+    case 'group':
+    case 'leaf':
+      return textOf(node);
+  }
+}
+
+/** A leaf's or group's source text, or the stand-in when it was omitted. */
+export function textOf(node: LeafNode | GroupNode): string {
+  return node.text === '' ? TEXT_OMITTED : node.text;
+}
+
+/** `12 pending, 3 fulfilled`: counts in a fixed order, zeros left out. */
+export function stateCounts(counts: Readonly<Record<MemberState, number>>): string {
+  const parts: string[] = [];
+  for (const state of MEMBER_STATES) if (counts[state] > 0) parts.push(`${counts[state]} ${state === 'value' ? 'not a promise' : state === 'unknown' ? 'of unknown state' : state}`);
+  return parts.join(', ');
+}
+
+export const MEMBER_STATES: readonly MemberState[] = ['pending', 'fulfilled', 'rejected', 'value', 'unknown'];
+
+export function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}

@@ -1,0 +1,82 @@
+/**
+ * Deep recursion, found so that the text report can collapse it: a chain of frames (each the only
+ * thing the one above awaits) in which a pattern of up to `MAX_PERIOD` suspensions repeats —
+ * `descend → descend → …` (period 1) or `a → b → c → a → b → c → …` (period 3).
+ *
+ * Cost: a search that finds no run stops within (collapseAfter + 2) × period frames for each
+ * period tried; a run found is consumed by the caller (printed as three parts), so over a whole
+ * report the work is linear in the frames it covers.
+ */
+
+import type { Edges } from '../snapshot/edges.ts';
+import type { FrameNode, SnapshotNode } from '../snapshot/schema.ts';
+
+/** Longest repeating pattern looked for, in frames. */
+const MAX_PERIOD = 8;
+
+export interface Run {
+  /** Frames in one repetition of the pattern. */
+  period: number;
+  /** Whole repetitions in the run (more than `collapseAfter`). */
+  repeats: number;
+  /** The run's frames, `period × repeats` of them, outermost first. */
+  frames: number[];
+}
+
+export class RunFinder {
+  readonly #nodes: readonly SnapshotNode[];
+  readonly #awaits: Edges;
+  readonly #inDegree: Int32Array;
+  readonly #collapseAfter: number;
+  /** `#mark[i] === #stamp`: node i is already on the chain being examined (a cycle ends it). */
+  readonly #mark: Int32Array;
+  #stamp = 0;
+
+  constructor(nodes: readonly SnapshotNode[], awaits: Edges, inDegree: Int32Array, collapseAfter: number) {
+    this.#nodes = nodes;
+    this.#awaits = awaits;
+    this.#inDegree = inDegree;
+    this.#collapseAfter = collapseAfter;
+    this.#mark = new Int32Array(nodes.length);
+  }
+
+  /**
+   * The shortest-period run starting at frame `start`, or undefined when none repeats more than
+   * `collapseAfter` times. (Periods are tried shortest first, so a pattern found never repeats a
+   * shorter one: that one's run would have been found before.)
+   */
+  find(start: number, printed: Uint8Array): Run | undefined {
+    const chain = [start];
+    const stamp = ++this.#stamp;
+    this.#mark[start] = stamp;
+    // Grows the chain until it has index n; false when it ends before.
+    const reach = (n: number): boolean => {
+      while (chain.length <= n) {
+        const last = chain[chain.length - 1]!;
+        const from = this.#awaits.start[last]!;
+        if (this.#awaits.start[last + 1]! - from !== 1) return false;
+        const next = this.#awaits.to[from]!;
+        // A frame awaited by several is printed once, where its line can be referred to: never inside a run.
+        if (this.#nodes[next]!.type !== 'frame' || printed[next] === 1 || this.#mark[next] === stamp || this.#inDegree[next] !== 1) return false;
+        this.#mark[next] = stamp;
+        chain.push(next);
+      }
+      return true;
+    };
+    const nodes = this.#nodes;
+    for (let period = 1; period <= MAX_PERIOD && reach(period); period++) {
+      let matched = 0;
+      while (reach(matched + period) && sameSuspension(nodes[chain[matched]!] as FrameNode, nodes[chain[matched + period]!] as FrameNode)) matched++;
+      const repeats = Math.floor((matched + period) / period);
+      if (repeats > this.#collapseAfter) return { period, repeats, frames: chain.slice(0, repeats * period) };
+    }
+    return undefined;
+  }
+}
+
+/** The same function suspended at the same place. */
+function sameSuspension(a: FrameNode, b: FrameNode): boolean {
+  const sa = a.suspendedAt;
+  const sb = b.suspendedAt;
+  return a.function === b.function && a.location.file === b.location.file && a.location.line === b.location.line && sa?.line === sb?.line && sa?.column === sb?.column && sa?.file === sb?.file;
+}

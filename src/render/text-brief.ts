@@ -1,0 +1,100 @@
+/**
+ * One line for a tree the report does not show in full: the frame it starts with, its innermost
+ * frame (where it is suspended, on what, for how long) and what that frame waits for —
+ * `transaction  app.mjs:30:3 → … 1 more → nextInvoiceNumber  app.mjs:12:5  await db.raw(…)  42ms → db.raw(…)  — a promise …`.
+ * The path follows each node's first frame (or first node) below it. Paths are memoised per node,
+ * so trees sharing one deep chain cost that chain once, however many they are.
+ */
+
+import type { Edges } from '../snapshot/edges.ts';
+import type { FrameNode, SnapshotNode } from '../snapshot/schema.ts';
+import { describeNode, frameLine, shortName } from './labels.ts';
+
+export class BriefLines {
+  readonly #nodes: readonly SnapshotNode[];
+  readonly #awaits: Edges;
+  readonly #showDurations: boolean;
+  /** For each node once its path is known: the innermost frame on it (-1: none), what that frame waits for (-1: nothing), and how many frames the path holds. */
+  readonly #innermost: Int32Array;
+  readonly #after: Int32Array;
+  readonly #frames: Int32Array;
+  readonly #known: Uint8Array;
+  /** `#onPath[i] === #stamp`: node i is on the path being followed (meeting it again is a cycle). */
+  readonly #onPath: Int32Array;
+  #stamp = 0;
+
+  constructor(nodes: readonly SnapshotNode[], awaits: Edges, showDurations: boolean) {
+    this.#nodes = nodes;
+    this.#awaits = awaits;
+    this.#showDurations = showDurations;
+    const n = nodes.length;
+    this.#innermost = new Int32Array(n);
+    this.#after = new Int32Array(n);
+    this.#frames = new Int32Array(n);
+    this.#known = new Uint8Array(n);
+    this.#onPath = new Int32Array(n);
+  }
+
+  line(root: number): string {
+    this.#follow(root);
+    const nodes = this.#nodes;
+    const innermost = this.#innermost[root]!;
+    const after = this.#after[root]!;
+    let text: string;
+    if (innermost < 0 || innermost === root) text = describeNode(nodes[root]!, this.#showDurations);
+    else {
+      const between = this.#frames[root]! - 2;
+      text = `${shortName(nodes[root]!)} → ${between > 0 ? `… ${between} more → ` : ''}${frameLine(nodes[innermost] as FrameNode, this.#showDurations)}`;
+    }
+    if (after < 0) return text;
+    const next = nodes[after]!;
+    return `${text} → ${next.type === 'frame' ? `${shortName(next)} (again: an await cycle)` : describeNode(next, false)}`;
+  }
+
+  /** The next node on a path: a frame's await; a combinator's or group's first pending frame, else its first node. */
+  #next(i: number): number {
+    const { start, to } = this.#awaits;
+    const from = start[i]!;
+    const end = start[i + 1]!;
+    if (from === end) return -1;
+    if (this.#nodes[i]!.type !== 'frame') for (let k = from; k < end; k++) if (this.#nodes[to[k]!]!.type === 'frame') return to[k]!;
+    return to[from]!;
+  }
+
+  #follow(root: number): void {
+    if (this.#known[root] === 1) return;
+    const stamp = ++this.#stamp;
+    const path: number[] = [];
+    let stop = root;
+    while (stop >= 0 && this.#known[stop] === 0 && this.#onPath[stop] !== stamp) {
+      this.#onPath[stop] = stamp;
+      path.push(stop);
+      stop = this.#next(stop);
+    }
+    // What lies past the path's end: a node whose path is known, or nothing (the end, or a cycle back onto the path).
+    let innermost = -1;
+    let after = -1;
+    let frames = 0;
+    if (stop >= 0 && this.#known[stop] === 1) {
+      innermost = this.#innermost[stop]!;
+      after = this.#after[stop]!;
+      frames = this.#frames[stop]!;
+    }
+    let next = stop;
+    for (let k = path.length - 1; k >= 0; k--) {
+      const i = path[k]!;
+      if (this.#nodes[i]!.type === 'frame') {
+        if (innermost < 0) {
+          innermost = i;
+          after = next;
+        }
+        frames++;
+      }
+      this.#innermost[i] = innermost;
+      this.#after[i] = after;
+      this.#frames[i] = frames;
+      this.#known[i] = 1;
+      next = i;
+    }
+  }
+}

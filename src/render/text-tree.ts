@@ -1,0 +1,184 @@
+/**
+ * One tree of the text report, awaiter above awaitee. Iterative (no graph shape can exhaust the
+ * stack) and linear in the lines it prints: a node reached twice is printed once and referred to
+ * afterwards, deep recursion is collapsed (see runs.ts), combinators list a bounded number of
+ * members and count the rest, and indentation never exceeds `MAX_LEVELS` levels — a deeper
+ * subtree continues at the left margin, so that no line grows with the depth of the tree.
+ */
+
+import type { Edges } from '../snapshot/edges.ts';
+import type { CombinatorMember, CombinatorNode, FrameNode, MemberState, SnapshotNode } from '../snapshot/schema.ts';
+import { describeNode, frameLine, MEMBER_STATES, plural, shortName, stateCounts } from './labels.ts';
+import { RunFinder, type Run } from './runs.ts';
+
+/** Indentation levels (three columns each) before a subtree continues at the left margin. */
+const MAX_LEVELS = 24;
+const TEE = '├─ ';
+const ELBOW = '└─ ';
+const PIPE = '│  ';
+const SPACE = '   ';
+
+export interface TreeOptions {
+  showDurations: boolean;
+  /** Collapse patterns repeated more than this many times (at least 2). */
+  collapseAfter: number;
+  /** Members listed per combinator. */
+  maxMembers: number;
+}
+
+/** Where a line goes: the indentation before its connector, in levels too. */
+interface Indent {
+  prefix: string;
+  level: number;
+}
+
+interface Entry {
+  /** Node position, or -1 for a line of text (a member that is not a node, a count of the rest). */
+  node: number;
+  text: string;
+  /** Null for a tree's first line, which has no connector. */
+  indent: Indent | null;
+  last: boolean;
+  /** `[3] ` for a combinator member; else empty. */
+  label: string;
+  depth: number;
+}
+
+export class TreePrinter {
+  readonly #nodes: readonly SnapshotNode[];
+  readonly #awaits: Edges;
+  readonly #indexOf: (id: string) => number;
+  readonly #options: TreeOptions;
+  readonly #runs: RunFinder;
+  /** Nodes printed in full so far, in this report. */
+  readonly printed: Uint8Array;
+
+  constructor(nodes: readonly SnapshotNode[], awaits: Edges, inDegree: Int32Array, indexOf: (id: string) => number, options: TreeOptions) {
+    this.#nodes = nodes;
+    this.#awaits = awaits;
+    this.#indexOf = indexOf;
+    this.#options = options;
+    this.#runs = new RunFinder(nodes, awaits, inDegree, options.collapseAfter);
+    this.printed = new Uint8Array(nodes.length);
+  }
+
+  /** Prints the tree under `root` into `out`, which is left with at most `limit` lines; false when cut short. */
+  print(root: number, out: string[], limit: number): boolean {
+    const stack: Entry[] = [{ node: root, text: '', indent: null, last: true, label: '', depth: 0 }];
+    while (stack.length > 0) {
+      // One entry may print a few lines (a collapsed run); what passes the limit is taken back.
+      if (out.length >= limit) {
+        out.length = limit;
+        return false;
+      }
+      const entry = stack.pop()!;
+      const lead = entry.indent === null ? entry.label : `${entry.indent.prefix}${entry.last ? ELBOW : TEE}${entry.label}`;
+      if (entry.node < 0) {
+        out.push(lead + entry.text);
+        continue;
+      }
+      const node = this.#nodes[entry.node]!;
+      if (this.printed[entry.node] === 1) {
+        out.push(`${lead}${shortName(node)} (shown above)`);
+        continue;
+      }
+      let indent = childIndent(entry);
+      let depth = entry.depth;
+      let current = entry.node;
+      const run = node.type === 'frame' ? this.#runs.find(entry.node, this.printed) : undefined;
+      if (run === undefined) {
+        out.push(lead + describeNode(node, this.#options.showDurations));
+        this.printed[current] = 1;
+      } else {
+        ({ indent, depth, last: current } = this.#printRun(run, lead, indent, depth, out));
+      }
+      this.#pushChildren(current, indent, depth + 1, stack, out);
+    }
+    if (out.length <= limit) return true;
+    out.length = limit;
+    return false;
+  }
+
+  /** A run as its first repetition, a count, and its last repetition, each frame one level below the one before. */
+  #printRun(run: Run, lead: string, indent: Indent, depth: number, out: string[]): { indent: Indent; depth: number; last: number } {
+    const { frames, period, repeats } = run;
+    const nodes = this.#nodes;
+    const showDurations = this.#options.showDurations;
+    for (const f of frames) this.printed[f] = 1;
+    out.push(lead + frameLine(nodes[frames[0]!] as FrameNode, showDurations));
+    const line = (text: string): void => {
+      depth++;
+      indent = this.#atMargin(indent, depth, out);
+      out.push(`${indent.prefix}${ELBOW}${text}`);
+      indent = { prefix: indent.prefix + SPACE, level: indent.level + 1 };
+    };
+    for (let j = 1; j < period; j++) line(frameLine(nodes[frames[j]!] as FrameNode, showDurations));
+    const first = nodes[frames[0]!] as FrameNode;
+    const hidden = repeats - 2;
+    if (period === 1) line(`… ${hidden} more ${first.function} at the same await`);
+    else {
+      const pattern = frames.slice(0, period).map((f) => (nodes[f] as FrameNode).function).join(' → ');
+      line(`… ${hidden} more repetitions of ${pattern} (${hidden * period} frames)`);
+    }
+    for (let j = (repeats - 1) * period; j < frames.length; j++) line(frameLine(nodes[frames[j]!] as FrameNode, showDurations));
+    // `line` left the indent one level below the last frame printed: where its children go.
+    return { indent, depth, last: frames[frames.length - 1]! };
+  }
+
+  #pushChildren(i: number, indent: Indent, depth: number, stack: Entry[], out: string[]): void {
+    const node = this.#nodes[i]!;
+    const children: Entry[] = [];
+    if (node.type === 'combinator') this.#memberEntries(node, children, depth);
+    else {
+      const { start, to } = this.#awaits;
+      for (let k = start[i]!; k < start[i + 1]!; k++) children.push({ node: to[k]!, text: '', indent: null, last: false, label: '', depth });
+    }
+    if (children.length === 0) return;
+    const at = this.#atMargin(indent, depth, out);
+    children[children.length - 1]!.last = true;
+    for (let k = children.length - 1; k >= 0; k--) {
+      children[k]!.indent = at;
+      stack.push(children[k]!);
+    }
+  }
+
+  /** The first `maxMembers` members, then one line counting the others by state. */
+  #memberEntries(c: CombinatorNode, children: Entry[], depth: number): void {
+    const listed = c.members;
+    const shown = Math.min(listed.length, this.#options.maxMembers);
+    const shownStates: Record<MemberState, number> = { pending: 0, fulfilled: 0, rejected: 0, value: 0, unknown: 0 };
+    for (let k = 0; k < shown; k++) {
+      const m = listed[k]!;
+      shownStates[m.state]++;
+      const node = m.node === null ? -1 : this.#indexOf(m.node);
+      children.push({ node, text: node < 0 ? memberText(m) : '', indent: null, last: false, label: `[${m.index}] `, depth });
+    }
+    const rest = (c.membersKnown ? c.total : listed.length) - shown;
+    if (rest <= 0) return;
+    let counts = '';
+    if (c.states !== undefined) {
+      const others = { ...c.states };
+      for (const state of MEMBER_STATES) others[state] -= shownStates[state];
+      counts = `: ${stateCounts(others)}`;
+    }
+    children.push({ node: -1, text: `… ${plural(rest, 'more member')}${counts}`, indent: null, last: false, label: '', depth });
+  }
+
+  /** The indent for lines at `depth`: as given, or back at the left margin (saying so) once it is `MAX_LEVELS` deep. */
+  #atMargin(indent: Indent, depth: number, out: string[]): Indent {
+    if (indent.level < MAX_LEVELS) return indent;
+    out.push(`${indent.prefix}↓ depth ${depth} and below continue at the left margin`);
+    return { prefix: '', level: 0 };
+  }
+}
+
+function childIndent(entry: Entry): Indent {
+  if (entry.indent === null) return { prefix: '', level: 0 };
+  return { prefix: entry.indent.prefix + (entry.last ? SPACE : PIPE), level: entry.indent.level + 1 };
+}
+
+/** A member with no node of its own: its text and state. */
+function memberText(m: CombinatorMember): string {
+  const state = m.state === 'value' ? 'not a promise' : m.state === 'unknown' ? 'state unknown' : m.state;
+  return m.text === '' ? state : `${m.text}  ${state}`;
+}

@@ -1,0 +1,67 @@
+/**
+ * The one place that knows how the runtime encodes what the snapshot builder reads from a frame
+ * record: which values are frames, combinator calls or array slots, and what a site id or a kept
+ * promise field holds. Should the runtime store frames differently, this file (and the
+ * `SnapshotSource` it answers for) is what follows.
+ */
+
+import { ArraySlot, CombinatorLink, DONE, Frame, IterationLink, KIND_RETURN, KIND_YIELD, UNCLAIMABLE } from '../runtime/frame.ts';
+import { getOwnPropertyDescriptor } from '../runtime/intrinsics.ts';
+export { RETURN_SITE_BASE } from '../runtime/sites.ts';
+import { isOwnInstance, isProxyObject } from '../runtime/values.ts';
+
+/**
+ * A pending async call as the runtime records it. The builder reads `seq`, `site` (a suspension
+ * site id when >= 0; see `isDone`), `since` (only through `SnapshotSource.elapsed`), `value` (what
+ * it waits for: a frame, a combinator call, or the program's value) and `promise` (through
+ * `keptPromiseOf`).
+ */
+export type RuntimeFrame = Frame;
+export type CombinatorCall = CombinatorLink;
+export type IterationRecord = IterationLink;
+
+/** Suspension kinds, as `SnapshotSource.siteKindOf` reports them; any other number is an await. */
+export const SITE_RETURN = KIND_RETURN;
+export const SITE_YIELD = KIND_YIELD;
+
+/** `v` is a frame record (what an awaiter holds once it claimed its callee). Never runs program code. */
+export function isFrameRecord(v: unknown): v is RuntimeFrame {
+  return isOwnInstance(v, Frame);
+}
+
+/** `v` is a `Promise.all(…)`-style call the runtime recorded. */
+export function isCombinatorCall(v: unknown): v is CombinatorCall {
+  return isOwnInstance(v, CombinatorLink);
+}
+
+/** The frame finished and did not return anything still pending. */
+export function isDone(f: RuntimeFrame): boolean {
+  return f.site === DONE;
+}
+
+/** The frame's promise when a caller kept it (for an array of call results, its element), read without running program code. */
+export function keptPromiseOf(f: RuntimeFrame): unknown {
+  const p = f.promise;
+  if (p === undefined || p === UNCLAIMABLE) return undefined;
+  if (isOwnInstance(p, ArraySlot)) {
+    const element = elementOf(p.array, p.index);
+    return typeof element === 'object' && element !== null ? element : undefined;
+  }
+  return p;
+}
+
+/**
+ * Whether `keptPromiseOf(f)` could be `v`: a pointer comparison, without reading the array an
+ * array slot points into (for scans over every frame, where almost every answer is no).
+ */
+export function mayHaveKept(f: RuntimeFrame, v: unknown): boolean {
+  const p = f.promise;
+  return p === v || isOwnInstance(p, ArraySlot);
+}
+
+/** An array element read through its descriptor (no getter runs); undefined for holes, accessors and proxies. */
+function elementOf(array: unknown, index: number): unknown {
+  if (typeof array !== 'object' || array === null || isProxyObject(array)) return undefined;
+  const d = getOwnPropertyDescriptor(array, index);
+  return d !== undefined && 'value' in d ? d.value : undefined;
+}

@@ -1,0 +1,65 @@
+/**
+ * Where things are, as a snapshot writes it: one location object per function site and one
+ * suspension point per await site, shared by every frame there (100k frames at one await cost one
+ * object), with file paths made relative to the working directory once per file.
+ */
+
+import { relative, sep } from 'node:path';
+import type { SourceLocation, SuspensionPoint } from './schema.ts';
+import { RETURN_SITE_BASE } from './frame-records.ts';
+import type { SiteInfo } from './source.ts';
+
+export const UNKNOWN_LOCATION: SourceLocation = Object.freeze({ file: '<unknown>', line: 0, column: 0 });
+
+export class Places {
+  readonly #cwd: string | undefined;
+  /** By function site id + 1 (so that the unknown function, -1, has a slot). */
+  readonly #locations: SourceLocation[] = [];
+  readonly #suspensions: SuspensionPoint[] = [];
+  readonly #returnSuspensions: SuspensionPoint[] = [];
+  readonly #files = new Map<string, string>();
+
+  /** `cwd` undefined: paths as recorded. */
+  constructor(cwd: string | undefined) {
+    this.#cwd = cwd;
+  }
+
+  /** The location of function site `id` (`site` is its record, when known). */
+  location(id: number, site: SiteInfo | undefined): SourceLocation {
+    let loc = this.#locations[id + 1];
+    if (loc === undefined) {
+      loc = site === undefined ? UNKNOWN_LOCATION : this.at(site);
+      this.#locations[id + 1] = loc;
+    }
+    return loc;
+  }
+
+  /** The suspension point of await (yield, return…) site `id`; return sites have their own range of ids. */
+  suspension(id: number, site: SiteInfo): SuspensionPoint {
+    const table = id >= RETURN_SITE_BASE ? this.#returnSuspensions : this.#suspensions;
+    const slot = id >= RETURN_SITE_BASE ? id - RETURN_SITE_BASE : id;
+    let point = table[slot];
+    if (point === undefined) {
+      const kind = site.kind === 'combinator' ? 'await' : (site.kind as SuspensionPoint['kind']);
+      point = { file: this.file(site.file), line: site.line, column: site.column, kind, text: site.text };
+      table[slot] = point;
+    }
+    return point;
+  }
+
+  /** A fresh location object for a site. */
+  at(site: SiteInfo): SourceLocation {
+    return { file: this.file(site.file), line: site.line, column: site.column };
+  }
+
+  file(file: string): string {
+    if (this.#cwd === undefined) return file;
+    let shown = this.#files.get(file);
+    if (shown === undefined) {
+      const rel = relative(this.#cwd, file);
+      shown = rel === '' || rel.startsWith('..') || rel.startsWith(sep) ? file : rel.split(sep).join('/');
+      this.#files.set(file, shown);
+    }
+    return shown;
+  }
+}
