@@ -83,7 +83,7 @@ export function instrument(source: string, options: InstrumentOptions): Instrume
   const planned = plan(program, source, lines, options.sites, {
     file: options.filename,
     displaySource: options.displaySource,
-    origin: options.inputMap === undefined ? undefined : new OriginMapper(options.inputMap, options.inputMapBase ?? pathToFileURL(options.filename).href),
+    origin: options.inputMap === undefined ? undefined : new OriginMapper(options.inputMap, options.inputMapBase ?? pathToFileURL(options.filename).href, source, lines),
     runtimeGlobal: RUNTIME_GLOBAL,
     frameVariable,
     maxTextLength: options.maxTextLength ?? DEFAULT_MAX_TEXT_LENGTH,
