@@ -22,7 +22,7 @@ export interface InstrumentOptions {
   sites: SiteSink;
   /** Longest suspension-point text kept. @default 120 */
   maxTextLength?: number;
-  /** Keep no source text of suspension points (it may hold literals). @default false */
+  /** Keep no source text of suspension points, nor literals in function names (they may hold secrets). @default false */
   omitText?: boolean;
   /** Produce a source map. @default false */
   sourceMap?: boolean;

@@ -4,7 +4,8 @@
  * with the class or object it belongs to (`Repo.findUser`, `Repo.#load`, `api.fetchUser`).
  *
  * Code handed over by another tool is named as the user wrote it: identifiers the tool renamed
- * (esbuild's `_Svc` for a decorated `class Svc`) are read back through its source map.
+ * (esbuild's `_Svc` for a decorated `class Svc`) are read back through its source map. Without
+ * source text (`omitText`), a name never quotes a literal: `handlers['key-1']` is `handlers[…]`.
  */
 
 import type { AnyNode } from './ast.ts';
@@ -12,12 +13,16 @@ import type { OriginMapper } from './origin.ts';
 
 const MAX_MEMBER_TEXT = 60;
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
+/** Stands for a literal (or any computed part) in a name when source text is omitted. */
+const ELIDED = '[…]';
 
 export interface NamingContext {
   /** The parsed text. */
   source: string;
   /** The input's own source map, when another tool produced the text. */
   origin?: OriginMapper;
+  /** Quote no literal from the source. */
+  omitLiterals: boolean;
 }
 
 export function inferFunctionName(fn: AnyNode, ancestors: readonly AnyNode[], ctx: NamingContext): string {
@@ -56,10 +61,16 @@ export function inferFunctionName(fn: AnyNode, ancestors: readonly AnyNode[], ct
 
 function keyName(member: AnyNode, ctx: NamingContext, dot: string): string {
   const key = member.key;
-  if (member.computed) return `[${clip(text(key, ctx))}]`;
+  if (member.computed) {
+    if (ctx.omitLiterals) return isReference(key) ? `[${reference(key, ctx)}]` : ELIDED;
+    return `[${clip(text(key, ctx))}]`;
+  }
   if (key.type === 'PrivateIdentifier') return `${dot}#${key.name}`;
   if (key.type === 'Identifier') return `${dot}${identifier(key, ctx)}`;
-  if (key.type === 'Literal') return typeof key.value === 'string' && IDENTIFIER.test(key.value) ? `${dot}${key.value}` : `[${key.raw}]`;
+  if (key.type === 'Literal') {
+    if (ctx.omitLiterals) return ELIDED;
+    return typeof key.value === 'string' && IDENTIFIER.test(key.value) ? `${dot}${key.value}` : `[${key.raw}]`;
+  }
   return `${dot}<computed>`;
 }
 
@@ -85,8 +96,36 @@ function objectName(ancestors: readonly AnyNode[], objectIndex: number, ctx: Nam
 
 function targetName(target: AnyNode, ctx: NamingContext): string {
   if (target.type === 'Identifier') return identifier(target, ctx);
-  if (target.type === 'MemberExpression') return clip(text(target, ctx).replace(/\s+/g, ''));
+  if (target.type === 'MemberExpression') return ctx.omitLiterals ? clip(member(target, ctx)) : clip(text(target, ctx).replace(/\s+/g, ''));
   return '<anonymous>';
+}
+
+/** A member expression with every computed part that is not a plain reference elided: `handlers[…].run`. */
+function member(node: AnyNode, ctx: NamingContext): string {
+  const object = node.object;
+  const owner =
+    object.type === 'MemberExpression' ? member(object, ctx) : object.type === 'Identifier' || object.type === 'ThisExpression' || object.type === 'Super' ? reference(object, ctx) : '…';
+  if (!node.computed) return `${owner}.${node.property.type === 'PrivateIdentifier' ? `#${node.property.name}` : identifier(node.property, ctx)}`;
+  return isReference(node.property) ? `${owner}[${reference(node.property, ctx)}]` : `${owner}${ELIDED}`;
+}
+
+/** Names and non-computed member chains (`kHandler`, `Symbol.asyncIterator`): code, never a literal. */
+function isReference(node: AnyNode): boolean {
+  if (node.type === 'Identifier' || node.type === 'ThisExpression') return true;
+  return node.type === 'MemberExpression' && !node.computed && node.property.type === 'Identifier' && isReference(node.object);
+}
+
+function reference(node: AnyNode, ctx: NamingContext): string {
+  switch (node.type) {
+    case 'Identifier':
+      return identifier(node, ctx);
+    case 'ThisExpression':
+      return 'this';
+    case 'Super':
+      return 'super';
+    default:
+      return `${reference(node.object, ctx)}.${identifier(node.property, ctx)}`;
+  }
 }
 
 function identifier(node: AnyNode, ctx: NamingContext): string {

@@ -43,7 +43,7 @@ export interface PlanOptions {
   runtimeGlobal: string;
   frameVariable: string;
   maxTextLength: number;
-  /** Record no source text for suspension points. */
+  /** Record no source text for suspension points, and no literal in function names. */
   omitText: boolean;
 }
 
@@ -123,7 +123,7 @@ class Planner {
     this.#sink = sink;
     this.#options = options;
     this.#F = options.frameVariable;
-    this.#naming = { source, origin: options.origin };
+    this.#naming = { source, origin: options.origin, omitLiterals: options.omitText };
     this.#scope = { kind: isModule ? 'module' : 'script', used: false, fnSite: -1 };
   }
 
