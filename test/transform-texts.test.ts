@@ -96,3 +96,49 @@ describe('texts and names through an input source map', () => {
     assert.equal(r.code, 13);
   });
 });
+
+const TEXTS = join('test', 'fixtures', 'texts');
+const NO_OP_HOOKS = join(ROOT, TEXTS, 'no-op-hooks.mjs');
+
+/** What a fixture of test/fixtures/texts prints: the position of an Error made on line `at`, then its graph. */
+function bomOutput(file: string, stack: string, at: number, mainColumn: number, promise = 'new Promise(() => {})'): string {
+  return [
+    stack,
+    'awaitwhat: 2 pending async functions',
+    '',
+    `main  ${TEXTS}/${file}:${at}:${mainColumn}  await load()`,
+    `└─ load  ${TEXTS}/${file}:${at + 1}:25  await ${promise}`,
+    `   └─ ${promise}  — a promise no instrumented code created`,
+    '',
+  ].join('\n');
+}
+
+describe('a byte-order mark, with or without a hashbang behind it', () => {
+  // Columns as Node.js counts them once a load hook is installed: bytes are decoded without the
+  // mark (an entry point, ES modules, TypeScript), a string from require() keeps it (a column).
+  const CASES: [string, string, string][] = [
+    ['bom.mjs', 'bom.mjs', bomOutput('bom.mjs', 'bom.mjs:1:15', 1, 59)],
+    ['bom-hashbang.mjs', 'bom-hashbang.mjs', bomOutput('bom-hashbang.mjs', 'bom-hashbang.mjs:2:15', 2, 59)],
+    ['bom.cjs', 'bom.cjs', bomOutput('bom.cjs', 'bom.cjs:1:15)', 1, 59)],
+    ['bom-hashbang.cjs', 'bom-hashbang.cjs', bomOutput('bom-hashbang.cjs', 'bom-hashbang.cjs:2:15)', 2, 59)],
+    ['bom.cjs loaded by require()', 'require-bom.cjs', bomOutput('bom.cjs', 'bom.cjs:1:16)', 1, 60)],
+    ['bom.mts', 'bom.mts', bomOutput('bom.mts', 'bom.mts:1:22', 1, 81, 'new Promise<void>(() => {})')],
+    ['bom.cts', 'bom.cts', bomOutput('bom.cts', 'bom.cts:1:22)', 1, 81, 'new Promise<void>(() => {})')],
+  ];
+  for (const [name, entry, expected] of CASES) {
+    it(`${name}: instrumented, with the columns Node.js gives its stack traces`, async () => {
+      const [hooked, baseline] = await Promise.all([run(['--import', HOOKS, join(TEXTS, entry)]), run(['--import', NO_OP_HOOKS, join(TEXTS, entry)])]);
+      assert.equal(hooked.stderr, '');
+      assert.equal(hooked.stdout, expected);
+      assert.equal(hooked.stdout.split('\n')[0], baseline.stdout.split('\n')[0]);
+    });
+  }
+
+  it('typed text quoted at the offsets of text whose type stripping dropped the mark', () => {
+    const typed = '\uFEFFasync function f(): Promise<void> { await g<number>(1); }';
+    const blank = (text: string) => ' '.repeat(text.length);
+    const stripped = typed.slice(1).replace(': Promise<void>', blank(': Promise<void>')).replace('<number>', blank('<number>'));
+    const { sites } = instrumentSnippet(stripped, 'module', { displaySource: typed });
+    assert.deepEqual(described(sites), ['function f 1:1', 'await await g<number>(1) 1:37']);
+  });
+});

@@ -131,7 +131,7 @@ function transformLoaded(url: string, result: LoadResult, ctx: TransformContext)
   if (jsFormat === undefined || result.source === null || result.source === undefined) return undefined;
   const file = ctx.scope.fileFor(url);
   if (file === undefined) return undefined;
-  const original = typeof result.source === 'string' ? result.source : Buffer.from(result.source as Uint8Array).toString('utf8');
+  const original = typeof result.source === 'string' ? result.source : decodeSource(result.source);
   if (!mayNeedInstrumenting(original, jsFormat)) {
     ctx.stats.skipped++;
     return undefined;
@@ -186,6 +186,17 @@ function transformLoaded(url: string, result: LoadResult, ctx: TransformContext)
   // the input; TypeScript, now stripped, is JavaScript of the goal that parsed.
   if (detected && !isTypeScript) return { ...result, source: code };
   return { ...result, format: goal, source: code };
+}
+
+const utf8 = new TextDecoder();
+
+/**
+ * Bytes decoded as Node.js decodes them, without a byte-order mark: returned as a string, the
+ * text is compiled as it is, and a mark kept in it would move line 1's columns and turn a
+ * hashbang behind it into a syntax error. (A string Node gets with a mark, it compiles with it.)
+ */
+function decodeSource(source: ArrayBuffer | ArrayBufferView): string {
+  return utf8.decode(source as Uint8Array);
 }
 
 /** Node reads source maps only when they are enabled (`--enable-source-maps`) or for coverage. */
