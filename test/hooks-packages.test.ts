@@ -1,0 +1,63 @@
+/** Packages opted in by name: one that has nothing to instrument (compiled code) is named once. */
+
+import assert from 'node:assert/strict';
+import { cpSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { before, describe, it } from 'node:test';
+import { ROOT, run, runCli } from './support/run.ts';
+
+const HOOKS = join(ROOT, 'dist', 'hooks.js');
+const TEXTS = join(ROOT, 'test', 'fixtures', 'texts');
+const PACKAGES = ['compiled-dep', 'native-dep', 'lazy-dep'];
+
+// The fixture packages, installed where Node.js looks for them (the repository holds no node_modules).
+before(() => {
+  for (const name of PACKAGES) {
+    rmSync(join(TEXTS, 'node_modules', name), { recursive: true, force: true });
+    cpSync(join(TEXTS, 'packages', name), join(TEXTS, 'node_modules', name), { recursive: true });
+  }
+});
+
+const nothing = (pkg: string, files: string) =>
+  `package "${pkg}" has had nothing to instrument so far: ${files} async function or top-level await ` +
+  "(code compiled to generators or callbacks, such as TypeScript's __awaiter, is not instrumented)";
+
+describe('a package opted in with nothing to instrument', { concurrency: 2 }, () => {
+  it('is named once, after its files loaded; packages with async functions are not', async () => {
+    const r = await run(['--import', HOOKS, 'uses-packages.mjs'], { cwd: TEXTS, env: { ...process.env, AWAITWHAT_PACKAGES: PACKAGES.join(',') } });
+    // lazy-dep loads its async code only when first used, after the verdict: "so far" is all it can say.
+    assert.equal(
+      r.stderr,
+      [`awaitwhat: ${nothing('compiled-dep', 'none of the 2 files it loaded has an')}`, `awaitwhat: ${nothing('lazy-dep', 'the one file it loaded has no')}`, ''].join('\n'),
+    );
+    assert.equal(
+      r.stdout,
+      [
+        'awaitwhat: 3 pending async functions',
+        '',
+        'lock  node_modules/native-dep/index.js:2:3  await new Promise(() => {})',
+        '└─ new Promise(() => {})  — a promise no instrumented code created',
+        '',
+        'run  node_modules/lazy-dep/later.js:2:3  await new Promise(() => {})',
+        '└─ new Promise(() => {})  — a promise no instrumented code created',
+        '',
+        "<anonymous>  uses-packages.mjs:10:27  await import('../print-graph.mjs')",
+        "└─ import('../print-graph.mjs')  — a promise no instrumented code created",
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('is told through onWarning when installHooks() is given one', async () => {
+    const r = await run(['install-with-warning.mjs'], { cwd: TEXTS });
+    assert.equal(r.stderr, '');
+    assert.equal(r.stdout, `onWarning: ${nothing('compiled-dep', 'none of the 2 files it loaded has an')}\ndone\n`);
+  });
+
+  it('is told by the command for --package, beside its report', async () => {
+    const r = await runCli(['--package', 'compiled-dep', '--package', 'native-dep', '--once', '--after', '300ms', 'uses-packages.mjs', 'stay'], { cwd: TEXTS });
+    assert.equal(r.code, 124);
+    const warnings = r.stderr.split('\n').filter((line) => line.includes('nothing to instrument'));
+    assert.deepEqual(warnings, [`awaitwhat: ${nothing('compiled-dep', 'none of the 2 files it loaded has an')}`]);
+  });
+});
