@@ -16,7 +16,7 @@ import { parseMap, toDataUrlComment, type RawSourceMap } from '../transform/sour
 import { stripTypes, TYPESCRIPT_FORMATS } from '../transform/typescript.ts';
 import { installRuntime, type Runtime } from '../runtime/runtime.ts';
 import { checkNodeVersion } from './node-version.ts';
-import { PackageTally } from './package-tally.ts';
+import { hasCompiledAsync, PackageTally } from './package-tally.ts';
 import { Scope, type ScopeOptions } from './scope.ts';
 import { SiteTableFullError } from '../runtime/sites.ts';
 
@@ -124,10 +124,14 @@ interface TransformContext {
   packages: PackageTally;
 }
 
-/** A file's transform: what to hand Node, and how many async functions (and top-level awaits) it instrumented, undefined when that is unknown. */
+/**
+ * A file's transform: what to hand Node, how many async functions (and top-level awaits) it
+ * instrumented (undefined when that is unknown), and the text it read.
+ */
 interface FileOutcome {
   result?: LoadResult;
   functions: number | undefined;
+  text?: string;
 }
 
 function transformLoaded(url: string, result: LoadResult, ctx: TransformContext): LoadResult | undefined {
@@ -145,7 +149,10 @@ function transformLoaded(url: string, result: LoadResult, ctx: TransformContext)
   try {
     outcome = transformFile(url, result, file, jsFormat, detected, ctx);
   } finally {
-    if (pkg !== undefined) ctx.packages.fileLoaded(pkg, outcome.functions !== 0);
+    if (pkg !== undefined) {
+      const { functions, text } = outcome;
+      ctx.packages.fileLoaded(pkg, functions === undefined ? 'unknown' : functions > 0 ? 'instrumented' : text !== undefined && hasCompiledAsync(text) ? 'compiled-async' : 'nothing');
+    }
   }
   return outcome.result;
 }
@@ -155,7 +162,7 @@ function transformFile(url: string, result: LoadResult, file: string, jsFormat: 
   const original = typeof result.source === 'string' ? result.source : decodeSource(result.source!);
   if (!mayNeedInstrumenting(original, jsFormat)) {
     ctx.stats.skipped++;
-    return { functions: 0 };
+    return { functions: 0, text: original };
   }
   if (original.length > ctx.maxFileBytes) {
     ctx.stats.skipped++;
@@ -199,14 +206,14 @@ function transformFile(url: string, result: LoadResult, file: string, jsFormat: 
   }
   if (instrumented === null) {
     ctx.stats.skipped++;
-    return { functions: 0 };
+    return { functions: 0, text: original };
   }
   ctx.stats.instrumented++;
   const code = instrumented.map === undefined ? instrumented.code : `${instrumented.code}\n${toDataUrlComment(instrumented.map)}\n`;
   // A `.js` file without a format keeps none, so that Node.js detects it from the output as from
   // the input; TypeScript, now stripped, is JavaScript of the goal that parsed.
-  if (detected && !isTypeScript) return { result: { ...result, source: code }, functions: instrumented.functions };
-  return { result: { ...result, format: goal, source: code }, functions: instrumented.functions };
+  if (detected && !isTypeScript) return { result: { ...result, source: code }, functions: instrumented.functions, text: original };
+  return { result: { ...result, format: goal, source: code }, functions: instrumented.functions, text: original };
 }
 
 const utf8 = new TextDecoder();
