@@ -16,7 +16,7 @@ import { parseMap, toDataUrlComment, type RawSourceMap } from '../transform/sour
 import { stripTypes, TYPESCRIPT_FORMATS } from '../transform/typescript.ts';
 import { installRuntime, type Runtime } from '../runtime/runtime.ts';
 import { checkNodeVersion } from './node-version.ts';
-import { hasCompiledAsync, PackageTally } from './package-tally.ts';
+import { hasCompiledAsync, PackageTally, type FileContents } from './package-tally.ts';
 import { Scope, type ScopeOptions } from './scope.ts';
 import { SiteTableFullError } from '../runtime/sites.ts';
 
@@ -149,12 +149,15 @@ function transformLoaded(url: string, result: LoadResult, ctx: TransformContext)
   try {
     outcome = transformFile(url, result, file, jsFormat, detected, ctx);
   } finally {
-    if (pkg !== undefined) {
-      const { functions, text } = outcome;
-      ctx.packages.fileLoaded(pkg, functions === undefined ? 'unknown' : functions > 0 ? 'instrumented' : text !== undefined && hasCompiledAsync(text) ? 'compiled-async' : 'nothing');
-    }
+    if (pkg !== undefined) ctx.packages.fileLoaded(pkg, contentsOf(outcome));
   }
   return outcome.result;
+}
+
+function contentsOf({ functions, text }: FileOutcome): FileContents {
+  if (functions === undefined) return 'unknown';
+  if (functions > 0) return 'instrumented';
+  return text !== undefined && hasCompiledAsync(text) ? 'compiled-async' : 'nothing';
 }
 
 function transformFile(url: string, result: LoadResult, file: string, jsFormat: 'module' | 'commonjs', detected: boolean, ctx: TransformContext): FileOutcome {
