@@ -31,3 +31,29 @@ describe('function names in reports', () => {
     });
   }
 });
+
+/** With source text omitted: function name → source, where no literal may show. */
+const NAMES_WITHOUT_LITERALS: [string, string][] = [
+  ['handlers[…]', "handlers['key-SECRET'] = async () => {};"],
+  ['handlers[…].run', "handlers[`key-${n}`].run = async () => {};"],
+  ['handlers[…]', 'handlers[0x5EC] = async () => {};'],
+  ['this[kHandler]', 'this[kHandler] = async () => {};'],
+  ['Repo[…]', "class Repo { async ['SECRET']() {} }"],
+  ['Repo[…]', "class Repo { 'SECRET field' = async () => {}; }"],
+  ['Repo[…]', 'class Repo { static async [Symbol.for("SECRET")]() {} }'],
+  ['Repo[Symbol.asyncIterator]', 'class Repo { async *[Symbol.asyncIterator]() {} }'],
+  ['api[…]', "const api = { 'SECRET': async () => {} };"],
+  ['api[…]', 'const api = { 12345: async () => {} };'],
+  ['api[…].find', "const api = { 'SECRET': { find: async () => {} } };"],
+  ['[…]', "run({ async 'SECRET'() {} });"],
+  ['load', 'const load = async () => {};'],
+];
+
+describe('function names without source text', () => {
+  for (const [name, source] of NAMES_WITHOUT_LITERALS) {
+    it(`${source} → ${name}`, () => {
+      const fn = instrumentSnippet(source, 'module', { omitText: true }).sites.find((s) => s.kind === 'function' || s.kind === 'generator');
+      assert.equal(fn?.name, name);
+    });
+  }
+});

@@ -13,6 +13,31 @@ const SECRET = 'runtime-secret-4b1d';
 const LITERAL = 'literal-in-source';
 const env = { ...process.env, SECRET_TOKEN: SECRET };
 const LOGIN = join('test', 'fixtures', 'privacy', 'login.mjs');
+const LITERALS = join('test', 'fixtures', 'privacy', 'literals.mjs');
+const LITERALS_OTEL = join('test', 'fixtures', 'privacy', 'literals-otel.mjs');
+
+/** Every literal of literals.mjs that an output could quote: its markers and its numbers. */
+const MARKERS = [...Array.from({ length: 21 }, (_, i) => `Q9Z${String(i + 1).padStart(2, '0')}`), '918273645', '918273646', '77665544332211'];
+/** Markers that reach no output even with text kept: a class field's value is a run-time value there. */
+const ONLY_VALUES = ['Q9Z08'];
+const markersIn = (output: string) => MARKERS.filter((m) => output.includes(m));
+
+/** Every output of literals.mjs: the three report formats (every pending call) and the spans and onPending reports. */
+async function literalOutputs(omit: boolean): Promise<string[]> {
+  const reports = ['text', 'json', 'dot'].map(async (format) => {
+    const r = await runCli(['--once', '--all', '--after', '300ms', '--format', format, ...(omit ? ['--omit-text'] : []), LITERALS]);
+    assert.equal(r.code, 124, r.stderr);
+    return r.stdout + r.stderr;
+  });
+  const otel = run([LITERALS_OTEL, omit ? 'omit' : 'keep']).then((r) => {
+    assert.equal(r.stderr, '');
+    const exported = JSON.parse(r.stdout) as { spans: unknown[]; reports: unknown[]; warnings: unknown[] };
+    assert.equal(exported.reports.length, 1);
+    assert.deepEqual(exported.warnings, []);
+    return r.stdout;
+  });
+  return Promise.all([...reports, otel]);
+}
 
 describe('privacy', { concurrency: 2 }, () => {
   for (const format of ['text', 'json', 'dot']) {
@@ -49,6 +74,25 @@ describe('privacy', { concurrency: 2 }, () => {
         '         └─ <text omitted>  — a promise no instrumented code created',
         '',
       ].join('\n'),
+    );
+  });
+
+  it('--omit-text: no output (text, JSON, DOT, spans, onPending) quotes a literal of the source, names included', async () => {
+    const [kept, omitted] = await Promise.all([literalOutputs(false), literalOutputs(true)]);
+    // The program does put every literal in front of an output that keeps text.
+    assert.deepEqual(markersIn(kept.join('\n')), MARKERS.filter((m) => !ONLY_VALUES.includes(m)));
+    for (const output of omitted) assert.deepEqual(markersIn(output), [], output);
+  });
+
+  it('--omit-text names methods with computed and literal keys without the literal', async () => {
+    const r = await runCli(['--once', '--all', '--after', '300ms', '--format', 'json', '--omit-text', LITERALS]);
+    const snapshot = JSON.parse(r.stderr) as { nodes: { type: string; function?: string }[] };
+    assert.deepEqual(
+      snapshot.nodes
+        .filter((n) => n.type === 'frame')
+        .map((n) => n.function)
+        .sort(),
+      ['Vault[…]', 'Vault[…]', 'handlers[…]', 'handlers[…]', 'handlers[…]', 'handlers[…]', 'handlers[…]', 'handlers[…]', 'handlers[…].find', 'stream'],
     );
   });
 

@@ -16,6 +16,7 @@ import { parseMap, toDataUrlComment, type RawSourceMap } from '../transform/sour
 import { stripTypes, TYPESCRIPT_FORMATS } from '../transform/typescript.ts';
 import { installRuntime, type Runtime } from '../runtime/runtime.ts';
 import { checkNodeVersion } from './node-version.ts';
+import { hasCompiledAsync, PackageTally, type FileContents } from './package-tally.ts';
 import { Scope, type ScopeOptions } from './scope.ts';
 import { SiteTableFullError } from '../runtime/sites.ts';
 
@@ -82,13 +83,14 @@ export function installHooks(options: HookOptions = {}): HooksHandle {
   }
   const warn = options.onWarning ?? defaultWarning;
   const stats = { instrumented: 0, skipped: 0, failed: 0 };
+  const packages = new PackageTally(warn);
 
   let full = false;
   const load: LoadHook = (url, context, nextLoad) => {
     const result = nextLoad(url, context);
     if (full) return result;
     try {
-      const transformed = transformLoaded(url, result, { runtime, scope, warn, maxFileBytes, options, stats });
+      const transformed = transformLoaded(url, result, { runtime, scope, warn, maxFileBytes, options, stats, packages });
       return transformed ?? result;
     } catch (error) {
       stats.failed++;
@@ -119,6 +121,17 @@ interface TransformContext {
   maxFileBytes: number;
   options: HookOptions;
   stats: HooksHandle['stats'];
+  packages: PackageTally;
+}
+
+/**
+ * A file's transform: what to hand Node, how many async functions (and top-level awaits) it
+ * instrumented (undefined when that is unknown), and the text it read.
+ */
+interface FileOutcome {
+  result?: LoadResult;
+  functions: number | undefined;
+  text?: string;
 }
 
 function transformLoaded(url: string, result: LoadResult, ctx: TransformContext): LoadResult | undefined {
@@ -131,15 +144,33 @@ function transformLoaded(url: string, result: LoadResult, ctx: TransformContext)
   if (jsFormat === undefined || result.source === null || result.source === undefined) return undefined;
   const file = ctx.scope.fileFor(url);
   if (file === undefined) return undefined;
-  const original = typeof result.source === 'string' ? result.source : Buffer.from(result.source as Uint8Array).toString('utf8');
+  const pkg = ctx.scope.optedInPackage(file);
+  let outcome: FileOutcome = { functions: undefined };
+  try {
+    outcome = transformFile(url, result, file, jsFormat, detected, ctx);
+  } finally {
+    if (pkg !== undefined) ctx.packages.fileLoaded(pkg, contentsOf(outcome));
+  }
+  return outcome.result;
+}
+
+function contentsOf({ functions, text }: FileOutcome): FileContents {
+  if (functions === undefined) return 'unknown';
+  if (functions > 0) return 'instrumented';
+  return text !== undefined && hasCompiledAsync(text) ? 'compiled-async' : 'nothing';
+}
+
+function transformFile(url: string, result: LoadResult, file: string, jsFormat: 'module' | 'commonjs', detected: boolean, ctx: TransformContext): FileOutcome {
+  const format = result.format ?? '';
+  const original = typeof result.source === 'string' ? result.source : decodeSource(result.source!);
   if (!mayNeedInstrumenting(original, jsFormat)) {
     ctx.stats.skipped++;
-    return undefined;
+    return { functions: 0, text: original };
   }
   if (original.length > ctx.maxFileBytes) {
     ctx.stats.skipped++;
     ctx.warn(`${describeUrl(url)} is ${formatBytes(original.length)}, above maxFileBytes (${formatBytes(ctx.maxFileBytes)}); loaded without instrumentation`);
-    return undefined;
+    return { functions: undefined };
   }
   const isTypeScript = format.endsWith('typescript');
   const source = isTypeScript ? stripTypes(original) : original;
@@ -174,18 +205,29 @@ function transformLoaded(url: string, result: LoadResult, ctx: TransformContext)
     if (!(error instanceof InstrumentSyntaxError)) throw error;
     ctx.stats.failed++;
     ctx.warn(`${error.message}; loaded without instrumentation`);
-    return undefined;
+    return { functions: undefined };
   }
   if (instrumented === null) {
     ctx.stats.skipped++;
-    return undefined;
+    return { functions: 0, text: original };
   }
   ctx.stats.instrumented++;
   const code = instrumented.map === undefined ? instrumented.code : `${instrumented.code}\n${toDataUrlComment(instrumented.map)}\n`;
   // A `.js` file without a format keeps none, so that Node.js detects it from the output as from
   // the input; TypeScript, now stripped, is JavaScript of the goal that parsed.
-  if (detected && !isTypeScript) return { ...result, source: code };
-  return { ...result, format: goal, source: code };
+  if (detected && !isTypeScript) return { result: { ...result, source: code }, functions: instrumented.functions, text: original };
+  return { result: { ...result, format: goal, source: code }, functions: instrumented.functions, text: original };
+}
+
+const utf8 = new TextDecoder();
+
+/**
+ * Bytes decoded as Node.js decodes them, without a byte-order mark: returned as a string, the
+ * text is compiled as it is, and a mark kept in it would move line 1's columns and turn a
+ * hashbang behind it into a syntax error. (A string Node gets with a mark, it compiles with it.)
+ */
+function decodeSource(source: ArrayBuffer | ArrayBufferView): string {
+  return utf8.decode(source as Uint8Array);
 }
 
 /** Node reads source maps only when they are enabled (`--enable-source-maps`) or for coverage. */

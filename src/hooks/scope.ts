@@ -56,6 +56,12 @@ export class Scope {
     if (matchesAny(shown, this.#exclude)) return undefined;
     return path;
   }
+
+  /** The package a file belongs to when it is one of those opted in by name. */
+  optedInPackage(path: string): string | undefined {
+    const pkg = packageOf(path);
+    return pkg !== undefined && this.#packages.has(pkg) ? pkg : undefined;
+  }
 }
 
 /** The package a file belongs to when it lies under a `node_modules` directory. */

@@ -22,7 +22,7 @@ export interface InstrumentOptions {
   sites: SiteSink;
   /** Longest suspension-point text kept. @default 120 */
   maxTextLength?: number;
-  /** Keep no source text of suspension points (it may hold literals). @default false */
+  /** Keep no source text of suspension points, nor literals in function names (they may hold secrets). @default false */
   omitText?: boolean;
   /** Produce a source map. @default false */
   sourceMap?: boolean;
@@ -70,10 +70,14 @@ export function mayNeedInstrumenting(source: string, format: 'module' | 'commonj
  * already. Text without `async` (nor, in a module, `await`) is not even parsed. A parsed file gets
  * its top-level call results claimed even without async functions of its own, so that a promise it
  * keeps (`const conn = connect()`) leads to its function. Throws `InstrumentSyntaxError` when the
- * text does not parse.
+ * text does not parse. `source` is the text as V8 will compile it: a byte-order mark in it is a
+ * column of line 1, as V8 counts it (and a hashbang behind it a syntax error, as for V8).
  */
 export function instrument(source: string, options: InstrumentOptions): InstrumentResult | null {
   if (!mayNeedInstrumenting(source, options.format)) return null;
+  // Type stripping drops a byte-order mark: the typed text quoted at the stripped text's offsets loses it too.
+  const display = options.displaySource;
+  if (display !== undefined && hasByteOrderMark(display) && !hasByteOrderMark(source)) options = { ...options, displaySource: display.slice(1) };
   const program = parseProgram(source, options);
   const lines = new LineIndex(source);
   // A name written with escapes (`\u005f_awf`) is the same name: then the parsed names count too.
@@ -83,7 +87,7 @@ export function instrument(source: string, options: InstrumentOptions): Instrume
   const planned = plan(program, source, lines, options.sites, {
     file: options.filename,
     displaySource: options.displaySource,
-    origin: options.inputMap === undefined ? undefined : new OriginMapper(options.inputMap, options.inputMapBase ?? pathToFileURL(options.filename).href),
+    origin: options.inputMap === undefined ? undefined : new OriginMapper(options.inputMap, options.inputMapBase ?? pathToFileURL(options.filename).href, source, lines),
     runtimeGlobal: RUNTIME_GLOBAL,
     frameVariable,
     maxTextLength: options.maxTextLength ?? DEFAULT_MAX_TEXT_LENGTH,
@@ -96,6 +100,10 @@ export function instrument(source: string, options: InstrumentOptions): Instrume
   if (options.inputMap !== undefined) result.map = composeMap(options.inputMap, sorted, lines);
   else if (options.sourceMap === true) result.map = buildMap(options.displaySource ?? source, sorted, lines, options.sourceName ?? options.filename);
   return result;
+}
+
+function hasByteOrderMark(text: string): boolean {
+  return text.charCodeAt(0) === 0xfeff;
 }
 
 function parseProgram(source: string, options: InstrumentOptions): AnyNode {

@@ -24,7 +24,7 @@ import { CHILD_KEYS, collectPatternNames, isFunctionNode, unwrapParens, type Any
 import { blockWouldChangeScoping } from './hoisting.ts';
 import { EditList } from './edits.ts';
 import type { LineIndex } from './lines.ts';
-import { inferFunctionName } from './names.ts';
+import { inferFunctionName, type NamingContext } from './names.ts';
 import type { OriginMapper } from './origin.ts';
 import { COMBINATORS, type CombinatorKind, type SiteKind, type SiteRecord } from '../runtime/sites.ts';
 
@@ -43,7 +43,7 @@ export interface PlanOptions {
   runtimeGlobal: string;
   frameVariable: string;
   maxTextLength: number;
-  /** Record no source text for suspension points. */
+  /** Record no source text for suspension points, and no literal in function names. */
   omitText: boolean;
 }
 
@@ -113,6 +113,7 @@ class Planner {
   readonly #options: PlanOptions;
   readonly #F: string;
   readonly #ancestors: AnyNode[] = [];
+  readonly #naming: NamingContext;
   #scope: Scope;
   #insideWith = 0;
 
@@ -122,6 +123,7 @@ class Planner {
     this.#sink = sink;
     this.#options = options;
     this.#F = options.frameVariable;
+    this.#naming = { source, origin: options.origin, omitLiterals: options.omitText };
     this.#scope = { kind: isModule ? 'module' : 'script', used: false, fnSite: -1 };
   }
 
@@ -238,7 +240,7 @@ class Planner {
     const instrumented = node.async === true && this.#insideWith === 0 && (expressionBody || !blockWouldChangeScoping(node.body));
     const kind: ScopeKind = instrumented ? (node.generator ? 'asyncGenerator' : 'async') : 'sync';
     // Registered before the body, so that every suspension site can name its function.
-    const site = kind === 'sync' ? -1 : this.#addSite(kind === 'asyncGenerator' ? 'generator' : 'function', this.#functionSiteNode(node), inferFunctionName(node, this.#ancestors, this.#source), '');
+    const site = kind === 'sync' ? -1 : this.#addSite(kind === 'asyncGenerator' ? 'generator' : 'function', this.#functionSiteNode(node), inferFunctionName(node, this.#ancestors, this.#naming), '');
     this.#ancestors.push(node);
     // Parameters are evaluated before the body declares the frame variable: nothing in them may use it.
     this.#withScope({ kind: 'sync', used: false, fnSite: -1 }, () => {
@@ -515,9 +517,7 @@ class Planner {
     if (this.#options.omitText) return '';
     const origin = this.#options.origin;
     if (origin !== undefined) {
-      const start = this.#lines.position(node.start);
-      const end = this.#lines.position(node.end);
-      const original = origin.text([start.line - 1, start.column - 1], [end.line - 1, end.column - 1]);
+      const original = origin.text(node.start, node.end);
       if (original !== undefined) return this.#clean(original);
     }
     return this.#clean((this.#options.displaySource ?? this.#source).slice(node.start, node.end));
