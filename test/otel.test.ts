@@ -133,6 +133,50 @@ describe(`AwaitInstrumentation (OpenTelemetry SDK ${SDK}.x)`, { concurrency: 2, 
     assert.deepEqual(out.reports[0]!.chains[0]!.frames.map((f) => f.spanId), ['handler', 'loadProfile', 'findUser'].map((n) => real.find((s) => s.name === n)!.spanId));
   });
 
+  it('times every pending duration in milliseconds, from both sides: reports, pending_ms, snapshot copies, was_pending_ms, the real spans', async () => {
+    const out = (await fixture('pending.mjs')) as PendingOut;
+    const reported = out.samples.filter((s) => s.reported);
+    assert.equal(out.reports.length, 2);
+    out.reports.forEach((report, k) => {
+      const sample = reported[k]!;
+      const chain = report.chains[0]!;
+      // The frames suspended between 0 and out.suspended; a suspension time may be one runtime clock
+      // period off (src/runtime/clock.ts).
+      const low = sample.before - out.suspended - CLOCK_SLACK_MS;
+      within(chain.pendingMs, low, sample.after + CLOCK_SLACK_MS, `report ${k + 1}: pendingMs`);
+      for (const f of chain.frames) within(f.pendingMs, low, sample.after + CLOCK_SLACK_MS, `report ${k + 1}: ${f.function}.pendingMs`);
+      const snapshot = out.spans.filter((s) => s.trace === `t${k + 1}`);
+      const pending = snapshot.find((s) => s.name === 'pending await')!;
+      assert.equal(pending.attributes['awaitwhat.pending_ms'], chain.pendingMs, `snapshot ${k + 1}: pending_ms is the report's, in ms`);
+      assert.equal(pending.attributes['awaitwhat.threshold_ms'], 100);
+      for (const f of chain.frames) {
+        const copy = snapshot.find((s) => s.name === f.function)!;
+        assert.equal(copy.attributes['awaitwhat.pending_ms'], f.pendingMs, `snapshot ${k + 1}: ${f.function} copy's pending_ms`);
+        // From the first suspension (exact) to the capture time, plus the pending span's millisecond.
+        within(copy.durationMs, sample.before - out.suspended, sample.after + 2, `snapshot ${k + 1}: ${f.function} copy's duration`);
+      }
+    });
+    const real = out.spans.filter((s) => s.trace === 't3');
+    for (const [i, name] of ['handler', 'loadProfile', 'findUser'].entries()) {
+      const span = real.find((s) => s.name === name)!;
+      assert.equal(span.attributes['awaitwhat.was_pending'], true, name);
+      assert.equal(span.attributes['awaitwhat.was_pending_ms'], out.reports[1]!.chains[0]!.frames[i]!.pendingMs, `${name}: was_pending_ms is the longest reported`);
+      within(span.durationMs, out.release - out.suspended - 1, out.end + 1, `${name}: the real span's duration`);
+    }
+  });
+
+  for (const [cap, first, second] of [
+    [4, ['chainA', 'chainB', 'chainC', 'chainD'], ['chainE']],
+    [5, ['chainA', 'chainB', 'chainC', 'chainD', 'chainE'], null],
+    [6, ['chainA', 'chainB', 'chainC', 'chainD', 'chainE'], null],
+  ] as const) {
+    const where = cap < 5 ? 'below' : cap === 5 ? 'exactly at' : 'above';
+    it(`maxChainsPerSample ${cap}, ${where} the 5 hung chains: the ${Math.min(cap, 5)} longest-pending in one sample, the rest in the next`, async () => {
+      const out = await fixture('chain-cap.mjs', String(cap));
+      assert.deepEqual(out, { first, second, pendingSpans: 5, warnings: [] });
+    });
+  }
+
   it('gives a shared promise one span, parented to its first awaiter and linked to the others', async () => {
     const spans = (await fixture('shared.mjs')) as Dumped[];
     const connect = spans.find((s) => s.name === 'connect')!;
