@@ -10,7 +10,7 @@
 
 import { context, diag, DiagConsoleLogger, propagation, trace, type TextMapPropagator } from '@opentelemetry/api';
 import { AwaitInstrumentation } from './otel/instrumentation.ts';
-import { awaitwhatDiag, OutageAwareLogger } from './otel/diag-logger.ts';
+import { errorSafely, OutageAwareLogger, warnSafely } from './otel/diag-logger.ts';
 import { describeError } from './otel/faults.ts';
 import { startSdk } from './otel/sdk.ts';
 import { readSdkSettings } from './otel/sdk-settings.ts';
@@ -22,7 +22,7 @@ const settings = readSdkSettings(process.env, (message) => warnings.push(message
 if (!settings.disabled) {
   const logger = new OutageAwareLogger(new DiagConsoleLogger());
   diag.setLogger(logger, { logLevel: settings.logLevel, suppressOverrideMessage: true });
-  for (const message of warnings) awaitwhatDiag.warn(message);
+  for (const message of warnings) warnSafely(message);
   try {
     const sdk = await startSdk(settings);
     logger.watch(sdk.exporter);
@@ -38,10 +38,10 @@ if (!settings.disabled) {
       flushed = true;
       sdk.provider.shutdown().catch((error: unknown) => {
         // During an outage already reported, a failed final flush says nothing new.
-        if (!sdk.exporter.failing) awaitwhatDiag.warn(`flushing spans at exit failed: ${describeError(error)}`);
+        if (!sdk.exporter.failing) warnSafely(`flushing spans at exit failed: ${describeError(error)}`);
       });
     });
   } catch (error) {
-    awaitwhatDiag.error(`could not start OpenTelemetry (${describeError(error)}); the program runs without tracing`);
+    errorSafely(`could not start OpenTelemetry (${describeError(error)}); the program runs without tracing`);
   }
 }

@@ -12,6 +12,27 @@ import { PACKAGE_NAME } from './version.ts';
 /** awaitwhat's messages through `diag`: the same component logger InstrumentationBase gives `_diag`. */
 export const awaitwhatDiag: DiagLogger = diag.createComponentLogger({ namespace: PACKAGE_NAME });
 
+/**
+ * `awaitwhatDiag.warn`, never throwing: it is called from the load hook and from enable(), where a
+ * throw would reach the program; a logger that throws has nowhere left to report to.
+ */
+export function warnSafely(message: string): void {
+  try {
+    awaitwhatDiag.warn(message);
+  } catch {
+    // See above: nothing to report it with.
+  }
+}
+
+/** `awaitwhatDiag.error`, never throwing (as `warnSafely`). */
+export function errorSafely(message: string): void {
+  try {
+    awaitwhatDiag.error(message);
+  } catch {
+    // See warnSafely.
+  }
+}
+
 export class OutageAwareLogger implements DiagLogger {
   readonly #inner: DiagLogger;
   /** Warnings and errors written so far, numbers blurred (`Dropped # spans`). */

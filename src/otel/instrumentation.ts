@@ -12,7 +12,7 @@ import { installHooks } from '../hooks/install.ts';
 import type { Warn } from '../hooks/env.ts';
 import { currentRuntime } from '../runtime/runtime.ts';
 import { resolveConfig, type AwaitInstrumentationConfig, type ResolvedConfig } from './config.ts';
-import { awaitwhatDiag } from './diag-logger.ts';
+import { awaitwhatDiag, errorSafely, warnSafely } from './diag-logger.ts';
 import { Faults, describeError, type FaultCounts } from './faults.ts';
 import { PendingSampler } from './pending-sampler.ts';
 import type { PendingReport } from './report.ts';
@@ -30,14 +30,7 @@ interface State {
  * constructed, typically inside `new NodeSDK({ instrumentations: [...] })`, whose constructor
  * installs the diag logger (OTEL_LOG_LEVEL) only afterwards.
  */
-const warnSoon: Warn = (message) =>
-  queueMicrotask(() => {
-    try {
-      awaitwhatDiag.warn(message);
-    } catch {
-      // A logger that throws has nowhere left to report to; the setting has already fallen back.
-    }
-  });
+const warnSoon: Warn = (message) => queueMicrotask(() => warnSafely(message));
 
 export class AwaitInstrumentation extends InstrumentationBase<AwaitInstrumentationConfig> {
   // Declared, not initialised: InstrumentationBase's constructor calls setConfig() and enable()
@@ -80,12 +73,12 @@ export class AwaitInstrumentation extends InstrumentationBase<AwaitInstrumentati
         exclude: config.exclude,
         packages: config.packages,
         omitText: config.omitText,
-        onWarning: (message) => awaitwhatDiag.warn(message),
+        onWarning: warnSafely,
       });
     } catch (error) {
       // A Node.js without module.registerHooks (UnsupportedNodeError; bad settings are only
       // warnings): no tracing, and the program runs as it would without awaitwhat.
-      awaitwhatDiag.error(`${describeError(error)}; AwaitInstrumentation stays disabled`);
+      errorSafely(`${describeError(error)}; AwaitInstrumentation stays disabled`);
       return;
     }
     const runtime = currentRuntime();

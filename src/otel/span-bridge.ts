@@ -63,7 +63,14 @@ export class SpanBridge implements FrameObserver {
   }
 
   context(): unknown {
-    return context.active();
+    // Called from the program's own await (the runtime's first-suspension hook): a context
+    // manager that throws must not throw there.
+    try {
+      return context.active();
+    } catch (error) {
+      this.#faults.report('span', error);
+      return undefined;
+    }
   }
 
   exited(frame: TracedFrame, now: number, lastSite: number): void {
