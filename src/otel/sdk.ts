@@ -6,7 +6,7 @@
 
 import { hostname } from 'node:os';
 import { diag, type ContextManager, type TracerProvider } from '@opentelemetry/api';
-import { awaitwhatDiag } from './diag-logger.ts';
+import { warnSafely } from './diag-logger.ts';
 import { describeError } from './faults.ts';
 import type { SdkSettings } from './sdk-settings.ts';
 
@@ -31,6 +31,8 @@ async function load<T>(name: string, missing: string[]): Promise<T> {
   try {
     return (await import(name)) as T;
   } catch (error) {
+    // A missing package is collected, so that one error names them all; any other failure goes on
+    // to register, which reports it once and runs the program without tracing.
     if ((error as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND') missing.push(name);
     else throw error;
     return undefined as T;
@@ -46,11 +48,17 @@ export async function startSdk(settings: SdkSettings): Promise<StartedSdk> {
 
   const exporter = new ReportingExporter(new exporterModule.OTLPTraceExporter(), settings.tracesEndpoint);
   // The batch processor reports every failed export through the global error handler; the
-  // exporter wrapper has already said it once, so repeats of the same outage are dropped.
+  // exporter wrapper has already said it once, so repeats of the same outage are dropped. Its own
+  // export timeout ('Timeout') is the outage itself, and may come first when the process is slow
+  // (before the exporter's shorter timeout has called back): it is reported as the outage.
   const seen = new Set<string>();
   core.setGlobalErrorHandler((error: unknown) => {
     if (exporter.failing) return;
     const message = describeError(error);
+    if (message === 'Timeout') {
+      exporter.failed('the batch span processor timed out waiting for the export');
+      return;
+    }
     if (seen.has(message)) return;
     seen.add(message);
     diag.error(`OpenTelemetry SDK: ${message}`);
@@ -119,14 +127,19 @@ export class ReportingExporter implements SpanExporterLike {
     this.#endpoint = endpoint;
   }
 
+  /** The outage starts (once): exporting failed for this reason. */
+  failed(reason: string): void {
+    if (this.#failing) return;
+    this.#failing = true;
+    warnSafely(`exporting spans to ${this.#endpoint} failed (${reason}); the program is unaffected, spans are dropped until the collector answers again`);
+  }
+
   export(spans: unknown[], done: (result: ExportResultLike) => void): void {
     this.#inner.export(spans, (result) => {
-      if (result.code !== 0 && !this.#failing) {
-        this.#failing = true;
-        awaitwhatDiag.warn(`exporting spans to ${this.#endpoint} failed (${describeExportError(result.error)}); the program is unaffected, spans are dropped until the collector answers again`);
-      } else if (result.code === 0 && this.#failing) {
+      if (result.code !== 0) this.failed(describeExportError(result.error));
+      else if (this.#failing) {
         this.#failing = false;
-        awaitwhatDiag.warn(`exporting spans to ${this.#endpoint} works again`);
+        warnSafely(`exporting spans to ${this.#endpoint} works again`);
       }
       done(result);
     });
