@@ -23,6 +23,8 @@ interface State {
   config: ResolvedConfig;
   faults: Faults;
   sampler?: PendingSampler;
+  /** The load hooks could not be installed (said once): enable() does nothing. */
+  unsupported?: true;
 }
 
 /**
@@ -65,7 +67,7 @@ export class AwaitInstrumentation extends InstrumentationBase<AwaitInstrumentati
   override enable(): void {
     super.enable();
     const state = this._awaitwhat!;
-    if (state.sampler !== undefined) return;
+    if (state.sampler !== undefined || state.unsupported) return;
     const config = state.config;
     try {
       installHooks({
@@ -78,7 +80,8 @@ export class AwaitInstrumentation extends InstrumentationBase<AwaitInstrumentati
     } catch (error) {
       // A Node.js without module.registerHooks (UnsupportedNodeError; bad settings are only
       // warnings): no tracing, and the program runs as it would without awaitwhat.
-      errorSafely(`${describeError(error)}; AwaitInstrumentation stays disabled`);
+      state.unsupported = true;
+      errorSafely(`AwaitInstrumentation stays disabled: ${describeError(error)}`);
       return;
     }
     const runtime = currentRuntime();
