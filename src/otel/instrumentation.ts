@@ -90,6 +90,8 @@ export class AwaitInstrumentation extends InstrumentationBase<AwaitInstrumentati
     const currentConfig = () => this._awaitwhat!.config;
     const bridge = new SpanBridge(tracer, currentConfig, runtime.internals, state.faults);
     runtime.internals.setTracing(bridge);
+    // The runtime's fault sink, once it exists, is wired here: its reporter calls
+    // state.faults.reportRuntimeFault(kind, error), so that runtime faults reach diag once per kind.
     state.sampler = new PendingSampler(runtime.internals, bridge, tracer, currentConfig, awaitwhatDiag, state.faults);
     state.sampler.start();
   }
