@@ -19,7 +19,8 @@ describe('AwaitInstrumentation on an old Node.js', () => {
     const r = spawnSync(OLD_NODE!, [join(ROOT, 'test', 'fixtures', 'otel', 'old-node.mjs')], { cwd: ROOT, env, encoding: 'utf8' });
     assert.equal(r.stderr, '');
     assert.equal(r.status, 0);
-    const version = spawnSync(OLD_NODE!, ['-p', 'process.versions.node'], { encoding: 'utf8' }).stdout.trim();
+    const version = spawnSync(OLD_NODE!, ['-p', 'process.versions.node'], { env, encoding: 'utf8' }).stdout.trim();
+    assert.match(version, /^(1\d|2[01]|22\.([0-9]|1[0-4]))\./, `AWAITWHAT_OLD_NODE is Node.js ${version}, not older than 22.15`);
     assert.deepEqual(JSON.parse(r.stdout), {
       ran: true,
       messages: [
