@@ -124,15 +124,14 @@ export function setting<T>(spec: SettingSpec<T>, warn: Warn): T {
     if (value !== undefined) return value;
   }
   const text = variable === undefined ? undefined : variable.env[variable.name];
-  const fromVariable = variable !== undefined && text !== undefined && text.trim() !== '' ? expect.fromText(text) : undefined;
+  const textGiven = text !== undefined && text.trim() !== '';
+  const fromVariable = textGiven ? expect.fromText(text) : undefined;
   const fallbackShown = `the default, ${spec.fallbackText ?? show(fallback)}`;
   if (optionGiven) {
     const instead = fromVariable !== undefined ? `${variable!.name}=${JSON.stringify(text)}` : fallbackShown;
     warn(`${option.label}=${show(option.value)} is not valid (expected ${expect.expectedOption ?? expect.expected}); using ${instead}`);
   }
-  if (variable !== undefined && text !== undefined && text.trim() !== '' && fromVariable === undefined) {
-    warn(`${variable.name}=${JSON.stringify(text)} is not valid (expected ${expect.expected}); using ${fallbackShown}`);
-  }
+  if (textGiven && fromVariable === undefined) warn(`${variable!.name}=${JSON.stringify(text)} is not valid (expected ${expect.expected}); using ${fallbackShown}`);
   return fromVariable ?? fallback;
 }
 
