@@ -46,8 +46,10 @@ const ENV = {
   OTEL_BSP_SCHEDULE_DELAY: '50',
   OTEL_BSP_MAX_QUEUE_SIZE: '64',
   OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '64',
-  // Short, so that the tests with a collector that never answers are quick.
-  OTEL_BSP_EXPORT_TIMEOUT: '500',
+  // The exporter gives up quickly (a collector that never answers costs 300 ms), well before the
+  // batch processor's own timeout, so that the diagnostic names the exporter's reason even on a
+  // loaded machine.
+  OTEL_BSP_EXPORT_TIMEOUT: '5000',
   OTEL_EXPORTER_OTLP_TIMEOUT: '300',
 };
 
