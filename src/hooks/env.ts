@@ -98,7 +98,7 @@ export function functionOf<T extends (...args: never[]) => unknown>(): Expect<T>
 }
 
 /** A non-empty string option (a directory). */
-export const NON_EMPTY_STRING: Expect<string> = {
+const NON_EMPTY_STRING: Expect<string> = {
   expected: 'a non-empty string',
   fromText: (text) => text,
   fromValue: (value) => (typeof value === 'string' && value !== '' ? value : undefined),

@@ -15,10 +15,10 @@
 import { DiagLogLevel } from '@opentelemetry/api';
 import { FLAG, integerAtLeast, listOf, MAX_TIMER_MS, numberIn, oneOf, setting, type Expect, type Warn } from '../hooks/env.ts';
 
-export const SAMPLERS = ['always_on', 'always_off', 'traceidratio', 'parentbased_always_on', 'parentbased_always_off', 'parentbased_traceidratio'] as const;
-export type SamplerName = (typeof SAMPLERS)[number];
+const SAMPLERS = ['always_on', 'always_off', 'traceidratio', 'parentbased_always_on', 'parentbased_always_off', 'parentbased_traceidratio'] as const;
+type SamplerName = (typeof SAMPLERS)[number];
 
-export type PropagatorName = 'tracecontext' | 'baggage';
+type PropagatorName = 'tracecontext' | 'baggage';
 
 export interface SdkSettings {
   /** OTEL_SDK_DISABLED: start nothing. */
