@@ -11,6 +11,6 @@ export type { SiteRecord, SiteKind } from './runtime/sites.ts';
 export { parseDuration, formatDuration, DurationSyntaxError } from './util/duration.ts';
 export { AwaitInstrumentation } from './otel/instrumentation.ts';
 export type { AwaitInstrumentationConfig, PendingCallback } from './otel/config.ts';
-export { ConfigError } from './otel/config.ts';
+export type { FaultCounts } from './otel/faults.ts';
 export type { PendingReport, PendingChain, PendingFrameInfo, PendingCycle } from './otel/report.ts';
 export * as semconv from './otel/attributes.ts';

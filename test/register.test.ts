@@ -9,6 +9,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { expectedSdkVersion, SDK } from './compat/sdk.ts';
 import { ROOT, run } from './support/run.ts';
 
 const REGISTER = join(ROOT, 'dist', 'register.js');
@@ -45,35 +46,92 @@ const ENV = {
   OTEL_BSP_SCHEDULE_DELAY: '50',
   OTEL_BSP_MAX_QUEUE_SIZE: '64',
   OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '64',
-  OTEL_BSP_EXPORT_TIMEOUT: '500',
+  // The exporter gives up quickly (a collector that never answers costs 300 ms), well before the
+  // batch processor's own timeout, so that the diagnostic names the exporter's reason even on a
+  // loaded machine.
+  OTEL_BSP_EXPORT_TIMEOUT: '5000',
   OTEL_EXPORTER_OTLP_TIMEOUT: '300',
 };
 
-async function runApp(endpoint: string) {
-  const r = await run(['--expose-gc', '--import', REGISTER, APP], { env: { ...process.env, ...ENV, OTEL_EXPORTER_OTLP_ENDPOINT: endpoint }, killAfterMs: 30_000 });
+async function runApp(endpoint: string, env: Record<string, string | undefined> = {}, preload: string[] = []) {
+  const r = await run(['--expose-gc', ...preload, '--import', REGISTER, APP], { env: { ...process.env, ...ENV, OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, ...env }, killAfterMs: 30_000 });
   assert.equal(r.killed, false, 'the program did not finish');
   assert.equal(r.code, 0);
-  assert.deepEqual(JSON.parse(r.stdout), { done: true, steps: true, heapGrowthUnder20Mb: true });
+  assert.deepEqual(JSON.parse(r.stdout), { done: true, total: 480, heapGrowthUnder20Mb: true });
   return r;
 }
 
-describe('awaitwhat/register', { concurrency: 2 }, () => {
+/** For a collector that answers: timeouts no loaded machine reaches, so that no outage is reported. */
+const PATIENT = { OTEL_BSP_EXPORT_TIMEOUT: '30000', OTEL_EXPORTER_OTLP_TIMEOUT: '20000' };
+
+interface Exported {
+  resourceSpans: { resource: { attributes: { key: string; value: { stringValue?: string } }[] }; scopeSpans: { scope: { name: string }; spans: { name: string }[] }[] }[];
+}
+
+/** Span names by instrumentation scope (`awaitwhat:step`), and the resource attributes, of everything a collector received. */
+function received(c: Collector): { names: Set<string>; resource: Record<string, string | undefined> } {
+  const spans = c.received.flatMap((b) => (b as Exported).resourceSpans);
+  const names = new Set(spans.flatMap((rs) => rs.scopeSpans.flatMap((ss) => ss.spans.map((s) => `${ss.scope.name}:${s.name}`))));
+  return { names, resource: Object.fromEntries((spans[0]?.resource.attributes ?? []).map((a) => [a.key, a.value.stringValue])) };
+}
+
+describe(`awaitwhat/register (OpenTelemetry SDK ${SDK}.x)`, { concurrency: 2 }, () => {
   const servers: Server[] = [];
   after(() => {
     for (const s of servers) s.close();
   });
 
-  it('exports spans over OTLP/HTTP JSON, named by OTEL_SERVICE_NAME', async () => {
+  it('exports spans over OTLP/HTTP JSON, named by OTEL_SERVICE_NAME, from the SDK the run expects', async () => {
     const c = await collector('accept');
     servers.push(c.server);
-    const r = await runApp(c.url);
+    const r = await runApp(c.url, { ...PATIENT, OTEL_RESOURCE_ATTRIBUTES: 'deployment.environment=test,service.name=overridden' });
     assert.equal(r.stderr, '');
-    const spans = c.received.flatMap((b) => (b as { resourceSpans: { resource: { attributes: { key: string; value: { stringValue?: string } }[] }; scopeSpans: { scope: { name: string }; spans: { name: string }[] }[] }[] }).resourceSpans);
-    const service = spans[0]!.resource.attributes.find((a) => a.key === 'service.name')?.value.stringValue;
-    assert.equal(service, 'register-test');
-    const names = new Set(spans.flatMap((rs) => rs.scopeSpans.flatMap((ss) => ss.spans.map((s) => `${ss.scope.name}:${s.name}`))));
-    assert.ok(names.has('awaitwhat:step'), [...names].join(', '));
-    assert.ok(names.has('awaitwhat:work'), [...names].join(', '));
+    const { names, resource } = received(c);
+    assert.deepEqual(
+      { ...resource, 'host.name': typeof resource['host.name'] },
+      {
+        'service.name': 'register-test',
+        'telemetry.sdk.language': 'nodejs',
+        'telemetry.sdk.name': 'opentelemetry',
+        'telemetry.sdk.version': expectedSdkVersion(),
+        'deployment.environment': 'test',
+        'host.name': 'string',
+      },
+    );
+    assert.deepEqual([...names].sort(), ['awaitwhat:<module>', 'awaitwhat:await sleep(12)', 'awaitwhat:step', 'awaitwhat:work']);
+  });
+
+  it('with bad settings (AWAITWHAT_PENDING_THRESHOLD_MS=-5, AWAITWHAT_MAX_CHAINS=abc, OTEL_BSP_MAX_EXPORT_BATCH_SIZE=0): one line each, the defaults, the program runs and exits', async () => {
+    const c = await collector('accept');
+    servers.push(c.server);
+    // A batch size of 0 used to make the batch processor export empty batches forever: the process never exited.
+    const r = await runApp(c.url, { ...PATIENT, AWAITWHAT_PENDING_THRESHOLD_MS: '-5', AWAITWHAT_MAX_CHAINS: 'abc', OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '0', OTEL_BSP_MAX_QUEUE_SIZE: undefined });
+    assert.equal(
+      r.stderr,
+      [
+        'awaitwhat: OTEL_BSP_MAX_EXPORT_BATCH_SIZE="0" is not valid (expected an integer >= 1); using the default, 512',
+        'awaitwhat: AWAITWHAT_PENDING_THRESHOLD_MS="-5" is not valid (expected a number >= 1); using the default, 5000',
+        'awaitwhat: AWAITWHAT_MAX_CHAINS="abc" is not valid (expected an integer >= 1); using the default, 20',
+        '',
+      ].join('\n'),
+    );
+    assert.deepEqual([...received(c).names].sort(), ['awaitwhat:<module>', 'awaitwhat:await sleep(12)', 'awaitwhat:step', 'awaitwhat:work']);
+  });
+
+  it('OTEL_SDK_DISABLED=true starts nothing, silently', async () => {
+    const c = await collector('accept');
+    servers.push(c.server);
+    const r = await runApp(c.url, { OTEL_SDK_DISABLED: 'true' });
+    assert.equal(r.stderr, '');
+    assert.deepEqual(c.received, []);
+  });
+
+  it('without the SDK packages: one line says what to install, and the program runs without tracing', async () => {
+    const r = await runApp('http://127.0.0.1:9', {}, ['--import', join(ROOT, 'test', 'fixtures', 'otel', 'hide-sdk.mjs')]);
+    assert.equal(
+      r.stderr,
+      'awaitwhat: could not start OpenTelemetry (awaitwhat/register needs the OpenTelemetry SDK packages; missing: @opentelemetry/sdk-trace. Install them with: npm install @opentelemetry/sdk-trace); the program runs without tracing\n',
+    );
   });
 
   const FAULTS: [string, () => Promise<string>, RegExp][] = [

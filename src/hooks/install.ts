@@ -17,6 +17,7 @@ import { stripTypes, TYPESCRIPT_FORMATS } from '../transform/typescript.ts';
 import { installRuntime, type Runtime } from '../runtime/runtime.ts';
 import { checkNodeVersion } from './node-version.ts';
 import { hasCompiledAsync, PackageTally, type FileContents } from './package-tally.ts';
+import { validHookOptions } from './env.ts';
 import { Scope, type ScopeOptions } from './scope.ts';
 import { SiteTableFullError } from '../runtime/sites.ts';
 
@@ -69,18 +70,16 @@ function defaultWarning(message: string): void {
  * Installs the runtime and the load hook for this thread. Calling it again returns the existing
  * handle (the options of the first call stay in force). Throws `UnsupportedNodeError` below Node 22.15.
  */
-export function installHooks(options: HookOptions = {}): HooksHandle {
+export function installHooks(requested: HookOptions = {}): HooksHandle {
   const existing = (globalThis as Record<symbol, HooksHandle | undefined>)[HANDLE_KEY];
   if (existing !== undefined) return existing;
   checkNodeVersion();
+  // A bad option never stops the program: one warning each, and its default (see hooks/env.ts).
+  const options = validHookOptions(requested, defaultWarning);
   const maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
-  if (!Number.isInteger(maxFileBytes) || maxFileBytes <= 0) throw new TypeError(`maxFileBytes: expected a positive integer, got ${String(maxFileBytes)}`);
   const scope = new Scope(options, options.cwd ?? process.cwd(), OWN_ROOT);
   const runtime = installRuntime();
-  if (options.maxFrames !== undefined) {
-    if (!Number.isInteger(options.maxFrames) || options.maxFrames <= 0) throw new TypeError(`maxFrames: expected a positive integer, got ${String(options.maxFrames)}`);
-    runtime.internals.limits.maxFrames = options.maxFrames;
-  }
+  if (options.maxFrames !== undefined) runtime.internals.limits.maxFrames = options.maxFrames;
   const warn = options.onWarning ?? defaultWarning;
   const stats = { instrumented: 0, skipped: 0, failed: 0 };
   const packages = new PackageTally(warn);

@@ -7,6 +7,7 @@
 import { relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { compileGlob, matchesAny } from './glob.ts';
+import { validPackageName } from './env.ts';
 
 export interface ScopeOptions {
   /** Globs a file must match to be instrumented (relative to `cwd`). @default all files */
@@ -29,7 +30,7 @@ export class Scope {
     this.#exclude = (options.exclude ?? []).map(compileGlob);
     this.#packages = new Set(options.packages ?? []);
     for (const name of this.#packages) {
-      if (typeof name !== 'string' || !/^(@[^/\s]+\/)?[^/@\s][^/\s]*$/.test(name)) {
+      if (typeof name !== 'string' || !validPackageName(name)) {
         throw new TypeError(`invalid package name ${JSON.stringify(name)}: expected a name such as "fastify" or "@scope/name"`);
       }
     }

@@ -1,6 +1,7 @@
 /** Public configuration of AwaitInstrumentation, with its defaults and environment variables. */
 
 import type { InstrumentationConfig } from '@opentelemetry/instrumentation';
+import { FLAG, functionOf, GLOBS, integerAtLeast, MAX_TIMER_MS, numberIn, PACKAGE_NAMES, SCOPE_DEFAULTS, setting, show, type Warn } from '../hooks/env.ts';
 import type { PendingReport } from './report.ts';
 
 /** Receives every chain the sampler exports, as data; runs isolated from the sampler (a throw is logged, not propagated). */
@@ -43,57 +44,45 @@ export const DEFAULTS = {
   omitText: false,
 } as const;
 
-export class ConfigError extends TypeError {
-  constructor(name: string, value: unknown, expected: string) {
-    super(`AwaitInstrumentation ${name}: expected ${expected}, got ${typeof value === 'string' ? JSON.stringify(value) : String(value)}`);
-    this.name = 'ConfigError';
-  }
-}
-
 const NUMBERS = [
-  ['pendingThresholdMs', 'AWAITWHAT_PENDING_THRESHOLD_MS', 1],
-  ['sampleIntervalMs', 'AWAITWHAT_SAMPLE_INTERVAL_MS', 10],
-  ['minSpanDurationMs', 'AWAITWHAT_MIN_SPAN_DURATION_MS', 0],
-  ['maxChainsPerSample', 'AWAITWHAT_MAX_CHAINS', 1],
+  ['pendingThresholdMs', 'AWAITWHAT_PENDING_THRESHOLD_MS', numberIn(1, Number.MAX_SAFE_INTEGER)],
+  // The sampler's setInterval: beyond MAX_TIMER_MS Node.js would fire it every millisecond.
+  ['sampleIntervalMs', 'AWAITWHAT_SAMPLE_INTERVAL_MS', numberIn(10, MAX_TIMER_MS)],
+  ['minSpanDurationMs', 'AWAITWHAT_MIN_SPAN_DURATION_MS', numberIn(0, Number.MAX_SAFE_INTEGER)],
+  ['maxChainsPerSample', 'AWAITWHAT_MAX_CHAINS', integerAtLeast(1)],
 ] as const;
 
-/** Explicit options win over environment variables, which win over defaults. Throws `ConfigError` naming a bad value. */
-export function resolveConfig(config: AwaitInstrumentationConfig, env: NodeJS.ProcessEnv = process.env): ResolvedConfig {
-  const out: Record<string, unknown> = { ...DEFAULTS };
-  for (const [key, variable, min] of NUMBERS) {
-    const raw: unknown = config[key] ?? (env[variable] !== undefined && env[variable] !== '' ? Number(env[variable]) : undefined);
-    if (raw === undefined) continue;
-    if (typeof raw !== 'number' || !Number.isFinite(raw) || raw < min) {
-      const shown = config[key] !== undefined ? key : `${variable} (environment)`;
-      throw new ConfigError(shown, config[key] ?? env[variable], `a number >= ${min}`);
-    }
-    out[key] = raw;
+const FLAGS = [
+  ['requireParentSpan', 'AWAITWHAT_REQUIRE_PARENT_SPAN'],
+  ['omitText', 'AWAITWHAT_OMIT_TEXT'],
+] as const;
+
+const LISTS = [
+  ['include', 'AWAITWHAT_INCLUDE', GLOBS],
+  ['exclude', 'AWAITWHAT_EXCLUDE', GLOBS],
+  ['packages', 'AWAITWHAT_PACKAGES', PACKAGE_NAMES],
+] as const;
+
+/**
+ * Options win over environment variables, which win over defaults. A bad value is one warning
+ * (naming the option or variable, the value and what was expected) and the fallback: this never
+ * throws, so a typo in a setting cannot stop the application.
+ */
+export function resolveConfig(config: AwaitInstrumentationConfig, env: NodeJS.ProcessEnv, warn: Warn): ResolvedConfig {
+  const given = (config ?? {}) as Record<string, unknown>;
+  const option = (key: string) => ({ label: `AwaitInstrumentation option ${key}`, value: given[key] });
+  const out: Record<string, unknown> = {};
+  for (const [key, variable, expect] of NUMBERS) {
+    out[key] = setting({ option: option(key), variable: { name: variable, env }, expect, fallback: DEFAULTS[key] }, warn);
   }
-  for (const [key, variable] of [
-    ['requireParentSpan', 'AWAITWHAT_REQUIRE_PARENT_SPAN'],
-    ['omitText', 'AWAITWHAT_OMIT_TEXT'],
-  ] as const) {
-    if (config[key] !== undefined) {
-      if (typeof config[key] !== 'boolean') throw new ConfigError(key, config[key], 'true or false');
-      out[key] = config[key];
-    } else if (env[variable] !== undefined && env[variable] !== '') {
-      const v = env[variable]!;
-      if (!['1', '0', 'true', 'false'].includes(v)) throw new ConfigError(`${variable} (environment)`, v, '1, 0, true or false');
-      out[key] = v === '1' || v === 'true';
-    }
+  for (const [key, variable] of FLAGS) {
+    out[key] = setting({ option: option(key), variable: { name: variable, env }, expect: FLAG, fallback: DEFAULTS[key] }, warn);
   }
-  for (const [key, variable] of [
-    ['include', 'AWAITWHAT_INCLUDE'],
-    ['exclude', 'AWAITWHAT_EXCLUDE'],
-    ['packages', 'AWAITWHAT_PACKAGES'],
-  ] as const) {
-    const value = config[key] ?? env[variable]?.split(',').map((s) => s.trim()).filter((s) => s !== '');
-    if (value === undefined) continue;
-    if (!Array.isArray(value) || value.some((v) => typeof v !== 'string')) throw new ConfigError(key, value, 'an array of strings');
-    out[key] = value;
+  for (const [key, variable, expect] of LISTS) {
+    const value = setting<string[] | undefined>({ option: option(key), variable: { name: variable, env }, expect, fallback: undefined, fallbackText: SCOPE_DEFAULTS[key] }, warn);
+    if (value !== undefined) out[key] = value;
   }
-  if (config.onPending !== undefined && typeof config.onPending !== 'function') throw new ConfigError('onPending', config.onPending, 'a function');
-  out.onPending = config.onPending;
-  out.enabled = config.enabled ?? true;
+  out.onPending = setting<PendingCallback | undefined>({ option: option('onPending'), expect: functionOf<PendingCallback>(), fallback: undefined, fallbackText: 'none' }, warn);
+  out.enabled = setting({ option: option('enabled'), expect: FLAG, fallback: DEFAULTS.enabled }, warn);
   return out as ResolvedConfig;
 }

@@ -9,8 +9,11 @@
 
 import { InstrumentationBase } from '@opentelemetry/instrumentation';
 import { installHooks } from '../hooks/install.ts';
+import type { Warn } from '../hooks/env.ts';
 import { currentRuntime } from '../runtime/runtime.ts';
 import { resolveConfig, type AwaitInstrumentationConfig, type ResolvedConfig } from './config.ts';
+import { awaitwhatDiag, errorSafely, warnSafely } from './diag-logger.ts';
+import { Faults, describeError, type FaultCounts } from './faults.ts';
 import { PendingSampler } from './pending-sampler.ts';
 import type { PendingReport } from './report.ts';
 import { SpanBridge } from './span-bridge.ts';
@@ -18,31 +21,42 @@ import { PACKAGE_NAME, PACKAGE_VERSION } from './version.ts';
 
 interface State {
   config: ResolvedConfig;
+  faults: Faults;
   sampler?: PendingSampler;
+  /** The load hooks could not be installed (said once): enable() does nothing. */
+  unsupported?: true;
 }
 
+/**
+ * Settings warnings wait for a microtask: the options are read while the instrumentation is
+ * constructed, typically inside `new NodeSDK({ instrumentations: [...] })`, whose constructor
+ * installs the diag logger (OTEL_LOG_LEVEL) only afterwards.
+ */
+const warnSoon: Warn = (message) => queueMicrotask(() => warnSafely(message));
+
 export class AwaitInstrumentation extends InstrumentationBase<AwaitInstrumentationConfig> {
-  // Declared, not initialised: InstrumentationBase's constructor calls enable() before subclass
-  // field initialisers would run (open-telemetry/opentelemetry-js#1989).
+  // Declared, not initialised: InstrumentationBase's constructor calls setConfig() and enable()
+  // before subclass field initialisers would run (open-telemetry/opentelemetry-js#1989).
   declare private _awaitwhat: State | undefined;
 
+  /** A bad option or AWAITWHAT_* variable is a warning through `diag` and its default; this never throws. */
   constructor(config: AwaitInstrumentationConfig = {}) {
-    super(PACKAGE_NAME, PACKAGE_VERSION, resolveConfig(config));
+    // InstrumentationBase's constructor passes the config to setConfig(), which resolves it.
+    super(PACKAGE_NAME, PACKAGE_VERSION, config);
   }
 
   protected override init(): [] {
     return [];
   }
 
-  private _state(): State {
-    this._awaitwhat ??= { config: resolveConfig(this._config) };
-    return this._awaitwhat;
-  }
-
   override setConfig(config: AwaitInstrumentationConfig = {}): void {
-    const resolved = resolveConfig(config);
+    const resolved = resolveConfig(config, process.env, warnSoon);
     super.setConfig(resolved);
-    const state = this._state();
+    if (this._awaitwhat === undefined) {
+      this._awaitwhat = { config: resolved, faults: new Faults(awaitwhatDiag) };
+      return;
+    }
+    const state = this._awaitwhat;
     state.config = resolved;
     if (state.sampler !== undefined) {
       state.sampler.stop();
@@ -52,23 +66,33 @@ export class AwaitInstrumentation extends InstrumentationBase<AwaitInstrumentati
 
   override enable(): void {
     super.enable();
-    const state = this._state();
-    if (state.sampler !== undefined) return;
+    const state = this._awaitwhat!;
+    if (state.sampler !== undefined || state.unsupported) return;
     const config = state.config;
-    installHooks({
-      include: config.include,
-      exclude: config.exclude,
-      packages: config.packages,
-      omitText: config.omitText,
-      onWarning: (message) => this._diag.warn(message),
-    });
+    try {
+      installHooks({
+        include: config.include,
+        exclude: config.exclude,
+        packages: config.packages,
+        omitText: config.omitText,
+        onWarning: warnSafely,
+      });
+    } catch (error) {
+      // A Node.js without module.registerHooks (UnsupportedNodeError; bad settings are only
+      // warnings): no tracing, and the program runs as it would without awaitwhat.
+      state.unsupported = true;
+      errorSafely(`AwaitInstrumentation stays disabled: ${describeError(error)}`);
+      return;
+    }
     const runtime = currentRuntime();
     if (runtime === undefined) return;
     const tracer = () => this.tracer;
-    const currentConfig = () => this._state().config;
-    const bridge = new SpanBridge(tracer, currentConfig, runtime.internals, this._diag);
+    const currentConfig = () => this._awaitwhat!.config;
+    const bridge = new SpanBridge(tracer, currentConfig, runtime.internals, state.faults);
     runtime.internals.setTracing(bridge);
-    state.sampler = new PendingSampler(runtime.internals, bridge, tracer, currentConfig, this._diag);
+    // The runtime's fault sink, once it exists, is wired here: its reporter calls
+    // state.faults.reportRuntimeFault(kind, error), so that runtime faults reach diag once per kind.
+    state.sampler = new PendingSampler(runtime.internals, bridge, tracer, currentConfig, awaitwhatDiag, state.faults);
     state.sampler.start();
   }
 
@@ -84,5 +108,13 @@ export class AwaitInstrumentation extends InstrumentationBase<AwaitInstrumentati
   /** Runs one sample now (as the timer would) and returns what it reported, if anything. */
   samplePending(): PendingReport | undefined {
     return this._awaitwhat?.sampler?.tick();
+  }
+
+  /**
+   * Faults caught inside the instrumentation so far, by kind: the `user`'s (`onPending` failed or
+   * did not settle) apart from awaitwhat's own (`internal`). Each kind was reported once through `diag`.
+   */
+  faultCounts(): FaultCounts {
+    return this._awaitwhat!.faults.counts();
   }
 }

@@ -22,7 +22,6 @@ import { targetsOf, type Edges } from '../snapshot/edges.ts';
 import { NodeIndex } from '../snapshot/node-index.ts';
 import { TracedFrame } from '../runtime/traced-frame.ts';
 import type { FrameNode, LeafNode, Snapshot, SnapshotNode } from '../snapshot/schema.ts';
-import { formatDuration } from '../util/duration.ts';
 import { ReportSchedule } from '../util/report-schedule.ts';
 import {
   AWAIT_EXPRESSION,
@@ -43,6 +42,7 @@ import {
   VALUE_KIND,
 } from './attributes.ts';
 import type { ResolvedConfig } from './config.ts';
+import type { Faults } from './faults.ts';
 import type { PendingChain, PendingCycle, PendingFrameInfo, PendingReport } from './report.ts';
 import { NO_SPAN, type SpanBridge } from './span-bridge.ts';
 
@@ -74,17 +74,18 @@ export class PendingSampler {
   #schedules = new WeakMap<Frame, ReportSchedule>();
   readonly #cyclesSeen = new Set<string>();
   readonly #linked = new WeakMap<Frame, Set<Frame>>();
-  #faulted = false;
+  readonly #faults: Faults;
   /** Promises returned by onPending not settled yet, and since when the oldest has been waiting. */
   #unsettledCallbacks = 0;
   #unsettledSince = 0;
 
-  constructor(rt: RuntimeInternals, bridge: SpanBridge, tracer: () => Tracer, config: () => ResolvedConfig, diag: DiagLogger) {
+  constructor(rt: RuntimeInternals, bridge: SpanBridge, tracer: () => Tracer, config: () => ResolvedConfig, diag: DiagLogger, faults: Faults) {
     this.#rt = rt;
     this.#bridge = bridge;
     this.#tracer = tracer;
     this.#config = config;
     this.#diag = diag;
+    this.#faults = faults;
   }
 
   start(): void {
@@ -136,7 +137,7 @@ export class PendingSampler {
       this.#notify(report);
       return report;
     } catch (error) {
-      this.#fault('sample', error);
+      this.#faults.report('sampler', error);
       return undefined;
     }
   }
@@ -259,7 +260,7 @@ export class PendingSampler {
     try {
       result = callback(report);
     } catch (error) {
-      this.#fault('onPending callback', error);
+      this.#faults.report('onPending failed', error);
       return;
     }
     if (result === undefined || result === null) return;
@@ -267,7 +268,7 @@ export class PendingSampler {
     // that never settles is itself a pending await worth one diagnostic (calls go on meanwhile).
     const now = performance.now();
     if (this.#unsettledCallbacks > 0 && now - this.#unsettledSince >= pendingThresholdMs) {
-      this.#fault('onPending callback', new Error(`a call has not settled for ${formatDuration(now - this.#unsettledSince)}`));
+      this.#faults.report('onPending unsettled', now - this.#unsettledSince);
     }
     if (this.#unsettledCallbacks++ === 0) this.#unsettledSince = now;
     const settled = (): void => {
@@ -275,18 +276,8 @@ export class PendingSampler {
     };
     Promise.resolve(result).then(settled, (error: unknown) => {
       settled();
-      this.#fault('onPending callback', error);
+      this.#faults.report('onPending failed', error);
     });
-  }
-
-  #fault(what: string, error: unknown): void {
-    if (this.#faulted) return;
-    this.#faulted = true;
-    try {
-      this.#diag.warn(`${what} failed (${(error as Error)?.message ?? String(error)}); the program is unaffected, further failures are not reported`);
-    } catch {
-      // A logger that throws has nowhere left to report to.
-    }
   }
 }
 

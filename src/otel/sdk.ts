@@ -6,11 +6,15 @@
 
 import { hostname } from 'node:os';
 import { diag, type ContextManager, type TracerProvider } from '@opentelemetry/api';
+import { warnSafely } from './diag-logger.ts';
+import { describeError } from './faults.ts';
+import type { SdkSettings } from './sdk-settings.ts';
 
 export interface StartedSdk {
   provider: TracerProvider & { shutdown(): Promise<void>; forceFlush(): Promise<void> };
   exporter: ReportingExporter;
   contextManager: ContextManager;
+  /** Undefined for OTEL_PROPAGATORS=none: the API's no-op propagator stays. */
   propagator: unknown;
 }
 
@@ -27,6 +31,8 @@ async function load<T>(name: string, missing: string[]): Promise<T> {
   try {
     return (await import(name)) as T;
   } catch (error) {
+    // A missing package is collected, so that one error names them all; any other failure goes on
+    // to register, which reports it once and runs the program without tracing.
     if ((error as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND') missing.push(name);
     else throw error;
     return undefined as T;
@@ -34,102 +40,58 @@ async function load<T>(name: string, missing: string[]): Promise<T> {
 }
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- the SDK is loaded dynamically, as whichever version is installed */
-export async function startSdk(env: NodeJS.ProcessEnv): Promise<StartedSdk> {
+/** Starts the SDK from settings already read (and checked) by `readSdkSettings`. */
+export async function startSdk(settings: SdkSettings): Promise<StartedSdk> {
   const missing: string[] = [];
   const [sdk, exporterModule, hooks, core, resources] = await Promise.all(REQUIRED.map((name) => load<any>(name, missing)));
   if (missing.length > 0) throw new MissingSdkError(missing);
 
-  const exporter = new ReportingExporter(new exporterModule.OTLPTraceExporter(), tracesEndpoint(env));
+  const exporter = new ReportingExporter(new exporterModule.OTLPTraceExporter(), settings.tracesEndpoint);
   // The batch processor reports every failed export through the global error handler; the
-  // exporter wrapper has already said it once, so repeats of the same outage are dropped.
+  // exporter wrapper has already said it once, so repeats of the same outage are dropped. Its own
+  // export timeout ('Timeout') is the outage itself, and may come first when the process is slow
+  // (before the exporter's shorter timeout has called back): it is reported as the outage.
   const seen = new Set<string>();
   core.setGlobalErrorHandler((error: unknown) => {
     if (exporter.failing) return;
-    const message = (error as Error)?.message ?? String(error);
+    const message = describeError(error);
+    if (message === 'Timeout') {
+      exporter.failed('the batch span processor timed out waiting for the export');
+      return;
+    }
     if (seen.has(message)) return;
     seen.add(message);
     diag.error(`OpenTelemetry SDK: ${message}`);
   });
-  const processor = new sdk.BatchSpanProcessor({ exporter, ...batchOptions(env) });
+  const processor = new sdk.BatchSpanProcessor({ exporter, ...settings.batch });
   const provider = new sdk.TracerProvider({
-    resource: resources.resourceFromAttributes(resourceAttributes(env)),
-    sampler: sampler(sdk, env),
+    // As NodeSDK: the SDK's default resource (telemetry.sdk.*, service.name) under the environment's.
+    resource: resources.defaultResource().merge(resources.resourceFromAttributes(resourceAttributes(settings))),
+    sampler: sampler(sdk, settings),
     spanProcessors: [processor],
   });
-  const propagators = (env.OTEL_PROPAGATORS ?? 'tracecontext,baggage').split(',').map((p) => p.trim());
-  const propagator = new core.CompositePropagator({
-    propagators: [
-      ...(propagators.includes('tracecontext') ? [new core.W3CTraceContextPropagator()] : []),
-      ...(propagators.includes('baggage') ? [new core.W3CBaggagePropagator()] : []),
-    ],
-  });
+  const propagators = settings.propagators.map((name) => (name === 'tracecontext' ? new core.W3CTraceContextPropagator() : new core.W3CBaggagePropagator()));
+  const propagator = propagators.length === 0 ? undefined : new core.CompositePropagator({ propagators });
   return { provider, exporter, contextManager: new hooks.AsyncLocalStorageContextManager().enable(), propagator };
 }
 
-function numberFrom(env: NodeJS.ProcessEnv, name: string): number | undefined {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return undefined;
-  const n = Number(raw);
-  if (!Number.isFinite(n) || n < 0) {
-    diag.warn(`awaitwhat/register: ${name}=${JSON.stringify(raw)} is not a number >= 0; using the default`);
-    return undefined;
-  }
-  return n;
-}
-
-function batchOptions(env: NodeJS.ProcessEnv): Record<string, number> {
-  const options: Record<string, number> = {};
-  const map = [
-    ['OTEL_BSP_SCHEDULE_DELAY', 'scheduledDelayMillis'],
-    ['OTEL_BSP_EXPORT_TIMEOUT', 'exportTimeoutMillis'],
-    ['OTEL_BSP_MAX_QUEUE_SIZE', 'maxQueueSize'],
-    ['OTEL_BSP_MAX_EXPORT_BATCH_SIZE', 'maxExportBatchSize'],
-  ] as const;
-  for (const [variable, option] of map) {
-    const n = numberFrom(env, variable);
-    if (n !== undefined) options[option] = n;
-  }
-  return options;
-}
-
-function resourceAttributes(env: NodeJS.ProcessEnv): Record<string, string> {
-  const attributes: Record<string, string> = {};
-  for (const pair of (env.OTEL_RESOURCE_ATTRIBUTES ?? '').split(',')) {
-    const eq = pair.indexOf('=');
-    if (eq <= 0) continue;
-    try {
-      attributes[decodeURIComponent(pair.slice(0, eq).trim())] = decodeURIComponent(pair.slice(eq + 1).trim());
-    } catch {
-      diag.warn(`awaitwhat/register: OTEL_RESOURCE_ATTRIBUTES entry ${JSON.stringify(pair)} is not percent-encoded correctly; skipped`);
-    }
-  }
-  attributes['service.name'] = env.OTEL_SERVICE_NAME ?? attributes['service.name'] ?? `unknown_service:${process.argv0}`;
+function resourceAttributes(settings: SdkSettings): Record<string, string> {
+  const attributes = { ...settings.resourceAttributes };
+  if (settings.serviceName !== undefined) attributes['service.name'] = settings.serviceName;
   // As the host resource detector would: backends use it to group spans by host.
   attributes['host.name'] ??= hostname();
   return attributes;
 }
 
-function sampler(sdk: any, env: NodeJS.ProcessEnv): unknown {
-  const name = (env.OTEL_TRACES_SAMPLER ?? 'parentbased_always_on').trim();
-  const ratio = numberFrom(env, 'OTEL_TRACES_SAMPLER_ARG') ?? 1;
-  const root = (n: string) => (n === 'always_off' ? new sdk.AlwaysOffSampler() : n === 'traceidratio' ? new sdk.TraceIdRatioBasedSampler(ratio) : new sdk.AlwaysOnSampler());
-  switch (name) {
-    case 'always_on':
-    case 'always_off':
-    case 'traceidratio':
-      return root(name);
-    case 'parentbased_always_on':
-    case 'parentbased_always_off':
-    case 'parentbased_traceidratio':
-      return new sdk.ParentBasedSampler({ root: root(name.slice('parentbased_'.length)) });
-    default:
-      diag.warn(`awaitwhat/register: OTEL_TRACES_SAMPLER=${JSON.stringify(name)} is not supported; using parentbased_always_on`);
-      return new sdk.ParentBasedSampler({ root: new sdk.AlwaysOnSampler() });
-  }
+function sampler(sdk: any, settings: SdkSettings): unknown {
+  const root = (name: string) =>
+    name === 'always_off' ? new sdk.AlwaysOffSampler() : name === 'traceidratio' ? new sdk.TraceIdRatioBasedSampler(settings.samplerRatio) : new sdk.AlwaysOnSampler();
+  const name = settings.sampler;
+  return name.startsWith('parentbased_') ? new sdk.ParentBasedSampler({ root: root(name.slice('parentbased_'.length)) }) : root(name);
 }
 
 /** The exporter's error message, with the HTTP status when the collector answered with one. */
-function describeError(error: Error | undefined): string {
+function describeExportError(error: Error | undefined): string {
   if (error === undefined) return 'unknown error';
   const status = (error as { code?: unknown }).code;
   return typeof status === 'number' ? `${error.message}, HTTP ${status}` : error.message;
@@ -150,14 +112,6 @@ interface SpanExporterLike {
  * Says once, through diag, that exporting fails (collector down, slow, refusing) and once that it
  * works again; the batch processor's bounded queue keeps memory bounded meanwhile.
  */
-/** Where the OTLP/HTTP exporter sends traces, as its OTEL_* variables decide (for messages). */
-function tracesEndpoint(env: NodeJS.ProcessEnv): string {
-  const traces = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT;
-  if (traces !== undefined && traces !== '') return traces;
-  const base = env.OTEL_EXPORTER_OTLP_ENDPOINT;
-  return base !== undefined && base !== '' ? `${base.replace(/\/$/, '')}/v1/traces` : 'http://localhost:4318/v1/traces';
-}
-
 export class ReportingExporter implements SpanExporterLike {
   readonly #inner: SpanExporterLike;
   readonly #endpoint: string;
@@ -173,14 +127,19 @@ export class ReportingExporter implements SpanExporterLike {
     this.#endpoint = endpoint;
   }
 
+  /** The outage starts (once): exporting failed for this reason. */
+  failed(reason: string): void {
+    if (this.#failing) return;
+    this.#failing = true;
+    warnSafely(`exporting spans to ${this.#endpoint} failed (${reason}); the program is unaffected, spans are dropped until the collector answers again`);
+  }
+
   export(spans: unknown[], done: (result: ExportResultLike) => void): void {
     this.#inner.export(spans, (result) => {
-      if (result.code !== 0 && !this.#failing) {
-        this.#failing = true;
-        diag.warn(`awaitwhat: exporting spans to ${this.#endpoint} failed (${describeError(result.error)}); the program is unaffected, spans are dropped until the collector answers again`);
-      } else if (result.code === 0 && this.#failing) {
+      if (result.code !== 0) this.failed(describeExportError(result.error));
+      else if (this.#failing) {
         this.#failing = false;
-        diag.warn(`awaitwhat: exporting spans to ${this.#endpoint} works again`);
+        warnSafely(`exporting spans to ${this.#endpoint} works again`);
       }
       done(result);
     });

@@ -6,7 +6,7 @@
  * called. A frame in an unsampled trace produces nothing. Nothing here may throw into the program.
  */
 
-import { context, ROOT_CONTEXT, SpanKind, trace, TraceFlags, type Context, type DiagLogger, type Span, type Tracer } from '@opentelemetry/api';
+import { context, ROOT_CONTEXT, SpanKind, trace, TraceFlags, type Context, type Span, type Tracer } from '@opentelemetry/api';
 import type { RuntimeInternals } from '../runtime/runtime.ts';
 import type { SiteRecord } from '../runtime/sites.ts';
 import { TracedFrame, type FrameObserver } from '../runtime/traced-frame.ts';
@@ -22,6 +22,7 @@ import {
   WAS_PENDING_MS,
 } from './attributes.ts';
 import type { ResolvedConfig } from './config.ts';
+import type { Faults } from './faults.ts';
 
 /** Marks a frame that must not get a span (unsampled trace, or no parent when one is required). */
 export const NO_SPAN = Symbol('awaitwhat.no-span');
@@ -50,20 +51,26 @@ export class SpanBridge implements FrameObserver {
   readonly #tracer: () => Tracer;
   readonly #config: () => ResolvedConfig;
   readonly #rt: RuntimeInternals;
-  readonly #diag: DiagLogger;
+  readonly #faults: Faults;
   /** The anchor of each span made here (see `anchorOf`). */
   readonly #anchors = new WeakMap<object, number>();
-  #warned = false;
 
-  constructor(tracer: () => Tracer, config: () => ResolvedConfig, rt: RuntimeInternals, diag: DiagLogger) {
+  constructor(tracer: () => Tracer, config: () => ResolvedConfig, rt: RuntimeInternals, faults: Faults) {
     this.#tracer = tracer;
     this.#config = config;
     this.#rt = rt;
-    this.#diag = diag;
+    this.#faults = faults;
   }
 
   context(): unknown {
-    return context.active();
+    // Called from the program's own await (the runtime's first-suspension hook): a context
+    // manager that throws must not throw there.
+    try {
+      return context.active();
+    } catch (error) {
+      this.#faults.report('span', error);
+      return undefined;
+    }
   }
 
   exited(frame: TracedFrame, now: number, lastSite: number): void {
@@ -76,7 +83,7 @@ export class SpanBridge implements FrameObserver {
       if (frame.reportedPendingMs > 0) span.setAttributes({ [WAS_PENDING]: true, [WAS_PENDING_MS]: Math.round(frame.reportedPendingMs) });
       span.end(this.time(span, now));
     } catch (error) {
-      this.#fault(error);
+      this.#faults.report('span', error);
     }
   }
 
@@ -94,7 +101,7 @@ export class SpanBridge implements FrameObserver {
       );
       child.end(this.time(parent, end));
     } catch (error) {
-      this.#fault(error);
+      this.#faults.report('span', error);
     }
   }
 
@@ -167,12 +174,6 @@ export class SpanBridge implements FrameObserver {
     const attributes: Record<string, string> = { [AWAIT_LOCATION]: `${site.file}:${site.line}:${site.column}` };
     if (site.text !== '') attributes[AWAIT_EXPRESSION] = site.text;
     return attributes;
-  }
-
-  #fault(error: unknown): void {
-    if (this.#warned) return;
-    this.#warned = true;
-    this.#diag.warn(`could not record a span (${(error as Error)?.message ?? String(error)}); further failures are not reported`);
   }
 }
 

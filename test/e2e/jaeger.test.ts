@@ -3,7 +3,9 @@
  * AWAITWHAT_JAEGER_OTLP to run it locally): the example HTTP service hangs on a request; Jaeger
  * must show a snapshot trace from the server span down to the `pending await` span, then, once the
  * hang is released, the real trace with true durations and the was-pending attribute. No duplicate
- * span IDs, no warnings in Jaeger's responses.
+ * span IDs, no warnings in Jaeger's responses, and the spans name the SDK version the run expects.
+ * Without Jaeger the test is skipped — as a test, so that it is counted and listed, and in CI
+ * (which provides Jaeger) a skip fails the run (scripts/test.mjs).
  */
 
 import assert from 'node:assert/strict';
@@ -12,6 +14,7 @@ import { get } from 'node:http';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, describe, it } from 'node:test';
+import { expectedNodeSdkVersion, SDK } from '../compat/sdk.ts';
 import { NODE, ROOT } from '../support/run.ts';
 
 const QUERY = process.env.AWAITWHAT_JAEGER_QUERY;
@@ -30,7 +33,8 @@ interface JaegerSpan {
 
 interface JaegerTrace {
   traceID: string;
-  spans: JaegerSpan[];
+  spans: (JaegerSpan & { processID: string })[];
+  processes: Record<string, { serviceName: string; tags: { key: string; value: unknown }[] }>;
   warnings?: string[] | null;
 }
 
@@ -84,11 +88,13 @@ function assertClean(trace: JaegerTrace): void {
   assert.equal(new Set(ids).size, ids.length, 'duplicate span IDs');
 }
 
-describe('Jaeger, end to end', { skip: QUERY === undefined || OTLP === undefined ? 'set AWAITWHAT_JAEGER_QUERY and AWAITWHAT_JAEGER_OTLP (.ci/run does)' : false }, () => {
+const NO_JAEGER = QUERY === undefined || OTLP === undefined ? 'no Jaeger: set AWAITWHAT_JAEGER_QUERY and AWAITWHAT_JAEGER_OTLP (.ci/run does)' : false;
+
+describe(`Jaeger, end to end (OpenTelemetry SDK ${SDK}.x)`, () => {
   let server: ChildProcess | undefined;
   after(() => server?.kill('SIGTERM'));
 
-  it('shows a hung request as a snapshot path to its pending await, then the real spans once released', async () => {
+  it('shows a hung request as a snapshot path to its pending await, then the real spans once released', { skip: NO_JAEGER }, async () => {
     const service = `awaitwhat-e2e-${process.pid}-${Date.now()}`;
     server = spawn(NODE, ['--import', './examples/otel/tracing.mjs', 'examples/otel/server.mjs'], {
       cwd: ROOT,
@@ -128,6 +134,9 @@ describe('Jaeger, end to end', { skip: QUERY === undefined || OTLP === undefined
       const copy = copies.find((s) => s.operationName === name)!;
       assert.equal(tag(copy, 'awaitwhat.snapshot.span_id'), span.spanID, `${name}: the snapshot copy names the real span`);
       assert.equal(tag(copy, 'awaitwhat.snapshot.trace_id'), real.traceID);
+    }
+    for (const t of [snapshot, real]) {
+      for (const s of t.spans) assert.equal(t.processes[s.processID]!.tags.find((tag) => tag.key === 'telemetry.sdk.version')?.value, expectedNodeSdkVersion(), `${s.operationName}: exported by the SDK the run expects`);
     }
     const allIds = [...snapshot.spans, ...real.spans].map((s) => s.spanID);
     assert.equal(new Set(allIds).size, allIds.length, 'a snapshot reused a real span ID');
