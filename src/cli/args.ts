@@ -1,6 +1,8 @@
 /** Command-line arguments of `awaitwhat`. */
 
 import { parseDuration, DurationSyntaxError } from '../util/duration.ts';
+import { compileGlob, GlobSyntaxError } from '../hooks/glob.ts';
+import { Scope } from '../hooks/scope.ts';
 
 export type ReportFormat = 'text' | 'json' | 'dot';
 
@@ -15,6 +17,8 @@ export interface CliOptions {
   packages: string[];
   omitText: boolean;
   sourceMaps: boolean;
+  /** Instrument the processes the script starts (through `NODE_OPTIONS`), not only the script's own. */
+  children: boolean;
   script: string;
   scriptArgs: string[];
 }
@@ -39,7 +43,8 @@ Options:
                        while still stuck, report again after doubling intervals
   --format <format>    text, json (one JSON document per line) or dot (Graphviz) (default text)
   --out <file>         write each report to <file>, replacing the previous one, instead of stderr
-  --once               print the first report, then stop the script with exit code ${EXIT_STUCK}
+  --once               print the first report (from any process of the script), then stop the
+                       script and every process it started, with exit code ${EXIT_STUCK}
   --all                report every pending async function, not only the chains that are stuck
   --include <glob>     instrument only files matching <glob> (repeatable)
   --exclude <glob>     do not instrument files matching <glob> (repeatable)
@@ -48,6 +53,8 @@ Options:
   --no-source-maps     do not turn on Node.js source maps (on by default, so that error excerpts
                        and stack columns show your code, not the instrumented text; this also
                        applies other modules' own source maps)
+  --no-children        instrument only the script's process, not the Node.js processes it starts
+                       (fork, cluster workers, spawned node, through NODE_OPTIONS)
   -h, --help           print this help
   -v, --version        print the version
 
@@ -79,6 +86,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     packages: [],
     omitText: false,
     sourceMaps: true,
+    children: true,
   };
   let i = 0;
   const value = (flag: string, inline: string | undefined): string => {
@@ -128,22 +136,24 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
         break;
       }
       case '--include':
-        options.include.push(value(flag, inline));
+        options.include.push(glob(flag, value(flag, inline)));
         break;
       case '--exclude':
-        options.exclude.push(value(flag, inline));
+        options.exclude.push(glob(flag, value(flag, inline)));
         break;
       case '--package':
-        options.packages.push(value(flag, inline));
+        options.packages.push(packageName(value(flag, inline)));
         break;
       case '--once':
       case '--all':
       case '--omit-text':
       case '--no-source-maps':
+      case '--no-children':
         if (inline !== undefined) throw new UsageError(`${flag} takes no value, got ${JSON.stringify(inline)}`);
         if (flag === '--once') options.once = true;
         else if (flag === '--all') options.all = true;
         else if (flag === '--omit-text') options.omitText = true;
+        else if (flag === '--no-children') options.children = false;
         else options.sourceMaps = false;
         break;
       default:
@@ -153,4 +163,27 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   const script = argv[i];
   if (script === undefined) throw new UsageError('missing the script to run');
   return { kind: 'run', options: { ...options, script, scriptArgs: argv.slice(i + 1) } };
+}
+
+/** A glob the load hook will accept, checked by the hook's own parser. */
+function glob(flag: string, pattern: string): string {
+  try {
+    compileGlob(pattern);
+  } catch (error) {
+    if (error instanceof GlobSyntaxError) throw new UsageError(`${flag}: ${error.message}`);
+    throw error;
+  }
+  return pattern;
+}
+
+/** A package name the load hook will accept, checked by the hook's own rule. */
+function packageName(name: string): string {
+  try {
+    new Scope({ packages: [name] }, '/', '/');
+  } catch (error) {
+    // Scope throws a TypeError naming the value and the expected form, and nothing else.
+    if (error instanceof TypeError) throw new UsageError(`--package: ${error.message}`);
+    throw error;
+  }
+  return name;
 }
