@@ -8,6 +8,7 @@
  */
 
 import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { EXIT_STUCK, type CliOptions } from './args.ts';
 import { preloadUrl, type PreloadConfig } from './config.ts';
 import { instrumentedEnvironment, uninstrumentedEnvironment } from './node-options.ts';
@@ -18,6 +19,8 @@ import { dieBy, forwardSignals } from './signals.ts';
 const END_POLL_MS = 100;
 /** How long the processes of a `--once` tree get to end by themselves (each looks at least once a second). */
 const END_GRACE_MS = 3000;
+/** How long no process of an ending tree must have been running before the command exits. */
+const QUIET_MS = 300;
 /** How long the command waits for a report another process has claimed but not finished. */
 const REPORT_GRACE_MS = 10_000;
 
@@ -67,10 +70,15 @@ export function supervise(options: CliOptions, cwd: string, fail: (message: stri
 /** After a `--once` report: waits for it to be written and for the tree's processes to end (each for a while), then exits 124. */
 function endTree(onceDir: string): void {
   const started = Date.now();
+  let quietSince: number | undefined;
   const poll = setInterval(() => {
-    const waited = Date.now() - started;
+    const now = Date.now();
+    const waited = now - started;
     const reportDone = endAnnounced(onceDir) || waited > REPORT_GRACE_MS;
-    const treeGone = registeredPids(onceDir).every((pid) => !isAlive(pid)) || waited > REPORT_GRACE_MS + END_GRACE_MS;
+    // Quiet for a while: a process that was just starting when the tree ended registers late.
+    if (registeredPids(onceDir).some(isRunning)) quietSince = undefined;
+    else quietSince ??= now;
+    const treeGone = (quietSince !== undefined && now - quietSince >= QUIET_MS) || waited > REPORT_GRACE_MS + END_GRACE_MS;
     if (!reportDone || !treeGone) return;
     clearInterval(poll);
     removeOnceDir(onceDir);
@@ -78,12 +86,23 @@ function endTree(onceDir: string): void {
   }, END_POLL_MS);
 }
 
-function isAlive(pid: number): boolean {
+/**
+ * Whether `pid` is a running process. A process of the tree whose parent has ended is adopted by
+ * init, which may take a while to reap it: a zombie has ended. (`kill(pid, 0)` succeeds on zombies.)
+ */
+function isRunning(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch {
     // ESRCH: gone; EPERM: the pid was reused by another user's process.
     return false;
   }
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    // Reaped since (gone), or no /proc at all (not Linux: kill(pid, 0) is all there is to go by).
+    return !existsSync('/proc/self/stat');
+  }
+  return !stat.slice(stat.lastIndexOf(')')).startsWith(') Z ');
 }
