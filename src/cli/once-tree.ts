@@ -18,8 +18,11 @@
 
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import * as path from 'node:path';
 import { closeSync, existsSync, openSync, writeSync } from './builtins.ts';
+
+// Captured: the preload reads these files beside a program that may replace the module's functions.
+const { join } = path;
 
 const CLAIM = 'claim';
 const END = 'end';

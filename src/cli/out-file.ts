@@ -7,8 +7,11 @@
  */
 
 import { accessSync, constants, statSync as checkStat } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import * as path from 'node:path';
 import { bufferFrom, closeSync, fsyncSync, openSync, randomHex, renameSync, unlinkSync, writeSync } from './builtins.ts';
+
+// Captured: the preload writes reports beside a program that may replace the module's functions.
+const { basename, dirname, join, resolve } = path;
 
 /** Why `--out <path>` cannot work, checked before the script starts; undefined when it can. */
 export function outTargetProblem(path: string, cwd: string): string | undefined {

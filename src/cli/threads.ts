@@ -25,8 +25,6 @@ import { describeError } from './faults.ts';
 const REQUESTS = 'awaitwhat:threads';
 const GRAPHS = 'awaitwhat:graphs:';
 const POLL_MS = 5;
-/** How long an answering thread keeps its reply channel open (closing it at once can drop the reply). */
-const REPLY_LINGER_MS = 5000;
 
 type Request = { type: 'hello'; threadId: number } | { type: 'gather'; id: string } | { type: 'stop' };
 type Answer = { threadId: number; snapshot: Snapshot | undefined; error: string | undefined; workers: number[] };
@@ -47,9 +45,10 @@ export interface Gathered {
 const getThreadId = Object.getOwnPropertyDescriptor(Worker.prototype, 'threadId')?.get;
 const apply = Reflect.apply;
 const keys = Object.keys;
+const objectCreate = Object.create;
+const unrefChannel = Channel.prototype.unref;
 const WeakReference = WeakRef;
 const derefMethod = WeakRef.prototype.deref;
-const setTimer = setTimeout;
 
 export class Threads {
   readonly #snapshot: () => Snapshot;
@@ -59,6 +58,8 @@ export class Threads {
   /** Workers this thread started, held weakly: a collected Worker has ended. */
   readonly #workers: WeakRef<Worker>[] = [];
   readonly #requests: Channel;
+  /** The channel of the last answer: closing it right after posting can drop the answer, so it is closed at the next one. */
+  #lastReply: Channel | undefined;
   #gathers = 0;
 
   /** `snapshot` answers other threads' requests; `onStop` runs on the main thread when a worker's `--once` report is written. */
@@ -71,7 +72,7 @@ export class Threads {
     });
     this.#requests = new Channel(REQUESTS);
     this.#requests.onmessage = (event: unknown) => this.#receive((event as { data: Request }).data);
-    this.#requests.unref();
+    apply(unrefChannel, this.#requests, []);
     post(this.#requests, { type: 'hello', threadId } satisfies Request);
   }
 
@@ -86,7 +87,7 @@ export class Threads {
     const replies = new Channel(GRAPHS + id);
     const expected: number[] = this.#liveWorkers();
     if (!isMainThread) expected[expected.length] = 0;
-    const answers: Record<number, Answer> = Object.create(null) as Record<number, Answer>;
+    const answers: Record<number, Answer> = objectCreate(null) as Record<number, Answer>;
     post(this.#requests, { type: 'gather', id } satisfies Request);
     const deadline = now() + timeoutMs;
     for (;;) {
@@ -104,14 +105,14 @@ export class Threads {
     const gathered: Gathered = { graphs: [], failed: [], silent: [] };
     const answered = keys(answers);
     for (let i = 0; i < answered.length; i++) {
-      const answer = answers[Number(answered[i])]!;
+      const answer = answers[+answered[i]!]!;
       if (answer.snapshot !== undefined) gathered.graphs[gathered.graphs.length] = { threadId: answer.threadId, snapshot: answer.snapshot };
       else gathered.failed[gathered.failed.length] = { threadId: answer.threadId, error: answer.error ?? 'unknown error' };
     }
-    const silent: Record<number, true> = Object.create(null) as Record<number, true>;
+    const silent: Record<number, true> = objectCreate(null) as Record<number, true>;
     for (let i = 0; i < expected.length; i++) if (answers[expected[i]!] === undefined) silent[expected[i]!] = true;
     const missing = keys(silent);
-    for (let i = 0; i < missing.length; i++) gathered.silent[gathered.silent.length] = Number(missing[i]);
+    for (let i = 0; i < missing.length; i++) gathered.silent[gathered.silent.length] = +missing[i]!;
     // Object.keys lists integer keys in ascending order: threads come out sorted by id.
     return gathered;
   }
@@ -131,11 +132,11 @@ export class Threads {
       // Told to the reporting thread, which names this thread and the reason in its report.
       answer.error = describeError(error);
     }
+    if (this.#lastReply !== undefined) closeChannel(this.#lastReply);
     const reply = new Channel(GRAPHS + id);
+    apply(unrefChannel, reply, []);
     post(reply, answer);
-    const timer = setTimer(() => closeChannel(reply), REPLY_LINGER_MS);
-    timer.unref();
-    reply.unref();
+    this.#lastReply = reply;
   }
 
   /** Ids of the workers this thread started that are still running and run the preload. */
