@@ -67,6 +67,19 @@ describe('awaitwhat command line', { concurrency: 2 }, () => {
     );
   });
 
+  it("the header's duration is the longest one in the lines below it, and at least the threshold (issue 8.1)", async () => {
+    const r = await runCli(['--once', '--after', '300ms', HANG]);
+    assert.equal(r.code, 124);
+    const header = /^awaitwhat report: an await has been pending for (\S+) \(threshold 300ms\)\n/.exec(r.stderr);
+    assert.ok(header !== null, r.stderr);
+    const ms = (text: string) => (text.endsWith('ms') ? Number(text.slice(0, -2)) : Number(text.slice(0, -1)) * 1000);
+    const shown = [...r.stderr.matchAll(/ {2}(\d+ms|\d+\.\d+s)$/gm)].map((m) => m[1]!);
+    assert.equal(shown.length, 2);
+    const longest = shown.reduce((a, b) => (ms(b) > ms(a) ? b : a));
+    assert.equal(header[1], longest);
+    assert.ok(ms(header[1]!) >= 300, header[1]);
+  });
+
   it('--format json writes one snapshot per line', async () => {
     const r = await runCli(['--once', '--after', '200ms', '--format', 'json', HANG]);
     assert.equal(r.code, 124);

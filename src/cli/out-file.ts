@@ -20,21 +20,26 @@ export function outTargetProblem(path: string, cwd: string): string | undefined 
   let dirIsDirectory;
   try {
     dirIsDirectory = checkStat(dir).isDirectory();
-  } catch {
-    return `the directory ${dir} does not exist`;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return `the directory ${dir} does not exist`;
+    if (code === 'ENOTDIR') return `${dir} is not a directory (part of its path is a file)`;
+    return `the directory ${dir} cannot be used (${(error as Error).message})`;
   }
   if (!dirIsDirectory) return `${dir} is not a directory`;
   try {
     accessSync(dir, constants.W_OK | constants.X_OK);
   } catch {
+    // access() fails only for want of permission (or a read-only file system): that is the reason.
     return `the directory ${dir} is not writable`;
   }
+  let targetIsDirectory = false;
   try {
-    if (checkStat(target).isDirectory()) return `${target} is a directory`;
+    targetIsDirectory = checkStat(target).isDirectory();
   } catch {
-    // Not there yet: the first report creates it.
+    // Not there yet (the directory, checked above, is fine): the first report creates it.
   }
-  return undefined;
+  return targetIsDirectory ? `${target} is a directory` : undefined;
 }
 
 /** Temporary names tried before giving up: a clash means another writer, or a planted file. */

@@ -20,7 +20,8 @@ import { subscribe } from 'node:diagnostics_channel';
 import { isMainThread, threadId, Worker } from 'node:worker_threads';
 import type { Snapshot } from '../snapshot/schema.ts';
 import { Channel, closeChannel, now, post, receiveMessage, sleep } from './builtins.ts';
-import { describeError } from './faults.ts';
+import { describeError, tellOnce } from './faults.ts';
+import { threadName } from './identity.ts';
 
 const REQUESTS = 'awaitwhat:threads';
 const GRAPHS = 'awaitwhat:graphs:';
@@ -66,12 +67,24 @@ export class Threads {
   constructor(snapshot: () => Snapshot, onStop: () => void) {
     this.#snapshot = snapshot;
     this.#onStop = onStop;
+    // Both run from the program's own work (creating a Worker, the event loop): a throw there would
+    // reach the program, so a failure is told instead.
     subscribe('worker_threads', (message) => {
-      const worker = (message as { worker?: Worker }).worker;
-      if (worker !== undefined) this.#workers[this.#workers.length] = new WeakReference(worker);
+      try {
+        const worker = (message as { worker?: Worker }).worker;
+        if (worker !== undefined) this.#workers[this.#workers.length] = new WeakReference(worker);
+      } catch (error) {
+        tellOnce('could not follow a new worker thread; a report may not wait for it', error);
+      }
     });
     this.#requests = new Channel(REQUESTS);
-    this.#requests.onmessage = (event: unknown) => this.#receive((event as { data: Request }).data);
+    this.#requests.onmessage = (event: unknown) => {
+      try {
+        this.#receive((event as { data: Request }).data);
+      } catch (error) {
+        tellOnce(`${threadName(threadId)} could not answer another thread's report`, error);
+      }
+    };
     apply(unrefChannel, this.#requests, []);
     post(this.#requests, { type: 'hello', threadId } satisfies Request);
   }
