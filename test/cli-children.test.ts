@@ -92,6 +92,15 @@ describe('processes the script starts', { concurrency: 2 }, () => {
     assert.deepEqual(r, { code: null, signal: 'SIGTERM', stdout: `parent: instrumented true\nchild ${pid}: instrumented false\n`, stderr: '', killed: false });
   });
 
+  const OLD_NODE = process.env.AWAITWHAT_OLD_NODE;
+  it('a child running a Node.js too old for awaitwhat runs uninstrumented, with one line saying so', { skip: OLD_NODE === undefined ? 'set AWAITWHAT_OLD_NODE to a Node.js < 22.15 binary' : false }, async () => {
+    const r = await runCli([join(CHILDREN, 'spawn-old-node.mjs'), OLD_NODE!]);
+    const pid = /^old child (\d+): ran$/m.exec(r.stdout)?.[1];
+    assert.equal(r.code, 0);
+    assert.equal(r.stdout, `old child ${pid}: ran\nparent: old child exited 0\n`);
+    assert.match(r.stderr, new RegExp(`^awaitwhat: process ${pid} runs uninstrumented: awaitwhat needs Node\\.js >= 22\\.15\\.0 \\(for module\\.registerHooks\\), but this is Node\\.js \\d+\\.\\d+\\.\\d+\\. [^\\n]*\\n$`));
+  });
+
   it("keeps the user's NODE_OPTIONS in force in the script and its children, and execArgv as without awaitwhat", async () => {
     const env = { ...process.env, NODE_OPTIONS: '--title=awaitwhat-user-title' };
     const plain = await run([join(CHILDREN, 'title.mjs')], { env });

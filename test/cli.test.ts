@@ -1,13 +1,14 @@
 /** The `awaitwhat` command: arguments, report formats and destinations, signals, exit codes. */
 
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { Snapshot } from '../src/snapshot/schema.ts';
 import { ReportSchedule } from '../dist/util/report-schedule.js';
-import { ROOT, runCli } from './support/run.ts';
+import { CLI, NODE, ROOT, runCli } from './support/run.ts';
 
 const FIXTURES = join('test', 'fixtures', 'cli');
 const HANG = join(FIXTURES, 'hang.mjs');
@@ -114,6 +115,31 @@ describe('awaitwhat command line', { concurrency: 2 }, () => {
       assert.equal(statSync(out).mode & 0o002, 0, 'report file is world-writable');
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("is invisible in the program's active resources and execArgv, in every mode", async () => {
+    // stderr goes to a file: when it is a pipe, the runtime's ESM import of node:util makes Node.js
+    // open process.stderr at load, an extra PipeWrap that is not the command's doing.
+    const program = join(FIXTURES, 'resources.mjs');
+    const scratch = mkdtempSync(join(tmpdir(), 'awaitwhat-cli-'));
+    const seen = (args: string[]) => {
+      const stderr = openSync(join(scratch, 'stderr.txt'), 'w');
+      try {
+        return spawnSync(NODE, args, { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', stderr] });
+      } finally {
+        closeSync(stderr);
+      }
+    };
+    try {
+      const plain = seen([program]);
+      assert.equal(plain.stdout, '["Timeout"] []\n');
+      for (const options of [[], ['--once'], ['--no-children'], ['--once', '--no-children']]) {
+        const r = seen([CLI, ...options, '--after', '100ms', program]);
+        assert.deepEqual([r.status, r.stdout, readFileSync(join(scratch, 'stderr.txt'), 'utf8')], [0, plain.stdout, ''], options.join(' '));
+      }
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
     }
   });
 

@@ -80,7 +80,6 @@ export function isAlive(pid: number): boolean {
     return false;
   }
 }
-export const getBuiltinModule = bound(process.getBuiltinModule, process) as typeof process.getBuiltinModule;
 
 export const setIntervalTimer = setInterval;
 export const Channel = workerThreads.BroadcastChannel;

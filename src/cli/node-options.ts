@@ -32,7 +32,7 @@ export function splitNodeOptions(value: string): string[] {
 
 /** One argument as `NODE_OPTIONS` reads it back whole. */
 export function quoteNodeOption(arg: string): string {
-  return /[ "\\]/.test(arg) || arg === '' ? `"${arg.replace(/["\\]/g, '\\$&')}"` : arg;
+  return /[ "\\]/.test(arg) ? `"${arg.replace(/["\\]/g, '\\$&')}"` : arg;
 }
 
 /** The user's `NODE_OPTIONS` without any awaitwhat preload (one left by an awaitwhat run around this one). */
