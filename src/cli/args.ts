@@ -32,8 +32,9 @@ export const EXIT_USAGE = 2;
 
 export const USAGE = `Usage: awaitwhat [options] <script> [script arguments…]
 
-Runs a Node.js script (.js, .mjs, .cjs, .ts, .mts, .cts) with its async functions instrumented,
-and reports what waits for what when an await has been pending too long: every pending async
+Runs a Node.js script (.js, .mjs, .cjs, .ts, .mts, .cts, or a directory or extensionless name as
+node finds it) with its async functions instrumented, in the Node.js processes it starts too, and
+reports what waits for what when an await has been pending too long: every pending async
 function, where it is suspended, and what it awaits, down to the terminal thing.
 
 Without a hang, the script's output and exit code are exactly what they would be without awaitwhat.
@@ -61,8 +62,9 @@ Options:
 Also reported: the current state on Ctrl-C (SIGINT), and before Node.js exits with code 13
 because a top-level await never settled.
 
+Signals sent to awaitwhat are passed on to the script; if awaitwhat is killed, the script is sent SIGTERM.
 Exit codes: the script's own; ${EXIT_STUCK} after --once reported a hang; ${EXIT_USAGE} for bad arguments.
-Node.js options for the script go in NODE_OPTIONS.
+Node.js options for the script go in NODE_OPTIONS. A script named like an option goes after --.
 `;
 
 export class UsageError extends Error {

@@ -21,27 +21,11 @@ function bound<F extends (...args: never[]) => unknown>(fn: F, self: unknown): F
 }
 
 export const now: () => number = bound(performance.now, performance);
-export const { max, min, floor, round } = Math;
-export const stringify = JSON.stringify;
-export const parseJson = JSON.parse;
+export const { max, min, floor } = Math;
 export const bufferFrom: (text: string) => Buffer = bound(Buffer.from, Buffer) as never;
 
-const toFixedMethod = Number.prototype.toFixed;
-const padStartMethod = String.prototype.padStart;
-const sliceMethod = String.prototype.slice;
-const indexOfMethod = String.prototype.indexOf;
-const pushMethod = Array.prototype.push;
-const joinMethod = Array.prototype.join;
 const spliceMethod = Array.prototype.splice;
-const sortMethod = Array.prototype.sort;
-export const toFixed = (n: number, digits: number): string => apply(toFixedMethod, n, [digits]) as string;
-export const padStart = (s: string, length: number, fill: string): string => apply(padStartMethod, s, [length, fill]) as string;
-export const slice = (s: string, start: number, end?: number): string => apply(sliceMethod, s, [start, end]) as string;
-export const indexOf = (s: string, search: string, from = 0): number => apply(indexOfMethod, s, [search, from]) as number;
-export const push = <T>(array: T[], item: T): number => apply(pushMethod, array, [item]) as number;
-export const join = (array: readonly unknown[], separator: string): string => apply(joinMethod, array, [separator]) as string;
 export const splice = <T>(array: T[], start: number, count: number): T[] => apply(spliceMethod, array, [start, count]) as T[];
-export const sort = <T>(array: T[], compare: (a: T, b: T) => number): T[] => apply(sortMethod, array, [compare]) as T[];
 
 // `import { writeSync } from 'node:fs'` would follow the program's replacements of the module's
 // properties after `module.syncBuiltinESMExports()`; these are the functions as they are now.
