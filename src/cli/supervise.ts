@@ -9,6 +9,7 @@
 
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { isatty } from 'node:tty';
 import { EXIT_STUCK, type CliOptions } from './args.ts';
 import { preloadUrl, type PreloadConfig } from './config.ts';
 import { instrumentedEnvironment, uninstrumentedEnvironment } from './node-options.ts';
@@ -38,7 +39,8 @@ export function supervise(options: CliOptions, cwd: string, fail: (message: stri
   const child = children
     ? spawn(process.execPath, nodeArgs, { stdio: 'inherit', env: instrumentedEnvironment(process.env, preload) })
     : spawn(process.execPath, ['--import', preload, ...nodeArgs], { stdio: 'inherit', env: uninstrumentedEnvironment(process.env) });
-  const stopForwarding = forwardSignals(child, process.stdin.isTTY === true);
+  // isatty(0), not process.stdin.isTTY, which would open a stream on the terminal the script reads.
+  const stopForwarding = forwardSignals(child, isatty(0));
 
   let endSeenAt: number | undefined;
   const endWatch =
