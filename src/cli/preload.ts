@@ -108,7 +108,8 @@ class Preload {
     const claim = claimReport(dir, process.pid);
     if (claim.kind === 'taken') return;
     if (claim.kind === 'alone') tellOnce(`${reportPrefix(this.#identity)}reporting on its own`, claim.reason);
-    this.#reportAllThreads(reason, this.#config.afterMs, snapshot);
+    // Even when the report fails, the tree ends: the report was claimed, nobody else will make one.
+    this.#guard('the --once report', () => this.#reportAllThreads(reason, this.#config.afterMs, snapshot));
     if (claim.kind === 'mine') announceEnd(dir);
     if (isMainThread) exit(EXIT_STUCK);
     this.#threads.stopProcess();
