@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { run, runCli, withoutDurations } from './support/run.ts';
+import { run, runCli, withoutDurations, type RunResult } from './support/run.ts';
 
 const CHILDREN = join('test', 'fixtures', 'cli', 'children');
 
@@ -25,9 +25,9 @@ function childReport(label: string): string {
   ].join('\n');
 }
 
-function childPid(stdout: string): number {
-  const match = /^child (\d+): /m.exec(stdout);
-  assert.ok(match !== null, stdout);
+function childPid(run: RunResult): number {
+  const match = /^child (\d+): /m.exec(run.stdout);
+  assert.ok(match !== null, `no child line in ${JSON.stringify(run)}`);
   return Number(match[1]);
 }
 
@@ -42,7 +42,7 @@ describe('processes the script starts', { concurrency: 2 }, () => {
     it(`${fixture}: the child's hang is reported under its pid, then --once ends the whole tree with 124`, async () => {
       // The run ends only when every process holding its stdout has ended: the whole tree.
       const r = await runCli(['--once', '--after', '300ms', join(CHILDREN, fixture)], { killAfterMs: 30_000 });
-      const pid = childPid(r.stdout);
+      const pid = childPid(r);
       assert.deepEqual(
         { ...r, stderr: withoutDurations(r.stderr) },
         { code: 124, signal: null, stdout: `${parent}: instrumented true\nchild ${pid}: instrumented true\n`, stderr: childReport(label(pid)), killed: false },
@@ -52,7 +52,7 @@ describe('processes the script starts', { concurrency: 2 }, () => {
 
   it('hung-parent.mjs: the script reports, and --once also ends the idle child it forked (which would outlive it)', async () => {
     const r = await runCli(['--once', '--after', '300ms', join(CHILDREN, 'hung-parent.mjs')], { killAfterMs: 30_000 });
-    const pid = childPid(r.stdout);
+    const pid = childPid(r);
     assert.deepEqual(
       { ...r, stderr: withoutDurations(r.stderr) },
       {
@@ -74,7 +74,7 @@ describe('processes the script starts', { concurrency: 2 }, () => {
 
   it('fork.mjs with --no-children: the child is not instrumented, and nothing is reported', async () => {
     const r = await runCli(['--no-children', '--once', '--after', '300ms', join(CHILDREN, 'fork.mjs')], { signal: 'SIGTERM', signalWhenStdout: 'child', killAfterMs: 30_000 });
-    const pid = childPid(r.stdout);
+    const pid = childPid(r);
     assert.deepEqual(r, { code: null, signal: 'SIGTERM', stdout: `parent: instrumented true\nchild ${pid}: instrumented false\n`, stderr: '', killed: false });
   });
 
@@ -84,11 +84,11 @@ describe('processes the script starts', { concurrency: 2 }, () => {
       onStdout: (stdout, awaitwhat) => {
         if (!/^child \d+: .*\n/m.test(stdout)) return;
         // Not a forked child: it would outlive its parent (with or without awaitwhat).
-        process.kill(childPid(stdout), 'SIGTERM');
+        process.kill(childPid({ code: null, signal: null, stdout, stderr: '', killed: false }), 'SIGTERM');
         awaitwhat.kill('SIGTERM');
       },
     });
-    const pid = childPid(r.stdout);
+    const pid = childPid(r);
     assert.deepEqual(r, { code: null, signal: 'SIGTERM', stdout: `parent: instrumented true\nchild ${pid}: instrumented false\n`, stderr: '', killed: false });
   });
 
