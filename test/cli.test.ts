@@ -1,13 +1,14 @@
 /** The `awaitwhat` command: arguments, report formats and destinations, signals, exit codes. */
 
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { Snapshot } from '../src/snapshot/schema.ts';
 import { ReportSchedule } from '../dist/util/report-schedule.js';
-import { ROOT, runCli } from './support/run.ts';
+import { CLI, NODE, ROOT, runCli } from './support/run.ts';
 
 const FIXTURES = join('test', 'fixtures', 'cli');
 const HANG = join(FIXTURES, 'hang.mjs');
@@ -18,7 +19,7 @@ describe('awaitwhat command line', { concurrency: 2 }, () => {
     const r = await runCli(['--help']);
     assert.equal(r.code, 0);
     assert.match(r.stdout, /^Usage: awaitwhat \[options\] <script> \[script arguments…\]\n/);
-    assert.match(r.stdout, /--once +print the first report, then stop the script with exit code 124/);
+    assert.match(r.stdout, /\n  --once +print the first report \(from any process of the script\), then stop the\n +script and every process it started, with exit code 124\n/);
     assert.equal(r.stderr, '');
   });
 
@@ -36,6 +37,7 @@ describe('awaitwhat command line', { concurrency: 2 }, () => {
     [['--once=yes', HANG], '--once takes no value, got "yes"'],
     [['--out'], '--out needs a value'],
     [[], 'missing the script to run'],
+    [['nope/missing.mjs'], 'script not found: nope/missing.mjs'],
   ];
   for (const [args, message] of BAD) {
     it(`rejects ${JSON.stringify(args)} with exit code 2 and the usage`, async () => {
@@ -46,11 +48,6 @@ describe('awaitwhat command line', { concurrency: 2 }, () => {
     });
   }
 
-  it('reports a missing script with exit code 2', async () => {
-    const r = await runCli(['nope/missing.mjs']);
-    assert.equal(r.code, 2);
-    assert.equal(r.stderr, 'awaitwhat: script not found: nope/missing.mjs\n');
-  });
 
   it('--once prints the text report on stderr and exits 124; the script keeps its own stdout', async () => {
     const r = await runCli(['--once', '--after', '200ms', HANG]);
@@ -69,6 +66,19 @@ describe('awaitwhat command line', { concurrency: 2 }, () => {
         '',
       ].join('\n'),
     );
+  });
+
+  it("the header's duration is the longest one in the lines below it, and at least the threshold (issue 8.1)", async () => {
+    const r = await runCli(['--once', '--after', '300ms', HANG]);
+    assert.equal(r.code, 124);
+    const header = /^awaitwhat report: an await has been pending for (\S+) \(threshold 300ms\)\n/.exec(r.stderr);
+    assert.ok(header !== null, r.stderr);
+    const ms = (text: string) => (text.endsWith('ms') ? Number(text.slice(0, -2)) : Number(text.slice(0, -1)) * 1000);
+    const shown = [...r.stderr.matchAll(/ {2}(\d+ms|\d+\.\d+s)$/gm)].map((m) => m[1]!);
+    assert.equal(shown.length, 2);
+    const longest = shown.reduce((a, b) => (ms(b) > ms(a) ? b : a));
+    assert.equal(header[1], longest);
+    assert.ok(ms(header[1]!) >= 300, header[1]);
   });
 
   it('--format json writes one snapshot per line', async () => {
@@ -105,6 +115,31 @@ describe('awaitwhat command line', { concurrency: 2 }, () => {
       assert.equal(statSync(out).mode & 0o002, 0, 'report file is world-writable');
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("is invisible in the program's active resources and execArgv, in every mode", async () => {
+    // stderr goes to a file: when it is a pipe, the runtime's ESM import of node:util makes Node.js
+    // open process.stderr at load, an extra PipeWrap that is not the command's doing.
+    const program = join(FIXTURES, 'resources.mjs');
+    const scratch = mkdtempSync(join(tmpdir(), 'awaitwhat-cli-'));
+    const seen = (args: string[]) => {
+      const stderr = openSync(join(scratch, 'stderr.txt'), 'w');
+      try {
+        return spawnSync(NODE, args, { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', stderr] });
+      } finally {
+        closeSync(stderr);
+      }
+    };
+    try {
+      const plain = seen([program]);
+      assert.equal(plain.stdout, '["Timeout"] []\n');
+      for (const options of [[], ['--once'], ['--no-children'], ['--once', '--no-children']]) {
+        const r = seen([CLI, ...options, '--after', '100ms', program]);
+        assert.deepEqual([r.status, r.stdout, readFileSync(join(scratch, 'stderr.txt'), 'utf8')], [0, plain.stdout, ''], options.join(' '));
+      }
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
     }
   });
 

@@ -1,6 +1,8 @@
 /** Command-line arguments of `awaitwhat`. */
 
 import { parseDuration, DurationSyntaxError } from '../util/duration.ts';
+import { compileGlob, GlobSyntaxError } from '../hooks/glob.ts';
+import { validPackageName } from '../hooks/env.ts';
 
 export type ReportFormat = 'text' | 'json' | 'dot';
 
@@ -15,6 +17,8 @@ export interface CliOptions {
   packages: string[];
   omitText: boolean;
   sourceMaps: boolean;
+  /** Instrument the processes the script starts (through `NODE_OPTIONS`), not only the script's own. */
+  children: boolean;
   script: string;
   scriptArgs: string[];
 }
@@ -28,8 +32,9 @@ export const EXIT_USAGE = 2;
 
 export const USAGE = `Usage: awaitwhat [options] <script> [script arguments…]
 
-Runs a Node.js script (.js, .mjs, .cjs, .ts, .mts, .cts) with its async functions instrumented,
-and reports what waits for what when an await has been pending too long: every pending async
+Runs a Node.js script (.js, .mjs, .cjs, .ts, .mts, .cts, or a directory or extensionless name as
+node finds it) with its async functions instrumented, in the Node.js processes it starts too, and
+reports what waits for what when an await has been pending too long: every pending async
 function, where it is suspended, and what it awaits, down to the terminal thing.
 
 Without a hang, the script's output and exit code are exactly what they would be without awaitwhat.
@@ -39,7 +44,8 @@ Options:
                        while still stuck, report again after doubling intervals
   --format <format>    text, json (one JSON document per line) or dot (Graphviz) (default text)
   --out <file>         write each report to <file>, replacing the previous one, instead of stderr
-  --once               print the first report, then stop the script with exit code ${EXIT_STUCK}
+  --once               print the first report (from any process of the script), then stop the
+                       script and every process it started, with exit code ${EXIT_STUCK}
   --all                report every pending async function, not only the chains that are stuck
   --include <glob>     instrument only files matching <glob> (repeatable)
   --exclude <glob>     do not instrument files matching <glob> (repeatable)
@@ -48,14 +54,17 @@ Options:
   --no-source-maps     do not turn on Node.js source maps (on by default, so that error excerpts
                        and stack columns show your code, not the instrumented text; this also
                        applies other modules' own source maps)
+  --no-children        instrument only the script's process, not the Node.js processes it starts
+                       (fork, cluster workers, spawned node, through NODE_OPTIONS)
   -h, --help           print this help
   -v, --version        print the version
 
 Also reported: the current state on Ctrl-C (SIGINT), and before Node.js exits with code 13
 because a top-level await never settled.
 
+Signals sent to awaitwhat are passed on to the script; if awaitwhat is killed, the script is sent SIGTERM.
 Exit codes: the script's own; ${EXIT_STUCK} after --once reported a hang; ${EXIT_USAGE} for bad arguments.
-Node.js options for the script go in NODE_OPTIONS.
+Node.js options for the script go in NODE_OPTIONS. A script named like an option goes after --.
 `;
 
 export class UsageError extends Error {
@@ -79,6 +88,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     packages: [],
     omitText: false,
     sourceMaps: true,
+    children: true,
   };
   let i = 0;
   const value = (flag: string, inline: string | undefined): string => {
@@ -128,22 +138,24 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
         break;
       }
       case '--include':
-        options.include.push(value(flag, inline));
+        options.include.push(glob(flag, value(flag, inline)));
         break;
       case '--exclude':
-        options.exclude.push(value(flag, inline));
+        options.exclude.push(glob(flag, value(flag, inline)));
         break;
       case '--package':
-        options.packages.push(value(flag, inline));
+        options.packages.push(packageName(value(flag, inline)));
         break;
       case '--once':
       case '--all':
       case '--omit-text':
       case '--no-source-maps':
+      case '--no-children':
         if (inline !== undefined) throw new UsageError(`${flag} takes no value, got ${JSON.stringify(inline)}`);
         if (flag === '--once') options.once = true;
         else if (flag === '--all') options.all = true;
         else if (flag === '--omit-text') options.omitText = true;
+        else if (flag === '--no-children') options.children = false;
         else options.sourceMaps = false;
         break;
       default:
@@ -153,4 +165,21 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   const script = argv[i];
   if (script === undefined) throw new UsageError('missing the script to run');
   return { kind: 'run', options: { ...options, script, scriptArgs: argv.slice(i + 1) } };
+}
+
+/** A glob the load hook will accept, checked by the hook's own parser. */
+function glob(flag: string, pattern: string): string {
+  try {
+    compileGlob(pattern);
+  } catch (error) {
+    if (error instanceof GlobSyntaxError) throw new UsageError(`${flag}: ${error.message}`);
+    throw error;
+  }
+  return pattern;
+}
+
+/** A package name the load hook will accept, checked by the hook's own rule. */
+function packageName(name: string): string {
+  if (!validPackageName(name)) throw new UsageError(`--package: invalid package name ${JSON.stringify(name)}: expected a name such as "fastify" or "@scope/name"`);
+  return name;
 }

@@ -1,17 +1,18 @@
 #!/usr/bin/env node
 /**
- * `awaitwhat [options] <script> [args…]`: runs the script in a child Node.js process with the
- * preload that instruments it, passing stdio straight through and ending with the child's exit
- * code or signal, so that without a hang nothing differs from running the script directly.
+ * `awaitwhat [options] <script> [args…]`: checks every argument before anything starts (a bad
+ * value is exit code 2 with the usage), then runs the script in a child Node.js process with the
+ * preload that instruments it (see `supervise.ts`), so that without a hang nothing differs from
+ * running the script directly.
  */
 
-import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { checkNodeVersion, UnsupportedNodeError } from '../hooks/node-version.ts';
 import { EXIT_USAGE, parseArgs, USAGE, UsageError, type CliOptions } from './args.ts';
-import { encodeConfig } from './config.ts';
+import { outTargetProblem } from './out-file.ts';
+import { resolveScript } from './script.ts';
+import { supervise } from './supervise.ts';
 
 function fail(message: string, code: number, withUsage = false): never {
   process.stderr.write(`awaitwhat: ${message}\n${withUsage ? `\n${USAGE}` : ''}`);
@@ -30,29 +31,16 @@ function run(options: CliOptions): void {
     if (error instanceof UnsupportedNodeError) fail(error.message, 1);
     throw error;
   }
-  const script = resolve(options.script);
-  if (!existsSync(script) || !statSync(script).isFile()) fail(`script not found: ${options.script}`, EXIT_USAGE);
   const cwd = process.cwd();
-  const preload = pathToFileURL(fileURLToPath(new URL('./preload.js', import.meta.url)));
-  const { script: _script, scriptArgs: _args, ...settings } = options;
-  preload.search = encodeConfig({ ...settings, out: options.out === undefined ? undefined : resolve(options.out), cwd });
-  const child = spawn(process.execPath, ['--import', preload.href, options.script, ...options.scriptArgs], { stdio: 'inherit' });
-
-  // A terminal's Ctrl-C reaches the whole process group, child included; forwarding it too would
-  // deliver it twice. Without a terminal, forward it.
-  const forward = (signal: NodeJS.Signals) => () => {
-    if (signal === 'SIGINT' && process.stdin.isTTY) return;
-    child.kill(signal);
-  };
-  const handlers = (['SIGINT', 'SIGTERM', 'SIGHUP'] as const).map((signal) => [signal, forward(signal)] as const);
-  for (const [signal, handler] of handlers) process.on(signal, handler);
-
-  child.on('error', (error) => fail(`could not start ${process.execPath}: ${error.message}`, 1));
-  child.on('exit', (code, signal) => {
-    for (const [s, handler] of handlers) process.removeListener(s, handler);
-    if (signal !== null) process.kill(process.pid, signal);
-    else process.exit(code ?? 1);
-  });
+  const script = resolveScript(options.script, cwd);
+  if (!script.ok) fail(script.reason, EXIT_USAGE, true);
+  let out = options.out;
+  if (out !== undefined) {
+    const problem = outTargetProblem(out, cwd);
+    if (problem !== undefined) fail(`--out ${out}: ${problem}`, EXIT_USAGE, true);
+    out = resolve(cwd, out);
+  }
+  supervise({ ...options, out }, cwd, fail);
 }
 
 function main(argv: readonly string[]): void {

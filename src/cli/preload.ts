@@ -1,93 +1,193 @@
 /**
- * Loaded into the script's process by `awaitwhat` (`node --import <this>?config=… script`):
- * installs the load hooks, then watches for awaits pending longer than the threshold. Everything
- * here is unref'd and passive: without a hang it prints nothing and changes nothing.
+ * Loaded into every instrumented process and thread by `awaitwhat` (`--import <this>?awaitwhat=…`,
+ * through `NODE_OPTIONS` or the script's command line): installs the load hooks, then watches for
+ * awaits pending longer than the threshold. Everything here is unref'd and passive: without a hang
+ * it prints nothing and changes nothing, and it calls nothing the program can replace (see
+ * `builtins.ts`) — it loads before the program does.
+ *
+ * One timer per thread checks for a hang; on the main thread it also watches the command
+ * (`parent-watch.ts`) and, with `--once`, the end of the tree (`once-tree.ts`). A `--once` or
+ * Ctrl-C report shows every thread of the process (`threads.ts`).
  */
 
 import { isMainThread, threadId } from 'node:worker_threads';
 import { installHooks } from '../hooks/install.ts';
-import { currentRuntime } from '../runtime/runtime.ts';
+import { currentRuntime, type RuntimeInternals } from '../runtime/runtime.ts';
+import type { Snapshot } from '../snapshot/schema.ts';
 import { formatDuration } from '../util/duration.ts';
-import { EXIT_STUCK } from './args.ts';
-import { decodeConfig, type PreloadConfig } from './config.ts';
-import { renderReport, writeReport } from './reporter.ts';
 import { ReportSchedule } from '../util/report-schedule.ts';
+import { EXIT_STUCK } from './args.ts';
+import { exit, floor, kill, max, min, now, onProcess, processListenerCount, removeProcessListener, rmSync, setIntervalTimer, splice } from './builtins.ts';
+import { decodeConfig, isPreloadUrl, type PreloadConfig } from './config.ts';
+import { describeError, tell, tellOnce } from './faults.ts';
+import { gatheredTitle, identify, reportPrefix, threadName, type Identity } from './identity.ts';
+import { announceEnd, claimReport, endAnnounced, registerProcess } from './once-tree.ts';
+import { ParentWatch } from './parent-watch.ts';
+import { longestPending, renderReport, writeReport, type ReportSection } from './reporter.ts';
+import { Threads } from './threads.ts';
 
-/** Worker threads run this preload too (they inherit `--import`); one that reports with `--once` asks the main thread to stop the process. */
-const STOP_CHANNEL = 'awaitwhat:stop';
+/** How long a `--once` or Ctrl-C report waits for the other threads' graphs. */
+const GATHER_TIMEOUT_MS = 2000;
 
-function start(config: PreloadConfig): void {
+class Preload {
+  readonly #config: PreloadConfig;
+  readonly #internals: RuntimeInternals;
+  readonly #identity: Identity;
+  readonly #schedule: ReportSchedule;
+  readonly #threads: Threads;
+  readonly #parent: ParentWatch | undefined;
+  /** Set once a `--once` report was made here or elsewhere in the tree: nothing more to report. */
+  #done = false;
+
+  constructor(config: PreloadConfig, internals: RuntimeInternals) {
+    this.#config = config;
+    this.#internals = internals;
+    this.#identity = identify(config.supervisorPid);
+    this.#schedule = new ReportSchedule(config.afterMs);
+    this.#threads = new Threads(() => this.#snapshot(), () => exit(EXIT_STUCK));
+    this.#parent =
+      isMainThread && this.#identity.first
+        ? new ParentWatch(config.supervisorPid, () => {
+            if (config.onceDir !== undefined) rmSync(config.onceDir, { recursive: true, force: true });
+          })
+        : undefined;
+    if (isMainThread && config.onceDir !== undefined) {
+      try {
+        registerProcess(config.onceDir, process.pid);
+      } catch (error) {
+        tellOnce(`process ${process.pid} could not register for --once; the command will not wait for it`, error);
+      }
+    }
+  }
+
+  start(): void {
+    const timer = setIntervalTimer(() => this.#tick(), min(1000, max(20, floor(this.#config.afterMs / 5))));
+    timer.unref();
+    if (!isMainThread) return;
+    // Signals and the exit-13 check belong to the main thread.
+    const onSigint = (): void => {
+      this.#guard('the Ctrl-C report', () => this.#reportAllThreads('interrupted (SIGINT)', 0));
+      // Alone, we re-raise so the process ends as it would have; beside the program's own
+      // listeners we only report, and they decide.
+      if (processListenerCount('SIGINT') === 1) {
+        removeProcessListener('SIGINT', onSigint);
+        kill(process.pid, 'SIGINT');
+      }
+    };
+    onProcess('SIGINT', onSigint);
+    onProcess('beforeExit', () =>
+      this.#guard('the exit-13 report', () => {
+        if (this.#internals.moduleFramePending()) this.#reportThisThread('the event loop is empty but a top-level await never settled; Node.js exits with code 13', 0);
+      }),
+    );
+  }
+
+  #tick(): void {
+    this.#guard('the hang check', () => {
+      this.#parent?.check();
+      if (this.#config.once && isMainThread && this.#config.onceDir !== undefined && endAnnounced(this.#config.onceDir)) exit(EXIT_STUCK);
+      if (this.#done) return;
+      const at = now();
+      if (!this.#schedule.ready(at, this.#internals.longestSuspension(at))) return;
+      // The header states the longest suspension of the snapshot it is printed over, and there is
+      // a report only when that snapshot itself shows the threshold crossed.
+      const snapshot = this.#snapshot();
+      const longest = longestPending(snapshot);
+      if (longest < this.#config.afterMs) return;
+      this.#schedule.reported(at);
+      const reason = `an await has been pending for ${formatDuration(longest)} (threshold ${formatDuration(this.#config.afterMs)})`;
+      if (this.#config.once) this.#reportOnce(reason, snapshot);
+      else this.#write([this.#ownSection(reason, snapshot, this.#config.afterMs)], []);
+    });
+  }
+
+  /** The first report of the whole tree, with every thread's graph, then the end of the tree. */
+  #reportOnce(reason: string, snapshot: Snapshot): void {
+    this.#done = true;
+    const dir = this.#config.onceDir!;
+    const claim = claimReport(dir, process.pid);
+    if (claim.kind === 'taken') return;
+    if (claim.kind === 'alone') tellOnce(`${reportPrefix(this.#identity)}reporting on its own`, claim.reason);
+    // Even when the report fails, the tree ends: the report was claimed, nobody else will make one.
+    this.#guard('the --once report', () => this.#reportAllThreads(reason, this.#config.afterMs, snapshot));
+    if (claim.kind === 'mine') announceEnd(dir);
+    if (isMainThread) exit(EXIT_STUCK);
+    this.#threads.stopProcess();
+  }
+
+  #reportAllThreads(reason: string, minPendingMs: number, snapshot = this.#snapshot()): void {
+    const own = this.#ownSection(reason, snapshot, minPendingMs);
+    const gathered = this.#threads.gather(GATHER_TIMEOUT_MS);
+    const sections: ReportSection[] = [own];
+    const notes: string[] = [];
+    for (let i = 0; i < gathered.graphs.length; i++) {
+      const graph = gathered.graphs[i]!;
+      sections[sections.length] = { title: gatheredTitle(this.#identity, graph.threadId), snapshot: graph.snapshot, minPendingMs: 0 };
+    }
+    for (let i = 0; i < gathered.failed.length; i++) {
+      const { threadId: id, error } = gathered.failed[i]!;
+      notes[notes.length] = `${threadName(id)} could not take its snapshot (${error})`;
+    }
+    for (let i = 0; i < gathered.silent.length; i++) {
+      notes[notes.length] = `${threadName(gathered.silent[i]!)} did not answer within ${formatDuration(GATHER_TIMEOUT_MS)} (busy in synchronous code?); its graph is not shown`;
+    }
+    this.#write(sections, notes);
+  }
+
+  #reportThisThread(reason: string, minPendingMs: number): void {
+    this.#write([this.#ownSection(reason, this.#snapshot(), minPendingMs)], []);
+  }
+
+  #ownSection(reason: string, snapshot: Snapshot, minPendingMs: number): ReportSection {
+    return { title: `${reportPrefix(this.#identity)}${reason}`, snapshot, minPendingMs: this.#config.all ? 0 : minPendingMs };
+  }
+
+  #snapshot(): Snapshot {
+    return this.#internals.snapshot({ cwd: this.#config.cwd });
+  }
+
+  #write(sections: ReportSection[], notes: string[]): void {
+    writeReport(renderReport({ format: this.#config.format, sections, notes }), this.#config.out);
+  }
+
+  /** Runs `task`; a failure is told once per kind on stderr and never reaches the program. */
+  #guard(what: string, task: () => void): void {
+    try {
+      task();
+    } catch (error) {
+      tellOnce(`${what} failed`, error);
+    }
+  }
+}
+
+/** Takes our own `--import` out of `process.execArgv`, so that `fork()` and cluster workers do not inherit it (`--no-children`). */
+function forgetOwnImport(): void {
+  const args = process.execArgv;
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === '--import' && isPreloadUrl(args[i + 1] ?? '')) splice(args, i--, 2);
+    else if (args[i]!.startsWith('--import=') && isPreloadUrl(args[i]!.slice('--import='.length))) splice(args, i--, 1);
+  }
+}
+
+function start(): void {
+  const config = decodeConfig(import.meta.url);
+  if (isMainThread) forgetOwnImport();
   // Instrumented lines would otherwise show in error excerpts and shift stack columns; with source
   // maps on, Node.js prints the user's own text and positions.
   if (config.sourceMaps) process.setSourceMapsEnabled(true);
-  installHooks({
-    include: config.include,
-    exclude: config.exclude,
-    packages: config.packages,
-    omitText: config.omitText,
-    cwd: config.cwd,
-  });
+  installHooks({ include: config.include, exclude: config.exclude, packages: config.packages, omitText: config.omitText, cwd: config.cwd });
   const runtime = currentRuntime();
-  if (runtime === undefined) return;
-  const internals = runtime.internals;
-
-  const report = (reason: string, minPendingMs: number): void => {
-    try {
-      const snapshot = internals.snapshot({ cwd: config.cwd });
-      const where = isMainThread ? reason : `worker thread ${threadId}: ${reason}`;
-      writeReport(renderReport(snapshot, config.format, where, config.all ? 0 : minPendingMs), config);
-    } catch (error) {
-      try {
-        process.stderr.write(`awaitwhat: could not write the report (${(error as Error).message})\n`);
-      } catch {
-        // Nothing left to tell it through.
-      }
-    }
-  };
-
-  const schedule = new ReportSchedule(config.afterMs);
-  const check = (): void => {
-    const now = performance.now();
-    const longest = internals.longestSuspension(now);
-    if (!schedule.due(now, longest)) return;
-    report(`an await has been pending for ${formatDuration(longest)} (threshold ${formatDuration(config.afterMs)})`, config.afterMs);
-    if (config.once) stopStuck();
-  };
-  const timer = setInterval(check, Math.min(1000, Math.max(20, Math.floor(config.afterMs / 5))));
-  timer.unref();
-
-  if (!isMainThread) return;
-  // Signals and the exit-13 check belong to the main thread; it also ends the process for a worker's --once.
-  if (config.once) {
-    const channel = new BroadcastChannel(STOP_CHANNEL);
-    channel.onmessage = stopStuck;
-    (channel as unknown as { unref(): void }).unref();
+  if (runtime === undefined) {
+    tell(`${threadName(threadId)} of process ${process.pid}: the awaitwhat runtime is missing after installing the hooks; not watched`);
+    return;
   }
-
-  const onSigint = (): void => {
-    report('interrupted (SIGINT)', 0);
-    // Alone, we re-raise so the process ends as it would have; beside the program's own
-    // listeners we only report, and they decide.
-    if (process.listenerCount('SIGINT') === 1) {
-      process.removeListener('SIGINT', onSigint);
-      process.kill(process.pid, 'SIGINT');
-    }
-  };
-  process.on('SIGINT', onSigint);
-
-  process.on('beforeExit', () => {
-    if (internals.moduleFramePending()) report('the event loop is empty but a top-level await never settled; Node.js exits with code 13', 0);
-  });
+  new Preload(config, runtime.internals).start();
 }
 
-function stopStuck(): void {
-  if (isMainThread) {
-    process.exitCode = EXIT_STUCK;
-    process.exit(EXIT_STUCK);
-  }
-  const channel = new BroadcastChannel(STOP_CHANNEL);
-  channel.postMessage('stuck');
-  channel.close();
+try {
+  start();
+} catch (error) {
+  // A process the script starts may run another Node.js (older than 22.15, say): it then runs
+  // uninstrumented, with one line saying so, rather than failing to start.
+  tell(`process ${process.pid} runs uninstrumented: ${describeError(error)}`);
 }
-
-start(decodeConfig(import.meta.url));

@@ -16,7 +16,9 @@
  * OTEL_* variables `awaitwhat/register` reads in `otel/sdk-settings.ts`.
  */
 
-import { types } from 'node:util';
+// Not `import … from 'node:util'`: the ES module face of node:util opens process.stderr when it
+// loads, which shows in the program's process.getActiveResourcesInfo() when stderr is a pipe.
+const { types } = process.getBuiltinModule('node:util');
 import { limits } from '../runtime/frame.ts';
 import { DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_TEXT_LENGTH } from '../transform/constants.ts';
 import { compileGlob } from './glob.ts';

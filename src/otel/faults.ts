@@ -9,7 +9,9 @@
  * throws on every sample is one line, and it never hides a fault of another kind.
  */
 
-import { types } from 'node:util';
+// Not `import … from 'node:util'`: the ES module face of node:util opens process.stderr when it
+// loads, which shows in the program's process.getActiveResourcesInfo() when stderr is a pipe.
+const { types } = process.getBuiltinModule('node:util');
 import type { DiagLogger } from '@opentelemetry/api';
 import { show } from '../hooks/env.ts';
 import { formatDuration } from '../util/duration.ts';

@@ -18,11 +18,21 @@ export function parseDuration(text: string): number {
   return Math.round(ms);
 }
 
+// Captured when this module loads: reports are formatted beside a program that may replace them.
+const { round, floor } = Math;
+const apply = Reflect.apply;
+const toFixed = Number.prototype.toFixed;
+
+/** Two digits, zero-padded (`n` is a whole number below 100). */
+function twoDigits(n: number): string {
+  return n < 10 ? `0${n}` : `${n}`;
+}
+
 export function formatDuration(ms: number): string {
-  if (ms < 1000) return `${Math.round(ms)}ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(1)}s`;
-  const minutes = Math.floor(ms / 60_000);
-  const seconds = Math.floor((ms % 60_000) / 1000);
-  if (minutes < 60) return `${minutes}m${String(seconds).padStart(2, '0')}s`;
-  return `${Math.floor(minutes / 60)}h${String(minutes % 60).padStart(2, '0')}m`;
+  if (ms < 1000) return `${round(ms)}ms`;
+  if (ms < 60_000) return `${apply(toFixed, ms / 1000, [1]) as string}s`;
+  const minutes = floor(ms / 60_000);
+  const seconds = floor((ms % 60_000) / 1000);
+  if (minutes < 60) return `${minutes}m${twoDigits(seconds)}s`;
+  return `${floor(minutes / 60)}h${twoDigits(minutes % 60)}m`;
 }

@@ -1,6 +1,6 @@
 /** Spawning programs plainly and under the awaitwhat CLI, with the Node.js under test. */
 
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -27,6 +27,13 @@ export interface RunOptions {
   signalAfterMs?: number;
   /** Send the signal once stdout contains this text (instead of after a delay). */
   signalWhenStdout?: string;
+  /** Called with all stdout so far whenever more arrives, for tests that talk to the process. */
+  onStdout?: (stdout: string, child: ChildProcess) => void;
+}
+
+/** Report text with every duration (`312ms`, `1.0s`) replaced by `T`, for exact comparisons. */
+export function withoutDurations(text: string): string {
+  return text.replace(/\d+(\.\d+)?(ms|s)\b/g, 'T');
 }
 
 export function run(args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
@@ -43,6 +50,7 @@ export function run(args: readonly string[], options: RunOptions = {}): Promise<
         signalled = true;
         child.kill(options.signal ?? 'SIGINT');
       }
+      options.onStdout?.(stdout, child);
     });
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
     if (options.killAfterMs !== undefined) {
