@@ -3,15 +3,17 @@
  * Pure apart from registering sites in the given sink; the load hook decides what to feed it.
  */
 
-import { parse as acornParse } from 'acorn';
 import { pathToFileURL } from 'node:url';
-import type { AnyNode } from './ast.ts';
 import { DEFAULT_MAX_TEXT_LENGTH, FRAME_VARIABLE, INSTRUMENTED_MARKER, RUNTIME_GLOBAL } from './constants.ts';
 import { applyInsertions } from './edits.ts';
 import { LineIndex } from './lines.ts';
 import { OriginMapper } from './origin.ts';
+import { parseProgram, resolveParser, type ParserChoice } from './parse.ts';
 import { buildMap, composeMap, type RawSourceMap } from './sourcemap.ts';
+import { escapedIdentifierNames } from './escaped-names.ts';
 import { plan, type SiteSink } from './visitor.ts';
+
+export { InstrumentSyntaxError } from './parse.ts';
 
 export interface InstrumentOptions {
   /** File path or URL recorded in every site and in the source map. */
@@ -34,6 +36,8 @@ export interface InstrumentOptions {
   inputMapBase?: string;
   /** Text quoted in reports when it differs from `source` at the same offsets (TypeScript before type stripping). */
   displaySource?: string;
+  /** Which parser: both give the same result; `auto` takes oxc-parser where its binary is installed. @default AWAITWHAT_PARSER, else 'auto' */
+  parser?: ParserChoice;
 }
 
 export interface InstrumentResult {
@@ -44,19 +48,6 @@ export interface InstrumentResult {
   functions: number;
   /** Suspension points instrumented. */
   suspensions: number;
-}
-
-export class InstrumentSyntaxError extends SyntaxError {
-  readonly filename: string;
-  readonly line: number;
-  readonly column: number;
-  constructor(filename: string, line: number, column: number, reason: string) {
-    super(`${filename}:${line}:${column}: ${reason}`);
-    this.name = 'InstrumentSyntaxError';
-    this.filename = filename;
-    this.line = line;
-    this.column = column;
-  }
 }
 
 /** Whether the text could contain anything to instrument: a cheap test that spares parsing most files. */
@@ -78,10 +69,10 @@ export function instrument(source: string, options: InstrumentOptions): Instrume
   // Type stripping drops a byte-order mark: the typed text quoted at the stripped text's offsets loses it too.
   const display = options.displaySource;
   if (display !== undefined && hasByteOrderMark(display) && !hasByteOrderMark(source)) options = { ...options, displaySource: display.slice(1) };
-  const program = parseProgram(source, options);
+  const program = parseProgram(source, options.format, options.filename, resolveParser(options.parser));
   const lines = new LineIndex(source);
-  // A name written with escapes (`\u005f_awf`) is the same name: then the parsed names count too.
-  const escapedNames = source.includes('\\u') ? identifierNames(program) : undefined;
+  // A name written with escapes (`\u005f_awf`) is the same name: those count too.
+  const escapedNames = escapedIdentifierNames(source);
   let frameVariable = FRAME_VARIABLE;
   for (let i = 1; source.includes(frameVariable) || escapedNames?.has(frameVariable) === true; i++) frameVariable = `${FRAME_VARIABLE}${i}`;
   const planned = plan(program, source, lines, options.sites, {
@@ -104,36 +95,4 @@ export function instrument(source: string, options: InstrumentOptions): Instrume
 
 function hasByteOrderMark(text: string): boolean {
   return text.charCodeAt(0) === 0xfeff;
-}
-
-function parseProgram(source: string, options: InstrumentOptions): AnyNode {
-  try {
-    return acornParse(source, {
-      ecmaVersion: 'latest',
-      sourceType: options.format === 'module' ? 'module' : 'script',
-      allowHashBang: true,
-      allowReturnOutsideFunction: options.format === 'commonjs',
-      preserveParens: true,
-    }) as unknown as AnyNode;
-  } catch (error) {
-    const e = error as SyntaxError & { loc?: { line: number; column: number } };
-    const reason = e.message.replace(/\s*\(\d+:\d+\)$/, '');
-    throw new InstrumentSyntaxError(options.filename, e.loc?.line ?? 0, (e.loc?.column ?? -1) + 1, reason);
-  }
-}
-
-function identifierNames(program: AnyNode): Set<string> {
-  const names = new Set<string>();
-  const stack: unknown[] = [program];
-  while (stack.length > 0) {
-    const node = stack.pop();
-    if (Array.isArray(node)) {
-      for (const child of node) stack.push(child);
-    } else if (node !== null && typeof node === 'object' && typeof (node as AnyNode).type === 'string') {
-      const n = node as AnyNode;
-      if (n.type === 'Identifier') names.add(n.name);
-      for (const key in n) if (key !== 'loc') stack.push(n[key]);
-    }
-  }
-  return names;
 }
