@@ -8,10 +8,16 @@
 const ESCAPE = /\\u(?:([0-9a-fA-F]{4})|\{([0-9a-fA-F]+)\})/y;
 const WORD = /[\p{ID_Continue}$\u200c\u200d]/u;
 
-/** The decoded runs, or undefined when the text has no `\u` at all (the common case, one scan). */
+// An escape of one of the characters of `__awf`: without any, no escaped name can be the variable's.
+const FRAME_CHARACTER_ESCAPE = /\\u(?:00(?:5[fF]|6[16]|77)|\{0*(?:5[fF]|6[16]|77)\})/;
+
+/**
+ * The decoded runs, or undefined when no escaped name can spell the frame variable (`__awf…`): the
+ * common case, decided by one search.
+ */
 export function escapedIdentifierNames(source: string): Set<string> | undefined {
   let at = source.indexOf('\\u');
-  if (at === -1) return undefined;
+  if (at === -1 || !FRAME_CHARACTER_ESCAPE.test(source)) return undefined;
   const names = new Set<string>();
   while (at !== -1) {
     let start = at;

@@ -16,6 +16,7 @@
  */
 
 import { createRequire } from 'node:module';
+import { clearTimeout as nodeClearTimeout, setTimeout as nodeSetTimeout } from 'node:timers';
 import { CHILD_KEYS, type AnyNode } from './ast.ts';
 
 interface OxcComment {
@@ -31,6 +32,7 @@ interface OxcResult {
 
 interface OxcModule {
   parseSync(filename: string, source: string, options: object): OxcResult;
+  rawTransferSupported(): boolean;
 }
 
 let oxc: OxcModule | null | undefined;
@@ -54,27 +56,80 @@ export function oxcUnavailableReason(): string | undefined {
   return unavailable;
 }
 
-/**
- * The program in acorn's shape, or undefined when oxc rejects it or accepts something acorn does
- * not (the caller then asks acorn).
- */
-export function parseWithOxc(parser: OxcModule, source: string, format: 'module' | 'commonjs'): AnyNode | undefined {
+/** Thrown by the inspector where oxc accepted what acorn may reject: acorn decides instead. */
+export class NeedsAcorn extends Error {
+  constructor(what: string) {
+    super(`oxc accepted ${what}; acorn decides`);
+    this.name = 'NeedsAcorn';
+  }
+}
+
+export interface OxcParsed {
+  program: AnyNode;
+  /**
+   * Adapts each node to acorn's shape as the planner reaches it (no walk of its own: a second
+   * walk over a fresh tree cost as much as the planning), and throws NeedsAcorn where acorn must judge.
+   */
+  inspect: (node: AnyNode, ancestors: readonly AnyNode[]) => void;
+}
+
+/** The program, or undefined when oxc rejects it (acorn then decides, and reports). */
+export function parseWithOxc(parser: OxcModule, source: string, format: 'module' | 'commonjs'): OxcParsed | undefined {
   const text = source.charCodeAt(0) === 0xfeff ? ` ${source.slice(1)}` : source;
-  const result = parser.parseSync(format === 'module' ? 'input.mjs' : 'input.cjs', text, {
-    lang: 'js',
-    sourceType: format,
-    preserveParens: true,
-    // Early errors acorn reports (redeclarations, `eval` as a binding in strict code).
-    showSemanticErrors: true,
-  });
+  const result = parseOnce(parser, format, text);
   if (result.errors.length > 0) return undefined;
   const program = result.program;
+  if (format === 'commonjs') program.sourceType = 'script';
   // A hashbang is a comment to acorn; oxc keeps it apart.
   const hashbangEnd = (program.hashbang as AnyNode | null | undefined)?.end ?? 0;
   const adapter = new Adapter(source, result.comments, format, hashbangEnd);
-  if (!adapter.visit(program, false)) return undefined;
-  if (format === 'commonjs') program.sourceType = 'script';
-  return program;
+  return { program, inspect: (node, ancestors) => adapter.inspect(node, ancestors) };
+}
+
+/**
+ * Raw transfer (the tree built in JavaScript from oxc's own memory rather than through JSON) made
+ * loading the dense test application about 25% faster. It reserves a 6 GiB virtual buffer, kept
+ * 10 s after the last parse by an unref'd timer of the global setTimeout: used only while that
+ * is Node's own (never a program's fake timers), and given up for JSON where the buffer cannot be had.
+ */
+let rawTransfer: boolean | undefined;
+
+function parseOnce(parser: OxcModule, format: 'module' | 'commonjs', text: string): OxcResult {
+  const filename = format === 'module' ? 'input.mjs' : 'input.cjs';
+  // Early errors acorn reports (redeclarations, `eval` as a binding in strict code) need showSemanticErrors.
+  const options = { lang: 'js', sourceType: format, preserveParens: true, showSemanticErrors: true, experimentalRawTransfer: false };
+  rawTransfer ??= parser.rawTransferSupported();
+  if (rawTransfer && globalThis.setTimeout === nodeSetTimeout && globalThis.clearTimeout === nodeClearTimeout) {
+    try {
+      return parser.parseSync(filename, text, { ...options, experimentalRawTransfer: true });
+    } catch {
+      rawTransfer = false;
+    }
+  }
+  return parser.parseSync(filename, text, options);
+}
+
+/** Adapts a whole tree at once, as the planner would node by node (for tests); false where acorn must judge. */
+export function adaptWholeTree(parsed: OxcParsed): boolean {
+  const ancestors: AnyNode[] = [];
+  const visit = (node: AnyNode): void => {
+    parsed.inspect(node, ancestors);
+    ancestors.push(node);
+    for (const key of CHILD_KEYS[node.type] ?? Object.keys(node)) {
+      const child = node[key];
+      if (Array.isArray(child)) {
+        for (const c of child) if (c !== null && typeof c === 'object' && typeof c.type === 'string') visit(c);
+      } else if (child !== null && typeof child === 'object' && typeof child.type === 'string') visit(child);
+    }
+    ancestors.pop();
+  };
+  try {
+    visit(parsed.program);
+    return true;
+  } catch (error) {
+    if (error instanceof NeedsAcorn) return false;
+    throw error;
+  }
 }
 
 /** Where acorn keeps the parentheses around a simple assignment target. */
@@ -100,57 +155,42 @@ class Adapter {
     this.#hashbangEnd = hashbangEnd;
   }
 
-  /** Adapts the subtree in place; false when it holds what acorn would reject. */
-  visit(node: AnyNode, inFunction: boolean): boolean {
+  /** Adapts one node in place before anything reads its children; throws NeedsAcorn where acorn must judge. */
+  inspect(node: AnyNode, ancestors: readonly AnyNode[]): void {
     switch (node.type) {
       case 'Literal':
         // oxc leaves `value` null where this V8 cannot build the expression; acorn checks the pattern itself.
-        return node.regex === undefined || node.regex === null || node.value !== null;
+        if (node.regex !== undefined && node.regex !== null && node.value === null) throw new NeedsAcorn('a regular expression this V8 cannot build');
+        return;
       case 'AccessorProperty':
       case 'Decorator':
-        return false;
+        throw new NeedsAcorn('decorators');
       case 'ImportDeclaration':
       case 'ImportExpression':
-        if (node.phase !== undefined && node.phase !== null) return false;
-        break;
+        if (node.phase !== undefined && node.phase !== null) throw new NeedsAcorn(`import ${String(node.phase)}`);
+        return;
       case 'MetaProperty':
-        if (this.#commonjs && !inFunction && node.meta.name === 'new') return false;
-        break;
+        if (this.#commonjs && node.meta.name === 'new' && !ancestors.some(allowsNewTarget)) throw new NeedsAcorn('new.target at top level');
+        return;
       case 'ClassDeclaration':
       case 'ClassExpression':
       case 'MethodDefinition':
       case 'PropertyDefinition':
-        if (node.decorators !== undefined && node.decorators.length > 0) return false;
-        break;
-      case 'FunctionDeclaration':
-      case 'FunctionExpression':
-      case 'StaticBlock':
-        inFunction = true;
-        break;
+        if (node.decorators !== undefined && node.decorators.length > 0) throw new NeedsAcorn('decorators');
+        return;
       case 'ArrayPattern':
         this.#parenthesizeElements(node.elements);
-        break;
+        return;
       case 'ObjectPattern':
         for (const property of node.properties as AnyNode[]) {
           if (property.type === 'Property') property.value = this.#parenthesized(property.value);
         }
-        break;
+        return;
       default: {
         const key = TARGET_KEYS[node.type];
         if (key !== undefined) node[key] = this.#parenthesized(node[key]);
       }
     }
-    const keys = CHILD_KEYS[node.type] ?? Object.keys(node);
-    for (const key of keys) {
-      const child = node[key];
-      if (child === null || typeof child !== 'object') continue;
-      // A class field's initialiser runs as a method: `new.target` is allowed there.
-      const nested = inFunction || (node.type === 'PropertyDefinition' && key === 'value');
-      if (Array.isArray(child)) {
-        for (const c of child) if (c !== null && typeof c === 'object' && typeof c.type === 'string' && !this.visit(c, nested)) return false;
-      } else if (typeof child.type === 'string' && !this.visit(child, nested)) return false;
-    }
-    return true;
   }
 
   #parenthesizeElements(elements: (AnyNode | null)[]): void {
@@ -210,6 +250,11 @@ class Adapter {
     }
     return undefined;
   }
+}
+
+/** Where `new.target` may stand: in a function (not an arrow), a static block, a class field's initialiser. */
+function allowsNewTarget(node: AnyNode): boolean {
+  return node.type === 'FunctionDeclaration' || node.type === 'FunctionExpression' || node.type === 'StaticBlock' || node.type === 'PropertyDefinition';
 }
 
 /** JavaScript's WhiteSpace and LineTerminator. */

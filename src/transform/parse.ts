@@ -9,6 +9,9 @@
 import type { AnyNode } from './ast.ts';
 import { parseWithAcorn } from './parse-acorn.ts';
 import { loadOxc, oxcUnavailableReason, parseWithOxc } from './parse-oxc.ts';
+import type { NodeInspector } from './visitor.ts';
+
+export { NeedsAcorn } from './parse-oxc.ts';
 
 export type ParserName = 'oxc' | 'acorn';
 export type ParserChoice = ParserName | 'auto';
@@ -55,13 +58,19 @@ export function resolveParser(choice: ParserChoice = defaultParserChoice()): Par
   return 'acorn';
 }
 
+export interface ParsedProgram {
+  program: AnyNode;
+  /** For the planner to call on every node: oxc's adapter, which may throw NeedsAcorn (then parse with acorn). */
+  inspect?: NodeInspector;
+}
+
 /** The program's tree in acorn's shape; throws InstrumentSyntaxError (acorn's message) when it does not parse. */
-export function parseProgram(source: string, format: 'module' | 'commonjs', filename: string, parser: ParserName): AnyNode {
+export function parseProgram(source: string, format: 'module' | 'commonjs', filename: string, parser: ParserName): ParsedProgram {
   if (parser === 'oxc') {
-    const program = parseWithOxc(loadOxc()!, source, format);
-    if (program !== undefined) return program;
+    const parsed = parseWithOxc(loadOxc()!, source, format);
+    if (parsed !== undefined) return parsed;
   }
   const parsed = parseWithAcorn(source, format);
-  if ('type' in parsed) return parsed;
+  if ('type' in parsed) return { program: parsed };
   throw new InstrumentSyntaxError(filename, parsed.line, parsed.column, parsed.reason);
 }
