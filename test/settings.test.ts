@@ -168,8 +168,8 @@ describe('awaitwhat/hooks settings (AWAITWHAT_* variables and installHooks optio
 
   it('validHookOptions: bad options through onWarning, or through the fallback when onWarning itself is bad', () => {
     const c = collect();
-    const valid = validHookOptions({ onWarning: c.warn, maxFileBytes: 0, maxTextLength: 1.5, omitText: 'yes', include: ['ok'], exclude: 'x', packages: ['a', 'b c'], cwd: '', maxFrames: 10 } as never, () => assert.fail('the fallback channel was used'));
-    assert.deepEqual({ ...valid, onWarning: valid.onWarning === c.warn }, { onWarning: true, maxFileBytes: 2097152, maxTextLength: 120, omitText: false, include: ['ok'], maxFrames: 10 });
+    const valid = validHookOptions({ onWarning: c.warn, maxFileBytes: 0, maxTextLength: 1.5, omitText: 'yes', include: ['ok'], exclude: 'x', packages: ['a', 'b c'], cwd: '', maxFrames: 10, cache: 'no', cacheDir: 7, cacheMaxBytes: -1, parser: 'swc' } as never, () => assert.fail('the fallback channel was used'));
+    assert.deepEqual({ ...valid, onWarning: valid.onWarning === c.warn }, { onWarning: true, maxFileBytes: 2097152, maxTextLength: 120, omitText: false, include: ['ok'], maxFrames: 10, cache: true, cacheMaxBytes: 268435456, parser: 'auto' });
     assert.deepEqual(c.warnings, [
       'installHooks option maxFileBytes=0 is not valid (expected an integer >= 1); using the default, 2097152',
       'installHooks option maxTextLength=1.5 is not valid (expected an integer >= 1); using the default, 120',
@@ -177,6 +177,10 @@ describe('awaitwhat/hooks settings (AWAITWHAT_* variables and installHooks optio
       'installHooks option exclude="x" is not valid (expected an array of globs); using the default, none',
       'installHooks option packages=["a", "b c"] is not valid (expected an array of package names); using the default, none',
       'installHooks option cwd="" is not valid (expected a non-empty string); using the default, the working directory',
+      'installHooks option cache="no" is not valid (expected true or false); using the default, true',
+      'installHooks option cacheDir=7 is not valid (expected a non-empty string); using the default, node_modules/.cache/awaitwhat, else the user cache directory',
+      'installHooks option cacheMaxBytes=-1 is not valid (expected an integer >= 1); using the default, 268435456',
+      'installHooks option parser="swc" is not valid (expected one of auto, oxc, acorn); using the default, "auto"',
     ]);
     const fallback = collect();
     validHookOptions({ onWarning: 'stderr' } as never, fallback.warn);
@@ -184,7 +188,7 @@ describe('awaitwhat/hooks settings (AWAITWHAT_* variables and installHooks optio
   });
 
   it('node --import awaitwhat/hooks with bad variables: the program runs with the defaults (instrumented), one line per bad value', async () => {
-    const r = await run(['--import', join(ROOT, 'dist', 'hooks.js'), join('test', 'fixtures', 'big.mjs')], { env: { ...process.env, AWAITWHAT_MAX_FILE_BYTES: 'lots', AWAITWHAT_EXCLUDE: '{' } });
+    const r = await run(['--import', join(ROOT, 'dist', 'hooks.js'), join('test', 'fixtures', 'big.mjs')], { env: { ...process.env, AWAITWHAT_MAX_FILE_BYTES: 'lots', AWAITWHAT_EXCLUDE: '{', AWAITWHAT_CACHE: 'maybe', AWAITWHAT_PARSER: 'swc' } });
     assert.equal(r.code, 0);
     assert.equal(
       r.stdout,
@@ -201,6 +205,8 @@ describe('awaitwhat/hooks settings (AWAITWHAT_* variables and installHooks optio
       [
         'awaitwhat: AWAITWHAT_EXCLUDE="{" is not valid (expected comma-separated globs); using the default, none',
         'awaitwhat: AWAITWHAT_MAX_FILE_BYTES="lots" is not valid (expected an integer >= 1); using the default, 2097152',
+        'awaitwhat: AWAITWHAT_CACHE="maybe" is not valid (expected 1, 0, true or false); using the default, true',
+        'awaitwhat: AWAITWHAT_PARSER="swc" is not valid (expected one of auto, oxc, acorn); using the default, "auto"',
         '',
       ].join('\n'),
     );

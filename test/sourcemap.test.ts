@@ -87,8 +87,9 @@ describe('source maps', () => {
       })
       .join(';');
     const inputMap = { version: 3 as const, sources: ['orig.ts'], names: [], mappings: text };
-    const result = instrument(SOURCE, { filename: '/app/load.mjs', format: 'module', sites: sink, inputMap });
+    const result = instrument(SOURCE, { filename: '/app/load.mjs', format: 'module', sites: sink, inputMap, sourceMap: true });
     assert.ok(result?.map);
+    assert.equal(instrument(SOURCE, { filename: '/app/load.mjs', format: 'module', sites: sink, inputMap })?.map, undefined, 'a map without sourceMap: true');
     const map = new SourceMap({ ...result.map, sources: ["file:///app/orig.ts"] } as unknown as SourceMapPayload);
     const line = 2;
     const original = SOURCE.split('\n')[line]!;

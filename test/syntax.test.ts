@@ -9,7 +9,7 @@
  * V8 — the Node.js under test, in one child process — compiles every input and output, and:
  * - V8 judges the output as it judges the input: a program it accepts is never broken, and one it
  *   rejects is never made acceptable;
- * - an output parses with acorn with the transform's own goal and options, each inserted
+ * - an output parses with the transform's own parser, goal and options, each inserted
  *   `await`/`yield`/`return` call is the operand of its keyword, the line count is kept, text is
  *   only inserted, and instrumenting the output again changes nothing;
  * - a program without async code comes back untouched, apart from claims of top-level call results
@@ -20,7 +20,7 @@
  *   few through the real hook).
  *
  * Fixtures (test/fixtures/syntax): modern syntax, run plainly and through the real hook, prints
- * exactly the same (stdout, stderr, exit code) — instrumented when acorn parses it, untouched with
+ * exactly the same (stdout, stderr, exit code) — instrumented when the parser accepts it, untouched with
  * the hook's note when it does not.
  */
 
@@ -30,8 +30,10 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { parse, type Options } from 'acorn';
+import { isDeepStrictEqual } from 'node:util';
 import { instrument, InstrumentSyntaxError, type InstrumentResult, type SiteRecord } from '../dist/index.js';
+import { parseProgram, resolveParser } from '../dist/transform/parse.js';
+import { adaptWholeTree, loadOxc, parseWithOxc } from '../dist/transform/parse-oxc.js';
 import { NODE, NODE_MAJOR, ROOT, run } from './support/run.ts';
 
 type Format = 'module' | 'commonjs';
@@ -79,18 +81,18 @@ const SITES = { addSite: (_site: SiteRecord) => 0 };
 
 const goalOf = (format: Format): Goal => (format === 'module' ? 'module' : 'script');
 
-/** The options instrument.ts parses with. */
-const acornOptions = (format: Format): Options => ({
-  ecmaVersion: 'latest',
-  sourceType: goalOf(format),
-  allowHashBang: true,
-  allowReturnOutsideFunction: format === 'commonjs',
-  preserveParens: true,
-});
+// The parser the transform uses here (oxc where its binary is installed, or AWAITWHAT_PARSER):
+// outputs are checked with it, in the tree shape both parsers give.
+const PARSER = resolveParser();
 
-const parseAs = (code: string, format: Format) => parse(code, acornOptions(format)) as unknown as Node;
+/** A tree in acorn's shape from the transform's parser, adapted whole (the planner adapts it node by node). */
+function parseAs(code: string, format: Format): Node {
+  const parsed = parseProgram(code, format, 'checked', PARSER);
+  if (parsed.inspect !== undefined && !adaptWholeTree({ program: parsed.program, inspect: parsed.inspect })) return parseProgram(code, format, 'checked', 'acorn').program as unknown as Node;
+  return parsed.program as unknown as Node;
+}
 
-function acornError(code: string, format: Format): string | null {
+function parseError(code: string, format: Format): string | null {
   try {
     parseAs(code, format);
     return null;
@@ -261,14 +263,14 @@ function check(c: Case): Verdict {
   }
   const result = c.result;
   // Untouched is always safe; async code is sometimes left so on purpose (see src/transform/hoisting.ts).
-  if (result === null || result === undefined) return verdict(undefined, acornError(c.input, c.format) === null && hasAsyncWork(parseAs(c.input, c.format), c.format));
+  if (result === null || result === undefined) return verdict(undefined, parseError(c.input, c.format) === null && hasAsyncWork(parseAs(c.input, c.format), c.format));
   // Without async code, only top-level call results are claimed (they may be another file's promises).
   if (!hasAsyncWork(parseAs(c.input, c.format), c.format) && (result.functions > 0 || result.suspensions > 0)) return verdict('instrumented functions though it has none');
   let output: Node;
   try {
     output = parseAs(result.code, c.format);
   } catch (error) {
-    return verdict(`the output does not parse with acorn: ${(error as Error).message}`);
+    return verdict(`the output does not parse: ${(error as Error).message}`);
   }
   const misplaced = misplacedCall(output, result.code);
   if (misplaced !== undefined) return verdict(misplaced);
@@ -351,6 +353,103 @@ describe('test262-parser-tests through the transform', () => {
   });
 });
 
+/** What instrumenting gives with one parser: the text (or the error) and every site registered. */
+function outcomeWith(parser: 'oxc' | 'acorn', input: string, format: Format, filename: string): string {
+  const sites: SiteRecord[] = [];
+  const sink = { addSite: (site: SiteRecord) => sites.push(site) - 1 };
+  let outcome: string;
+  try {
+    outcome = instrument(input, { filename, format, sites: sink, parser })?.code ?? 'untouched';
+  } catch (error) {
+    outcome = `${(error as Error).name}: ${(error as Error).message}`;
+  }
+  return `${outcome}\n${JSON.stringify(sites)}`;
+}
+
+/** A tree as data, without what only oxc adds (all empty) and with its goal named as acorn names it. */
+function comparable(node: unknown): unknown {
+  return JSON.parse(
+    JSON.stringify(node, (key, value) => {
+      if (typeof value === 'bigint') return `${value}n`;
+      if (value instanceof RegExp) return String(value);
+      if ((key === 'hashbang' || key === 'phase') && (value === null || typeof value === 'object')) return undefined;
+      if (key === 'decorators' && Array.isArray(value) && value.length === 0) return undefined;
+      return value;
+    }),
+  );
+}
+
+describe('oxc-parser and acorn instrument identically', () => {
+  const programs = () =>
+    DIRS.flatMap((dir) =>
+      readdirSync(join(CORPUS, dir))
+        .sort()
+        .flatMap((file) => {
+          const format: Format = file.endsWith('.module.js') ? 'module' : 'commonjs';
+          const source = readFileSync(join(CORPUS, dir, file), 'utf8');
+          return CONTEXTS[format].flatMap((context) => {
+            const input = context.wrap(source);
+            return input === null ? [] : [{ name: `${dir}/${file} [${context.name}]`, format, input }];
+          });
+        }),
+    );
+
+  it('test262-parser-tests in every context: the same text, sites and errors, byte for byte, but where acorn rejects valid code', async (t) => {
+    const all = programs();
+    const differing = all.filter((p) => outcomeWith('oxc', p.input, p.format, p.name) !== outcomeWith('acorn', p.input, p.format, p.name));
+    t.diagnostic(`${all.length} programs compared; differing: ${differing.map((p) => p.name).join(', ') || 'none'}`);
+    assert.ok(all.length > 10_000, `only ${all.length} programs`);
+    // acorn 8.19 misreads `/` after an async function expression as a regular expression
+    // (`(async function () {} / 1)`): such a file stays untouched with acorn and is instrumented with oxc.
+    const verdicts = await judgeWithV8(differing.map((p) => [goalOf(p.format), p.input] as const));
+    const unexplained = differing.filter((p, i) => verdicts[i] !== null || !outcomeWith('acorn', p.input, p.format, p.name).startsWith('InstrumentSyntaxError'));
+    assert.deepEqual(unexplained.map((p) => p.name).slice(0, MAX_LISTED), []);
+  });
+
+  it('the fixtures of modern syntax: the same text and sites, through oxc\'s raw transfer and its JSON (taken under fake timers)', () => {
+    for (const file of readdirSync(FIXTURES).filter((f) => /\.[mc]js$/.test(f))) {
+      const format: Format = file.endsWith('.cjs') ? 'commonjs' : 'module';
+      const source = readFileSync(join(FIXTURES, file), 'utf8');
+      const expected = outcomeWith('acorn', source, format, file);
+      assert.equal(outcomeWith('oxc', source, format, file), expected, file);
+      const { setTimeout } = globalThis;
+      let timers = 0;
+      globalThis.setTimeout = ((...args: Parameters<typeof setTimeout>) => (timers++, setTimeout(...args))) as typeof setTimeout;
+      try {
+        assert.equal(outcomeWith('oxc', source, format, file), expected, `${file}, JSON`);
+      } finally {
+        globalThis.setTimeout = setTimeout;
+      }
+      assert.equal(timers, 0, 'a replaced setTimeout was called');
+    }
+  });
+
+  it('where both accept a program, oxc\'s adapted tree is acorn\'s, node for node', () => {
+    let compared = 0;
+    const differing: string[] = [];
+    for (const p of programs()) {
+      let fromAcorn: unknown;
+      try {
+        fromAcorn = parseProgram(p.input, p.format, p.name, 'acorn').program;
+      } catch {
+        continue;
+      }
+      const parsed = parseWithOxc(loadOxc()!, p.input, p.format);
+      if (parsed === undefined || !adaptWholeTree(parsed)) continue;
+      const fromOxc = parsed.program;
+      compared++;
+      if (!isDeepStrictEqual(comparable(fromOxc), comparable(fromAcorn))) differing.push(p.name);
+    }
+    assert.ok(compared > 8_000, `only ${compared} programs compared`);
+    assert.deepEqual(differing.slice(0, MAX_LISTED), []);
+  });
+
+  it('the parser in use is oxc here (CI installs its linux-x64 binary), and acorn when asked for', () => {
+    assert.equal(resolveParser('auto'), 'oxc');
+    assert.equal(resolveParser('acorn'), 'acorn');
+  });
+});
+
 interface Fixture {
   file: string;
   /** Node.js major from which a plain run succeeds; on older ones it fails, the same way through the hook. */
@@ -405,7 +504,7 @@ describe('modern syntax through the load hook', { concurrency: 2 }, () => {
         rejection = error;
       }
       if (result !== null) {
-        assert.equal(acornError(result.code, format), null, 'the output does not parse with the same goal');
+        assert.equal(parseError(result.code, format), null, 'the output does not parse with the same goal');
         assert.equal(misplacedCall(parseAs(result.code, format), result.code), undefined);
         assert.equal(lineCount(result.code), lineCount(source), 'line count changed');
         assert.equal(instrument(result.code, { filename: path, format, sites: SITES }), null, 'instrumenting twice changed the text');

@@ -22,6 +22,8 @@ const { types } = process.getBuiltinModule('node:util');
 import { limits } from '../runtime/frame.ts';
 import { DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_TEXT_LENGTH } from '../transform/constants.ts';
 import { compileGlob } from './glob.ts';
+import { PARSER_CHOICES, type ParserChoice } from '../transform/parse.ts';
+import { DEFAULT_CACHE_MAX_BYTES } from './transform-cache.ts';
 import type { HookOptions } from './install.ts';
 
 /** Where warnings about settings go. */
@@ -243,6 +245,15 @@ export function validHookOptions(options: HookOptions, fallbackWarn: Warn): Hook
   const packages = pick<string[] | undefined>('packages', PACKAGE_NAMES, undefined, SCOPE_DEFAULTS.packages);
   const cwd = pick<string | undefined>('cwd', NON_EMPTY_STRING, undefined, 'the working directory');
   const maxFrames = pick<number | undefined>('maxFrames', integerAtLeast(1), undefined, String(limits.maxFrames));
+  // Loading settings: the option, else its variable, so that the command and AwaitInstrumentation
+  // (which pass options) honour AWAITWHAT_CACHE, AWAITWHAT_CACHE_DIR and AWAITWHAT_PARSER too.
+  const withVariable = <T>(name: string, variable: string, expect: Expect<T>, fallback: T, fallbackText?: string): T =>
+    setting({ option: option(name), variable: { name: variable, env: process.env }, expect, fallback, fallbackText }, warn);
+  valid.cache = withVariable('cache', 'AWAITWHAT_CACHE', FLAG, true);
+  const cacheDir = withVariable<string | undefined>('cacheDir', 'AWAITWHAT_CACHE_DIR', NON_EMPTY_STRING, undefined, 'node_modules/.cache/awaitwhat, else the user cache directory');
+  if (cacheDir !== undefined) valid.cacheDir = cacheDir;
+  valid.cacheMaxBytes = pick('cacheMaxBytes', integerAtLeast(1), DEFAULT_CACHE_MAX_BYTES);
+  valid.parser = withVariable<ParserChoice>('parser', 'AWAITWHAT_PARSER', oneOf(PARSER_CHOICES), 'auto');
   if (include !== undefined) valid.include = include;
   if (exclude !== undefined) valid.exclude = exclude;
   if (packages !== undefined) valid.packages = packages;

@@ -9,10 +9,10 @@
 import module from 'node:module';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { readFileSync } from 'node:fs';
 import { DEFAULT_MAX_FILE_BYTES } from '../transform/constants.ts';
-import { instrument, InstrumentSyntaxError, mayNeedInstrumenting } from '../transform/instrument.ts';
-import { parseMap, toDataUrlComment, type RawSourceMap } from '../transform/sourcemap.ts';
+import { instrument, InstrumentSyntaxError, mayNeedInstrumenting, registerSites } from '../transform/instrument.ts';
+import { ParserUnavailableError, resolveParser, type ParserChoice, type ParserName } from '../transform/parse.ts';
+import { relocateIds } from '../transform/relocate.ts';
 import { stripTypes, TYPESCRIPT_FORMATS } from '../transform/typescript.ts';
 import { installRuntime, type Runtime } from '../runtime/runtime.ts';
 import { checkNodeVersion } from './node-version.ts';
@@ -20,6 +20,10 @@ import { hasCompiledAsync, PackageTally, type FileContents } from './package-tal
 import { validHookOptions } from './env.ts';
 import { Scope, type ScopeOptions } from './scope.ts';
 import { SiteTableFullError } from '../runtime/sites.ts';
+import { defaultCacheDir } from './cache-dir.ts';
+import type { CachedOutcome } from './cache-entry.ts';
+import { describeUrl, nodeReadsSourceMaps, readInputMap } from './input-map.ts';
+import { DEFAULT_CACHE_MAX_BYTES, TransformCache, type CacheStats } from './transform-cache.ts';
 
 export interface HookOptions extends ScopeOptions {
   /** Files larger than this many bytes load untransformed, with a note. @default 2 MiB */
@@ -37,11 +41,27 @@ export interface HookOptions extends ScopeOptions {
    * beyond it the oldest are dropped and counted in `stats.evicted`. @default 1000000
    */
   maxFrames?: number;
+  /**
+   * Keep each file's transform on disk, so that a restarted program does not parse again.
+   * @default AWAITWHAT_CACHE (`0` turns it off), else true
+   */
+  cache?: boolean;
+  /** Where the transform cache lives. @default AWAITWHAT_CACHE_DIR, else node_modules/.cache/awaitwhat above cwd, else the user's cache directory */
+  cacheDir?: string;
+  /** Most bytes the transform cache keeps; the least recently used entries go first. @default 256 MiB */
+  cacheMaxBytes?: number;
+  /**
+   * Parser: `oxc` (oxc-parser's native binary, several times faster), `acorn` (pure JavaScript),
+   * or `auto` (oxc where its binary is installed). Both instrument the same. @default AWAITWHAT_PARSER, else 'auto'
+   */
+  parser?: ParserChoice;
 }
 
 export interface HooksHandle {
-  /** Modules instrumented so far. */
-  readonly stats: { instrumented: number; skipped: number; failed: number };
+  /** Modules instrumented so far (`cached`: of them, taken from the transform cache). */
+  readonly stats: { instrumented: number; skipped: number; failed: number; cached: number };
+  /** The parser in use, and the transform cache's directory and counters (undefined when it is off). */
+  readonly load: { readonly parser: 'oxc' | 'acorn'; readonly cacheDir: string | undefined; readonly cache: Readonly<CacheStats> | undefined };
   /** Stops instrumenting further modules; code already instrumented keeps running, cheaply. */
   uninstall(): void;
 }
@@ -81,7 +101,11 @@ export function installHooks(requested: HookOptions = {}): HooksHandle {
   const runtime = installRuntime();
   if (options.maxFrames !== undefined) runtime.internals.limits.maxFrames = options.maxFrames;
   const warn = options.onWarning ?? defaultWarning;
-  const stats = { instrumented: 0, skipped: 0, failed: 0 };
+  const parser = availableParser(options.parser ?? 'auto', warn);
+  const cache = options.cache !== false
+    ? new TransformCache(resolve(options.cacheDir ?? defaultCacheDir(options.cwd ?? process.cwd())), options.cacheMaxBytes ?? DEFAULT_CACHE_MAX_BYTES, OWN_ROOT)
+    : undefined;
+  const stats = { instrumented: 0, skipped: 0, failed: 0, cached: 0 };
   const packages = new PackageTally(warn);
 
   let full = false;
@@ -89,7 +113,7 @@ export function installHooks(requested: HookOptions = {}): HooksHandle {
     const result = nextLoad(url, context);
     if (full) return result;
     try {
-      const transformed = transformLoaded(url, result, { runtime, scope, warn, maxFileBytes, options, stats, packages });
+      const transformed = transformLoaded(url, result, { runtime, scope, warn, maxFileBytes, options, stats, packages, parser, cache });
       return transformed ?? result;
     } catch (error) {
       stats.failed++;
@@ -104,6 +128,7 @@ export function installHooks(requested: HookOptions = {}): HooksHandle {
   const registered = (module as unknown as { registerHooks: RegisterHooks }).registerHooks({ load });
   const handle: HooksHandle = {
     stats,
+    load: { parser, cacheDir: cache?.dir, cache: cache?.stats },
     uninstall() {
       registered.deregister();
       delete (globalThis as Record<symbol, unknown>)[HANDLE_KEY];
@@ -121,6 +146,8 @@ interface TransformContext {
   options: HookOptions;
   stats: HooksHandle['stats'];
   packages: PackageTally;
+  parser: 'oxc' | 'acorn';
+  cache: TransformCache | undefined;
 }
 
 /**
@@ -171,9 +198,36 @@ function transformFile(url: string, result: LoadResult, file: string, jsFormat: 
     ctx.warn(`${describeUrl(url)} is ${formatBytes(original.length)}, above maxFileBytes (${formatBytes(ctx.maxFileBytes)}); loaded without instrumentation`);
     return { functions: undefined };
   }
+  const mapsOn = nodeReadsSourceMaps();
+  const { omitText, maxTextLength } = ctx.options;
+  const key = ctx.cache?.key([url, format, jsFormat, String(detected), String(mapsOn), String(omitText ?? false), String(maxTextLength ?? '')], original);
+  const cached = key === undefined ? undefined : ctx.cache!.get(key, file);
+  if (cached !== undefined) {
+    const outcome = fromCache(cached, result, original, detected && !format.endsWith('typescript'), mapsOn, ctx);
+    ctx.stats.cached += outcome.result === undefined ? 0 : 1;
+    return outcome;
+  }
+  const { outcome, toCache } = transformText(url, result, original, file, jsFormat, detected, mapsOn, ctx);
+  if (key !== undefined && toCache !== undefined) ctx.cache!.set(key, toCache, file);
+  return outcome;
+}
+
+/** A transform done here: what to hand Node, and what to keep (undefined: it read files beside the module, or warned). */
+function transformText(
+  url: string,
+  result: LoadResult,
+  original: string,
+  file: string,
+  jsFormat: 'module' | 'commonjs',
+  detected: boolean,
+  mapsOn: boolean,
+  ctx: TransformContext,
+): { outcome: FileOutcome; toCache?: CachedOutcome } {
+  const format = result.format ?? '';
   const isTypeScript = format.endsWith('typescript');
   const source = isTypeScript ? stripTypes(original) : original;
-  const inputMap = isTypeScript ? undefined : readInputMap(source, url, ctx.warn);
+  const input = isTypeScript ? undefined : readInputMap(source, url, mapsOn, ctx.warn);
+  const cacheable = input === undefined || (input !== null && input.selfContained);
   const transform = (goal: 'module' | 'commonjs') =>
     instrument(source, {
       filename: file,
@@ -181,11 +235,12 @@ function transformFile(url: string, result: LoadResult, file: string, jsFormat: 
       sites: ctx.runtime.internals,
       maxTextLength: ctx.options.maxTextLength,
       omitText: ctx.options.omitText,
-      sourceMap: inputMap === undefined && wantsSourceMap(),
-      inputMap: inputMap ?? undefined,
+      sourceMap: mapsOn && input !== null,
+      inputMap: input?.map,
       inputMapBase: url,
       displaySource: isTypeScript ? original : undefined,
       sourceName: goal === 'module' ? url : file,
+      parser: ctx.parser,
     });
   let instrumented;
   let goal = jsFormat;
@@ -204,18 +259,51 @@ function transformFile(url: string, result: LoadResult, file: string, jsFormat: 
     if (!(error instanceof InstrumentSyntaxError)) throw error;
     ctx.stats.failed++;
     ctx.warn(`${error.message}; loaded without instrumentation`);
-    return { functions: undefined };
+    return { outcome: { functions: undefined }, toCache: cacheable ? { kind: 'rejected', message: error.message } : undefined };
   }
   if (instrumented === null) {
     ctx.stats.skipped++;
-    return { functions: 0, text: original };
+    return { outcome: { functions: 0, text: original }, toCache: cacheable ? { kind: 'untouched' } : undefined };
   }
   ctx.stats.instrumented++;
-  const code = instrumented.map === undefined ? instrumented.code : `${instrumented.code}\n${toDataUrlComment(instrumented.map)}\n`;
-  // A `.js` file without a format keeps none, so that Node.js detects it from the output as from
-  // the input; TypeScript, now stripped, is JavaScript of the goal that parsed.
-  if (detected && !isTypeScript) return { result: { ...result, source: code }, functions: instrumented.functions, text: original };
-  return { result: { ...result, format: goal, source: code }, functions: instrumented.functions, text: original };
+  const map = instrumented.map === undefined ? undefined : JSON.stringify(instrumented.map);
+  const outcome = {
+    result: loadResult(result, withMap(instrumented.code, map), goal, detected && !isTypeScript),
+    functions: instrumented.functions,
+    text: original,
+  };
+  if (!cacheable) return { outcome };
+  const { code, functions, suspensions, sites, ids, slots } = instrumented;
+  return { outcome, toCache: { kind: 'instrumented', goal, functions, suspensions, code, ...(map === undefined ? {} : { map }), sites, ids, slots } };
+}
+
+/** A transform kept from an earlier run: its sites registered here, its code moved to their ids. */
+function fromCache(cached: CachedOutcome, result: LoadResult, original: string, keepFormat: boolean, mapsOn: boolean, ctx: TransformContext): FileOutcome {
+  if (cached.kind === 'rejected') {
+    ctx.stats.failed++;
+    ctx.warn(`${cached.message}; loaded without instrumentation`);
+    return { functions: undefined };
+  }
+  if (cached.kind === 'untouched') {
+    ctx.stats.skipped++;
+    return { functions: 0, text: original };
+  }
+  const ids = registerSites(cached.sites, ctx.runtime.internals);
+  const { code, map } = relocateIds(cached.code, mapsOn ? cached.map : undefined, cached.slots, cached.ids, ids);
+  ctx.stats.instrumented++;
+  return { result: loadResult(result, withMap(code, map), cached.goal, keepFormat), functions: cached.functions, text: original };
+}
+
+function withMap(code: string, map: string | undefined): string {
+  return map === undefined ? code : `${code}\n//# sourceMappingURL=data:application/json;charset=utf-8;base64,${Buffer.from(map).toString('base64')}\n`;
+}
+
+/**
+ * What Node gets: a `.js` file without a format keeps none, so that Node.js detects it from the
+ * output as from the input; TypeScript, now stripped, is JavaScript of the goal that parsed.
+ */
+function loadResult(result: LoadResult, code: string, goal: 'module' | 'commonjs', keepFormat: boolean): LoadResult {
+  return keepFormat ? { ...result, source: code } : { ...result, format: goal, source: code };
 }
 
 const utf8 = new TextDecoder();
@@ -229,46 +317,22 @@ function decodeSource(source: ArrayBuffer | ArrayBufferView): string {
   return utf8.decode(source as Uint8Array);
 }
 
-/** Node reads source maps only when they are enabled (`--enable-source-maps`) or for coverage. */
-function wantsSourceMap(): boolean {
-  return process.sourceMapsEnabled === true || process.env.NODE_V8_COVERAGE !== undefined;
-}
-
-const MAP_COMMENT = /\/\/[#@] sourceMappingURL=([^\s'"]+)\s*$/;
-
-/** The map a previous tool attached (inline data URL or a file next to the module), or undefined; null if unreadable. */
-function readInputMap(source: string, url: string, warn: (message: string) => void): RawSourceMap | null | undefined {
-  const tail = source.slice(Math.max(0, source.lastIndexOf('\n', source.length - 2)));
-  const match = MAP_COMMENT.exec(tail) ?? MAP_COMMENT.exec(source.slice(-4096));
-  if (match === null) return undefined;
-  const ref = match[1]!;
-  try {
-    if (ref.startsWith('data:')) {
-      const comma = ref.indexOf(',');
-      const meta = ref.slice(5, comma);
-      const payload = ref.slice(comma + 1);
-      const json = meta.endsWith(';base64') ? Buffer.from(payload, 'base64').toString('utf8') : decodeURIComponent(payload);
-      return parseMap(json, `${describeUrl(url)} (inline source map)`);
-    }
-    const mapUrl = new URL(ref, url);
-    if (mapUrl.protocol !== 'file:') return undefined;
-    return parseMap(readFileSync(mapUrl, 'utf8'), fileURLToPath(mapUrl));
-  } catch (error) {
-    warn(`${describeUrl(url)}: its source map could not be read (${(error as Error).message}); stack traces will show instrumented columns`);
-    return null;
-  }
-}
-
-function describeUrl(url: string): string {
-  if (!url.startsWith('file:')) return url;
-  try {
-    return fileURLToPath(url);
-  } catch {
-    return url;
-  }
-}
-
 function formatBytes(n: number): string {
   if (n >= 1024 * 1024) return `${(n / 1024 / 1024).toFixed(1)} MiB`;
   return n >= 10 * 1024 ? `${Math.round(n / 1024)} KiB` : `${n} bytes`;
+}
+
+/**
+ * The parser a choice comes to here. `oxc` asked for where its native binary cannot load is one
+ * warning and acorn, as for any setting that cannot be honoured: nothing of awaitwhat stops the
+ * program at start-up. (Tests that must prove the native path call the transform directly.)
+ */
+function availableParser(choice: ParserChoice, warn: (message: string) => void): ParserName {
+  try {
+    return resolveParser(choice);
+  } catch (error) {
+    if (!(error instanceof ParserUnavailableError)) throw error;
+    warn(`${error.message}; using acorn`);
+    return 'acorn';
+  }
 }

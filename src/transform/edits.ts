@@ -65,15 +65,39 @@ function compareInsertions(a: Insertion, b: Insertion): number {
   return a.span !== b.span ? b.span - a.span : b.order - a.order;
 }
 
-/** Applies sorted insertions to `source`. */
-export function applyInsertions(source: string, sorted: readonly Insertion[]): string {
+/**
+ * Applies sorted insertions to `source`. Site placeholders in their text (see visitor.ts's siteRef)
+ * become the ids registered for them, in the insertions too (source maps count the final text);
+ * each id's offset in the output and its site index are appended to `slots`, in pairs.
+ */
+export function applyInsertions(source: string, sorted: Insertion[], ids: readonly number[] = [], slots: number[] = []): string {
   const parts: string[] = [];
   let last = 0;
+  let length = 0;
   for (const ins of sorted) {
-    if (ins.pos > last) parts.push(source.slice(last, ins.pos));
+    if (ins.pos > last) {
+      parts.push(source.slice(last, ins.pos));
+      length += ins.pos - last;
+    }
+    if (ins.text.includes('\0')) ins.text = resolveIds(ins.text, ids, length, slots);
     parts.push(ins.text);
+    length += ins.text.length;
     last = Math.max(last, ins.pos);
   }
   parts.push(source.slice(last));
   return parts.join('');
+}
+
+function resolveIds(text: string, ids: readonly number[], offset: number, slots: number[]): string {
+  let out = '';
+  let from = 0;
+  for (let at = text.indexOf('\0'); at !== -1; at = text.indexOf('\0', from)) {
+    const end = text.indexOf('\0', at + 1);
+    const index = Number(text.slice(at + 1, end));
+    out += text.slice(from, at);
+    slots.push(offset + out.length, index);
+    out += String(ids[index]);
+    from = end + 1;
+  }
+  return out + text.slice(from);
 }

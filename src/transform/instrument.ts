@@ -3,15 +3,18 @@
  * Pure apart from registering sites in the given sink; the load hook decides what to feed it.
  */
 
-import { parse as acornParse } from 'acorn';
 import { pathToFileURL } from 'node:url';
-import type { AnyNode } from './ast.ts';
 import { DEFAULT_MAX_TEXT_LENGTH, FRAME_VARIABLE, INSTRUMENTED_MARKER, RUNTIME_GLOBAL } from './constants.ts';
 import { applyInsertions } from './edits.ts';
 import { LineIndex } from './lines.ts';
 import { OriginMapper } from './origin.ts';
+import { NeedsAcorn, parseProgram, resolveParser, type ParserChoice, type ParsedProgram } from './parse.ts';
 import { buildMap, composeMap, type RawSourceMap } from './sourcemap.ts';
-import { plan, type SiteSink } from './visitor.ts';
+import { escapedIdentifierNames } from './escaped-names.ts';
+import { plan, type PlanResult, type SiteSink } from './visitor.ts';
+import type { SiteRecord } from '../runtime/sites.ts';
+
+export { InstrumentSyntaxError } from './parse.ts';
 
 export interface InstrumentOptions {
   /** File path or URL recorded in every site and in the source map. */
@@ -24,39 +27,39 @@ export interface InstrumentOptions {
   maxTextLength?: number;
   /** Keep no source text of suspension points, nor literals in function names (they may hold secrets). @default false */
   omitText?: boolean;
-  /** Produce a source map. @default false */
+  /** Produce a source map (composed with `inputMap` when there is one). @default false */
   sourceMap?: boolean;
   /** The name the map gives the original source: what Node.js prints for it (a URL for ES modules, a path for CommonJS). @default filename */
   sourceName?: string;
-  /** The input's own source map, composed into the result's; reports then name the original positions. */
+  /** The input's own source map: sites name the original positions and text, and a requested map is composed with it. */
   inputMap?: RawSourceMap;
   /** URL the input map's relative sources resolve against. @default the filename as a file URL */
   inputMapBase?: string;
   /** Text quoted in reports when it differs from `source` at the same offsets (TypeScript before type stripping). */
   displaySource?: string;
+  /** Which parser: both give the same result; `auto` takes oxc-parser where its binary is installed. @default AWAITWHAT_PARSER, else 'auto' */
+  parser?: ParserChoice;
 }
 
 export interface InstrumentResult {
   code: string;
-  /** Present when `sourceMap` was requested or an `inputMap` given. */
+  /** Present when `sourceMap` was requested. */
   map?: RawSourceMap;
   /** Async functions (and modules with top-level await) instrumented. */
   functions: number;
   /** Suspension points instrumented. */
   suspensions: number;
-}
-
-export class InstrumentSyntaxError extends SyntaxError {
-  readonly filename: string;
-  readonly line: number;
-  readonly column: number;
-  constructor(filename: string, line: number, column: number, reason: string) {
-    super(`${filename}:${line}:${column}: ${reason}`);
-    this.name = 'InstrumentSyntaxError';
-    this.filename = filename;
-    this.line = line;
-    this.column = column;
-  }
+  /**
+   * The file's sites in registration order, each suspension site's `fn` an index into this list;
+   * the ids they were given; and where each id is written in `code` (offset, index into `sites`,
+   * in pairs). Enough to register the file again elsewhere and patch the ids (the transform cache).
+   * @internal
+   */
+  sites: SiteRecord[];
+  /** @internal */
+  ids: number[];
+  /** @internal */
+  slots: number[];
 }
 
 /** Whether the text could contain anything to instrument: a cheap test that spares parsing most files. */
@@ -78,13 +81,36 @@ export function instrument(source: string, options: InstrumentOptions): Instrume
   // Type stripping drops a byte-order mark: the typed text quoted at the stripped text's offsets loses it too.
   const display = options.displaySource;
   if (display !== undefined && hasByteOrderMark(display) && !hasByteOrderMark(source)) options = { ...options, displaySource: display.slice(1) };
-  const program = parseProgram(source, options);
   const lines = new LineIndex(source);
-  // A name written with escapes (`\u005f_awf`) is the same name: then the parsed names count too.
-  const escapedNames = source.includes('\\u') ? identifierNames(program) : undefined;
+  const parser = resolveParser(options.parser);
+  let planned: PlanResult;
+  try {
+    planned = planFor(parseProgram(source, options.format, options.filename, parser), source, lines, options);
+  } catch (error) {
+    if (!(error instanceof NeedsAcorn)) throw error;
+    planned = planFor(parseProgram(source, options.format, options.filename, 'acorn'), source, lines, options);
+  }
+  if (planned.edits.isEmpty) return null;
+  const ids = registerSites(planned.sites, options.sites);
+  const sorted = planned.edits.sorted();
+  const slots: number[] = [];
+  const code = applyInsertions(source, sorted, ids, slots) + INSTRUMENTED_MARKER;
+  const result: InstrumentResult = { code, functions: planned.functions, suspensions: planned.suspensions, sites: planned.sites, ids, slots };
+  if (options.sourceMap === true) {
+    result.map =
+      options.inputMap !== undefined
+        ? composeMap(options.inputMap, sorted, lines)
+        : buildMap(options.displaySource ?? source, sorted, lines, options.sourceName ?? options.filename);
+  }
+  return result;
+}
+
+function planFor(parsed: ParsedProgram, source: string, lines: LineIndex, options: InstrumentOptions): PlanResult {
+  // A name written with escapes (`\u005f_awf`) is the same name: those count too.
+  const escapedNames = escapedIdentifierNames(source);
   let frameVariable = FRAME_VARIABLE;
   for (let i = 1; source.includes(frameVariable) || escapedNames?.has(frameVariable) === true; i++) frameVariable = `${FRAME_VARIABLE}${i}`;
-  const planned = plan(program, source, lines, options.sites, {
+  return plan(parsed.program, source, lines, {
     file: options.filename,
     displaySource: options.displaySource,
     origin: options.inputMap === undefined ? undefined : new OriginMapper(options.inputMap, options.inputMapBase ?? pathToFileURL(options.filename).href, source, lines),
@@ -92,48 +118,20 @@ export function instrument(source: string, options: InstrumentOptions): Instrume
     frameVariable,
     maxTextLength: options.maxTextLength ?? DEFAULT_MAX_TEXT_LENGTH,
     omitText: options.omitText ?? false,
+    inspect: parsed.inspect,
   });
-  if (planned.edits.isEmpty) return null;
-  const sorted = planned.edits.sorted();
-  const code = applyInsertions(source, sorted) + INSTRUMENTED_MARKER;
-  const result: InstrumentResult = { code, functions: planned.functions, suspensions: planned.suspensions };
-  if (options.inputMap !== undefined) result.map = composeMap(options.inputMap, sorted, lines);
-  else if (options.sourceMap === true) result.map = buildMap(options.displaySource ?? source, sorted, lines, options.sourceName ?? options.filename);
-  return result;
+}
+
+/** Registers a file's sites in order, each suspension site naming its function by id; the ids given. */
+export function registerSites(sites: readonly SiteRecord[], sink: SiteSink): number[] {
+  const ids: number[] = new Array(sites.length);
+  for (let i = 0; i < sites.length; i++) {
+    const site = sites[i]!;
+    ids[i] = sink.addSite(site.fn === undefined ? { ...site } : { ...site, fn: ids[site.fn]! });
+  }
+  return ids;
 }
 
 function hasByteOrderMark(text: string): boolean {
   return text.charCodeAt(0) === 0xfeff;
-}
-
-function parseProgram(source: string, options: InstrumentOptions): AnyNode {
-  try {
-    return acornParse(source, {
-      ecmaVersion: 'latest',
-      sourceType: options.format === 'module' ? 'module' : 'script',
-      allowHashBang: true,
-      allowReturnOutsideFunction: options.format === 'commonjs',
-      preserveParens: true,
-    }) as unknown as AnyNode;
-  } catch (error) {
-    const e = error as SyntaxError & { loc?: { line: number; column: number } };
-    const reason = e.message.replace(/\s*\(\d+:\d+\)$/, '');
-    throw new InstrumentSyntaxError(options.filename, e.loc?.line ?? 0, (e.loc?.column ?? -1) + 1, reason);
-  }
-}
-
-function identifierNames(program: AnyNode): Set<string> {
-  const names = new Set<string>();
-  const stack: unknown[] = [program];
-  while (stack.length > 0) {
-    const node = stack.pop();
-    if (Array.isArray(node)) {
-      for (const child of node) stack.push(child);
-    } else if (node !== null && typeof node === 'object' && typeof (node as AnyNode).type === 'string') {
-      const n = node as AnyNode;
-      if (n.type === 'Identifier') names.add(n.name);
-      for (const key in n) if (key !== 'loc') stack.push(n[key]);
-    }
-  }
-  return names;
 }

@@ -1,9 +1,17 @@
+const OTHER_BREAKS = /[\r\u2028\u2029]/;
+
 /** Offset → 1-based line and column (UTF-16 code units, as V8 counts them in stack traces). */
 export class LineIndex {
   readonly #starts: number[];
 
   constructor(source: string) {
     const starts = [0];
+    // Most text breaks lines with \n alone: then a native search finds them.
+    if (!OTHER_BREAKS.test(source)) {
+      for (let i = source.indexOf('\n'); i !== -1; i = source.indexOf('\n', i + 1)) starts.push(i + 1);
+      this.#starts = starts;
+      return;
+    }
     for (let i = 0; i < source.length; i++) {
       const c = source.charCodeAt(i);
       if (c === 10) starts.push(i + 1);

@@ -33,6 +33,21 @@ export interface SiteSink {
   addSite(site: SiteRecord): number;
 }
 
+/**
+ * Sites are numbered per file while planning (a plan may be thrown away, and the site table keeps
+ * whatever it is given) and registered once the plan stands: inserted text holds this placeholder
+ * for a site's id until then, and a suspension site's `fn` holds its function's index in the file.
+ */
+export function siteRef(index: number): string {
+  return `\0${index}\0`;
+}
+
+/**
+ * Called on every node before the planner reads it or its children; may adapt the node in place,
+ * or throw to abandon the plan (the parser's tree needs another parser's judgement).
+ */
+export type NodeInspector = (node: AnyNode, ancestors: readonly AnyNode[]) => void;
+
 export interface PlanOptions {
   /** File name recorded in sites. */
   file: string;
@@ -45,6 +60,8 @@ export interface PlanOptions {
   maxTextLength: number;
   /** Record no source text for suspension points, and no literal in function names. */
   omitText: boolean;
+  /** Sees every node first (the oxc adapter). */
+  inspect?: NodeInspector;
 }
 
 /**
@@ -92,35 +109,40 @@ const NOTHING_TO_CLAIM = new Set(['Identifier', 'Literal', 'ThisExpression', 'Te
 const INERT_FRAME = 'new Proxy({},{get:(_,k)=>k==="q"?0:(...a)=>a[a.length-1]})';
 
 export interface PlanResult {
+  /** Insertions, with placeholders for site ids (see siteRef). */
   edits: EditList;
+  /** The file's sites in order; `fn` is an index into this list. */
+  sites: SiteRecord[];
   functions: number;
   suspensions: number;
 }
 
-export function plan(program: AnyNode, source: string, lines: LineIndex, sink: SiteSink, options: PlanOptions): PlanResult {
-  const planner = new Planner(source, lines, sink, options, program.sourceType === 'module');
+export function plan(program: AnyNode, source: string, lines: LineIndex, options: PlanOptions): PlanResult {
+  const planner = new Planner(source, lines, options, program.sourceType === 'module');
   planner.visitProgram(program);
-  return { edits: planner.edits, functions: planner.functions, suspensions: planner.suspensions };
+  return { edits: planner.edits, sites: planner.sites, functions: planner.functions, suspensions: planner.suspensions };
 }
 
 class Planner {
   readonly edits = new EditList();
+  readonly sites: SiteRecord[] = [];
   functions = 0;
   suspensions = 0;
   readonly #source: string;
   readonly #lines: LineIndex;
-  readonly #sink: SiteSink;
+  readonly #inspect: NodeInspector | undefined;
   readonly #options: PlanOptions;
   readonly #F: string;
   readonly #ancestors: AnyNode[] = [];
   readonly #naming: NamingContext;
   #scope: Scope;
   #insideWith = 0;
+  #asyncOffsets: number[] | undefined;
 
-  constructor(source: string, lines: LineIndex, sink: SiteSink, options: PlanOptions, isModule: boolean) {
+  constructor(source: string, lines: LineIndex, options: PlanOptions, isModule: boolean) {
     this.#source = source;
     this.#lines = lines;
-    this.#sink = sink;
+    this.#inspect = options.inspect;
     this.#options = options;
     this.#F = options.frameVariable;
     this.#naming = { source, origin: options.origin, omitLiterals: options.omitText };
@@ -147,13 +169,14 @@ class Planner {
     const site = moduleScope.fnSite;
     const G = this.#options.runtimeGlobal;
     const F = this.#F;
-    this.edits.insert(first.start, `${this.#afterDirective(body, first)}const ${F}=typeof ${G}==="object"?${G}.m(${site}):${INERT_FRAME};`);
+    this.edits.insert(first.start, `${this.#afterDirective(body, first)}const ${F}=typeof ${G}==="object"?${G}.m(${siteRef(site)}):${INERT_FRAME};`);
     this.edits.insert(body[body.length - 1]!.end, `;${F}.x();`, -1);
     this.functions++;
   }
 
   #visit(node: AnyNode | null | undefined, role: Role): boolean {
     if (node === null || node === undefined) return false;
+    if (this.#inspect !== undefined) this.#inspect(node, this.#ancestors);
     switch (node.type) {
       case 'FunctionDeclaration':
       case 'FunctionExpression':
@@ -163,6 +186,7 @@ class Planner {
       case 'PropertyDefinition':
       case 'AccessorProperty':
       case 'StaticBlock':
+        if (!this.#asyncWithin(node)) return false;
         return this.#withScope({ kind: 'sync', used: false, fnSite: -1 }, () => this.#visitChildren(node, role));
       case 'AwaitExpression':
         return this.#visitAwait(node);
@@ -239,6 +263,8 @@ class Planner {
     const expressionBody = node.body.type !== 'BlockStatement';
     const instrumented = node.async === true && this.#insideWith === 0 && (expressionBody || !blockWouldChangeScoping(node.body));
     const kind: ScopeKind = instrumented ? (node.generator ? 'asyncGenerator' : 'async') : 'sync';
+    // Nothing in a synchronous function is instrumented but the async functions nested in it.
+    if (kind === 'sync' && !this.#asyncWithin(node)) return;
     // Registered before the body, so that every suspension site can name its function.
     const site = kind === 'sync' ? -1 : this.#addSite(kind === 'asyncGenerator' ? 'generator' : 'function', this.#functionSiteNode(node), inferFunctionName(node, this.#ancestors, this.#naming), '');
     this.#ancestors.push(node);
@@ -258,7 +284,7 @@ class Planner {
 
     const G = this.#options.runtimeGlobal;
     const F = this.#F;
-    const enter = `const ${F}=typeof ${G}==="object"?${G}.${kind === 'asyncGenerator' ? 'g' : 'e'}(${site}):${INERT_FRAME};`;
+    const enter = `const ${F}=typeof ${G}==="object"?${G}.${kind === 'asyncGenerator' ? 'g' : 'e'}(${siteRef(site)}):${INERT_FRAME};`;
     if (expressionBody) {
       this.edits.wrap(node.body.start, node.body.end, `{${enter}try{return `, `}finally{${F}.x()}}`);
     } else {
@@ -273,6 +299,27 @@ class Planner {
       this.edits.wrap(start, node.body.end - 1, `${prefix}${enter}try{`, `}finally{${F}.x()}`);
     }
     this.functions++;
+  }
+
+  /**
+   * Whether the word `async` occurs in the node's text: where it does not, a synchronous scope holds
+   * no async function and need not be walked (most of a library's code). Binary search over the
+   * word's offsets, found once per file.
+   */
+  #asyncWithin(node: AnyNode): boolean {
+    let at = this.#asyncOffsets;
+    if (at === undefined) {
+      at = this.#asyncOffsets = [];
+      for (let i = this.#source.indexOf('async'); i !== -1; i = this.#source.indexOf('async', i + 5)) at.push(i);
+    }
+    let lo = 0;
+    let hi = at.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (at[mid]! < node.start) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < at.length && at[lo]! < node.end;
   }
 
   /** Methods and properties are reported where their definition starts, `async` keyword included. */
@@ -294,13 +341,13 @@ class Planner {
     const site = this.#addSite('await', node, '', this.#text(node), combinator === undefined ? undefined : inner);
     if (combinator !== undefined) {
       this.#stashCombinatorMembers(inner);
-      this.edits.wrap(arg.start, arg.end, `${F}.ac(${site},`, ')');
+      this.edits.wrap(arg.start, arg.end, `${F}.ac(${siteRef(site)},`, ')');
     } else if (!argumentSuspends && !NOTHING_TO_CLAIM.has(inner.type)) {
       // Calls, and anything else that can run code (a getter, a conditional over calls), may hand
       // over a frame's promise: claim it.
-      this.edits.wrap(arg.start, arg.end, `${F}.c(${site},${F}.q,`, ')');
+      this.edits.wrap(arg.start, arg.end, `${F}.c(${siteRef(site)},${F}.q,`, ')');
     } else {
-      this.edits.wrap(arg.start, arg.end, `${F}.a(${site},`, ')');
+      this.edits.wrap(arg.start, arg.end, `${F}.a(${siteRef(site)},`, ')');
     }
     this.#noteSuspension();
     return true;
@@ -319,7 +366,7 @@ class Planner {
     if (combinator !== undefined) {
       const site = this.#addSite('combinator', node, '', this.#text(node), node);
       this.#stashCombinatorMembers(node);
-      this.edits.wrap(node.start, node.end, `${C}.pc(${site},`, ')');
+      this.edits.wrap(node.start, node.end, `${C}.pc(${siteRef(site)},`, ')');
     } else {
       this.edits.wrap(node.start, node.end, `${C}.k(${C}.q,`, ')');
     }
@@ -366,10 +413,10 @@ class Planner {
     const suspends = this.#visit(arg, direct ? 'handled' : 'value');
     const text = siteNode === arg ? `return ${this.#text(arg)}` : this.#text(siteNode);
     const site = this.#addSite('return', siteNode, '', text);
-    if (direct && !suspends) return { suspends, wrap: () => this.edits.wrap(arg.start, arg.end, `${F}.rc(${site},${F}.q,`, ')') };
+    if (direct && !suspends) return { suspends, wrap: () => this.edits.wrap(arg.start, arg.end, `${F}.rc(${siteRef(site)},${F}.q,`, ')') };
     // `return a, b` returns b: the comma must not become an argument separator.
-    if (arg.type === 'SequenceExpression') return { suspends, wrap: () => this.edits.wrap(arg.start, arg.end, `${F}.r(${site},(`, '))') };
-    return { suspends, wrap: () => this.edits.wrap(arg.start, arg.end, `${F}.r(${site},`, ')') };
+    if (arg.type === 'SequenceExpression') return { suspends, wrap: () => this.edits.wrap(arg.start, arg.end, `${F}.r(${siteRef(site)},(`, '))') };
+    return { suspends, wrap: () => this.edits.wrap(arg.start, arg.end, `${F}.r(${siteRef(site)},`, ')') };
   }
 
   #visitForAwait(node: AnyNode): boolean {
@@ -382,8 +429,8 @@ class Planner {
     const header = (this.#options.displaySource ?? this.#source).slice(node.start, node.body.start);
     const site = this.#addSite('for-await', node, '', this.#options.omitText ? '' : this.#clean(header));
     const F = this.#F;
-    this.#insertBeforeStatement(node, `${F}.fb(${site});`);
-    this.edits.wrap(node.body.start, node.body.end, '{try{', `}finally{${F}.fh(${site})}}`);
+    this.#insertBeforeStatement(node, `${F}.fb(${siteRef(site)});`);
+    this.edits.wrap(node.body.start, node.body.end, '{try{', `}finally{${F}.fh(${siteRef(site)})}}`);
     this.#noteSuspension();
     return true;
   }
@@ -411,9 +458,9 @@ class Planner {
     if (this.#scope.kind !== 'asyncGenerator') return true;
     const F = this.#F;
     const site = this.#addSite(node.delegate ? 'yield*' : 'yield', node, '', this.#text(node));
-    if (node.delegate) this.#planYieldStar(node, `${F}.fb(${site})`);
-    else if (node.argument) this.edits.wrap(node.argument.start, node.argument.end, `${F}.y(${site},`, ')');
-    else this.#planBareYield(node, `${F}.y(${site},void 0)`);
+    if (node.delegate) this.#planYieldStar(node, `${F}.fb(${siteRef(site)})`);
+    else if (node.argument) this.edits.wrap(node.argument.start, node.argument.end, `${F}.y(${siteRef(site)},`, ')');
+    else this.#planBareYield(node, `${F}.y(${siteRef(site)},void 0)`);
     return true;
   }
 
@@ -468,7 +515,7 @@ class Planner {
       if (names.some((name) => new RegExp(`(^|[^\\w$])${escapeRegExp(name)}($|[^\\w$])`).test(before))) return;
     }
     const site = this.#addSite('await-using', decl, '', this.#text(decl));
-    this.edits.wrap(decl.end, block.end - 1, ';try{', `}finally{${this.#F}.ud(${site})}`);
+    this.edits.wrap(decl.end, block.end - 1, ';try{', `}finally{${this.#F}.ud(${siteRef(site)})}`);
     this.#noteSuspension();
   }
 
@@ -482,7 +529,7 @@ class Planner {
     const scope = this.#scope;
     if (scope.kind === 'module' && scope.fnSite === -1) {
       const { line, column } = this.#lines.position(0);
-      scope.fnSite = this.#sink.addSite({ kind: 'module', file: this.#options.file, line, column, name: '<module>', text: '' });
+      scope.fnSite = this.sites.push({ kind: 'module', file: this.#options.file, line, column, name: '<module>', text: '' }) - 1;
     }
     return scope.fnSite;
   }
@@ -510,7 +557,7 @@ class Planner {
         record.members = first.elements.map((e: AnyNode) => this.#text(e));
       }
     }
-    return this.#sink.addSite(record);
+    return this.sites.push(record) - 1;
   }
 
   #text(node: AnyNode): string {

@@ -1,0 +1,171 @@
+/**
+ * The on-disk transform cache: a restarted program pays each file's transform once.
+ *
+ * Keyed by a SHA-256 of what decides the output: the source text, its URL and format, the options
+ * that change the output (texts omitted or cut, source maps), the Node.js version, and awaitwhat's
+ * version with a digest of its own transform code (a rebuilt awaitwhat never reuses another
+ * build's entries). One file per entry, written to a temporary name and renamed into place, so
+ * that concurrent processes see a whole entry or none; entries are checked (length, CRC-32, key)
+ * and a bad one is ignored and replaced. Bounded: past `maxBytes`, the least recently used entries
+ * go, checked once per process after its first write, on an unref'd immediate. Any failure to read
+ * or write makes a miss, silently: a read-only disk must not change what the program prints.
+ */
+
+import { createHash, randomBytes } from 'node:crypto';
+import { closeSync, fstatSync, futimesSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { setImmediate } from 'node:timers';
+import { decodeEntry, encodeEntry, type CachedOutcome } from './cache-entry.ts';
+
+/** Bumped when an entry's layout or meaning changes. */
+const CACHE_FORMAT = 1;
+const DAY_MS = 24 * 60 * 60 * 1000;
+/** A temporary file this old was left by a writer that died. */
+const STALE_TEMP_MS = 10 * 60 * 1000;
+
+export const DEFAULT_CACHE_MAX_BYTES = 256 * 1024 * 1024;
+
+export interface CacheStats {
+  hits: number;
+  misses: number;
+  writes: number;
+}
+
+export class TransformCache {
+  readonly dir: string;
+  readonly stats: CacheStats = { hits: 0, misses: 0, writes: 0 };
+  readonly #maxBytes: number;
+  readonly #salt: string;
+  #writable = true;
+  #evictionScheduled = false;
+
+  /** `codeRoot`: awaitwhat's compiled code (dist), whose transform files are digested into every key. */
+  constructor(dir: string, maxBytes: number, codeRoot: string) {
+    this.dir = dir;
+    this.#maxBytes = maxBytes;
+    this.#salt = buildSalt(codeRoot);
+  }
+
+  /** The key of a file's transform: what decides the output, then the text. */
+  key(decisive: readonly string[], source: string): string {
+    const hash = createHash('sha256').update(this.#salt);
+    for (const part of decisive) hash.update(part).update('\0');
+    return hash.update(source).digest('hex');
+  }
+
+  get(key: string, file: string): CachedOutcome | undefined {
+    let fd: number;
+    try {
+      fd = openSync(join(this.dir, key), 'r');
+    } catch {
+      this.stats.misses++;
+      return undefined;
+    }
+    try {
+      const { size, mtimeMs } = fstatSync(fd);
+      const bytes = Buffer.allocUnsafe(size);
+      let read = 0;
+      while (read < size) {
+        const n = readSync(fd, bytes, read, size - read, read);
+        if (n === 0) break;
+        read += n;
+      }
+      const outcome = read === size ? decodeEntry(bytes, key, file) : undefined;
+      if (outcome === undefined) {
+        this.stats.misses++;
+        return undefined;
+      }
+      // Eviction goes by modification time: an entry in use is kept fresh, at most a write a day.
+      if (Date.now() - mtimeMs > DAY_MS) {
+        try {
+          futimesSync(fd, new Date(), new Date());
+        } catch {
+          // A read-only cache still serves.
+        }
+      }
+      this.stats.hits++;
+      return outcome;
+    } catch {
+      this.stats.misses++;
+      return undefined;
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  set(key: string, outcome: CachedOutcome, file: string): void {
+    if (!this.#writable) return;
+    const temp = join(this.dir, `${key}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+    try {
+      mkdirSync(this.dir, { recursive: true });
+      writeFileSync(temp, encodeEntry(key, outcome, file), { flag: 'wx' });
+      renameSync(temp, join(this.dir, key));
+      this.stats.writes++;
+    } catch {
+      this.#writable = false;
+      try {
+        unlinkSync(temp);
+      } catch {
+        // Never written.
+      }
+      return;
+    }
+    if (!this.#evictionScheduled) {
+      this.#evictionScheduled = true;
+      setImmediate(() => this.evict()).unref();
+    }
+  }
+
+  /** Brings the directory under its bound, oldest entries first, and removes writers' leftovers. */
+  evict(): void {
+    try {
+      const now = Date.now();
+      const entries: { path: string; size: number; mtime: number }[] = [];
+      let total = 0;
+      for (const name of readdirSync(this.dir)) {
+        const path = join(this.dir, name);
+        const stat = statSync(path, { throwIfNoEntry: false });
+        if (stat === undefined || !stat.isFile()) continue;
+        if (name.endsWith('.tmp')) {
+          if (now - stat.mtimeMs > STALE_TEMP_MS) unlinkSync(path);
+          continue;
+        }
+        entries.push({ path, size: stat.size, mtime: stat.mtimeMs });
+        total += stat.size;
+      }
+      if (total <= this.#maxBytes) return;
+      entries.sort((a, b) => a.mtime - b.mtime);
+      // Down to 80%, so that a cache at its bound is not swept on every start.
+      for (const entry of entries) {
+        if (total <= this.#maxBytes * 0.8) break;
+        try {
+          unlinkSync(entry.path);
+        } catch {
+          // Removed by another process meanwhile.
+        }
+        total -= entry.size;
+      }
+    } catch {
+      // Eviction is best effort.
+    }
+  }
+}
+
+function buildSalt(codeRoot: string): string {
+  const hash = createHash('sha256').update(`awaitwhat-cache/${CACHE_FORMAT}\0${process.version}\0`);
+  try {
+    hash.update((JSON.parse(readFileSync(join(codeRoot, '..', 'package.json'), 'utf8')) as { version?: string }).version ?? '');
+  } catch {
+    // Without a package.json, the code digest alone tells builds apart.
+  }
+  for (const folder of ['transform', 'hooks']) {
+    let names: string[] = [];
+    try {
+      names = readdirSync(join(codeRoot, folder)).filter((n) => n.endsWith('.js')).sort();
+    } catch {
+      continue;
+    }
+    for (const name of names) hash.update(name).update(readFileSync(join(codeRoot, folder, name)));
+  }
+  return hash.digest('hex');
+}
