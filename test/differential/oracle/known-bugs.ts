@@ -1,0 +1,108 @@
+/**
+ * Bugs the oracle found in awaitwhat that are not fixed yet. Each keeps a minimal program in
+ * oracle-regressions.json (run as a `todo` test while listed here), and is kept out of the random
+ * run so that the run can find others: by not generating its shape (`avoid`), or, where the shape
+ * cannot be told from the program, by recognising its difference (`explains`), which the run then
+ * counts and reports. Fixing one means deleting its entry here: its regression must then pass, and
+ * the random run covers its shape again.
+ */
+
+import type { GraphOperand, GraphProgram, GraphStmt } from './model.ts';
+
+export interface KnownBug {
+  id: string;
+  /** What awaitwhat reports, and what is true. */
+  summary: string;
+  avoid?(program: GraphProgram): boolean;
+  /** True when every line of a difference (`- truth`, `+ awaitwhat`) is this bug's doing. */
+  explains?(diff: string[]): boolean;
+}
+
+export const KNOWN_BUGS: KnownBug[] = [
+  {
+    id: 'nested-combinator',
+    summary:
+      'a combinator or group promise that is a member of a combinator (`Promise.all([Promise.race([f(), g()]), x])`) is reported as an opaque leaf, and the frames behind it as roots, awaited by nobody',
+    avoid: (p) => someOperand(p, (op, fn) => op.k === 'combinator' && op.items.some((item) => mayBeCombinator(item, fn, p))),
+  },
+  {
+    id: 'weak-frame-returns-promise',
+    summary:
+      'a registered frame held weakly (pending longer than weakAfterMs, 10 s by default) that resumes and then returns a pending promise or call (`await slow(); return next()`) leaves the registry: it and what it returns vanish from the snapshot',
+    avoid: (p) => p.weak && p.fns.some((f) => f.body.some((s, i) => s.k === 'return' && !s.await && f.body.slice(0, i).some((x) => x.k === 'await'))),
+  },
+  {
+    id: 'return-thenable',
+    summary: 'a frame that returns a thenable that has not called back (`return lazy`) is left out of the snapshot, though its promise is pending',
+    avoid: (p) => JSON.stringify(p).includes('"thenable"') && p.fns.some((f) => f.body.some((s) => s.k === 'return' && !s.await)),
+  },
+  {
+    id: 'single-array-callback',
+    summary:
+      'a combinator over an array that uninstrumented code filled with one call (`Promise.all(lib.map([f]))`, `ids.map(load)` of one id) gets the array recorded as the frame\'s promise: the member is a leaf and the frame a root',
+    avoid: (p) => someOperand(p, (op) => op.k === 'mapped' && op.targets.length === 1),
+  },
+  {
+    id: 'cycle-misses-frames',
+    summary:
+      'a strongly connected component with more than one cycle through a frame (`f` awaits a group of `g` and `g`, both awaiting `f`) is listed as one cycle of some of its frames; the others, deadlocked too, are in no cycle',
+    explains: (diff) => {
+      if (diff.length === 0 || !diff.every((line) => /^[-+] cycle from /.test(line))) return false;
+      const removed = diff.filter((l) => l.startsWith('-'));
+      const added = diff.filter((l) => l.startsWith('+'));
+      // One listed cycle for each true one, from the same frame, missing some of its frames; a cycle
+      // missing altogether (a self-await) is another bug.
+      return removed.length === added.length && added.every((line) => covered(line, removed));
+    },
+  },
+];
+
+/** The ids of the bugs whose shape the program has. */
+export function avoidedBugs(program: GraphProgram): string[] {
+  return KNOWN_BUGS.filter((b) => b.avoid?.(program) === true).map((b) => b.id);
+}
+
+export function explainingBug(diff: string[]): KnownBug | undefined {
+  return KNOWN_BUGS.find((b) => b.explains?.(diff) === true);
+}
+
+function someOperand(program: GraphProgram, test: (op: GraphOperand, fn: number) => boolean): boolean {
+  const visit = (op: GraphOperand, fn: number): boolean => {
+    if (test(op, fn)) return true;
+    if (op.k === 'call') return op.args.some((a) => visit(a, fn));
+    if (op.k === 'combinator') return op.items.some((item) => visit(item, fn));
+    return false;
+  };
+  return program.fns.some((f, i) => f.body.some((s: GraphStmt) => 'op' in s && visit(s.op, i)));
+}
+
+/** Whether an operand may hold a combinator's or group's promise (kept ones and parameters conservatively: past a few hops, yes). */
+function mayBeCombinator(op: GraphOperand, fn: number, program: GraphProgram, hops = 0): boolean {
+  if (hops > 3) return true;
+  switch (op.k) {
+    case 'combinator':
+    case 'mapped':
+    case 'wide':
+    case 'group':
+      return true;
+    case 'kept':
+      return program.fns[fn]!.body.some((s) => s.k === 'keep' && mayBeCombinator(s.op, fn, program, hops + 1));
+    case 'param':
+      // Whatever any call passes: a forwarded parameter was itself some call's argument.
+      return someOperand(program, (o, f) => o.k === 'call' && o.args.some((a) => a.k !== 'param' && mayBeCombinator(a, f, program, hops + 1)));
+    default:
+      return false;
+  }
+}
+
+/** An added cycle line whose frames are all in a removed cycle line from the same frame. */
+function covered(added: string, removed: string[]): boolean {
+  const parse = (line: string) => /cycle from (\S+) \[(.*)\]$/.exec(line.slice(2));
+  const a = parse(added);
+  if (a === null) return false;
+  const frames = a[2]!.split(', ');
+  return removed.some((line) => {
+    const r = parse(line);
+    return r !== null && r[1] === a[1] && frames.every((f) => r[2]!.split(', ').includes(f));
+  });
+}
