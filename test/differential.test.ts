@@ -116,7 +116,7 @@ let graphFiles = 0;
 async function assertGraphs(program: GraphProgram, excused: string[] = []): Promise<void> {
   const printed = printGraph(program);
   const graph = { file: `graph${graphFiles++}.js`, sites: printed.sites, fns: printed.fns, memberTexts: printed.memberTexts, maintain: program.maintain, weak: program.weak };
-  const c = await runner.compare(printed.source, 'script', graph);
+  const c = await runner.compare(printed.source, program.goal, graph);
   if (!c.same) assert.fail(`${describeDifference(c.plain.log, c.instrumented.log)}\n--- program\n${printed.source}`);
   const verdict = judge(c.plain.pauses, c.instrumented.pauses, (diff) => explainingBug(diff)?.id, excused);
   if (verdict !== null) assert.fail(`${verdict.culprit === 'oracle' ? 'the oracle is at fault: ' : ''}${verdict.message}\n--- program\n${printed.source}`);

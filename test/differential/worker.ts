@@ -115,13 +115,11 @@ async function execute(request: RunRequest): Promise<RunReply> {
   } catch (error) {
     session.record('program threw', error);
   }
-  const log = await session.finish();
+  const log = [...(await session.finish())];
   current = undefined;
-  if (graph !== undefined && instrumented) {
-    // What the program left pending is held weakly from now on, so that it can be collected
-    // rather than walked by every later snapshot.
+  if (side !== undefined) {
+    await side.drain();
     runtime.internals.limits.weakAfterMs = 0;
-    runtime.internals.maintain(performance.now());
   }
   const reply: RunReply = { id, log, functions, frames: runtime.q - firstFrame, code };
   if (side !== undefined) reply.pauses = side.pauses;

@@ -30,7 +30,10 @@ export const drop = (op: Op): GraphStmt => ({ k: 'drop', op });
 export const returns = (op: Op, awaited = false): GraphStmt => ({ k: 'return', op, await: awaited });
 
 interface Written {
+  goal?: GraphProgram['goal'];
   fns: GraphStmt[][];
+  /** Module top-level statements; call targets are absolute there too. */
+  top?: GraphStmt[];
   /** Absolute function numbers; `store` roots are read by `slot(i)`. */
   roots: { target: number; d?: number; store?: boolean }[];
   releases?: Release[];
@@ -62,8 +65,10 @@ export function graphProgram(w: Written): GraphProgram {
   };
   const statement = (s: GraphStmt, from: number): GraphStmt => ('op' in s ? { ...s, op: relative(s.op, from) } : s);
   return {
+    goal: w.goal ?? 'script',
     fns: w.fns.map((body, i) => ({ body: body.map((s) => statement(s, i)) })),
     roots: w.roots.map((r) => ({ target: r.target, d: r.d ?? 0, store: r.store ?? false })),
+    top: (w.top ?? []).map((s) => statement(s, -1)),
     releases: w.releases ?? [],
     maintain: w.maintain ?? false,
     weak: w.weak ?? true,

@@ -34,7 +34,7 @@ export function graphCost(program: GraphProgram): number {
       case 'call':
         return callCost(i, op.target, op.d) + op.args.reduce((sum, a) => sum + opCost(a, i, d), 0);
       case 'recurse':
-        return d > 0 ? fnCost(i, d - 1) : 0;
+        return d > 0 && i >= 0 ? fnCost(i, d - 1) : 0;
       case 'via':
         return callCost(i, op.target, op.d);
       case 'memo':
@@ -51,5 +51,6 @@ export function graphCost(program: GraphProgram): number {
     }
   }
 
-  return program.roots.reduce((sum, root) => sum + fnCost(root.target % n, root.d), 0);
+  const top = program.goal === 'module' ? program.top.reduce((sum, s) => sum + ('op' in s ? opCost(s.op, -1, 0) : 0), 0) : 0;
+  return top + program.roots.reduce((sum, root) => sum + fnCost(root.target % n, root.d), 0);
 }

@@ -68,8 +68,10 @@ const release: fc.Arbitrary<Release> = fc.record({ gate: gateNumber, reject: fc.
 
 export const graphPrograms: fc.Arbitrary<GraphProgram> = fc
   .record({
+    goal: fc.oneof(w(fc.constant('script' as const), 3), w(fc.constant('module' as const), 1)),
     fns: fc.array(fn, { minLength: 1, maxLength: 6 }),
     roots: fc.array(root, { minLength: 1, maxLength: 3 }),
+    top: fc.array(statement, { maxLength: 3 }),
     releases: fc.array(release, { maxLength: 4 }),
     maintain: fc.boolean(),
     weak: fc.boolean(),

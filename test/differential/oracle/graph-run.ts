@@ -43,6 +43,12 @@ export interface GraphSide {
   helpers: Record<string, (...args: never[]) => unknown>;
   pause(): Promise<void>;
   readonly pauses: PauseReport[];
+  /**
+   * Once the run is over: fulfils every gate and lets what waited on them finish, so that the
+   * frames a program leaves pending do not stay in the worker's registry, walked by every later
+   * snapshot, until a garbage collection happens to free them.
+   */
+  drain(): Promise<void>;
 }
 
 export interface GraphHooks {
@@ -99,5 +105,10 @@ export function graphSide(request: GraphRequest, hooks: GraphHooks, lineOffset: 
     }
   }
 
-  return { helpers: helpers as GraphSide['helpers'], pause, pauses };
+  async function drain(): Promise<void> {
+    for (const [k] of gates.made()) gates.release(k, false);
+    await new Promise(setImmediate);
+  }
+
+  return { helpers: helpers as GraphSide['helpers'], pause, pauses, drain };
 }

@@ -43,6 +43,25 @@ export const KNOWN_BUGS: KnownBug[] = [
     avoid: (p) => someOperand(p, (op) => op.k === 'mapped' && op.targets.length === 1),
   },
   {
+    id: 'pending-past-member-cap',
+    summary:
+      'a combinator of more than 1000 members (the listing cap) counts as `pending` only the listed ones: `Promise.all` of 1001 whose member 1000 never settles reads "0 of 1001 pending"',
+    avoid: (p) => someOperand(p, (op) => op.k === 'wide' && op.size > 1000 && op.at % op.size >= 1000),
+  },
+  {
+    id: 'module-rejected-after-await',
+    summary:
+      'a module whose top level throws after a top-level await (`await null; throw e`, or an awaited call that rejects) stays in every snapshot as a pending `<module>` frame, though its evaluation is over',
+    // Rejections come from throws, rejected promises and gates, and a function returning its own promise.
+    avoid: (p) => p.goal === 'module' && /"throw"|"rejected"|"reject":true|"return","op":\{"k":"slot"/.test(JSON.stringify(p)),
+  },
+  {
+    id: 'memo-first-dropped',
+    summary:
+      'a memoised promise whose first use dropped it (`init();` as a warm-up, `ready ??= load()`) is unknown to later users: `await init()` shows an opaque leaf, and the memoised frame a root',
+    avoid: (p) => someStatement(p, (s) => s.k === 'drop' && s.op.k === 'memo'),
+  },
+  {
     id: 'cycle-misses-frames',
     summary:
       'a strongly connected component with more than one cycle through a frame (`f` awaits a group of `g` and `g`, both awaiting `f`) is listed as one cycle of some of its frames; the others, deadlocked too, are in no cycle',
@@ -73,7 +92,18 @@ function someOperand(program: GraphProgram, test: (op: GraphOperand, fn: number)
     if (op.k === 'combinator') return op.items.some((item) => visit(item, fn));
     return false;
   };
-  return program.fns.some((f, i) => f.body.some((s: GraphStmt) => 'op' in s && visit(s.op, i)));
+  const top = program.goal === 'module' ? program.top : [];
+  return top.some((s) => 'op' in s && visit(s.op, -1)) || program.fns.some((f, i) => f.body.some((s: GraphStmt) => 'op' in s && visit(s.op, i)));
+}
+
+function someStatement(program: GraphProgram, test: (s: GraphStmt) => boolean): boolean {
+  const top = program.goal === 'module' ? program.top : [];
+  return top.some(test) || program.fns.some((f) => f.body.some(test));
+}
+
+/** The statements of function `fn` (-1: the module's top level). */
+function bodyOf(program: GraphProgram, fn: number): GraphStmt[] {
+  return fn < 0 ? program.top : (program.fns[fn]?.body ?? []);
 }
 
 /** Whether an operand may hold a combinator's or group's promise (kept ones and parameters conservatively: past a few hops, yes). */
@@ -86,7 +116,7 @@ function mayBeCombinator(op: GraphOperand, fn: number, program: GraphProgram, ho
     case 'group':
       return true;
     case 'kept':
-      return program.fns[fn]!.body.some((s) => s.k === 'keep' && mayBeCombinator(s.op, fn, program, hops + 1));
+      return bodyOf(program, fn).some((s) => s.k === 'keep' && mayBeCombinator(s.op, fn, program, hops + 1));
     case 'param':
       // Whatever any call passes: a forwarded parameter was itself some call's argument.
       return someOperand(program, (o, f) => o.k === 'call' && o.args.some((a) => a.k !== 'param' && mayBeCombinator(a, f, program, hops + 1)));

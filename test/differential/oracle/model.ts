@@ -75,8 +75,12 @@ export interface Release {
 }
 
 export interface GraphProgram {
+  /** `module`: the top level is one more frame (`<module>`), and runs `top` after the roots. */
+  goal: 'script' | 'module';
   fns: GraphFn[];
   roots: GraphRoot[];
+  /** Module top-level statements, after the roots are stored (no `return`); ignored in a script. */
+  top: GraphStmt[];
   /** In order, one macrotask each; the oracle compares graphs before each and once all is quiet. */
   releases: Release[];
   /** Run the runtime's maintenance (what its own timer does) before each snapshot, or not. */

@@ -70,8 +70,9 @@ class GraphPrinter {
   /** Roots whose promise is stored in a slot. */
   readonly #stored: number[];
   #site = 0;
-  /** The function being printed. */
+  /** The function being printed; -1 for the module's top level. */
   #fn = 0;
+  #indent = '  ';
   /** Kept promises of the body being printed. */
   #kept: number[] = [];
   /** Whether the body has passed an await: from then on it runs in a later job than the roots. */
@@ -91,9 +92,15 @@ class GraphPrinter {
 
   print(): PrintedGraph {
     const program = this.#program;
+    const module = program.goal === 'module';
     const body: string[] = [];
     program.fns.forEach((fn, i) => this.#printFunction(fn.body, i, body));
+    const bodySites = this.#site;
+    const top: string[] = [];
+    if (module) this.#printTop(program.top, top);
     const head: string[] = [];
+    // The module's frame begins before its first statement, so its note comes first.
+    if (module) head.push(`const t = 'top'; h.in(t, -1);`);
     if (program.roots.length > 0) head.push(`let ${program.roots.map((_, i) => `s${i}`).join(', ')};`);
     for (const m of [...this.#memos].sort((a, b) => a - b)) {
       head.push(`let m${m}v;`);
@@ -107,11 +114,14 @@ class GraphPrinter {
       return root.store ? `h.store(${i}, ${desc}); s${i} = ${call}; h.hold(${i}, s${i});` : `h.drop('', ${desc}); ${call};`;
     });
     const releases = program.releases.map((r) => `h.release(${r.gate % GATES}, ${r.reject && !this.#calm});`);
-    // Functions come after the head, so their line numbers are known only now.
-    const offset = head.length;
-    for (const site of this.#sites) if (site !== undefined) site.line += offset;
-    for (const fn of this.#fns) fn.line += offset;
-    const source = [...head, ...body, ...roots, ...releases].join('\n');
+    // Sections were printed apart, so their line numbers are known only now.
+    const bodyOffset = head.length;
+    const topOffset = head.length + body.length + roots.length + releases.length;
+    this.#sites.forEach((site, id) => {
+      if (site !== undefined) site.line += id < bodySites ? bodyOffset : topOffset;
+    });
+    for (const fn of this.#fns) fn.line += bodyOffset;
+    const source = [...head, ...body, ...roots, ...releases, ...top].join('\n');
     return { source: `${source}\n`, sites: this.#sites, fns: this.#fns, memberTexts: this.#memberTexts };
   }
 
@@ -131,10 +141,24 @@ class GraphPrinter {
     out.push('}');
   }
 
+  /** The module's top level, after the roots: a body without `return`, whose tag is `t` = 'top'. */
+  #printTop(stmts: GraphStmt[], out: string[]): void {
+    this.#fn = -1;
+    this.#kept = [];
+    this.#suspended = true;
+    this.#indent = '';
+    let ended = false;
+    for (const s of stmts) {
+      if (ended) break;
+      if (s.k !== 'return') ended = this.#statement(s, out);
+    }
+    if (!ended) out.push('h.end(t);');
+  }
+
   /** Prints one statement; true when it ends the body. */
   #statement(s: GraphStmt, out: string[]): boolean {
     const n = this.#site++;
-    const indent = '  ';
+    const indent = this.#indent;
     switch (s.k) {
       case 'await': {
         const op = this.#operand(s.op);
@@ -205,6 +229,7 @@ class GraphPrinter {
         return { text, desc: `{c: t + '/${n}', a: [${args.map((a) => a.desc).join(', ')}]}` };
       }
       case 'recurse': {
+        if (this.#fn < 0) return this.#operand({ k: 'value', v: n });
         const self = `f${this.#fn}`;
         const call = op.viaLibrary ? `lib.call(${self}, t + '/${n}', d - 1)` : `${self}(t + '/${n}', d - 1)`;
         const desc = op.viaLibrary ? `{via: t + '/${n}', then: false}` : `{c: t + '/${n}', a: []}`;
@@ -238,6 +263,7 @@ class GraphPrinter {
         return { text: `p${ref}`, desc: `{kept: ${ref}}` };
       }
       case 'param':
+        if (this.#fn < 0) return this.#operand({ k: 'value', v: n });
         return { text: op.index === 0 ? 'a' : 'b', desc: `{par: ${op.index}}` };
       case 'memo': {
         const target = this.#later(op.target);

@@ -165,14 +165,15 @@ export class TruthBuilder {
   #frame(call: CallRecord): number {
     const known = this.#index.get(call.tag);
     if (known !== undefined) return known;
-    const fn = this.#layout.fns[call.fn];
+    // Function -1 is the module's top level, which begins at the start of the file.
+    const fn = call.fn === -1 ? { name: '<module>', line: 1, column: 1 } : this.#layout.fns[call.fn];
     const site = call.at === null ? undefined : this.#layout.sites[call.at.site];
     if (fn === undefined || (call.at !== null && site === undefined)) this.#faults.push(`call ${call.tag}: no layout for its function or site`);
     const index = this.#add(call.tag, {
       type: 'frame',
       order: call.order,
-      fn: `f${call.fn}`,
-      kind: 'function',
+      fn: fn?.name ?? '?',
+      kind: call.fn === -1 ? 'module' : 'function',
       location: fn === undefined ? '?' : `${this.#layout.file}:${fn.line}:${fn.column}`,
       state: call.at?.kind === 'return' ? 'returning' : 'awaiting',
       suspendedAt: site === undefined ? null : suspension(site.kind, this.#layout.file, site.line, site.column, reportText(site.text)),

@@ -87,7 +87,9 @@ export class ChainPredictor {
       const r = reactions[0]!;
       if (r.kind === 'await') {
         const site = this.#sites[r.site];
-        steps.push(`f${r.fn} ${site === undefined ? '?' : `${site.line + this.#lineOffset}:${site.column}`}`);
+        // The worker runs a module's top level as an anonymous async function (function -1).
+        const name = r.fn === -1 ? '<anonymous>' : `f${r.fn}`;
+        steps.push(`${name} ${site === undefined ? '?' : `${site.line + this.#lineOffset}:${site.column}`}`);
       } else if (r.kind === 'member' && r.which !== 'race') {
         // A race member's reaction is the race's own resolve function: followed, with no step.
         steps.push(`${r.which}[${r.index}]`);

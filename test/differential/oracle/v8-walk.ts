@@ -22,7 +22,10 @@
 /** Most frames a walk reads: enough for any graph program's chains, and an end to a cycle's. */
 export const WALK_LIMIT = 48;
 
-/** `f3 12:5` for a suspended async function (1-based, in the text V8 ran), `all[1]` for a combinator member. */
+/**
+ * `f3 12:5` for a suspended async function (1-based, in the text V8 ran; `<anonymous>` for the
+ * function a module's top level runs in), `all[1]` for a combinator member.
+ */
 export type WalkStep = string;
 
 export interface Walk {
@@ -66,5 +69,5 @@ export function walkFrom(x: Promise<unknown>): Promise<Walk> {
 function describe(site: NodeJS.CallSite): WalkStep {
   const index = site.getPromiseIndex();
   if (index !== null) return `${site.getFunctionName()}[${index}]`;
-  return `${site.getFunctionName()} ${site.getLineNumber()}:${site.getColumnNumber()}`;
+  return `${site.getFunctionName() ?? '<anonymous>'} ${site.getLineNumber()}:${site.getColumnNumber()}`;
 }
