@@ -33,7 +33,7 @@ function operandOf(depth: number): fc.Arbitrary<GraphOperand> {
     w(fc.record({ k: fc.constant('call' as const), target, d, args }), 7),
     w(fc.record({ k: fc.constant('recurse' as const), viaLibrary: fc.boolean() }), 1),
     w(fc.record({ k: fc.constant('via' as const), target, d, how: fc.constantFrom('call' as const, 'then' as const) }), 2),
-    w(fc.record({ k: fc.constant('group' as const), targets, d, how: fc.oneof(w(fc.constant('all' as const), 3), w(fc.constant('race' as const), 1)) }), 2),
+    w(fc.record({ k: fc.constant('group' as const), targets, d, how: fc.oneof(w(fc.constant('all' as const), 3), w(fc.constant('race' as const), 1)) }), 3),
     w(fc.record({ k: fc.constant('mapped' as const), which: combinator, targets, d }), 1),
     w(fc.record({ k: fc.constant('kept' as const), ref: fc.nat({ max: 3 }) }), 3),
     w(fc.record({ k: fc.constant('param' as const), index: fc.constantFrom(0 as const, 1 as const) }), 2),
