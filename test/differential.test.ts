@@ -12,10 +12,17 @@
  * caught, then random programs (test/differential/generate.ts). A counterexample found by the
  * random run is added to regressions.json and reported with its seed.
  *
- * Size: AWAITWHAT_FUZZ_RUNS random programs (default 1500, about 12 s on two cores); for a
- * thorough search, e.g.
- *   AWAITWHAT_FUZZ_RUNS=20000 node --test test/differential.test.ts
- * AWAITWHAT_FUZZ_SEED=<seed> replays the run a failure names.
+ * The await graph itself is checked by an oracle that shares no code with src/
+ * (test/differential/oracle): graph programs note what each statement is about to await, so the
+ * true graph is known at every pause (before each macrotask, and once all is quiet); awaitwhat's
+ * snapshot must be that graph, line for line, and V8's async stack walker must agree with the notes
+ * in the plain run. Saved counterexamples (oracle-regressions.json; those of known, unfixed bugs run
+ * as todo), hand-written shapes (oracle/cases.ts), then random graph programs (oracle/generate.ts).
+ *
+ * Size: AWAITWHAT_FUZZ_RUNS random programs (default 1500, about 12 s on two cores) and
+ * AWAITWHAT_ORACLE_RUNS random graph programs (default 400, about 5 s); for a thorough search, e.g.
+ *   AWAITWHAT_FUZZ_RUNS=20000 AWAITWHAT_ORACLE_RUNS=20000 node --test test/differential.test.ts
+ * AWAITWHAT_FUZZ_SEED=<seed> replays the run a failure names (both random parts use it).
  */
 
 import assert from 'node:assert/strict';
