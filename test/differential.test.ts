@@ -34,7 +34,7 @@ import { programs } from './differential/generate.ts';
 import type { Program } from './differential/model.ts';
 import { GRAPH_CASES } from './differential/oracle/cases.ts';
 import { graphPrograms } from './differential/oracle/generate.ts';
-import { avoidedBugs, explainingBug, KNOWN_BUGS } from './differential/oracle/known-bugs.ts';
+import { avoidedBugs, KNOWN_BUGS } from './differential/oracle/known-bugs.ts';
 import type { GraphProgram } from './differential/oracle/model.ts';
 import { printGraph } from './differential/oracle/print.ts';
 import { judge } from './differential/oracle/verdict.ts';
@@ -117,15 +117,14 @@ let graphFiles = 0;
 
 /**
  * Runs a graph program plain and instrumented: the logs must agree as for any program, and at every
- * pause the oracle must be consistent and awaitwhat's graph the true one. Differences a known bug
- * explains are passed over and their bug ids added to `excused`.
+ * pause the oracle must be consistent and awaitwhat's graph the true one.
  */
-async function assertGraphs(program: GraphProgram, excused: string[] = []): Promise<void> {
+async function assertGraphs(program: GraphProgram): Promise<void> {
   const printed = printGraph(program);
   const graph = { file: `graph${graphFiles++}.js`, sites: printed.sites, fns: printed.fns, memberTexts: printed.memberTexts, maintain: program.maintain, weak: program.weak };
   const c = await runner.compare(printed.source, program.goal, graph);
   if (!c.same) assert.fail(`${describeDifference(c.plain.log, c.instrumented.log)}\n--- program\n${printed.source}`);
-  const verdict = judge(c.plain.pauses, c.instrumented.pauses, (diff) => explainingBug(diff)?.id, excused);
+  const verdict = judge(c.plain.pauses, c.instrumented.pauses);
   if (verdict !== null) assert.fail(`${verdict.culprit === 'oracle' ? 'the oracle is at fault: ' : ''}${verdict.message}\n--- program\n${printed.source}`);
 }
 
@@ -217,18 +216,17 @@ describe('the await graph is the true one at every pause (graph programs, test/d
     }
   });
 
-  it(`random graph programs (${GRAPH_RUNS} runs, seed ${SEED}; AWAITWHAT_ORACLE_RUNS for more)`, { timeout: Math.max(120_000, GRAPH_RUNS * 200) }, async (t) => {
-    const excused: string[] = [];
+  it(`random graph programs (${GRAPH_RUNS} runs, seed ${SEED}; AWAITWHAT_ORACLE_RUNS for more)`, { timeout: Math.max(120_000, GRAPH_RUNS * 200) }, async () => {
+    // Shapes of known, unfixed bugs are not generated (known-bugs.ts); their regressions run as todo.
     const result = await fc.check(
       fc.asyncProperty(
         graphPrograms.filter((p) => avoidedBugs(p).length === 0),
         async (program) => {
-          await assertGraphs(program, excused);
+          await assertGraphs(program);
         },
       ),
       { numRuns: GRAPH_RUNS, seed: SEED },
     );
-    if (excused.length > 0) t.diagnostic(`pauses whose only difference is a known bug: ${[...new Set(excused)].map((id) => `${id} ×${excused.filter((e) => e === id).length}`).join(', ')}`);
     if (!result.failed) return;
     const program = result.counterexample![0];
     const added = save(GRAPH_REGRESSIONS, readGraphRegressions(), { note: `found with seed ${SEED}`, program });

@@ -52,11 +52,12 @@ function sample(): Snapshot {
       ],
       pending: 2,
       total: 3,
+      states: { pending: 2, fulfilled: 0, rejected: 0, value: 1, unknown: 0 },
       membersKnown: true,
       awaits: ['f2', 'l1'],
       awaitedBy: ['f1'],
     },
-    { id: 'g1', type: 'group', text: 'lib.all([d, d])', awaits: ['f4', 'f5'], awaitedBy: ['f3'] },
+    { id: 'g1', type: 'group', text: 'lib.all([d, d])', calls: 2, awaits: ['f4', 'f5'], awaitedBy: ['f3'] },
     { id: 'l1', type: 'leaf', valueKind: 'promise', text: 'gate', location: { file: FILE, line: 6, column: 3 }, awaits: [], awaitedBy: ['f2', 'c1'] },
     { id: 'l2', type: 'leaf', valueKind: 'promise', text: 'gate', location: { file: FILE, line: 14, column: 3 }, awaits: [], awaitedBy: ['f4', 'f5'] },
   ];
@@ -105,6 +106,13 @@ const WRONG: [string, (s: Snapshot) => void][] = [
   ['the total', (s) => {
     node(s, 'c1', 'combinator').total = 4;
   }],
+  ['a count by state', (s) => {
+    const c = node(s, 'c1', 'combinator');
+    c.states = { ...c.states, value: 0, fulfilled: 1 };
+  }],
+  ['the calls a group started', (s) => {
+    node(s, 'g1', 'group').calls = 3;
+  }],
   ['a suspension column', (s) => {
     node(s, 'f2', 'frame').suspendedAt!.column = 4;
   }],
@@ -137,6 +145,10 @@ const WRONG: [string, (s: Snapshot) => void][] = [
   ['a self-await not listed as a cycle', (s) => {
     s.cycles = [];
   }],
+  ['a cycle listed where there is none', (s) => {
+    s.cycles.push(['f1', 'f2']);
+  }],
+
   ['a root missing', (s) => {
     s.roots = ['f1'];
   }],
@@ -167,6 +179,27 @@ describe('the graph oracle compares graphs, not ids', () => {
     assert.deepEqual(renamed.nodes.map((n) => n.id).sort(), ['c1x', 'f94', 'f95', 'f96', 'f97', 'f98', 'f99', 'g1x', 'l1x', 'l2x']);
     assert.deepEqual(renamed.roots, ['f99', 'f97']);
     assert.deepEqual(lines(renamed), lines(s));
+  });
+
+  it('reads any valid choice of cycle in a component the same, and notices an invalid one', () => {
+    // c's group: d#0 and d#1 both await c, so c → d#0 → c and c → d#1 → c are both cycles.
+    const figureEight = () => {
+      const s = sample();
+      node(s, 'f4', 'frame').awaits = ['f3'];
+      node(s, 'f5', 'frame').awaits = ['f3'];
+      node(s, 'f3', 'frame').awaitedBy = ['f4', 'f5'];
+      node(s, 'l2', 'leaf').awaitedBy = [];
+      s.roots = ['f1'];
+      return s;
+    };
+    const listing = (cycle: string[]) => {
+      const s = figureEight();
+      s.cycles = [cycle, ['f6']];
+      return lines(s);
+    };
+    assert.deepEqual(listing(['f3', 'f5']), listing(['f3', 'f4']));
+    assert.notDeepEqual(listing(['f4', 'f3']), listing(['f3', 'f4']), 'not from the oldest frame');
+    assert.notDeepEqual(listing(['f3', 'f4', 'f5']), listing(['f3', 'f4']), 'd#0 does not await d#1');
   });
 
   for (const [name, change] of WRONG) {

@@ -6,6 +6,10 @@
  *   that frame f3#0 awaits and that is member 1 of the combinator f2#0 awaits. Two nodes with the
  *   same referrers cannot both be right, so a node that is split or merged shows.
  * Every line also lists the node's `awaitedBy`, which must agree with the others' `awaits`.
+ * A listed cycle is checked against the view's own edges (the schema: frames in await order, each
+ * awaiting the next directly or through combinators and groups, the last the first, starting with
+ * the oldest) and written as the strongly connected component it lies in, so that any valid choice
+ * of cycle in a component reads the same.
  */
 
 import type { GraphView, ViewNode } from './view.ts';
@@ -24,21 +28,94 @@ export function canonicalLines(view: GraphView): string[] {
     }
   });
   lines.push(`roots ${list(view.roots)}`);
+  const component = componentsOf(nodes);
   for (const cycle of view.cycles) {
-    const first = cycle[0];
-    lines.push(`cycle from ${first === undefined ? '-' : name(first)} ${list(cycle, true)}`);
+    const problem = cycleProblem(cycle, nodes, component);
+    if (problem !== null) {
+      lines.push(`cycle ${list(cycle)} is no cycle: ${problem}`);
+      continue;
+    }
+    const members = nodes.flatMap((n, i) => (n.type === 'frame' && component[i] === component[cycle[0]!] ? [i] : []));
+    lines.push(`cycle from ${name(cycle[0]!)} in component ${list(members, true)}`);
   }
   return lines.sort();
+}
+
+/** Why a listed cycle is not one, by the view's own edges; null when it is. */
+function cycleProblem(cycle: readonly number[], nodes: readonly ViewNode[], component: readonly number[]): string | null {
+  if (cycle.length === 0) return 'empty';
+  if (cycle.some((i) => nodes[i]?.type !== 'frame')) return 'not all frames';
+  if (new Set(cycle).size !== cycle.length) return 'a frame twice';
+  const home = component[cycle[0]!];
+  if (cycle.some((i) => component[i] !== home)) return 'frames of different components';
+  const order = (i: number) => {
+    const n = nodes[i]!;
+    return n.type === 'frame' ? n.order : Infinity;
+  };
+  const oldest = Math.min(...nodes.flatMap((n, i) => (component[i] === home ? [order(i)] : [])));
+  if (order(cycle[0]!) !== oldest) return 'does not start with the oldest frame of its component';
+  for (let k = 0; k < cycle.length; k++) {
+    const from = cycle[k]!;
+    const to = cycle[(k + 1) % cycle.length]!;
+    if (!awaitsThrough(from, to, nodes)) return `${k === cycle.length - 1 ? 'the last' : `frame ${k}`} does not await the next`;
+  }
+  return null;
+}
+
+/** Whether frame `from` awaits `to` directly or through nodes that are not frames. */
+function awaitsThrough(from: number, to: number, nodes: readonly ViewNode[]): boolean {
+  const seen = new Set<number>();
+  const queue = [...nodes[from]!.awaits];
+  while (queue.length > 0) {
+    const i = queue.shift()!;
+    if (i === to) return true;
+    if (seen.has(i) || nodes[i] === undefined || nodes[i]!.type === 'frame') continue;
+    seen.add(i);
+    queue.push(...nodes[i]!.awaits);
+  }
+  return false;
+}
+
+/** Each node's strongly connected component (Tarjan, recursive: graph programs are small). */
+export function componentsOf(nodes: readonly ViewNode[]): number[] {
+  const index = new Array<number>(nodes.length).fill(-1);
+  const low = new Array<number>(nodes.length).fill(0);
+  const component = new Array<number>(nodes.length).fill(-1);
+  const stack: number[] = [];
+  let counter = 0;
+  let components = 0;
+  const visit = (v: number) => {
+    index[v] = low[v] = counter++;
+    stack.push(v);
+    for (const w of nodes[v]!.awaits) {
+      if (nodes[w] === undefined) continue;
+      if (index[w] === -1) {
+        visit(w);
+        low[v] = Math.min(low[v]!, low[w]!);
+      } else if (component[w] === -1) low[v] = Math.min(low[v]!, index[w]!);
+    }
+    if (low[v] !== index[v]) return;
+    let w: number;
+    do {
+      w = stack.pop()!;
+      component[w] = components;
+    } while (w !== v);
+    components++;
+  };
+  for (let v = 0; v < nodes.length; v++) if (index[v] === -1) visit(v);
+  return component;
 }
 
 function describe(node: ViewNode): string {
   switch (node.type) {
     case 'frame':
       return `${node.kind} ${node.fn}@${node.location} ${node.state} ${node.suspendedAt ?? '-'}`;
-    case 'combinator':
-      return `${node.combinator} total=${node.total} pending=${node.pending}${node.membersKnown ? '' : ' members unknown'} members=${node.members.length}`;
+    case 'combinator': {
+      const states = Object.entries(node.states).filter(([, n]) => n > 0).map(([state, n]) => `${state}:${n}`).sort().join(' ');
+      return `${node.combinator} total=${node.total} pending=${node.pending} (${states})${node.membersKnown ? '' : ' members unknown'} members=${node.members.length}`;
+    }
     case 'group':
-      return '';
+      return `calls=${node.calls}`;
     case 'leaf':
       return node.valueKind;
   }

@@ -132,9 +132,9 @@ export const GRAPH_CASES: GraphCase[] = [
     }),
   },
   {
-    name: 'the member cap: Promise.all of 999, 1000, 1001 members',
+    name: 'the member cap: Promise.all of 999, 1000, 1001 members, pending before and past the cap',
     program: graphProgram({
-      fns: [[awaits(wide('all', 999, 0, 3))], [awaits(wide('all', 1000, 0, 998))], [awaits(wide('allSettled', 1001, 0, 999))]],
+      fns: [[awaits(wide('all', 999, 0, 3))], [awaits(wide('all', 1000, 0, 998))], [awaits(wide('allSettled', 1001, 0, 1000))]],
       roots: [{ target: 0 }, { target: 1 }, { target: 2 }],
     }),
   },

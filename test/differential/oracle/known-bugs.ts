@@ -1,10 +1,9 @@
 /**
  * Bugs the oracle found in awaitwhat that are not fixed yet. Each keeps a minimal program in
- * oracle-regressions.json (run as a `todo` test while listed here), and is kept out of the random
- * run so that the run can find others: by not generating its shape (`avoid`), or, where the shape
- * cannot be told from the program, by recognising its difference (`explains`), which the run then
- * counts and reports. Fixing one means deleting its entry here: its regression must then pass, and
- * the random run covers its shape again.
+ * oracle-regressions.json (run as a `todo` test while listed here), and its shape is not generated
+ * by the random run meanwhile (`avoid`, conservative), so that the run can find others. Fixing one
+ * means deleting its entry here: its regression must then pass, and the random run covers its
+ * shape again.
  */
 
 import type { GraphOperand, GraphProgram, GraphStmt } from './model.ts';
@@ -13,9 +12,7 @@ export interface KnownBug {
   id: string;
   /** What awaitwhat reports, and what is true. */
   summary: string;
-  avoid?(program: GraphProgram): boolean;
-  /** True when every line of a difference (`- truth`, `+ awaitwhat`) is this bug's doing. */
-  explains?(diff: string[]): boolean;
+  avoid(program: GraphProgram): boolean;
 }
 
 export const KNOWN_BUGS: KnownBug[] = [
@@ -43,10 +40,11 @@ export const KNOWN_BUGS: KnownBug[] = [
     avoid: (p) => someOperand(p, (op) => op.k === 'mapped' && op.targets.length === 1),
   },
   {
-    id: 'pending-past-member-cap',
+    id: 'return-cycle',
     summary:
-      'a combinator of more than 1000 members (the listing cap) counts as `pending` only the listed ones: `Promise.all` of 1001 whose member 1000 never settles reads "0 of 1001 pending"',
-    avoid: (p) => someOperand(p, (op) => op.k === 'wide' && op.size > 1000 && op.at % op.size >= 1000),
+      'frames whose promises are resolved with each other (f returns g(), g returns f\'s stored promise) never settle, a deadlock; awaitwhat leaves them all out of the snapshot, as if nothing were pending',
+    // Such a cycle needs a `return` of an earlier root's promise: a slot, or a kept value or parameter that holds one.
+    avoid: (p) => p.fns.some((f, i) => f.body.some((s) => s.k === 'return' && !s.await && mayHoldSlot(s.op, i, p))),
   },
   {
     id: 'module-rejected-after-await',
@@ -61,28 +59,11 @@ export const KNOWN_BUGS: KnownBug[] = [
       'a memoised promise whose first use dropped it (`init();` as a warm-up, `ready ??= load()`) is unknown to later users: `await init()` shows an opaque leaf, and the memoised frame a root',
     avoid: (p) => someStatement(p, (s) => s.k === 'drop' && s.op.k === 'memo'),
   },
-  {
-    id: 'cycle-misses-frames',
-    summary:
-      'a strongly connected component with more than one cycle through a frame (`f` awaits a group of `g` and `g`, both awaiting `f`) is listed as one cycle of some of its frames; the others, deadlocked too, are in no cycle',
-    explains: (diff) => {
-      if (diff.length === 0 || !diff.every((line) => /^[-+] cycle from /.test(line))) return false;
-      const removed = diff.filter((l) => l.startsWith('-'));
-      const added = diff.filter((l) => l.startsWith('+'));
-      // One listed cycle for each true one, from the same frame, missing some of its frames; a cycle
-      // missing altogether (a self-await) is another bug.
-      return removed.length === added.length && added.every((line) => covered(line, removed));
-    },
-  },
 ];
 
 /** The ids of the bugs whose shape the program has. */
 export function avoidedBugs(program: GraphProgram): string[] {
-  return KNOWN_BUGS.filter((b) => b.avoid?.(program) === true).map((b) => b.id);
-}
-
-export function explainingBug(diff: string[]): KnownBug | undefined {
-  return KNOWN_BUGS.find((b) => b.explains?.(diff) === true);
+  return KNOWN_BUGS.filter((b) => b.avoid(program)).map((b) => b.id);
 }
 
 function someOperand(program: GraphProgram, test: (op: GraphOperand, fn: number) => boolean): boolean {
@@ -106,6 +87,21 @@ function bodyOf(program: GraphProgram, fn: number): GraphStmt[] {
   return fn < 0 ? program.top : (program.fns[fn]?.body ?? []);
 }
 
+/** Whether an operand may hold a stored root's promise (kept ones and parameters conservatively). */
+function mayHoldSlot(op: GraphOperand, fn: number, program: GraphProgram, hops = 0): boolean {
+  if (hops > 3) return true;
+  switch (op.k) {
+    case 'slot':
+      return true;
+    case 'kept':
+      return bodyOf(program, fn).some((s) => s.k === 'keep' && mayHoldSlot(s.op, fn, program, hops + 1));
+    case 'param':
+      return someOperand(program, (o, f) => o.k === 'call' && o.args.some((a) => a.k !== 'param' && mayHoldSlot(a, f, program, hops + 1)));
+    default:
+      return false;
+  }
+}
+
 /** Whether an operand may hold a combinator's or group's promise (kept ones and parameters conservatively: past a few hops, yes). */
 function mayBeCombinator(op: GraphOperand, fn: number, program: GraphProgram, hops = 0): boolean {
   if (hops > 3) return true;
@@ -123,16 +119,4 @@ function mayBeCombinator(op: GraphOperand, fn: number, program: GraphProgram, ho
     default:
       return false;
   }
-}
-
-/** An added cycle line whose frames are all in a removed cycle line from the same frame. */
-function covered(added: string, removed: string[]): boolean {
-  const parse = (line: string) => /cycle from (\S+) \[(.*)\]$/.exec(line.slice(2));
-  const a = parse(added);
-  if (a === null) return false;
-  const frames = a[2]!.split(', ');
-  return removed.some((line) => {
-    const r = parse(line);
-    return r !== null && r[1] === a[1] && frames.every((f) => r[2]!.split(', ').includes(f));
-  });
 }

@@ -51,13 +51,14 @@ export function snapshotView(snapshot: Snapshot, file: string): GraphView {
           combinator: n.combinator,
           total: n.total,
           pending: n.pending,
+          states: { ...n.states },
           membersKnown: n.membersKnown,
           members: n.members.map((m) => ({ index: m.index, state: m.state, text: m.text, node: m.node === null ? null : at(m.node) })),
           awaits,
           awaitedBy,
         };
       case 'group':
-        return { type: 'group', awaits, awaitedBy };
+        return { type: 'group', calls: n.calls, awaits, awaitedBy };
       case 'leaf':
         return { type: 'leaf', valueKind: n.valueKind, awaits, awaitedBy };
     }

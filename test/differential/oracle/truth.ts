@@ -8,21 +8,25 @@
  *   promise was kept, memoised, stored, passed as an argument, or came back through the library),
  *   one leaf per gate promise and per thenable, one combinator node per `Promise.*` call, one group
  *   node per library call that started two or more frames (one frame: that frame itself);
- * - a combinator lists every member (up to MEMBER_CAP) in argument order with its state: `value`
+ * - a combinator lists its first MEMBER_CAP members in argument order with their states: `value`
  *   for a non-promise, `unknown` for a thenable (nobody can tell without calling it), else the
- *   promise's state, and its node while pending; a group awaits its pending frames;
- * - roots are the frames nothing pending awaits; a cycle is every frame of one strongly connected
- *   component (a self-await included), oldest first.
+ *   promise's state; its node while pending, and a thenable's node; it counts every member by
+ *   state, and awaits each listed member's node and every pending frame among the others, each
+ *   node once, in argument order;
+ * - a group counts the frames the library call started and awaits those still pending;
+ * - roots are the frames nothing awaits; each strongly connected component with a cycle (a
+ *   self-await included) has one cycle listed, from its oldest frame.
  */
 
 import type { Gates, SettleState } from './gates.ts';
 import type { CallRecord, Entity, Notes } from './notes.ts';
 import type { FnInfo, SiteInfo } from './print.ts';
+import { componentsOf } from './canonical.ts';
 import { suspension, type GraphView, type ViewMember, type ViewNode } from './view.ts';
 
 /**
- * Members listed per combinator. The schema does not say; awaitwhat lists the first 1000 (and a
- * test must notice when that number moves, since a report then silently changes size).
+ * Members listed per combinator (the schema's MAX_LISTED_MEMBERS, written out again here: a test
+ * must notice when that number moves, since every report then silently changes size).
  */
 export const MEMBER_CAP = 1000;
 /** Longest source text a report carries; longer text is cut to this many characters, the last an ellipsis. */
@@ -150,7 +154,7 @@ export class TruthBuilder {
         if (what.tags.length === 1) return this.#nodeOf({ e: 'call', tag: what.tags[0]! });
         const known = this.#index.get(what);
         if (known !== undefined) return known;
-        const index = this.#add(what, { type: 'group', awaits: [], awaitedBy: [] });
+        const index = this.#add(what, { type: 'group', calls: what.tags.length, awaits: [], awaitedBy: [] });
         for (const tag of what.tags) {
           const frame = this.#nodeOf({ e: 'call', tag });
           if (frame !== null) this.nodes[index]!.awaits.push(frame);
@@ -199,21 +203,27 @@ export class TruthBuilder {
       combinator: what.which,
       total: what.items.length,
       pending: 0,
+      states: { pending: 0, fulfilled: 0, rejected: 0, value: 0, unknown: 0 },
       membersKnown: true,
       members: [],
       awaits: [],
       awaitedBy: [],
     };
     const index = this.#add(what, node);
+    const awaits = (to: number | null) => {
+      if (to !== null && !node.awaits.includes(to)) node.awaits.push(to);
+    };
     what.items.forEach((item, i) => {
       const state = this.#memberState(item);
+      node.states[state]!++;
       if (state === 'pending') node.pending++;
-      if (i >= MEMBER_CAP) return;
-      const member: ViewMember = { index: i, state, text: reportText(what.texts[i] ?? ''), node: null };
-      if (state === 'pending') {
-        member.node = this.#nodeOf(item);
-        if (member.node !== null) node.awaits.push(member.node);
+      const linked = state === 'pending' || state === 'unknown';
+      if (i >= MEMBER_CAP) {
+        if (state === 'pending' && (item.e === 'call' || item.e === 'derived')) awaits(this.#nodeOf(item));
+        return;
       }
+      const member: ViewMember = { index: i, state, text: reportText(what.texts[i] ?? ''), node: linked ? this.#nodeOf(item) : null };
+      awaits(member.node);
       node.members.push(member);
     });
     return index;
@@ -249,39 +259,45 @@ function combine(which: 'all' | 'allSettled' | 'race' | 'any', states: SettleSta
   }
 }
 
-/** Strongly connected components with a cycle (Tarjan, recursive: graph programs are small), as their frames oldest first. */
+/**
+ * One cycle per strongly connected component that has one, as frames in await order from the
+ * component's oldest frame: a shortest way back to it (breadth first), through any nodes.
+ */
 function cyclesOf(nodes: readonly ViewNode[]): number[][] {
-  const order = new Array<number>(nodes.length).fill(-1);
-  const low = new Array<number>(nodes.length).fill(0);
-  const onStack = new Set<number>();
-  const stack: number[] = [];
+  const component = componentsOf(nodes);
   const cycles: number[][] = [];
-  let counter = 0;
-  const visit = (v: number) => {
-    order[v] = low[v] = counter++;
-    stack.push(v);
-    onStack.add(v);
-    for (const w of nodes[v]!.awaits) {
-      if (order[w] === -1) {
-        visit(w);
-        low[v] = Math.min(low[v]!, low[w]!);
-      } else if (onStack.has(w)) low[v] = Math.min(low[v]!, order[w]!);
+  const done = new Set<number>();
+  const byAge = nodes.map((_, i) => i).filter((i) => nodes[i]!.type === 'frame').sort((a, b) => frameOrder(nodes[a]!) - frameOrder(nodes[b]!));
+  for (const oldest of byAge) {
+    const home = component[oldest]!;
+    if (done.has(home)) continue;
+    done.add(home);
+    const from = new Map<number, number>();
+    const queue = [oldest];
+    let closed = false;
+    for (let q = 0; q < queue.length && !closed; q++) {
+      const v = queue[q]!;
+      for (const w of nodes[v]!.awaits) {
+        if (component[w] !== home) continue;
+        if (w === oldest) {
+          from.set(oldest, v);
+          closed = true;
+          break;
+        }
+        if (!from.has(w)) {
+          from.set(w, v);
+          queue.push(w);
+        }
+      }
     }
-    if (low[v] !== order[v]) return;
-    const component: number[] = [];
-    let w: number;
-    do {
-      w = stack.pop()!;
-      onStack.delete(w);
-      component.push(w);
-    } while (w !== v);
-    if (component.length > 1 || nodes[v]!.awaits.includes(v)) {
-      const frames = component.filter((i) => nodes[i]!.type === 'frame');
-      frames.sort((a, b) => frameOrder(nodes[a]!) - frameOrder(nodes[b]!));
-      cycles.push(frames);
+    if (!closed) continue;
+    const path: number[] = [];
+    for (let v = from.get(oldest)!; ; v = from.get(v)!) {
+      if (nodes[v]!.type === 'frame') path.push(v);
+      if (v === oldest) break;
     }
-  };
-  for (let v = 0; v < nodes.length; v++) if (order[v] === -1) visit(v);
+    cycles.push(path.reverse());
+  }
   return cycles;
 }
 

@@ -74,12 +74,19 @@ export class ChainPredictor {
     else list.push(reaction);
   }
 
-  /** The steps V8 should report from the promise `what` names. */
-  predict(what: Entity): WalkStep[] {
+  /**
+   * The steps V8 should report from the promise `what` names; null when V8 would never return:
+   * its walker ends only at the end of a chain or when it has read WALK_LIMIT steps, so a cycle
+   * of promises resolved with each other (`return other()` where other returns this one's promise),
+   * which adds no step, keeps it walking for ever.
+   */
+  predict(what: Entity): WalkStep[] | null {
     const steps: WalkStep[] = [];
+    let sinceStep = new Set<string>();
     let key = this.#key(what);
-    // Returns and `.then`s add no step: a cycle of them must end too.
-    for (let hops = 0; key !== null && steps.length < WALK_LIMIT && hops < 4 * WALK_LIMIT; hops++) {
+    while (key !== null && steps.length < WALK_LIMIT) {
+      if (sinceStep.has(key)) return null;
+      sinceStep.add(key);
       const entity = this.#entities.get(key);
       if (entity === undefined || this.#state(entity) !== 'pending') break;
       const reactions = this.#reactions.get(key) ?? [];
@@ -90,9 +97,11 @@ export class ChainPredictor {
         // The worker runs a module's top level as an anonymous async function (function -1).
         const name = r.fn === -1 ? '<anonymous>' : `f${r.fn}`;
         steps.push(`${name} ${site === undefined ? '?' : `${site.line + this.#lineOffset}:${site.column}`}`);
+        sinceStep = new Set();
       } else if (r.kind === 'member' && r.which !== 'race') {
         // A race member's reaction is the race's own resolve function: followed, with no step.
         steps.push(`${r.which}[${r.index}]`);
+        sinceStep = new Set();
       }
       key = r.then;
     }

@@ -10,20 +10,10 @@ export interface Verdict {
   /** Whose fault a failure is: the oracle's (its notes, its positions) or awaitwhat's. */
   culprit: 'oracle' | 'awaitwhat';
   message: string;
-  /** awaitwhat's fault: the lines that differ, `- truth` and `+ awaitwhat`. */
-  diff?: string[];
 }
 
-/**
- * The first failure, or null. A pause whose difference `excuse` accepts (a known bug's, see
- * known-bugs.ts) is passed over and its excuse added to `excused`.
- */
-export function judge(
-  plain: readonly PauseReport[] | undefined,
-  instrumented: readonly PauseReport[] | undefined,
-  excuse: (diff: string[]) => string | undefined = () => undefined,
-  excused: string[] = [],
-): Verdict | null {
+/** The first failure, or null. */
+export function judge(plain: readonly PauseReport[] | undefined, instrumented: readonly PauseReport[] | undefined): Verdict | null {
   if (plain === undefined || instrumented === undefined) return { culprit: 'oracle', message: 'a run reported no pauses' };
   if (plain.length !== instrumented.length) return { culprit: 'oracle', message: `${plain.length} pauses plain, ${instrumented.length} instrumented` };
   if (plain.length === 0) return { culprit: 'oracle', message: 'no pause at all: the program never went quiet' };
@@ -36,12 +26,7 @@ export function judge(
     if (truthDiff !== '') return { culprit: 'oracle', message: `pause ${i}: the notes differ between the plain and the instrumented run:\n${truthDiff}` };
     const graphDiff = diff(q.truth, q.observed ?? []);
     if (graphDiff !== '') {
-      const known = excuse(graphDiff.split('\n'));
-      if (known !== undefined) {
-        excused.push(known);
-        continue;
-      }
-      return { culprit: 'awaitwhat', message: `pause ${i} of ${plain.length}: awaitwhat's graph is not the true one (- truth, + awaitwhat):\n${graphDiff}`, diff: graphDiff.split('\n') };
+      return { culprit: 'awaitwhat', message: `pause ${i} of ${plain.length}: awaitwhat's graph is not the true one (- truth, + awaitwhat):\n${graphDiff}` };
     }
   }
   return null;

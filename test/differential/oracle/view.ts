@@ -32,19 +32,22 @@ export type ViewNode =
       combinator: string;
       total: number;
       pending: number;
+      /** Every member counted by state, listed or not. */
+      states: Record<string, number>;
       membersKnown: boolean;
       members: ViewMember[];
       awaits: number[];
       awaitedBy: number[];
     }
-  | { type: 'group'; awaits: number[]; awaitedBy: number[] }
+  /** `calls`: frames the library call started, pending or not. */
+  | { type: 'group'; calls: number; awaits: number[]; awaitedBy: number[] }
   | { type: 'leaf'; valueKind: string; awaits: number[]; awaitedBy: number[] };
 
 export interface GraphView {
   nodes: ViewNode[];
   /** Frames no pending frame awaits, oldest first. */
   roots: number[];
-  /** Each cycle's frames as the side lists them (the oracle: every frame of one strongly connected component, oldest first). */
+  /** Each cycle's frames as the side lists them, in await order (canonical.ts checks that they are a cycle). */
   cycles: number[][];
 }
 
