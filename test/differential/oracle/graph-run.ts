@@ -8,7 +8,7 @@
 import type { Snapshot } from '../../../dist/index.js';
 import { canonicalLines } from './canonical.ts';
 import { Gates } from './gates.ts';
-import { Notes } from './notes.ts';
+import { Notes, type Entity } from './notes.ts';
 import type { FnInfo, SiteInfo } from './print.ts';
 import { snapshotView } from './snapshot-view.ts';
 import { TruthBuilder } from './truth.ts';
@@ -90,7 +90,8 @@ export function graphSide(request: GraphRequest, hooks: GraphHooks, lineOffset: 
         return;
       }
       const predictor = new ChainPredictor(notes, request.sites, (what) => builder.state(what), lineOffset);
-      const starts: [string, Promise<unknown>, ReturnType<Notes['gate']>][] = gates.made().map(([k, promise]) => [`gate ${k}`, promise, notes.gate(k)]);
+      // V8 walks from every promise the harness holds: the gates, and the stored roots' promises.
+      const starts: [string, Promise<unknown>, Entity][] = gates.made().map(([k, promise]) => [`gate ${k}`, promise, notes.gate(k)]);
       for (const [slot, promise] of held) {
         const entity = notes.slots.get(slot);
         if (entity !== undefined && promise instanceof Promise) starts.push([`s${slot}`, promise, entity]);

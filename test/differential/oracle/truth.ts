@@ -21,7 +21,7 @@
 import type { Gates, SettleState } from './gates.ts';
 import type { CallRecord, Entity, Notes } from './notes.ts';
 import type { FnInfo, SiteInfo } from './print.ts';
-import { componentsOf } from './canonical.ts';
+import { componentsOf } from './components.ts';
 import { suspension, type GraphView, type ViewMember, type ViewNode } from './view.ts';
 
 /**
