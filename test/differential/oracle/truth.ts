@@ -56,8 +56,8 @@ export class TruthBuilder {
   readonly #gates: Gates;
   readonly #layout: ProgramLayout;
   readonly #faults: string[];
-  readonly #states = new Map<unknown, SettleState>();
-  readonly #computing = new Set<unknown>();
+  /** Every call's state, by tag (see #settle). */
+  readonly #callStates = new Map<string, SettleState>();
   readonly nodes: ViewNode[] = [];
   /** Node index by identity: a call's tag, a gate's or thenable's key, or the entity object. */
   readonly #index = new Map<unknown, number>();
@@ -67,6 +67,7 @@ export class TruthBuilder {
     this.#gates = gates;
     this.#layout = layout;
     this.#faults = [...notes.faults];
+    this.#settle();
   }
 
   build(): Truth {
@@ -80,7 +81,7 @@ export class TruthBuilder {
     return { view: { nodes: this.nodes, roots, cycles: cyclesOf(this.nodes) }, faults: this.#faults };
   }
 
-  /** The settled state of anything a note named. A call waiting (through anything) on itself never settles. */
+  /** The settled state of anything a note named. */
   state(what: Entity): SettleState {
     switch (what.e) {
       case 'value':
@@ -95,43 +96,52 @@ export class TruthBuilder {
       case 'derived':
         return this.callState(what.tag);
       case 'group':
-        return this.#memo(what, () => combine(what.race ? 'race' : 'all', what.tags.map((tag) => this.callState(tag))));
+        return combine(what.race ? 'race' : 'all', what.tags.map((tag) => this.callState(tag)));
       case 'combinator':
-        return this.#memo(what, () => combine(what.which, what.items.map((item) => this.state(item))));
+        return combine(what.which, what.items.map((item) => this.state(item)));
     }
   }
 
   callState(tag: string): SettleState {
-    return this.#memo(tag, () => {
-      const call = this.#notes.calls.get(tag);
-      if (call === undefined) {
-        this.#faults.push(`call ${tag} was named but never began`);
-        return 'pending';
-      }
-      if (call.ended === 'end') return 'fulfilled';
-      if (call.ended === 'throw') return 'rejected';
-      if (call.at === null) {
-        this.#faults.push(`call ${tag} is running at a pause`);
-        return 'pending';
-      }
-      // Resolving a promise with itself rejects it (a TypeError); through another promise, it never settles.
-      if (call.at.kind === 'return' && call.at.what.e === 'call' && call.at.what.tag === tag) return 'rejected';
-      const awaited = this.state(call.at.what);
-      if (awaited === 'pending' || awaited === 'rejected' || call.at.final) return awaited;
-      this.#faults.push(`call ${tag} should have resumed after site ${call.at.site}, but noted nothing since`);
-      return 'pending';
-    });
+    const state = this.#callStates.get(tag);
+    if (state === undefined) this.#faults.push(`call ${tag} was named but never began`);
+    return state ?? 'pending';
   }
 
-  #memo(key: unknown, compute: () => SettleState): SettleState {
-    const known = this.#states.get(key);
-    if (known !== undefined) return known;
-    if (this.#computing.has(key)) return 'pending';
-    this.#computing.add(key);
-    const state = compute();
-    this.#computing.delete(key);
-    this.#states.set(key, state);
-    return state;
+  /**
+   * Every call's state, as the least fixpoint: all start pending, and each pass settles the calls
+   * whose awaited or returned value has settled, until a pass settles none. So a call waiting
+   * (through anything) on itself stays pending, and nothing settles on the strength of a guess.
+   */
+  #settle(): void {
+    const calls = [...this.#notes.calls.values()];
+    for (const call of calls) this.#callStates.set(call.tag, 'pending');
+    for (let settled = true; settled; ) {
+      settled = false;
+      for (const call of calls) {
+        if (this.#callStates.get(call.tag) !== 'pending') continue;
+        const state = this.#step(call);
+        if (state === 'pending') continue;
+        this.#callStates.set(call.tag, state);
+        settled = true;
+      }
+    }
+    for (const call of calls) {
+      if (call.ended !== null || this.#callStates.get(call.tag) !== 'pending') continue;
+      if (call.at === null) this.#faults.push(`call ${call.tag} is running at a pause`);
+      else if (!call.at.final && this.state(call.at.what) === 'fulfilled') this.#faults.push(`call ${call.tag} should have resumed after site ${call.at.site}, but noted nothing since`);
+    }
+  }
+
+  /** A call's state, given the states known so far of what it awaits or returns. */
+  #step(call: CallRecord): SettleState {
+    if (call.ended === 'end') return 'fulfilled';
+    if (call.ended === 'throw') return 'rejected';
+    if (call.at === null) return 'pending';
+    // Resolving a promise with itself rejects it (a TypeError); through another promise, it never settles.
+    if (call.at.kind === 'return' && call.at.what.e === 'call' && call.at.what.tag === call.tag) return 'rejected';
+    const awaited = this.state(call.at.what);
+    return awaited === 'rejected' || (awaited === 'fulfilled' && call.at.final) ? awaited : 'pending';
   }
 
   /** The node of what a frame awaits or a combinator holds, made on first use; null for what has none. */
