@@ -20,7 +20,7 @@
  * as todo), hand-written shapes (oracle/cases.ts), then random graph programs (oracle/generate.ts).
  *
  * Size: AWAITWHAT_FUZZ_RUNS random programs (default 1500, about 12 s on two cores) and
- * AWAITWHAT_ORACLE_RUNS random graph programs (default 400, about 5 s); for a thorough search, e.g.
+ * AWAITWHAT_ORACLE_RUNS random graph programs (default 300, 5 to 10 s); for a thorough search, e.g.
  *   AWAITWHAT_FUZZ_RUNS=20000 AWAITWHAT_ORACLE_RUNS=20000 node --test test/differential.test.ts
  * AWAITWHAT_FUZZ_SEED=<seed> replays the run a failure names (both random parts use it).
  */
@@ -42,7 +42,7 @@ import { print } from './differential/print.ts';
 import { describeDifference, Runner, sameLog, type Comparison } from './differential/runner.ts';
 
 const RUNS = Number(process.env.AWAITWHAT_FUZZ_RUNS ?? 1500);
-const GRAPH_RUNS = Number(process.env.AWAITWHAT_ORACLE_RUNS ?? 400);
+const GRAPH_RUNS = Number(process.env.AWAITWHAT_ORACLE_RUNS ?? 300);
 const SEED = Number(process.env.AWAITWHAT_FUZZ_SEED ?? (Date.now() ^ (Math.random() * 0x1_0000_0000)) | 0);
 const SELF_CHECK_RUNS = 40;
 const REGRESSIONS = new URL('./differential/regressions.json', import.meta.url);
