@@ -198,6 +198,9 @@ describe('instrumented programs behave exactly as plain ones, microtask order in
 
 describe('the await graph is the true one at every pause (graph programs, test/differential/oracle)', () => {
   const knownIds = new Set(KNOWN_BUGS.map((b) => b.id));
+  // A fresh worker: frames the other programs left pending stay in the old one's registry (held
+  // weakly until a garbage collection frees them), and every snapshot there walks them.
+  before(() => runner.close());
 
   describe('saved counterexamples', () => {
     for (const [i, r] of readGraphRegressions().entries()) {
