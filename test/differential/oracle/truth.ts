@@ -16,6 +16,13 @@
  * - a group counts the frames the library call started and awaits those still pending;
  * - roots are the frames nothing awaits; each strongly connected component with a cycle (a
  *   self-await included) has one cycle listed, from its oldest frame.
+ *
+ * Where the notes are reliable: everywhere a graph program goes, since the program writes them
+ * itself as it runs, and V8 confirms them wherever its walker can see (v8-walk.ts). They cannot
+ * tell which member of a race settles first within one turn, so a program with a race rejects
+ * nothing (print.ts); what graph programs never do is not modelled: library callbacks made later
+ * (the README says they show as separate trees), async generators, `for await`, `await using`
+ * (the other random programs check that these behave the same instrumented, not their graph).
  */
 
 import type { Gates, SettleState } from './gates.ts';
