@@ -34,6 +34,7 @@ interface RootRecord {
 export class Session {
   readonly #lines: string[] = [];
   readonly #atBoundary: () => void;
+  readonly #pause: (() => Promise<void>) | undefined;
   #dropped = 0;
   #segment = -1;
   #tick = 0;
@@ -45,9 +46,15 @@ export class Session {
   readonly #observed = new Set<RootRecord>();
   readonly #unhandled = new Map<Promise<unknown>, number>();
 
-  /** `atBoundary` runs at the start of every segment, before any program code of it. */
-  constructor(atBoundary: () => void) {
+  /**
+   * `atBoundary` runs at the start of every segment, before any program code of it. `pause`, when
+   * given, runs before each macrotask the program asked for and once more when the program is
+   * quiet, and the program waits for it: there nothing of the program's is running or queued, so
+   * whatever it looks at (the oracle's graphs) stands still, even across microtasks of its own.
+   */
+  constructor(atBoundary: () => void, pause?: () => Promise<void>) {
     this.#atBoundary = atBoundary;
+    this.#pause = pause;
   }
 
   /** The helpers a program calls; see print.ts for how it uses them. */
@@ -115,6 +122,7 @@ export class Session {
   /** Waits until the program is quiet, then observes the roots not observed yet; returns the log. */
   async finish(): Promise<string[]> {
     await this.#idle();
+    await this.#pause?.();
     this.#startSegment();
     for (const root of this.#roots) if (!this.#observed.has(root)) this.#observe(root);
     await this.#idle();
@@ -153,6 +161,11 @@ export class Session {
     queueMicrotask(step);
   }
 
+  /** Runs `run` as a macrotask of its own, after those asked for before. */
+  task(run: () => void): void {
+    this.#defer('immediate', run);
+  }
+
   #defer(how: Timing, run: () => void): void {
     if (how === 'micro') queueMicrotask(run);
     else {
@@ -171,8 +184,10 @@ export class Session {
       if (this.#tasks.length > 0) this.#nextTask();
       else this.#busy = false;
     };
-    if (task.how === 'timeout') setTimeout(run, 0);
-    else setImmediate(run);
+    const pause = this.#pause;
+    const start = pause === undefined ? run : () => void pause().then(run);
+    if (task.how === 'timeout') setTimeout(start, 0);
+    else setImmediate(start);
   }
 
   /** Resolves on a macrotask after which no microtask and no requested macrotask is left. */

@@ -47,7 +47,7 @@ export class Runner {
     return worker;
   }
 
-  run(source: string, goal: RunRequest['goal'], instrumented: boolean): Promise<RunReply> {
+  run(source: string, goal: RunRequest['goal'], instrumented: boolean, graph?: RunRequest['graph']): Promise<RunReply> {
     const id = this.#nextId++;
     const worker = this.#current();
     return new Promise((resolve, reject) => {
@@ -62,13 +62,13 @@ export class Runner {
         f(v);
       };
       this.#waiting.set(id, { resolve: settle(resolve), reject: settle(reject) });
-      worker.postMessage({ id, source, goal, instrumented } satisfies RunRequest);
+      worker.postMessage({ id, source, goal, instrumented, graph } satisfies RunRequest);
     });
   }
 
-  async compare(source: string, goal: RunRequest['goal']): Promise<Comparison> {
-    const plain = await this.run(source, goal, false);
-    const instrumented = await this.run(source, goal, true);
+  async compare(source: string, goal: RunRequest['goal'], graph?: RunRequest['graph']): Promise<Comparison> {
+    const plain = await this.run(source, goal, false, graph);
+    const instrumented = await this.run(source, goal, true, graph);
     return { same: sameLog(plain.log, instrumented.log), plain, instrumented };
   }
 

@@ -10,13 +10,17 @@
 import vm from 'node:vm';
 import { parentPort } from 'node:worker_threads';
 import { installHooks, instrument, renderText, snapshot, type SiteRecord } from '../../dist/index.js';
+import * as library from '../fixtures/oracle/library.mjs';
 import { Session, show } from './harness.ts';
+import { graphSide, type GraphHooks, type GraphRequest, type GraphSide, type PauseReport } from './oracle/graph-run.ts';
 
 export interface RunRequest {
   id: number;
   source: string;
   goal: 'script' | 'module';
   instrumented: boolean;
+  /** A graph program (oracle/): compare graphs at every pause. */
+  graph?: GraphRequest;
 }
 
 export interface RunReply {
@@ -28,6 +32,8 @@ export interface RunReply {
   frames: number;
   /** The text that ran. */
   code: string;
+  /** Graph programs: what each pause found. */
+  pauses?: PauseReport[];
 }
 
 interface Runtime {
@@ -51,6 +57,8 @@ function installRuntime(): Runtime {
 }
 
 const runtime = installRuntime();
+/** Lines the wrapper puts before a program's first line. */
+const LINE_OFFSET = 1;
 
 function betweenMacrotasks(): void {
   runtime.internals.maintain(performance.now());
@@ -62,12 +70,13 @@ process.on('unhandledRejection', (reason, promise) => current?.unhandled(reason,
 process.on('rejectionHandled', (promise) => current?.handled(promise));
 
 async function execute(request: RunRequest): Promise<RunReply> {
-  const { id, source, goal, instrumented } = request;
+  const { id, source, goal, instrumented, graph } = request;
+  const filename = graph?.file ?? 'program.js';
   let code = source;
   let functions = 0;
   if (instrumented) {
     try {
-      const result = instrument(source, { filename: 'program.js', format: goal === 'module' ? 'module' : 'commonjs', sites: runtime.internals });
+      const result = instrument(source, { filename, format: goal === 'module' ? 'module' : 'commonjs', sites: runtime.internals });
       if (result !== null) {
         code = result.code;
         functions = result.functions;
@@ -76,20 +85,27 @@ async function execute(request: RunRequest): Promise<RunReply> {
       return { id, log: [`instrument() threw ${show(error)}`], functions, frames: 0, code };
     }
   }
-  // A module's top level becomes an async function body: the same text, so its top-level awaits work.
-  const wrapped = goal === 'module' ? `(async function (h) {'use strict';\n${code}\n})` : `(function (h) {\n${code}\n})`;
-  let main: (h: Session['h']) => unknown;
+  // A module's top level becomes an async function body: the same text, so its top-level awaits
+  // work. Either way the program's first line is the wrapper's second (LINE_OFFSET).
+  const wrapped = goal === 'module' ? `(async function (h, lib) {'use strict';\n${code}\n})` : `(function (h, lib) {\n${code}\n})`;
+  let main: (h: Session['h'], lib: typeof library) => unknown;
   try {
-    main = vm.runInThisContext(wrapped, { filename: 'program.js' }) as typeof main;
+    main = vm.runInThisContext(wrapped, { filename }) as typeof main;
   } catch (error) {
     return { id, log: [`does not compile: ${show(error)}`], functions, frames: 0, code };
   }
-  const session = new Session(instrumented ? betweenMacrotasks : () => {});
+  let side: GraphSide | undefined;
+  const session = new Session(instrumented ? betweenMacrotasks : () => {}, graph === undefined ? undefined : () => side!.pause());
+  if (graph !== undefined) side = graphSide(graph, graphHooks(session, instrumented), LINE_OFFSET);
+  const h = side === undefined ? session.h : { ...session.h, ...side.helpers };
+  // Programs hold pending frames weakly from their first maintenance, so that what they leave
+  // pending is collected; a graph program may ask for strong holding during its run instead.
+  runtime.internals.limits.weakAfterMs = graph === undefined || graph.weak ? 0 : 3_600_000;
   const firstFrame = runtime.q;
   current = session;
   session.begin();
   try {
-    const result = main(session.h);
+    const result = main(h as Session['h'], library);
     if (goal === 'module') {
       (result as Promise<unknown>).then(
         () => session.record('module done'),
@@ -99,9 +115,22 @@ async function execute(request: RunRequest): Promise<RunReply> {
   } catch (error) {
     session.record('program threw', error);
   }
-  const log = await session.finish();
+  const log = [...(await session.finish())];
   current = undefined;
-  return { id, log, functions, frames: runtime.q - firstFrame, code };
+  if (side !== undefined) {
+    await side.drain();
+    runtime.internals.limits.weakAfterMs = 0;
+  }
+  const reply: RunReply = { id, log, functions, frames: runtime.q - firstFrame, code };
+  if (side !== undefined) reply.pauses = side.pauses;
+  return reply;
+}
+
+/** What a graph program's pauses use of the session and, instrumented, of awaitwhat. */
+function graphHooks(session: Session, instrumented: boolean): GraphHooks {
+  const task = (run: () => void) => session.task(run);
+  if (!instrumented) return { task };
+  return { task, maintain: () => runtime.internals.maintain(performance.now()), snapshot };
 }
 
 // One program at a time: runs must not overlap, or their microtasks would interleave.
