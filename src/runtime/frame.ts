@@ -23,10 +23,35 @@ import { isArray } from './intrinsics.ts';
 import { RETURN_SITE_BASE } from './sites.ts';
 import { isOwnInstance, isPendingPromise, isPromiseObject, isProxyObject } from './values.ts';
 
+// `Frame.site` holds one of: a suspension site id (>= 0), RUNNING, DONE, or an early return.
 /** `Frame.site` while the frame runs its first synchronous part. */
 export const RUNNING = -1;
 /** `Frame.site` once the frame finished (and did not return a pending promise). */
 export const DONE = -2;
+/**
+ * `Frame.site` for a `return` evaluated before the frame ever suspended: the frame has not been
+ * handed off yet, which its exit must still do. Always below -2, so `site < 0` means "not
+ * suspended yet or done".
+ */
+function earlyReturn(site: number): number {
+  return -3 - site;
+}
+/** The return site of an `earlyReturn` code. */
+function earlyReturnSite(code: number): number {
+  return -3 - code;
+}
+
+// `Frame.depth` holds the synchronous nesting depth at entry (>= 1) until the frame is held weakly;
+// then the position of its entry in `old`, as `weakSlot(index)`; EVICTED once dropped over the cap.
+/** `Frame.depth` of a frame dropped because more than `limits.maxFrames` were registered. */
+const EVICTED = -1;
+function weakSlot(index: number): number {
+  return -2 - index;
+}
+/** The index in `old` of a weakly held frame's entry, or -1 when it is not weakly held. */
+function weakSlotIndex(depth: number): number {
+  return depth < EVICTED ? -2 - depth : -1;
+}
 
 /** Marks frames whose promise no caller can claim: async generators and modules. */
 export const UNCLAIMABLE: unique symbol = Symbol('awaitwhat.unclaimable');
@@ -122,14 +147,14 @@ export class Frame {
   /** Creation order; unique per thread. */
   seq: number;
   /**
-   * Synchronous nesting depth at entry, for claims; once the frame is held weakly, `-2 - index`
-   * of its entry in `old`, so that finishing can clear that entry.
+   * Synchronous nesting depth at entry, for claims; once the frame is held weakly, `weakSlot(index)`
+   * of its entry in `old`, so that finishing can clear that entry; `EVICTED` once dropped.
    */
   depth: number;
   /**
    * Current await, yield or return site id; `RUNNING` before the first suspension, `DONE` at the
-   * end. A `return` evaluated before any suspension is stored as `-3 - site` until the frame
-   * exits, so that exiting still knows the frame has not been handed off yet.
+   * end. A `return` evaluated before any suspension is stored as `earlyReturn(site)` until the
+   * frame exits, so that exiting still knows the frame has not been handed off yet.
    */
   site: number;
   /**
@@ -182,7 +207,7 @@ export class Frame {
 
   /** `return v` where v is not a direct call. */
   r(site: number, v: unknown): unknown {
-    this.site = this.site < 0 ? -3 - site : site;
+    this.site = this.site < 0 ? earlyReturn(site) : site;
     this.value = v;
     this.since = clock;
     return v;
@@ -191,7 +216,7 @@ export class Frame {
   /** `return g(…)`: the frame's promise will follow the callee's. */
   rc(site: number, q: number, v: unknown): unknown {
     this.value = handoff === undefined ? v : claimForAwait(q, v);
-    this.site = this.site < 0 ? -3 - site : site;
+    this.site = this.site < 0 ? earlyReturn(site) : site;
     this.since = clock;
     return v;
   }
@@ -251,8 +276,11 @@ export class Frame {
     let site = this.site;
     if (site < 0) {
       handOff(this);
-      if (site !== RUNNING) this.site = site = -3 - site;
-    } else if (this.depth < -1) old[-2 - this.depth] = undefined;
+      if (site !== RUNNING) this.site = site = earlyReturnSite(site);
+    } else {
+      const slot = weakSlotIndex(this.depth);
+      if (slot !== -1) old[slot] = undefined;
+    }
     // A frame that returned a promise (a frame, a thenable) keeps its caller waiting until it
     // settles; a primitive settles the frame's promise at once.
     if (site >= RETURN_SITE_BASE) {
@@ -322,6 +350,17 @@ function flushHandoffs(): void {
 }
 
 /**
+ * The claim rule: whether handed-off frame `f` is the callee of a claim made at nesting `depth` by
+ * code that read the frame counter (`q`) just before the call. The callee entered after that read
+ * (so a frame handed off earlier in the run, `background(); await external()`, is not it), exactly
+ * one level below the claimer (so a frame its callee started and dropped is not it), and nobody
+ * has claimed it or made it unclaimable (async generators, modules).
+ */
+function isCallee(f: Frame, q: number, claimerDepth: number): boolean {
+  return f.depth === claimerDepth + 1 && f.seq > q && f.promise === undefined;
+}
+
+/**
  * Claims the callee for an await or a return: returns the callee's frame (which the awaiter then
  * holds, so it needs no registration), or `v` when no frame produced it. The promise is recorded
  * too: the callee may have kept it for others as well (`connecting ??= connect()`).
@@ -332,7 +371,7 @@ function claimForAwait(q: number, v: unknown): unknown {
     // A shallower frame waits for its own caller's claim; anything else is decided now.
     if (g.depth <= depth) return v;
     handoff = undefined;
-    if (g.depth === depth + 1 && g.seq > q && g.promise === undefined) {
+    if (isCallee(g, q, depth)) {
       g.promise = v;
       return g;
     }
@@ -375,7 +414,7 @@ function claimAll(q: number, v: unknown): Frame | undefined {
   suffix.reverse();
   const direct: Frame[] = [];
   for (const f of suffix) {
-    if (f.depth === want && f.seq > q && f.promise === undefined) direct.push(f);
+    if (isCallee(f, q, depth)) direct.push(f);
     else register(f);
   }
   if (direct.length === 1) {
@@ -421,7 +460,7 @@ function sweepLive(now: number): void {
     }
     if (now - f.since >= limits.weakAfterMs) {
       if (returning(f) && typeof f.value === 'object' && f.value !== null) returnedBy.set(f.value, f);
-      f.depth = -2 - old.length;
+      f.depth = weakSlot(old.length);
       old.push(new WeakRef(f));
     } else live[w++] = f;
   }
@@ -454,7 +493,7 @@ function sweepOld(): void {
       f.site = DONE;
       continue;
     }
-    f.depth = -2 - w;
+    f.depth = weakSlot(w);
     old[w++] = ref;
   }
   old.length = w;
@@ -463,12 +502,12 @@ function sweepOld(): void {
     const fromOld = Math.min(excess, old.length);
     for (let i = 0; i < fromOld; i++) {
       const f = old[i]?.deref();
-      if (f !== undefined) f.depth = -1;
+      if (f !== undefined) f.depth = EVICTED;
     }
     old = old.slice(fromOld);
     for (let i = 0; i < old.length; i++) {
       const f = old[i]?.deref();
-      if (f !== undefined) f.depth = -2 - i;
+      if (f !== undefined) f.depth = weakSlot(i);
     }
     const fromLive = excess - fromOld;
     if (fromLive > 0) live.splice(0, fromLive);
