@@ -4,7 +4,9 @@
  * The same timer runs registry maintenance about once a second.
  */
 
+import { reportFault } from './faults.ts';
 import { maintain, setClock } from './frame.ts';
+import { preciseNow } from './intrinsics.ts';
 
 export const CLOCK_RESOLUTION_MS = 50;
 const MAINTAIN_EVERY = 20;
@@ -13,24 +15,21 @@ let timer: NodeJS.Timeout | undefined;
 let ticks = 0;
 
 function tick(): void {
+  const now = preciseNow();
+  setClock(now);
+  if (++ticks % MAINTAIN_EVERY !== 0) return;
   try {
-    const now = performance.now();
-    setClock(now);
-    if (++ticks % MAINTAIN_EVERY === 0) maintain(now);
-  } catch {
-    // Bookkeeping must never surface in the program; a failed sweep is retried on the next tick.
+    maintain(now);
+  } catch (error) {
+    // The registry is left as the failed sweep left it (every step keeps frames listed until it
+    // has placed them); the next maintenance tries again.
+    reportFault('maintenance', error);
   }
 }
 
 export function startClock(): void {
   if (timer !== undefined) return;
-  setClock(performance.now());
+  setClock(preciseNow());
   timer = setInterval(tick, CLOCK_RESOLUTION_MS);
   timer.unref();
-}
-
-export function stopClock(): void {
-  if (timer === undefined) return;
-  clearInterval(timer);
-  timer = undefined;
 }

@@ -7,6 +7,7 @@
 
 import { FORMAT_VERSION, RUNTIME_GLOBAL } from '../transform/constants.ts';
 import { startClock } from './clock.ts';
+import { faultCounts, setFaultReporter, type FaultKind, type FaultReporter } from './faults.ts';
 import {
   counters,
   currentSeq,
@@ -91,6 +92,11 @@ export interface RuntimeInternals {
    * frames already running keep their kind.
    */
   setTracing(observer: FrameObserver | undefined): void;
+  /** Faults the runtime caught (it never throws into the program): counts by kind, and where the first of each kind goes. */
+  readonly faults: {
+    counts(): Readonly<Record<FaultKind, number>>;
+    setReporter(reporter: FaultReporter | undefined): void;
+  };
 }
 
 function createRuntime(): Runtime {
@@ -129,6 +135,7 @@ function createRuntime(): Runtime {
         runtime.e = observer === undefined ? enterFunction : enterTraced;
         runtime.g = runtime.m = observer === undefined ? enterUnclaimable : enterTracedUnclaimable;
       },
+      faults: { counts: faultCounts, setReporter: setFaultReporter },
   };
   const runtime: Runtime = {
     format: FORMAT_VERSION,
