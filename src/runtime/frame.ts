@@ -26,6 +26,7 @@
  * prototype: nothing the program replaces or defines on a prototype later is ever called.
  */
 
+import { isPrecise, preciseStamp, stampElapsed, stampStart } from './clock.ts';
 import { reportFault } from './faults.ts';
 import {
   append,
@@ -84,7 +85,7 @@ function weakSlotIndex(depth: number): number {
 
 let seq = 0;
 let depth = 0;
-/** The coarse clock (ms), refreshed by the runtime's timer: what a suspension stores in `since`. */
+/** The current tick of the coarse clock (clock.ts): what a suspension stamps into `since`. */
 let clock = 0;
 /** The latest frame handed off and not yet claimed. */
 let handoff: Frame | undefined;
@@ -157,7 +158,7 @@ export class Frame {
    * frame exits, so that exiting still knows the frame has not been handed off yet.
    */
   site: number;
-  /** Coarse clock (ms) when the current suspension began. */
+  /** When the current suspension began, as a stamp of clock.ts: read only through `stampElapsed`. */
   since: number;
   /** What the frame waits for: see `frameValue`. */
   value: unknown;
@@ -503,7 +504,7 @@ function sweepLive(now: number, watch: boolean): void {
       }
       unwatched = result === UNWATCHED;
     }
-    if (!unwatched && now - f.since >= limits.weakAfterMs) {
+    if (!unwatched && stampElapsed(f.since, now) >= limits.weakAfterMs) {
       f.depth = weakSlot(old.length);
       append(old, new WeakRefConstructor(f));
     } else live[w++] = f;
@@ -633,12 +634,9 @@ function linkIteration(f: Frame, link: IterationLink): void {
   appendToArray(links, link);
 }
 
-export function setClock(now: number): void {
-  clock = now;
-}
-
-export function getClock(): number {
-  return clock;
+/** Sets the stamp suspensions get (the clock's current tick; see clock.ts). */
+export function setClock(stamp: number): void {
+  clock = stamp;
 }
 
 /**
@@ -667,26 +665,33 @@ export function forEachRegistered(visit: (f: Frame) => void): void {
 }
 
 /**
- * The longest current await or return among frames reachable from the registry, in ms: a walk
- * down each registered frame's chain, with no memory per frame (a cycle is noticed by a second
- * walker moving at half speed), so it stays cheap at 100k frames.
+ * The longest current await or return among frames reachable from the registry, in whole ms, as
+ * a lower bound (clock.ts): a walk down each registered frame's chain, with no memory per frame (a
+ * cycle is noticed by a second walker moving at half speed), so it stays cheap at 100k frames.
+ * Durations only shrink as stamps grow, so only the earliest tick and the earliest precise reading
+ * need converting.
  */
 export function longestSuspension(now: number): number {
-  let longest = 0;
+  let earliestTick = Infinity;
+  let earliestReading = Infinity;
   forEachRegistered((root) => {
     let slow: unknown = root;
     let step = 0;
     for (let f: unknown = root; isFrame(f); f = frameValue(f)) {
       if (f.site < 0 || siteKinds[f.site] === KIND_YIELD) break;
-      const d = now - f.since;
-      if (d > longest) longest = d;
+      const stamp = f.since;
+      if (!isPrecise(stamp)) {
+        if (stamp < earliestTick) earliestTick = stamp;
+      } else if (stampStart(stamp) < earliestReading) earliestReading = stampStart(stamp);
       if ((++step & 1) === 0) {
         slow = frameValue(slow as Frame);
         if (slow === frameValue(f)) break;
       }
     }
   });
-  return longest;
+  const coarse = earliestTick === Infinity ? 0 : stampElapsed(earliestTick, now);
+  const precise = earliestReading === Infinity ? 0 : stampElapsed(preciseStamp(earliestReading), now);
+  return coarse > precise ? coarse : precise;
 }
 
 /** Sizes of the registry's parts; `unclaimed` counts handoffs not yet claimed or registered. */

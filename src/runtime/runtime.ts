@@ -6,7 +6,7 @@
  */
 
 import { FORMAT_VERSION, RUNTIME_GLOBAL } from '../transform/constants.ts';
-import { startClock } from './clock.ts';
+import { currentTick, stampElapsed } from './clock.ts';
 import { faultCounts, setFaultReporter, type FaultKind, type FaultReporter } from './faults.ts';
 import {
   counters,
@@ -14,7 +14,6 @@ import {
   enterFunction,
   enterUnclaimable,
   forEachRegistered,
-  getClock,
   groupOf,
   iterationsOf,
   keep,
@@ -34,6 +33,7 @@ import {
 } from './frame.ts';
 import { addSite, getSite, siteCount, siteLimits, type SiteRecord } from './sites.ts';
 import { buildSnapshot, buildGraph, type Graph, type SnapshotOptions } from '../snapshot/build.ts';
+import { startTicker } from './ticker.ts';
 import { enterTraced, enterTracedUnclaimable, setFrameObserver, type FrameObserver } from './traced-frame.ts';
 import type { Snapshot } from '../snapshot/schema.ts';
 
@@ -67,11 +67,12 @@ export interface RuntimeInternals {
   keptCombinatorOf: typeof keptCombinatorOf;
   groupOf: typeof groupOf;
   maintain(now: number): void;
+  /** The stamp a suspension beginning now gets (the coarse clock's current tick). */
   clock(): number;
   /**
-   * How long (ms) a suspension whose frame stored `since` has lasted at `now` (a performance.now()
-   * reading). Every reader of `Frame.since` goes through this, so that what `since` holds is the
-   * runtime's own business.
+   * How long (whole ms) a suspension whose frame stored `since` has certainly lasted at `now` (a
+   * performance.now() reading): a lower bound, within one tick interval of the truth (clock.ts).
+   * Every reader of `Frame.since` goes through this.
    */
   elapsed(since: number, now: number): number;
   readonly counters: typeof counters;
@@ -79,7 +80,7 @@ export interface RuntimeInternals {
   /** How many sites the table holds (lowered by tests). */
   readonly siteLimits: typeof siteLimits;
   registeredCount: typeof registeredCount;
-  /** Longest time (ms) any frame has been at its current await or return; 0 when none. */
+  /** Longest time (whole ms, a lower bound) any frame has certainly been at its current await or return; 0 when none. */
   longestSuspension(now: number): number;
   /** True when a module with top-level await has not finished evaluating. */
   moduleFramePending(): boolean;
@@ -114,8 +115,8 @@ function createRuntime(): Runtime {
       keptCombinatorOf,
       groupOf,
       maintain,
-      clock: getClock,
-      elapsed: (since, now) => Math.max(0, Math.round(now - since)),
+      clock: currentTick,
+      elapsed: stampElapsed,
       counters,
       limits,
       siteLimits,
@@ -174,7 +175,7 @@ export function installRuntime(): Runtime {
   // Not enumerable: a program listing its globals should not see us. Not configurable: code that
   // cleans up globals it does not know must not break every instrumented module loaded after it.
   Object.defineProperty(globalThis, RUNTIME_GLOBAL, { value: runtime, writable: false, configurable: false, enumerable: false });
-  startClock();
+  startTicker();
   return runtime;
 }
 

@@ -2,12 +2,13 @@
  * Frames for tracing: the same record, plus what a span needs, kept only while an observer (the
  * OpenTelemetry bridge) is installed. On top of the plain frame's work, entry and exit read the
  * precise clock (spans need true times), as do the start and end of a leaf await (one that may
- * become a span of its own); the first suspension captures the caller's context (the parent of a
- * frame nobody instrumented awaits), and a claim remembers the awaiter (the parent of every other
- * frame). Everything else — whether a span is worth making at all — is the observer's decision,
+ * become a span of its own), stored in `since` as a precise stamp (clock.ts); the first suspension
+ * captures the caller's context (the parent of a frame nobody instrumented awaits), and a claim
+ * remembers the awaiter (the parent of every other frame). Everything else — whether a span is worth making at all — is the observer's decision,
  * taken at exit. An observer that throws is counted as a fault and never reaches the program.
  */
 
+import { preciseStamp, stampStart } from './clock.ts';
 import { reportFault } from './faults.ts';
 import { DONE, Frame, frameValue, KIND_YIELD, keep, lastKept, siteKindOf, UNCLAIMABLE } from './frame.ts';
 import { freeze, preciseNow } from './intrinsics.ts';
@@ -81,12 +82,12 @@ export class TracedFrame extends Frame {
       return;
     }
     if (this.ownValue || this.site >= RETURN_SITE_BASE || siteKindOf(this.site) === KIND_YIELD) return;
-    leafEnded(this, this.site, this.since, now ?? preciseNow());
+    leafEnded(this, this.site, stampStart(this.since), now ?? preciseNow());
   }
 
   /** After a suspension is recorded: a leaf await needs its precise start; awaiting a frame does not. */
   #leafStart(firstAt: number): void {
-    if (!this.ownValue) this.since = firstAt !== 0 ? firstAt : preciseNow();
+    if (!this.ownValue) this.since = preciseStamp(firstAt !== 0 ? firstAt : preciseNow());
   }
 
   /** The clock reading taken by the first suspension, to reuse for the leaf start; 0 otherwise. */
@@ -145,7 +146,7 @@ export class TracedFrame extends Frame {
     return v;
   }
 
-  /** End of a `for await` body: what it waits for next is the program's iterable. */
+  /** End of a `for await` body: what it waits for next is the program's iterable (its coarse stamp is the leaf's start). */
   override fh(site: number): void {
     super.fh(site);
     this.ownValue = false;
