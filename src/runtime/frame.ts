@@ -22,6 +22,12 @@
  * promise is already handled, by its async function's promise, which adopted it), which retires
  * the frame when it settles. Any other returned object is taken as settled at the next sweep.
  *
+ * What is private. Instrumented code holds its frame, and any code can make one (`__awaitwhat.e(0)`)
+ * and claim a call with it, so what a frame awaits (`#value`: another frame, or the program's
+ * value) and its promise (`#promise`) are private fields, read by awaitwhat's own modules through
+ * `frameValue` and `framePromise`; a frame's numbers (`seq`, `depth`, `site`, `since`) are public
+ * and say nothing of the program's values. Frame classes and their prototypes are frozen.
+ *
  * Built-ins. Everything here uses built-ins captured at load (intrinsics.ts) and lists without a
  * prototype: nothing the program replaces or defines on a prototype later is ever called.
  */
@@ -46,7 +52,7 @@ import {
 } from './intrinsics.ts';
 import { ArraySlot, CombinatorLink, IterationLink, UNCLAIMABLE } from './links.ts';
 import { RETURN_SITE_BASE } from './sites.ts';
-import { isOwnInstance, isPromiseObject, isProxyObject } from './values.ts';
+import { isPromiseObject, isProxyObject } from './values.ts';
 
 export { ArraySlot, CombinatorLink, IterationLink, UNCLAIMABLE };
 
@@ -139,7 +145,7 @@ let siteKinds: Uint8Array = new Uint8ArrayConstructor(1024);
 export let frameValue: (f: Frame) => unknown;
 /** Frame `f`'s own promise once a caller kept it, an `ArraySlot`, or `UNCLAIMABLE`. */
 export let framePromise: (f: Frame) => unknown;
-/** Whether `v` is a frame record (no trap of a proxy runs). */
+/** Whether `v` is a frame record (a brand check: no trap of a proxy runs, no prototype is consulted). */
 export let isFrame: (v: unknown) => v is Frame;
 let setPromise: (f: Frame, promise: unknown) => void;
 let retire: (f: Frame) => void;
@@ -161,30 +167,30 @@ export class Frame {
   /** When the current suspension began, as a stamp of clock.ts: read only through `stampElapsed`. */
   since: number;
   /** What the frame waits for: see `frameValue`. */
-  value: unknown;
+  #value: unknown;
   /** See `framePromise`. */
-  promise: unknown;
+  #promise: unknown;
 
   constructor(promise: unknown) {
     this.seq = ++seq;
     this.depth = ++depth;
     this.site = RUNNING;
     this.since = 0;
-    this.value = undefined;
-    this.promise = promise;
+    this.#value = undefined;
+    this.#promise = promise;
   }
 
   static {
-    frameValue = (f) => f.value;
-    framePromise = (f) => f.promise;
-    isFrame = (v): v is Frame => isOwnInstance(v, Frame);
+    frameValue = (f) => f.#value;
+    framePromise = (f) => f.#promise;
+    isFrame = (v): v is Frame => typeof v === 'object' && v !== null && #value in v;
     setPromise = (f, promise) => {
-      f.promise = promise;
+      f.#promise = promise;
     };
     retire = (f) => {
       f.site = DONE;
-      f.value = undefined;
-      f.promise = undefined;
+      f.#value = undefined;
+      f.#promise = undefined;
     };
   }
 
@@ -197,7 +203,7 @@ export class Frame {
   a(site: number, v: unknown): unknown {
     if (this.site < 0) handOff(this);
     this.site = site;
-    this.value = v;
+    this.#value = v;
     this.since = clock;
     return v;
   }
@@ -207,7 +213,7 @@ export class Frame {
     const target = handoff === undefined ? v : claimForAwait(q, v);
     if (this.site < 0) handOff(this);
     this.site = site;
-    this.value = target;
+    this.#value = target;
     this.since = clock;
     return v;
   }
@@ -220,14 +226,14 @@ export class Frame {
   /** `return v` where v is not a direct call. */
   r(site: number, v: unknown): unknown {
     this.site = this.site < 0 ? earlyReturn(site) : site;
-    this.value = v;
+    this.#value = v;
     this.since = clock;
     return v;
   }
 
   /** `return g(…)`: the frame's promise will follow the callee's. */
   rc(site: number, q: number, v: unknown): unknown {
-    this.value = handoff === undefined ? v : claimForAwait(q, v);
+    this.#value = handoff === undefined ? v : claimForAwait(q, v);
     this.site = this.site < 0 ? earlyReturn(site) : site;
     this.since = clock;
     return v;
@@ -244,7 +250,7 @@ export class Frame {
     stashedMembers = undefined;
     if (this.site < 0) handOff(this);
     this.site = site;
-    this.value = link;
+    this.#value = link;
     this.since = clock;
     return v;
   }
@@ -267,7 +273,7 @@ export class Frame {
   /** End of a `for await` body: the loop is about to await the next item again. */
   fh(site: number): void {
     this.site = site;
-    this.value = iterationAt(this, site)?.iterable;
+    this.#value = iterationAt(this, site)?.iterable;
     this.since = clock;
   }
 
@@ -295,14 +301,14 @@ export class Frame {
     // A frame that returned a promise (a frame, a thenable) keeps its caller waiting until it
     // settles; a primitive settles the frame's promise at once.
     if (site >= RETURN_SITE_BASE) {
-      const v = this.value;
+      const v = this.#value;
       if ((typeof v === 'object' && v !== null) || typeof v === 'function') return;
     }
     // A finished frame may sit in the registry until the next sweep: it must not keep what it
     // awaited, or its settled promise and that promise's value, alive meanwhile.
     this.site = DONE;
-    this.value = undefined;
-    this.promise = undefined;
+    this.#value = undefined;
+    this.#promise = undefined;
   }
 }
 // No code of anyone's can replace a method that instrumented code calls, or add one.

@@ -4,8 +4,13 @@
  * precise clock (spans need true times), as do the start and end of a leaf await (one that may
  * become a span of its own), stored in `since` as a precise stamp (clock.ts); the first suspension
  * captures the caller's context (the parent of a frame nobody instrumented awaits), and a claim
- * remembers the awaiter (the parent of every other frame). Everything else — whether a span is worth making at all — is the observer's decision,
- * taken at exit. An observer that throws is counted as a fault and never reaches the program.
+ * remembers the awaiter (the parent of every other frame). Everything else — whether a span is
+ * worth making at all — is the observer's decision, taken at exit. An observer that throws is
+ * counted as a fault and never reaches the program.
+ *
+ * The awaiter is private (`awaiterOf`): a frame any code can make (`__awaitwhat.e(0)`) could
+ * otherwise be claimed by the program's frame and lead to it. The other fields are the frame's
+ * own: its function, times, the context it was called in, its span.
  */
 
 import { preciseStamp, stampStart } from './clock.ts';
@@ -29,6 +34,9 @@ export function setFrameObserver(next: FrameObserver | undefined): void {
   observer = next;
 }
 
+/** The frame that claimed `f` by awaiting (or returning) it, whose span is `f`'s span's parent. */
+export let awaiterOf: (f: TracedFrame) => TracedFrame | undefined;
+
 export class TracedFrame extends Frame {
   /** Function site id (the plain frame reads it from its sites; a span may be needed before any). */
   fn: number;
@@ -42,8 +50,8 @@ export class TracedFrame extends Frame {
   suspended: boolean;
   /** The caller's context at the first suspension. */
   context: unknown;
-  /** The frame that claimed this one by awaiting (or returning) it: its span is this span's parent. */
-  awaiter: TracedFrame | undefined;
+  /** See `awaiterOf`. */
+  #awaiter: TracedFrame | undefined;
   /** The span, once the observer made one (a pending frame, or one lasting long enough). */
   span: unknown;
   /** Longest pending time a sampler reported for this frame, in ms; 0 if never reported. */
@@ -61,10 +69,14 @@ export class TracedFrame extends Frame {
     this.start = 0;
     this.suspended = false;
     this.context = undefined;
-    this.awaiter = undefined;
+    this.#awaiter = undefined;
     this.span = undefined;
     this.reportedPendingMs = 0;
     this.ownValue = false;
+  }
+
+  static {
+    awaiterOf = (f) => f.#awaiter;
   }
 
   /**
@@ -142,7 +154,7 @@ export class TracedFrame extends Frame {
     const before = lastKept;
     keep(q, v);
     const kept = lastKept;
-    if (kept !== before && kept instanceof TracedFrame && kept.awaiter === undefined) kept.awaiter = this;
+    if (kept !== before && kept instanceof TracedFrame && kept.#awaiter === undefined) kept.#awaiter = this;
     return v;
   }
 
@@ -155,7 +167,7 @@ export class TracedFrame extends Frame {
   /** A claimed callee becomes this frame's child. */
   #adopt(): void {
     const callee = frameValue(this);
-    if (this.ownValue && callee instanceof TracedFrame && callee.awaiter === undefined) callee.awaiter = this;
+    if (this.ownValue && callee instanceof TracedFrame && callee.#awaiter === undefined) callee.#awaiter = this;
   }
 
   override x(): void {
@@ -173,7 +185,7 @@ export class TracedFrame extends Frame {
       // Done frames can wait in the registry until the next sweep: let go of the request's context
       // and spans meanwhile.
       this.context = undefined;
-      this.awaiter = undefined;
+      this.#awaiter = undefined;
       this.span = undefined;
     }
   }
