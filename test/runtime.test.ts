@@ -31,11 +31,11 @@ describe('frame registry', { concurrency: 2 }, () => {
       'awaitwhat: 3 pending async functions',
       'awaitwhat: not shown: 300000 pending frames reclaimed by the garbage collector (nothing could resume them)',
       '',
-      '<module>  test/fixtures/runtime/leak-forever.mjs:45:1  await sleep(1_100)',
+      '<module>  test/fixtures/runtime/leak-forever.mjs:46:1  await sleep(1_100)',
       '└─ sleep(1_100)  — a promise no instrumented code created',
       '',
-      'stuck  test/fixtures/runtime/leak-forever.mjs:21:3  await waitForConfig()',
-      '└─ waitForConfig  test/fixtures/runtime/leak-forever.mjs:18:3  await realHang.promise',
+      'stuck  test/fixtures/runtime/leak-forever.mjs:22:3  await waitForConfig()',
+      '└─ waitForConfig  test/fixtures/runtime/leak-forever.mjs:19:3  await realHang.promise',
       '   └─ realHang.promise  — a promise no instrumented code created',
       '',
     ]);
@@ -67,7 +67,7 @@ describe('the runtime under damage', { concurrency: 2 }, () => {
   });
 
   it('a full site table: later files load uninstrumented, with one warning', async () => {
-    const r = await run(['--import', HOOKS, join('test', 'fixtures', 'damage', 'full.mjs')]);
+    const r = await run(['--import', HOOKS, join(FIXTURES, 'site-table-full.mjs')]);
     const [first, results] = r.stdout.split('\n');
     const capacity = Number(first!.replace('capacity ', ''));
     assert.equal(results, 'a b');

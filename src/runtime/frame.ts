@@ -17,86 +17,109 @@
  * (roots), frames whose promise was kept for later (`const p = g()`), and generators and modules.
  * Registered frames live in `recent`, then `live` (both strong), and after `weakAfterMs` in `old`,
  * weakly, so that a hung frame nothing can ever resume is collected and counted, not kept forever.
+ * A registered frame that returned a native promise (`return queue.add(job)`) stays "returning"
+ * until that promise settles: maintenance watches the promise with a reaction of its own (the
+ * promise is already handled, by its async function's promise, which adopted it), which retires
+ * the frame when it settles. Any other returned object is taken as settled at the next sweep.
+ *
+ * What is private. Instrumented code holds its frame, and any code can make one (`__awaitwhat.e(0)`)
+ * and claim a call with it, so what a frame awaits (`#value`: another frame, or the program's
+ * value) and its promise (`#promise`) are private fields, read by awaitwhat's own modules through
+ * `frameValue` and `framePromise`; a frame's numbers (`seq`, `depth`, `site`, `since`) are public
+ * and say nothing of the program's values. Frame classes and their prototypes are frozen.
+ *
+ * Built-ins. Everything here uses built-ins captured at load (intrinsics.ts) and lists without a
+ * prototype: nothing the program replaces or defines on a prototype later is ever called.
  */
 
-import { isArray } from './intrinsics.ts';
+import { isPrecise, preciseStamp, stampElapsed, stampStart } from './clock.ts';
+import { reportFault } from './faults.ts';
+import {
+  append,
+  appendToArray,
+  freeze,
+  isArray,
+  newList,
+  publish,
+  queueJob,
+  SafeWeakMap,
+  typedArraySet,
+  Uint8ArrayConstructor,
+  WeakRefConstructor,
+  weakRefDeref,
+  whenSettled,
+  type List,
+} from './intrinsics.ts';
+import { ArraySlot, CombinatorLink, IterationLink, UNCLAIMABLE } from './links.ts';
 import { RETURN_SITE_BASE } from './sites.ts';
-import { isOwnInstance, isPendingPromise, isPromiseObject, isProxyObject } from './values.ts';
+import { isPromiseObject, isProxyObject } from './values.ts';
 
+export { ArraySlot, CombinatorLink, IterationLink, UNCLAIMABLE };
+
+// `Frame.site` holds one of: a suspension site id (>= 0), RUNNING, DONE, or an early return.
 /** `Frame.site` while the frame runs its first synchronous part. */
-export const RUNNING = -1;
+const RUNNING = -1;
 /** `Frame.site` once the frame finished (and did not return a pending promise). */
 export const DONE = -2;
-
-/** Marks frames whose promise no caller can claim: async generators and modules. */
-export const UNCLAIMABLE: unique symbol = Symbol('awaitwhat.unclaimable');
-
-/** A claimed call result that was an array of promises (`items.map(async …)`): which element. */
-export class ArraySlot {
-  readonly array: unknown[];
-  readonly index: number;
-  constructor(array: unknown[], index: number) {
-    this.array = array;
-    this.index = index;
-  }
+/**
+ * `Frame.site` for a `return` evaluated before the frame ever suspended: the frame has not been
+ * handed off yet, which its exit must still do. Always below -2, so `site < 0` means "not
+ * suspended yet or done".
+ */
+function earlyReturn(site: number): number {
+  return -3 - site;
+}
+/** The return site of an `earlyReturn` code. */
+function earlyReturnSite(code: number): number {
+  return -3 - code;
 }
 
-/** A `Promise.all(…)`-style call: its site (which names the combinator), its argument and its result. */
-export class CombinatorLink {
-  readonly site: number;
-  readonly members: unknown;
-  readonly promise: unknown;
-  constructor(site: number, members: unknown, promise: unknown) {
-    this.site = site;
-    this.members = members;
-    this.promise = promise;
-  }
+// `Frame.depth` holds the synchronous nesting depth at entry (>= 1) until the frame is registered
+// and done running; then WATCHED once a reaction watches the promise it returned; the position of
+// its entry in `old`, as `weakSlot(index)`, once held weakly; EVICTED once dropped over the cap.
+/** `Frame.depth` of a returning frame whose returned promise a reaction of the runtime's watches. */
+const WATCHED = 0;
+/** `Frame.depth` of a frame dropped because more than `limits.maxFrames` were registered. */
+const EVICTED = -1;
+function weakSlot(index: number): number {
+  return -2 - index;
 }
-
-/** A `for await` loop, `yield*` delegation or `await using` disposal: the iterable (if any) and the first frame entered after it. */
-export class IterationLink {
-  readonly site: number;
-  readonly iterable: unknown;
-  readonly firstSeq: number;
-  constructor(site: number, iterable: unknown, firstSeq: number) {
-    this.site = site;
-    this.iterable = iterable;
-    this.firstSeq = firstSeq;
-  }
+/** The index in `old` of a weakly held frame's entry, or -1 when it is not weakly held. */
+function weakSlotIndex(depth: number): number {
+  return depth < EVICTED ? -2 - depth : -1;
 }
 
 let seq = 0;
 let depth = 0;
+/** The current tick of the coarse clock (clock.ts): what a suspension stamps into `since`. */
 let clock = 0;
 /** The latest frame handed off and not yet claimed. */
 let handoff: Frame | undefined;
-/** Earlier unclaimed handoffs of the same synchronous run (several callees before one claim). */
-const overflow: Frame[] = [];
+/** Earlier unclaimed handoffs of the same synchronous run (several callees before one claim), oldest first. */
+const overflow: List<Frame> = newList();
 
 const RECENT_CAPACITY = 1024;
 /** Registered frames since the last compaction; replaced rather than cleared, so it is usually in the young generation and stores into it are cheap. */
-let recent: (Frame | undefined)[] = new Array<Frame | undefined>(RECENT_CAPACITY);
+let recent: List<Frame> = newList(RECENT_CAPACITY);
 let recentCount = 0;
 /** Registered frames that outlived one compaction. */
-const live: Frame[] = [];
+const live: List<Frame> = newList();
 let liveSweepAt = 4096;
 /**
  * Registered frames pending longer than `weakAfterMs`; an entry is cleared (undefined) when its
  * frame finishes.
  */
-let old: (WeakRef<Frame> | undefined)[] = [];
-/** Returned promises of weakly held returning frames: keeps each frame alive exactly as long as its promise. */
-const returnedBy = new WeakMap<object, Frame>();
+const old: List<WeakRef<Frame> | undefined> = newList();
 
 /** The combinator argument stashed by `pa()` for the `ac()`/`pc()` that follows it. */
 let stashedMembers: unknown = undefined;
 
 /** Iterations of `for await`, `yield*` and `await using` in flight, keyed by frame: rare, so kept off the Frame. */
-const iterations = new WeakMap<Frame, IterationLink[]>();
+const iterations = new SafeWeakMap<Frame, IterationLink[]>();
 /** Combinator results that were kept rather than awaited directly (`const p = Promise.race(…)`). */
-const keptCombinators = new WeakMap<object, CombinatorLink>();
+const keptCombinators = new SafeWeakMap<object, CombinatorLink>();
 /** Call results that several frames handed off to at once (`await pMap(items, async …)`). */
-const groups = new WeakMap<object, Frame[]>();
+const groups = new SafeWeakMap<object, Frame[]>();
 
 export const counters = {
   /** Frames the garbage collector reclaimed while still pending: they could never have resumed. */
@@ -116,39 +139,59 @@ export const limits = {
 export const KIND_AWAIT = 0;
 export const KIND_RETURN = 1;
 export const KIND_YIELD = 2;
-let siteKinds: Uint8Array = new Uint8Array(1024);
+let siteKinds: Uint8Array = new Uint8ArrayConstructor(1024);
+
+/** What frame `f` waits for: a claimed callee `Frame`, a `CombinatorLink`, or the program's value. */
+export let frameValue: (f: Frame) => unknown;
+/** Frame `f`'s own promise once a caller kept it, an `ArraySlot`, or `UNCLAIMABLE`. */
+export let framePromise: (f: Frame) => unknown;
+/** Whether `v` is a frame record (a brand check: no trap of a proxy runs, no prototype is consulted). */
+export let isFrame: (v: unknown) => v is Frame;
+let setPromise: (f: Frame, promise: unknown) => void;
+let retire: (f: Frame) => void;
 
 export class Frame {
   /** Creation order; unique per thread. */
   seq: number;
   /**
-   * Synchronous nesting depth at entry, for claims; once the frame is held weakly, `-2 - index`
-   * of its entry in `old`, so that finishing can clear that entry.
+   * Synchronous nesting depth at entry, for claims; see the encodings above (`WATCHED`,
+   * `weakSlot(index)`, `EVICTED`) for what it holds once the frame is registered.
    */
   depth: number;
   /**
    * Current await, yield or return site id; `RUNNING` before the first suspension, `DONE` at the
-   * end. A `return` evaluated before any suspension is stored as `-3 - site` until the frame
-   * exits, so that exiting still knows the frame has not been handed off yet.
+   * end. A `return` evaluated before any suspension is stored as `earlyReturn(site)` until the
+   * frame exits, so that exiting still knows the frame has not been handed off yet.
    */
   site: number;
-  /**
-   * What the frame waits for: the claimed callee `Frame`, a `CombinatorLink`, or the awaited
-   * (returned, yielded) value itself.
-   */
-  value: unknown;
-  /** Coarse clock (ms) when the current suspension began. */
+  /** When the current suspension began, as a stamp of clock.ts: read only through `stampElapsed`. */
   since: number;
-  /** This frame's own promise once a caller kept it, an `ArraySlot`, or `UNCLAIMABLE`. */
-  promise: unknown;
+  /** What the frame waits for: see `frameValue`. */
+  #value: unknown;
+  /** See `framePromise`. */
+  #promise: unknown;
 
   constructor(promise: unknown) {
     this.seq = ++seq;
     this.depth = ++depth;
     this.site = RUNNING;
-    this.value = undefined;
     this.since = 0;
-    this.promise = promise;
+    this.#value = undefined;
+    this.#promise = promise;
+  }
+
+  static {
+    frameValue = (f) => f.#value;
+    framePromise = (f) => f.#promise;
+    isFrame = (v): v is Frame => typeof v === 'object' && v !== null && #value in v;
+    setPromise = (f, promise) => {
+      f.#promise = promise;
+    };
+    retire = (f) => {
+      f.site = DONE;
+      f.#value = undefined;
+      f.#promise = undefined;
+    };
   }
 
   /** Read by injected code just before a call whose result it will claim. */
@@ -160,7 +203,7 @@ export class Frame {
   a(site: number, v: unknown): unknown {
     if (this.site < 0) handOff(this);
     this.site = site;
-    this.value = v;
+    this.#value = v;
     this.since = clock;
     return v;
   }
@@ -170,7 +213,7 @@ export class Frame {
     const target = handoff === undefined ? v : claimForAwait(q, v);
     if (this.site < 0) handOff(this);
     this.site = site;
-    this.value = target;
+    this.#value = target;
     this.since = clock;
     return v;
   }
@@ -182,16 +225,16 @@ export class Frame {
 
   /** `return v` where v is not a direct call. */
   r(site: number, v: unknown): unknown {
-    this.site = this.site < 0 ? -3 - site : site;
-    this.value = v;
+    this.site = this.site < 0 ? earlyReturn(site) : site;
+    this.#value = v;
     this.since = clock;
     return v;
   }
 
   /** `return g(…)`: the frame's promise will follow the callee's. */
   rc(site: number, q: number, v: unknown): unknown {
-    this.value = handoff === undefined ? v : claimForAwait(q, v);
-    this.site = this.site < 0 ? -3 - site : site;
+    this.#value = handoff === undefined ? v : claimForAwait(q, v);
+    this.site = this.site < 0 ? earlyReturn(site) : site;
     this.since = clock;
     return v;
   }
@@ -207,7 +250,7 @@ export class Frame {
     stashedMembers = undefined;
     if (this.site < 0) handOff(this);
     this.site = site;
-    this.value = link;
+    this.#value = link;
     this.since = clock;
     return v;
   }
@@ -229,9 +272,8 @@ export class Frame {
 
   /** End of a `for await` body: the loop is about to await the next item again. */
   fh(site: number): void {
-    const link = iterations.get(this)?.find((l) => l.site === site);
     this.site = site;
-    this.value = link?.iterable;
+    this.#value = iterationAt(this, site)?.iterable;
     this.since = clock;
   }
 
@@ -251,28 +293,35 @@ export class Frame {
     let site = this.site;
     if (site < 0) {
       handOff(this);
-      if (site !== RUNNING) this.site = site = -3 - site;
-    } else if (this.depth < -1) old[-2 - this.depth] = undefined;
+      if (site !== RUNNING) this.site = site = earlyReturnSite(site);
+    } else {
+      const slot = weakSlotIndex(this.depth);
+      if (slot !== -1) old[slot] = undefined;
+    }
     // A frame that returned a promise (a frame, a thenable) keeps its caller waiting until it
     // settles; a primitive settles the frame's promise at once.
     if (site >= RETURN_SITE_BASE) {
-      const v = this.value;
+      const v = this.#value;
       if ((typeof v === 'object' && v !== null) || typeof v === 'function') return;
     }
-    this.site = DONE;
     // A finished frame may sit in the registry until the next sweep: it must not keep what it
     // awaited, or its settled promise and that promise's value, alive meanwhile.
-    this.value = undefined;
-    this.promise = undefined;
+    this.site = DONE;
+    this.#value = undefined;
+    this.#promise = undefined;
   }
 }
+// No code of anyone's can replace a method that instrumented code calls, or add one.
+freeze(Frame.prototype);
+freeze(Frame);
 
 /** Records a site's kind (`KIND_RETURN`, `KIND_YIELD`; others are awaits), readable with one array read. */
 export function setSiteKind(id: number, kind: number): void {
   if (id >= RETURN_SITE_BASE) return;
   if (id >= siteKinds.length) {
-    const grown = new Uint8Array(Math.max(id + 1, siteKinds.length * 2));
-    grown.set(siteKinds);
+    const doubled = siteKinds.length * 2;
+    const grown = new Uint8ArrayConstructor(id + 1 > doubled ? id + 1 : doubled);
+    typedArraySet(grown, siteKinds);
     siteKinds = grown;
   }
   siteKinds[id] = kind;
@@ -286,7 +335,7 @@ export function siteKindOf(id: number): number {
 function handOff(f: Frame): void {
   depth--;
   if (handoff !== undefined) {
-    overflow.push(handoff);
+    append(overflow, handoff);
     if (!flushQueued) queueFlush();
   }
   handoff = f;
@@ -297,28 +346,40 @@ function handOff(f: Frame): void {
  * that run is over, its unclaimed handoffs are roots. Left in `overflow` they would make every
  * later claim take the general path and stay there until the next maintenance (a request handler
  * called by an uninstrumented server leaves one per request); a job queued behind the run
- * registers them as soon as it ends. `queueMicrotask` is captured at load, so that fake timers
- * installed later never see the job; it adds no tick to any promise of the program's.
+ * registers them as soon as it ends. `queueJob` is `queueMicrotask` captured at load, so that fake
+ * timers installed later never see the job; it adds no tick to any promise of the program's.
  */
-const enqueue = queueMicrotask;
 let flushQueued = false;
 
 function queueFlush(): void {
   flushQueued = true;
-  enqueue(flushHandoffs);
+  queueJob(flushHandoffs);
 }
 
 function flushHandoffs(): void {
   flushQueued = false;
   try {
+    for (let i = 0; i < overflow.length; i++) register(overflow[i]!);
     if (handoff !== undefined) register(handoff);
-    for (const f of overflow) register(f);
-  } catch {
-    // Bookkeeping must never surface in the program (a rejection here would be unhandled).
+  } catch (error) {
+    // Registering only appends to lists and moves frames between them: only a failed allocation
+    // can throw. The frames not yet registered are then lost to reports; the fault says so.
+    reportFault('handoffs', error);
   }
   handoff = undefined;
   overflow.length = 0;
   depth = 0;
+}
+
+/**
+ * The claim rule: whether handed-off frame `f` is the callee of a claim made at nesting `depth` by
+ * code that read the frame counter (`q`) just before the call. The callee entered after that read
+ * (so a frame handed off earlier in the run, `background(); await external()`, is not it), exactly
+ * one level below the claimer (so a frame its callee started and dropped is not it), and nobody
+ * has claimed it or made it unclaimable (async generators, modules).
+ */
+function isCallee(f: Frame, q: number, claimerDepth: number): boolean {
+  return f.depth === claimerDepth + 1 && f.seq > q && framePromise(f) === undefined;
 }
 
 /**
@@ -332,8 +393,8 @@ function claimForAwait(q: number, v: unknown): unknown {
     // A shallower frame waits for its own caller's claim; anything else is decided now.
     if (g.depth <= depth) return v;
     handoff = undefined;
-    if (g.depth === depth + 1 && g.seq > q && g.promise === undefined) {
-      g.promise = v;
+    if (isCallee(g, q, depth)) {
+      setPromise(g, v);
       return g;
     }
     register(g);
@@ -360,83 +421,132 @@ export function keep(q: number, v: unknown): unknown {
 }
 
 /**
- * The general claim. Unclaimed handoffs made below the claimer form a suffix of the handoff list
- * (everything older belongs to shallower, still-running calls), so only that suffix is decided:
- * one direct callee is returned; several are an array of promises (`ids.map(async …)`) or a group
- * (`await pMap(ids, async …)`), and are registered; the rest are roots, and are registered.
+ * The general claim. Unclaimed handoffs made below the claimer are the newest ones (everything
+ * older belongs to shallower, still-running calls): the tail of `overflow` from `from`, then
+ * `handoff`. Only they are decided: one direct callee is returned; several are an array of
+ * promises (`ids.map(async …)`) or a group (`await pMap(ids, async …)`), and are registered; the
+ * rest are roots, and are registered.
  */
 function claimAll(q: number, v: unknown): Frame | undefined {
   const want = depth + 1;
-  if (handoff === undefined || handoff.depth < want) return undefined;
-  const suffix: Frame[] = [handoff];
-  handoff = undefined;
-  while (overflow.length > 0 && overflow[overflow.length - 1]!.depth >= want) suffix.push(overflow.pop()!);
-  if (overflow.length > 0) handoff = overflow.pop();
-  suffix.reverse();
-  const direct: Frame[] = [];
-  for (const f of suffix) {
-    if (f.depth === want && f.seq > q && f.promise === undefined) direct.push(f);
-    else register(f);
-  }
-  if (direct.length === 1) {
-    direct[0]!.promise = v;
-    return direct[0];
-  }
-  if (direct.length > 1) {
-    for (const f of direct) register(f);
-    if (typeof v === 'object' && v !== null) {
-      if (!isProxyObject(v) && isArray(v) && v.length === direct.length) {
-        for (let i = 0; i < direct.length; i++) direct[i]!.promise = new ArraySlot(v, i);
-      } else if (isPromiseObject(v)) groups.set(v, direct);
+  const newest = handoff;
+  if (newest === undefined || newest.depth < want) return undefined;
+  const count = overflow.length;
+  let from = count;
+  while (from > 0 && overflow[from - 1]!.depth >= want) from--;
+  // First pass: how many direct callees. Nothing is changed yet, so the second pass sees the same.
+  let direct = 0;
+  let only: Frame | undefined;
+  for (let i = from; i <= count; i++) {
+    const f = i < count ? overflow[i]! : newest;
+    if (isCallee(f, q, depth)) {
+      direct++;
+      only = f;
     }
+  }
+  const slots = direct > 1 && typeof v === 'object' && v !== null && !isProxyObject(v) && isArray(v) && v.length === direct;
+  const members = direct > 1 && !slots && isPromiseObject(v) ? newList<Frame>(direct) : undefined;
+  let k = 0;
+  for (let i = from; i <= count; i++) {
+    const f = i < count ? overflow[i]! : newest;
+    if (direct === 1 && f === only) continue;
+    if (isCallee(f, q, depth)) {
+      if (slots) setPromise(f, new ArraySlot(v as unknown[], k));
+      else if (members !== undefined) members[k] = f;
+      k++;
+    }
+    register(f);
+  }
+  // The decided handoffs leave the list; the newest older one is the pending handoff again.
+  if (from > 0) {
+    handoff = overflow[from - 1];
+    overflow.length = from - 1;
+  } else {
+    handoff = undefined;
+    overflow.length = 0;
+  }
+  if (members !== undefined) groups.set(v as object, publish(members));
+  if (direct === 1) {
+    setPromise(only!, v);
+    return only;
   }
   return undefined;
 }
 
 function register(f: Frame): void {
-  if (recentCount === recent.length) compact();
+  if (recentCount === RECENT_CAPACITY) compact();
   recent[recentCount++] = f;
 }
 
-/** Moves still-pending registered frames from `recent` to `live`, into a fresh array. */
+/** Moves still-pending registered frames from `recent` to `live`, into a fresh list. */
 function compact(): void {
   for (let i = 0; i < recentCount; i++) {
     const f = recent[i]!;
-    if (f.site !== DONE) live.push(f);
+    if (f.site !== DONE) append(live, f);
   }
-  recent = new Array<Frame | undefined>(RECENT_CAPACITY);
+  recent = newList(RECENT_CAPACITY);
   recentCount = 0;
-  if (live.length >= liveSweepAt) sweepLive(clock);
+  // Registration at a high rate is bounded between maintenances too; watching returned promises
+  // waits for maintenance, outside the program's runs.
+  if (live.length >= liveSweepAt) sweepLive(clock, false);
 }
 
-function sweepLive(now: number): void {
+/**
+ * Retires returning frames whose result is known to have settled, and moves frames pending longer
+ * than `weakAfterMs` to `old`. With `watch` (maintenance only), starts watching the promises that
+ * returning frames returned; a returning frame not watched yet stays strongly held until it is.
+ */
+function sweepLive(now: number, watch: boolean): void {
   let w = 0;
   for (let i = 0; i < live.length; i++) {
     const f = live[i]!;
     if (f.site === DONE) continue;
-    if (returning(f) && !isPendingResult(f.value)) {
-      f.site = DONE;
-      f.value = undefined;
-      continue;
+    let unwatched = false;
+    if (returning(f)) {
+      const result = returnedResult(f, watch);
+      if (result === SETTLED) {
+        retire(f);
+        continue;
+      }
+      unwatched = result === UNWATCHED;
     }
-    if (now - f.since >= limits.weakAfterMs) {
-      if (returning(f) && typeof f.value === 'object' && f.value !== null) returnedBy.set(f.value, f);
-      f.depth = -2 - old.length;
-      old.push(new WeakRef(f));
+    if (!unwatched && stampElapsed(f.since, now) >= limits.weakAfterMs) {
+      f.depth = weakSlot(old.length);
+      append(old, new WeakRefConstructor(f));
     } else live[w++] = f;
   }
   live.length = w;
-  liveSweepAt = Math.max(4096, w * 2);
+  liveSweepAt = w * 2 > 4096 ? w * 2 : 4096;
 }
 
 function returning(f: Frame): boolean {
   return f.site >= RETURN_SITE_BASE;
 }
 
-/** Whether a returning frame's result is still pending: a claimed callee that is, or a pending promise. */
-function isPendingResult(v: unknown): boolean {
-  if (isOwnInstance(v, Frame)) return v.site !== DONE;
-  return isPendingPromise(v);
+const SETTLED = 0;
+const PENDING = 1;
+const UNWATCHED = 2;
+
+/**
+ * What is known of a returning frame's result: a claimed callee is pending until it is done; a
+ * native promise until the reaction watching it retires the frame (`watch`: start watching it
+ * now); anything else (a thenable, a plain object) is taken as settled, since awaitwhat could only
+ * learn otherwise by calling the program's code.
+ */
+function returnedResult(f: Frame, watch: boolean): number {
+  const v = frameValue(f);
+  if (isFrame(v)) return v.site === DONE ? SETTLED : PENDING;
+  if (!isPromiseObject(v)) return SETTLED;
+  if (f.depth === WATCHED || weakSlotIndex(f.depth) !== -1) return PENDING;
+  if (!watch) return UNWATCHED;
+  // A promise whose `then` would run the program's code cannot be watched: taken as settled.
+  if (!whenSettled(v, () => retireReturned(f))) return SETTLED;
+  f.depth = WATCHED;
+  return PENDING;
+}
+
+function retireReturned(f: Frame): void {
+  if (returning(f)) retire(f);
 }
 
 function sweepOld(): void {
@@ -444,46 +554,50 @@ function sweepOld(): void {
   for (let i = 0; i < old.length; i++) {
     const ref = old[i];
     if (ref === undefined) continue;
-    const f = ref.deref();
+    const f = weakRefDeref(ref);
     if (f === undefined) {
       counters.collected++;
       continue;
     }
     if (f.site === DONE) continue;
-    if (returning(f) && !isPendingResult(f.value)) {
-      f.site = DONE;
+    if (returning(f) && returnedResult(f, false) === SETTLED) {
+      retire(f);
       continue;
     }
-    f.depth = -2 - w;
+    f.depth = weakSlot(w);
     old[w++] = ref;
   }
   old.length = w;
   const excess = live.length + old.length - limits.maxFrames;
-  if (excess > 0) {
-    const fromOld = Math.min(excess, old.length);
-    for (let i = 0; i < fromOld; i++) {
-      const f = old[i]?.deref();
-      if (f !== undefined) f.depth = -1;
+  if (excess <= 0) return;
+  const fromOld = excess < old.length ? excess : old.length;
+  for (let i = 0; i < old.length; i++) {
+    const ref = old[i];
+    const f = ref === undefined ? undefined : weakRefDeref(ref);
+    if (i < fromOld) {
+      if (f !== undefined) f.depth = EVICTED;
+      continue;
     }
-    old = old.slice(fromOld);
-    for (let i = 0; i < old.length; i++) {
-      const f = old[i]?.deref();
-      if (f !== undefined) f.depth = -2 - i;
-    }
-    const fromLive = excess - fromOld;
-    if (fromLive > 0) live.splice(0, fromLive);
-    counters.evicted += excess;
+    if (f !== undefined) f.depth = weakSlot(i - fromOld);
+    old[i - fromOld] = ref;
   }
+  old.length -= fromOld;
+  const fromLive = excess - fromOld;
+  if (fromLive > 0) {
+    for (let i = fromLive; i < live.length; i++) live[i - fromLive] = live[i]!;
+    live.length -= fromLive;
+  }
+  counters.evicted += excess;
 }
 
 /**
- * Runs between macrotasks (from the clock's timer): every handoff still unclaimed by then is a
+ * Runs between macrotasks (from the runtime's timer): every handoff still unclaimed by then is a
  * root, and no frame is running, so depth is 0.
  */
 export function maintain(now: number): void {
   flushHandoffs();
   compact();
-  sweepLive(now);
+  sweepLive(now, true);
   sweepOld();
 }
 
@@ -504,63 +618,86 @@ export function currentSeq(): number {
   return seq;
 }
 
+function iterationAt(f: Frame, site: number): IterationLink | undefined {
+  const links = iterations.get(f);
+  if (links === undefined) return undefined;
+  for (let i = 0; i < links.length; i++) if (links[i]!.site === site) return links[i];
+  return undefined;
+}
+
 function linkIteration(f: Frame, link: IterationLink): void {
   const links = iterations.get(f);
-  if (links === undefined) iterations.set(f, [link]);
-  else {
-    const i = links.findIndex((l) => l.site === link.site);
-    if (i === -1) links.push(link);
-    else links[i] = link;
+  if (links === undefined) {
+    iterations.set(f, [link]);
+    return;
   }
+  for (let i = 0; i < links.length; i++) {
+    if (links[i]!.site === link.site) {
+      links[i] = link;
+      return;
+    }
+  }
+  appendToArray(links, link);
 }
 
-export function setClock(now: number): void {
-  clock = now;
-}
-
-export function getClock(): number {
-  return clock;
+/** Sets the stamp suspensions get (the clock's current tick; see clock.ts). */
+export function setClock(stamp: number): void {
+  clock = stamp;
 }
 
 /**
  * Calls `visit` for every registered or handed-off frame not yet known to be done. Frames claimed
- * by an await are not visited here: they are reached through their awaiter's `value`.
+ * by an await are not visited here: they are reached through their awaiter's `frameValue`.
  */
 export function forEachRegistered(visit: (f: Frame) => void): void {
-  for (const ref of old) {
-    const f = ref?.deref();
+  for (let i = 0; i < old.length; i++) {
+    const ref = old[i];
+    const f = ref === undefined ? undefined : weakRefDeref(ref);
     if (f !== undefined && f.site !== DONE) visit(f);
   }
-  for (const f of live) if (f.site !== DONE) visit(f);
+  for (let i = 0; i < live.length; i++) {
+    const f = live[i]!;
+    if (f.site !== DONE) visit(f);
+  }
   for (let i = 0; i < recentCount; i++) {
     const f = recent[i]!;
     if (f.site !== DONE) visit(f);
   }
-  for (const f of overflow) if (f.site !== DONE) visit(f);
+  for (let i = 0; i < overflow.length; i++) {
+    const f = overflow[i]!;
+    if (f.site !== DONE) visit(f);
+  }
   if (handoff !== undefined && handoff.site !== DONE) visit(handoff);
 }
 
 /**
- * The longest current await or return among frames reachable from the registry, in ms: a walk
- * down each registered frame's chain, with no memory per frame (a cycle is noticed by a second
- * walker moving at half speed), so it stays cheap at 100k frames.
+ * The longest current await or return among frames reachable from the registry, in whole ms, as
+ * a lower bound (clock.ts): a walk down each registered frame's chain, with no memory per frame (a
+ * cycle is noticed by a second walker moving at half speed), so it stays cheap at 100k frames.
+ * Durations only shrink as stamps grow, so only the earliest tick and the earliest precise reading
+ * need converting.
  */
 export function longestSuspension(now: number): number {
-  let longest = 0;
+  let earliestTick = Infinity;
+  let earliestReading = Infinity;
   forEachRegistered((root) => {
     let slow: unknown = root;
     let step = 0;
-    for (let f: unknown = root; isOwnInstance(f, Frame); f = f.value) {
+    for (let f: unknown = root; isFrame(f); f = frameValue(f)) {
       if (f.site < 0 || siteKinds[f.site] === KIND_YIELD) break;
-      const d = now - f.since;
-      if (d > longest) longest = d;
+      const stamp = f.since;
+      if (!isPrecise(stamp)) {
+        if (stamp < earliestTick) earliestTick = stamp;
+      } else if (stampStart(stamp) < earliestReading) earliestReading = stampStart(stamp);
       if ((++step & 1) === 0) {
-        slow = (slow as Frame).value;
-        if (slow === f.value) break;
+        slow = frameValue(slow as Frame);
+        if (slow === frameValue(f)) break;
       }
     }
   });
-  return longest;
+  const coarse = earliestTick === Infinity ? 0 : stampElapsed(earliestTick, now);
+  const precise = earliestReading === Infinity ? 0 : stampElapsed(preciseStamp(earliestReading), now);
+  return coarse > precise ? coarse : precise;
 }
 
 /** Sizes of the registry's parts; `unclaimed` counts handoffs not yet claimed or registered. */

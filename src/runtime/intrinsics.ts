@@ -1,28 +1,147 @@
 /**
- * Built-ins awaitwhat applies to the program's values, captured when the runtime loads (before the
- * program runs): a program or library that later replaces `Object.getOwnPropertyDescriptor`,
- * `Set.prototype.values` or `Set`'s `Symbol.hasInstance` must never have its code called by
- * awaitwhat's reads of its values.
+ * Built-ins captured when awaitwhat loads, before the program runs: everything awaitwhat does
+ * later — in the hot path, the registry's sweeps, its timer, and when it reads the program's
+ * values — goes through these, never through a property lookup on a global or a prototype at call
+ * time. A program (or a library) that later replaces `Array.prototype.push`, `WeakMap.prototype.get`,
+ * `performance.now`, `Symbol.iterator` or `Object.getOwnPropertyDescriptor`, or defines accessors
+ * at the indices of `Array.prototype`, never has its code called by awaitwhat. The model is Node's
+ * own `primordials` (lib/internal/per_context/primordials.js).
+ *
+ * What to avoid in code that uses this module, because each looks something up at call time:
+ * method calls on built-ins (`list.push`, `map.get`, `str.slice`); `for…of`, spread and array
+ * destructuring (`Array.prototype[Symbol.iterator]`); `new Map()` and other global names; storing
+ * to an index of an ordinary array that it does not already hold as its own (a hole, or `length`),
+ * which walks the prototype chain for a setter; methods that create arrays (`slice`, `map`,
+ * `concat`: `Symbol.species`); `instanceof` on a class that is not frozen. Reading an element an
+ * ordinary array holds, its `length`, and writing `length` are safe.
  */
 
 import { types } from 'node:util';
 
+const { apply, defineProperty, getPrototypeOf: reflectGetPrototypeOf } = Reflect;
+const functionBind = Function.prototype.bind;
+const functionCall = Function.prototype.call;
+
+/**
+ * `uncurryThis(Array.prototype.fill)(array, 0)` calls the original method with `array` as `this`,
+ * through no property lookup: `Function.prototype.call` bound once, here.
+ */
+export function uncurryThis<This, Args extends unknown[], Result>(method: (this: This, ...args: Args) => Result): (self: This, ...args: Args) => Result {
+  return apply(functionBind, functionCall, [method]) as (self: This, ...args: Args) => Result;
+}
+
+export const freeze = Object.freeze;
 export const getOwnPropertyDescriptor = Object.getOwnPropertyDescriptor;
 export const getPrototypeOf = Object.getPrototypeOf;
+export const setPrototypeOf = Object.setPrototypeOf;
+export const hasOwn = Object.hasOwn;
 export const isArray = Array.isArray;
 export const isSet: (v: unknown) => v is Set<unknown> = types.isSet as never;
-const apply = Reflect.apply;
+const ArrayPrototype = Array.prototype;
+
+/** `queueMicrotask`, as it was when awaitwhat loaded (fake timers installed later never see our jobs). */
+export const queueJob = queueMicrotask;
+
+/** `performance.now()`, bound to Node's own `performance` object. */
+export const preciseNow: () => number = apply(functionBind, performance.now, [performance]) as () => number;
+
+/**
+ * An array with no prototype, for awaitwhat's own lists: its elements and `length` are its own, so
+ * appending to it or reading a hole reaches no accessor the program may have defined on
+ * `Array.prototype` or `Object.prototype`; and having no methods, it has none to be replaced. The
+ * type has no methods either, so that calling one does not compile.
+ */
+export interface List<T> {
+  [index: number]: T;
+  length: number;
+}
+
+/** A new `List` of `length` empty slots (reading one gives undefined; writing one is safe). */
+export function newList<T>(length = 0): List<T> {
+  return setPrototypeOf(new ArrayConstructor(length), null) as List<T>;
+}
+const ArrayConstructor = Array;
+
+/** Appends `value` to `list`. */
+export function append<T>(list: List<T>, value: T): void {
+  list[list.length] = value;
+}
+
+/**
+ * Makes `list` an ordinary array (for code outside the runtime that reads it with array methods).
+ * Its elements are already its own, so none was stored through the prototype chain.
+ */
+export function publish<T>(list: List<T>): T[] {
+  return setPrototypeOf(list, ArrayPrototype) as T[];
+}
+
+/**
+ * Appends `value` to an ordinary array (one code outside the runtime reads with array methods) by
+ * defining the element, which runs no setter; the descriptor has no prototype, so reading it runs
+ * none either. Costs a descriptor allocation: for rare paths only.
+ */
+export function appendToArray<T>(array: T[], value: T): void {
+  defineProperty(array, array.length, { __proto__: null, value, writable: true, enumerable: true, configurable: true } as PropertyDescriptor);
+}
+
+/**
+ * A WeakMap whose methods are its own and frozen: `map.get(k)` runs the original `WeakMap.prototype.get`
+ * whatever the program later does to `WeakMap.prototype` (the pattern of Node's `SafeWeakMap`).
+ */
+export class SafeWeakMap<K extends WeakKey, V> extends WeakMap<K, V> {}
+for (const key of ['get', 'set', 'has', 'delete'] as const) {
+  defineProperty(SafeWeakMap.prototype, key, { __proto__: null, value: WeakMap.prototype[key], writable: false, enumerable: false, configurable: false } as PropertyDescriptor);
+}
+freeze(SafeWeakMap.prototype);
+freeze(SafeWeakMap);
+
+/** `new WeakRef(target)` and `ref.deref()`, as they were when awaitwhat loaded. */
+export const WeakRefConstructor = WeakRef;
+export const weakRefDeref: <T extends WeakKey>(ref: WeakRef<T>) => T | undefined = uncurryThis(WeakRef.prototype.deref) as never;
+
+export const Uint8ArrayConstructor = Uint8Array;
+/** `target.set(source)` for typed arrays. */
+export const typedArraySet: (target: Uint8Array, source: Uint8Array) => void = uncurryThis((reflectGetPrototypeOf(Uint8Array.prototype) as Uint8Array).set) as never;
+
+export const stringIndexOf = uncurryThis(String.prototype.indexOf);
+export const stringSlice = uncurryThis(String.prototype.slice);
+export const stringTrimStart = uncurryThis(String.prototype.trimStart);
+export const stringStartsWith = uncurryThis(String.prototype.startsWith);
+
 const setValues = Set.prototype.values;
 const setIteratorNext = getPrototypeOf(new Set().values()).next as (this: Iterator<unknown>) => IteratorResult<unknown>;
 
 /** The first `limit` elements of a (non-proxy) set, read with the built-in iterator. */
 export function setElements(set: Set<unknown>, limit: number): unknown[] {
   const iterator = apply(setValues, set, []) as Iterator<unknown>;
-  const out: unknown[] = [];
+  const out = newList<unknown>();
   while (out.length < limit) {
     const step = apply(setIteratorNext, iterator, []) as IteratorResult<unknown>;
     if (step.done === true) break;
-    out.push(step.value);
+    append(out, step.value);
   }
-  return out;
+  return publish(out);
+}
+
+const PromiseConstructor = Promise;
+const PromisePrototype = Promise.prototype;
+const promiseSpeciesGetter = getOwnPropertyDescriptor(Promise, Symbol.species)?.get;
+const promiseThen = uncurryThis(Promise.prototype.then) as (p: Promise<unknown>, onFulfilled: (v: unknown) => void, onRejected: (e: unknown) => void) => Promise<unknown>;
+
+/**
+ * Calls `onSettled` once native promise `p` settles, by the original `then`, or returns false
+ * without doing anything when that would run code of the program's: `then` reads `p.constructor`
+ * and that constructor's `Symbol.species`, which the program may have made accessors or replaced.
+ * The reaction never rejects (both handlers are given), so it adds no unhandled rejection. Callers
+ * must only watch promises that something already handles (a returned promise, adopted by its
+ * async function's own promise), so that the handler added here changes nothing the program sees.
+ */
+export function whenSettled(p: Promise<unknown>, onSettled: () => void): boolean {
+  if (getPrototypeOf(p) !== PromisePrototype || hasOwn(p, 'constructor')) return false;
+  const c = getOwnPropertyDescriptor(PromisePrototype, 'constructor');
+  if (c === undefined || !hasOwn(c, 'value') || c.value !== PromiseConstructor) return false;
+  const s = getOwnPropertyDescriptor(PromiseConstructor, Symbol.species);
+  if (s === undefined || !hasOwn(s, 'get') || s.get !== promiseSpeciesGetter) return false;
+  promiseThen(p, onSettled, onSettled);
+  return true;
 }

@@ -1,19 +1,28 @@
 /**
- * The runtime object instrumented code reaches through `globalThis.__awaitwhat`. It is created
- * once per thread by whichever copy of the package loads first; every later copy (another
- * version, the CommonJS and ESM faces of one version) uses that one, so that all instrumented code
- * and every `snapshot()` call see the same frames.
+ * The runtime of a thread: the global object instrumented code reaches (`globalThis.__awaitwhat`),
+ * and the internals awaitwhat's own modules use.
+ *
+ * The global is created once per thread by whichever copy of the package installs it first. It is
+ * frozen (so are its methods and the frame classes behind them), and nothing reachable from it
+ * returns a frame of the program's or a value the program awaited: every method returns its
+ * argument, a new frame of the caller's own, the frame counter, or — `snapshot()` — the values-free
+ * graph. Any code can read it, so it must give no dependency a tap on the program's awaits.
+ *
+ * The internals (frames, registry, sites, tracing) are reached by import: `currentRuntime()` of
+ * the copy that installed the runtime (or `runtimeInternals()` in internals.ts). A second copy of
+ * awaitwhat in the same thread (another version, or the same one installed twice) sees only the
+ * global: its `snapshot()` works through the global's, and it cannot install hooks or trace.
  */
 
 import { FORMAT_VERSION, RUNTIME_GLOBAL } from '../transform/constants.ts';
-import { startClock } from './clock.ts';
+import { currentTick, stampElapsed } from './clock.ts';
+import { faultCounts, setFaultReporter, type FaultKind, type FaultReporter } from './faults.ts';
 import {
   counters,
   currentSeq,
   enterFunction,
   enterUnclaimable,
   forEachRegistered,
-  getClock,
   groupOf,
   iterationsOf,
   keep,
@@ -31,26 +40,36 @@ import {
   stashMembers,
   type Frame,
 } from './frame.ts';
+import { freeze } from './intrinsics.ts';
 import { addSite, getSite, siteCount, siteLimits, type SiteRecord } from './sites.ts';
 import { buildSnapshot, buildGraph, type Graph, type SnapshotOptions } from '../snapshot/build.ts';
+import { startTicker } from './ticker.ts';
 import { enterTraced, enterTracedUnclaimable, setFrameObserver, type FrameObserver } from './traced-frame.ts';
 import type { Snapshot } from '../snapshot/schema.ts';
 
-export interface Runtime {
+/** What `globalThis.__awaitwhat` holds: the calls instrumented code makes, and a snapshot. Frozen. */
+export interface RuntimeGlobal {
   /** Shape of the injected calls this runtime serves. */
   readonly format: number;
   /** Enter an async function. */
-  e: (fn: number) => Frame;
+  readonly e: (fn: number) => Frame;
   /** Enter an async generator body. */
-  g: (fn: number) => Frame;
+  readonly g: (fn: number) => Frame;
   /** Enter a module body with top-level await. */
-  m: (fn: number) => Frame;
+  readonly m: (fn: number) => Frame;
   /** Frame counter, for claims at module top level (`const p = main()`). */
   readonly q: number;
   /** Claim at module top level; see `Frame.k`. */
-  k(q: number, v: unknown): unknown;
-  pa(v: unknown): unknown;
-  pc(site: number, v: unknown): unknown;
+  readonly k: (q: number, v: unknown) => unknown;
+  readonly pa: (v: unknown) => unknown;
+  readonly pc: (site: number, v: unknown) => unknown;
+  /** The thread's await graph, built by the copy of awaitwhat that installed the runtime. Holds no value of the program's. */
+  readonly snapshot: (options?: SnapshotOptions) => Snapshot;
+}
+
+/** This copy's handle on the thread's runtime, for awaitwhat's own modules. Never reachable from the global. */
+export interface Runtime {
+  readonly format: number;
   readonly internals: RuntimeInternals;
 }
 
@@ -66,11 +85,12 @@ export interface RuntimeInternals {
   keptCombinatorOf: typeof keptCombinatorOf;
   groupOf: typeof groupOf;
   maintain(now: number): void;
+  /** The stamp a suspension beginning now gets (the coarse clock's current tick). */
   clock(): number;
   /**
-   * How long (ms) a suspension whose frame stored `since` has lasted at `now` (a performance.now()
-   * reading). Every reader of `Frame.since` goes through this, so that what `since` holds is the
-   * runtime's own business.
+   * How long (whole ms) a suspension whose frame stored `since` has certainly lasted at `now` (a
+   * performance.now() reading): a lower bound, within one tick interval of the truth (clock.ts).
+   * Every reader of `Frame.since` goes through this.
    */
   elapsed(since: number, now: number): number;
   readonly counters: typeof counters;
@@ -78,7 +98,7 @@ export interface RuntimeInternals {
   /** How many sites the table holds (lowered by tests). */
   readonly siteLimits: typeof siteLimits;
   registeredCount: typeof registeredCount;
-  /** Longest time (ms) any frame has been at its current await or return; 0 when none. */
+  /** Longest time (whole ms, a lower bound) any frame has certainly been at its current await or return; 0 when none. */
   longestSuspension(now: number): number;
   /** True when a module with top-level await has not finished evaluating. */
   moduleFramePending(): boolean;
@@ -91,59 +111,71 @@ export interface RuntimeInternals {
    * frames already running keep their kind.
    */
   setTracing(observer: FrameObserver | undefined): void;
+  /** Faults the runtime caught (it never throws into the program): counts by kind, and where the first of each kind goes. */
+  readonly faults: {
+    counts(): Readonly<Record<FaultKind, number>>;
+    setReporter(reporter: FaultReporter | undefined): void;
+  };
 }
 
-function createRuntime(): Runtime {
+/** Whether new frames are traced frames (an observer is installed). */
+let tracing = false;
+
+function createInternals(): RuntimeInternals {
   const internals: RuntimeInternals = {
-      addSite(site) {
-        const id = addSite(site);
-        setSiteKind(id, site.kind === 'return' ? KIND_RETURN : site.kind === 'yield' ? KIND_YIELD : KIND_AWAIT);
-        return id;
-      },
-      getSite,
-      siteCount,
-      siteKindOf,
-      forEachRegistered,
-      iterationsOf,
-      keptCombinatorOf,
-      groupOf,
-      maintain,
-      clock: getClock,
-      elapsed: (since, now) => Math.max(0, Math.round(now - since)),
-      counters,
-      limits,
-      siteLimits,
-      registeredCount,
-      longestSuspension,
-      moduleFramePending() {
-        let pending = false;
-        forEachRegistered((f) => {
-          if (f.site >= 0 && getSite(getSite(f.site)?.fn ?? -1)?.kind === 'module') pending = true;
-        });
-        return pending;
-      },
-      snapshot: (options) => buildSnapshot(internals, options),
-      graph: (options) => buildGraph(internals, options),
-      setTracing(observer) {
-        setFrameObserver(observer);
-        runtime.e = observer === undefined ? enterFunction : enterTraced;
-        runtime.g = runtime.m = observer === undefined ? enterUnclaimable : enterTracedUnclaimable;
-      },
+    addSite(site) {
+      const id = addSite(site);
+      setSiteKind(id, site.kind === 'return' ? KIND_RETURN : site.kind === 'yield' ? KIND_YIELD : KIND_AWAIT);
+      return id;
+    },
+    getSite,
+    siteCount,
+    siteKindOf,
+    forEachRegistered,
+    iterationsOf,
+    keptCombinatorOf,
+    groupOf,
+    maintain,
+    clock: currentTick,
+    elapsed: stampElapsed,
+    counters,
+    limits,
+    siteLimits,
+    registeredCount,
+    longestSuspension,
+    moduleFramePending() {
+      let pending = false;
+      forEachRegistered((f) => {
+        if (f.site >= 0 && getSite(getSite(f.site)?.fn ?? -1)?.kind === 'module') pending = true;
+      });
+      return pending;
+    },
+    snapshot: (options) => buildSnapshot(internals, options),
+    graph: (options) => buildGraph(internals, options),
+    setTracing(observer) {
+      setFrameObserver(observer);
+      tracing = observer !== undefined;
+    },
+    faults: freeze({ counts: faultCounts, setReporter: setFaultReporter }),
   };
-  const runtime: Runtime = {
+  return freeze(internals);
+}
+
+function createGlobal(internals: RuntimeInternals): RuntimeGlobal {
+  return freeze({
     format: FORMAT_VERSION,
-    e: enterFunction,
-    g: enterUnclaimable,
-    m: enterUnclaimable,
+    // One branch per call on a flag that changes only when tracing is turned on or off.
+    e: (fn: number) => (tracing ? enterTraced(fn) : enterFunction(fn)),
+    g: (fn: number) => (tracing ? enterTracedUnclaimable(fn) : enterUnclaimable(fn)),
+    m: (fn: number) => (tracing ? enterTracedUnclaimable(fn) : enterUnclaimable(fn)),
     get q() {
       return currentSeq();
     },
     k: keep,
     pa: stashMembers,
     pc: keepCombinator,
-    internals,
-  };
-  return runtime;
+    snapshot: (options?: SnapshotOptions) => internals.snapshot(options),
+  });
 }
 
 export class RuntimeVersionError extends Error {
@@ -156,23 +188,52 @@ export class RuntimeVersionError extends Error {
   }
 }
 
-/** The thread's runtime, created on first call. Throws `RuntimeVersionError` if an incompatible one is installed. */
-export function installRuntime(): Runtime {
-  const existing = (globalThis as Record<string, unknown>)[RUNTIME_GLOBAL] as Runtime | undefined;
-  if (existing !== undefined) {
-    if (existing?.format !== FORMAT_VERSION) throw new RuntimeVersionError(existing?.format);
-    return existing;
+/** Thrown by `installRuntime` when another copy of awaitwhat installed this thread's runtime. */
+export class RuntimeOwnedElsewhereError extends Error {
+  constructor() {
+    super(
+      `awaitwhat: another copy of awaitwhat installed this thread's runtime (globalThis.${RUNTIME_GLOBAL}); ` +
+        'only the copy that installed it can instrument code or trace (load awaitwhat/hooks, the command and the instrumentation from one installation)',
+    );
+    this.name = 'RuntimeOwnedElsewhereError';
   }
-  const runtime = createRuntime();
-  // Not enumerable: a program listing its globals should not see us. Not configurable: code that
-  // cleans up globals it does not know must not break every instrumented module loaded after it.
-  Object.defineProperty(globalThis, RUNTIME_GLOBAL, { value: runtime, writable: false, configurable: false, enumerable: false });
-  startClock();
-  return runtime;
 }
 
-/** The thread's runtime if one is installed and compatible, else undefined. */
+/** This copy's handle, once it installed the thread's runtime. */
+let owned: Runtime | undefined;
+
+function installedGlobal(): unknown {
+  return (globalThis as Record<string, unknown>)[RUNTIME_GLOBAL];
+}
+
+/**
+ * Installs the thread's runtime and returns this copy's handle; returns the handle again if this
+ * copy installed it already. Throws `RuntimeVersionError` if an incompatible runtime is installed,
+ * `RuntimeOwnedElsewhereError` if another copy installed a compatible one.
+ */
+export function installRuntime(): Runtime {
+  if (owned !== undefined) return owned;
+  const existing = installedGlobal() as RuntimeGlobal | undefined;
+  if (existing !== undefined) {
+    if (existing?.format !== FORMAT_VERSION) throw new RuntimeVersionError(existing?.format);
+    throw new RuntimeOwnedElsewhereError();
+  }
+  const internals = createInternals();
+  // Not enumerable: a program listing its globals should not see us. Not configurable: code that
+  // cleans up globals it does not know must not break every instrumented module loaded after it.
+  Object.defineProperty(globalThis, RUNTIME_GLOBAL, { value: createGlobal(internals), writable: false, configurable: false, enumerable: false });
+  owned = freeze({ format: FORMAT_VERSION, internals });
+  startTicker();
+  return owned;
+}
+
+/** This copy's handle on the thread's runtime, if this copy installed it. */
 export function currentRuntime(): Runtime | undefined {
-  const existing = (globalThis as Record<string, unknown>)[RUNTIME_GLOBAL] as Runtime | undefined;
+  return owned;
+}
+
+/** The thread's runtime global if one is installed and compatible (whichever copy installed it), else undefined. */
+export function runtimeGlobal(): RuntimeGlobal | undefined {
+  const existing = installedGlobal() as RuntimeGlobal | undefined;
   return existing?.format === FORMAT_VERSION ? existing : undefined;
 }

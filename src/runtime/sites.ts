@@ -3,6 +3,8 @@
  * so that the hot path only stores small integers.
  */
 
+import { append, newList, type List } from './intrinsics.ts';
+
 export type FunctionSiteKind = 'function' | 'generator' | 'module';
 export type SuspendSiteKind = 'await' | 'for-await' | 'yield' | 'yield*' | 'await-using' | 'return';
 /** A `Promise.all(…)`-style call whose result is kept rather than awaited on the spot. */
@@ -38,8 +40,10 @@ export const COMBINATORS: readonly CombinatorKind[] = ['all', 'allSettled', 'rac
  */
 export const RETURN_SITE_BASE = 1 << 24;
 
-const sites: SiteRecord[] = [];
-const returnSites: SiteRecord[] = [];
+// Lists without a prototype (intrinsics.ts): a module loaded after the program replaced
+// `Array.prototype.push` still gets its sites.
+const sites: List<SiteRecord> = newList();
+const returnSites: List<SiteRecord> = newList();
 
 export const siteLimits = {
   /** Sites of each range; beyond it, files are loaded without instrumentation. */
@@ -57,10 +61,10 @@ export class SiteTableFullError extends RangeError {
 export function addSite(site: SiteRecord): number {
   if ((site.kind === 'return' ? returnSites : sites).length >= siteLimits.capacity) throw new SiteTableFullError(site.kind);
   if (site.kind === 'return') {
-    returnSites.push(site);
+    append(returnSites, site);
     return RETURN_SITE_BASE + returnSites.length - 1;
   }
-  sites.push(site);
+  append(sites, site);
   return sites.length - 1;
 }
 

@@ -2,12 +2,21 @@
  * Frames for tracing: the same record, plus what a span needs, kept only while an observer (the
  * OpenTelemetry bridge) is installed. On top of the plain frame's work, entry and exit read the
  * precise clock (spans need true times), as do the start and end of a leaf await (one that may
- * become a span of its own); the first suspension captures the caller's context (the parent of a frame nobody instrumented awaits), and a claim remembers the awaiter
- * (the parent of every other frame). Everything else — whether a span is worth making at all — is
- * the observer's decision, taken at exit.
+ * become a span of its own), stored in `since` as a precise stamp (clock.ts); the first suspension
+ * captures the caller's context (the parent of a frame nobody instrumented awaits), and a claim
+ * remembers the awaiter (the parent of every other frame). Everything else — whether a span is
+ * worth making at all — is the observer's decision, taken at exit. An observer that throws is
+ * counted as a fault and never reaches the program.
+ *
+ * The awaiter is private (`awaiterOf`): a frame any code can make (`__awaitwhat.e(0)`) could
+ * otherwise be claimed by the program's frame and lead to it. The other fields are the frame's
+ * own: its function, times, the context it was called in, its span.
  */
 
-import { DONE, Frame, KIND_YIELD, keep, lastKept, siteKindOf, UNCLAIMABLE } from './frame.ts';
+import { preciseStamp, stampStart } from './clock.ts';
+import { reportFault } from './faults.ts';
+import { DONE, Frame, frameValue, KIND_YIELD, keep, lastKept, siteKindOf, UNCLAIMABLE } from './frame.ts';
+import { freeze, preciseNow } from './intrinsics.ts';
 import { RETURN_SITE_BASE } from './sites.ts';
 
 export interface FrameObserver {
@@ -25,9 +34,8 @@ export function setFrameObserver(next: FrameObserver | undefined): void {
   observer = next;
 }
 
-export function currentFrameObserver(): FrameObserver | undefined {
-  return observer;
-}
+/** The frame that claimed `f` by awaiting (or returning) it, whose span is `f`'s span's parent. */
+export let awaiterOf: (f: TracedFrame) => TracedFrame | undefined;
 
 export class TracedFrame extends Frame {
   /** Function site id (the plain frame reads it from its sites; a span may be needed before any). */
@@ -42,16 +50,16 @@ export class TracedFrame extends Frame {
   suspended: boolean;
   /** The caller's context at the first suspension. */
   context: unknown;
-  /** The frame that claimed this one by awaiting (or returning) it: its span is this span's parent. */
-  awaiter: TracedFrame | undefined;
+  /** See `awaiterOf`. */
+  #awaiter: TracedFrame | undefined;
   /** The span, once the observer made one (a pending frame, or one lasting long enough). */
   span: unknown;
   /** Longest pending time a sampler reported for this frame, in ms; 0 if never reported. */
   reportedPendingMs: number;
   /**
-   * Whether `value` is awaitwhat's own (a claimed frame, a combinator link) rather than the
-   * program's: known when it is stored, so that no `instanceof` ever runs on a program's value
-   * (a proxy's getPrototypeOf trap would run, and may throw).
+   * Whether what the frame waits for is awaitwhat's own (a claimed frame, a combinator link)
+   * rather than the program's: known when it is stored, so that no `instanceof` ever runs on a
+   * program's value (a proxy's getPrototypeOf trap would run, and may throw).
    */
   ownValue: boolean;
 
@@ -61,10 +69,14 @@ export class TracedFrame extends Frame {
     this.start = 0;
     this.suspended = false;
     this.context = undefined;
-    this.awaiter = undefined;
+    this.#awaiter = undefined;
     this.span = undefined;
     this.reportedPendingMs = 0;
     this.ownValue = false;
+  }
+
+  static {
+    awaiterOf = (f) => f.#awaiter;
   }
 
   /**
@@ -76,23 +88,23 @@ export class TracedFrame extends Frame {
     if (this.site < 0) {
       if (!this.suspended) {
         this.suspended = true;
-        this.start = now ?? performance.now();
-        this.context = observer?.context();
+        this.start = now ?? preciseNow();
+        this.context = callerContext();
       }
       return;
     }
     if (this.ownValue || this.site >= RETURN_SITE_BASE || siteKindOf(this.site) === KIND_YIELD) return;
-    observer?.leafAwaitEnded(this, this.site, this.since, now ?? performance.now());
+    leafEnded(this, this.site, stampStart(this.since), now ?? preciseNow());
   }
 
   /** After a suspension is recorded: a leaf await needs its precise start; awaiting a frame does not. */
   #leafStart(firstAt: number): void {
-    if (!this.ownValue) this.since = firstAt !== 0 ? firstAt : performance.now();
+    if (!this.ownValue) this.since = preciseStamp(firstAt !== 0 ? firstAt : preciseNow());
   }
 
   /** The clock reading taken by the first suspension, to reuse for the leaf start; 0 otherwise. */
   #first(): number {
-    return this.site < 0 && !this.suspended ? performance.now() : 0;
+    return this.site < 0 && !this.suspended ? preciseNow() : 0;
   }
 
   override a(site: number, v: unknown): unknown {
@@ -109,7 +121,7 @@ export class TracedFrame extends Frame {
     this.#resume(first || undefined);
     super.c(site, q, v);
     // The stored value is the awaited one unless a callee was claimed in its place.
-    this.ownValue = this.value !== v;
+    this.ownValue = frameValue(this) !== v;
     this.#leafStart(first);
     this.#adopt();
     return v;
@@ -132,7 +144,7 @@ export class TracedFrame extends Frame {
   override rc(site: number, q: number, v: unknown): unknown {
     this.#resume();
     super.rc(site, q, v);
-    this.ownValue = this.value !== v;
+    this.ownValue = frameValue(this) !== v;
     this.#adopt();
     return v;
   }
@@ -142,11 +154,11 @@ export class TracedFrame extends Frame {
     const before = lastKept;
     keep(q, v);
     const kept = lastKept;
-    if (kept !== before && kept instanceof TracedFrame && kept.awaiter === undefined) kept.awaiter = this;
+    if (kept !== before && kept instanceof TracedFrame && kept.#awaiter === undefined) kept.#awaiter = this;
     return v;
   }
 
-  /** End of a `for await` body: what it waits for next is the program's iterable. */
+  /** End of a `for await` body: what it waits for next is the program's iterable (its coarse stamp is the leaf's start). */
   override fh(site: number): void {
     super.fh(site);
     this.ownValue = false;
@@ -154,8 +166,8 @@ export class TracedFrame extends Frame {
 
   /** A claimed callee becomes this frame's child. */
   #adopt(): void {
-    const callee = this.value;
-    if (this.ownValue && callee instanceof TracedFrame && callee.awaiter === undefined) callee.awaiter = this;
+    const callee = frameValue(this);
+    if (this.ownValue && callee instanceof TracedFrame && callee.#awaiter === undefined) callee.#awaiter = this;
   }
 
   override x(): void {
@@ -164,18 +176,53 @@ export class TracedFrame extends Frame {
       super.x();
       return;
     }
-    const now = performance.now();
+    const now = preciseNow();
     const lastSite = this.site;
     if (lastSite >= 0 && lastSite < RETURN_SITE_BASE) this.#resume(now);
     super.x();
-    if (this.suspended) observer?.exited(this, now, lastSite);
+    if (this.suspended) exited(this, now, lastSite);
     if (this.site === DONE) {
       // Done frames can wait in the registry until the next sweep: let go of the request's context
       // and spans meanwhile.
       this.context = undefined;
-      this.awaiter = undefined;
+      this.#awaiter = undefined;
       this.span = undefined;
     }
+  }
+}
+freeze(TracedFrame.prototype);
+freeze(TracedFrame);
+
+// The observer's calls, each contained: the observer is awaitwhat's own bridge, but it calls the
+// OpenTelemetry SDK and whatever processors and exporters the application configured.
+function callerContext(): unknown {
+  const o = observer;
+  if (o === undefined) return undefined;
+  try {
+    return o.context();
+  } catch (error) {
+    reportFault('observer', error);
+    return undefined;
+  }
+}
+
+function leafEnded(frame: TracedFrame, site: number, start: number, end: number): void {
+  const o = observer;
+  if (o === undefined) return;
+  try {
+    o.leafAwaitEnded(frame, site, start, end);
+  } catch (error) {
+    reportFault('observer', error);
+  }
+}
+
+function exited(frame: TracedFrame, now: number, lastSite: number): void {
+  const o = observer;
+  if (o === undefined) return;
+  try {
+    o.exited(frame, now, lastSite);
+  } catch (error) {
+    reportFault('observer', error);
   }
 }
 

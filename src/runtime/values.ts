@@ -4,7 +4,7 @@
  */
 
 import { inspect, types } from 'node:util';
-import { getOwnPropertyDescriptor, getPrototypeOf } from './intrinsics.ts';
+import { getOwnPropertyDescriptor, getPrototypeOf, hasOwn, stringIndexOf, stringSlice, stringStartsWith, stringTrimStart } from './intrinsics.ts';
 
 export const isPromiseObject: (v: unknown) => v is Promise<unknown> = types.isPromise as never;
 export const isProxyObject: (v: unknown) => boolean = types.isProxy;
@@ -31,19 +31,25 @@ const STATE_OPTIONS = {
   breakLength: Infinity,
 } as const;
 
-/** The state of a native promise (costs a few microseconds: for snapshots, not the hot path). */
+/**
+ * The state of a native promise (costs a few microseconds: for snapshots, not the hot path).
+ *
+ * Not free of the program's code: to print a settled promise, `inspect` formats its value even at
+ * depth 0, reading the value's `Symbol.toStringTag` and `Symbol.iterator` (a getter runs) and
+ * walking its prototype chain (a proxy's traps run), and it reads the promise's own
+ * `Symbol.toStringTag`. The runtime itself no longer calls this (it watches returned promises with
+ * a reaction instead); what the snapshot does with it is for the snapshot to decide.
+ */
 export function promiseState(p: Promise<unknown>): PromiseState {
   const text = inspect(p, STATE_OPTIONS);
-  const open = text.indexOf('{');
-  const body = open === -1 ? '' : text.slice(open + 1).trimStart();
-  if (body.startsWith('<pending>')) return 'pending';
-  if (body.startsWith('<rejected>')) return 'rejected';
+  const open = stringIndexOf(text, '{');
+  const body = open === -1 ? '' : stringTrimStart(stringSlice(text, open + 1));
+  if (stringStartsWith(body, '<pending>')) return 'pending';
+  if (stringStartsWith(body, '<rejected>')) return 'rejected';
   return 'fulfilled';
 }
 
-export function isPendingPromise(v: unknown): boolean {
-  return isPromiseObject(v) && promiseState(v) === 'pending';
-}
+const ASYNC_ITERATOR = Symbol.asyncIterator;
 
 export type ValueKind = 'promise' | 'thenable' | 'async-iterable' | 'value';
 
@@ -53,17 +59,18 @@ export function valueKind(v: unknown): ValueKind {
   if ((typeof v !== 'object' && typeof v !== 'function') || v === null) return 'value';
   if (isProxyObject(v)) return 'thenable';
   if (typeof findDataProperty(v, 'then') === 'function') return 'thenable';
-  if (typeof findDataProperty(v, Symbol.asyncIterator) === 'function') return 'async-iterable';
+  if (typeof findDataProperty(v, ASYNC_ITERATOR) === 'function') return 'async-iterable';
   return 'value';
 }
 
 /** A data property's value along the prototype chain; undefined for accessors or proxies. */
-export function findDataProperty(target: object, key: PropertyKey): unknown {
+function findDataProperty(target: object, key: PropertyKey): unknown {
   let o: object | null = target;
   for (let hops = 0; o !== null && hops < 64; hops++) {
     if (isProxyObject(o)) return undefined;
     const d = getOwnPropertyDescriptor(o, key);
-    if (d !== undefined) return 'value' in d ? d.value : undefined;
+    // `hasOwn`, not `in`: `in` would also find a `value` the program defined on Object.prototype.
+    if (d !== undefined) return hasOwn(d, 'value') ? d.value : undefined;
     o = getPrototypeOf(o) as object | null;
   }
   return undefined;

@@ -1,0 +1,49 @@
+/**
+ * What a frame's record can point to besides another frame: the records the runtime makes for
+ * arrays of promises, combinator calls and iterations. They are awaitwhat's own (frozen, so that
+ * `instanceof` on them is decided by awaitwhat alone) and never reachable from the runtime global.
+ */
+
+import { freeze } from './intrinsics.ts';
+
+/** Marks frames whose promise no caller can claim: async generators and modules. */
+export const UNCLAIMABLE: unique symbol = Symbol('awaitwhat.unclaimable');
+
+/** A claimed call result that was an array of promises (`items.map(async …)`): which element. */
+export class ArraySlot {
+  readonly array: unknown[];
+  readonly index: number;
+  constructor(array: unknown[], index: number) {
+    this.array = array;
+    this.index = index;
+  }
+}
+
+/** A `Promise.all(…)`-style call: its site (which names the combinator), its argument and its result. */
+export class CombinatorLink {
+  readonly site: number;
+  readonly members: unknown;
+  readonly promise: unknown;
+  constructor(site: number, members: unknown, promise: unknown) {
+    this.site = site;
+    this.members = members;
+    this.promise = promise;
+  }
+}
+
+/** A `for await` loop, `yield*` delegation or `await using` disposal: the iterable (if any) and the first frame entered after it. */
+export class IterationLink {
+  readonly site: number;
+  readonly iterable: unknown;
+  readonly firstSeq: number;
+  constructor(site: number, iterable: unknown, firstSeq: number) {
+    this.site = site;
+    this.iterable = iterable;
+    this.firstSeq = firstSeq;
+  }
+}
+
+for (const C of [ArraySlot, CombinatorLink, IterationLink]) {
+  freeze(C.prototype);
+  freeze(C);
+}
