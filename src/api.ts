@@ -1,7 +1,7 @@
 /** The in-process API: take a snapshot of the running program's await graph. */
 
 import { RUNTIME_GLOBAL } from './transform/constants.ts';
-import { currentRuntime } from './runtime/runtime.ts';
+import { currentRuntime, runtimeGlobal } from './runtime/runtime.ts';
 import type { SnapshotOptions } from './snapshot/build.ts';
 import type { Snapshot } from './snapshot/schema.ts';
 
@@ -17,7 +17,8 @@ export class NotInstrumentedError extends Error {
 
 /** Every pending async function of this thread and what each waits for. Throws `NotInstrumentedError` when nothing is instrumented. */
 export function snapshot(options?: SnapshotOptions): Snapshot {
-  const runtime = currentRuntime();
+  // The copy of awaitwhat that installed the runtime builds the snapshot; another copy asks the global.
+  const runtime = currentRuntime()?.internals ?? runtimeGlobal();
   if (runtime === undefined) throw new NotInstrumentedError();
-  return runtime.internals.snapshot(options);
+  return runtime.snapshot(options);
 }

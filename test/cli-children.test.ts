@@ -79,12 +79,23 @@ describe('processes the script starts', { concurrency: 2 }, () => {
   });
 
   it('spawn-node.mjs with --no-children: the spawned node is not instrumented, and nothing is reported', async () => {
+    let stopping = false;
     const r = await runCli(['--no-children', '--once', '--after', '300ms', join(CHILDREN, 'spawn-node.mjs')], {
       killAfterMs: 30_000,
       onStdout: (stdout, awaitwhat) => {
-        if (!/^child \d+: .*\n/m.test(stdout)) return;
-        // Not a forked child: it would outlive its parent (with or without awaitwhat).
-        process.kill(childPid({ code: null, signal: null, stdout, stderr: '', killed: false }), 'SIGTERM');
+        if (stopping || !/^child \d+: .*\n/m.test(stdout)) return;
+        stopping = true;
+        // The script dies of the SIGTERM before its child could exit and let it end by itself;
+        // then the child, not a forked one, which would outlive its parent (with or without
+        // awaitwhat) and keep the output open.
+        const child = childPid({ code: null, signal: null, stdout, stderr: '', killed: false });
+        awaitwhat.once('exit', () => {
+          try {
+            process.kill(child, 'SIGTERM');
+          } catch {
+            // Gone already.
+          }
+        });
         awaitwhat.kill('SIGTERM');
       },
     });

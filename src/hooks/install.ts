@@ -101,6 +101,11 @@ export function installHooks(requested: HookOptions = {}): HooksHandle {
   const runtime = installRuntime();
   if (options.maxFrames !== undefined) runtime.internals.limits.maxFrames = options.maxFrames;
   const warn = options.onWarning ?? defaultWarning;
+  // The runtime never throws into the program: what it catches is counted, and the first fault of
+  // each kind is told here (AwaitInstrumentation takes the reporter over, for diag and its counts).
+  runtime.internals.faults.setReporter((fault) =>
+    warn(`the awaitwhat runtime failed (${fault.kind}: ${fault.message}); the program is unaffected, later failures of this kind are counted, not reported`),
+  );
   const parser = availableParser(options.parser ?? 'auto', warn);
   const cache = options.cache !== false
     ? new TransformCache(resolve(options.cacheDir ?? defaultCacheDir(options.cwd ?? process.cwd())), options.cacheMaxBytes ?? DEFAULT_CACHE_MAX_BYTES, OWN_ROOT)
@@ -109,9 +114,17 @@ export function installHooks(requested: HookOptions = {}): HooksHandle {
   const packages = new PackageTally(warn);
 
   let full = false;
+  /**
+   * Set while a file is being transformed: a module loaded meanwhile is one the transform itself
+   * needs (a part of the parser it requires lazily on first use), and instrumenting it would run
+   * the parser inside its own loading (Node warns of a circular dependency, and the parser's exports
+   * are not there yet). Such a module loads as it is.
+   */
+  let transforming = false;
   const load: LoadHook = (url, context, nextLoad) => {
     const result = nextLoad(url, context);
-    if (full) return result;
+    if (full || transforming) return result;
+    transforming = true;
     try {
       const transformed = transformLoaded(url, result, { runtime, scope, warn, maxFileBytes, options, stats, packages, parser, cache });
       return transformed ?? result;
@@ -122,6 +135,8 @@ export function installHooks(requested: HookOptions = {}): HooksHandle {
         warn(`${error.message}: ${describeUrl(url)} and the files loaded after it are not instrumented`);
       } else warn(`${describeUrl(url)}: instrumentation failed (${(error as Error)?.message ?? String(error)}); loaded without it`);
       return result;
+    } finally {
+      transforming = false;
     }
   };
 

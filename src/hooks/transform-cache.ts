@@ -13,9 +13,10 @@
 
 import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, fstatSync, futimesSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import { setImmediate } from 'node:timers';
 import { decodeEntry, encodeEntry, type CachedOutcome } from './cache-entry.ts';
+import { append, dateNow, newList, sortList, stringEndsWith } from '../runtime/intrinsics.ts';
 
 /** Bumped when an entry's layout or meaning changes. */
 const CACHE_FORMAT = 1;
@@ -76,7 +77,7 @@ export class TransformCache {
         return undefined;
       }
       // Eviction goes by modification time: an entry in use is kept fresh, at most a write a day.
-      if (Date.now() - mtimeMs > DAY_MS) {
+      if (dateNow() - mtimeMs > DAY_MS) {
         try {
           futimesSync(fd, new Date(), new Date());
         } catch {
@@ -116,27 +117,36 @@ export class TransformCache {
     }
   }
 
-  /** Brings the directory under its bound, oldest entries first, and removes writers' leftovers. */
+  /**
+   * Brings the directory under its bound, oldest entries first, and removes writers' leftovers.
+   * It runs on an immediate after the first write, when the program may already have replaced
+   * built-ins: it uses only what was captured when this module loaded, and lists without a
+   * prototype (runtime/intrinsics.ts), so it calls none of the program's code.
+   */
   evict(): void {
     try {
-      const now = Date.now();
-      const entries: { path: string; size: number; mtime: number }[] = [];
+      const now = dateNow();
+      const names = readdirSync(this.dir);
+      const entries = newList<{ path: string; size: number; mtime: number }>();
       let total = 0;
-      for (const name of readdirSync(this.dir)) {
-        const path = join(this.dir, name);
+      for (let i = 0; i < names.length; i++) {
+        const name = names[i]!;
+        // Not path.join: Node's own join appends with Array.prototype.push, which the program may have replaced.
+        const path = `${this.dir}${sep}${name}`;
         const stat = statSync(path, { throwIfNoEntry: false });
         if (stat === undefined || !stat.isFile()) continue;
-        if (name.endsWith('.tmp')) {
+        if (stringEndsWith(name, '.tmp')) {
           if (now - stat.mtimeMs > STALE_TEMP_MS) unlinkSync(path);
           continue;
         }
-        entries.push({ path, size: stat.size, mtime: stat.mtimeMs });
+        append(entries, { path, size: stat.size, mtime: stat.mtimeMs });
         total += stat.size;
       }
       if (total <= this.#maxBytes) return;
-      entries.sort((a, b) => a.mtime - b.mtime);
+      sortList(entries, (a, b) => a.mtime - b.mtime);
       // Down to 80%, so that a cache at its bound is not swept on every start.
-      for (const entry of entries) {
+      for (let i = 0; i < entries.length; i++) {
+        const entry = entries[i]!;
         if (total <= this.#maxBytes * 0.8) break;
         try {
           unlinkSync(entry.path);
@@ -146,7 +156,7 @@ export class TransformCache {
         total -= entry.size;
       }
     } catch {
-      // Eviction is best effort.
+      // Eviction is best effort: a cache over its bound is trimmed at a later start.
     }
   }
 }

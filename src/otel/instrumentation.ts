@@ -85,13 +85,16 @@ export class AwaitInstrumentation extends InstrumentationBase<AwaitInstrumentati
       return;
     }
     const runtime = currentRuntime();
-    if (runtime === undefined) return;
+    if (runtime === undefined) {
+      warnSafely('another copy of awaitwhat installed the runtime of this thread; AwaitInstrumentation only traces with the copy that installed it');
+      return;
+    }
     const tracer = () => this.tracer;
     const currentConfig = () => this._awaitwhat!.config;
     const bridge = new SpanBridge(tracer, currentConfig, runtime.internals, state.faults);
     runtime.internals.setTracing(bridge);
-    // The runtime's fault sink, once it exists, is wired here: its reporter calls
-    // state.faults.reportRuntimeFault(kind, error), so that runtime faults reach diag once per kind.
+    // The runtime's faults reach diag once per kind, counted with awaitwhat's own (faultCounts()).
+    runtime.internals.faults.setReporter((fault) => state.faults.reportRuntimeFault(fault.kind, fault.message));
     state.sampler = new PendingSampler(runtime.internals, bridge, tracer, currentConfig, awaitwhatDiag, state.faults);
     state.sampler.start();
   }

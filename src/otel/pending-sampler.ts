@@ -20,7 +20,7 @@ import type { RuntimeInternals } from '../runtime/runtime.ts';
 import type { Graph } from '../snapshot/build.ts';
 import { targetsOf, type Edges } from '../snapshot/edges.ts';
 import { NodeIndex } from '../snapshot/node-index.ts';
-import { TracedFrame } from '../runtime/traced-frame.ts';
+import { awaiterOf, TracedFrame } from '../runtime/traced-frame.ts';
 import type { FrameNode, LeafNode, Snapshot, SnapshotNode } from '../snapshot/schema.ts';
 import { ReportSchedule } from '../util/report-schedule.ts';
 import {
@@ -219,7 +219,7 @@ export class PendingSampler {
       const node = graph.snapshot.nodes[to[k]!]!;
       if (node.type !== 'frame') continue;
       const awaiter = graph.frameOf(node.seq);
-      if (!(awaiter instanceof TracedFrame) || awaiter === record.awaiter || done.has(awaiter)) continue;
+      if (!(awaiter instanceof TracedFrame) || awaiter === awaiterOf(record) || done.has(awaiter)) continue;
       const awaiterSpan = this.#bridge.materialize(awaiter);
       if (awaiterSpan === undefined) continue;
       done.add(awaiter);

@@ -9,7 +9,7 @@
 import { context, ROOT_CONTEXT, SpanKind, trace, TraceFlags, type Context, type Span, type Tracer } from '@opentelemetry/api';
 import type { RuntimeInternals } from '../runtime/runtime.ts';
 import type { SiteRecord } from '../runtime/sites.ts';
-import { TracedFrame, type FrameObserver } from '../runtime/traced-frame.ts';
+import { awaiterOf, TracedFrame, type FrameObserver } from '../runtime/traced-frame.ts';
 import { RETURN_SITE_BASE } from '../runtime/sites.ts';
 import {
   AWAIT_EXPRESSION,
@@ -111,7 +111,7 @@ export class SpanBridge implements FrameObserver {
     let above: TracedFrame | undefined = frame;
     while (above !== undefined && above.span === undefined) {
       chain.push(above);
-      above = above.awaiter;
+      above = awaiterOf(above);
     }
     let parent = above?.span as Span | typeof NO_SPAN | undefined;
     // A child never starts before its parent (inner calls suspend, and so get their start, first).

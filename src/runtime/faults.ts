@@ -7,7 +7,9 @@
  * is itself contained.
  */
 
-import { types } from 'node:util';
+// Not `import … from 'node:util'`: the ES module face of node:util opens process.stderr when it
+// loads, which shows in the program's process.getActiveResourcesInfo() when stderr is a pipe.
+const { types } = process.getBuiltinModule('node:util');
 import { append, getOwnPropertyDescriptor, hasOwn, newList, type List } from './intrinsics.ts';
 
 const StringConstructor = String;

@@ -16,7 +16,9 @@
  * ordinary array holds, its `length`, and writing `length` are safe.
  */
 
-import { types } from 'node:util';
+// Not `import … from 'node:util'`: the ES module face of node:util opens process.stderr when it
+// loads, which shows in the program's process.getActiveResourcesInfo() when stderr is a pipe.
+const { types } = process.getBuiltinModule('node:util');
 
 const { apply, defineProperty, getPrototypeOf: reflectGetPrototypeOf } = Reflect;
 const functionBind = Function.prototype.bind;
@@ -107,6 +109,19 @@ export const stringIndexOf = uncurryThis(String.prototype.indexOf);
 export const stringSlice = uncurryThis(String.prototype.slice);
 export const stringTrimStart = uncurryThis(String.prototype.trimStart);
 export const stringStartsWith = uncurryThis(String.prototype.startsWith);
+export const stringEndsWith = uncurryThis(String.prototype.endsWith);
+
+/** `Date.now()`, as it was when awaitwhat loaded. */
+export const dateNow: () => number = Date.now;
+
+/**
+ * Sorts a `List` in place with the original `Array.prototype.sort` (which reads and writes only the
+ * list's own elements: a list has no prototype to reach).
+ */
+export function sortList<T>(list: List<T>, compare: (a: T, b: T) => number): void {
+  arraySort(list as unknown as T[], compare as (a: unknown, b: unknown) => number);
+}
+const arraySort = uncurryThis(Array.prototype.sort as (this: unknown[], compare: (a: unknown, b: unknown) => number) => unknown[]);
 
 const setValues = Set.prototype.values;
 const setIteratorNext = getPrototypeOf(new Set().values()).next as (this: Iterator<unknown>) => IteratorResult<unknown>;

@@ -3,7 +3,9 @@
  * trap, no custom inspect function is triggered by anything here.
  */
 
-import { inspect, types } from 'node:util';
+// Not `import … from 'node:util'`: the ES module face of node:util opens process.stderr when it
+// loads, which shows in the program's process.getActiveResourcesInfo() when stderr is a pipe.
+const { inspect, types } = process.getBuiltinModule('node:util');
 import { getOwnPropertyDescriptor, getPrototypeOf, hasOwn, stringIndexOf, stringSlice, stringStartsWith, stringTrimStart } from './intrinsics.ts';
 
 export const isPromiseObject: (v: unknown) => v is Promise<unknown> = types.isPromise as never;

@@ -12,6 +12,7 @@ import { findCycles } from './cycles.ts';
 import { discoverFrames, type Discovered, type FrameState } from './discover.ts';
 import { edgesFrom, type Edges } from './edges.ts';
 import {
+  awaitedValueOf,
   isCombinatorCall,
   isDone,
   isFrameRecord,
@@ -167,7 +168,7 @@ class Builder {
     const memo = this.#pendingMemo.get(f);
     if (memo !== undefined) return memo;
     this.#pendingMemo.set(f, false);
-    const pending = this.#valuePending(f.value);
+    const pending = this.#valuePending(awaitedValueOf(f));
     this.#pendingMemo.set(f, pending);
     return pending;
   }
@@ -334,7 +335,7 @@ class Builder {
   #targetOf(f: RuntimeFrame, from: number, position: number): number | undefined {
     const source = this.#source;
     const siteId = position < 0 ? f.site : this.#state.site[position]!;
-    const v = position < 0 ? f.value : this.#state.value[position];
+    const v = position < 0 ? awaitedValueOf(f) : this.#state.value[position];
     // A pending frame it awaits, found by discovery.
     const awaited = position < 0 ? -1 : this.#state.awaitedAt[position]!;
     if (awaited >= 0 && siteId >= 0 && source.siteKindOf(siteId) !== SITE_YIELD) return this.frameNodeAt(awaited);

@@ -3,7 +3,7 @@
  * frames are reachable only that way), oldest first, each read once.
  */
 
-import { isDone, isFrameRecord, type RuntimeFrame } from './frame-records.ts';
+import { awaitedValueOf, isDone, isFrameRecord, type RuntimeFrame } from './frame-records.ts';
 import { seqOrder } from './seq-order.ts';
 import type { SnapshotSource } from './source.ts';
 
@@ -38,7 +38,7 @@ export function discoverFrames(source: SnapshotSource): Discovered {
   const awaited: number[] = [];
   for (let i = 0; i < found.length; i++) {
     const f = found[i]!;
-    const next = f.value;
+    const next = awaitedValueOf(f);
     if (isFrameRecord(next) && !isDone(next) && next.seq > f.seq) {
       awaited.push(found.length);
       found.push(next);
@@ -60,7 +60,7 @@ export function discoverFrames(source: SnapshotSource): Discovered {
       state.seq[at] = seqs[i]!;
       state.site[at] = f.site;
       state.since[at] = f.since;
-      state.value.push(f.value);
+      state.value.push(awaitedValueOf(f));
     }
     rank[i] = frames.length - 1;
   }

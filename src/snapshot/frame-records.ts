@@ -5,15 +5,15 @@
  * `SnapshotSource` it answers for) is what follows.
  */
 
-import { ArraySlot, CombinatorLink, DONE, Frame, IterationLink, KIND_RETURN, KIND_YIELD, UNCLAIMABLE } from '../runtime/frame.ts';
+import { ArraySlot, CombinatorLink, DONE, Frame, framePromise, frameValue, isFrame, IterationLink, KIND_RETURN, KIND_YIELD, UNCLAIMABLE } from '../runtime/frame.ts';
 import { getOwnPropertyDescriptor } from '../runtime/intrinsics.ts';
 export { RETURN_SITE_BASE } from '../runtime/sites.ts';
 import { isOwnInstance, isProxyObject } from '../runtime/values.ts';
 
 /**
  * A pending async call as the runtime records it. The builder reads `seq`, `site` (a suspension
- * site id when >= 0; see `isDone`), `since` (only through `SnapshotSource.elapsed`), `value` (what
- * it waits for: a frame, a combinator call, or the program's value) and `promise` (through
+ * site id when >= 0; see `isDone`), `since` (only through `SnapshotSource.elapsed`), what it waits for (through `awaitedValueOf`:
+ * a frame, a combinator call, or the program's value) and its kept promise (through
  * `keptPromiseOf`).
  */
 export type RuntimeFrame = Frame;
@@ -26,7 +26,12 @@ export const SITE_YIELD = KIND_YIELD;
 
 /** `v` is a frame record (what an awaiter holds once it claimed its callee). Never runs program code. */
 export function isFrameRecord(v: unknown): v is RuntimeFrame {
-  return isOwnInstance(v, Frame);
+  return isFrame(v);
+}
+
+/** What the frame waits for (a frame, a combinator call, or the program's value): a private field of the record, read through the runtime's accessor. */
+export function awaitedValueOf(f: RuntimeFrame): unknown {
+  return frameValue(f);
 }
 
 /** `v` is a `Promise.all(…)`-style call the runtime recorded. */
@@ -41,7 +46,7 @@ export function isDone(f: RuntimeFrame): boolean {
 
 /** The frame's promise when a caller kept it (for an array of call results, its element), read without running program code. */
 export function keptPromiseOf(f: RuntimeFrame): unknown {
-  const p = f.promise;
+  const p = framePromise(f);
   if (p === undefined || p === UNCLAIMABLE) return undefined;
   if (isOwnInstance(p, ArraySlot)) {
     const element = elementOf(p.array, p.index);
@@ -55,7 +60,7 @@ export function keptPromiseOf(f: RuntimeFrame): unknown {
  * array slot points into (for scans over every frame, where almost every answer is no).
  */
 export function mayHaveKept(f: RuntimeFrame, v: unknown): boolean {
-  const p = f.promise;
+  const p = framePromise(f);
   return p === v || isOwnInstance(p, ArraySlot);
 }
 

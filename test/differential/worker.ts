@@ -9,7 +9,8 @@
 
 import vm from 'node:vm';
 import { parentPort } from 'node:worker_threads';
-import { installHooks, instrument, renderText, snapshot, type SiteRecord } from '../../dist/index.js';
+import { installHooks, instrument, renderText, snapshot } from '../../dist/index.js';
+import { runtimeInternals, type RuntimeInternals } from '../../dist/runtime/internals.js';
 import * as library from '../fixtures/oracle/library.mjs';
 import { Session, show } from './harness.ts';
 import { graphSide, type GraphHooks, type GraphRequest, type GraphSide, type PauseReport } from './oracle/graph-run.ts';
@@ -36,24 +37,25 @@ export interface RunReply {
   pauses?: PauseReport[];
 }
 
+/** The runtime's internals (through awaitwhat's own import: the global no longer carries them) and its frame counter (the global's `q`). */
 interface Runtime {
   readonly q: number;
   readonly internals: RuntimeInternals;
 }
 
-interface RuntimeInternals {
-  addSite(site: SiteRecord): number;
-  maintain(now: number): void;
-  readonly limits: { weakAfterMs: number };
-}
-
 function installRuntime(): Runtime {
   installHooks();
-  const runtime = (globalThis as unknown as { __awaitwhat?: Runtime }).__awaitwhat;
-  if (runtime === undefined) throw new Error('installHooks() installed no runtime');
+  const internals = runtimeInternals();
+  if (internals === undefined) throw new Error('installHooks() installed no runtime');
   // Frames left pending forever by earlier programs are then held weakly and collected.
-  runtime.internals.limits.weakAfterMs = 0;
-  return runtime;
+  internals.limits.weakAfterMs = 0;
+  const global = (globalThis as unknown as { __awaitwhat: { readonly q: number } }).__awaitwhat;
+  return {
+    get q() {
+      return global.q;
+    },
+    internals,
+  };
 }
 
 const runtime = installRuntime();
