@@ -109,6 +109,22 @@ describe('awaitwhat/hooks', { concurrency: 2 }, () => {
     );
   });
 
+  it('composes with tsx for CommonJS TypeScript, which tsx compiles without Node\'s module hooks', async () => {
+    const r = await run(['--import', 'tsx', '--import', HOOKS, join(FIXTURES, 'tsx-cjs', 'app.cts')]);
+    assert.equal(r.stderr, '');
+    assert.equal(
+      r.stdout,
+      [
+        'awaitwhat: 2 pending async functions',
+        '',
+        'main  test/fixtures/tsx-cjs/app.cts:4:3  await new Repo().find(id)',
+        '└─ Repo.find  test/fixtures/tsx-cjs/repo.ts:4:5  await new Promise<void>(() => {})',
+        '   └─ new Promise<void>(() => {})  — a promise no instrumented code created',
+        '',
+      ].join('\n'),
+    );
+  });
+
   it('refuses Node.js older than 22.15 with an error naming the minimum', { skip: process.env.AWAITWHAT_OLD_NODE === undefined ? 'set AWAITWHAT_OLD_NODE to a Node.js < 22.15 binary' : false }, async () => {
     const { spawnSync } = await import('node:child_process');
     const r = spawnSync(process.env.AWAITWHAT_OLD_NODE!, ['--import', HOOKS, join(FIXTURES, 'big.mjs')], { encoding: 'utf8' });
