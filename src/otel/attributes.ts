@@ -33,3 +33,7 @@ export const CYCLE = 'awaitwhat.cycle';
 
 export const PENDING_AWAIT_SPAN_NAME = 'pending await';
 export const CYCLE_SPAN_NAME = 'await cycle';
+
+/** The metrics (OpenTelemetry naming guidelines; units in UCUM): hung chains by their innermost await, and how long the oldest has waited. */
+export const PENDING_METRIC = 'awaitwhat.await.pending';
+export const OLDEST_AGE_METRIC = 'awaitwhat.await.oldest_age';
