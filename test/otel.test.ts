@@ -214,6 +214,18 @@ describe(`AwaitInstrumentation (OpenTelemetry SDK ${SDK}.x)`, { concurrency: 2 }
     assert.deepEqual(out.warnings, [`awaitwhat deadlock, 2 async functions await each other: a (${file}:6) → b (${file}:11)`]);
   });
 
+  for (const sampler of ['traceidratio', 'parentbased_traceidratio', 'always_off'] as const) {
+    it(`sampling follows the request (${sampler}): every sampled request's hung chain has its snapshot, no other does`, async () => {
+      const out = (await fixture('sampling.mjs', sampler)) as { sampled: string[]; snapshotOf: string[]; chains: number; warnings: string[] };
+      assert.deepEqual(out.warnings, []);
+      assert.equal(out.chains, 40, 'all 40 chains reported');
+      assert.deepEqual(out.snapshotOf, out.sampled, 'one snapshot per sampled request, naming its trace');
+      if (sampler === 'always_off') assert.deepEqual(out.sampled, []);
+      // A ratio of 0.5 over 40 requests samples some and drops some (all or none: probability 2e-12).
+      else assert.ok(out.sampled.length > 0 && out.sampled.length < 40, `${out.sampled.length} of 40 sampled`);
+    });
+  }
+
   it('makes no spans in an unsampled trace, nor outside any trace with requireParentSpan', async () => {
     assert.deepEqual(await fixture('unsampled.mjs'), []);
     assert.deepEqual(await fixture('unsampled.mjs', 'require-parent'), []);
