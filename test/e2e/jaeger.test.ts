@@ -24,7 +24,7 @@ interface JaegerSpan {
   traceID: string;
   spanID: string;
   operationName: string;
-  references: { refType: string; spanID: string }[];
+  references: { refType: string; traceID: string; spanID: string }[];
   startTime: number;
   duration: number;
   tags: { key: string; value: unknown }[];
@@ -108,7 +108,7 @@ describe(`Jaeger, end to end (OpenTelemetry SDK ${SDK}.x)`, () => {
     const response = fetchText(`http://127.0.0.1:${port}/profile/7`);
 
     const snapshot = await waitFor('the pending-await snapshot in Jaeger', async () => (await traces(service)).find((t) => t.spans.some((s) => s.operationName === 'pending await')));
-    assert.deepEqual(path(snapshot), ['GET', 'handleProfile', 'loadProfile', 'Repo.findUser', 'db.query', 'pending await']);
+    assert.deepEqual(path(snapshot), ['pending: GET (db.query)', 'handleProfile', 'loadProfile', 'Repo.findUser', 'db.query', 'pending await']);
     assertClean(snapshot);
     const pending = snapshot.spans.find((s) => s.operationName === 'pending await')!;
     assert.ok((tag(pending, 'awaitwhat.pending_ms') as number) >= 1000);
@@ -117,7 +117,19 @@ describe(`Jaeger, end to end (OpenTelemetry SDK ${SDK}.x)`, () => {
     assert.equal(tag(pending, 'code.function.name'), 'db.query');
     assert.deepEqual(JSON.parse(tag(pending, 'awaitwhat.chain') as string), ['GET', 'handleProfile', 'loadProfile', 'Repo.findUser', 'db.query', 'await lock']);
     const copies = snapshot.spans.filter((s) => s.operationName !== 'pending await');
-    for (const copy of copies) assert.equal(tag(copy, 'awaitwhat.snapshot'), true, copy.operationName);
+    for (const copy of copies) {
+      assert.equal(tag(copy, 'awaitwhat.snapshot'), true, copy.operationName);
+      assert.notEqual(tag(copy, 'span.kind'), 'server', `${copy.operationName}: a copy is never a server span (span metrics)`);
+    }
+
+    // Re-reports (threshold 1 s: again at 2 s, 4 s) stay in the one snapshot trace: one search result.
+    const rereported = await waitFor('a re-report in the same snapshot trace', async () => {
+      const found = (await traces(service)).filter((t) => t.spans.some((s) => s.operationName === 'pending await'));
+      const t = found.find((f) => f.traceID === snapshot.traceID);
+      return t !== undefined && t.spans.filter((s) => s.operationName === 'pending await').length >= 2 ? { found, t } : undefined;
+    });
+    assert.deepEqual(rereported.found.map((t) => t.traceID), [snapshot.traceID], 'one hung chain, one search result');
+    assertClean(rereported.t);
 
     await fetchText(`http://127.0.0.1:${port}/release`);
     const answered = await response;
@@ -134,6 +146,8 @@ describe(`Jaeger, end to end (OpenTelemetry SDK ${SDK}.x)`, () => {
       const copy = copies.find((s) => s.operationName === name)!;
       assert.equal(tag(copy, 'awaitwhat.snapshot.span_id'), span.spanID, `${name}: the snapshot copy names the real span`);
       assert.equal(tag(copy, 'awaitwhat.snapshot.trace_id'), real.traceID);
+      assert.ok(copy.references.some((r) => r.refType === 'FOLLOWS_FROM' && r.traceID === real.traceID && r.spanID === span.spanID), `${name}: the copy links to the real span`);
+      assert.ok(span.references.some((r) => r.refType === 'FOLLOWS_FROM' && r.traceID === snapshot.traceID && r.spanID === copy.spanID), `${name}: the real span links to its copy`);
     }
     for (const t of [snapshot, real]) {
       for (const s of t.spans) assert.equal(t.processes[s.processID]!.tags.find((tag) => tag.key === 'telemetry.sdk.version')?.value, expectedNodeSdkVersion(), `${s.operationName}: exported by the SDK the run expects`);
