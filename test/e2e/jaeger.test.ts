@@ -9,8 +9,11 @@
  */
 
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { get } from 'node:http';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, describe, it } from 'node:test';
@@ -89,22 +92,61 @@ function assertClean(trace: JaegerTrace): void {
 }
 
 const NO_JAEGER = QUERY === undefined || OTLP === undefined ? 'no Jaeger: set AWAITWHAT_JAEGER_QUERY and AWAITWHAT_JAEGER_OTLP (.ci/run does)' : false;
+/** Jaeger's Prometheus exporter (host:port): OTLP metrics and span metrics. */
+const METRICS = process.env.AWAITWHAT_JAEGER_METRICS;
+const prometheusFound = spawnSync('prometheus', ['--version'], { encoding: 'utf8' });
+const NO_ALERTING =
+  NO_JAEGER ||
+  (METRICS === undefined ? "no Jaeger metrics endpoint: set AWAITWHAT_JAEGER_METRICS to Jaeger's Prometheus exporter (.ci/run does)" : false) ||
+  (prometheusFound.error !== undefined || prometheusFound.status !== 0 ? "no prometheus: install Debian's prometheus package (apt-get install prometheus; .ci/run does)" : false);
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+    s.on('error', reject);
+  });
+}
+
+/** The example service, exporting traces and metrics to Jaeger; resolves with its port. */
+async function startExample(service: string, servers: ChildProcess[]): Promise<number> {
+  const child = spawn(NODE, ['--import', './examples/otel/tracing.mjs', 'examples/otel/server.mjs'], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      PORT: '0',
+      OTEL_SERVICE_NAME: service,
+      OTEL_EXPORTER_OTLP_ENDPOINT: OTLP,
+      OTEL_BSP_SCHEDULE_DELAY: '100',
+      OTEL_METRIC_EXPORT_INTERVAL: '500',
+      PENDING_THRESHOLD_MS: '1000',
+      SAMPLE_INTERVAL_MS: '200',
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  servers.push(child);
+  return new Promise<number>((resolve, reject) => {
+    child.stdout!.setEncoding('utf8').once('data', (line: string) => resolve((JSON.parse(line) as { listening: number }).listening));
+    child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
+  });
+}
+
+interface PromAlert {
+  labels: Record<string, string>;
+  state: string;
+}
 
 describe(`Jaeger, end to end (OpenTelemetry SDK ${SDK}.x)`, () => {
-  let server: ChildProcess | undefined;
-  after(() => server?.kill('SIGTERM'));
+  const servers: ChildProcess[] = [];
+  after(() => {
+    for (const s of servers) s.kill('SIGTERM');
+  });
 
   it('shows a hung request as a snapshot path to its pending await, then the real spans once released', { skip: NO_JAEGER }, async () => {
     const service = `awaitwhat-e2e-${process.pid}-${Date.now()}`;
-    server = spawn(NODE, ['--import', './examples/otel/tracing.mjs', 'examples/otel/server.mjs'], {
-      cwd: ROOT,
-      env: { ...process.env, PORT: '0', OTEL_SERVICE_NAME: service, OTEL_EXPORTER_OTLP_ENDPOINT: OTLP, OTEL_BSP_SCHEDULE_DELAY: '100', PENDING_THRESHOLD_MS: '1000', SAMPLE_INTERVAL_MS: '200' },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    const port = await new Promise<number>((resolve, reject) => {
-      server!.stdout!.setEncoding('utf8').once('data', (line: string) => resolve((JSON.parse(line) as { listening: number }).listening));
-      server!.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
-    });
+    const port = await startExample(service, servers);
     const response = fetchText(`http://127.0.0.1:${port}/profile/7`);
 
     const snapshot = await waitFor('the pending-await snapshot in Jaeger', async () => (await traces(service)).find((t) => t.spans.some((s) => s.operationName === 'pending await')));
@@ -154,5 +196,65 @@ describe(`Jaeger, end to end (OpenTelemetry SDK ${SDK}.x)`, () => {
     }
     const allIds = [...snapshot.spans, ...real.spans].map((s) => s.spanID);
     assert.equal(new Set(allIds).size, allIds.length, 'a snapshot reused a real span ID');
+  });
+  it('fires the shipped alert in a real Prometheus while a request hangs, resolves it once released; span metrics count real server calls only', { skip: NO_ALERTING }, async () => {
+    const service = `awaitwhat-alert-${process.pid}-${Date.now()}`;
+    const dir = mkdtempSync(join(tmpdir(), 'awaitwhat-prometheus-'));
+    let prom: ChildProcess | undefined;
+    try {
+      // The shipped expressions as they are; `for` shortened from 1m so that the test takes seconds
+      // (the promtool cases in test/prometheus-rules.test.ts replay the shipped `for`).
+      const rules = readFileSync(join(ROOT, 'examples', 'prometheus', 'awaitwhat-rules.yml'), 'utf8');
+      assert.match(rules, /for: 1m/);
+      writeFileSync(join(dir, 'rules.yml'), rules.replaceAll('for: 1m', 'for: 2s'));
+      // honor_labels: the series keep the job (service.name) that Jaeger's exporter gives them.
+      writeFileSync(
+        join(dir, 'prometheus.yml'),
+        ['global: { scrape_interval: 1s, evaluation_interval: 1s }', 'rule_files: [rules.yml]', 'scrape_configs:', '  - job_name: jaeger', '    honor_labels: true', `    static_configs: [{ targets: ['${METRICS}'] }]`, ''].join('\n'),
+      );
+      const promPort = await freePort();
+      prom = spawn('prometheus', [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${promPort}`, '--log.level=warn'], { stdio: ['ignore', 'ignore', 'inherit'] });
+      servers.push(prom);
+      const api = `http://127.0.0.1:${promPort}`;
+      await waitFor('Prometheus ready', async () => ((await fetchText(`${api}/-/ready`).catch(() => ({ status: 0 }))).status === 200 ? true : undefined));
+      const alerts = async () => ((JSON.parse((await fetchText(`${api}/api/v1/alerts`)).body) as { data: { alerts: PromAlert[] } }).data.alerts).filter((a) => a.labels.job === service);
+
+      const port = await startExample(service, servers);
+      const response = fetchText(`http://127.0.0.1:${port}/profile/7`);
+      const firing = await waitFor('AwaitwhatHungAwait firing', async () => (await alerts()).find((a) => a.labels.alertname === 'AwaitwhatHungAwait' && a.state === 'firing'), 60_000);
+      assert.deepEqual(firing.labels, {
+        alertname: 'AwaitwhatHungAwait',
+        severity: 'warning',
+        job: service,
+        code_function_name: 'db.query',
+        awaitwhat_await_location: `${join(ROOT, 'examples', 'otel', 'server.mjs')}:10:5`,
+      });
+
+      await fetchText(`http://127.0.0.1:${port}/release`);
+      assert.equal((await response).status, 200);
+      await waitFor('AwaitwhatHungAwait resolved', async () => ((await alerts()).some((a) => a.labels.alertname === 'AwaitwhatHungAwait') ? undefined : true), 60_000);
+
+      // Span metrics (the collector's spanmetrics connector): the snapshot copies are INTERNAL spans,
+      // so the service's server calls are its two real requests (/profile/7 and /release).
+      const query = async (q: string) => (JSON.parse((await fetchText(`${api}/api/v1/query?query=${encodeURIComponent(q)}`)).body) as { data: { result: { metric: Record<string, string>; value: [number, string] }[] } }).data.result;
+      const serverCalls = await waitFor('two server calls in span metrics', async () => {
+        const r = await query(`sum by (span_name) (traces_span_metrics_calls_total{service_name="${service}", span_kind="SPAN_KIND_SERVER"})`);
+        return r.length > 0 && r.reduce((n, x) => n + Number(x.value[1]), 0) === 2 ? r : undefined;
+      });
+      assert.deepEqual(serverCalls.map((r) => [r.metric.span_name, r.value[1]]), [['GET', '2']]);
+      const pendingSpans = await query(`traces_span_metrics_calls_total{service_name="${service}", span_name="pending await"}`);
+      assert.ok(pendingSpans.length > 0, 'pending await spans are counted');
+      for (const r of pendingSpans) {
+        assert.equal(r.metric.span_kind, 'SPAN_KIND_INTERNAL');
+        assert.equal(r.metric.awaitwhat_await_location, `${join(ROOT, 'examples', 'otel', 'server.mjs')}:10:5`);
+      }
+    } finally {
+      if (prom !== undefined && prom.exitCode === null) {
+        const exited = new Promise((resolve) => prom!.once('exit', resolve));
+        prom.kill('SIGTERM');
+        await exited;
+      }
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
