@@ -88,14 +88,16 @@ describe(`AwaitInstrumentation (OpenTelemetry SDK ${SDK}.x)`, { concurrency: 2 }
     const shape = (t: string) => byTrace(t).map((s) => [s.name, s.kind, s.parent === null ? null : out.spans.find((p) => p.id === s.parent)!.name]);
     const INTERNAL = 0;
     const SERVER = 1;
-    // Both reports in one trace: the second is one more `pending await` under the innermost copy.
+    // Both reports in one trace: the second is a `still pending` span under the root (from its start
+    // to the second capture) holding one more `pending await`.
     assert.deepEqual(shape('t1'), [
       ['pending: GET /hang (findUser)', INTERNAL, null],
+      ['still pending', INTERNAL, 'pending: GET /hang (findUser)'],
       ['handler', INTERNAL, 'pending: GET /hang (findUser)'],
       ['loadProfile', INTERNAL, 'handler'],
       ['findUser', INTERNAL, 'loadProfile'],
       ['pending await', INTERNAL, 'findUser'],
-      ['pending await', INTERNAL, 'findUser'],
+      ['pending await', INTERNAL, 'still pending'],
     ]);
     assert.deepEqual(shape('t2'), [
       ['GET /hang', SERVER, null],
@@ -108,7 +110,7 @@ describe(`AwaitInstrumentation (OpenTelemetry SDK ${SDK}.x)`, { concurrency: 2 }
     const snapshot = byTrace('t1');
     const ids = out.spans.map((s) => s.spanId);
     assert.equal(new Set(ids).size, ids.length, 'a span ID was reused');
-    const copies = snapshot.filter((s) => s.name !== 'pending await');
+    const copies = snapshot.filter((s) => s.name !== 'pending await' && s.name !== 'still pending');
     for (const [i, copy] of copies.entries()) {
       const original = real[i]!;
       assert.equal(copy.attributes['awaitwhat.snapshot'], true);
@@ -173,6 +175,10 @@ describe(`AwaitInstrumentation (OpenTelemetry SDK ${SDK}.x)`, { concurrency: 2 }
         within(copy.durationMs, sample.before - out.suspended, sample.after + 2, `snapshot: ${f.function} copy's duration`);
       }
     });
+    // The re-report's `still pending` span: from the root's start (the request's, at 0) to the second capture.
+    const still = snapshot.find((s) => s.name === 'still pending')!;
+    within(still.durationMs, reported[1]!.before - 1, reported[1]!.after + 2, "the re-report's still pending span");
+    assert.equal(still.attributes['awaitwhat.pending_ms'], out.reports[1]!.chains[0]!.pendingMs);
     const real = out.spans.filter((s) => s.trace === 't2');
     for (const name of ['handler', 'loadProfile', 'findUser']) {
       const span = real.find((s) => s.name === name)!;

@@ -12,9 +12,10 @@
  * reads as a pending snapshot, not a slow request. Under the copies, a `pending await` span starts at
  * the capture time and carries the pending duration, the threshold, the await site and the chain.
  *
- * A chain still hung is reported again after doubling intervals, each time as one more `pending
- * await` span in the same trace (under the innermost copy): one hung chain stays one search result,
- * whose extent runs from the hang's start to the latest report. Spans are immutable once exported,
+ * A chain still hung is reported again after doubling intervals, each time in the same trace: under
+ * the root, a `still pending` span from the root's start to the capture, holding one more `pending
+ * await` span: one hung chain stays one search result, whose extent runs from the hang's start to
+ * the latest report. Spans are immutable once exported,
  * so the re-reports are new spans, never updates.
  *
  * The snapshot trace is its own trace: a copy parented to the real, still-open span would point at
@@ -47,6 +48,7 @@ import {
   PENDING_AWAIT_SPAN_NAME,
   PENDING_MS,
   SNAPSHOT,
+  STILL_PENDING_SPAN_NAME,
   SNAPSHOT_OF_SPAN_ID,
   SNAPSHOT_OF_TRACE_ID,
   THRESHOLD_MS,
@@ -93,7 +95,7 @@ export class PendingSampler {
   readonly #cyclesSeen = new Set<string>();
   readonly #linked = new WeakMap<Frame, Set<Frame>>();
   /** Per hung chain (its innermost frame), its snapshot trace: re-reports go there. */
-  readonly #snapshots = new WeakMap<Frame, { innermost: SpanContext }>();
+  readonly #snapshots = new WeakMap<Frame, { root: SpanContext; rootStart: number | [number, number] }>();
   readonly #faults: Faults;
   /** Promises returned by onPending not settled yet, and since when the oldest has been waiting. */
   #unsettledCallbacks = 0;
@@ -200,15 +202,24 @@ export class PendingSampler {
     // negative to some backends).
     const at = this.#bridge.time(real, captureMs);
 
-    // A chain reported before: one more `pending await` span in its snapshot trace, under the copy
-    // of its innermost frame, so that the hang stays one trace (one search result) whose extent is
-    // how long it has been pending at the latest report.
+    // A chain reported before: one more report in its snapshot trace, so that the hang stays one
+    // trace (one search result) whose extent is how long it has been pending at the latest report.
+    // Under the root, a `still pending` span from the root's start to this capture, and under it the
+    // `pending await` span at the capture time: every span starts and ends within its parent or, for
+    // `still pending`, starts with its parent and outlasts it, which Jaeger's clock-skew check takes
+    // as asynchronous work (a child that starts later than an ended parent would read as clock skew).
     const key = innermost ?? records[0];
     const earlier = key !== undefined ? this.#snapshots.get(key) : undefined;
     if (earlier !== undefined) {
-      const again = tracer.startSpan(PENDING_AWAIT_SPAN_NAME, { kind: SpanKind.INTERNAL, startTime: at, attributes: pendingAttributes, links: pendingLinks }, trace.setSpanContext(ROOT_CONTEXT, earlier.innermost));
+      const report = tracer.startSpan(
+        STILL_PENDING_SPAN_NAME,
+        { kind: SpanKind.INTERNAL, startTime: earlier.rootStart, attributes: { [PENDING_MS]: chain.pendingMs, [SNAPSHOT]: true } },
+        trace.setSpanContext(ROOT_CONTEXT, earlier.root),
+      );
+      const again = tracer.startSpan(PENDING_AWAIT_SPAN_NAME, { kind: SpanKind.INTERNAL, startTime: at, attributes: pendingAttributes, links: pendingLinks }, trace.setSpan(ROOT_CONTEXT, report));
       again.end(at + 1);
-      result.snapshotTraceId = earlier.innermost.traceId;
+      report.end(at + 1);
+      result.snapshotTraceId = earlier.root.traceId;
       return result;
     }
 
@@ -216,6 +227,7 @@ export class PendingSampler {
     // must not count as a server call in span metrics), the root named as a pending snapshot.
     const copies: Span[] = [];
     let parent = ROOT_CONTEXT;
+    let rootStart: number | [number, number] = 0;
     const startCopy = (name: string, start: number | [number, number], attributes: Attributes, of: Span | undefined): boolean => {
       const copyAttributes: Attributes = { ...attributes, [SNAPSHOT]: true };
       const links: Link[] = [];
@@ -227,6 +239,7 @@ export class PendingSampler {
       const options = { kind: SpanKind.INTERNAL, startTime: start, attributes: copyAttributes, links, root: copies.length === 0 };
       const copy = copies.length === 0 ? this.#startRoot(tracer, name, options, real !== undefined) : tracer.startSpan(name, options, parent);
       if (copy === undefined) return false;
+      if (copies.length === 0) rootStart = start;
       copies.push(copy);
       parent = trace.setSpan(ROOT_CONTEXT, copy);
       return true;
@@ -258,7 +271,7 @@ export class PendingSampler {
     originals.forEach((original, i) => {
       if (original !== undefined && original.isRecording() && typeof original.addLink === 'function') original.addLink({ context: copies[i]!.spanContext() });
     });
-    if (key !== undefined) this.#snapshots.set(key, { innermost: copies[copies.length - 1]!.spanContext() });
+    if (key !== undefined) this.#snapshots.set(key, { root: copies[0]!.spanContext(), rootStart });
     result.snapshotTraceId = copies[0]!.spanContext().traceId;
     return result;
   }

@@ -69,7 +69,7 @@ async function waitFor<T>(what: string, find: () => Promise<T | undefined>, time
 
 const tag = (span: JaegerSpan, key: string) => span.tags.find((t) => t.key === key)?.value;
 
-/** Operation names from the root down, following CHILD_OF references. */
+/** Operation names from the root down, following CHILD_OF references (the first child of each). */
 function path(trace: JaegerTrace): string[] {
   const byId = new Map(trace.spans.map((s) => [s.spanID, s]));
   const children = new Map<string, JaegerSpan[]>();
@@ -80,7 +80,8 @@ function path(trace: JaegerTrace): string[] {
     else children.set(parent, [...(children.get(parent) ?? []), s]);
   }
   const names: string[] = [];
-  for (let s = root; s !== undefined; s = children.get(s.spanID)?.[0]) names.push(s.operationName);
+  // Re-reports (`still pending`) hang beside the copies: the path follows the copies.
+  for (let s = root; s !== undefined; s = children.get(s.spanID)?.find((c) => c.operationName !== 'still pending')) names.push(s.operationName);
   return names;
 }
 
@@ -148,6 +149,8 @@ describe(`Jaeger, end to end (OpenTelemetry SDK ${SDK}.x)`, () => {
     const service = `awaitwhat-e2e-${process.pid}-${Date.now()}`;
     const port = await startExample(service, servers);
     const response = fetchText(`http://127.0.0.1:${port}/profile/7`);
+    // Awaited below; marked handled so that a failing assertion before then leaves no unhandled rejection.
+    response.catch(() => undefined);
 
     const snapshot = await waitFor('the pending-await snapshot in Jaeger', async () => (await traces(service)).find((t) => t.spans.some((s) => s.operationName === 'pending await')));
     assert.deepEqual(path(snapshot), ['pending: GET (db.query)', 'handleProfile', 'loadProfile', 'Repo.findUser', 'db.query', 'pending await']);
@@ -164,7 +167,8 @@ describe(`Jaeger, end to end (OpenTelemetry SDK ${SDK}.x)`, () => {
       assert.notEqual(tag(copy, 'span.kind'), 'server', `${copy.operationName}: a copy is never a server span (span metrics)`);
     }
 
-    // Re-reports (threshold 1 s: again at 2 s, 4 s) stay in the one snapshot trace: one search result.
+    // Re-reports (threshold 1 s: again at 2 s, 4 s) stay in the one snapshot trace: one search result,
+    // each a `still pending` span under the root holding one more `pending await`.
     const rereported = await waitFor('a re-report in the same snapshot trace', async () => {
       const found = (await traces(service)).filter((t) => t.spans.some((s) => s.operationName === 'pending await'));
       const t = found.find((f) => f.traceID === snapshot.traceID);
@@ -172,6 +176,13 @@ describe(`Jaeger, end to end (OpenTelemetry SDK ${SDK}.x)`, () => {
     });
     assert.deepEqual(rereported.found.map((t) => t.traceID), [snapshot.traceID], 'one hung chain, one search result');
     assertClean(rereported.t);
+    const root = rereported.t.spans.find((s) => s.operationName === 'pending: GET (db.query)')!;
+    for (const still of rereported.t.spans.filter((s) => s.operationName === 'still pending')) {
+      assert.deepEqual(still.references.map((r) => [r.refType, r.spanID]), [['CHILD_OF', root.spanID]]);
+      assert.equal(still.startTime, root.startTime, 'a re-report spans the hang from its start');
+      const inside = rereported.t.spans.filter((s) => s.references.some((r) => r.refType === 'CHILD_OF' && r.spanID === still.spanID));
+      assert.deepEqual(inside.map((s) => s.operationName), ['pending await']);
+    }
 
     await fetchText(`http://127.0.0.1:${port}/release`);
     const answered = await response;
@@ -221,6 +232,8 @@ describe(`Jaeger, end to end (OpenTelemetry SDK ${SDK}.x)`, () => {
 
       const port = await startExample(service, servers);
       const response = fetchText(`http://127.0.0.1:${port}/profile/7`);
+    // Awaited below; marked handled so that a failing assertion before then leaves no unhandled rejection.
+    response.catch(() => undefined);
       const firing = await waitFor('AwaitwhatHungAwait firing', async () => (await alerts()).find((a) => a.labels.alertname === 'AwaitwhatHungAwait' && a.state === 'firing'), 60_000);
       assert.deepEqual(firing.labels, {
         alertname: 'AwaitwhatHungAwait',
