@@ -232,6 +232,16 @@ describe(`AwaitInstrumentation (OpenTelemetry SDK ${SDK}.x)`, { concurrency: 2 }
     });
   }
 
+  it('a root sampler that never samples a root (parentbased_always_off under sampled remote parents): no snapshot, one warning saying why', async () => {
+    const out = (await fixture('sampling.mjs', 'parentbased_always_off, remote sampled parents')) as { sampled: string[]; snapshotOf: string[]; chains: number; warnings: string[] };
+    assert.equal(out.sampled.length, 40);
+    assert.equal(out.chains, 40);
+    assert.deepEqual(out.snapshotOf, []);
+    assert.deepEqual(out.warnings, [
+      "awaitwhat the tracer provider's sampler refused 256 root spans for the snapshot of a hung chain in a sampled trace (pending: GET /hang (findUser)); snapshots need a root sampler that samples some roots (such as parentbased_always_on or parentbased_traceidratio). Later refusals are not reported",
+    ]);
+  });
+
   it('makes no spans in an unsampled trace, nor outside any trace with requireParentSpan', async () => {
     assert.deepEqual(await fixture('unsampled.mjs'), []);
     assert.deepEqual(await fixture('unsampled.mjs', 'require-parent'), []);

@@ -95,6 +95,8 @@ export class PendingSampler {
   readonly #cyclesSeen = new Set<string>();
   readonly #linked = new WeakMap<Frame, Set<Frame>>();
   /** Per hung chain (its innermost frame), its snapshot trace: re-reports go there. */
+  /** Whether a refused snapshot root was reported (once). */
+  #rootsRefused = false;
   readonly #snapshots = new WeakMap<Frame, { root: SpanContext; rootStart: number | [number, number] }>();
   readonly #faults: Faults;
   /** Promises returned by onPending not settled yet, and since when the oldest has been waiting. */
@@ -287,6 +289,12 @@ export class PendingSampler {
       const span = tracer.startSpan(name, options);
       if (span.isRecording()) return span;
       span.end();
+    }
+    // A sampler that never samples a root (parentbased_always_off under a sampled remote parent):
+    // said once, so that a missing snapshot is not a mystery.
+    if (sampled && !this.#rootsRefused) {
+      this.#rootsRefused = true;
+      this.#diag.warn(`the tracer provider's sampler refused ${MAX_ROOT_ATTEMPTS} root spans for the snapshot of a hung chain in a sampled trace (${name}); snapshots need a root sampler that samples some roots (such as parentbased_always_on or parentbased_traceidratio). Later refusals are not reported`);
     }
     return undefined;
   }
