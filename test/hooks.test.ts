@@ -87,6 +87,12 @@ describe('awaitwhat/hooks', { concurrency: 2 }, () => {
     assert.equal(r.code, 0);
   });
 
+  it('parses with the parser AWAITWHAT_PARSER names: oxc by default (its binary is installed here), acorn in the fallback run', async () => {
+    const probe = `data:text/javascript,${encodeURIComponent("process.stdout.write(globalThis[Symbol.for('awaitwhat.hooks')].load.parser)")}`;
+    const r = await run(['--import', HOOKS, '--import', probe, '-e', '']);
+    assert.deepEqual({ stdout: r.stdout, stderr: r.stderr }, { stdout: process.env.AWAITWHAT_PARSER === 'acorn' ? 'acorn' : 'oxc', stderr: '' });
+  });
+
   it('is idempotent when loaded twice', async () => {
     const r = await run(['--import', HOOKS, '--import', HOOKS, 'app.mjs'], { cwd: SCOPE });
     assert.equal(r.stderr, '');
