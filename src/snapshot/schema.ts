@@ -79,7 +79,11 @@ export interface FrameNode extends NodeBase {
   state: 'awaiting' | 'returning' | 'yielded';
   /** The suspension point, when not running. */
   suspendedAt: SuspensionPoint | null;
-  /** Milliseconds spent at the current suspension point (clock resolution: about 50 ms). */
+  /**
+   * Milliseconds spent at the current suspension point: a lower bound, never more than the true
+   * time, and less by at most one tick of the runtime's clock (about 50 ms, longer when the
+   * program ran synchronously through the tick: see src/runtime/clock.ts).
+   */
   pendingMs: number;
   /** Creation order among all frames of the thread. */
   seq: number;
