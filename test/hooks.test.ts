@@ -93,6 +93,21 @@ describe('awaitwhat/hooks', { concurrency: 2 }, () => {
     assert.deepEqual({ stdout: r.stdout, stderr: r.stderr }, { stdout: process.env.AWAITWHAT_PARSER === 'acorn' ? 'acorn' : 'oxc', stderr: '' });
   });
 
+  it('a second installHooks() returns the installed hooks, and names the options it does not apply', async () => {
+    const program = `import { installHooks } from ${JSON.stringify(join(ROOT, 'dist', 'index.js'))};
+const first = globalThis[Symbol.for('awaitwhat.hooks')];
+console.log(installHooks() === first, installHooks({ include: ['**/*.js'], omitText: true }) === first);`;
+    const r = await run(['--import', HOOKS, '--input-type=module', '-e', program]);
+    assert.deepEqual(
+      { code: r.code, stdout: r.stdout, stderr: r.stderr },
+      {
+        code: 0,
+        stdout: 'true true\n',
+        stderr: "awaitwhat: installHooks: awaitwhat's hooks are already installed in this thread (by --import awaitwhat/hooks, the command or an earlier call), with their own options; ignored: include, omitText\n",
+      },
+    );
+  });
+
   it('is idempotent when loaded twice', async () => {
     const r = await run(['--import', HOOKS, '--import', HOOKS, 'app.mjs'], { cwd: SCOPE });
     assert.equal(r.stderr, '');

@@ -79,6 +79,24 @@ type LoadHook = (url: string, context: { format?: string | null; conditions?: st
 // awaitwhat's own compiled code (dist/) is never instrumented; its examples and tests are.
 const OWN_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
+/** A second installation's options are not applied: one warning names them, so that none is dropped unsaid. */
+function ignoredOptions(requested: HookOptions): void {
+  let names: string[];
+  try {
+    names = Object.keys(requested ?? {}).filter((name) => name !== 'onWarning');
+  } catch {
+    return;
+  }
+  if (names.length === 0) return;
+  const warn = typeof requested.onWarning === 'function' ? requested.onWarning : defaultWarning;
+  const message = `installHooks: awaitwhat's hooks are already installed in this thread (by --import awaitwhat/hooks, the command or an earlier call), with their own options; ignored: ${names.join(', ')}`;
+  try {
+    warn(message);
+  } catch {
+    defaultWarning(message);
+  }
+}
+
 function defaultWarning(message: string): void {
   try {
     process.stderr.write(`awaitwhat: ${message}\n`);
@@ -93,7 +111,10 @@ function defaultWarning(message: string): void {
  */
 export function installHooks(requested: HookOptions = {}): HooksHandle {
   const existing = (globalThis as Record<symbol, HooksHandle | undefined>)[HANDLE_KEY];
-  if (existing !== undefined) return existing;
+  if (existing !== undefined) {
+    ignoredOptions(requested);
+    return existing;
+  }
   checkNodeVersion();
   // A bad option never stops the program: one warning each, and its default (see hooks/env.ts).
   const options = validHookOptions(requested, defaultWarning);
