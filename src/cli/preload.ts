@@ -42,7 +42,7 @@ class Preload {
   constructor(config: PreloadConfig, internals: RuntimeInternals) {
     this.#config = config;
     this.#internals = internals;
-    this.#identity = identify(config.supervisorPid);
+    this.#identity = identify(config.supervisorPid, config.labelEvery === true);
     this.#schedule = new ReportSchedule(config.afterMs);
     this.#threads = new Threads(() => this.#snapshot(), () => exit(EXIT_STUCK));
     this.#parent =
