@@ -25,6 +25,8 @@ import { announceEnd, claimReport, endAnnounced, registerProcess } from './once-
 import { ParentWatch } from './parent-watch.ts';
 import { longestPending, renderReport, writeReport, type ReportSection } from './reporter.ts';
 import { Threads } from './threads.ts';
+import { installRunnerWatch } from '../runners/install.ts';
+import type { RunnerSection } from '../runners/reporting.ts';
 
 /** How long a `--once` or Ctrl-C report waits for the other threads' graphs. */
 const GATHER_TIMEOUT_MS = 2000;
@@ -99,6 +101,35 @@ class Preload {
       if (this.#config.once) this.#reportOnce(reason, snapshot);
       else this.#write([this.#ownSection(reason, snapshot, this.#config.afterMs)], []);
     });
+  }
+
+  /**
+   * A test runner's report (a test timed out with chains of its own still pending, a run that did
+   * not exit): the sections as given, every chain in full; with `--once`, the report of the tree.
+   */
+  reportRunner(sections: RunnerSection[]): void {
+    if (this.#done) return;
+    const own: ReportSection[] = [];
+    for (let i = 0; i < sections.length; i++) {
+      own[own.length] = { title: `${reportPrefix(this.#identity)}${sections[i]!.title}`, snapshot: sections[i]!.snapshot, minPendingMs: 0 };
+    }
+    if (!this.#config.once) {
+      this.#write(own, []);
+      return;
+    }
+    this.#done = true;
+    const dir = this.#config.onceDir!;
+    const claim = claimReport(dir, process.pid);
+    if (claim.kind === 'taken') return;
+    if (claim.kind === 'alone') tellOnce(`${reportPrefix(this.#identity)}reporting on its own`, claim.reason);
+    this.#guard('the --once report', () => this.#write(own, []));
+    if (claim.kind === 'mine') announceEnd(dir);
+    if (isMainThread) exit(EXIT_STUCK);
+    this.#threads.stopProcess();
+  }
+
+  snapshotNow(): Snapshot {
+    return this.#snapshot();
   }
 
   /** The first report of the whole tree, with every thread's graph, then the end of the tree. */
@@ -181,7 +212,11 @@ function start(): void {
     tell(`${threadName(threadId)} of process ${process.pid}: the awaitwhat runtime is missing after installing the hooks; not watched`);
     return;
   }
-  new Preload(config, runtime.internals).start();
+  const preload = new Preload(config, runtime.internals);
+  preload.start();
+  installRunnerWatch({ snapshot: () => preload.snapshotNow(), report: (sections) => preload.reportRunner(sections) }, (error) =>
+    tellOnce(`${threadName(threadId)} of process ${process.pid}: the test runner integration failed`, error),
+  );
 }
 
 try {

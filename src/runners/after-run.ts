@@ -1,0 +1,30 @@
+/**
+ * "Did not exit": once a runner says its tests are done, an unref'd timer waits a second; if the
+ * process is still there (something keeps its event loop alive), whatever is still pending is
+ * reported, each chain under the test or hook that started it. A process that exits in time prints
+ * nothing more.
+ */
+
+import type { RunnerReports, RunnerSection } from './reporting.ts';
+import { describeRun, type TestLog } from './tests.ts';
+
+/** How long after the last test a process still running is said not to have exited (Mocha's wait is the same). */
+export const DID_NOT_EXIT_MS = 1000;
+
+// Captured at load: the program may replace the global later.
+const schedule = setTimeout;
+
+export function afterRunReport(reports: RunnerReports, log: TestLog, onFault?: (error: unknown) => void): void {
+  const timer = schedule(() => {
+    try {
+      const sections: RunnerSection[] = [];
+      for (const { run, snapshot } of log.byRun(reports.snapshot())) {
+        sections.push({ title: `the process did not exit ${DID_NOT_EXIT_MS / 1000}s after its last test; started by ${describeRun(run)}, still pending`, snapshot });
+      }
+      if (sections.length > 0) reports.report(sections);
+    } catch (error) {
+      onFault?.(error);
+    }
+  }, DID_NOT_EXIT_MS);
+  timer.unref();
+}

@@ -1,0 +1,88 @@
+/**
+ * node:test (`node --test`, with process isolation or `--test-isolation=none`, or a test file run
+ * directly): when the program first resolves `node:test`, hooks of the root test are added — a
+ * `beforeEach` and an `afterEach` that every test of the file (or of the run, without isolation)
+ * inherits, and an `after` that runs once the tests are done. They take no time and change no
+ * result; the runner prints them nowhere.
+ *
+ * - A test that ends without passing while frames it started are still pending — it timed out,
+ *   or failed and left work behind — gets a report of those frames and what they await, under its
+ *   full name, right before the runner reports it (the runner reports a test once its `afterEach`
+ *   hooks are done).
+ * - At the end of the tests (the root's `after`), frames that hooks or suite bodies started and
+ *   that are still pending are reported at once (a `before` hook that timed out: node:test names
+ *   only the suite, and runs no `afterEach` for its tests); and if the process is still there a
+ *   second later, everything still pending is reported, each chain under the test that started it.
+ */
+
+import { frameCount } from './scope.ts';
+import type { RunnerReports, RunnerSection } from './reporting.ts';
+import { describeRun, frameCounter, TestLog, type TestRun } from './tests.ts';
+import { afterRunReport } from './after-run.ts';
+
+/** What the hooks read of a test's context (`passed` and `error` exist since Node.js 21.7). */
+interface TestContext {
+  readonly fullName: string;
+  readonly passed: boolean;
+  readonly error: unknown;
+}
+
+interface NodeTest {
+  beforeEach(fn: (t: TestContext) => void): void;
+  afterEach(fn: (t: TestContext) => void): void;
+  after(fn: () => void): void;
+}
+
+/** The failure node:test records for a test that ran past its timeout. */
+const TIMEOUT_FAILURE = 'testTimeoutFailure';
+
+export function watchNodeTest(reports: RunnerReports, onFault: (error: unknown) => void): void {
+  const log = new TestLog();
+  const running = new WeakMap<object, TestRun>();
+  /** Frames up to this one were started before the program resolved node:test: not the tests'. */
+  const firstSeq = frameCounter();
+  const nodeTest = process.getBuiltinModule('node:test') as unknown as NodeTest;
+  const guard = (task: () => void): void => {
+    try {
+      task();
+    } catch (error) {
+      onFault(error);
+    }
+  };
+  // One parameter each: node:test passes a `done` callback to hooks declaring two.
+  nodeTest.beforeEach((t: TestContext) => {
+    guard(() => {
+      running.set(t, log.start(t.fullName, 'test'));
+    });
+  });
+  nodeTest.afterEach((t: TestContext) => {
+    guard(() => {
+      const run = running.get(t);
+      if (run === undefined) return;
+      log.end(run);
+      if (t.passed) return;
+      const part = log.scope(reports.snapshot(), run);
+      if (frameCount(part) === 0) return;
+      reports.report([{ title: `${describeRun(run)} ${failure(t)}; what it started is still pending`, snapshot: part }]);
+    });
+  });
+  nodeTest.after(() => {
+    guard(() => {
+      const outside: RunnerSection[] = [];
+      for (const { run, snapshot } of log.byRun(reports.snapshot())) {
+        if (run !== undefined) continue;
+        // Frames of the test file's hooks, suites and module code, not those of code loaded before it.
+        const own = snapshot.nodes.some((n) => n.type === 'frame' && n.seq > firstSeq);
+        if (own) outside.push({ title: 'after the last test, still pending: what was started outside any test (hooks, suites, module code)', snapshot });
+      }
+      if (outside.length > 0) reports.report(outside);
+      afterRunReport(reports, log, onFault);
+    });
+  });
+}
+
+function failure(t: TestContext): string {
+  const error = t.error as { failureType?: unknown; message?: unknown } | null;
+  if (error?.failureType === TIMEOUT_FAILURE) return `timed out (${String(error.message)})`;
+  return 'failed';
+}
