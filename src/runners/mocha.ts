@@ -22,7 +22,7 @@ import { describeRun, TestLog, type TestRun } from './tests.ts';
 interface Runnable {
   title: string;
   fullTitle(): string;
-  type?: string;
+  parent?: { fullTitle(): string };
 }
 
 interface MochaRunner {
@@ -66,7 +66,7 @@ function listen(runner: MochaRunner, reports: RunnerReports, onFault: (error: un
     };
   const begin = (kind: TestRun['kind']) =>
     guard((runnable: Runnable) => {
-      runs.set(runnable, log.start(runnable.fullTitle(), kind));
+      runs.set(runnable, log.start(kind === 'test' ? runnable.fullTitle() : hookName(runnable), kind));
     });
   const end = guard((runnable: Runnable) => {
     const run = runs.get(runnable);
@@ -85,7 +85,7 @@ function listen(runner: MochaRunner, reports: RunnerReports, onFault: (error: un
       if (frameCount(part) === 0) return;
       const code = typeof error === 'object' && error !== null ? (Object.getOwnPropertyDescriptor(error, 'code')?.value as unknown) : undefined;
       const message = typeof error === 'object' && error !== null ? (Object.getOwnPropertyDescriptor(error, 'message')?.value as unknown) : undefined;
-      const what = code === TIMEOUT_CODE ? `timed out (${String(message)})` : 'failed';
+      const what = code === TIMEOUT_CODE ? `timed out (${firstSentence(String(message))})` : 'failed';
       reports.report([{ title: `${describeRun(run)} ${what}; what it started is still pending`, snapshot: part }]);
     }),
   );
@@ -93,4 +93,16 @@ function listen(runner: MochaRunner, reports: RunnerReports, onFault: (error: un
     'end',
     guard(() => afterRunReport(reports, log, onFault)),
   );
+}
+
+/** `"before all" hook for "queries" in "with a database"`: Mocha's hook title, then its suite's. */
+function hookName(hook: Runnable): string {
+  const suite = hook.parent?.fullTitle() ?? '';
+  return suite === '' ? hook.title : `${hook.title} in "${suite}"`;
+}
+
+/** `Timeout of 300ms exceeded`: the first sentence of Mocha's timeout message (the rest is advice and the file, which its reporter prints). */
+function firstSentence(message: string): string {
+  const end = message.indexOf('. ');
+  return end === -1 ? message : message.slice(0, end);
 }

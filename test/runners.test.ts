@@ -1,0 +1,154 @@
+/**
+ * Hung tests, against the real runners (node:test of the Node.js under test, with process isolation
+ * and without; Mocha 11 from test/packages), each run through the command as a project that has
+ * never heard of awaitwhat would run it (`awaitwhat node --test …`, `awaitwhat node_modules/.bin/mocha …`):
+ *
+ * - a test hung on a promise nobody resolves three calls deep, and one hung on a timer longer than
+ *   its timeout: the report names the test and shows exactly its chain, and no other;
+ * - a hung `before` hook: its chain, named by the hook where the runner says which one it was;
+ * - a test that leaves a polling chain behind, so that the process does not exit: the chain, under
+ *   the test that started it;
+ * - a passing file: exactly the output of the run without awaitwhat.
+ *
+ * In every case the runner's own output is exactly what it is without awaitwhat once the reports
+ * (exact text, expected below) are taken out of it; only durations and pids are normalised.
+ */
+
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { delimiter, dirname, join } from 'node:path';
+import { describe, it } from 'node:test';
+import { NODE, NODE_MAJOR, ROOT, run, runCli, withoutDurations, type RunResult } from './support/run.ts';
+
+const PACKAGES = join(ROOT, 'test', 'packages');
+const RUNNERS = join(PACKAGES, 'runners');
+const MOCHA = join(PACKAGES, 'node_modules', '.bin', 'mocha');
+const SKIP_MOCHA = existsSync(MOCHA) ? false : 'install with: npm ci --prefix test/packages';
+/** Node.js 22 spells it with `experimental-`. */
+const ISOLATION_NONE = NODE_MAJOR >= 23 ? '--test-isolation=none' : '--experimental-test-isolation=none';
+/**
+ * Mocha's bin starts `node` from PATH: the Node.js under test. Without NODE_TEST_CONTEXT, which
+ * the runner running this file set, and which would make the runs below report to it.
+ */
+const ENV: NodeJS.ProcessEnv = { ...process.env, PATH: `${dirname(NODE)}${delimiter}${process.env.PATH ?? ''}` };
+delete ENV.NODE_TEST_CONTEXT;
+/** Reports appear well before; the threshold report must not. */
+const AFTER = ['--after', '60s'];
+const KILL_AFTER_MS = 60_000;
+
+function normalise(text: string): string {
+  return withoutDurations(text)
+    .replace(/process \d+/g, 'process P')
+    .replace(/duration_ms [\d.]+/g, 'duration_ms D')
+    .replaceAll(ROOT, '<root>/');
+}
+
+const CHAIN = (where: string): string[] => [
+  `<anonymous>  ${where}  await fetchUser()  T`,
+  '└─ fetchUser  chains.mjs:3:10  await queryUser()  T',
+  '   └─ queryUser  chains.mjs:6:10  await connect()  T',
+  '      └─ connect  chains.mjs:9:3  await new Promise(() => {})  T',
+  '         └─ new Promise(() => {})  — a promise no instrumented code created',
+];
+const TIMER = (where: string): string[] => [
+  `<anonymous>  ${where}  await waitFor(2500)  T`,
+  '└─ waitFor  chains.mjs:13:3  await new Promise((resolve) => setTimeout(resolve, ms))  T',
+  '   └─ new Promise((resolve) => setTimeout(resolve, ms))  — a promise no instrumented code created',
+];
+const POLL = [
+  'pollForever  chains.mjs:18:12  await waitFor(60_000)  T',
+  '└─ waitFor  chains.mjs:13:3  await new Promise((resolve) => setTimeout(resolve, ms))  T',
+  '   └─ new Promise((resolve) => setTimeout(resolve, ms))  — a promise no instrumented code created',
+];
+
+function block(title: string, frames: number, tree: string[]): string {
+  return [`awaitwhat report: process P: ${title}`, `awaitwhat: ${frames} pending async function${frames === 1 ? '' : 's'}`, '', ...tree, ''].join('\n');
+}
+
+const DID_NOT_EXIT = (test: string): string => `the process did not exit T after its last test; started by test "${test}", still pending`;
+
+interface Case {
+  file: string;
+  /** The reports expected, in order, in the stream where they appear. */
+  reports: string[];
+  /** `--once`: the run does not end by itself; it ends with 124 after the first report. */
+  once?: boolean;
+}
+
+/**
+ * Runs `command` with and without awaitwhat, and checks that the awaitwhat run's `stream` holds
+ * exactly the expected reports, in order, and is otherwise what the plain run printed.
+ */
+async function check(command: string[], plainArgs: string[] | undefined, c: Case, stream: 'stdout' | 'stderr'): Promise<void> {
+  const aw = await runCli([...AFTER, ...(c.once === true ? ['--once'] : []), ...command], { cwd: RUNNERS, env: ENV, killAfterMs: KILL_AFTER_MS });
+  let rest = normalise(aw[stream]);
+  let at = 0;
+  for (const report of c.reports) {
+    const found = rest.indexOf(report, at);
+    assert.ok(found !== -1, `report not found in ${stream}:\n${report}\n--- in ---\n${rest}`);
+    rest = rest.slice(0, found) + rest.slice(found + report.length);
+    at = found;
+  }
+  if (c.once === true) {
+    assert.equal(aw.code, 124, normalise(aw.stderr));
+    assert.ok(!normalise(aw[stream === 'stdout' ? 'stderr' : 'stdout']).includes('awaitwhat report'));
+    return;
+  }
+  const plain: RunResult = await run(plainArgs!, { cwd: RUNNERS, env: ENV, killAfterMs: KILL_AFTER_MS });
+  const other = stream === 'stdout' ? 'stderr' : 'stdout';
+  assert.deepEqual(
+    { code: aw.code, signal: aw.signal, [stream]: rest, [other]: normalise(aw[other]) },
+    { code: plain.code, signal: plain.signal, [stream]: normalise(plain[stream]), [other]: normalise(plain[other]) },
+  );
+}
+
+function nodeTestCases(dir: string): Case[] {
+  return [
+    { file: 'hung-promise', reports: [block('test "users > loads a user" timed out (test timed out after T); what it started is still pending', 4, CHAIN(`${dir}/hung-promise.test.mjs:6:5`))] },
+    {
+      file: 'hung-timer',
+      reports: [
+        block('test "timer > waits longer than its timeout" timed out (test timed out after T); what it started is still pending', 2, TIMER(`${dir}/hung-timer.test.mjs:6:5`)),
+        block(DID_NOT_EXIT('timer > waits longer than its timeout'), 2, TIMER(`${dir}/hung-timer.test.mjs:6:5`)),
+      ],
+    },
+    { file: 'passes', reports: [] },
+    { file: 'hung-hook', reports: [block('after the last test, still pending: what was started outside any test (hooks, suites, module code)', 4, CHAIN(`${dir}/hung-hook.test.mjs:6:5`))] },
+    { file: 'left-behind', reports: [block(DID_NOT_EXIT('poller > starts polling and forgets it'), 2, POLL)], once: true },
+  ];
+}
+
+describe('node:test, each file in its own process: reports come through the runner, on its stdout', { concurrency: 2 }, () => {
+  for (const c of nodeTestCases('node-test')) {
+    const file = `node-test/${c.file}.test.mjs`;
+    it(`${file}${c.once === true ? ' (--once)' : ''}`, () => check([NODE, '--test', file], ['--test', file], c, 'stdout'));
+  }
+});
+
+describe('node:test with test isolation none: reports on stderr', { concurrency: 2 }, () => {
+  for (const c of nodeTestCases('node-test')) {
+    const file = `node-test/${c.file}.test.mjs`;
+    it(`${file}${c.once === true ? ' (--once)' : ''}`, () => check([NODE, '--test', ISOLATION_NONE, file], ['--test', ISOLATION_NONE, file], c, 'stderr'));
+  }
+});
+
+describe('Mocha 11 (node_modules/.bin/mocha): reports on stderr, as Mocha reports the failure', { concurrency: 2, skip: SKIP_MOCHA }, () => {
+  const MOCHA_TIMEOUT = 'timed out (Timeout of T exceeded); what it started is still pending';
+  const CASES: Case[] = [
+    { file: 'hung-promise', reports: [block(`test "users loads a user" ${MOCHA_TIMEOUT}`, 4, CHAIN('mocha/hung-promise.spec.mjs:6:5'))] },
+    {
+      file: 'hung-timer',
+      reports: [
+        block(`test "timer waits longer than its timeout" ${MOCHA_TIMEOUT}`, 2, TIMER('mocha/hung-timer.spec.mjs:6:5')),
+        block(DID_NOT_EXIT('timer waits longer than its timeout'), 2, TIMER('mocha/hung-timer.spec.mjs:6:5')),
+      ],
+    },
+    { file: 'passes', reports: [] },
+    { file: 'hung-hook', reports: [block(`"before all" hook for "queries" in "with a database" ${MOCHA_TIMEOUT}`, 4, CHAIN('mocha/hung-hook.spec.mjs:6:5'))] },
+    { file: 'left-behind', reports: [block(DID_NOT_EXIT('poller starts polling and forgets it'), 2, POLL)], once: true },
+  ];
+  for (const c of CASES) {
+    const file = `mocha/${c.file}.spec.mjs`;
+    it(`${file}${c.once === true ? ' (--once)' : ''}`, () => check([MOCHA, file], [MOCHA.replace(/\.bin[\\/]mocha$/, join('mocha', 'bin', 'mocha.js')), file], c, 'stderr'));
+  }
+});
