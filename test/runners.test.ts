@@ -16,6 +16,7 @@
 
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { delimiter, dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { NODE, NODE_MAJOR, ROOT, run, runCli, withoutDurations, type RunResult } from './support/run.ts';
@@ -79,8 +80,11 @@ interface Case {
  * Runs `command` with and without awaitwhat, and checks that the awaitwhat run's `stream` holds
  * exactly the expected reports, in order, and is otherwise what the plain run printed.
  */
-async function check(command: string[], plainArgs: string[] | undefined, c: Case, stream: 'stdout' | 'stderr'): Promise<void> {
-  const aw = await runCli([...AFTER, ...(c.once === true ? ['--once'] : []), ...command], { cwd: RUNNERS, env: ENV, killAfterMs: KILL_AFTER_MS });
+async function check(command: string[] | (() => Promise<RunResult>), plainArgs: string[] | undefined, c: Case, stream: 'stdout' | 'stderr'): Promise<void> {
+  const aw =
+    typeof command === 'function'
+      ? await command()
+      : await runCli([...AFTER, ...(c.once === true ? ['--once'] : []), ...command], { cwd: RUNNERS, env: ENV, killAfterMs: KILL_AFTER_MS });
   let rest = normalise(aw[stream]);
   let at = 0;
   for (const report of c.reports) {
@@ -151,4 +155,22 @@ describe('Mocha 11 (node_modules/.bin/mocha): reports on stderr, as Mocha report
     const file = `mocha/${c.file}.spec.mjs`;
     it(`${file}${c.once === true ? ' (--once)' : ''}`, () => check([MOCHA, file], [MOCHA.replace(/\.bin[\\/]mocha$/, join('mocha', 'bin', 'mocha.js')), file], c, 'stderr'));
   }
+});
+
+describe('permanent use, without the command: node --import awaitwhat/test, mocha --require awaitwhat/test', { concurrency: 2 }, () => {
+  const ENTRY = join(ROOT, 'dist', 'test.js');
+  const plainRun = (args: string[]) => () => run(args, { cwd: RUNNERS, env: ENV, killAfterMs: KILL_AFTER_MS });
+  const hung = nodeTestCases('node-test')[0]!;
+  it('node --import awaitwhat/test --test node-test/hung-promise.test.mjs', () =>
+    check(plainRun(['--import', pathToFileURL(ENTRY).href, '--test', 'node-test/hung-promise.test.mjs']), ['--test', 'node-test/hung-promise.test.mjs'], hung, 'stdout'));
+  it('node --import awaitwhat/test --test node-test/passes.test.mjs prints what it prints without it', () =>
+    check(plainRun(['--import', pathToFileURL(ENTRY).href, '--test', 'node-test/passes.test.mjs']), ['--test', 'node-test/passes.test.mjs'], { file: 'passes', reports: [] }, 'stdout'));
+  const MOCHA_JS = join(PACKAGES, 'node_modules', 'mocha', 'bin', 'mocha.js');
+  it('mocha --require awaitwhat/test mocha/hung-hook.spec.mjs', { skip: SKIP_MOCHA }, () =>
+    check(
+      plainRun([MOCHA_JS, '--require', ENTRY, 'mocha/hung-hook.spec.mjs']),
+      [MOCHA_JS, 'mocha/hung-hook.spec.mjs'],
+      { file: 'hung-hook', reports: [block('"before all" hook for "queries" in "with a database" timed out (Timeout of T exceeded); what it started is still pending', 4, CHAIN('mocha/hung-hook.spec.mjs:6:5'))] },
+      'stderr',
+    ));
 });

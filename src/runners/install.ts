@@ -9,7 +9,6 @@
 import { subscribe } from 'node:diagnostics_channel';
 import { createRequire } from 'node:module';
 import * as module from 'node:module';
-import { join } from 'node:path';
 import { watchMochaRunnerClass } from './mocha.ts';
 import { watchNodeTest } from './node-test.ts';
 import type { RunnerReports } from './reporting.ts';
@@ -58,12 +57,8 @@ export function installRunnerWatch(reports: RunnerReports, onFault: (error: unkn
 
 /** Mocha's runner when it was loaded before awaitwhat (`mocha --require awaitwhat/test`): taken from the require cache. */
 export function watchLoadedMocha(reports: RunnerReports, onFault: (error: unknown) => void): void {
-  try {
-    const require = createRequire(join(process.cwd(), 'awaitwhat-runners.js'));
-    const path = require.resolve('mocha/lib/runner.js');
-    const cached = require.cache[path];
-    if (cached !== undefined) watchMochaRunnerClass(cached.exports, reports, onFault);
-  } catch {
-    // No Mocha here.
+  const cache = createRequire(import.meta.url).cache;
+  for (const path of Object.keys(cache)) {
+    if (MOCHA_RUNNER.test(path)) watchMochaRunnerClass(cache[path]?.exports, reports, onFault);
   }
 }

@@ -29,20 +29,22 @@ export class TestLog {
   readonly #runs: TestRun[] = [];
   /** Recorded runs beyond this many are forgotten, oldest first (a suite of 100k tests keeps memory flat). */
   readonly #limit: number;
+  readonly #counter: () => number;
 
-  constructor(limit = 100_000) {
+  constructor(counter: () => number = frameCounter, limit = 100_000) {
+    this.#counter = counter;
     this.#limit = limit;
   }
 
   start(name: string, kind: TestRun['kind']): TestRun {
-    const run: TestRun = { name, kind, range: { from: frameCounter(), to: undefined } };
+    const run: TestRun = { name, kind, range: { from: this.#counter(), to: undefined } };
     if (this.#runs.length >= this.#limit) this.#runs.splice(0, this.#runs.length - this.#limit + 1);
     this.#runs.push(run);
     return run;
   }
 
   end(run: TestRun): void {
-    if (run.range.to === undefined) run.range.to = frameCounter();
+    if (run.range.to === undefined) run.range.to = this.#counter();
   }
 
   /** The run that started the frame with this `seq`, if any. */
