@@ -129,6 +129,11 @@ describe('node:test, each file in its own process: reports come through the runn
   }
 });
 
+describe('--once with a runner', () => {
+  it('node --test: the first test that times out is the report, and the tree ends with 124', () =>
+    check([NODE, '--test', 'node-test/hung-promise.test.mjs'], undefined, { ...nodeTestCases('node-test')[0]!, once: true }, 'stdout'));
+});
+
 describe('node:test with test isolation none: reports on stderr', { concurrency: 2 }, () => {
   for (const c of nodeTestCases('node-test')) {
     const file = `node-test/${c.file}.test.mjs`;
