@@ -30,6 +30,7 @@ if (runtime !== undefined) {
       });
       writeReport(text, undefined);
     },
+    note: (line) => tellOnce(line),
   };
   const onFault = (error: unknown): void => tellOnce(`the test runner integration failed (${describeError(error)})`);
   installRunnerWatch(reports, onFault);

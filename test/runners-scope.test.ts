@@ -9,6 +9,7 @@ import { describe, it } from 'node:test';
 import { renderText } from '../src/render/text.ts';
 import { subSnapshot } from '../src/runners/scope.ts';
 import { describeRun, TestLog } from '../src/runners/tests.ts';
+import { looksLikeTestFile } from '../src/runners/install.ts';
 import { SNAPSHOT_SCHEMA, type FrameNode, type LeafNode, type Snapshot } from '../src/snapshot/schema.ts';
 import { graphProblems } from '../src/snapshot/invariants.ts';
 
@@ -103,5 +104,14 @@ describe('TestLog: which test or hook started a frame', () => {
         ['outside any test or hook', ['f4', 'f5', 'l2', 'l3']],
       ],
     );
+  });
+});
+
+describe('which entry points node --test would take for test files', () => {
+  it('its default name patterns, in every JavaScript and TypeScript extension, and anything under test/ (paths relative to the working directory)', () => {
+    const yes = ['a.test.mjs', 'a-test.js', 'a_test.cjs', 'test-a.ts', 'test.js', 'test/helpers/db.mjs', 'src/user.test.mts', 'pkg/test/a.js'];
+    const no = ['server.mjs', 'contest.js', 'latest.mjs', 'testing.js', 'node_modules/x/test/a.js', 'test.json', 'attest-a.js', '../test/a.mjs'];
+    assert.deepEqual(yes.filter((f) => !looksLikeTestFile(f)), []);
+    assert.deepEqual(no.filter((f) => looksLikeTestFile(f)), []);
   });
 });

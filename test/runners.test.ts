@@ -15,7 +15,8 @@
  */
 
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { delimiter, dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -178,4 +179,38 @@ describe('permanent use, without the command: node --import awaitwhat/test, moch
       { file: 'hung-hook', reports: [block('"before all" hook for "queries" in "with a database" timed out (Timeout of T exceeded); what it started is still pending', 4, CHAIN('mocha/hung-hook.spec.mjs:6:5'))] },
       'stderr',
     ));
+});
+
+describe('processes that run no tests are left as they are', { concurrency: 2 }, () => {
+  it('a program (not named like a test file) that imports node:test for its mock prints what it prints without awaitwhat', async () => {
+    const plain = await run(['uses-mock.mjs'], { cwd: RUNNERS, env: ENV });
+    assert.deepEqual(plain, { code: 0, signal: null, stdout: 'called: 42 1\n', stderr: '', killed: false });
+    assert.deepEqual(await runCli(['uses-mock.mjs'], { cwd: RUNNERS, env: ENV }), plain);
+  });
+
+  it('Vitest and Jest, which awaitwhat does not reach yet, are named once when their command starts', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'awaitwhat-runner-entry-'));
+    try {
+      for (const [pkg, bin] of [['vitest', 'vitest.mjs'], ['jest-cli', join('bin', 'jest.js')]] as const) {
+        mkdirSync(dirname(join(dir, 'node_modules', pkg, bin)), { recursive: true });
+        writeFileSync(join(dir, 'node_modules', pkg, bin), `console.log('${pkg} ran');\n`);
+      }
+      const vitest = await runCli([NODE, join('node_modules', 'vitest', 'vitest.mjs')], { cwd: dir, env: ENV });
+      assert.deepEqual(normalise(vitest.stderr), [
+        "awaitwhat: process P: Vitest runs test files through Vite's module runner, which awaitwhat does not reach yet: test and source files are not instrumented (only what Node.js loads itself, such as dependencies given with --package)",
+        '',
+      ].join('\n'));
+      assert.deepEqual({ ...vitest, stderr: '' }, { code: 0, signal: null, stdout: 'vitest ran\n', stderr: '', killed: false });
+      const jest = await runCli([NODE, join('node_modules', 'jest-cli', 'bin', 'jest.js')], { cwd: dir, env: ENV });
+      assert.deepEqual({ ...jest, stderr: normalise(jest.stderr) }, {
+        code: 0,
+        signal: null,
+        stdout: 'jest-cli ran\n',
+        stderr: 'awaitwhat: process P: Jest runs test files in its own module registry and vm contexts, which awaitwhat does not reach yet: test and source files are not instrumented\n',
+        killed: false,
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

@@ -214,7 +214,9 @@ function start(): void {
   }
   const preload = new Preload(config, runtime.internals);
   preload.start();
-  installRunnerWatch({ snapshot: () => preload.snapshotNow(), report: (sections) => preload.reportRunner(sections) }, (error) =>
+  const prefix = reportPrefix(identify(config.supervisorPid, config.labelEvery === true));
+  const note = (line: string): void => tellOnce(`${prefix}${line}`);
+  installRunnerWatch({ snapshot: () => preload.snapshotNow(), report: (sections) => preload.reportRunner(sections), note }, (error) =>
     tellOnce(`${threadName(threadId)} of process ${process.pid}: the test runner integration failed`, error),
   );
 }

@@ -17,4 +17,6 @@ export interface RunnerReports {
   snapshot(): Snapshot;
   /** Writes one report made of these sections. */
   report(sections: RunnerSection[]): void;
+  /** Tells the user one line (on stderr, `awaitwhat: ` in front). */
+  note(line: string): void;
 }
