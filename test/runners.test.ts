@@ -157,6 +157,8 @@ describe('Mocha 11 (node_modules/.bin/mocha): reports on stderr, as Mocha report
     { file: 'hung-hook', reports: [block(`"before all" hook for "queries" in "with a database" ${MOCHA_TIMEOUT}`, 4, CHAIN('mocha/hung-hook.spec.mjs:6:5'))] },
     { file: 'left-behind', reports: [block(DID_NOT_EXIT('poller starts polling and forgets it'), 2, POLL)], once: true },
   ];
+  it('--parallel (files in worker processes): mocha/hung-promise.spec.mjs', () =>
+    check([MOCHA, '--parallel', 'mocha/hung-promise.spec.mjs'], [MOCHA.replace(/\.bin[\\/]mocha$/, join('mocha', 'bin', 'mocha.js')), '--parallel', 'mocha/hung-promise.spec.mjs'], CASES[0]!, 'stderr'));
   for (const c of CASES) {
     const file = `mocha/${c.file}.spec.mjs`;
     it(`${file}${c.once === true ? ' (--once)' : ''}`, () => check([MOCHA, file], [MOCHA.replace(/\.bin[\\/]mocha$/, join('mocha', 'bin', 'mocha.js')), file], c, 'stderr'));

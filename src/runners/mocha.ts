@@ -14,7 +14,7 @@
  *   started it.
  */
 
-import { afterRunReport } from './after-run.ts';
+import { afterRunReport, runStarts } from './after-run.ts';
 import type { RunnerReports } from './reporting.ts';
 import { frameCount } from './scope.ts';
 import { describeRun, TestLog, type TestRun } from './tests.ts';
@@ -44,6 +44,7 @@ export function watchMochaRunnerClass(Runner: unknown, reports: RunnerReports, o
   WRAPPED.add(proto);
   proto.run = function run_(this: MochaRunner, ...args: unknown[]): unknown {
     try {
+      runStarts();
       listen(this, reports, onFault);
     } catch (error) {
       onFault(error);
@@ -52,8 +53,11 @@ export function watchMochaRunnerClass(Runner: unknown, reports: RunnerReports, o
   };
 }
 
+/** One log per process: a --parallel worker runs file after file, each with a runner of its own. */
+let log: TestLog | undefined;
+
 function listen(runner: MochaRunner, reports: RunnerReports, onFault: (error: unknown) => void): void {
-  const log = new TestLog();
+  const tests = (log ??= new TestLog());
   const runs = new WeakMap<Runnable, TestRun>();
   const guard =
     <A extends unknown[]>(task: (...args: A) => void) =>
@@ -66,11 +70,11 @@ function listen(runner: MochaRunner, reports: RunnerReports, onFault: (error: un
     };
   const begin = (kind: TestRun['kind']) =>
     guard((runnable: Runnable) => {
-      runs.set(runnable, log.start(kind === 'test' ? runnable.fullTitle() : hookName(runnable), kind));
+      runs.set(runnable, tests.start(kind === 'test' ? runnable.fullTitle() : hookName(runnable), kind));
     });
   const end = guard((runnable: Runnable) => {
     const run = runs.get(runnable);
-    if (run !== undefined) log.end(run);
+    if (run !== undefined) tests.end(run);
   });
   runner.on('test', begin('test'));
   runner.on('hook', begin('hook'));
@@ -81,7 +85,7 @@ function listen(runner: MochaRunner, reports: RunnerReports, onFault: (error: un
     guard((runnable: Runnable, error: unknown) => {
       const run = runs.get(runnable);
       if (run === undefined) return;
-      const part = log.scope(reports.snapshot(), run);
+      const part = tests.scope(reports.snapshot(), run);
       if (frameCount(part) === 0) return;
       const code = typeof error === 'object' && error !== null ? (Object.getOwnPropertyDescriptor(error, 'code')?.value as unknown) : undefined;
       const message = typeof error === 'object' && error !== null ? (Object.getOwnPropertyDescriptor(error, 'message')?.value as unknown) : undefined;
@@ -91,7 +95,7 @@ function listen(runner: MochaRunner, reports: RunnerReports, onFault: (error: un
   );
   runner.on(
     'end',
-    guard(() => afterRunReport(reports, log, onFault)),
+    guard(() => afterRunReport(reports, tests, onFault)),
   );
 }
 
