@@ -130,9 +130,23 @@ describe('node:test, each file in its own process: reports come through the runn
   }
 });
 
-describe('--once with a runner', () => {
+describe('--once with a runner', { concurrency: 2 }, () => {
   it('node --test: the first test that times out is the report, and the tree ends with 124', () =>
     check([NODE, '--test', 'node-test/hung-promise.test.mjs'], undefined, { ...nodeTestCases('node-test')[0]!, once: true }, 'stdout'));
+
+  it('node --test, a test hung without a timeout (node:test’s default): the --after report names the test that started each chain', async () => {
+    const r = await runCli(['--once', '--after', '500ms', NODE, '--test', 'node-test/no-timeout.test.mjs'], { cwd: RUNNERS, env: ENV, killAfterMs: KILL_AFTER_MS });
+    const threshold = 'an await has been pending for T (threshold T)';
+    const expected = [
+      block(`${threshold}; started by test "users > loads a user, without a timeout"`, 4, CHAIN('node-test/no-timeout.test.mjs:6:5')).replace('4 pending async functions', '4 pending async functions, 4 suspensions pending T or longer'),
+      block(`${threshold}; started outside any test or hook`, 1, [
+        'waitFor  chains.mjs:13:3  await new Promise((resolve) => setTimeout(resolve, ms))  T',
+        '└─ new Promise((resolve) => setTimeout(resolve, ms))  — a promise no instrumented code created',
+      ]).replace('1 pending async function', '1 pending async function, 1 suspension pending T or longer'),
+    ].join('\n');
+    assert.equal(r.code, 124);
+    assert.ok(normalise(r.stdout).startsWith(expected), normalise(r.stdout));
+  });
 });
 
 describe('node:test with test isolation none: reports on stderr', { concurrency: 2 }, () => {

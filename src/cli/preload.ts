@@ -27,6 +27,7 @@ import { longestPending, renderReport, writeReport, type ReportSection } from '.
 import { Threads } from './threads.ts';
 import { installRunnerWatch } from '../runners/install.ts';
 import type { RunnerSection } from '../runners/reporting.ts';
+import { sectionsByTest } from '../runners/current.ts';
 
 /** How long a `--once` or Ctrl-C report waits for the other threads' graphs. */
 const GATHER_TIMEOUT_MS = 2000;
@@ -99,7 +100,7 @@ class Preload {
       this.#schedule.reported(at);
       const reason = `an await has been pending for ${formatDuration(longest)} (threshold ${formatDuration(this.#config.afterMs)})`;
       if (this.#config.once) this.#reportOnce(reason, snapshot);
-      else this.#write([this.#ownSection(reason, snapshot, this.#config.afterMs)], []);
+      else this.#write(this.#ownSections(reason, snapshot, this.#config.afterMs), []);
     });
   }
 
@@ -147,9 +148,8 @@ class Preload {
   }
 
   #reportAllThreads(reason: string, minPendingMs: number, snapshot = this.#snapshot()): void {
-    const own = this.#ownSection(reason, snapshot, minPendingMs);
+    const sections = this.#ownSections(reason, snapshot, minPendingMs);
     const gathered = this.#threads.gather(GATHER_TIMEOUT_MS);
-    const sections: ReportSection[] = [own];
     const notes: string[] = [];
     for (let i = 0; i < gathered.graphs.length; i++) {
       const graph = gathered.graphs[i]!;
@@ -166,11 +166,22 @@ class Preload {
   }
 
   #reportThisThread(reason: string, minPendingMs: number): void {
-    this.#write([this.#ownSection(reason, this.#snapshot(), minPendingMs)], []);
+    this.#write(this.#ownSections(reason, this.#snapshot(), minPendingMs), []);
   }
 
-  #ownSection(reason: string, snapshot: Snapshot, minPendingMs: number): ReportSection {
-    return { title: `${reportPrefix(this.#identity)}${reason}`, snapshot, minPendingMs: this.#config.all ? 0 : minPendingMs };
+  /**
+   * This thread's part of a report: one section; or, in a process running tests (a runner
+   * integration has recorded tests), one per test or hook that started pending chains, each named
+   * (a test hung without a timeout, as node:test's tests are by default, is named this way).
+   */
+  #ownSections(reason: string, snapshot: Snapshot, minPendingMs: number): ReportSection[] {
+    const min = this.#config.all ? 0 : minPendingMs;
+    const title = `${reportPrefix(this.#identity)}${reason}`;
+    const parts = isMainThread ? sectionsByTest(snapshot) : undefined;
+    if (parts === undefined || parts.length === 0) return [{ title, snapshot, minPendingMs: min }];
+    const sections: ReportSection[] = [];
+    for (let i = 0; i < parts.length; i++) sections[sections.length] = { title: `${title}; ${parts[i]!.startedBy}`, snapshot: parts[i]!.snapshot, minPendingMs: min };
+    return sections;
   }
 
   #snapshot(): Snapshot {

@@ -15,6 +15,7 @@
  */
 
 import { afterRunReport, runStarts } from './after-run.ts';
+import { setCurrentLog } from './current.ts';
 import type { RunnerReports } from './reporting.ts';
 import { frameCount } from './scope.ts';
 import { describeRun, TestLog, type TestRun } from './tests.ts';
@@ -57,7 +58,11 @@ export function watchMochaRunnerClass(Runner: unknown, reports: RunnerReports, o
 let log: TestLog | undefined;
 
 function listen(runner: MochaRunner, reports: RunnerReports, onFault: (error: unknown) => void): void {
-  const tests = (log ??= new TestLog());
+  if (log === undefined) {
+    log = new TestLog();
+    setCurrentLog(log);
+  }
+  const tests = log;
   const runs = new WeakMap<Runnable, TestRun>();
   const guard =
     <A extends unknown[]>(task: (...args: A) => void) =>

@@ -19,6 +19,7 @@ import { frameCount } from './scope.ts';
 import type { RunnerReports, RunnerSection } from './reporting.ts';
 import { describeRun, frameCounter, TestLog, type TestRun } from './tests.ts';
 import { afterRunReport } from './after-run.ts';
+import { setCurrentLog } from './current.ts';
 
 /** What the hooks read of a test's context (`passed` and `error` exist since Node.js 21.7). */
 interface TestContext {
@@ -38,6 +39,7 @@ const TIMEOUT_FAILURE = 'testTimeoutFailure';
 
 export function watchNodeTest(reports: RunnerReports, onFault: (error: unknown) => void): void {
   const log = new TestLog();
+  setCurrentLog(log);
   const running = new WeakMap<object, TestRun>();
   /** Frames up to this one were started before the program resolved node:test: not the tests'. */
   const firstSeq = frameCounter();

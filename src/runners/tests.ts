@@ -43,6 +43,11 @@ export class TestLog {
     return run;
   }
 
+  /** Whether any test or hook was recorded. */
+  started(): boolean {
+    return this.#runs.length > 0;
+  }
+
   end(run: TestRun): void {
     if (run.range.to === undefined) run.range.to = this.#counter();
   }
@@ -93,4 +98,9 @@ export class TestLog {
 export function describeRun(run: TestRun | undefined): string {
   if (run === undefined) return 'outside any test or hook';
   return run.kind === 'test' ? `test "${run.name}"` : run.name;
+}
+
+/** `started by test "a > b"`, `started outside any test or hook`. */
+export function startedBy(run: TestRun | undefined): string {
+  return run === undefined ? 'started outside any test or hook' : `started by ${describeRun(run)}`;
 }
