@@ -149,6 +149,19 @@ describe('--once with a runner', { concurrency: 2 }, () => {
   });
 });
 
+describe('--format json: runner reports say which test’s part of the graph they hold', () => {
+  it('node --test --test-isolation=none: one snapshot, its scope the timed-out test, its frames the test’s chain', async () => {
+    const r = await runCli([...AFTER, '--format', 'json', NODE, '--test', ISOLATION_NONE, 'node-test/hung-promise.test.mjs'], { cwd: RUNNERS, env: ENV, killAfterMs: KILL_AFTER_MS });
+    assert.equal(r.code, 1);
+    const lines = r.stderr.trimEnd().split('\n');
+    assert.equal(lines.length, 1, r.stderr);
+    const snapshot = JSON.parse(lines[0]!) as { scope: unknown; roots: string[]; nodes: { type: string; function?: string }[] };
+    assert.deepEqual(snapshot.scope, { kind: 'test', name: 'users > loads a user', reason: 'timed out' });
+    assert.deepEqual(snapshot.nodes.filter((n) => n.type === 'frame').map((n) => n.function), ['<anonymous>', 'fetchUser', 'queryUser', 'connect']);
+    assert.equal(snapshot.roots.length, 1);
+  });
+});
+
 describe('node:test with test isolation none: reports on stderr', { concurrency: 2 }, () => {
   for (const c of nodeTestCases('node-test')) {
     const file = `node-test/${c.file}.test.mjs`;

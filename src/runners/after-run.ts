@@ -6,7 +6,7 @@
  */
 
 import type { RunnerReports, RunnerSection } from './reporting.ts';
-import { startedBy, type TestLog } from './tests.ts';
+import { scoped, startedBy, type TestLog } from './tests.ts';
 
 /** How long after the last test a process still running is said not to have exited (Jest's "did not exit one second after the test run has completed"). */
 export const DID_NOT_EXIT_MS = 1000;
@@ -31,7 +31,7 @@ export function afterRunReport(reports: RunnerReports, log: TestLog, onFault?: (
     try {
       const sections: RunnerSection[] = [];
       for (const { run, snapshot } of log.byRun(reports.snapshot())) {
-        sections.push({ title: `the process did not exit ${DID_NOT_EXIT_MS / 1000}s after its last test; ${startedBy(run)}, still pending`, snapshot });
+        sections.push({ title: `the process did not exit ${DID_NOT_EXIT_MS / 1000}s after its last test; ${startedBy(run)}, still pending`, snapshot: scoped(snapshot, run, 'did not exit') });
       }
       if (sections.length > 0) reports.report(sections);
     } catch (error) {

@@ -5,7 +5,7 @@
  */
 
 import type { Snapshot } from '../snapshot/schema.ts';
-import { startedBy, type TestLog } from './tests.ts';
+import { scoped, startedBy, type TestLog } from './tests.ts';
 
 let current: TestLog | undefined;
 
@@ -18,6 +18,6 @@ export function sectionsByTest(snapshot: Snapshot): { startedBy: string; snapsho
   if (current === undefined || !current.started()) return undefined;
   const parts = current.byRun(snapshot);
   const sections: { startedBy: string; snapshot: Snapshot }[] = [];
-  for (let i = 0; i < parts.length; i++) sections[sections.length] = { startedBy: startedBy(parts[i]!.run), snapshot: parts[i]!.snapshot };
+  for (let i = 0; i < parts.length; i++) sections[sections.length] = { startedBy: startedBy(parts[i]!.run), snapshot: scoped(parts[i]!.snapshot, parts[i]!.run, 'threshold') };
   return sections;
 }

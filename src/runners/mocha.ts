@@ -18,7 +18,7 @@ import { afterRunReport, runStarts } from './after-run.ts';
 import { setCurrentLog } from './current.ts';
 import type { RunnerReports } from './reporting.ts';
 import { frameCount } from './scope.ts';
-import { describeRun, TestLog, type TestRun } from './tests.ts';
+import { describeRun, scoped, TestLog, type TestRun } from './tests.ts';
 
 interface Runnable {
   title: string;
@@ -95,7 +95,7 @@ function listen(runner: MochaRunner, reports: RunnerReports, onFault: (error: un
       const code = typeof error === 'object' && error !== null ? (Object.getOwnPropertyDescriptor(error, 'code')?.value as unknown) : undefined;
       const message = typeof error === 'object' && error !== null ? (Object.getOwnPropertyDescriptor(error, 'message')?.value as unknown) : undefined;
       const what = code === TIMEOUT_CODE ? `timed out (${firstSentence(String(message))})` : 'failed';
-      reports.report([{ title: `${describeRun(run)} ${what}; what it started is still pending`, snapshot: part }]);
+      reports.report([{ title: `${describeRun(run)} ${what}; what it started is still pending`, snapshot: scoped(part, run, code === TIMEOUT_CODE ? 'timed out' : 'failed') }]);
     }),
   );
   runner.on(

@@ -17,7 +17,7 @@
 
 import { frameCount } from './scope.ts';
 import type { RunnerReports, RunnerSection } from './reporting.ts';
-import { describeRun, frameCounter, TestLog, type TestRun } from './tests.ts';
+import { describeRun, frameCounter, scoped, TestLog, type TestRun } from './tests.ts';
 import { afterRunReport } from './after-run.ts';
 import { setCurrentLog } from './current.ts';
 
@@ -65,7 +65,8 @@ export function watchNodeTest(reports: RunnerReports, onFault: (error: unknown) 
       if (t.passed) return;
       const part = log.scope(reports.snapshot(), run);
       if (frameCount(part) === 0) return;
-      reports.report([{ title: `${describeRun(run)} ${failure(t)}; what it started is still pending`, snapshot: part }]);
+      const what = failure(t);
+      reports.report([{ title: `${describeRun(run)} ${what}; what it started is still pending`, snapshot: scoped(part, run, what.startsWith('timed out') ? 'timed out' : 'failed') }]);
     });
   });
   nodeTest.after(() => {
@@ -75,7 +76,7 @@ export function watchNodeTest(reports: RunnerReports, onFault: (error: unknown) 
         if (run !== undefined) continue;
         // Frames of the test file's hooks, suites and module code, not those of code loaded before it.
         const own = snapshot.nodes.some((n) => n.type === 'frame' && n.seq > firstSeq);
-        if (own) outside.push({ title: 'after the last test, still pending: what was started outside any test (hooks, suites, module code)', snapshot });
+        if (own) outside.push({ title: 'after the last test, still pending: what was started outside any test (hooks, suites, module code)', snapshot: scoped(snapshot, undefined, 'after the last test') });
       }
       if (outside.length > 0) reports.report(outside);
       afterRunReport(reports, log, onFault);

@@ -9,7 +9,7 @@
  */
 
 import { runtimeGlobal } from '../runtime/runtime.ts';
-import type { Snapshot } from '../snapshot/schema.ts';
+import type { Snapshot, SnapshotScope } from '../snapshot/schema.ts';
 import { frameCount, inRange, subSnapshot, type SeqRange } from './scope.ts';
 
 export interface TestRun {
@@ -103,4 +103,9 @@ export function describeRun(run: TestRun | undefined): string {
 /** `started by test "a > b"`, `started outside any test or hook`. */
 export function startedBy(run: TestRun | undefined): string {
   return run === undefined ? 'started outside any test or hook' : `started by ${describeRun(run)}`;
+}
+
+/** `snapshot` marked as the part of the graph `run` started, reported for `reason` (schema.ts, `scope`). */
+export function scoped(snapshot: Snapshot, run: TestRun | undefined, reason: SnapshotScope['reason']): Snapshot {
+  return { ...snapshot, scope: { kind: run === undefined ? 'outside' : run.kind, name: run?.name ?? '', reason } };
 }
