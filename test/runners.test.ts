@@ -53,7 +53,7 @@ const CHAIN = (where: string): string[] => [
   '         └─ new Promise(() => {})  — a promise no instrumented code created',
 ];
 const TIMER = (where: string): string[] => [
-  `<anonymous>  ${where}  await waitFor(2500)  T`,
+  `<anonymous>  ${where}  await waitFor(4000)  T`,
   '└─ waitFor  chains.mjs:13:3  await new Promise((resolve) => setTimeout(resolve, ms))  T',
   '   └─ new Promise((resolve) => setTimeout(resolve, ms))  — a promise no instrumented code created',
 ];

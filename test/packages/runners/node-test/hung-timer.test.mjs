@@ -3,6 +3,6 @@ import { waitFor } from '../chains.mjs';
 
 describe('timer', () => {
   it('waits longer than its timeout', { timeout: 300 }, async () => {
-    await waitFor(2500);
+    await waitFor(4000);
   });
 });
