@@ -118,6 +118,7 @@ function nodeTestCases(dir: string): Case[] {
       ],
     },
     { file: 'passes', reports: [] },
+    { file: 'closes-in-after', reports: [] },
     { file: 'hung-hook', reports: [block('after the last test, still pending: what was started outside any test (hooks, suites, module code)', 4, CHAIN(`${dir}/hung-hook.test.mjs:6:5`))] },
     { file: 'left-behind', reports: [block(DID_NOT_EXIT('poller > starts polling and forgets it'), 2, POLL)], once: true },
   ];

@@ -9,10 +9,14 @@
  *   or failed and left work behind — gets a report of those frames and what they await, under its
  *   full name, right before the runner reports it (the runner reports a test once its `afterEach`
  *   hooks are done).
- * - At the end of the tests (the root's `after`), frames that hooks or suite bodies started and
- *   that are still pending are reported at once (a `before` hook that timed out: node:test names
- *   only the suite, and runs no `afterEach` for its tests); and if the process is still there a
- *   second later, everything still pending is reported, each chain under the test that started it.
+ * - When a run that failed is about to exit (its event loop is empty: nothing pending can ever
+ *   resume), the chains that hooks, suites or the test file's module code started and that are
+ *   still pending are reported: a `before` hook that timed out, which node:test reports under its
+ *   suite only, running no `afterEach` for the suite's tests. Not earlier, at the root's `after`:
+ *   ours runs before the file's own root `after` hooks, which may yet close what is pending. A
+ *   passing run is never reported this way.
+ * - If the process is still there a second after the root's `after` (something keeps it alive),
+ *   everything still pending is reported, each chain under the test that started it.
  */
 
 import { frameCount } from './scope.ts';
@@ -33,6 +37,9 @@ interface NodeTest {
   afterEach(fn: (t: TestContext) => void): void;
   after(fn: () => void): void;
 }
+
+// Captured at load, before the program can replace it.
+const onceProcess: (event: 'beforeExit', listener: () => void) => unknown = process.once.bind(process);
 
 /** The failure node:test records for a test that ran past its timeout. */
 const TIMEOUT_FAILURE = 'testTimeoutFailure';
@@ -69,8 +76,9 @@ export function watchNodeTest(reports: RunnerReports, onFault: (error: unknown) 
       reports.report([{ title: `${describeRun(run)} ${what}; what it started is still pending`, snapshot: scoped(part, run, what.startsWith('timed out') ? 'timed out' : 'failed') }]);
     });
   });
-  nodeTest.after(() => {
+  const reportOutside = (): void =>
     guard(() => {
+      if (!process.exitCode) return;
       const outside: RunnerSection[] = [];
       for (const { run, snapshot } of log.byRun(reports.snapshot())) {
         if (run !== undefined) continue;
@@ -79,6 +87,10 @@ export function watchNodeTest(reports: RunnerReports, onFault: (error: unknown) 
         if (own) outside.push({ title: 'after the last test, still pending: what was started outside any test (hooks, suites, module code)', snapshot: scoped(snapshot, undefined, 'after the last test') });
       }
       if (outside.length > 0) reports.report(outside);
+    });
+  nodeTest.after(() => {
+    guard(() => {
+      onceProcess('beforeExit', reportOutside);
       afterRunReport(reports, log, onFault);
     });
   });
