@@ -39,17 +39,27 @@ type RegisterHooks = (hooks: {
 
 let installed = false;
 
+// The hooks run on every module the program loads, after it may have replaced built-ins: what they
+// call is captured here, at load.
+const apply = Reflect.apply;
+const regExpExec = RegExp.prototype.exec;
+const matches = (re: RegExp, text: string): boolean => apply(regExpExec, re, [text]) !== null;
+const Decoder = TextDecoder;
+// On a line of its own at the end, so that every line and column of Mocha's stays where it was.
+const HANDOVER = `\n;process.getBuiltinModule('node:diagnostics_channel').channel(${JSON.stringify(MOCHA_CHANNEL)}).publish(module.exports);\n`;
+
 export function installRunnerWatch(reports: RunnerReports, onFault: (error: unknown) => void): void {
   if (installed) return;
   installed = true;
-  let nodeTest = false;
+  /** Whether node:test was resolved once already (the answer of runsNodeTests never changes). */
+  let nodeTestSeen = false;
   subscribe(MOCHA_CHANNEL, (Runner) => watchMochaRunnerClass(Runner, reports, onFault));
   (module as unknown as { registerHooks: RegisterHooks }).registerHooks({
     resolve(specifier, context, next) {
-      if (!nodeTest && specifier === 'node:test' && runsNodeTests()) {
-        nodeTest = true;
+      if (!nodeTestSeen && specifier === 'node:test') {
+        nodeTestSeen = true;
         try {
-          watchNodeTest(reports, onFault);
+          if (runsNodeTests()) watchNodeTest(reports, onFault);
         } catch (error) {
           onFault(error);
         }
@@ -58,12 +68,11 @@ export function installRunnerWatch(reports: RunnerReports, onFault: (error: unkn
     },
     load(url, context, next) {
       const result = next(url, context);
-      for (const [entry, line] of UNSUPPORTED) if (entry.test(url)) reports.note(line);
-      if (!MOCHA_RUNNER.test(url) || result.source === null || result.source === undefined) return result;
-      const source = typeof result.source === 'string' ? result.source : new TextDecoder().decode(result.source as Uint8Array);
-      // On a line of its own at the end, so that every line and column of Mocha's stays where it was.
-      const handover = `\n;process.getBuiltinModule('node:diagnostics_channel').channel(${JSON.stringify(MOCHA_CHANNEL)}).publish(module.exports);\n`;
-      return { ...result, source: source + handover };
+      if (typeof url !== 'string') return result;
+      for (let i = 0; i < UNSUPPORTED.length; i++) if (matches(UNSUPPORTED[i]![0], url)) reports.note(UNSUPPORTED[i]![1]);
+      if (!matches(MOCHA_RUNNER, url) || result.source === null || result.source === undefined) return result;
+      const source = typeof result.source === 'string' ? result.source : new Decoder().decode(result.source as Uint8Array);
+      return { ...result, source: source + HANDOVER };
     },
   });
 }
