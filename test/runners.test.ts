@@ -38,8 +38,13 @@ delete ENV.NODE_TEST_CONTEXT;
 const AFTER = ['--after', '60s'];
 const KILL_AFTER_MS = 60_000;
 
+/**
+ * Durations, pids and the checkout's path out. A passing test's duration too: Mocha prints it only
+ * when the test was slowish (over half its `slow` threshold), which a loaded machine decides.
+ */
 function normalise(text: string): string {
   return withoutDurations(text)
+    .replace(/^(\s*✔ .*) \(T\)$/gm, '$1')
     .replace(/process \d+/g, 'process P')
     .replace(/duration_ms [\d.]+/g, 'duration_ms D')
     .replaceAll(ROOT, '<root>/');
