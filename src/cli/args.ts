@@ -60,7 +60,7 @@ Options:
                        and stack columns show your code, not the instrumented text; this also
                        applies other modules' own source maps)
   --no-children        instrument only the script's process, not the Node.js processes it starts
-                       (fork, cluster workers, spawned node, through NODE_OPTIONS)
+                       (fork, cluster workers, spawned node, through NODE_OPTIONS); scripts only
   -h, --help           print this help
   -v, --version        print the version
 
