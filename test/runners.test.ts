@@ -124,6 +124,10 @@ function nodeTestCases(dir: string): Case[] {
     },
     { file: 'passes', reports: [] },
     { file: 'closes-in-after', reports: [] },
+    {
+      file: 'suite-timeout',
+      reports: [block('test "slow suite > loads a user" was cancelled (test did not finish before its parent and was cancelled); what it started is still pending', 4, CHAIN(`${dir}/suite-timeout.test.mjs:6:5`))],
+    },
     { file: 'hung-hook', reports: [block('after the last test, still pending: what was started outside any test (hooks, suites, module code)', 4, CHAIN(`${dir}/hung-hook.test.mjs:6:5`))] },
     { file: 'left-behind', reports: [block(DID_NOT_EXIT('poller > starts polling and forgets it'), 2, POLL)], once: true },
   ];

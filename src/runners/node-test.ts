@@ -43,6 +43,8 @@ const onceProcess: (event: 'beforeExit', listener: () => void) => unknown = proc
 
 /** The failure node:test records for a test that ran past its timeout. */
 const TIMEOUT_FAILURE = 'testTimeoutFailure';
+/** The failure of a test still running when its suite ended (the suite timed out, say). */
+const CANCELLED_BY_PARENT = 'cancelledByParent';
 
 export function watchNodeTest(reports: RunnerReports, onFault: (error: unknown) => void): void {
   const log = new TestLog();
@@ -72,8 +74,8 @@ export function watchNodeTest(reports: RunnerReports, onFault: (error: unknown) 
       if (t.passed) return;
       const part = log.scope(reports.snapshot(), run);
       if (frameCount(part) === 0) return;
-      const what = failure(t);
-      reports.report([{ title: `${describeRun(run)} ${what}; what it started is still pending`, snapshot: scoped(part, run, what.startsWith('timed out') ? 'timed out' : 'failed') }]);
+      const { what, reason } = failure(t);
+      reports.report([{ title: `${describeRun(run)} ${what}; what it started is still pending`, snapshot: scoped(part, run, reason) }]);
     });
   });
   const reportOutside = (): void =>
@@ -96,8 +98,10 @@ export function watchNodeTest(reports: RunnerReports, onFault: (error: unknown) 
   });
 }
 
-function failure(t: TestContext): string {
+/** How the test ended, as the report says it: timed out, cancelled (its suite timed out or failed first), or failed. */
+function failure(t: TestContext): { what: string; reason: 'timed out' | 'cancelled' | 'failed' } {
   const error = t.error as { failureType?: unknown; message?: unknown } | null;
-  if (error?.failureType === TIMEOUT_FAILURE) return `timed out (${String(error.message)})`;
-  return 'failed';
+  if (error?.failureType === TIMEOUT_FAILURE) return { what: `timed out (${String(error.message)})`, reason: 'timed out' };
+  if (error?.failureType === CANCELLED_BY_PARENT) return { what: `was cancelled (${String(error.message)})`, reason: 'cancelled' };
+  return { what: 'failed', reason: 'failed' };
 }

@@ -43,8 +43,12 @@ export interface SnapshotScope {
   kind: 'test' | 'hook' | 'outside';
   /** The test's full name as its runner gives it (`users > loads a user`, Mocha's `users loads a user`), the hook's (`"before all" hook for "queries" in "db"`); empty for `outside`. */
   name: string;
-  /** Why the report was made: `timed out`, `failed`, `after the last test`, `did not exit`, `threshold` (the `--after` report, Ctrl-C, exit 13). */
-  reason: 'timed out' | 'failed' | 'after the last test' | 'did not exit' | 'threshold';
+  /**
+   * Why the report was made: the test `timed out`, was `cancelled` (still running when its suite
+   * timed out or failed), or `failed`; `after the last test` (a failed run about to exit), `did not
+   * exit`, `threshold` (the `--after` report, Ctrl-C, exit 13).
+   */
+  reason: 'timed out' | 'cancelled' | 'failed' | 'after the last test' | 'did not exit' | 'threshold';
 }
 
 export interface SnapshotStats {
