@@ -8,7 +8,12 @@
  * - a hung `before` hook: its chain, named by the hook where the runner says which one it was;
  * - a test that leaves a polling chain behind, so that the process does not exit: the chain, under
  *   the test that started it;
- * - a passing file: exactly the output of the run without awaitwhat.
+ * - a test cancelled because its suite timed out; a test hung without any timeout (node:test's
+ *   default), named by the `--after` report;
+ * - a passing file, and one whose root `after` hook stops what its `before` hook started: exactly
+ *   the output of the run without awaitwhat;
+ * - a program that imports node:test for its `mock` only, and Vitest's and Jest's entry points (not
+ *   reached yet: one line says so).
  *
  * In every case the runner's own output is exactly what it is without awaitwhat once the reports
  * (exact text, expected below) are taken out of it; only durations and pids are normalised.
