@@ -30,6 +30,25 @@ export interface Snapshot {
    */
   cycles: string[][];
   stats: SnapshotStats;
+  /**
+   * Only in the reports of a process running tests (src/runners): the snapshot holds the part of the
+   * graph that one test or hook started (its frames still pending, and everything they await), not
+   * the whole thread's. Absent from `snapshot()` and every other report.
+   */
+  scope?: SnapshotScope;
+}
+
+export interface SnapshotScope {
+  /** `test`, `hook`, or `outside`: the frames no test or hook started (module code, or chains that went on after their test ended). */
+  kind: 'test' | 'hook' | 'outside';
+  /** The test's full name as its runner gives it (`users > loads a user`, Mocha's `users loads a user`), the hook's (`"before all" hook for "queries" in "db"`); empty for `outside`. */
+  name: string;
+  /**
+   * Why the report was made: the test `timed out`, was `cancelled` (still running when its suite
+   * timed out or failed), or `failed`; `after the last test` (a failed run about to exit), `did not
+   * exit`, `threshold` (the `--after` report, Ctrl-C, exit 13).
+   */
+  reason: 'timed out' | 'cancelled' | 'failed' | 'after the last test' | 'did not exit' | 'threshold';
 }
 
 export interface SnapshotStats {
