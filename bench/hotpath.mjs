@@ -36,7 +36,7 @@ const builds = process.argv.filter((a) => a.startsWith('--build=')).map((a) => {
 const compareBuilds = builds.length > 0;
 if (!compareBuilds) builds.push({ name: '', dist: join(ROOT, 'dist') });
 
-const SEMI_SPACE = '--max-semi-space-size=16';
+const SEMI_SPACE = ['--min-semi-space-size=16', '--max-semi-space-size=16'];
 const LABELS = { plain: 'plain', hooks: 'awaitwhat/hooks', traced: 'traced frames, no observer work', sdk: 'SDK alone', 'sdk-await': 'SDK + AwaitInstrumentation' };
 const variants = [];
 for (const kind of kinds) {
@@ -54,7 +54,7 @@ for (const kind of kinds) {
 const plainIndex = variants.findIndex((v) => v.kind === 'plain');
 
 function measure(variant, workload, n, count) {
-  const args = [SEMI_SPACE, '--import', join(HERE, 'hotpath', 'preload.mjs'), join(HERE, 'hotpath', 'run-one.mjs'), workload, String(n)];
+  const args = [...SEMI_SPACE, '--import', join(HERE, 'hotpath', 'preload.mjs'), join(HERE, 'hotpath', 'run-one.mjs'), workload, String(n)];
   const r = spawnSync(NODE, args, { cwd: ROOT, encoding: 'utf8', env: { ...process.env, ...variant.env, COUNT_CLOCK: count ? '1' : '0' } });
   if (r.status !== 0) throw new Error(`${variant.name} ${workload} exited ${r.status}: ${r.stderr}`);
   const result = JSON.parse(r.stdout.trim().split('\n').pop());
@@ -65,10 +65,10 @@ function measure(variant, workload, n, count) {
 const median = (xs) => xs.slice().sort((a, b) => a - b)[xs.length >> 1];
 const range = (xs, digits) => `${Math.min(...xs).toFixed(digits)}–${Math.max(...xs).toFixed(digits)}`;
 const out = [
-  `Node.js ${process.version}; per workload ${rounds} rounds of ${variants.length} processes, rotated; CPU time (process.cpuUsage) of N iterations after N/4 to warm up; ${SEMI_SPACE} for every process. Clock reads and spans counted in one more run per variant, not timed ("spans": spans ended in the whole measured run, the request span and the workload loop's own span included).`,
+  `Node.js ${process.version}; per workload ${rounds} rounds of ${variants.length} processes, rotated; CPU time (process.cpuUsage) of N iterations after N/4 to warm up; ${SEMI_SPACE.join(' ')} for every process (the young generation at its full size from the start). Clock reads and spans counted in one more run per variant, not timed ("spans": spans ended in the whole measured run, the request span and the workload loop's own span included).`,
   '',
 ];
-const compare = compareBuilds ? ` | ratio to ${builds[0].name} |` : '';
+const compare = compareBuilds ? ` ratio to ${builds[0].name} |` : "";
 out.push(`| workload (iterations) | variant | µs/iteration, median (min–max) | ratio to plain, median of rounds (min–max) | clock reads/iteration | spans |${compare}`);
 out.push(`|---|---|---|---|---|---|${compareBuilds ? '---|' : ''}`);
 for (const workload of workloads) {
