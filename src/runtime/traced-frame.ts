@@ -80,71 +80,88 @@ export class TracedFrame extends Frame {
   }
 
   /**
-   * Before every suspension, return and exit: the previous suspension, if any, has ended. Only the
-   * end of a *leaf* await (one no instrumented frame produced) may become a span, so only then is
-   * the precise clock read; `now` is passed when the caller already has it.
+   * The first suspension (`site < 0` before it): the frame is about to be handed to its caller. Its
+   * span starts here, at `start`: the entry time to within the synchronous part of the call. A
+   * frame whose first suspension awaits a traced callee it just claimed takes the callee's start
+   * instead of reading the clock (the callee entered after this frame did and suspended before it,
+   * so its start lies in this frame's synchronous part as well): in a chain only the innermost
+   * frame reads the clock at entry. The caller's context is captured here too (about 15 ns).
    */
-  #resume(now?: number): void {
-    if (this.site < 0) {
-      if (!this.suspended) {
-        this.suspended = true;
-        this.start = now ?? preciseNow();
-        this.context = callerContext();
-      }
-      return;
-    }
-    if (this.ownValue || this.site >= RETURN_SITE_BASE || siteKindOf(this.site) === KIND_YIELD) return;
-    leafEnded(this, this.site, stampStart(this.since), now ?? preciseNow());
+  #begin(start: number): void {
+    this.suspended = true;
+    this.start = start;
+    this.context = callerContext();
   }
 
-  /** After a suspension is recorded: a leaf await needs its precise start; awaiting a frame does not. */
-  #leafStart(firstAt: number): void {
-    if (!this.ownValue) this.since = preciseStamp(firstAt !== 0 ? firstAt : preciseNow());
-  }
-
-  /** The clock reading taken by the first suspension, to reuse for the leaf start; 0 otherwise. */
-  #first(): number {
-    return this.site < 0 && !this.suspended ? preciseNow() : 0;
+  /**
+   * Before every suspension, return and exit of a frame that suspended before: the previous
+   * suspension has ended. Only the end of a *leaf* await (one no instrumented frame produced) may
+   * become a span; its end is `now` when the caller has a reading, else the clock is read (one read,
+   * 60–200 ns). Returns the reading taken, or 0.
+   */
+  #resume(now: number): number {
+    if (this.ownValue || this.site >= RETURN_SITE_BASE || siteKindOf(this.site) === KIND_YIELD) return now;
+    if (now === 0) now = preciseNow();
+    leafEnded(this, this.site, stampStart(this.since), now);
+    return now;
   }
 
   override a(site: number, v: unknown): unknown {
-    const first = this.#first();
-    this.#resume(first || undefined);
+    // One reading serves the end of the previous leaf await, the first suspension and the start
+    // of this one (a leaf too: `v` is not a frame's); a `yield` needs none.
+    let now = 0;
+    if (!this.suspended) this.#begin((now = preciseNow()));
+    else now = this.#resume(0);
     super.a(site, v);
     this.ownValue = false;
-    this.#leafStart(first);
+    if (siteKindOf(site) !== KIND_YIELD) this.since = preciseStamp(now !== 0 ? now : preciseNow());
     return v;
   }
 
   override c(site: number, q: number, v: unknown): unknown {
-    const first = this.#first();
-    this.#resume(first || undefined);
+    const first = !this.suspended;
+    const now = first ? 0 : this.#resume(0);
     super.c(site, q, v);
+    const callee = frameValue(this);
     // The stored value is the awaited one unless a callee was claimed in its place.
-    this.ownValue = frameValue(this) !== v;
-    this.#leafStart(first);
-    this.#adopt();
+    this.ownValue = callee !== v;
+    if (this.ownValue) {
+      if (first) this.#begin(callee instanceof TracedFrame && callee.start !== 0 ? callee.start : preciseNow());
+      this.#adopt();
+      return v;
+    }
+    // A leaf await: its precise start, from the reading already taken if there is one.
+    const start = now !== 0 ? now : preciseNow();
+    if (first) this.#begin(start);
+    this.since = preciseStamp(start);
     return v;
   }
 
   override ac(site: number, v: unknown): unknown {
-    this.#resume();
+    if (!this.suspended) this.#begin(preciseNow());
+    else this.#resume(0);
     super.ac(site, v);
     this.ownValue = true;
     return v;
   }
 
   override r(site: number, v: unknown): unknown {
-    this.#resume();
+    // A return before any await still hands the frame to its caller: its span may be needed (a
+    // returned callee's span makes its awaiters' spans), so it begins here.
+    if (!this.suspended) this.#begin(preciseNow());
+    else this.#resume(0);
     super.r(site, v);
     this.ownValue = false;
     return v;
   }
 
   override rc(site: number, q: number, v: unknown): unknown {
-    this.#resume();
+    const first = !this.suspended;
+    if (!first) this.#resume(0);
     super.rc(site, q, v);
-    this.ownValue = frameValue(this) !== v;
+    const callee = frameValue(this);
+    this.ownValue = callee !== v;
+    if (first) this.#begin(this.ownValue && callee instanceof TracedFrame && callee.start !== 0 ? callee.start : preciseNow());
     this.#adopt();
     return v;
   }
@@ -158,10 +175,16 @@ export class TracedFrame extends Frame {
     return v;
   }
 
-  /** End of a `for await` body: what it waits for next is the program's iterable (its coarse stamp is the leaf's start). */
+  /**
+   * End of a `for await` body: the previous item's wait ended when the body began (its end is
+   * taken here, with the body's time: there is no hook at the start of a body), and the loop now
+   * waits on the program's iterable again, a leaf: one reading for both.
+   */
   override fh(site: number): void {
+    const now = this.suspended ? this.#resume(0) : 0;
     super.fh(site);
     this.ownValue = false;
+    this.since = preciseStamp(now !== 0 ? now : preciseNow());
   }
 
   /** A claimed callee becomes this frame's child. */
@@ -176,11 +199,12 @@ export class TracedFrame extends Frame {
       super.x();
       return;
     }
+    // One reading: the end of the last leaf await, if the last suspension was one, and the exit.
     const now = preciseNow();
     const lastSite = this.site;
     if (lastSite >= 0 && lastSite < RETURN_SITE_BASE) this.#resume(now);
     super.x();
-    if (this.suspended) exited(this, now, lastSite);
+    exited(this, now, lastSite);
     if (this.site === DONE) {
       // Done frames can wait in the registry until the next sweep: let go of the request's context
       // and spans meanwhile.
