@@ -276,10 +276,14 @@ export class Frame {
     this.a(site, undefined);
   }
 
-  /** End of a `for await` body: the loop is about to await the next item again. */
+  /**
+   * End of a `for await` body: the loop is about to await the next item again. What it waits on
+   * is the iteration `fb` recorded, which holds no iterable (v is not wrapped), so the value is
+   * undefined, as `fb` left it: no lookup per item.
+   */
   fh(site: number): void {
     this.site = site;
-    this.#value = iterationAt(this, site)?.iterable;
+    this.#value = undefined;
     this.since = clock;
   }
 
@@ -635,13 +639,6 @@ export function keepCombinator(site: number, v: unknown): unknown {
 /** The frame counter, read before a call whose result will be claimed. */
 export function currentSeq(): number {
   return seq;
-}
-
-function iterationAt(f: Frame, site: number): IterationLink | undefined {
-  const links = iterations.get(f);
-  if (links === undefined) return undefined;
-  for (let i = 0; i < links.length; i++) if (links[i]!.site === site) return links[i];
-  return undefined;
 }
 
 function linkIteration(f: Frame, link: IterationLink): void {
