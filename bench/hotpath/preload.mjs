@@ -29,7 +29,7 @@ const load = (file) => import(pathToFileURL(join(dist, file)).href);
 
 if (variant === 'hooks' || variant === 'traced') await load('hooks.js');
 if (variant === 'traced') {
-  const observer = { context: () => undefined, exited() {}, leafAwaitEnded() {} };
+  const observer = { minDurationMs: () => 10, context: () => undefined, exited() {}, leafAwaitEnded() {} };
   const internalsFile = join(dist, 'runtime', 'internals.js');
   // Builds before the runtime global was locked down exposed their internals on it.
   const internals = existsSync(internalsFile) ? (await load('runtime/internals.js')).runtimeInternals() : globalThis.__awaitwhat.internals;

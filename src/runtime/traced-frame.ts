@@ -16,10 +16,15 @@
 import { preciseStamp, stampStart } from './clock.ts';
 import { reportFault } from './faults.ts';
 import { DONE, Frame, frameValue, KIND_YIELD, keep, lastKept, siteKindOf, UNCLAIMABLE } from './frame.ts';
-import { freeze, preciseNow } from './intrinsics.ts';
+import { freeze, nextTurn, preciseNow } from './intrinsics.ts';
 import { RETURN_SITE_BASE } from './sites.ts';
 
 export interface FrameObserver {
+  /**
+   * The shortest call or leaf await it makes a span of, in ms (read once per event-loop turn);
+   * without it, every call is timed.
+   */
+  minDurationMs?(): number;
   /** The active context, captured when the frame first suspends (still inside its caller). */
   context(): unknown;
   /** The frame left its function at `now` (performance.now() milliseconds); `lastSite` was its last await, yield or return. */
@@ -32,6 +37,54 @@ let observer: FrameObserver | undefined;
 
 export function setFrameObserver(next: FrameObserver | undefined): void {
   observer = next;
+  readMinimum();
+}
+
+/**
+ * Event-loop turns: which calls need the precise clock at their end. Reading performance.now()
+ * costs 25–40 ns on a typical host and 60–200 ns on some virtual machines, more than the rest of a
+ * traced call, so a call's end (and a leaf await's end) is read only if the event loop may have
+ * waited since its start. `turn` counts the times the event loop *could* wait: the first traced
+ * suspension of a turn queues an immediate that ends it (`endTurn`); while that immediate is
+ * pending, libuv polls without blocking, so the loop waits for I/O or a timer only after the turn
+ * has ended. A call whose first suspension and exit fall in the same turn never waited for the
+ * event loop: it lasted as long as synchronous code and settled promises took within one turn,
+ * and with a positive minimum it gets no span of its own (one a child's span made is still ended
+ * at its true time). One immediate per event-loop turn with traced activity, instead of one or
+ * two clock reads per call.
+ */
+let turn = 1;
+let turnEnding = false;
+/** Whether calls and leaf awaits that never waited for the event loop may go untimed (the minimum is positive). */
+let untimedShort = false;
+
+function endTurn(): void {
+  turn++;
+  turnEnding = false;
+  readMinimum();
+}
+
+function readMinimum(): void {
+  const o = observer;
+  if (o === undefined) {
+    untimedShort = false;
+    return;
+  }
+  try {
+    untimedShort = o.minDurationMs !== undefined && o.minDurationMs() > 0;
+  } catch (error) {
+    reportFault('observer', error);
+    untimedShort = false;
+  }
+}
+
+/** The current turn, making sure it ends (an immediate is queued) before the event loop can next wait. */
+function thisTurn(): number {
+  if (!turnEnding) {
+    turnEnding = true;
+    nextTurn(endTurn);
+  }
+  return turn;
 }
 
 /** The frame that claimed `f` by awaiting (or returning) it, whose span is `f`'s span's parent. */
@@ -48,6 +101,10 @@ export class TracedFrame extends Frame {
   start: number;
   /** Whether the frame suspended at least once (frames that never did finish in no time: no span). */
   suspended: boolean;
+  /** The event-loop turn of the first suspension (see `thisTurn`). */
+  turn: number;
+  /** The event-loop turn the current leaf await began in. */
+  leafTurn: number;
   /** The caller's context at the first suspension. */
   context: unknown;
   /** See `awaiterOf`. */
@@ -68,6 +125,8 @@ export class TracedFrame extends Frame {
     this.fn = fn;
     this.start = 0;
     this.suspended = false;
+    this.turn = 0;
+    this.leafTurn = 0;
     this.context = undefined;
     this.#awaiter = undefined;
     this.span = undefined;
@@ -89,6 +148,7 @@ export class TracedFrame extends Frame {
    */
   #begin(start: number): void {
     this.suspended = true;
+    this.turn = thisTurn();
     this.start = start;
     this.context = callerContext();
   }
@@ -101,6 +161,8 @@ export class TracedFrame extends Frame {
    */
   #resume(now: number): number {
     if (this.ownValue || this.site >= RETURN_SITE_BASE || siteKindOf(this.site) === KIND_YIELD) return now;
+    // A leaf await that began in this turn never waited for the event loop: not timed.
+    if (untimedShort && this.leafTurn === turn) return now;
     if (now === 0) now = preciseNow();
     leafEnded(this, this.site, stampStart(this.since), now);
     return now;
@@ -114,7 +176,7 @@ export class TracedFrame extends Frame {
     else now = this.#resume(0);
     super.a(site, v);
     this.ownValue = false;
-    if (siteKindOf(site) !== KIND_YIELD) this.since = preciseStamp(now !== 0 ? now : preciseNow());
+    if (siteKindOf(site) !== KIND_YIELD) this.#leafBegins(now);
     return v;
   }
 
@@ -133,7 +195,7 @@ export class TracedFrame extends Frame {
     // A leaf await: its precise start, from the reading already taken if there is one.
     const start = now !== 0 ? now : preciseNow();
     if (first) this.#begin(start);
-    this.since = preciseStamp(start);
+    this.#leafBegins(start);
     return v;
   }
 
@@ -184,7 +246,13 @@ export class TracedFrame extends Frame {
     const now = this.suspended ? this.#resume(0) : 0;
     super.fh(site);
     this.ownValue = false;
+    this.#leafBegins(now);
+  }
+
+  /** A leaf await begins: its precise start (`now` if a reading was taken already) and its turn. */
+  #leafBegins(now: number): void {
     this.since = preciseStamp(now !== 0 ? now : preciseNow());
+    this.leafTurn = thisTurn();
   }
 
   /** A claimed callee becomes this frame's child. */
@@ -199,12 +267,17 @@ export class TracedFrame extends Frame {
       super.x();
       return;
     }
-    // One reading: the end of the last leaf await, if the last suspension was one, and the exit.
-    const now = preciseNow();
     const lastSite = this.site;
-    if (lastSite >= 0 && lastSite < RETURN_SITE_BASE) this.#resume(now);
-    super.x();
-    exited(this, now, lastSite);
+    if (untimedShort && this.turn === turn && this.span === undefined) {
+      // Never waited for the event loop (see `thisTurn`): no span of its own, nor its last leaf's.
+      super.x();
+    } else {
+      // One reading: the end of the last leaf await, if the last suspension was one, and the exit.
+      const now = preciseNow();
+      if (lastSite >= 0 && lastSite < RETURN_SITE_BASE) this.#resume(now);
+      super.x();
+      exited(this, now, lastSite);
+    }
     if (this.site === DONE) {
       // Done frames can wait in the registry until the next sweep: let go of the request's context
       // and spans meanwhile.
