@@ -99,9 +99,10 @@ export class TracedFrame extends Frame {
    * suspends first), which is the entry time to within the synchronous part of the call.
    */
   start: number;
-  /** Whether the frame suspended at least once (frames that never did finish in no time: no span). */
-  suspended: boolean;
-  /** The event-loop turn of the first suspension (see `thisTurn`). */
+  /**
+   * The event-loop turn of the first suspension (see `thisTurn`); 0 until the frame suspends (a
+   * frame that never did finishes in no time: no span).
+   */
   turn: number;
   /** The event-loop turn the current leaf await began in. */
   leafTurn: number;
@@ -124,7 +125,6 @@ export class TracedFrame extends Frame {
     super(promise);
     this.fn = fn;
     this.start = 0;
-    this.suspended = false;
     this.turn = 0;
     this.leafTurn = 0;
     this.context = undefined;
@@ -147,7 +147,6 @@ export class TracedFrame extends Frame {
    * frame reads the clock at entry. The caller's context is captured here too (about 15 ns).
    */
   #begin(start: number): void {
-    this.suspended = true;
     this.turn = thisTurn();
     this.start = start;
     this.context = callerContext();
@@ -172,7 +171,7 @@ export class TracedFrame extends Frame {
     // One reading serves the end of the previous leaf await, the first suspension and the start
     // of this one (a leaf too: `v` is not a frame's); a `yield` needs none.
     let now = 0;
-    if (!this.suspended) this.#begin((now = preciseNow()));
+    if (this.turn === 0) this.#begin((now = preciseNow()));
     else now = this.#resume(0);
     super.a(site, v);
     this.ownValue = false;
@@ -181,7 +180,7 @@ export class TracedFrame extends Frame {
   }
 
   override c(site: number, q: number, v: unknown): unknown {
-    const first = !this.suspended;
+    const first = this.turn === 0;
     const now = first ? 0 : this.#resume(0);
     super.c(site, q, v);
     const callee = frameValue(this);
@@ -200,7 +199,7 @@ export class TracedFrame extends Frame {
   }
 
   override ac(site: number, v: unknown): unknown {
-    if (!this.suspended) this.#begin(preciseNow());
+    if (this.turn === 0) this.#begin(preciseNow());
     else this.#resume(0);
     super.ac(site, v);
     this.ownValue = true;
@@ -210,7 +209,7 @@ export class TracedFrame extends Frame {
   override r(site: number, v: unknown): unknown {
     // A return before any await still hands the frame to its caller: its span may be needed (a
     // returned callee's span makes its awaiters' spans), so it begins here.
-    if (!this.suspended) this.#begin(preciseNow());
+    if (this.turn === 0) this.#begin(preciseNow());
     else this.#resume(0);
     super.r(site, v);
     this.ownValue = false;
@@ -218,7 +217,7 @@ export class TracedFrame extends Frame {
   }
 
   override rc(site: number, q: number, v: unknown): unknown {
-    const first = !this.suspended;
+    const first = this.turn === 0;
     if (!first) this.#resume(0);
     super.rc(site, q, v);
     const callee = frameValue(this);
@@ -243,7 +242,7 @@ export class TracedFrame extends Frame {
    * waits on the program's iterable again, a leaf: one reading for both.
    */
   override fh(site: number): void {
-    const now = this.suspended ? this.#resume(0) : 0;
+    const now = this.turn !== 0 ? this.#resume(0) : 0;
     super.fh(site);
     this.ownValue = false;
     this.#leafBegins(now);
@@ -262,7 +261,7 @@ export class TracedFrame extends Frame {
   }
 
   override x(): void {
-    if (!this.suspended) {
+    if (this.turn === 0) {
       // Finished without ever suspending: no span can be due, and no time is needed.
       super.x();
       return;
