@@ -10,10 +10,12 @@
 //   node bench/hotpath.mjs [--quick] [--rounds=5] [--iterations=200000]
 //                          [--workloads=chain,stored,fanout,asyncgen,tryfinally,methods]
 //                          [--variants=plain,hooks,sdk,sdk-await] [--build=name:path/to/dist …]
+//                          (also: traced, sdk-await-free-clock)
 //
 // Variants (bench/hotpath/preload.mjs): plain; hooks (awaitwhat/hooks); traced (the hooks with an
 // observer that does nothing); sdk (NodeSDK alone, the workload under an active span); sdk-await
-// (the same with AwaitInstrumentation at default settings). Comparing builds: copy a dist/ aside
+// (the same with AwaitInstrumentation at default settings); sdk-await-free-clock (an ablation: the
+// same with performance.now() returning a constant, to tell the clock reads from the rest). Comparing builds: copy a dist/ aside
 // (its directory needs node_modules beside it), then pass each with --build; the instrumented
 // variants run once per build, plus a column of ratios to the first build.
 import { spawnSync } from 'node:child_process';
@@ -37,14 +39,21 @@ const compareBuilds = builds.length > 0;
 if (!compareBuilds) builds.push({ name: '', dist: join(ROOT, 'dist') });
 
 const SEMI_SPACE = ['--min-semi-space-size=16', '--max-semi-space-size=16'];
-const LABELS = { plain: 'plain', hooks: 'awaitwhat/hooks', traced: 'traced frames, no observer work', sdk: 'SDK alone', 'sdk-await': 'SDK + AwaitInstrumentation' };
+const LABELS = {
+  plain: 'plain',
+  hooks: 'awaitwhat/hooks',
+  traced: 'traced frames, no observer work',
+  sdk: 'SDK alone',
+  'sdk-await': 'SDK + AwaitInstrumentation',
+  'sdk-await-free-clock': 'ablation: SDK + AwaitInstrumentation, performance.now() a constant',
+};
 const variants = [];
 for (const kind of kinds) {
-  const instrumented = kind === 'hooks' || kind === 'traced' || kind === 'sdk-await';
+  const instrumented = kind === 'hooks' || kind === 'traced' || kind.startsWith('sdk-await');
   for (const [index, b] of (instrumented ? builds : [builds[0]]).entries()) {
     variants.push({
       name: compareBuilds && instrumented ? `${b.name}, ${LABELS[kind]}` : LABELS[kind],
-      env: { VARIANT: kind, AWAITWHAT_DIST: b.dist },
+      env: kind === 'sdk-await-free-clock' ? { VARIANT: 'sdk-await', FREE_CLOCK: '1', AWAITWHAT_DIST: b.dist } : { VARIANT: kind, AWAITWHAT_DIST: b.dist },
       kind,
       build: instrumented ? index : undefined,
       instrumented,

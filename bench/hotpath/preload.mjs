@@ -23,6 +23,13 @@ if (process.env.COUNT_CLOCK === '1') {
   };
 }
 
+// An ablation, never a figure of awaitwhat's cost: with FREE_CLOCK=1, performance.now returns a
+// reading taken at load, so the rest of the traced path can be told from the clock reads.
+if (process.env.FREE_CLOCK === '1') {
+  const fixed = performance.now();
+  performance.now = () => fixed;
+}
+
 const variant = process.env.VARIANT ?? 'plain';
 const dist = process.env.AWAITWHAT_DIST;
 const load = (file) => import(pathToFileURL(join(dist, file)).href);
