@@ -358,8 +358,17 @@ function growOverflow(): void {
   overflow = grown;
 }
 
-/** Drops the unclaimed handoffs from `from` on, emptying their slots (a decided frame must not be kept alive here). */
+/**
+ * Drops the unclaimed handoffs from `from` on, emptying their slots (a decided frame must not be
+ * kept alive here). A list grown past 4096 by a burst (`map(async …)` over many items) is given back
+ * once emptied.
+ */
 function truncateOverflow(from: number): void {
+  if (from === 0 && overflow.length > 4096) {
+    overflow = newList(64);
+    overflowCount = 0;
+    return;
+  }
   for (let i = from; i < overflowCount; i++) overflow[i] = undefined;
   overflowCount = from;
 }
