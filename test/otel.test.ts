@@ -55,6 +55,10 @@ describe(`AwaitInstrumentation (OpenTelemetry SDK ${SDK}.x)`, { concurrency: 2 }
     assert.deepEqual(await fixture('sdk-versions.mjs', ...names), { packages: expectedPackages(), sdkVersion: expectedSdkVersion() });
   });
 
+  it('reads the clock once per chain of calls and once per leaf await that begins, never at the end of a call that did not wait', async () => {
+    assert.deepEqual(await fixture('clock-reads.mjs'), { counts: { chains: 100, leaves: 200 }, spans: ['request'] });
+  });
+
   it('makes spans of calls that waited for the event loop, none of a call that kept it busy, none per item of a for-await', async () => {
     assert.deepEqual(await fixture('turns.mjs'), [
       { name: 'request', parent: null, long: true },
