@@ -56,6 +56,25 @@ describe(`AwaitInstrumentation (OpenTelemetry SDK ${SDK}.x)`, { concurrency: 2 }
     assert.deepEqual(await fixture('sdk-versions.mjs', ...names), { packages: expectedPackages(), sdkVersion: expectedSdkVersion() });
   });
 
+  it('reads the clock once per chain of calls and once per leaf await that begins, never at the end of a call that did not wait', async () => {
+    assert.deepEqual(await fixture('clock-reads.mjs'), { counts: { chains: 100, leaves: 200 }, spans: ['request'] });
+  });
+
+  it('makes spans of calls that waited for the event loop, none of a call that kept it busy, none per item of a for-await', async () => {
+    assert.deepEqual(await fixture('turns.mjs'), [
+      { name: 'request', parent: null, long: true },
+      { name: 'waits', parent: 's1', long: true },
+      { name: 'await sleep(15)', parent: 's2', long: true },
+      { name: 'loop', parent: 's1', long: true },
+      // The generator's frame lived across the loop's sleeps; nobody instrumented awaits it.
+      { name: 'items', parent: 's1', long: true },
+      { name: 'await sleep(20)', parent: 's4', long: true },
+      { name: 'await sleep(20)', parent: 's4', long: true },
+      { name: 'await sleep(20)', parent: 's4', long: true },
+      { name: 'await sleep(20)', parent: 's4', long: true },
+    ]);
+  });
+
   it('models async calls as spans: parent is the awaiter, true times, a child span for a long leaf await, nothing for short calls', async () => {
     const spans = (await fixture('span-model.mjs')) as Dumped[];
     assert.deepEqual(

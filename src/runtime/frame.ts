@@ -95,8 +95,14 @@ let depth = 0;
 let clock = 0;
 /** The latest frame handed off and not yet claimed. */
 let handoff: Frame | undefined;
-/** Earlier unclaimed handoffs of the same synchronous run (several callees before one claim), oldest first. */
-const overflow: List<Frame> = newList();
+/**
+ * Earlier unclaimed handoffs of the same synchronous run (several callees before one claim), oldest
+ * first: `overflow[0 .. overflowCount)`. A list of fixed capacity with a count, its unused slots
+ * emptied: truncating an array's `length` gives its backing store back, and the next append
+ * allocates a new one (measured 35–100 ns per append in a `Promise.all` of 10, against 3 ns here).
+ */
+let overflow: List<Frame | undefined> = newList(64);
+let overflowCount = 0;
 
 const RECENT_CAPACITY = 1024;
 /** Registered frames since the last compaction; replaced rather than cleared, so it is usually in the young generation and stores into it are cheap. */
@@ -270,10 +276,14 @@ export class Frame {
     this.a(site, undefined);
   }
 
-  /** End of a `for await` body: the loop is about to await the next item again. */
+  /**
+   * End of a `for await` body: the loop is about to await the next item again. What it waits on
+   * is the iteration `fb` recorded, which holds no iterable (v is not wrapped), so the value is
+   * undefined, as `fb` left it: no lookup per item.
+   */
   fh(site: number): void {
     this.site = site;
-    this.#value = iterationAt(this, site)?.iterable;
+    this.#value = undefined;
     this.since = clock;
   }
 
@@ -335,10 +345,32 @@ export function siteKindOf(id: number): number {
 function handOff(f: Frame): void {
   depth--;
   if (handoff !== undefined) {
-    append(overflow, handoff);
+    if (overflowCount === overflow.length) growOverflow();
+    overflow[overflowCount++] = handoff;
     if (!flushQueued) queueFlush();
   }
   handoff = f;
+}
+
+function growOverflow(): void {
+  const grown = newList<Frame | undefined>(overflow.length * 2);
+  for (let i = 0; i < overflowCount; i++) grown[i] = overflow[i];
+  overflow = grown;
+}
+
+/**
+ * Drops the unclaimed handoffs from `from` on, emptying their slots (a decided frame must not be
+ * kept alive here). A list grown past 4096 by a burst (`map(async …)` over many items) is given back
+ * once emptied.
+ */
+function truncateOverflow(from: number): void {
+  if (from === 0 && overflow.length > 4096) {
+    overflow = newList(64);
+    overflowCount = 0;
+    return;
+  }
+  for (let i = from; i < overflowCount; i++) overflow[i] = undefined;
+  overflowCount = from;
 }
 
 /**
@@ -359,7 +391,7 @@ function queueFlush(): void {
 function flushHandoffs(): void {
   flushQueued = false;
   try {
-    for (let i = 0; i < overflow.length; i++) register(overflow[i]!);
+    for (let i = 0; i < overflowCount; i++) register(overflow[i]!);
     if (handoff !== undefined) register(handoff);
   } catch (error) {
     // Registering only appends to lists and moves frames between them: only a failed allocation
@@ -367,7 +399,7 @@ function flushHandoffs(): void {
     reportFault('handoffs', error);
   }
   handoff = undefined;
-  overflow.length = 0;
+  truncateOverflow(0);
   depth = 0;
 }
 
@@ -388,7 +420,7 @@ function isCallee(f: Frame, q: number, claimerDepth: number): boolean {
  * too: the callee may have kept it for others as well (`connecting ??= connect()`).
  */
 function claimForAwait(q: number, v: unknown): unknown {
-  if (overflow.length === 0) {
+  if (overflowCount === 0) {
     const g = handoff!;
     // A shallower frame waits for its own caller's claim; anything else is decided now.
     if (g.depth <= depth) return v;
@@ -410,7 +442,7 @@ export let lastKept: Frame | undefined;
 /** Claims a call result whose promise is kept for later (registering its frame); also used at module top level. */
 export function keep(q: number, v: unknown): unknown {
   if (handoff === undefined) return v;
-  const claimed = overflow.length === 0 ? claimForAwait(q, v) : claimAll(q, v);
+  const claimed = overflowCount === 0 ? claimForAwait(q, v) : claimAll(q, v);
   // A claim that took nothing hands back `v` itself (or nothing); anything else is a frame. (No
   // `instanceof` on `v`: it is the program's value, and may be a proxy with traps.)
   if (claimed !== v && claimed !== undefined) {
@@ -431,7 +463,7 @@ function claimAll(q: number, v: unknown): Frame | undefined {
   const want = depth + 1;
   const newest = handoff;
   if (newest === undefined || newest.depth < want) return undefined;
-  const count = overflow.length;
+  const count = overflowCount;
   let from = count;
   while (from > 0 && overflow[from - 1]!.depth >= want) from--;
   // First pass: how many direct callees. Nothing is changed yet, so the second pass sees the same.
@@ -460,10 +492,10 @@ function claimAll(q: number, v: unknown): Frame | undefined {
   // The decided handoffs leave the list; the newest older one is the pending handoff again.
   if (from > 0) {
     handoff = overflow[from - 1];
-    overflow.length = from - 1;
+    truncateOverflow(from - 1);
   } else {
     handoff = undefined;
-    overflow.length = 0;
+    truncateOverflow(0);
   }
   if (members !== undefined) groups.set(v as object, publish(members));
   if (direct === 1) {
@@ -618,13 +650,6 @@ export function currentSeq(): number {
   return seq;
 }
 
-function iterationAt(f: Frame, site: number): IterationLink | undefined {
-  const links = iterations.get(f);
-  if (links === undefined) return undefined;
-  for (let i = 0; i < links.length; i++) if (links[i]!.site === site) return links[i];
-  return undefined;
-}
-
 function linkIteration(f: Frame, link: IterationLink): void {
   const links = iterations.get(f);
   if (links === undefined) {
@@ -663,7 +688,7 @@ export function forEachRegistered(visit: (f: Frame) => void): void {
     const f = recent[i]!;
     if (f.site !== DONE) visit(f);
   }
-  for (let i = 0; i < overflow.length; i++) {
+  for (let i = 0; i < overflowCount; i++) {
     const f = overflow[i]!;
     if (f.site !== DONE) visit(f);
   }
@@ -702,7 +727,7 @@ export function longestSuspension(now: number): number {
 
 /** Sizes of the registry's parts; `unclaimed` counts handoffs not yet claimed or registered. */
 export function registeredCount(): { recent: number; live: number; old: number; unclaimed: number } {
-  return { recent: recentCount, live: live.length, old: old.length, unclaimed: overflow.length + (handoff === undefined ? 0 : 1) };
+  return { recent: recentCount, live: live.length, old: old.length, unclaimed: overflowCount + (handoff === undefined ? 0 : 1) };
 }
 
 export function iterationsOf(f: Frame): readonly IterationLink[] | undefined {
