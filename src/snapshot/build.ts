@@ -419,7 +419,9 @@ class Builder {
         state = 'unknown';
       } else if (isPromiseObject(member)) {
         state = promiseState(member);
-        if (state === 'pending' && listed) to = this.#memberLeaf(member, 'promise', memberText(text, node.combinator, i), site);
+        // A pending member that is itself a combinator's or a group's result (`Promise.race([Promise.all(…), timeout])`)
+        // is that node, linked whether listed or not, like a frame: the frames behind it are awaited through it.
+        if (state === 'pending') to = this.#innerNode(member, memberText(text, node.combinator, i)) ?? (listed ? this.#memberLeaf(member, 'promise', memberText(text, node.combinator, i), site) : undefined);
       } else if (awaitedKind(member) === 'thenable') {
         state = 'unknown';
         if (listed) to = this.#memberLeaf(member as object, 'thenable', memberText(text, node.combinator, i), site);
@@ -437,8 +439,20 @@ class Builder {
     return index;
   }
 
-  #group(frames: readonly RuntimeFrame[], v: object, site: SiteInfo): number {
-    const node: GroupNode = { id: `g${++this.#counter}`, type: 'group', text: operandText(site), calls: frames.length, awaits: NO_LINKS, awaitedBy: NO_LINKS };
+  /** The node of a combinator member that a recorded combinator or group call returned, if it is one. */
+  #innerNode(member: object, text: string): number | undefined {
+    const known = this.#valueIndex.get(member);
+    if (known !== undefined && this.nodes[known]!.type !== 'leaf') return known;
+    const kept = this.#source.keptCombinatorOf(member);
+    if (kept !== undefined) return this.#combinator(kept, member);
+    const group = this.#source.groupOf(member);
+    if (group !== undefined) return this.#group(group, member, text);
+    return undefined;
+  }
+
+  #group(frames: readonly RuntimeFrame[], v: object, site: SiteInfo | string): number {
+    const text = typeof site === 'string' ? site : operandText(site);
+    const node: GroupNode = { id: `g${++this.#counter}`, type: 'group', text, calls: frames.length, awaits: NO_LINKS, awaitedBy: NO_LINKS };
     const index = this.#add(node);
     this.#valueIndex.set(v, index);
     for (const f of frames) if (this.isPending(f)) this.#link(index, this.frameNode(f));

@@ -17,12 +17,6 @@ export interface KnownBug {
 
 export const KNOWN_BUGS: KnownBug[] = [
   {
-    id: 'nested-combinator',
-    summary:
-      'a combinator or group promise that is a member of a combinator (`Promise.all([Promise.race([f(), g()]), x])`) is reported as an opaque leaf, and the frames behind it as roots, awaited by nobody',
-    avoid: (p) => someOperand(p, (op, fn) => op.k === 'combinator' && op.items.some((item) => mayBeCombinator(item, fn, p))),
-  },
-  {
     id: 'weak-frame-returns-promise',
     summary:
       'a registered frame held weakly (pending longer than weakAfterMs, 10 s by default) that resumes and then returns a pending promise or call (`await slow(); return next()`) leaves the registry: it and what it returns vanish from the snapshot',
@@ -97,25 +91,6 @@ function mayHoldSlot(op: GraphOperand, fn: number, program: GraphProgram, hops =
       return bodyOf(program, fn).some((s) => s.k === 'keep' && mayHoldSlot(s.op, fn, program, hops + 1));
     case 'param':
       return someOperand(program, (o, f) => o.k === 'call' && o.args.some((a) => a.k !== 'param' && mayHoldSlot(a, f, program, hops + 1)));
-    default:
-      return false;
-  }
-}
-
-/** Whether an operand may hold a combinator's or group's promise (kept ones and parameters conservatively: past a few hops, yes). */
-function mayBeCombinator(op: GraphOperand, fn: number, program: GraphProgram, hops = 0): boolean {
-  if (hops > 3) return true;
-  switch (op.k) {
-    case 'combinator':
-    case 'mapped':
-    case 'wide':
-    case 'group':
-      return true;
-    case 'kept':
-      return bodyOf(program, fn).some((s) => s.k === 'keep' && mayBeCombinator(s.op, fn, program, hops + 1));
-    case 'param':
-      // Whatever any call passes: a forwarded parameter was itself some call's argument.
-      return someOperand(program, (o, f) => o.k === 'call' && o.args.some((a) => a.k !== 'param' && mayBeCombinator(a, f, program, hops + 1)));
     default:
       return false;
   }
