@@ -414,6 +414,11 @@ export function keep(q: number, v: unknown): unknown {
   // A claim that took nothing hands back `v` itself (or nothing); anything else is a frame. (No
   // `instanceof` on `v`: it is the program's value, and may be a proxy with traps.)
   if (claimed !== v && claimed !== undefined) {
+    // An array that uninstrumented code filled with this one call (`lib.map([f])`, `ids.map(load)`
+    // of one id) is not the frame's promise: its element is. Only when a frame was claimed, so the
+    // common keep (nothing handed off) pays nothing; here it costs a type check and, for arrays, a
+    // length read and one small allocation. (Several callees make slots in `claimAll`.)
+    if (typeof v === 'object' && v !== null && !isProxyObject(v) && isArray(v) && v.length === 1) setPromise(claimed as Frame, new ArraySlot(v, 0));
     register(claimed as Frame);
     lastKept = claimed as Frame;
   }

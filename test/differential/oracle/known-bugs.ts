@@ -28,12 +28,6 @@ export const KNOWN_BUGS: KnownBug[] = [
     avoid: (p) => JSON.stringify(p).includes('"thenable"') && p.fns.some((f) => f.body.some((s) => s.k === 'return' && !s.await)),
   },
   {
-    id: 'single-array-callback',
-    summary:
-      'a combinator over an array that uninstrumented code filled with one call (`Promise.all(lib.map([f]))`, `ids.map(load)` of one id) gets the array recorded as the frame\'s promise: the member is a leaf and the frame a root',
-    avoid: (p) => someOperand(p, (op) => op.k === 'mapped' && op.targets.length === 1),
-  },
-  {
     id: 'return-cycle',
     summary:
       'frames whose promises are resolved with each other (f returns g(), g returns f\'s stored promise) never settle, a deadlock; awaitwhat leaves them all out of the snapshot, as if nothing were pending',
