@@ -542,6 +542,9 @@ function returnedResult(f: Frame, watch: boolean): number {
   const v = frameValue(f);
   if (isFrame(v)) return v.site === DONE ? SETTLED : PENDING;
   if (!isPromiseObject(v)) return SETTLED;
+  // Its own promise (kept by an instrumented caller): V8 rejected it at once with a TypeError
+  // ("Chaining cycle detected"), which nothing may handle; a reaction watching it would handle it.
+  if (v === framePromise(f)) return SETTLED;
   if (f.depth === WATCHED || weakSlotIndex(f.depth) !== -1) return PENDING;
   if (!watch) return UNWATCHED;
   // A promise whose `then` would run the program's code cannot be watched: taken as settled.

@@ -167,15 +167,20 @@ class Builder {
     if (kind !== SITE_RETURN) return true;
     const memo = this.#pendingMemo.get(f);
     if (memo !== undefined) return memo;
-    this.#pendingMemo.set(f, false);
-    const pending = this.#valuePending(awaitedValueOf(f));
+    // Reached again while deciding: the frames returned each other's promises (f returns g(), g
+    // returns f's promise), and promises resolved with each other never settle: a deadlock.
+    this.#pendingMemo.set(f, true);
+    const pending = this.#valuePending(awaitedValueOf(f), f);
     this.#pendingMemo.set(f, pending);
     return pending;
   }
 
-  #valuePending(v: unknown): boolean {
+  /** Whether `v`, returned by `returner` (if any), is pending. */
+  #valuePending(v: unknown, returner?: RuntimeFrame): boolean {
     if (isFrameRecord(v)) return this.isPending(v);
     const frame = this.#promiseFrame(v);
+    // A frame returning its own promise: V8 rejects it at once (a TypeError, "Chaining cycle detected").
+    if (frame !== undefined && frame === returner) return false;
     if (frame !== undefined) return this.isPending(frame);
     return isPromiseObject(v) && promiseState(v) === 'pending';
   }

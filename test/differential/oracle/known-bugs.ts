@@ -28,13 +28,6 @@ export const KNOWN_BUGS: KnownBug[] = [
     avoid: (p) => JSON.stringify(p).includes('"thenable"') && p.fns.some((f) => f.body.some((s) => s.k === 'return' && !s.await)),
   },
   {
-    id: 'return-cycle',
-    summary:
-      'frames whose promises are resolved with each other (f returns g(), g returns f\'s stored promise) never settle, a deadlock; awaitwhat leaves them all out of the snapshot, as if nothing were pending',
-    // Such a cycle needs a `return` of an earlier root's promise: a slot, or a kept value or parameter that holds one.
-    avoid: (p) => p.fns.some((f, i) => f.body.some((s) => s.k === 'return' && !s.await && mayHoldSlot(s.op, i, p))),
-  },
-  {
     id: 'module-rejected-after-await',
     summary:
       'a module whose top level throws after a top-level await (`await null; throw e`, or an awaited call that rejects) stays in every snapshot as a pending `<module>` frame, though its evaluation is over',
