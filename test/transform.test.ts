@@ -77,12 +77,12 @@ const CASES: Case[] = [
   {
     name: 'async generator: yield, bare yield, yield*, for await',
     source: 'async function* gen() { yield 1; yield; yield* other(); for await (const x of y()) use(x); }',
-    expected: `async function* gen() {${enter('g', 0)}try{ yield __awf.y(1,1); yield __awf.y(2,void 0); __awf.fb(3);yield* other(); __awf.fb(4);for await (const x of y()) {try{use(x);}finally{__awf.fh(4)}} }finally{__awf.x()}}${M}`,
+    expected: `async function* gen() {${enter('g', 0)}try{ yield __awf.y(1,1); yield __awf.y(2,void 0); __awf.fb(3);yield* other(); __awf.fb(4);for await (const x of y()) {try{__awf.k(__awf.q,use(x));}finally{__awf.fh(4)}} }finally{__awf.x()}}${M}`,
   },
   {
     name: 'await using: the rest of the block records the disposal wait',
     source: 'async function f() { await using r = open(); use(r); }',
-    expected: `async function f() {${enter('e', 0)}try{ await using r = __awf.k(__awf.q,open());;try{ use(r); }finally{__awf.ud(1)}}finally{__awf.x()}}${M}`,
+    expected: `async function f() {${enter('e', 0)}try{ await using r = __awf.k(__awf.q,open());;try{ __awf.k(__awf.q,use(r)); }finally{__awf.ud(1)}}finally{__awf.x()}}${M}`,
   },
   {
     name: 'await using is left alone when wrapping would hide a name used before it',
@@ -163,7 +163,7 @@ const CASES: Case[] = [
   {
     name: 'for await where one statement must stand, and under labels: the record goes before, in braces when needed',
     source: 'async function f() { if (c) for await (x of y) g(x); outer: inner: for await (z of w) continue outer; }',
-    expected: `async function f() {${enter('e', 0)}try{ if (c) {__awf.fb(1);for await (x of y) {try{g(x);}finally{__awf.fh(1)}}} __awf.fb(2);outer: inner: for await (z of w) {try{continue outer;}finally{__awf.fh(2)}} }finally{__awf.x()}}${M}`,
+    expected: `async function f() {${enter('e', 0)}try{ if (c) {__awf.fb(1);for await (x of y) {try{__awf.k(__awf.q,g(x));}finally{__awf.fh(1)}}} __awf.fb(2);outer: inner: for await (z of w) {try{continue outer;}finally{__awf.fh(2)}} }finally{__awf.x()}}${M}`,
   },
   {
     name: 'yield* as a value: the record goes before the statement when it is all the statement evaluates, else beside it',
@@ -171,9 +171,14 @@ const CASES: Case[] = [
     expected: `async function* g() {${enter('g', 0)}try{ if (c) {__awf.fb(1);return yield* b();} __awf.fb(2);const r = yield* c(); f((__awf.fb(3),yield* d())); }finally{__awf.x()}}${M}`,
   },
   {
+    name: 'dropped call results are claimed too, so that a memoised promise dropped by its first user is known as its frame\'s',
+    source: 'async function f() { warmUp(); a?.b(); (x(), y()); g().then(h); await warmUp(); }',
+    expected: `async function f() {${enter('e', 0)}try{ __awf.k(__awf.q,warmUp()); __awf.k(__awf.q,a?.b()); (__awf.k(__awf.q,x()), __awf.k(__awf.q,y())); __awf.k(__awf.q,g().then(h)); await __awf.c(1,__awf.q,warmUp()); }finally{__awf.x()}}${M}`,
+  },
+  {
     name: '`return a, b` keeps returning b',
     source: 'async function f() { return a(), b; }',
-    expected: `async function f() {${enter('e', 0)}try{ return __awf.r(1,(a(), b)); }finally{__awf.x()}}${M}`,
+    expected: `async function f() {${enter('e', 0)}try{ return __awf.r(1,(__awf.k(__awf.q,a()), b)); }finally{__awf.x()}}${M}`,
   },
   {
     name: 'call results taken apart at once are not claimed: V8 quotes them when that fails',

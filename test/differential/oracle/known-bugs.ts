@@ -34,12 +34,6 @@ export const KNOWN_BUGS: KnownBug[] = [
     // Rejections come from throws, rejected promises and gates, and a function returning its own promise.
     avoid: (p) => p.goal === 'module' && /"throw"|"rejected"|"reject":true|"return","op":\{"k":"slot"/.test(JSON.stringify(p)),
   },
-  {
-    id: 'memo-first-dropped',
-    summary:
-      'a memoised promise whose first use dropped it (`init();` as a warm-up, `ready ??= load()`) is unknown to later users: `await init()` shows an opaque leaf, and the memoised frame a root',
-    avoid: (p) => someStatement(p, (s) => s.k === 'drop' && s.op.k === 'memo'),
-  },
 ];
 
 /** The ids of the bugs whose shape the program has. */
