@@ -300,10 +300,7 @@ export class Frame {
     }
     // A frame that returned a promise (a frame, a thenable) keeps its caller waiting until it
     // settles; a primitive settles the frame's promise at once.
-    if (site >= RETURN_SITE_BASE) {
-      const v = this.#value;
-      if ((typeof v === 'object' && v !== null) || typeof v === 'function') return;
-    }
+    if (site >= RETURN_SITE_BASE && isObjectLike(this.#value)) return;
     // A finished frame may sit in the registry until the next sweep: it must not keep what it
     // awaited, or its settled promise and that promise's value, alive meanwhile.
     this.site = DONE;
@@ -330,6 +327,11 @@ export function setSiteKind(id: number, kind: number): void {
 export function siteKindOf(id: number): number {
   if (id >= RETURN_SITE_BASE) return KIND_RETURN;
   return siteKinds[id] ?? KIND_AWAIT;
+}
+
+/** An object or function: what a `return` may hand a caller that is still pending. */
+function isObjectLike(v: unknown): boolean {
+  return (typeof v === 'object' && v !== null) || typeof v === 'function';
 }
 
 function handOff(f: Frame): void {
@@ -404,25 +406,31 @@ function claimForAwait(q: number, v: unknown): unknown {
   return claimed ?? v;
 }
 
-/** The frame the latest `keep` claimed, for traced frames that adopt it as a child. */
-export let lastKept: Frame | undefined;
-
 /** Claims a call result whose promise is kept for later (registering its frame); also used at module top level. */
 export function keep(q: number, v: unknown): unknown {
-  if (handoff === undefined) return v;
+  if (handoff !== undefined) keepFrame(q, v);
+  return v;
+}
+
+/**
+ * `keep`, returning the frame it claimed (for traced frames, which adopt it as a child). Returned,
+ * not left in a variable: a frame held there would outlive its call, and every frame the program
+ * drops (a statement `forgotten();`) is kept.
+ */
+export function keepFrame(q: number, v: unknown): Frame | undefined {
+  if (handoff === undefined) return undefined;
   const claimed = overflow.length === 0 ? claimForAwait(q, v) : claimAll(q, v);
   // A claim that took nothing hands back `v` itself (or nothing); anything else is a frame. (No
   // `instanceof` on `v`: it is the program's value, and may be a proxy with traps.)
-  if (claimed !== v && claimed !== undefined) {
-    // An array that uninstrumented code filled with this one call (`lib.map([f])`, `ids.map(load)`
-    // of one id) is not the frame's promise: its element is. Only when a frame was claimed, so the
-    // common keep (nothing handed off) pays nothing; here it costs a type check and, for arrays, a
-    // length read and one small allocation. (Several callees make slots in `claimAll`.)
-    if (typeof v === 'object' && v !== null && !isProxyObject(v) && isArray(v) && v.length === 1) setPromise(claimed as Frame, new ArraySlot(v, 0));
-    register(claimed as Frame);
-    lastKept = claimed as Frame;
-  }
-  return v;
+  if (claimed === v || claimed === undefined) return undefined;
+  const f = claimed as Frame;
+  // An array that uninstrumented code filled with this one call (`lib.map([f])`, `ids.map(load)`
+  // of one id) is not the frame's promise: its element is. Only when a frame was claimed, so the
+  // common keep (nothing handed off) pays nothing; here it costs a type check and, for arrays, a
+  // length read and one small allocation. (Several callees make slots in `claimAll`.)
+  if (typeof v === 'object' && v !== null && !isProxyObject(v) && isArray(v) && v.length === 1) setPromise(f, new ArraySlot(v, 0));
+  register(f);
+  return f;
 }
 
 /**
