@@ -81,6 +81,8 @@ function earlyReturnSite(code: number): number {
 const WATCHED = 0;
 /** `Frame.depth` of a frame dropped because more than `limits.maxFrames` were registered. */
 const EVICTED = -1;
+/** `Frame.depth` of a weakly held frame registered strongly again because it returned a promise: not watched yet. */
+const STRONG_AGAIN = 1;
 function weakSlot(index: number): number {
   return -2 - index;
 }
@@ -296,7 +298,17 @@ export class Frame {
       if (site !== RUNNING) this.site = site = earlyReturnSite(site);
     } else {
       const slot = weakSlotIndex(this.depth);
-      if (slot !== -1) old[slot] = undefined;
+      if (slot !== -1) {
+        old[slot] = undefined;
+        // Held weakly, it was kept alive by its own suspended call; returning, by nothing: held
+        // strongly again until what it returned settles (maintenance watches it). Only frames
+        // pending longer than weakAfterMs get here.
+        if (site >= RETURN_SITE_BASE && isObjectLike(this.#value)) {
+          this.depth = STRONG_AGAIN;
+          register(this);
+          return;
+        }
+      }
     }
     // A frame that returned a promise (a frame, a thenable) keeps its caller waiting until it
     // settles; a primitive settles the frame's promise at once.

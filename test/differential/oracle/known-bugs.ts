@@ -17,12 +17,6 @@ export interface KnownBug {
 
 export const KNOWN_BUGS: KnownBug[] = [
   {
-    id: 'weak-frame-returns-promise',
-    summary:
-      'a registered frame held weakly (pending longer than weakAfterMs, 10 s by default) that resumes and then returns a pending promise or call (`await slow(); return next()`) leaves the registry: it and what it returns vanish from the snapshot',
-    avoid: (p) => p.weak && p.fns.some((f) => f.body.some((s, i) => s.k === 'return' && !s.await && f.body.slice(0, i).some((x) => x.k === 'await'))),
-  },
-  {
     id: 'return-thenable',
     summary: 'a frame that returns a thenable that has not called back (`return lazy`) is left out of the snapshot, though its promise is pending',
     avoid: (p) => JSON.stringify(p).includes('"thenable"') && p.fns.some((f) => f.body.some((s) => s.k === 'return' && !s.await)),
