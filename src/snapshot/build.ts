@@ -16,6 +16,7 @@ import {
   isCombinatorCall,
   isDone,
   isFrameRecord,
+  isUnclaimable,
   keptPromiseOf,
   mayHaveKept,
   SITE_RETURN,
@@ -155,16 +156,16 @@ class Builder {
     if (site < 0) return false;
     const kind = this.#source.siteKindOf(site);
     if (kind === SITE_YIELD) return false;
-    if (kind !== SITE_RETURN) return true;
+    if (kind !== SITE_RETURN) return !this.#moduleEndedAt(this.#frames[k]!, site, this.#state.value[k]);
     return this.isPending(this.#frames[k]!);
   }
 
-  /** Awaiting frames always; returning frames while what they returned is pending; yielded generators never. */
+  /** Awaiting frames (but a module's top level that ended at an await); returning frames while what they returned is pending; yielded generators never. */
   isPending(f: RuntimeFrame): boolean {
     if (f.site < 0) return false;
     const kind = this.#source.siteKindOf(f.site);
     if (kind === SITE_YIELD) return false;
-    if (kind !== SITE_RETURN) return true;
+    if (kind !== SITE_RETURN) return !this.#moduleEndedAt(f, f.site, awaitedValueOf(f));
     const memo = this.#pendingMemo.get(f);
     if (memo !== undefined) return memo;
     // Reached again while deciding: the frames returned each other's promises (f returns g(), g
@@ -176,6 +177,25 @@ class Builder {
   }
 
   /** Whether `v`, returned by `returner` (if any), is pending. */
+  /**
+   * Whether a module's top level, recorded at an `await` of `v`, is over: it threw at that await
+   * (the awaited promise or call rejected) or after it (`await null; throw e`), so the `x()` at its
+   * end never ran. A module has no `finally` to say so (its declarations must stay at top level),
+   * but what it awaited tells: settled, its continuation has run, and a live module would be at a
+   * later await or done. (Read at a pause; a snapshot the module takes of itself while running,
+   * after resuming, no longer shows it either.) Only frames no caller can claim are looked at.
+   */
+  #moduleEndedAt(f: RuntimeFrame, siteId: number, v: unknown): boolean {
+    if (!isUnclaimable(f)) return false;
+    const site = this.#source.getSite(siteId);
+    if (site?.kind !== 'await' || this.#source.getSite(site.fn ?? -1)?.kind !== 'module') return false;
+    if (isFrameRecord(v)) return !this.isPending(v);
+    const awaited = isCombinatorCall(v) ? v.promise : v;
+    if (isPromiseObject(awaited)) return promiseState(awaited) !== 'pending';
+    // A thenable may never call back; anything else resumed the module one tick after its await.
+    return awaitedKind(awaited) !== 'thenable';
+  }
+
   #valuePending(v: unknown, returner?: RuntimeFrame): boolean {
     if (isFrameRecord(v)) return this.isPending(v);
     const frame = this.#promiseFrame(v);
