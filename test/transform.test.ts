@@ -9,7 +9,7 @@ import vm from 'node:vm';
 import { instrument, InstrumentSyntaxError } from '../dist/index.js';
 import { enter, instrumentSnippet } from './support/transform.ts';
 
-const M = '/*awaitwhat:1*/';
+const M = '/*awaitwhat:2*/';
 
 interface Case {
   name: string;
@@ -176,6 +176,16 @@ const CASES: Case[] = [
     expected: `async function f() {${enter('e', 0)}try{ __awf.k(__awf.q,warmUp()); __awf.k(__awf.q,a?.b()); (__awf.k(__awf.q,x()), __awf.k(__awf.q,y())); __awf.k(__awf.q,g().then(h)); await __awf.c(1,__awf.q,warmUp()); }finally{__awf.x()}}${M}`,
   },
   {
+    name: 'new Promise: tagged where created (through the frame, the global at top level, a guard in synchronous functions); recorded by an await or return of it; not where it starts a statement',
+    format: 'module',
+    source:
+      'const ready = new Promise(f);\nfunction sleep(ms) { return new Promise((r) => setTimeout(r, ms)); }\nnew Promise(f).then(g);\n' +
+      'async function h() { const p = new Promise(f); await new Promise(f); return new Promise(f); }',
+    expected:
+      'const ready = __awaitwhat.np(0,new Promise(f));\nfunction sleep(ms) { return (typeof __awaitwhat==="object"?__awaitwhat.np:(s,v)=>v)(1,new Promise((r) => setTimeout(r, ms))); }\n__awaitwhat.k(__awaitwhat.q,new Promise(f).then(g));\n' +
+      `async function h() {${enter('e', 2)}try{ const p = __awf.np(3,new Promise(f)); await __awf.c(5,__awf.q,new Promise(f)); return __awf.r(7,new Promise(f)); }finally{__awf.x()}}${M}`,
+  },
+  {
     name: '`return a, b` keeps returning b',
     source: 'async function f() { return a(), b; }',
     expected: `async function f() {${enter('e', 0)}try{ return __awf.r(1,(__awf.k(__awf.q,a()), b)); }finally{__awf.x()}}${M}`,
@@ -237,5 +247,25 @@ describe('instrumented code where the runtime is absent', () => {
     const result = await vm.runInContext(`${code}; add(2, Promise.resolve(3))`, realm);
     assert.equal(result, 5);
     assert.equal(vm.runInContext('typeof __awaitwhat', realm), 'undefined');
+  });
+
+  it('a synchronous function creating a promise runs unchanged from fn.toString() in another realm (its tag is the identity there)', async () => {
+    const { code } = instrumentSnippet('function later(v) { return new Promise((resolve) => resolve(v)); }\nasync function f() { return later(7); }');
+    const realm = vm.createContext({});
+    assert.equal(await vm.runInContext(`${code}; later(6)`, realm), 6);
+    assert.equal(vm.runInContext('typeof __awaitwhat', realm), 'undefined');
+  });
+});
+
+describe('new Promise sites', () => {
+  it('a promise site has no owning function; an await or return of new Promise(…) names its site', () => {
+    const { sites } = instrumentSnippet('async function f() {\n  await new Promise(g);\n  return new Promise(g);\n}');
+    assert.deepEqual(sites, [
+      { kind: 'function', file: 'snippet.js', line: 1, column: 1, name: 'f', text: '' },
+      { kind: 'promise', file: 'snippet.js', line: 2, column: 9, name: '', text: '' },
+      { kind: 'await', file: 'snippet.js', line: 2, column: 3, name: '', text: 'await new Promise(g)', fn: 0, created: 1 },
+      { kind: 'promise', file: 'snippet.js', line: 3, column: 10, name: '', text: '' },
+      { kind: 'return', file: 'snippet.js', line: 3, column: 3, name: '', text: 'return new Promise(g)', fn: 0, created: 3 },
+    ]);
   });
 });

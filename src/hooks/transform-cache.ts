@@ -19,7 +19,7 @@ import { decodeEntry, encodeEntry, type CachedOutcome } from './cache-entry.ts';
 import { append, dateNow, newList, sortList, stringEndsWith } from '../runtime/intrinsics.ts';
 
 /** Bumped when an entry's layout or meaning changes. */
-const CACHE_FORMAT = 1;
+const CACHE_FORMAT = 2;
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** A temporary file this old was left by a writer that died. */
 const STALE_TEMP_MS = 10 * 60 * 1000;

@@ -50,6 +50,7 @@ import {
   whenSettled,
   type List,
 } from './intrinsics.ts';
+import { notePromise } from './created.ts';
 import { ArraySlot, CombinatorLink, IterationLink, UNCLAIMABLE } from './links.ts';
 import { RETURN_SITE_BASE } from './sites.ts';
 import { isPromiseObject, isProxyObject } from './values.ts';
@@ -239,6 +240,11 @@ export class Frame {
     this.site = this.site < 0 ? earlyReturn(site) : site;
     this.since = clock;
     return v;
+  }
+
+  /** `new Promise(…)` at site `site`: see `notePromise` (+0.1 to +0.4 µs per promise, created.ts). */
+  np(site: number, v: unknown): unknown {
+    return notePromise(site, v);
   }
 
   /** The argument of `Promise.all(…)` and friends, stashed for the combinator call around it. */

@@ -499,9 +499,17 @@ class Builder {
       awaits: NO_LINKS,
       awaitedBy: NO_LINKS,
     };
+    if (valueKind === 'promise') this.#noteCreation(leaf, shareable ? this.#source.promiseSiteOf(v as object) : undefined, site.created);
     const index = this.#add(leaf);
     if (shareable) this.#valueIndex.set(v, index);
     return index;
+  }
+
+  /** A promise leaf's `createdAt`: the `new Promise(…)` that made it, tagged at run time or named by the await's own site. */
+  #noteCreation(leaf: LeafNode, tagged: number | undefined, operand: number | undefined): void {
+    const id = tagged ?? operand;
+    const site = id === undefined ? undefined : this.#source.getSite(id);
+    if (site !== undefined) leaf.createdAt = this.#places.at(site);
   }
 
   #memberLeaf(v: object, valueKind: 'promise' | 'thenable', text: string, site: SiteInfo | undefined): number {
@@ -516,6 +524,7 @@ class Builder {
       awaits: NO_LINKS,
       awaitedBy: NO_LINKS,
     };
+    if (valueKind === 'promise') this.#noteCreation(leaf, this.#source.promiseSiteOf(v), undefined);
     const index = this.#add(leaf);
     this.#valueIndex.set(v, index);
     return index;
