@@ -6,6 +6,8 @@
  * position, looked up by object identity, and location records are shared per site.
  */
 
+import { fileURLToPath } from 'node:url';
+import { getCallSites } from 'node:util';
 import { threadId } from 'node:worker_threads';
 import { isPromiseObject, promiseState } from '../runtime/values.ts';
 import { findCycles } from './cycles.ts';
@@ -135,6 +137,7 @@ class Builder {
   /** The position in `#frames` of each frame in `#framed`, -1 for frames found otherwise. */
   readonly #framedAt: number[] = [];
   #counter = 0;
+  #stackFiles: Set<string> | undefined;
 
   constructor(source: SnapshotSource, discovered: Discovered, places: Places, now: number) {
     this.#source = source;
@@ -188,12 +191,28 @@ class Builder {
   #moduleEndedAt(f: RuntimeFrame, siteId: number, v: unknown): boolean {
     if (!isUnclaimable(f)) return false;
     const site = this.#source.getSite(siteId);
-    if (site?.kind !== 'await' || this.#source.getSite(site.fn ?? -1)?.kind !== 'module') return false;
-    if (isFrameRecord(v)) return !this.isPending(v);
-    const awaited = isCombinatorCall(v) ? v.promise : v;
-    if (isPromiseObject(awaited)) return promiseState(awaited) !== 'pending';
-    // A thenable may never call back; anything else resumed the module one tick after its await.
-    return awaitedKind(awaited) !== 'thenable';
+    const module = site?.kind === 'await' ? this.#source.getSite(site.fn ?? -1) : undefined;
+    if (module?.kind !== 'module') return false;
+    let settled: boolean;
+    if (isFrameRecord(v)) settled = !this.isPending(v);
+    else {
+      const awaited = isCombinatorCall(v) ? v.promise : v;
+      // A thenable may never call back; anything else resumed the module one tick after its await.
+      settled = isPromiseObject(awaited) ? promiseState(awaited) !== 'pending' : awaitedKind(awaited) !== 'thenable';
+    }
+    // Resumed and running: it is taking this snapshot itself (its code is on the stack), and is
+    // shown at its last suspension, as every running frame is.
+    return settled && !this.#onStack(module.file);
+  }
+
+  /** Whether code of `file` is on the current stack (the files of up to 200 call sites, read once per snapshot). */
+  #onStack(file: string): boolean {
+    let files = this.#stackFiles;
+    if (files === undefined) {
+      files = this.#stackFiles = new Set();
+      for (const site of getCallSites(200)) files.add(asPath(site.scriptName));
+    }
+    return files.has(asPath(file));
   }
 
   #valuePending(v: unknown, returner?: RuntimeFrame): boolean {
@@ -555,4 +574,14 @@ function operandText(site: SiteInfo): string {
 /** A member leaf's text: the member as written, or which member it is when the argument was not an array literal. */
 function memberText(text: string, combinator: CombinatorNode['combinator'], i: number): string {
   return text === '' ? `Promise.${combinator} member [${i}]` : text;
+}
+
+/** A file URL as a path; anything else as it is. */
+function asPath(file: string): string {
+  if (!file.startsWith('file:')) return file;
+  try {
+    return fileURLToPath(file);
+  } catch {
+    return file;
+  }
 }
