@@ -179,14 +179,14 @@ class Builder {
     return pending;
   }
 
-  /** Whether `v`, returned by `returner` (if any), is pending. */
   /**
    * Whether a module's top level, recorded at an `await` of `v`, is over: it threw at that await
    * (the awaited promise or call rejected) or after it (`await null; throw e`), so the `x()` at its
    * end never ran. A module has no `finally` to say so (its declarations must stay at top level),
    * but what it awaited tells: settled, its continuation has run, and a live module would be at a
-   * later await or done. (Read at a pause; a snapshot the module takes of itself while running,
-   * after resuming, no longer shows it either.) Only frames no caller can claim are looked at.
+   * later await or done — unless it is running now, taking this snapshot itself. Only frames no
+   * caller can claim are looked at; a module ended at an await of a thenable that called back
+   * still reads as pending (whether it called back cannot be read without running its code).
    */
   #moduleEndedAt(f: RuntimeFrame, siteId: number, v: unknown): boolean {
     if (!isUnclaimable(f)) return false;
@@ -215,6 +215,7 @@ class Builder {
     return files.has(asPath(file));
   }
 
+  /** Whether `v`, returned by `returner` (if any), is pending. */
   #valuePending(v: unknown, returner?: RuntimeFrame): boolean {
     if (isFrameRecord(v)) return this.isPending(v);
     const frame = this.#promiseFrame(v);
