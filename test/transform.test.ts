@@ -257,6 +257,22 @@ describe('instrumented code where the runtime is absent', () => {
   });
 });
 
+describe('return sites a finally block may discard', () => {
+  it('a return in the try or catch block of a try with a finally is marked; one in the finally block, or in a nested function, is not', () => {
+    const source = 'async function f() {\n  try { return g(); } catch { return h; } finally { if (x) return k(); }\n  try { const a = async () => { return m(); }; } finally {}\n}';
+    const returns = instrumentSnippet(source).sites.filter((s) => s.kind === 'return');
+    assert.deepEqual(
+      returns.map((s) => [s.text, s.discardable ?? false]),
+      [
+        ['return g()', true],
+        ['return h', true],
+        ['return k()', false],
+        ['return m()', false],
+      ],
+    );
+  });
+});
+
 describe('new Promise sites', () => {
   it('a promise site has no owning function; an await or return of new Promise(…) names its site', () => {
     const { sites } = instrumentSnippet('async function f() {\n  await new Promise(g);\n  return new Promise(g);\n}');

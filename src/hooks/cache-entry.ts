@@ -58,7 +58,7 @@ interface Header {
   /** name and text of each site, in turn. */
   strings?: string[];
   /** By site index: a file other than the module's, a combinator's member texts, the `new Promise(…)` an await or return names. */
-  extra?: Record<number, { file?: string; members?: string[]; created?: number }>;
+  extra?: Record<number, { file?: string; members?: string[]; created?: number; discardable?: true }>;
 }
 
 export function encodeEntry(key: string, outcome: CachedOutcome, file: string): Buffer {
@@ -77,11 +77,12 @@ export function encodeEntry(key: string, outcome: CachedOutcome, file: string): 
     sites.forEach((site, i) => {
       ints.set([KINDS.indexOf(site.kind), site.line, site.column, site.fn ?? -1, site.combinator === undefined ? -1 : COMBINATOR_KINDS.indexOf(site.combinator)], i * SITE_INTS);
       header.strings!.push(site.name, site.text);
-      if (site.file !== file || site.members !== undefined || site.created !== undefined) {
+      if (site.file !== file || site.members !== undefined || site.created !== undefined || site.discardable === true) {
         header.extra![i] = {
           ...(site.file !== file ? { file: site.file } : {}),
           ...(site.members !== undefined ? { members: site.members } : {}),
           ...(site.created !== undefined ? { created: site.created } : {}),
+          ...(site.discardable === true ? { discardable: true as const } : {}),
         };
       }
     });
@@ -135,6 +136,7 @@ export function decodeEntry(bytes: Buffer, key: string, file: string): CachedOut
     if (extra?.file !== undefined) site.file = extra.file;
     if (extra?.members !== undefined) site.members = extra.members;
     if (extra?.created !== undefined) site.created = extra.created;
+    if (extra?.discardable === true) site.discardable = true;
     sites[i] = site;
   }
   const ids = Array.from(ints.subarray(count * SITE_INTS, count * (SITE_INTS + 1)));

@@ -52,7 +52,7 @@ import {
 } from './intrinsics.ts';
 import { notePromise } from './created.ts';
 import { ArraySlot, CombinatorLink, IterationLink, UNCLAIMABLE } from './links.ts';
-import { RETURN_SITE_BASE } from './sites.ts';
+import { getSite, RETURN_SITE_BASE } from './sites.ts';
 import { isPromiseObject, isProxyObject } from './values.ts';
 
 export { ArraySlot, CombinatorLink, IterationLink, UNCLAIMABLE };
@@ -571,6 +571,10 @@ function returnedResult(f: Frame, watch: boolean): number {
   // Its own promise (kept by an instrumented caller): V8 rejected it at once with a TypeError
   // ("Chaining cycle detected"), which nothing may handle; a reaction watching it would handle it.
   if (v === framePromise(f)) return SETTLED;
+  // Returned inside `try { … } finally { … }`: the finally block may have thrown instead, and the
+  // promise, never adopted, may be one whose rejection nothing handles (a reaction would handle
+  // it). Taken as settled, as a thenable is. A table read, at maintenance only.
+  if (getSite(f.site)?.discardable === true) return SETTLED;
   if (f.depth === WATCHED || weakSlotIndex(f.depth) !== -1) return PENDING;
   if (!watch) return UNWATCHED;
   // A promise whose `then` would run the program's code cannot be watched: taken as settled.

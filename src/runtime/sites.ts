@@ -31,6 +31,8 @@ export interface SiteRecord {
   fn?: number;
   /** For await and return sites whose operand is `new Promise(…)`: the id of its `promise` site. */
   created?: number;
+  /** For return sites inside `try { … } finally { … }`: the finally block may discard the returned value (by throwing). */
+  discardable?: true;
 }
 
 export type CombinatorKind = 'all' | 'allSettled' | 'race' | 'any';

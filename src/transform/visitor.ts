@@ -420,6 +420,20 @@ class Planner {
     return this.#addSite('promise', operand, '', '');
   }
 
+  /**
+   * Whether a `return` may have its value discarded after it was evaluated: inside the `try` or
+   * `catch` block of a `try` with a `finally` (of the same function), which may throw, or leave
+   * with `break` or `continue`, instead of completing the return.
+   */
+  #insideTryFinally(node: AnyNode): boolean {
+    for (let i = this.#ancestors.length - 1; i >= 0; i--) {
+      const a = this.#ancestors[i]!;
+      if (isFunctionNode(a)) return false;
+      if (a.type === 'TryStatement' && a.finalizer && !(node.start >= a.finalizer.start && node.end <= a.finalizer.end)) return true;
+    }
+    return false;
+  }
+
   /** Whether the node's first token is its statement's (it starts an expression statement). */
   #startsStatement(node: AnyNode): boolean {
     for (let i = this.#ancestors.length - 1; i >= 0; i--) {
@@ -472,6 +486,7 @@ class Planner {
     const text = siteNode === arg ? `return ${this.#text(arg)}` : this.#text(siteNode);
     const site = this.#addSite('return', siteNode, '', text);
     if (created !== undefined) this.sites[site]!.created = created;
+    if (this.#insideTryFinally(siteNode)) this.sites[site]!.discardable = true;
     if (direct && !suspends) return { suspends, wrap: () => this.edits.wrap(arg.start, arg.end, `${F}.rc(${siteRef(site)},${F}.q,`, ')') };
     // `return a, b` returns b: the comma must not become an argument separator.
     if (arg.type === 'SequenceExpression') return { suspends, wrap: () => this.edits.wrap(arg.start, arg.end, `${F}.r(${siteRef(site)},(`, '))') };
