@@ -15,7 +15,7 @@
 
 import { preciseStamp, stampStart } from './clock.ts';
 import { reportFault } from './faults.ts';
-import { DONE, Frame, frameValue, KIND_YIELD, keep, lastKept, siteKindOf, UNCLAIMABLE } from './frame.ts';
+import { DONE, Frame, frameValue, KIND_YIELD, keepFrame, siteKindOf, UNCLAIMABLE } from './frame.ts';
 import { freeze, nextTurn, preciseNow } from './intrinsics.ts';
 import { RETURN_SITE_BASE } from './sites.ts';
 
@@ -235,10 +235,8 @@ export class TracedFrame extends Frame {
 
   /** A kept call result's frame (`connecting ??= connect()`) becomes this frame's child too: its caller. */
   override k(q: number, v: unknown): unknown {
-    const before = lastKept;
-    keep(q, v);
-    const kept = lastKept;
-    if (kept !== before && kept instanceof TracedFrame && kept.#awaiter === undefined) kept.#awaiter = this;
+    const kept = keepFrame(q, v);
+    if (kept instanceof TracedFrame && kept.#awaiter === undefined) kept.#awaiter = this;
     return v;
   }
 
