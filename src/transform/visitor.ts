@@ -10,7 +10,7 @@
  * - `await g()`:          `await F.c(S,F.q,g())`      (claims g's frame)
  * - `await v`:            `await F.a(S,v)`
  * - `await Promise.all(xs)`: `await F.ac(S,Promise.all(F.pa(xs)))`; kept: `F.pc(S,Promise.all(F.pa(xs)))`
- * - kept or dropped call result: `F.k(F.q,g())`
+ * - kept call result:     `F.k(F.q,g())`
  * - `return g()`:         `return F.rc(S,F.q,g())`;   `return v`: `return F.r(S,v)`
  * - `for await (… of xs) body`: `F.fb(S);for await (… of xs) {try{body}finally{F.fh(S)}}`
  *   (in braces where a single statement is required; the iterable itself is never wrapped, since
@@ -378,7 +378,7 @@ class Planner {
 
   #visitCall(node: AnyNode, role: Role): boolean {
     const suspends = this.#visitChildren(node, role);
-    if (!claimsResult(role) || suspends || !this.#canClaim || node.callee.type === 'Super') return suspends;
+    if (role !== 'value' || suspends || !this.#canClaim || node.callee.type === 'Super') return suspends;
     const C = this.#claimer;
     const combinator = combinatorOf(node);
     if (combinator !== undefined) {
@@ -446,7 +446,7 @@ class Planner {
 
   #visitChain(node: AnyNode, role: Role): boolean {
     const suspends = this.#visitChildren(node, role);
-    if (claimsResult(role) && !suspends && this.#canClaim && node.expression.type === 'CallExpression') {
+    if (role === 'value' && !suspends && this.#canClaim && node.expression.type === 'CallExpression') {
       this.edits.wrap(node.start, node.end, `${this.#claimer}.k(${this.#claimer}.q,`, ')');
     }
     return suspends;
@@ -690,17 +690,6 @@ function childRole(parent: AnyNode, key: string, index: number, count: number, r
     default:
       return 'none';
   }
-}
-
-/**
- * Whether a call in this role gets its result claimed (`F.k(F.q,g())`): kept values, and dropped
- * ones too (`warmUp();`, `background();`), so that a promise dropped by its first user and kept
- * by a memo (`init()` returning `ready ??= load()`) is known as its frame's when awaited later.
- * A dropped call's claim costs two property reads and a call returning at once when nothing was
- * handed off (no async function ran), and registers the callee's frame, as an unclaimed one is.
- */
-function claimsResult(role: Role): boolean {
-  return role === 'value' || role === 'discard';
 }
 
 function isPattern(node: AnyNode): boolean {
