@@ -37,7 +37,7 @@ function hangReport(pid: number): string {
     '',
     'handle  test/fixtures/cli/command/hang-pid.mjs:6:3  await query()  T',
     '└─ query  test/fixtures/cli/command/hang-pid.mjs:3:3  await new Promise(() => {})  T',
-    '   └─ new Promise(() => {})  — a promise no instrumented code created',
+    '   └─ new Promise(() => {})  — a new Promise at test/fixtures/cli/command/hang-pid.mjs:3',
     '',
   ].join('\n');
 }

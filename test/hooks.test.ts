@@ -140,7 +140,7 @@ console.log(installHooks() === first, installHooks({ include: ['**/*.js'], omitT
         '',
         'main  test/fixtures/tsx-cjs/app.cts:4:3  await new Repo().find(id)',
         '└─ Repo.find  test/fixtures/tsx-cjs/repo.ts:4:5  await new Promise<void>(() => {})',
-        '   └─ new Promise<void>(() => {})  — a promise no instrumented code created',
+        '   └─ new Promise<void>(() => {})  — a new Promise at test/fixtures/tsx-cjs/repo.ts:4',
         '',
       ].join('\n'),
     );

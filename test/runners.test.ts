@@ -60,17 +60,17 @@ const CHAIN = (where: string): string[] => [
   '└─ fetchUser  chains.mjs:3:10  await queryUser()  T',
   '   └─ queryUser  chains.mjs:6:10  await connect()  T',
   '      └─ connect  chains.mjs:9:3  await new Promise(() => {})  T',
-  '         └─ new Promise(() => {})  — a promise no instrumented code created',
+  '         └─ new Promise(() => {})  — a new Promise at chains.mjs:9',
 ];
 const TIMER = (where: string): string[] => [
   `<anonymous>  ${where}  await waitFor(4000)  T`,
   '└─ waitFor  chains.mjs:13:3  await new Promise((resolve) => setTimeout(resolve, ms))  T',
-  '   └─ new Promise((resolve) => setTimeout(resolve, ms))  — a promise no instrumented code created',
+  '   └─ new Promise((resolve) => setTimeout(resolve, ms))  — a new Promise at chains.mjs:13',
 ];
 const POLL = [
   'pollForever  chains.mjs:18:12  await waitFor(60_000)  T',
   '└─ waitFor  chains.mjs:13:3  await new Promise((resolve) => setTimeout(resolve, ms))  T',
-  '   └─ new Promise((resolve) => setTimeout(resolve, ms))  — a promise no instrumented code created',
+  '   └─ new Promise((resolve) => setTimeout(resolve, ms))  — a new Promise at chains.mjs:13',
 ];
 
 function block(title: string, frames: number, tree: string[]): string {
@@ -156,7 +156,7 @@ describe('--once with a runner', { concurrency: 2 }, () => {
       block(`${threshold}; started by test "users > loads a user, without a timeout"`, 4, CHAIN('node-test/no-timeout.test.mjs:6:5')).replace('4 pending async functions', '4 pending async functions, 4 suspensions pending T or longer'),
       block(`${threshold}; started outside any test or hook`, 1, [
         'waitFor  chains.mjs:13:3  await new Promise((resolve) => setTimeout(resolve, ms))  T',
-        '└─ new Promise((resolve) => setTimeout(resolve, ms))  — a promise no instrumented code created',
+        '└─ new Promise((resolve) => setTimeout(resolve, ms))  — a new Promise at chains.mjs:13',
       ]).replace('1 pending async function', '1 pending async function, 1 suspension pending T or longer'),
     ].join('\n');
     assert.equal(r.code, 124);
