@@ -6,7 +6,7 @@
  * shape again.
  */
 
-import type { GraphProgram } from './model.ts';
+import type { GraphProgram, GraphStmt } from './model.ts';
 
 export interface KnownBug {
   id: string;
@@ -45,4 +45,9 @@ export const KNOWN_BUGS: KnownBug[] = [
 /** The ids of the bugs whose shape the program has. */
 export function avoidedBugs(program: GraphProgram): string[] {
   return KNOWN_BUGS.filter((b) => b.avoid(program)).map((b) => b.id);
+}
+
+function someStatement(program: GraphProgram, test: (s: GraphStmt) => boolean): boolean {
+  const top = program.goal === 'module' ? program.top : [];
+  return top.some(test) || program.fns.some((f) => f.body.some(test));
 }
