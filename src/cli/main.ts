@@ -13,6 +13,7 @@ import { EXIT_USAGE, parseArgs, USAGE, UsageError, type CliOptions } from './arg
 import { outTargetProblem } from './out-file.ts';
 import { resolveScript } from './script.ts';
 import { supervise } from './supervise.ts';
+import { ExitSignal, runAttachCli } from './attach.ts';
 
 function fail(message: string, code: number, withUsage = false): never {
   process.stderr.write(`awaitwhat: ${message}\n${withUsage ? `\n${USAGE}` : ''}`);
@@ -44,6 +45,13 @@ function run(options: CliOptions): void {
 }
 
 function main(argv: readonly string[]): void {
+  if (argv[0] === 'attach') {
+    runAttachCli(argv.slice(1)).catch((error: unknown) => {
+      if (error instanceof ExitSignal) return;
+      throw error;
+    });
+    return;
+  }
   let parsed;
   try {
     parsed = parseArgs(argv);

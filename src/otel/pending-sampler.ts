@@ -174,11 +174,11 @@ export class PendingSampler {
       const record = records[i];
       const span = record instanceof TracedFrame ? this.#bridge.materialize(record) : undefined;
       if (record instanceof TracedFrame) {
-        record.reportedPendingMs = Math.max(record.reportedPendingMs, node.pendingMs);
+        record.reportedPendingMs = Math.max(record.reportedPendingMs, node.pendingMs ?? 0);
         this.#linkExtraAwaiters(record, chain.positions[i]!, graph);
       }
-      const attributes: Attributes = { ...this.#nodeAttributes(node), [PENDING_MS]: node.pendingMs };
-      const start = this.#bridge.time(span ?? real, record instanceof TracedFrame ? record.start : captureMs - node.pendingMs);
+      const attributes: Attributes = { ...this.#nodeAttributes(node), [PENDING_MS]: node.pendingMs ?? 0 };
+      const start = this.#bridge.time(span ?? real, record instanceof TracedFrame ? record.start : captureMs - (node.pendingMs ?? 0));
       startCopy(span !== undefined ? this.#bridge.spanName(record as TracedFrame) : node.function, SpanKind.INTERNAL, start, attributes, span);
       info[i]!.spanId = span?.spanContext().spanId;
     });
@@ -290,7 +290,7 @@ export function extractChains(snapshot: Snapshot, threshold: number, links: { aw
   const chains: Chain[] = [];
   for (let i = 0; i < nodes.length; i++) {
     const node = nodes[i]!;
-    if (node.type !== 'frame' || node.state === 'yielded' || node.pendingMs < threshold) continue;
+    if (node.type !== 'frame' || node.state === 'yielded' || (node.pendingMs ?? 0) < threshold) continue;
     if (reachesFrame(i, nodes, awaits)) continue;
     const frames: FrameNode[] = [node];
     const positions = [i];
@@ -306,7 +306,7 @@ export function extractChains(snapshot: Snapshot, threshold: number, links: { aw
       }
       current = up;
     }
-    chains.push({ nodes: frames.reverse(), positions: positions.reverse(), leaf: leafOf(i, nodes, awaits), pendingMs: node.pendingMs });
+    chains.push({ nodes: frames.reverse(), positions: positions.reverse(), leaf: leafOf(i, nodes, awaits), pendingMs: node.pendingMs ?? 0 });
   }
   return chains.sort((a, b) => b.pendingMs - a.pendingMs);
 }
@@ -349,7 +349,7 @@ function chainNames(chain: Chain): string[] {
 
 function frameInfo(n: FrameNode): PendingFrameInfo {
   const at = n.suspendedAt ?? n.location;
-  return { function: n.function, file: at.file, line: at.line, column: at.column, await: n.suspendedAt?.text ?? '', pendingMs: n.pendingMs };
+  return { function: n.function, file: at.file, line: at.line, column: at.column, await: n.suspendedAt?.text ?? '', pendingMs: n.pendingMs ?? 0 };
 }
 
 function isOpenSdkSpan(span: Span): span is Span & ReadableSdkSpan {

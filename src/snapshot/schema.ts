@@ -30,6 +30,26 @@ export interface Snapshot {
    */
   cycles: string[][];
   stats: SnapshotStats;
+  /**
+   * Where the snapshot comes from. Absent: the program's own runtime (`snapshot()`, the CLI, the
+   * OpenTelemetry sampler), with every frame's `pendingMs`. Present for `awaitwhat attach <pid>`.
+   */
+  source?: SnapshotSource;
+}
+
+/**
+ * A snapshot taken from outside the process (`awaitwhat attach`). `mode`: `runtime` — the target
+ * was instrumented (`--import awaitwhat/hooks`, AwaitInstrumentation) and its runtime answered, so
+ * the snapshot is the in-process one, durations included; `fast` — read through the inspector from
+ * V8's async stack walker: exact functions, suspension points, chains and `Promise.all` member
+ * indexes, but every `pendingMs` is null (unknown) and `limits` says what else it cannot see;
+ * `full` — from a heap snapshot as well.
+ */
+export interface SnapshotSource {
+  via: 'attach';
+  mode: 'runtime' | 'fast' | 'full';
+  /** What this mode could not see, one sentence each, for the report to say; empty when nothing. */
+  limits: string[];
 }
 
 export interface SnapshotStats {
@@ -79,8 +99,12 @@ export interface FrameNode extends NodeBase {
   state: 'awaiting' | 'returning' | 'yielded';
   /** The suspension point, when not running. */
   suspendedAt: SuspensionPoint | null;
-  /** Milliseconds spent at the current suspension point (clock resolution: about 50 ms). */
-  pendingMs: number;
+  /**
+   * Milliseconds spent at the current suspension point (clock resolution: about 50 ms); null when
+   * unknown (a snapshot taken by `awaitwhat attach` in fast or full mode: nothing recorded when
+   * the suspension began).
+   */
+  pendingMs: number | null;
   /** Creation order among all frames of the thread. */
   seq: number;
 }

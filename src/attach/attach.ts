@@ -1,0 +1,114 @@
+/**
+ * `awaitwhat attach <pid>`: the await graph of a running Node.js process that was started
+ * without awaitwhat. Checks the target (proc.ts), opens its inspector (session.ts), and either asks
+ * an instrumented target's runtime for its own snapshot, or — fast mode — after saying what the
+ * walk will cost and refusing past `maxPauseMs`, walks every promise (walker.ts) and builds the
+ * snapshot from the walks (graph.ts). The target is left as it was (session.ts).
+ */
+
+import { readlinkSync } from 'node:fs';
+import type { Snapshot } from '../snapshot/schema.ts';
+import { formatDuration } from '../util/duration.ts';
+import { AttachError, refuse } from './errors.ts';
+import { buildAttachSnapshot } from './graph.ts';
+import { inspectTarget } from './proc.ts';
+import { OBJECT_GROUP, withInspector, type Inspector } from './session.ts';
+import { SiteTables } from './sites.ts';
+import { walkPromises, WALK_LIMIT, type WalkResult } from './walker.ts';
+
+export interface AttachOptions {
+  pid: number;
+  /** Refuse a walk estimated to pause the target longer than this, unless `yes`. */
+  maxPauseMs: number;
+  yes: boolean;
+  /** Deadline of each step but the walk (whose deadline grows with the estimate). */
+  stepTimeoutMs: number;
+  log: (line: string) => void;
+  /** Ctrl-C: the CLI calls each to fail the step in flight; the target is still left as it was. */
+  interrupts: Set<(error: Error) => void>;
+}
+
+/** What fast mode cannot see, said in every fast-mode report. */
+export const FAST_LIMITS: readonly string[] = [
+  'how long anything has been pending (durations are unknown: the process was not instrumented)',
+  'the async functions awaiting a promise that several functions await (the chains above them are shown; use --full)',
+  'async functions that already returned a still-pending promise (their awaiter is shown awaiting it directly)',
+  'separate calls of one function suspended at the same place under the same awaiters (shown once)',
+  'async generators suspended at a yield, and worker threads',
+];
+
+/** Estimated pause of the fast walk for a heap of `usedBytes` (BENCHMARKS.md: query + walk, Node.js 24). */
+export function estimatePauseMs(usedBytes: number): number {
+  return Math.round(100 + (usedBytes / 1048576) * 25);
+}
+
+/** Estimated rise of the target's memory during the promise query (V8's reachability filter). */
+export function estimateMemoryBytes(usedBytes: number): number {
+  return Math.round(usedBytes * 1.5);
+}
+
+export async function attach(options: AttachOptions): Promise<Snapshot> {
+  const target = inspectTarget(options.pid);
+  return withInspector(target, { stepTimeoutMs: options.stepTimeoutMs, log: options.log }, async (inspector) => {
+    const own = await runtimeSnapshot(inspector);
+    if (own !== undefined) return own;
+    const usage = await inspector.cdp.call('Runtime.getHeapUsage', {}, options.stepTimeoutMs);
+    const used = Number(usage.usedSize ?? 0);
+    const pause = estimatePauseMs(used);
+    const mb = (bytes: number): string => `${(bytes / 1048576).toFixed(1)} MB`;
+    options.log(`awaitwhat: process ${target.pid} (Node.js ${target.version}, heap ${mb(used)} used): the walk will pause it about ${formatDuration(pause)} and may raise its memory by about ${mb(estimateMemoryBytes(used))} for a moment`);
+    if (pause > options.maxPauseMs && !options.yes) {
+      throw refuse(`the estimated pause (${formatDuration(pause)}) is longer than --max-pause ${formatDuration(options.maxPauseMs)}; pass --yes to attach anyway, or a larger --max-pause`);
+    }
+    const started = Date.now();
+    const walked = await walk(inspector, Math.max(options.stepTimeoutMs, pause * 4 + 5000));
+    options.log(`awaitwhat: walked ${walked.promises} promises in ${formatDuration(Date.now() - started)}`);
+    const limits = [...FAST_LIMITS];
+    if (walked.thenReplaced) limits.push('chains through Promise.prototype.then, which the program replaced (chains may stop early)');
+    return buildAttachSnapshot({
+      walks: walked.walks,
+      sites: new SiteTables(`/proc/${target.pid}/root`),
+      cwd: targetCwd(target.pid),
+      pid: target.pid,
+      capturedAt: started,
+      limits,
+    });
+  }, options.interrupts);
+}
+
+/** An instrumented target's own snapshot (the same one it reports in-process), or undefined. */
+async function runtimeSnapshot(inspector: Inspector): Promise<Snapshot | undefined> {
+  const expression = `(() => { const r = globalThis.__awaitwhat; return r !== null && typeof r === 'object' && typeof r.snapshot === 'function' ? JSON.stringify(r.snapshot()) : null; })()`;
+  const json = await inspector.evaluate(expression);
+  if (typeof json !== 'string') return undefined;
+  const snapshot = JSON.parse(json) as Snapshot;
+  snapshot.source = { via: 'attach', mode: 'runtime', limits: [] };
+  return snapshot;
+}
+
+/** Every promise (one heap walk, Runtime.queryObjects), then V8's async stack walker from each. */
+async function walk(inspector: Inspector, timeoutMs: number): Promise<WalkResult> {
+  const cdp = inspector.cdp;
+  const proto = await cdp.call('Runtime.evaluate', { expression: '(async () => {})().constructor.prototype', objectGroup: OBJECT_GROUP, silent: true }, timeoutMs);
+  const protoId = (proto.result as { objectId?: string }).objectId;
+  if (protoId === undefined) throw new AttachError('the target did not give its Promise.prototype');
+  const query = await cdp.call('Runtime.queryObjects', { prototypeObjectId: protoId, objectGroup: OBJECT_GROUP }, timeoutMs);
+  const arrayId = (query.objects as { objectId?: string }).objectId;
+  if (arrayId === undefined) throw new AttachError('Runtime.queryObjects returned no array');
+  const reply = await cdp.call(
+    'Runtime.callFunctionOn',
+    { objectId: arrayId, functionDeclaration: walkPromises.toString(), arguments: [{ value: WALK_LIMIT }], returnByValue: true, awaitPromise: true, silent: true, objectGroup: OBJECT_GROUP },
+    timeoutMs,
+  );
+  const details = reply.exceptionDetails as { exception?: { description?: string }; text?: string } | undefined;
+  if (details !== undefined) throw new AttachError(`the walk failed in the target: ${details.exception?.description ?? details.text}`);
+  return (reply.result as { value: WalkResult }).value;
+}
+
+function targetCwd(pid: number): string | undefined {
+  try {
+    return readlinkSync(`/proc/${pid}/cwd`);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,160 @@
+/**
+ * Opening the target's inspector from outside, and leaving the target as it was.
+ *
+ * SIGUSR1 makes Node.js open its inspector (the signal handler wakes a thread that interrupts
+ * JavaScript, so a busy target opens it too). Its port cannot be chosen from outside: it is the
+ * one the target was configured with (`--inspect-port`, default 9229; 0 is a random port), so the
+ * new listening socket is found by comparing the target's sockets before and after the signal.
+ * The session is checked to be the target's (`process.pid`). Nothing enables the Debugger domain.
+ * Afterwards every object group is released and, when attach opened the inspector, the inspector
+ * is closed again (`process._debugEnd()`, scheduled so that it runs after the answer) and its
+ * socket is verified gone. An inspector that was already open is reused and left open.
+ */
+
+import { setTimeout as delay } from 'node:timers/promises';
+import { CdpSession } from './cdp.ts';
+import { AttachError, refuse } from './errors.ts';
+import { takeLock } from './lock.ts';
+import { listeningInNamespace, listeningSockets, type ListeningSocket } from './ports.ts';
+import type { TargetInfo } from './proc.ts';
+
+/** Object group of every remote object attach asks for; released as one. */
+export const OBJECT_GROUP = 'awaitwhat-attach';
+
+export interface SessionOptions {
+  /** Deadline of each step (opening, each protocol call, closing). */
+  stepTimeoutMs: number;
+  /** Progress lines for the user (stderr). */
+  log: (line: string) => void;
+}
+
+export interface Inspector {
+  readonly cdp: CdpSession;
+  /** True when attach opened the inspector (and will close it); false when it was open already. */
+  readonly opened: boolean;
+  readonly port: number;
+  /** Runtime.evaluate returning a JSON value; throws on an exception in the target. */
+  evaluate(expression: string, timeoutMs?: number): Promise<unknown>;
+}
+
+/** Runs `body` with the target's inspector, then leaves the target as it was, whatever happened. */
+export async function withInspector<T>(target: TargetInfo, options: SessionOptions, body: (inspector: Inspector) => Promise<T>, interrupts: Set<(error: Error) => void>): Promise<T> {
+  const release = takeLock(target.pid);
+  let cdp: CdpSession | undefined;
+  let opened = false;
+  let socket: ListeningSocket | undefined;
+  const onInterrupt = (error: Error): void => cdp?.interrupt(error);
+  interrupts.add(onInterrupt);
+  try {
+    const before = listeningSockets(target.pid);
+    const configured = configuredPort(target.options);
+    const existing = before.find((s) => configured !== 0 && s.port === configured && isLoopback(s.address));
+    if (existing !== undefined) {
+      socket = existing;
+      options.log(`awaitwhat: process ${target.pid} already has its inspector open on port ${existing.port}; using it and leaving it open`);
+    } else {
+      if (configured !== 0) {
+        const taken = listeningInNamespace(target.pid).find((s) => s.port === configured);
+        if (taken !== undefined) throw refuse(`port ${configured} is in use by another process: process ${target.pid}'s inspector could not open there (free the port, or start the target with --inspect-port=0)`);
+      }
+      process.kill(target.pid, 'SIGUSR1');
+      opened = true;
+      socket = await waitForNewSocket(target.pid, before, options.stepTimeoutMs);
+      if (socket === undefined) {
+        // The signal may still open it later: nothing more can be done from outside.
+        opened = false;
+        throw new AttachError(`process ${target.pid} did not open its inspector within ${options.stepTimeoutMs} ms of SIGUSR1 (the program may handle SIGUSR1 itself, or its inspector port is in use)`);
+      }
+    }
+    const url = await webSocketUrl(socket, target.pid, options.stepTimeoutMs);
+    cdp = await CdpSession.open(url, options.stepTimeoutMs);
+    const session = cdp;
+    const inspector: Inspector = {
+      cdp: session,
+      opened,
+      port: socket.port,
+      evaluate: (expression, timeoutMs = options.stepTimeoutMs) => evaluate(session, expression, timeoutMs),
+    };
+    const seen = await inspector.evaluate('process.pid');
+    if (seen !== target.innerPid) throw new AttachError(`the inspector on port ${socket.port} belongs to process ${String(seen)}, not ${target.pid}`);
+    return await body(inspector);
+  } finally {
+    interrupts.delete(onInterrupt);
+    try {
+      await leave(cdp, opened, socket, target.pid, options);
+    } finally {
+      release();
+    }
+  }
+}
+
+/** Releases what attach holds in the target and closes the inspector it opened; verifies the port closed. */
+async function leave(cdp: CdpSession | undefined, opened: boolean, socket: ListeningSocket | undefined, pid: number, options: SessionOptions): Promise<void> {
+  if (cdp !== undefined) {
+    await cdp.call('Runtime.releaseObjectGroup', { objectGroup: OBJECT_GROUP }, options.stepTimeoutMs).catch(() => undefined);
+    if (opened) {
+      // Scheduled: closing the inspector inside the call that asks for it would drop the answer.
+      const close = 'void setImmediate(() => process._debugEnd())';
+      await cdp.call('Runtime.evaluate', { expression: close, silent: true }, options.stepTimeoutMs).catch(() => undefined);
+    }
+    cdp.close();
+  }
+  if (!opened || socket === undefined) return;
+  const deadline = Date.now() + options.stepTimeoutMs;
+  while (Date.now() < deadline) {
+    if (!listeningSockets(pid).some((s) => s.inode === socket.inode)) return;
+    await delay(20);
+  }
+  options.log(`awaitwhat: warning: process ${pid}'s inspector still listens on port ${socket.port} after ${options.stepTimeoutMs} ms (it closes when the program next returns to its event loop)`);
+}
+
+async function evaluate(cdp: CdpSession, expression: string, timeoutMs: number): Promise<unknown> {
+  const reply = await cdp.call('Runtime.evaluate', { expression, returnByValue: true, silent: true, objectGroup: OBJECT_GROUP }, timeoutMs);
+  const details = reply.exceptionDetails as { text?: string; exception?: { description?: string } } | undefined;
+  if (details !== undefined) throw new AttachError(`evaluating in the target failed: ${details.exception?.description ?? details.text ?? 'exception'}`);
+  return (reply.result as { value?: unknown }).value;
+}
+
+async function waitForNewSocket(pid: number, before: readonly ListeningSocket[], timeoutMs: number): Promise<ListeningSocket | undefined> {
+  const known = new Set(before.map((s) => s.inode));
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const fresh = listeningSockets(pid).find((s) => !known.has(s.inode) && isLoopback(s.address));
+    if (fresh !== undefined) return fresh;
+    await delay(20);
+  }
+  return undefined;
+}
+
+/** The WebSocket URL of the inspector on `socket` (its /json/list). */
+async function webSocketUrl(socket: ListeningSocket, pid: number, timeoutMs: number): Promise<string> {
+  const host = socket.address.includes(':') ? `[${socket.address === '::' ? '::1' : socket.address}]` : socket.address === '0.0.0.0' ? '127.0.0.1' : socket.address;
+  let list: Array<{ webSocketDebuggerUrl?: string; type?: string }>;
+  try {
+    const response = await fetch(`http://${host}:${socket.port}/json/list`, { signal: AbortSignal.timeout(timeoutMs) });
+    list = (await response.json()) as typeof list;
+  } catch (error) {
+    throw new AttachError(`process ${pid}'s inspector on port ${socket.port} did not answer /json/list: ${(error as Error).message}`);
+  }
+  const entry = Array.isArray(list) ? list.find((t) => typeof t.webSocketDebuggerUrl === 'string') : undefined;
+  if (entry === undefined) throw new AttachError(`process ${pid}'s inspector on port ${socket.port} lists no target`);
+  return entry.webSocketDebuggerUrl!;
+}
+
+/** The inspector port the target was configured with (`--inspect-port`, `--inspect[-brk][=host:port]`); 9229 by default. */
+export function configuredPort(options: readonly string[]): number {
+  let port = 9229;
+  for (let i = 0; i < options.length; i++) {
+    const match = /^--(?:inspect-port|debug-port|inspect|inspect-brk|inspect-wait)(?:=(.*))?$/.exec(options[i]!);
+    if (match === null) continue;
+    const value = match[1] ?? (/^--(inspect-port|debug-port)$/.test(options[i]!) ? options[i + 1] : undefined);
+    if (value === undefined) continue;
+    const tail = /(?:^|:)(\d+)$/.exec(value);
+    if (tail !== null) port = Number(tail[1]);
+  }
+  return port;
+}
+
+function isLoopback(address: string): boolean {
+  return address.startsWith('127.') || address === '::1' || address === '0.0.0.0' || address === '::';
+}
