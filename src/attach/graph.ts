@@ -134,8 +134,13 @@ class Builder {
   cycle(cycle: FrameEntry[]): string[] {
     const frames = cycle.map((e) => this.#frame(e));
     for (let i = 0; i < frames.length; i++) link(frames[i]!, frames[(i + frames.length - 1) % frames.length]!);
-    // Await order: each awaiting the next.
-    return frames.map((f) => f.id).reverse();
+    // Await order (each awaiting the next), starting — creation order being unknown — with the
+    // frame defined first in the source, so that every attach lists a cycle the same way.
+    const order = frames.reverse();
+    const where = (f: FrameNode): string => `${f.location.file}\0${String(f.location.line).padStart(9, '0')}\0${String(f.location.column).padStart(9, '0')}`;
+    let first = 0;
+    for (let i = 1; i < order.length; i++) if (where(order[i]!) < where(order[first]!)) first = i;
+    return [...order.slice(first), ...order.slice(0, first)].map((f) => f.id);
   }
 
   #frame(entry: FrameEntry): FrameNode {

@@ -44,9 +44,19 @@ export class SiteTables {
     return sites;
   }
 
-  /** The function site defined at `line`:`column`. */
+  /**
+   * The function site defined at `line`:`column`; else the last one starting before it on that
+   * line (V8 places `static async m()` at `async`, the transform at `static`).
+   */
   functionAt(path: string, line: number, column: number): SiteRecord | undefined {
-    return this.forFile(path)?.functions.find((f) => f.line === line && f.column === column);
+    const functions = this.forFile(path)?.functions ?? [];
+    let best: SiteRecord | undefined;
+    for (const f of functions) {
+      if (f.line !== line || f.column > column) continue;
+      if (f.column === column) return f;
+      if (best === undefined || f.column > best.column) best = f;
+    }
+    return best;
   }
 
   /**
