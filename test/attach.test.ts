@@ -12,7 +12,8 @@ import { describe, it } from 'node:test';
 import { listeningSockets } from '../dist/attach/ports.js';
 import { lockPath } from '../dist/attach/lock.js';
 import type { Snapshot } from '../src/snapshot/schema.ts';
-import { attachTo, graphShape, instrumentedSnapshot, startTarget, type Target } from './support/attach.ts';
+import { inspectorThreadRuns } from '../dist/attach/session.js';
+import { attachTo, graphShape, instrumentedSnapshot, portsClosed, startTarget, stdoutHas, type Target } from './support/attach.ts';
 import { NODE, ROOT } from './support/run.ts';
 
 const DIR = 'test/fixtures/attach';
@@ -114,6 +115,59 @@ describe('awaitwhat attach', { concurrency: 1 }, () => {
       assert.deepEqual(snapshot.source, { via: 'attach', mode: 'runtime', limits: [] });
       assert.ok(snapshot.nodes.every((n) => n.type !== 'frame' || (typeof n.pendingMs === 'number' && n.pendingMs >= 0)));
       assert.deepEqual(graphShape(snapshot), graphShape(instrumentedSnapshot(`${DIR}/graph.cjs`)));
+    } finally {
+      await stop(target);
+    }
+  });
+
+  it('uses an inspector that was already open, and leaves it open', async () => {
+    const target = await startTarget(`${DIR}/graph.cjs`, ['--inspect=127.0.0.1:0']);
+    try {
+      const [port] = ports(target.pid);
+      const r = await attachTo(target.pid, ['--format', 'json']);
+      assert.equal(r.code, 0, r.stderr);
+      assert.ok(r.stderr.startsWith(`awaitwhat: process ${target.pid} already has its inspector open on port ${port}; using it and leaving it open\n`), r.stderr);
+      assert.equal((JSON.parse(r.stdout) as Snapshot).stats.frames, 4);
+      assert.deepEqual(ports(target.pid), [port]);
+      assert.equal(inspectorThreadRuns(target.pid), true);
+    } finally {
+      await stop(target);
+    }
+  });
+
+  it('gives up on a process busy in synchronous code, which closes the inspector once idle', async () => {
+    const target = await startTarget(`${DIR}/busy.mjs`, ['--inspect-port=127.0.0.1:0'], { stdin: true, env: { BUSY_MS: '5000' } });
+    try {
+      const r = await attachTo(target.pid);
+      assert.equal(r.code, 1);
+      assert.equal(r.stdout, '');
+      assert.ok(r.stderr.endsWith(`\nawaitwhat attach: process ${target.pid} is busy in synchronous code (its event loop did not turn within 2.0s), so nothing can be walked; attach again when it is idle\n`), r.stderr);
+      await stdoutHas(target, 'idle\n');
+      assert.deepEqual(await portsClosed(target.pid), []);
+      target.child.stdin!.end();
+      assert.deepEqual(await target.exited, { code: 0, signal: null });
+    } finally {
+      await stop(target);
+    }
+  });
+
+  it('Ctrl-C during an attach still closes the inspector', async () => {
+    const target = await startTarget(`${DIR}/busy.mjs`, ['--inspect-port=127.0.0.1:0'], { stdin: true, env: { BUSY_MS: '5000' } });
+    try {
+      let sent = false;
+      const r = await attachTo(target.pid, [], [], (stderr, child) => {
+        if (!sent && stderr.includes('opening the inspector')) {
+          sent = true;
+          child.kill('SIGINT');
+        }
+      });
+      assert.equal(r.code, 130, r.stderr);
+      assert.equal(r.stdout, '');
+      assert.match(r.stderr, /\nawaitwhat: interrupted; detaching from the process\n/);
+      await stdoutHas(target, 'idle\n');
+      assert.deepEqual(await portsClosed(target.pid), []);
+      target.child.stdin!.end();
+      assert.deepEqual(await target.exited, { code: 0, signal: null });
     } finally {
       await stop(target);
     }

@@ -24,8 +24,8 @@ export interface AttachOptions {
   /** Deadline of each step but the walk (whose deadline grows with the estimate). */
   stepTimeoutMs: number;
   log: (line: string) => void;
-  /** Ctrl-C: the CLI calls each to fail the step in flight; the target is still left as it was. */
-  interrupts: Set<(error: Error) => void>;
+  /** Ctrl-C: fails the step in flight and stops before the next; the target is still left as it was. */
+  signal: AbortSignal;
 }
 
 /** What fast mode cannot see, said in every fast-mode report. */
@@ -37,14 +37,18 @@ export const FAST_LIMITS: readonly string[] = [
   'async generators suspended at a yield, and worker threads',
 ];
 
-/** Estimated pause of the fast walk for a heap of `usedBytes` (BENCHMARKS.md: query + walk, Node.js 24). */
+/**
+ * Estimated pause of the fast walk for a heap of `usedBytes`: almost all of it is
+ * Runtime.queryObjects (full garbage collections, then a prototype-chain test of every object);
+ * the walks themselves are a few ms per thousand promises. BENCHMARKS.md has the measurements.
+ */
 export function estimatePauseMs(usedBytes: number): number {
-  return Math.round(100 + (usedBytes / 1048576) * 25);
+  return Math.round(100 + (usedBytes / 1048576) * 40);
 }
 
-/** Estimated rise of the target's memory during the promise query (V8's reachability filter). */
+/** Estimated rise of the target's memory during the promise query (BENCHMARKS.md: RSS high-water mark). */
 export function estimateMemoryBytes(usedBytes: number): number {
-  return Math.round(usedBytes * 1.5);
+  return Math.round(usedBytes * 2);
 }
 
 export async function attach(options: AttachOptions): Promise<Snapshot> {
@@ -52,6 +56,7 @@ export async function attach(options: AttachOptions): Promise<Snapshot> {
   return withInspector(target, { stepTimeoutMs: options.stepTimeoutMs, log: options.log }, async (inspector) => {
     const own = await runtimeSnapshot(inspector);
     if (own !== undefined) return own;
+    await waitForIdle(inspector, target.pid, IDLE_TIMEOUT_MS);
     const usage = await inspector.cdp.call('Runtime.getHeapUsage', {}, options.stepTimeoutMs);
     const used = Number(usage.usedSize ?? 0);
     const pause = estimatePauseMs(used);
@@ -60,6 +65,7 @@ export async function attach(options: AttachOptions): Promise<Snapshot> {
     if (pause > options.maxPauseMs && !options.yes) {
       throw refuse(`the estimated pause (${formatDuration(pause)}) is longer than --max-pause ${formatDuration(options.maxPauseMs)}; pass --yes to attach anyway, or a larger --max-pause`);
     }
+    if (options.signal.aborted) throw new AttachError('interrupted');
     const started = Date.now();
     const walked = await walk(inspector, Math.max(options.stepTimeoutMs, pause * 4 + 5000));
     options.log(`awaitwhat: walked ${walked.promises} promises in ${formatDuration(Date.now() - started)}`);
@@ -73,7 +79,25 @@ export async function attach(options: AttachOptions): Promise<Snapshot> {
       capturedAt: started,
       limits,
     });
-  }, options.interrupts);
+  }, options.signal);
+}
+
+/** How long the target's event loop may take to turn before attach gives up on it as busy. */
+const IDLE_TIMEOUT_MS = 2000;
+
+/**
+ * The walk runs in microtasks, which a program busy in synchronous code never lets run: rather
+ * than queue it behind that code, check first that the event loop turns (a setImmediate).
+ */
+async function waitForIdle(inspector: Inspector, pid: number, timeoutMs: number): Promise<void> {
+  try {
+    await inspector.cdp.call('Runtime.evaluate', { expression: 'new Promise((resolve) => setImmediate(resolve))', awaitPromise: true, silent: true }, timeoutMs);
+  } catch (error) {
+    if (error instanceof AttachError && error.kind === 'timeout') {
+      throw new AttachError(`process ${pid} is busy in synchronous code (its event loop did not turn within ${formatDuration(timeoutMs)}), so nothing can be walked; attach again when it is idle`, 'timeout');
+    }
+    throw error;
+  }
 }
 
 /** An instrumented target's own snapshot (the same one it reports in-process), or undefined. */
@@ -92,7 +116,9 @@ async function walk(inspector: Inspector, timeoutMs: number): Promise<WalkResult
   const proto = await cdp.call('Runtime.evaluate', { expression: '(async () => {})().constructor.prototype', objectGroup: OBJECT_GROUP, silent: true }, timeoutMs);
   const protoId = (proto.result as { objectId?: string }).objectId;
   if (protoId === undefined) throw new AttachError('the target did not give its Promise.prototype');
+  const queryStart = Date.now();
   const query = await cdp.call('Runtime.queryObjects', { prototypeObjectId: protoId, objectGroup: OBJECT_GROUP }, timeoutMs);
+  if (process.env.AWAITWHAT_ATTACH_TIMING === '1') process.stderr.write(`awaitwhat: queryObjects ${Date.now() - queryStart} ms\n`);
   const arrayId = (query.objects as { objectId?: string }).objectId;
   if (arrayId === undefined) throw new AttachError('Runtime.queryObjects returned no array');
   const reply = await cdp.call(

@@ -11,12 +11,16 @@
  * socket is verified gone. An inspector that was already open is reused and left open.
  */
 
+import { readdirSync, readFileSync } from 'node:fs';
 import { setTimeout as delay } from 'node:timers/promises';
 import { CdpSession } from './cdp.ts';
 import { AttachError, refuse } from './errors.ts';
 import { takeLock } from './lock.ts';
 import { listeningInNamespace, listeningSockets, type ListeningSocket } from './ports.ts';
 import type { TargetInfo } from './proc.ts';
+
+/** How long to watch the inspector's socket close before saying it will close later. */
+const CLOSE_WAIT_MS = 3000;
 
 /** Object group of every remote object attach asks for; released as one. */
 export const OBJECT_GROUP = 'awaitwhat-attach';
@@ -38,17 +42,20 @@ export interface Inspector {
 }
 
 /** Runs `body` with the target's inspector, then leaves the target as it was, whatever happened. */
-export async function withInspector<T>(target: TargetInfo, options: SessionOptions, body: (inspector: Inspector) => Promise<T>, interrupts: Set<(error: Error) => void>): Promise<T> {
+export async function withInspector<T>(target: TargetInfo, options: SessionOptions, body: (inspector: Inspector) => Promise<T>, signal: AbortSignal): Promise<T> {
   const release = takeLock(target.pid);
   let cdp: CdpSession | undefined;
   let opened = false;
   let socket: ListeningSocket | undefined;
-  const onInterrupt = (error: Error): void => cdp?.interrupt(error);
-  interrupts.add(onInterrupt);
+  const onAbort = (): void => cdp?.interrupt(new AttachError('interrupted'));
+  signal.addEventListener('abort', onAbort);
+  const check = (): void => {
+    if (signal.aborted) throw new AttachError('interrupted');
+  };
   try {
     const before = listeningSockets(target.pid);
     const configured = configuredPort(target.options);
-    const existing = before.find((s) => configured !== 0 && s.port === configured && isLoopback(s.address));
+    const existing = inspectorThreadRuns(target.pid) ? await openInspectorSocket(before, configured, options.stepTimeoutMs) : undefined;
     if (existing !== undefined) {
       socket = existing;
       options.log(`awaitwhat: process ${target.pid} already has its inspector open on port ${existing.port}; using it and leaving it open`);
@@ -57,17 +64,22 @@ export async function withInspector<T>(target: TargetInfo, options: SessionOptio
         const taken = listeningInNamespace(target.pid).find((s) => s.port === configured);
         if (taken !== undefined) throw refuse(`port ${configured} is in use by another process: process ${target.pid}'s inspector could not open there (free the port, or start the target with --inspect-port=0)`);
       }
+      check();
+      options.log(`awaitwhat: opening the inspector of process ${target.pid} (SIGUSR1)`);
       process.kill(target.pid, 'SIGUSR1');
       opened = true;
-      socket = await waitForNewSocket(target.pid, before, options.stepTimeoutMs);
+      socket = await waitForNewSocket(target.pid, before, options.stepTimeoutMs, signal);
       if (socket === undefined) {
         // The signal may still open it later: nothing more can be done from outside.
         opened = false;
         throw new AttachError(`process ${target.pid} did not open its inspector within ${options.stepTimeoutMs} ms of SIGUSR1 (the program may handle SIGUSR1 itself, or its inspector port is in use)`);
       }
     }
+    check();
     const url = await webSocketUrl(socket, target.pid, options.stepTimeoutMs);
+    check();
     cdp = await CdpSession.open(url, options.stepTimeoutMs);
+    check();
     const session = cdp;
     const inspector: Inspector = {
       cdp: session,
@@ -77,9 +89,10 @@ export async function withInspector<T>(target: TargetInfo, options: SessionOptio
     };
     const seen = await inspector.evaluate('process.pid');
     if (seen !== target.innerPid) throw new AttachError(`the inspector on port ${socket.port} belongs to process ${String(seen)}, not ${target.pid}`);
+    check();
     return await body(inspector);
   } finally {
-    interrupts.delete(onInterrupt);
+    signal.removeEventListener('abort', onAbort);
     try {
       await leave(cdp, opened, socket, target.pid, options);
     } finally {
@@ -90,6 +103,14 @@ export async function withInspector<T>(target: TargetInfo, options: SessionOptio
 
 /** Releases what attach holds in the target and closes the inspector it opened; verifies the port closed. */
 async function leave(cdp: CdpSession | undefined, opened: boolean, socket: ListeningSocket | undefined, pid: number, options: SessionOptions): Promise<void> {
+  if (cdp === undefined && opened && socket !== undefined) {
+    // Interrupted between the signal and the connection: connect only to close it again.
+    try {
+      cdp = await CdpSession.open(await webSocketUrl(socket, pid, options.stepTimeoutMs), options.stepTimeoutMs);
+    } catch {
+      // Reported below: the port stays open.
+    }
+  }
   if (cdp !== undefined) {
     await cdp.call('Runtime.releaseObjectGroup', { objectGroup: OBJECT_GROUP }, options.stepTimeoutMs).catch(() => undefined);
     if (opened) {
@@ -100,12 +121,54 @@ async function leave(cdp: CdpSession | undefined, opened: boolean, socket: Liste
     cdp.close();
   }
   if (!opened || socket === undefined) return;
-  const deadline = Date.now() + options.stepTimeoutMs;
+  const wait = Math.min(options.stepTimeoutMs, CLOSE_WAIT_MS);
+  const deadline = Date.now() + wait;
   while (Date.now() < deadline) {
     if (!listeningSockets(pid).some((s) => s.inode === socket.inode)) return;
     await delay(20);
   }
-  options.log(`awaitwhat: warning: process ${pid}'s inspector still listens on port ${socket.port} after ${options.stepTimeoutMs} ms (it closes when the program next returns to its event loop)`);
+  options.log(`awaitwhat: process ${pid}'s inspector still listens on port ${socket.port} after ${wait} ms: it closes when the program next returns to its event loop`);
+}
+
+/** Node.js runs its inspector's server on a thread it names `InspectorIo`, only while the inspector is open. */
+export function inspectorThreadRuns(pid: number): boolean {
+  try {
+    return readdirSync(`/proc/${pid}/task`).some((tid) => {
+      try {
+        return readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim() === 'InspectorIo';
+      } catch {
+        return false;
+      }
+    });
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The socket of an inspector that is already open: the configured port; else (port 0, or
+ * `inspector.open(port)` from the program) the one loopback socket of the process, or among
+ * several the one answering the inspector's /json/version.
+ */
+async function openInspectorSocket(sockets: readonly ListeningSocket[], configured: number, timeoutMs: number): Promise<ListeningSocket | undefined> {
+  const loopback = sockets.filter((s) => isLoopback(s.address));
+  const atConfigured = loopback.find((s) => configured !== 0 && s.port === configured);
+  if (atConfigured !== undefined) return atConfigured;
+  if (loopback.length === 1) return loopback[0];
+  for (const s of loopback) {
+    try {
+      const response = await fetch(`http://${hostOf(s)}:${s.port}/json/version`, { signal: AbortSignal.timeout(Math.min(timeoutMs, 1000)) });
+      const body = (await response.json()) as { Browser?: string };
+      if (typeof body.Browser === 'string' && body.Browser.startsWith('node.js/')) return s;
+    } catch {
+      // Not the inspector.
+    }
+  }
+  return undefined;
+}
+
+function hostOf(socket: ListeningSocket): string {
+  return socket.address.includes(':') ? `[${socket.address === '::' ? '::1' : socket.address}]` : socket.address === '0.0.0.0' ? '127.0.0.1' : socket.address;
 }
 
 async function evaluate(cdp: CdpSession, expression: string, timeoutMs: number): Promise<unknown> {
@@ -115,9 +178,10 @@ async function evaluate(cdp: CdpSession, expression: string, timeoutMs: number):
   return (reply.result as { value?: unknown }).value;
 }
 
-async function waitForNewSocket(pid: number, before: readonly ListeningSocket[], timeoutMs: number): Promise<ListeningSocket | undefined> {
+async function waitForNewSocket(pid: number, before: readonly ListeningSocket[], timeoutMs: number, signal: AbortSignal): Promise<ListeningSocket | undefined> {
   const known = new Set(before.map((s) => s.inode));
   const deadline = Date.now() + timeoutMs;
+  // Interrupted, it still waits for the socket: an inspector the signal opened must be closed.
   while (Date.now() < deadline) {
     const fresh = listeningSockets(pid).find((s) => !known.has(s.inode) && isLoopback(s.address));
     if (fresh !== undefined) return fresh;
@@ -128,7 +192,7 @@ async function waitForNewSocket(pid: number, before: readonly ListeningSocket[],
 
 /** The WebSocket URL of the inspector on `socket` (its /json/list). */
 async function webSocketUrl(socket: ListeningSocket, pid: number, timeoutMs: number): Promise<string> {
-  const host = socket.address.includes(':') ? `[${socket.address === '::' ? '::1' : socket.address}]` : socket.address === '0.0.0.0' ? '127.0.0.1' : socket.address;
+  const host = hostOf(socket);
   let list: Array<{ webSocketDebuggerUrl?: string; type?: string }>;
   try {
     const response = await fetch(`http://${host}:${socket.port}/json/list`, { signal: AbortSignal.timeout(timeoutMs) });

@@ -126,17 +126,19 @@ export async function runAttachCli(argv: readonly string[]): Promise<never> {
   }
   if (options.full) exit('awaitwhat attach: --full is not available yet (it needs the heap-snapshot analysis, src/heap); the default fast mode works\n', EXIT_USAGE);
 
-  const interrupts = new Set<(error: Error) => void>();
+  const abort = new AbortController();
   let interrupted = false;
-  process.on('SIGINT', () => {
+  const onInterrupt = (): void => {
     if (interrupted) return; // A second Ctrl-C while the inspector closes: still leave the target as it was.
     interrupted = true;
     process.stderr.write('awaitwhat: interrupted; detaching from the process\n');
-    for (const interrupt of interrupts) interrupt(new AttachError('interrupted'));
-  });
+    abort.abort();
+  };
+  process.on('SIGINT', onInterrupt);
+  process.on('SIGTERM', onInterrupt);
   let snapshot;
   try {
-    snapshot = await attach({ pid: options.pid, maxPauseMs: options.maxPauseMs, yes: options.yes, stepTimeoutMs: 10_000, log: (line) => process.stderr.write(`${line}\n`), interrupts });
+    snapshot = await attach({ pid: options.pid, maxPauseMs: options.maxPauseMs, yes: options.yes, stepTimeoutMs: 10_000, log: (line) => process.stderr.write(`${line}\n`), signal: abort.signal });
   } catch (error) {
     if (interrupted) exit('', 130);
     if (error instanceof AttachError) exit(`awaitwhat attach: ${error.message}\n`, error.kind === 'refusal' ? EXIT_USAGE : 1);

@@ -1,6 +1,8 @@
 /** Targets for `awaitwhat attach` tests: plain `node` processes, and the graph shape two reports are compared by. */
 
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { setTimeout as delay } from 'node:timers/promises';
+import { listeningSockets } from '../../dist/attach/ports.js';
 import type { Snapshot, SnapshotNode } from '../../src/snapshot/schema.ts';
 import { CLI, NODE, ROOT } from './run.ts';
 
@@ -13,10 +15,10 @@ export interface Target {
 }
 
 /** Starts `node [nodeArgs] file` plainly and resolves once it printed "ready". Its inspector port is random (port 0), so that tests never collide on 9229. */
-export function startTarget(file: string, nodeArgs: readonly string[] = ['--inspect-port=127.0.0.1:0'], options: { stdin?: boolean; node?: string; wrap?: readonly string[] } = {}): Promise<Target> {
+export function startTarget(file: string, nodeArgs: readonly string[] = ['--inspect-port=127.0.0.1:0'], options: { stdin?: boolean; node?: string; wrap?: readonly string[]; env?: NodeJS.ProcessEnv } = {}): Promise<Target> {
   const command = options.wrap === undefined ? options.node ?? NODE : options.wrap[0]!;
   const args = options.wrap === undefined ? [...nodeArgs, file] : [...options.wrap.slice(1), options.node ?? NODE, ...nodeArgs, file];
-  const child = spawn(command, args, { cwd: ROOT, stdio: [options.stdin === true ? 'pipe' : 'ignore', 'pipe', 'pipe'] });
+  const child = spawn(command, args, { cwd: ROOT, env: { ...process.env, ...options.env }, stdio: [options.stdin === true ? 'pipe' : 'ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
@@ -36,14 +38,18 @@ export interface AttachRun {
   stderr: string;
 }
 
-export function attachTo(pid: number, args: readonly string[] = [], wrap: readonly string[] = []): Promise<AttachRun> {
+/** Runs `awaitwhat attach <pid> [args]`; `onStderr` sees its stderr as it comes (to interrupt it). */
+export function attachTo(pid: number, args: readonly string[] = [], wrap: readonly string[] = [], onStderr?: (stderr: string, child: ChildProcess) => void): Promise<AttachRun> {
   return new Promise((resolve) => {
     const command = wrap.length === 0 ? NODE : wrap[0]!;
     const child = spawn(command, [...wrap.slice(1), ...(wrap.length === 0 ? [] : [NODE]), CLI, 'attach', String(pid), ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => {
+      stderr += d;
+      onStderr?.(stderr, child);
+    });
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
 }
@@ -87,4 +93,21 @@ function label(node: SnapshotNode): string {
   if (node.type === 'combinator') return `Promise.${node.combinator}`;
   if (node.type === 'group') return `group ${JSON.stringify(node.text)}`;
   return `leaf ${node.valueKind} ${JSON.stringify(node.text)}`;
+}
+
+/** Waits until `pid` listens on no TCP port (its inspector closed), up to `limitMs`; returns the ports still open. */
+export async function portsClosed(pid: number, limitMs = 15_000): Promise<number[]> {
+  const deadline = Date.now() + limitMs;
+  let open: number[] = [];
+  while (Date.now() < deadline) {
+    open = listeningSockets(pid).map((s: { port: number }) => s.port);
+    if (open.length === 0) return open;
+    await delay(50);
+  }
+  return open;
+}
+
+/** Resolves once the target's stdout contains `text`. */
+export async function stdoutHas(target: Target, text: string): Promise<void> {
+  while (!target.stdout().includes(text)) await delay(20);
 }
