@@ -6,7 +6,8 @@ import { readFileSync } from 'node:fs';
 
 const mb = Number(process.env.HEAP_MB ?? 5);
 const keep = [];
-for (let i = 0; i < mb * 1024 * 4; i++) keep.push({ i, s: `item-${i}`, a: [i, i + 1] }); // ≈ 256 B each, with its string and array
+// Objects with a string and an array each, until the heap in use reaches the size asked for.
+while (process.memoryUsage().heapUsed < mb * 1048576) for (let i = 0; i < 10_000; i++) keep.push({ i, s: `item-${keep.length}`, a: [i, i + 1] });
 const waiting = [];
 async function leaf() { await new Promise((resolve) => waiting.push(resolve)); }
 async function level(n) { if (n === 0) await leaf(); else await level(n - 1); }

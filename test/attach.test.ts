@@ -51,7 +51,7 @@ describe('awaitwhat attach', { concurrency: 1 }, () => {
     });
   }
 
-  it('says exactly what fast mode sees of a shared promise, a function that returned a pending promise, and a deadlock', async () => {
+  it('says exactly what fast mode sees of a shared promise, a function that returned a pending promise, a race and a deadlock', async () => {
     const target = await startTarget(`${DIR}/shared.mjs`);
     try {
       const r = await attachTo(target.pid);
@@ -60,7 +60,7 @@ describe('awaitwhat attach', { concurrency: 1 }, () => {
       assert.equal(
         r.stdout,
         [
-          'awaitwhat: 5 pending async functions',
+          'awaitwhat: 8 pending async functions',
           `awaitwhat: attached to process ${target.pid} (fast mode, through the inspector)`,
           'awaitwhat: not seen: how long anything has been pending (durations are unknown: the process was not instrumented)',
           'awaitwhat: not seen: the async functions awaiting a promise that several functions await (the chains above them are shown; use --full)',
@@ -69,21 +69,27 @@ describe('awaitwhat attach', { concurrency: 1 }, () => {
           'awaitwhat: not seen: async generators suspended at a yield, and worker threads',
           '',
           'DEADLOCK: 2 frames await each other',
-          `   ping  ${F}:12:37  await b`,
-          ` → pong  ${F}:13:25  await a`,
+          `   ping  ${F}:13:37  await b`,
+          ` → pong  ${F}:14:25  await a`,
           ' → ping (again)',
           '',
-          `<module>  ${F}:18:1  await main()`,
-          `└─ main  ${F}:16:25  await Promise.all([first(), second(), passOn()])`,
-          '   └─ Promise.all: 3 of 3 pending',
+          `<module>  ${F}:22:1  await main()`,
+          `└─ main  ${F}:20:25  await Promise.all([first(), second(), passOn(), racer()])`,
+          '   └─ Promise.all: 4 of 4 pending',
           '      ├─ [0] first()  — a promise no instrumented code created',
           '      ├─ [1] second()  — a promise no instrumented code created',
-          `      └─ [2] inner  ${F}:8:26  await sleep(60_000)`,
-          '         └─ sleep(60_000)  — a promise no instrumented code created',
+          `      ├─ [2] inner  ${F}:9:26  await sleep(60_000)`,
+          '      │  └─ sleep(60_000)  — a promise no instrumented code created',
+          `      └─ [3] racer  ${F}:19:26  await Promise.race([slowA(), slowB()])`,
+          '         └─ Promise.race: 2 of 2 pending',
+          `            ├─ [0] slowA  ${F}:17:26  await sleep(50_000)`,
+          '            │  └─ sleep(50_000)  — a promise no instrumented code created',
+          `            └─ [1] slowB  ${F}:18:26  await sleep(50_000)`,
+          '               └─ sleep(50_000)  — a promise no instrumented code created',
           '',
-          `ping  ${F}:12:37  await b`,
-          `└─ pong  ${F}:13:25  await a`,
-          `   └─ ping  ${F}:12:37 (shown above)`,
+          `ping  ${F}:13:37  await b`,
+          `└─ pong  ${F}:14:25  await a`,
+          `   └─ ping  ${F}:13:37 (shown above)`,
           '',
         ].join('\n'),
       );

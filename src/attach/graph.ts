@@ -118,7 +118,9 @@ class Builder {
     }
     const targets: SnapshotNode[] = [...frameChildren];
     for (const [name, members] of byCombinator) targets.push(this.#combinator(name, members, site, frame));
-    if (targets.length === 1) link(frame, targets[0]!);
+    const race = frameChildren.length > 0 && byCombinator.size === 0 ? this.#race(frameChildren, site) : undefined;
+    if (race !== undefined) link(frame, race);
+    else if (targets.length === 1) link(frame, targets[0]!);
     else if (targets.length > 1) {
       // Several frames (or combinators) settle the one promise this frame awaits: a
       // `Promise.race`, or a promise chained on several; the walk cannot say which.
@@ -215,6 +217,46 @@ class Builder {
       (node.states as MemberStates)[member.state]++;
     }
     node.total = node.members.length;
+    return node;
+  }
+
+  /**
+   * `await Promise.race([a(), b()])` (or `any`) on an array literal: the walk reaches the member
+   * frames through the race's own resolve functions, without their indexes; each is matched to the
+   * member whose text calls its function. Undefined (a group, then) when one does not match exactly one.
+   */
+  #race(frames: readonly FrameNode[], site: SiteRecord | undefined): CombinatorNode | undefined {
+    if (site === undefined || (site.combinator !== 'race' && site.combinator !== 'any') || site.members === undefined) return undefined;
+    const texts = site.members;
+    const callee = (text: string): string | undefined => /^(?:new\s+)?(?:[\w$#]+\s*\.\s*)*([\w$#]+)\s*\(/.exec(text.trim())?.[1];
+    const indexOf = new Map<FrameNode, number>();
+    for (const f of frames) {
+      const name = f.function.slice(f.function.lastIndexOf('.') + 1);
+      const matches = texts.flatMap((text, i) => (callee(text) === name ? [i] : []));
+      if (matches.length !== 1 || [...indexOf.values()].includes(matches[0]!)) return undefined;
+      indexOf.set(f, matches[0]!);
+    }
+    const node: CombinatorNode = {
+      id: `c${++this.#combinators}`,
+      type: 'combinator',
+      combinator: site.combinator,
+      members: [],
+      pending: frames.length,
+      total: texts.length,
+      states: { pending: 0, fulfilled: 0, rejected: 0, value: 0, unknown: 0 },
+      membersKnown: true,
+      awaits: [],
+      awaitedBy: [],
+    };
+    this.nodes.push(node);
+    const byIndex = new Map([...indexOf].map(([f, i]) => [i, f]));
+    for (let i = 0; i < texts.length; i++) {
+      const f = byIndex.get(i);
+      const member: CombinatorMember = f === undefined ? { index: i, text: texts[i]!, state: 'unknown', node: null } : { index: i, text: texts[i]!, state: 'pending', node: f.id };
+      if (f !== undefined) link(node, f);
+      node.members.push(member);
+      node.states[member.state]++;
+    }
     return node;
   }
 
