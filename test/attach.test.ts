@@ -198,7 +198,7 @@ describe('awaitwhat attach', { concurrency: 1 }, () => {
     const refused = async (pid: number, message: string | RegExp, args: string[] = [], wrap: string[] = []): Promise<void> => {
       const r = await attachTo(pid, args, wrap);
       assert.equal(r.stdout, '');
-      if (typeof message === 'string') assert.equal(r.stderr, `awaitwhat attach: ${message}\n`);
+      if (typeof message === 'string') assert.equal(r.stderr, `awaitwhat${message.startsWith('opening') ? '' : ' attach'}: ${message}\n`);
       else assert.match(r.stderr, message);
       assert.equal(r.code, 2);
     };
@@ -233,6 +233,21 @@ describe('awaitwhat attach', { concurrency: 1 }, () => {
       try {
         await refused(target.pid, `process ${target.pid} was started with --disable-sigusr1: its inspector cannot be opened from outside`);
         assert.equal(target.child.exitCode, null);
+      } finally {
+        await stop(target);
+      }
+    });
+
+    it('SIGUSR1 handled by the program (which gets the signal: said in the README)', async () => {
+      const target = await startTarget(`${DIR}/usr1.mjs`);
+      try {
+        // Known only once the signal was sent: the progress line saying so comes first.
+        await refused(
+          target.pid,
+          `opening the inspector of process ${target.pid} (SIGUSR1)\nawaitwhat attach: process ${target.pid} did not open its inspector on SIGUSR1: the program handles SIGUSR1 itself (process.on('SIGUSR1'), which got the signal instead), or it is blocked outside JavaScript`,
+        );
+        await stdoutHas(target, 'the program got SIGUSR1\n');
+        assert.deepEqual(ports(target.pid), []);
       } finally {
         await stop(target);
       }

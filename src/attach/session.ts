@@ -19,6 +19,9 @@ import { takeLock } from './lock.ts';
 import { listeningInNamespace, listeningSockets, type ListeningSocket } from './ports.ts';
 import type { TargetInfo } from './proc.ts';
 
+/** How long after SIGUSR1 the inspector's socket may take to appear. */
+const OPEN_WAIT_MS = 5000;
+
 /** How long to watch the inspector's socket close before saying it will close later. */
 const CLOSE_WAIT_MS = 3000;
 
@@ -68,11 +71,12 @@ export async function withInspector<T>(target: TargetInfo, options: SessionOptio
       options.log(`awaitwhat: opening the inspector of process ${target.pid} (SIGUSR1)`);
       process.kill(target.pid, 'SIGUSR1');
       opened = true;
-      socket = await waitForNewSocket(target.pid, before, options.stepTimeoutMs, signal);
+      socket = await waitForNewSocket(target.pid, before, Math.min(options.stepTimeoutMs, OPEN_WAIT_MS), signal);
       if (socket === undefined) {
-        // The signal may still open it later: nothing more can be done from outside.
+        // Node's handler wakes the inspector even in busy JavaScript: no socket means a handler
+        // of the program's own took the signal (it cannot be seen beforehand: both show in SigCgt).
         opened = false;
-        throw new AttachError(`process ${target.pid} did not open its inspector within ${options.stepTimeoutMs} ms of SIGUSR1 (the program may handle SIGUSR1 itself, or its inspector port is in use)`);
+        throw refuse(`process ${target.pid} did not open its inspector on SIGUSR1: the program handles SIGUSR1 itself (process.on('SIGUSR1'), which got the signal instead), or it is blocked outside JavaScript`);
       }
     }
     check();
