@@ -7,7 +7,9 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
-import { writeFileSync, unlinkSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { listeningSockets } from '../dist/attach/ports.js';
 import { lockPath } from '../dist/attach/lock.js';
@@ -122,6 +124,37 @@ describe('awaitwhat attach', { concurrency: 1 }, () => {
       assert.ok(snapshot.nodes.every((n) => n.type !== 'frame' || (typeof n.pendingMs === 'number' && n.pendingMs >= 0)));
       assert.deepEqual(graphShape(snapshot), graphShape(instrumentedSnapshot(`${DIR}/graph.cjs`)));
     } finally {
+      await stop(target);
+    }
+  });
+
+  it('writes DOT to --out, durations left out', async () => {
+    const target = await startTarget(`${DIR}/graph.ts`);
+    const dir = mkdtempSync(join(tmpdir(), 'awaitwhat-attach-'));
+    try {
+      const r = await attachTo(target.pid, ['--format', 'dot', '--out', join(dir, 'graph.dot')]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(r.stdout, '');
+      const F = `${DIR}/graph.ts`;
+      assert.equal(
+        readFileSync(join(dir, 'graph.dot'), 'utf8'),
+        [
+          'digraph awaitwhat {',
+          '  rankdir=TB;',
+          '  node [fontname="monospace", fontsize=10];',
+          `  "f1" [shape=box, label="<module>\\n${F}:17:1\\nawait fetchRow(new Store(), 1)"];`,
+          `  "f2" [shape=box, label="fetchRow\\n${F}:13:32\\nawait store.load(id)"];`,
+          `  "f3" [shape=box, label="Store.load\\n${F}:8:5\\nawait sleep(60_000)"];`,
+          '  "l1" [shape=ellipse, label="sleep(60_000)\\n(promise)"];',
+          '  "f1" -> "f2";',
+          '  "f2" -> "f3";',
+          '  "f3" -> "l1";',
+          '}',
+          '',
+        ].join('\n'),
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
       await stop(target);
     }
   });
