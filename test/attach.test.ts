@@ -100,6 +100,31 @@ describe('awaitwhat attach', { concurrency: 1 }, () => {
     }
   });
 
+  it('shows the innermost 2000 calls of a chain 3000 deep, in bounded time, and says so', async () => {
+    const target = await startTarget(`${DIR}/deep.mjs`);
+    try {
+      // A generous budget: on a slow machine the first pass (3000 walks of 64 steps) must not be cut short.
+      const r = await attachTo(target.pid, ['--max-pause', '60s']);
+      assert.equal(r.code, 0, r.stderr);
+      const F = `${DIR}/deep.mjs`;
+      const lines = r.stdout.split('\n');
+      assert.deepEqual(lines.filter((l) => !l.startsWith('awaitwhat: not seen: ') || l.includes('deeper')), [
+        'awaitwhat: 2000 pending async functions',
+        `awaitwhat: attached to process ${target.pid} (fast mode, through the inspector)`,
+        'awaitwhat: not seen: the outer part of chains deeper than 2000 async calls (their innermost 2000 calls are shown)',
+        '',
+        `rec  ${F}:5:8  await rec(n - 1)`,
+        '└─ … 1997 more rec at the same await',
+        `   └─ rec  ${F}:5:8  await rec(n - 1)`,
+        `      └─ rec  ${F}:4:16  await new Promise((resolve) => waiting.push(resolve))`,
+        '         └─ new Promise((resolve) => waiting.push(resolve))  — a promise no instrumented code created',
+        '',
+      ]);
+    } finally {
+      await stop(target);
+    }
+  });
+
   it("leaves the target's output and exit code as a run without an attach", async () => {
     const plain = await finishRun(false);
     const attached = await finishRun(true);

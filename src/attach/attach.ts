@@ -14,7 +14,7 @@ import { buildAttachSnapshot } from './graph.ts';
 import { inspectTarget } from './proc.ts';
 import { OBJECT_GROUP, withInspector, type Inspector } from './session.ts';
 import { SiteTables } from './sites.ts';
-import { walkPromises, WALK_LIMIT, type WalkResult } from './walker.ts';
+import { FIRST_LIMIT, SECOND_LIMIT, walkPromises, type WalkEntry, type WalkResult } from './walker.ts';
 
 export interface AttachOptions {
   pid: number;
@@ -67,10 +67,12 @@ export async function attach(options: AttachOptions): Promise<Snapshot> {
     }
     if (options.signal.aborted) throw new AttachError('interrupted');
     const started = Date.now();
-    const walked = await walk(inspector, Math.max(options.stepTimeoutMs, pause * 4 + 5000));
+    const budgetMs = Math.max(2000, options.maxPauseMs);
+    const walked = await walk(inspector, Math.max(options.stepTimeoutMs, pause * 4 + 5000), budgetMs);
     options.log(`awaitwhat: walked ${walked.promises} promises in ${formatDuration(Date.now() - started)}`);
     const limits = [...FAST_LIMITS];
-    if (walked.thenReplaced) limits.push('chains through Promise.prototype.then, which the program replaced (chains may stop early)');
+    if (walked.replaced) limits.push('chains through Promise.prototype.then or Promise.all, which the program replaced (chains may stop early)');
+    if (walked.skipped > 0) limits.push(`${walked.skipped} promises not walked: the walk stopped after ${formatDuration(budgetMs)} to keep the pause short (--max-pause)`);
     return buildAttachSnapshot({
       walks: walked.walks,
       sites: new SiteTables(`/proc/${target.pid}/root`),
@@ -110,8 +112,19 @@ async function runtimeSnapshot(inspector: Inspector): Promise<Snapshot | undefin
   return snapshot;
 }
 
-/** Every promise (one heap walk, Runtime.queryObjects), then V8's async stack walker from each. */
-async function walk(inspector: Inspector, timeoutMs: number): Promise<WalkResult> {
+export interface Walked {
+  walks: Array<{ entries: WalkEntry[]; count: number; cut: boolean }>;
+  promises: number;
+  skipped: number;
+  replaced: boolean;
+}
+
+/**
+ * Every promise (one heap walk, Runtime.queryObjects), then V8's async stack walker from each, in
+ * two passes (walker.ts): short walks from all, then long ones from one promise per distinct walk
+ * the first pass cut. Both stop capturing after `budgetMs`.
+ */
+async function walk(inspector: Inspector, timeoutMs: number, budgetMs: number): Promise<Walked> {
   const cdp = inspector.cdp;
   const proto = await cdp.call('Runtime.evaluate', { expression: '(async () => {})().constructor.prototype', objectGroup: OBJECT_GROUP, silent: true }, timeoutMs);
   const protoId = (proto.result as { objectId?: string }).objectId;
@@ -121,14 +134,40 @@ async function walk(inspector: Inspector, timeoutMs: number): Promise<WalkResult
   if (process.env.AWAITWHAT_ATTACH_TIMING === '1') process.stderr.write(`awaitwhat: queryObjects ${Date.now() - queryStart} ms\n`);
   const arrayId = (query.objects as { objectId?: string }).objectId;
   if (arrayId === undefined) throw new AttachError('Runtime.queryObjects returned no array');
-  const reply = await cdp.call(
-    'Runtime.callFunctionOn',
-    { objectId: arrayId, functionDeclaration: walkPromises.toString(), arguments: [{ value: WALK_LIMIT }], returnByValue: true, awaitPromise: true, silent: true, objectGroup: OBJECT_GROUP },
-    timeoutMs,
-  );
-  const details = reply.exceptionDetails as { exception?: { description?: string }; text?: string } | undefined;
-  if (details !== undefined) throw new AttachError(`the walk failed in the target: ${details.exception?.description ?? details.text}`);
-  return (reply.result as { value: WalkResult }).value;
+  const pass = async (limit: number, indexes: number[] | null): Promise<WalkResult> => {
+    const reply = await cdp.call(
+      'Runtime.callFunctionOn',
+      {
+        objectId: arrayId,
+        functionDeclaration: walkPromises.toString(),
+        arguments: [{ value: limit }, { value: budgetMs }, { value: indexes }],
+        returnByValue: true,
+        awaitPromise: true,
+        silent: true,
+        objectGroup: OBJECT_GROUP,
+      },
+      timeoutMs,
+    );
+    const details = reply.exceptionDetails as { exception?: { description?: string }; text?: string } | undefined;
+    if (details !== undefined) throw new AttachError(`the walk failed in the target: ${details.exception?.description ?? details.text}`);
+    return (reply.result as { value: WalkResult }).value;
+  };
+  const first = await pass(FIRST_LIMIT, null);
+  const walks: Walked['walks'] = first.walks.filter((w) => w.entries.length < FIRST_LIMIT).map((w) => ({ ...w, cut: false }));
+  let skipped = first.skipped;
+  const cutFirst = first.walks.filter((w) => w.entries.length >= FIRST_LIMIT);
+  if (cutFirst.length > 0) {
+    const second = await pass(SECOND_LIMIT, first.cutAt);
+    skipped += second.skipped;
+    const counts = new Map(cutFirst.map((w) => [JSON.stringify(w.entries), w.count]));
+    for (const w of second.walks) {
+      // Counted as often as the first pass saw its beginning: every promise that gave that walk.
+      const count = counts.get(JSON.stringify(w.entries.slice(0, FIRST_LIMIT))) ?? w.count;
+      walks.push({ entries: w.entries, count, cut: w.entries.length >= SECOND_LIMIT });
+    }
+    if (second.walks.length < cutFirst.length && second.skipped > 0) for (const w of cutFirst) walks.push({ ...w, cut: true });
+  }
+  return { walks, promises: first.promises, skipped, replaced: first.replaced };
 }
 
 function targetCwd(pid: number): string | undefined {

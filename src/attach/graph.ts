@@ -18,7 +18,8 @@ import { SiteTables } from './sites.ts';
 import type { WalkEntry } from './walker.ts';
 
 export interface GraphInput {
-  walks: ReadonlyArray<{ entries: WalkEntry[]; count: number }>;
+  /** `cut`: the walk stopped at its limit (a cycle, or a chain deeper than the limit). */
+  walks: ReadonlyArray<{ entries: WalkEntry[]; count: number; cut: boolean }>;
   sites: SiteTables;
   /** The target's working directory: files inside it are shown relative to it, as in-process. */
   cwd: string | undefined;
@@ -42,10 +43,30 @@ export function buildAttachSnapshot(input: GraphInput): Snapshot {
   const root: TrieNode = { key: '', entry: undefined, children: new Map(), ends: 0 };
   const cycles: FrameEntry[][] = [];
   const cycleKeys = new Set<string>();
-  for (const walk of input.walks) {
-    const entries = walk.entries.filter((e) => e[0] === 'c' || SiteTables.pathOf(e[3] ?? '') !== undefined);
-    const cycle = cycleOf(entries);
-    if (cycle !== undefined) {
+  // A chain's root-most step ends some walk that was not cut; no step of a cycle ever does.
+  const tops = new Set<string>();
+  const shown = input.walks.map((walk) => walk.entries.filter((e) => e[0] === 'c' || SiteTables.pathOf(e[3] ?? '') !== undefined));
+  input.walks.forEach((walk, i) => {
+    if (!walk.cut && shown[i]!.length > 0) tops.add(entryKey(shown[i]!.at(-1)!));
+  });
+  // A deep chain's walks from successive promises are the same chain shifted by one call: keep
+  // the innermost (whose first call awaits what none of the others shows).
+  const cycleOfWalk = input.walks.map((walk, i) => {
+    const cycle = walk.cut ? cycleOf(shown[i]!) : undefined;
+    return cycle !== undefined && !cycle.some((e) => tops.has(entryKey(e))) ? cycle : undefined;
+  });
+  const shiftedKeys = new Set<string>();
+  input.walks.forEach((walk, i) => {
+    if (walk.cut && cycleOfWalk[i] === undefined) shiftedKeys.add(shown[i]!.slice(1).map(entryKey).join('\n'));
+  });
+  let deep = false;
+  for (const [i, walk] of input.walks.entries()) {
+    const entries = shown[i]!;
+    const cycle = cycleOfWalk[i];
+    if (walk.cut && cycle === undefined) {
+      deep = true;
+      if (entries.length > 1 && shiftedKeys.has(entries.slice(0, -1).map(entryKey).join('\n'))) continue;
+    } else if (cycle !== undefined) {
       const key = rotationKey(cycle);
       if (!cycleKeys.has(key)) {
         cycleKeys.add(key);
@@ -85,7 +106,7 @@ export function buildAttachSnapshot(input: GraphInput): Snapshot {
     roots,
     cycles: cycleIds,
     stats: { frames: frames.length, collected: 0, evicted: 0, omitted: 0 },
-    source: { via: 'attach', mode: 'fast', limits: input.limits },
+    source: { via: 'attach', mode: 'fast', limits: deep ? [...input.limits, 'the outer part of chains deeper than 2000 async calls (their innermost 2000 calls are shown)'] : input.limits },
   };
 }
 

@@ -15,6 +15,8 @@
  * program never sees them changed. A program that replaced `Promise.prototype.then` defeats it.
  *
  * Identical walks are counted, not repeated: the answer is small however many promises there are.
+ * Two passes bound the cost: every promise with at most FIRST_LIMIT entries, then only one promise
+ * per distinct walk the first pass cut, with at most SECOND_LIMIT.
  */
 
 /** One step of a walk, as the target returns it (arrays: small JSON). */
@@ -29,35 +31,52 @@ export interface WalkResult {
   walks: Array<{ entries: WalkEntry[]; count: number }>;
   /** Promises looked at. */
   promises: number;
-  /** Walks cut at `limit` entries (a cycle, or a chain deeper than that). */
-  cut: number;
-  /** True when the program replaced `Promise.prototype.then`, which the walk depends on. */
-  thenReplaced: boolean;
+  /** For each distinct walk cut at `limit` entries (a cycle, or a chain deeper than that): one promise that gave it (an index into the array), to walk again further. */
+  cutAt: number[];
+  /** Promises not walked because the time budget ran out. */
+  skipped: number;
+  /** True when the program replaced `Promise.prototype.then` or `Promise.all`, which the walk depends on. */
+  replaced: boolean;
 }
 
-/** Entries per walk, at most; a deadlock's walk repeats until here, and is cut. */
-export const WALK_LIMIT = 2000;
+/** Entries per walk in the first pass: bounds its cost (promises × this) however deep the chains. */
+export const FIRST_LIMIT = 64;
+/** Entries per walk in the second pass, for the few distinct walks the first cut: finds cycles and deep chains. */
+export const SECOND_LIMIT = 2000;
 
-/** Runs in the target with `this` = the array of every promise (from Runtime.queryObjects). */
-export function walkPromises(this: unknown[], limit: number): Promise<WalkResult> {
+/**
+ * Runs in the target with `this` = the array of every promise (from Runtime.queryObjects): walks
+ * from each (or only from those at `indexes`), at most `limit` entries each, and stops capturing
+ * once `budgetMs` have passed (the rest are counted as skipped), so that the pause is bounded.
+ */
+export function walkPromises(this: unknown[], limit: number, budgetMs: number, indexes: number[] | null): Promise<WalkResult> {
   const promises = this;
+  const chosen = indexes ?? null;
+  const count = chosen === null ? promises.length : chosen.length;
   const PromiseCtor = (async () => {})().constructor as PromiseConstructor;
   const ErrorCtor = Error;
   const all = PromiseCtor.all;
-  const thenReplaced = String(PromiseCtor.prototype.then).indexOf('[native code]') === -1;
+  const native = (f: unknown): boolean => typeof f === 'function' && Function.prototype.toString.call(f).indexOf('[native code]') !== -1;
+  const replaced = !native(PromiseCtor.prototype.then) || !native(all);
   const seen = new Map<string, { entries: unknown[]; count: number }>();
-  let cut = 0;
-  let left = promises.length;
+  const cutAt: number[] = [];
+  const stopAt = Date.now() + budgetMs;
+  let skipped = 0;
+  let left = count;
   return new PromiseCtor((finish) => {
     const done = (): void => {
-      if (--left === 0) finish({ walks: [...seen.values()] as WalkResult['walks'], promises: promises.length, cut, thenReplaced });
+      if (--left === 0) finish({ walks: [...seen.values()] as WalkResult['walks'], promises: count, cutAt, skipped, replaced });
     };
     if (left === 0) {
       left = 1;
       done();
       return;
     }
-    const capture = (): void => {
+    const capture = (index: number) => (): void => {
+      if (Date.now() > stopAt) {
+        skipped++;
+        return;
+      }
       const savedPrepare = (ErrorCtor as { prepareStackTrace?: unknown }).prepareStackTrace;
       const savedLimit = ErrorCtor.stackTraceLimit;
       const holder: { stack?: NodeJS.CallSite[] } = {};
@@ -76,27 +95,31 @@ export function walkPromises(this: unknown[], limit: number): Promise<WalkResult
       for (const site of sites) {
         const s = site as NodeJS.CallSite & { isPromiseAll(): boolean; getPromiseIndex(): number | null; getEnclosingLineNumber(): number; getEnclosingColumnNumber(): number };
         if (!s.isAsync()) continue;
-        const index = s.getPromiseIndex();
-        if (index !== null && index !== undefined) {
+        const at = s.getPromiseIndex();
+        if (at !== null && at !== undefined) {
           if (ours) {
             ours = false;
             continue;
           }
-          entries.push(['c', s.getFunctionName(), index]);
+          entries.push(['c', s.getFunctionName(), at]);
           continue;
         }
         entries.push(['f', s.getFunctionName(), s.getTypeName(), s.getFileName() ?? s.getScriptNameOrSourceURL(), s.getLineNumber(), s.getColumnNumber(), s.getEnclosingLineNumber(), s.getEnclosingColumnNumber()]);
       }
-      if (entries.length >= limit) cut++;
       if (entries.length === 0) return;
       const key = JSON.stringify(entries);
       const known = seen.get(key);
-      if (known === undefined) seen.set(key, { entries, count: 1 });
-      else known.count++;
+      if (known !== undefined) {
+        known.count++;
+        return;
+      }
+      seen.set(key, { entries, count: 1 });
+      if (entries.length >= limit) cutAt.push(index);
     };
-    const noop = (): void => {};
-    for (const target of promises) {
-      const start = PromiseCtor.resolve().then(capture);
+    for (let k = 0; k < count; k++) {
+      const index = chosen === null ? k : chosen[k]!;
+      const target = promises[index];
+      const start = PromiseCtor.resolve().then(capture(index));
       const Constructor = function (executor: (resolve: () => void, reject: () => void) => void) {
         executor(done, done);
         return target;
@@ -107,7 +130,6 @@ export function walkPromises(this: unknown[], limit: number): Promise<WalkResult
       } catch {
         start.then(done, done);
       }
-      void noop;
     }
   });
 }
