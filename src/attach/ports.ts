@@ -34,8 +34,18 @@ export function listeningSockets(pid: number): ListeningSocket[] {
   return listeningInNamespace(pid).filter((s) => inodes.has(s.inode));
 }
 
-/** Every listening TCP socket of the network namespace `pid` is in, whoever owns it. */
+/**
+ * Every listening TCP socket of the network namespace `pid` is in, whoever owns it. The kernel
+ * prints these tables a page at a time, so a read while other sockets open and close can skip a
+ * line: two reads, united, make a miss unlikely (callers that wait for a socket poll anyway).
+ */
 export function listeningInNamespace(pid: number): ListeningSocket[] {
+  const seen = new Map<string, ListeningSocket>();
+  for (let round = 0; round < 2; round++) for (const s of readTables(pid)) seen.set(`${s.inode}:${s.port}`, s);
+  return [...seen.values()];
+}
+
+function readTables(pid: number): ListeningSocket[] {
   const out: ListeningSocket[] = [];
   for (const file of ['tcp', 'tcp6']) {
     let text: string;

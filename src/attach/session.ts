@@ -58,7 +58,8 @@ export async function withInspector<T>(target: TargetInfo, options: SessionOptio
   try {
     const before = listeningSockets(target.pid);
     const configured = configuredPort(target.options);
-    const existing = inspectorThreadRuns(target.pid) ? await openInspectorSocket(before, configured, options.stepTimeoutMs) : undefined;
+    const running = inspectorThreadRuns(target.pid) ?? target.options.some((o) => /^--inspect(-brk|-wait)?(=|$)/.test(o));
+    let existing = running ? await openInspectorSocket(before, configured, options.stepTimeoutMs) : undefined;
     if (existing !== undefined) {
       socket = existing;
       options.log(`awaitwhat: process ${target.pid} already has its inspector open on port ${existing.port}; using it and leaving it open`);
@@ -72,6 +73,16 @@ export async function withInspector<T>(target: TargetInfo, options: SessionOptio
       process.kill(target.pid, 'SIGUSR1');
       opened = true;
       socket = await waitForNewSocket(target.pid, before, Math.min(options.stepTimeoutMs, OPEN_WAIT_MS), signal);
+      if (socket === undefined && inspectorThreadRuns(target.pid) === undefined) {
+        // Without thread names (Node.js 22), an inspector the program opened itself
+        // (inspector.open()) is found only now: SIGUSR1 left it as it was.
+        existing = await openInspectorSocket(before, 0, options.stepTimeoutMs);
+        if (existing !== undefined) {
+          opened = false;
+          socket = existing;
+          options.log(`awaitwhat: process ${target.pid} already has its inspector open on port ${existing.port}; using it and leaving it open`);
+        }
+      }
       if (socket === undefined) {
         // Node's handler wakes the inspector even in busy JavaScript: no socket means a handler
         // of the program's own took the signal (it cannot be seen beforehand: both show in SigCgt).
@@ -127,26 +138,35 @@ async function leave(cdp: CdpSession | undefined, opened: boolean, socket: Liste
   if (!opened || socket === undefined) return;
   const wait = Math.min(options.stepTimeoutMs, CLOSE_WAIT_MS);
   const deadline = Date.now() + wait;
+  let absent = 0;
   while (Date.now() < deadline) {
-    if (!listeningSockets(pid).some((s) => s.inode === socket.inode)) return;
+    // Twice in a row: one read of /proc can miss a socket that is still there.
+    absent = listeningSockets(pid).some((s) => s.inode === socket.inode) ? 0 : absent + 1;
+    if (absent === 2) return;
     await delay(20);
   }
   options.log(`awaitwhat: process ${pid}'s inspector still listens on port ${socket.port} after ${wait} ms: it closes when the program next returns to its event loop`);
 }
 
-/** Node.js runs its inspector's server on a thread it names `InspectorIo`, only while the inspector is open. */
-export function inspectorThreadRuns(pid: number): boolean {
+/**
+ * Node.js (24 and later) runs its inspector's server on a thread it names `InspectorIo`, only
+ * while the inspector is open; undefined when the threads have no names (Node.js 22).
+ */
+export function inspectorThreadRuns(pid: number): boolean | undefined {
+  let names: string[];
   try {
-    return readdirSync(`/proc/${pid}/task`).some((tid) => {
+    names = readdirSync(`/proc/${pid}/task`).map((tid) => {
       try {
-        return readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim() === 'InspectorIo';
+        return readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim();
       } catch {
-        return false;
+        return '';
       }
     });
   } catch {
-    return false;
+    return undefined;
   }
+  if (!names.includes('MainThread')) return undefined;
+  return names.includes('InspectorIo');
 }
 
 /**
