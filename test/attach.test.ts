@@ -56,7 +56,7 @@ describe('awaitwhat attach', { concurrency: 1 }, () => {
         assert.equal(snapshot.pid, target.pid);
         assert.ok(snapshot.nodes.every((n) => n.type !== 'frame' || n.pendingMs === null));
         assert.deepEqual(graphShape(snapshot), graphShape(expected));
-        assert.deepEqual(await portsBackTo(target.pid, before), before, 'the inspector port is closed again');
+        assert.deepEqual(await portsBackTo(target.pid, before), before, `the inspector port is closed again (target exit ${target.child.exitCode} ${target.child.signalCode}: ${target.stderr()})`);
         assert.equal(target.child.exitCode, null, 'the target still runs');
       } finally {
         await stop(target);

@@ -146,8 +146,15 @@ export async function runAttachCli(argv: readonly string[]): Promise<never> {
   }
   if (interrupted) exit('', 130);
   const text = options.format === 'json' ? renderJson(snapshot) : options.format === 'dot' ? renderDot(snapshot) : renderText(snapshot);
-  if (out !== undefined) replaceFile(out, text);
-  else process.stdout.write(text);
+  if (out !== undefined) {
+    try {
+      replaceFile(out, text);
+    } catch (error) {
+      process.stderr.write(`awaitwhat attach: could not write the report to ${out} (${(error as Error).message}); here it is instead\n`);
+      process.stdout.write(text);
+      return exit('', 1);
+    }
+  } else process.stdout.write(text);
   process.exitCode = 0;
   return exit('', 0);
 }
