@@ -69,7 +69,7 @@ export async function attach(options: AttachOptions): Promise<Snapshot> {
     const started = Date.now();
     const budgetMs = Math.max(2000, options.maxPauseMs);
     const walked = await walk(inspector, Math.max(options.stepTimeoutMs, pause * 4 + 5000), budgetMs);
-    options.log(`awaitwhat: walked ${walked.promises} promises in ${formatDuration(Date.now() - started)}`);
+    options.log(`awaitwhat: walked ${walked.promises} promises in ${formatDuration(Date.now() - started)} (finding them: ${formatDuration(walked.queryMs)})`);
     const limits = [...FAST_LIMITS];
     if (walked.replaced) limits.push('chains through Promise.prototype.then or Promise.all, which the program replaced (chains may stop early)');
     if (walked.skipped > 0) limits.push(`${walked.skipped} promises not walked: the walk stopped after ${formatDuration(budgetMs)} to keep the pause short (--max-pause)`);
@@ -117,6 +117,8 @@ export interface Walked {
   promises: number;
   skipped: number;
   replaced: boolean;
+  /** How long Runtime.queryObjects took: most of the pause. */
+  queryMs: number;
 }
 
 /**
@@ -131,7 +133,7 @@ async function walk(inspector: Inspector, timeoutMs: number, budgetMs: number): 
   if (protoId === undefined) throw new AttachError('the target did not give its Promise.prototype');
   const queryStart = Date.now();
   const query = await cdp.call('Runtime.queryObjects', { prototypeObjectId: protoId, objectGroup: OBJECT_GROUP }, timeoutMs);
-  if (process.env.AWAITWHAT_ATTACH_TIMING === '1') process.stderr.write(`awaitwhat: queryObjects ${Date.now() - queryStart} ms\n`);
+  const queryMs = Date.now() - queryStart;
   const arrayId = (query.objects as { objectId?: string }).objectId;
   if (arrayId === undefined) throw new AttachError('Runtime.queryObjects returned no array');
   const pass = async (limit: number, indexes: number[] | null): Promise<WalkResult> => {
@@ -167,7 +169,7 @@ async function walk(inspector: Inspector, timeoutMs: number, budgetMs: number): 
     }
     if (second.walks.length < cutFirst.length && second.skipped > 0) for (const w of cutFirst) walks.push({ ...w, cut: true });
   }
-  return { walks, promises: first.promises, skipped, replaced: first.replaced };
+  return { walks, promises: first.promises, skipped, replaced: first.replaced, queryMs };
 }
 
 function targetCwd(pid: number): string | undefined {
