@@ -26,6 +26,7 @@ export const MIN_NODE_MAJOR = 22;
 const SIGUSR1_BIT = 1n << 9n; // SigCgt is a mask of signal numbers − 1; SIGUSR1 is 10 on Linux.
 
 export function inspectTarget(pid: number): TargetInfo {
+  if (process.platform !== 'linux') throw refuse(`attach works on Linux only (it reads /proc), not on ${process.platform}`);
   if (!Number.isSafeInteger(pid) || pid <= 0) throw refuse(`not a process id: ${pid}`);
   if (pid === process.pid) throw refuse('cannot attach to awaitwhat itself');
   try {
