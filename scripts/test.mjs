@@ -2,9 +2,10 @@
 // Runs the test suite with node:test. The Node.js that runs the tests (and every program they
 // spawn) is AWAITWHAT_TEST_NODE when set (CI sets it to 22, 24 and 26 in turn), else this one.
 //
-// Without arguments, two runs: every test file, then the OpenTelemetry tests again against SDK 2.x
-// (test/compat/sdk2, loaded into every process through NODE_OPTIONS by test/compat/redirect.mjs),
-// whatever the first run's result. A summary reports both, with every skipped test and its reason;
+// Without arguments, three runs, each whatever the others' results: every test file; the
+// OpenTelemetry tests again against SDK 2.x (test/compat/sdk2, loaded into every process through
+// NODE_OPTIONS by test/compat/redirect.mjs); the instrumentation tests again with acorn, the parser
+// used where oxc-parser's binary is missing. A summary reports both, with every skipped test and its reason;
 // the script fails when either run fails. With file arguments, one run of those files (against
 // SDK 2.x when AWAITWHAT_OTEL_SDK=2).
 //
@@ -34,6 +35,14 @@ const SDK2_ENV = {
   AWAITWHAT_OTEL_SDK: '2',
   NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import=${pathToFileURL('test/compat/redirect.mjs').href}`.trim(),
 };
+/**
+ * The tests that load instrumented programs, run again with the pure-JavaScript parser that stands
+ * in where oxc-parser's native binary is missing; the transform cache off, so that every file is
+ * parsed (the cache's entries do not depend on the parser, whose outputs are the same).
+ */
+const ACORN_FILE = /^test\/(transform[^/]*|corpus|corners|names|stacks|sourcemap|hooks|runtime-poison)\.test\.ts$/;
+const acornFiles = allFiles.filter((f) => ACORN_FILE.test(f.split(/[\\/]/).join('/')));
+const ACORN_ENV = { AWAITWHAT_PARSER: 'acorn', AWAITWHAT_CACHE: '0' };
 /** Skips that depend only on the Node.js version running the tests (syntax it does not parse): expected in CI. */
 const NODE_VERSION_SKIP = [/^needs Node\.js \d+\+$/, /^this Node\.js does not parse /];
 
@@ -45,6 +54,7 @@ try {
   } else {
     runs.push(suite('all tests', allFiles));
     if (SDK2_INSTALLED) runs.push(suite('OpenTelemetry tests on SDK 2.x', otelFiles, SDK2_ENV));
+    runs.push(suite('instrumentation tests with acorn (the fallback parser)', acornFiles, ACORN_ENV));
   }
 } finally {
   rmSync(scratch, { recursive: true, force: true });

@@ -36,7 +36,7 @@ describe('awaitwhat command line', { concurrency: 2 }, () => {
     [['--frobnicate', HANG], 'unknown option "--frobnicate"'],
     [['--once=yes', HANG], '--once takes no value, got "yes"'],
     [['--out'], '--out needs a value'],
-    [[], 'missing the script to run'],
+    [[], 'missing the script or command to run'],
     [['nope/missing.mjs'], 'script not found: nope/missing.mjs'],
   ];
   for (const [args, message] of BAD) {

@@ -87,6 +87,27 @@ describe('awaitwhat/hooks', { concurrency: 2 }, () => {
     assert.equal(r.code, 0);
   });
 
+  it('parses with the parser AWAITWHAT_PARSER names: oxc by default (its binary is installed here), acorn in the fallback run', async () => {
+    const probe = `data:text/javascript,${encodeURIComponent("process.stdout.write(globalThis[Symbol.for('awaitwhat.hooks')].load.parser)")}`;
+    const r = await run(['--import', HOOKS, '--import', probe, '-e', '']);
+    assert.deepEqual({ stdout: r.stdout, stderr: r.stderr }, { stdout: process.env.AWAITWHAT_PARSER === 'acorn' ? 'acorn' : 'oxc', stderr: '' });
+  });
+
+  it('a second installHooks() returns the installed hooks, and names the options it does not apply', async () => {
+    const program = `import { installHooks } from ${JSON.stringify(join(ROOT, 'dist', 'index.js'))};
+const first = globalThis[Symbol.for('awaitwhat.hooks')];
+console.log(installHooks() === first, installHooks({ include: ['**/*.js'], omitText: true }) === first);`;
+    const r = await run(['--import', HOOKS, '--input-type=module', '-e', program]);
+    assert.deepEqual(
+      { code: r.code, stdout: r.stdout, stderr: r.stderr },
+      {
+        code: 0,
+        stdout: 'true true\n',
+        stderr: "awaitwhat: installHooks: awaitwhat's hooks are already installed in this thread (by --import awaitwhat/hooks, the command or an earlier call), with their own options; ignored: include, omitText\n",
+      },
+    );
+  });
+
   it('is idempotent when loaded twice', async () => {
     const r = await run(['--import', HOOKS, '--import', HOOKS, 'app.mjs'], { cwd: SCOPE });
     assert.equal(r.stderr, '');
@@ -103,6 +124,22 @@ describe('awaitwhat/hooks', { concurrency: 2 }, () => {
         '',
         'main  test/fixtures/tsx/print-app.ts:8:3  await hang({ x: Color.Green })',
         '└─ hang  test/fixtures/tsx/print-app.ts:4:3  await new Promise<void>(() => {})',
+        '   └─ new Promise<void>(() => {})  — a promise no instrumented code created',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('composes with tsx for CommonJS TypeScript, which tsx compiles without Node\'s module hooks', async () => {
+    const r = await run(['--import', 'tsx', '--import', HOOKS, join(FIXTURES, 'tsx-cjs', 'app.cts')]);
+    assert.equal(r.stderr, '');
+    assert.equal(
+      r.stdout,
+      [
+        'awaitwhat: 2 pending async functions',
+        '',
+        'main  test/fixtures/tsx-cjs/app.cts:4:3  await new Repo().find(id)',
+        '└─ Repo.find  test/fixtures/tsx-cjs/repo.ts:4:5  await new Promise<void>(() => {})',
         '   └─ new Promise<void>(() => {})  — a promise no instrumented code created',
         '',
       ].join('\n'),

@@ -145,12 +145,20 @@ describe('TransformCache', () => {
     const size = statSync(join(dir, keys[0]!)).size;
     // Six entries, oldest first by modification time.
     keys.forEach((key, i) => utimesSync(join(dir, key), new Date(1e12 + i * 1000), new Date(1e12 + i * 1000)));
-    writeFileSync(join(dir, 'dead.123.abcd.tmp'), 'partial');
-    utimesSync(join(dir, 'dead.123.abcd.tmp'), new Date(1e12), new Date(1e12));
+    const dead = `${keys[0]}.123.abcd.tmp`;
+    writeFileSync(join(dir, dead), 'partial');
+    utimesSync(join(dir, dead), new Date(1e12), new Date(1e12));
+    // Files that are not the cache's, older and bigger than every entry: never touched (the
+    // directory may be a shared one, such as the user's cache directory).
+    const others = ['jaeger-v1.76.0', 'notes.tmp', `${keys[0]!.toUpperCase()}`, `${keys[0]}x`];
+    for (const name of others) {
+      writeFileSync(join(dir, name), 'x'.repeat(size * 10));
+      utimesSync(join(dir, name), new Date(1e11), new Date(1e11));
+    }
     const bound = size * 4 + 1;
     new TransformCache(dir, bound, join(ROOT, 'dist')).evict();
     // Entries are the same size: 80% of four and a byte keeps the newest three, and the leftover goes.
-    assert.deepEqual(readdirSync(dir).sort(), keys.slice(3).sort());
+    assert.deepEqual(readdirSync(dir).sort(), [...keys.slice(3), ...others].sort());
   });
 
   it('an entry reads back as written, and not under another key', () => {

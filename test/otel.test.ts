@@ -13,6 +13,7 @@ import { ROOT, run } from './support/run.ts';
 
 interface Dumped {
   name: string;
+  kind: number;
   id: string;
   trace: string;
   parent: string | null;
@@ -44,7 +45,7 @@ interface PendingOut {
   samples: { before: number; after: number; reported: boolean }[];
   release: number;
   end: number;
-  reports: { chains: { pendingMs: number; frames: { function: string; spanId: string; pendingMs: number }[]; traceId: string; leaf: unknown }[] }[];
+  reports: { chains: { pendingMs: number; frames: { function: string; spanId: string; pendingMs: number }[]; traceId: string; snapshotTraceId: string; leaf: unknown }[] }[];
   spans: (Dumped & { spanId: string })[];
   warnings: string[];
 }
@@ -79,37 +80,50 @@ describe(`AwaitInstrumentation (OpenTelemetry SDK ${SDK}.x)`, { concurrency: 2 }
     assert.deepEqual(spans[4]!.attributes, { 'awaitwhat.await.location': `${join(FILE, 'app-chain.mjs')}:12:3`, 'awaitwhat.await.expression': 'await sleep(30)' });
   });
 
-  it('exports a hung chain as snapshot traces with fresh IDs, with backoff, then the real spans with was_pending', async () => {
+  it('exports a hung chain as one snapshot trace (INTERNAL copies with fresh IDs, linked both ways to the real spans), re-reported there with backoff, then the real spans with was_pending', async () => {
     const out = (await fixture('pending.mjs')) as PendingOut;
     assert.deepEqual(out.samples.map((s) => s.reported), [true, false, true], 'reported at the threshold, not on the next tick, again after the interval');
     assert.deepEqual(out.warnings, []);
     const byTrace = (t: string) => out.spans.filter((s) => s.trace === t);
-    const shape = (t: string) => byTrace(t).map((s) => [s.name, s.parent === null ? null : out.spans.find((p) => p.id === s.parent)!.name]);
-    const snapshotShape = [
-      ['GET /hang', null],
-      ['handler', 'GET /hang'],
-      ['loadProfile', 'handler'],
-      ['findUser', 'loadProfile'],
-      ['pending await', 'findUser'],
-    ];
-    assert.deepEqual(shape('t1'), snapshotShape);
-    assert.deepEqual(shape('t2'), snapshotShape);
-    assert.deepEqual(shape('t3'), [
-      ['GET /hang', null],
-      ['handler', 'GET /hang'],
-      ['loadProfile', 'handler'],
-      ['findUser', 'loadProfile'],
-      ['await gate', 'findUser'],
+    const shape = (t: string) => byTrace(t).map((s) => [s.name, s.kind, s.parent === null ? null : out.spans.find((p) => p.id === s.parent)!.name]);
+    const INTERNAL = 0;
+    const SERVER = 1;
+    // Both reports in one trace: the second is a `still pending` span under the root (from its start
+    // to the second capture) holding one more `pending await`.
+    assert.deepEqual(shape('t1'), [
+      ['pending: GET /hang (findUser)', INTERNAL, null],
+      ['still pending', INTERNAL, 'pending: GET /hang (findUser)'],
+      ['handler', INTERNAL, 'pending: GET /hang (findUser)'],
+      ['loadProfile', INTERNAL, 'handler'],
+      ['findUser', INTERNAL, 'loadProfile'],
+      ['pending await', INTERNAL, 'findUser'],
+      ['pending await', INTERNAL, 'still pending'],
     ]);
-    const real = byTrace('t3');
+    assert.deepEqual(shape('t2'), [
+      ['GET /hang', SERVER, null],
+      ['handler', INTERNAL, 'GET /hang'],
+      ['loadProfile', INTERNAL, 'handler'],
+      ['findUser', INTERNAL, 'loadProfile'],
+      ['await gate', INTERNAL, 'findUser'],
+    ]);
+    const real = byTrace('t2');
+    const snapshot = byTrace('t1');
     const ids = out.spans.map((s) => s.spanId);
     assert.equal(new Set(ids).size, ids.length, 'a span ID was reused');
-    for (const copy of [...byTrace('t1'), ...byTrace('t2')].filter((s) => s.name !== 'pending await')) {
-      const original = real.find((s) => s.name === copy.name)!;
+    const copies = snapshot.filter((s) => s.name !== 'pending await' && s.name !== 'still pending');
+    for (const [i, copy] of copies.entries()) {
+      const original = real[i]!;
       assert.equal(copy.attributes['awaitwhat.snapshot'], true);
       assert.equal(copy.attributes['awaitwhat.snapshot.span_id'], original.spanId, `${copy.name} names its real span`);
+      assert.deepEqual(copy.links, [original.id], `${copy.name} links to its real span`);
+      assert.deepEqual(original.links, [copy.id], `${original.name} links to its copy`);
     }
-    const pending = byTrace('t2').find((s) => s.name === 'pending await')!;
+    const findUser = real.find((s) => s.name === 'findUser')!;
+    // findUser's last site is `return id`: the span still says where it last awaited.
+    assert.equal(findUser.attributes['awaitwhat.await.location'], `${join(FILE, 'app-hang.mjs')}:17:3`);
+    assert.equal(findUser.attributes['awaitwhat.await.expression'], 'await gate');
+    for (const p of snapshot.filter((s) => s.name === 'pending await')) assert.deepEqual(p.links, [findUser.id], 'a pending await links to the real innermost span');
+    const pending = snapshot.filter((s) => s.name === 'pending await')[1]!;
     assert.equal(pending.durationMs, 1, 'starts at the capture time, lasts a millisecond');
     assert.deepEqual(
       { ...pending.attributes, 'awaitwhat.pending_ms': 'T' },
@@ -132,12 +146,17 @@ describe(`AwaitInstrumentation (OpenTelemetry SDK ${SDK}.x)`, { concurrency: 2 }
       [[['handler', 'loadProfile', 'findUser']], [['handler', 'loadProfile', 'findUser']]],
     );
     assert.deepEqual(out.reports[0]!.chains[0]!.frames.map((f) => f.spanId), ['handler', 'loadProfile', 'findUser'].map((n) => real.find((s) => s.name === n)!.spanId));
+    const snapshotTraceIds = out.reports.map((r) => r.chains[0]!.snapshotTraceId);
+    assert.equal(snapshotTraceIds[0], snapshotTraceIds[1], 'both reports name one snapshot trace');
+    assert.notEqual(snapshotTraceIds[0], out.reports[0]!.chains[0]!.traceId);
   });
 
   it('times every pending duration in milliseconds, from both sides: reports, pending_ms, snapshot copies, was_pending_ms, the real spans', async () => {
     const out = (await fixture('pending.mjs')) as PendingOut;
     const reported = out.samples.filter((s) => s.reported);
     assert.equal(out.reports.length, 2);
+    const snapshot = out.spans.filter((s) => s.trace === 't1');
+    const pendings = snapshot.filter((s) => s.name === 'pending await');
     out.reports.forEach((report, k) => {
       const sample = reported[k]!;
       const chain = report.chains[0]!;
@@ -146,22 +165,26 @@ describe(`AwaitInstrumentation (OpenTelemetry SDK ${SDK}.x)`, { concurrency: 2 }
       const low = sample.before - out.suspended - CLOCK_SLACK_MS;
       within(chain.pendingMs, low, sample.after + CLOCK_SLACK_MS, `report ${k + 1}: pendingMs`);
       for (const f of chain.frames) within(f.pendingMs, low, sample.after + CLOCK_SLACK_MS, `report ${k + 1}: ${f.function}.pendingMs`);
-      const snapshot = out.spans.filter((s) => s.trace === `t${k + 1}`);
-      const pending = snapshot.find((s) => s.name === 'pending await')!;
-      assert.equal(pending.attributes['awaitwhat.pending_ms'], chain.pendingMs, `snapshot ${k + 1}: pending_ms is the report's, in ms`);
-      assert.equal(pending.attributes['awaitwhat.threshold_ms'], 100);
+      assert.equal(pendings[k]!.attributes['awaitwhat.pending_ms'], chain.pendingMs, `report ${k + 1}: pending_ms is the report's, in ms`);
+      assert.equal(pendings[k]!.attributes['awaitwhat.threshold_ms'], 100);
+      if (k > 0) return;
       for (const f of chain.frames) {
         const copy = snapshot.find((s) => s.name === f.function)!;
-        assert.equal(copy.attributes['awaitwhat.pending_ms'], f.pendingMs, `snapshot ${k + 1}: ${f.function} copy's pending_ms`);
-        // From the first suspension (exact) to the capture time, plus the pending span's millisecond.
-        within(copy.durationMs, sample.before - out.suspended, sample.after + 2, `snapshot ${k + 1}: ${f.function} copy's duration`);
+        assert.equal(copy.attributes['awaitwhat.pending_ms'], f.pendingMs, `snapshot: ${f.function} copy's pending_ms`);
+        // From the first suspension (exact) to the first capture time, plus the pending span's millisecond.
+        within(copy.durationMs, sample.before - out.suspended, sample.after + 2, `snapshot: ${f.function} copy's duration`);
       }
     });
-    const real = out.spans.filter((s) => s.trace === 't3');
-    for (const [i, name] of ['handler', 'loadProfile', 'findUser'].entries()) {
+    // The re-report's `still pending` span: from the root's start (the request's, at 0) to the second capture.
+    const still = snapshot.find((s) => s.name === 'still pending')!;
+    within(still.durationMs, reported[1]!.before - 1, reported[1]!.after + 2, "the re-report's still pending span");
+    assert.equal(still.attributes['awaitwhat.pending_ms'], out.reports[1]!.chains[0]!.pendingMs);
+    const real = out.spans.filter((s) => s.trace === 't2');
+    for (const name of ['handler', 'loadProfile', 'findUser']) {
       const span = real.find((s) => s.name === name)!;
       assert.equal(span.attributes['awaitwhat.was_pending'], true, name);
-      assert.equal(span.attributes['awaitwhat.was_pending_ms'], out.reports[1]!.chains[0]!.frames[i]!.pendingMs, `${name}: was_pending_ms is the longest reported`);
+      // The true longest pending time: from the suspension to the release, not the last report's figure.
+      within(span.attributes['awaitwhat.was_pending_ms'] as number, out.release - out.suspended - CLOCK_SLACK_MS, out.end + CLOCK_SLACK_MS, `${name}: was_pending_ms`);
       within(span.durationMs, out.release - out.suspended - 1, out.end + 1, `${name}: the real span's duration`);
     }
   });
@@ -179,13 +202,14 @@ describe(`AwaitInstrumentation (OpenTelemetry SDK ${SDK}.x)`, { concurrency: 2 }
   }
 
   it('gives a shared promise one span, parented to its first awaiter and linked to the others', async () => {
-    const spans = (await fixture('shared.mjs')) as Dumped[];
+    const { real: spans, copies } = (await fixture('shared.mjs')) as { real: Dumped[]; copies: { id: string; name: string }[] };
     const connect = spans.find((s) => s.name === 'connect')!;
     const queries = spans.filter((s) => s.name === 'query');
     assert.equal(queries.length, 2);
     assert.equal(spans.filter((s) => s.name === 'connect').length, 1);
     assert.equal(connect.parent, queries[0]!.id);
-    assert.deepEqual(connect.links, [queries[1]!.id]);
+    // The other awaiter, then (the chain was reported) its snapshot copy.
+    assert.deepEqual(connect.links, [queries[1]!.id, copies.find((c) => c.name === 'connect')!.id]);
   });
 
   it('reports an await cycle once, naming every member', async () => {
@@ -194,6 +218,28 @@ describe(`AwaitInstrumentation (OpenTelemetry SDK ${SDK}.x)`, { concurrency: 2 }
     assert.deepEqual(out.cycles, [{ 'awaitwhat.cycle': [`a (${file}:6)`, `b (${file}:11)`], 'awaitwhat.snapshot': true }]);
     assert.equal(out.reports.length, 1);
     assert.deepEqual(out.warnings, [`awaitwhat deadlock, 2 async functions await each other: a (${file}:6) → b (${file}:11)`]);
+  });
+
+  for (const sampler of ['traceidratio', 'parentbased_traceidratio', 'always_off'] as const) {
+    it(`sampling follows the request (${sampler}): every sampled request's hung chain has its snapshot, no other does`, async () => {
+      const out = (await fixture('sampling.mjs', sampler)) as { sampled: string[]; snapshotOf: string[]; chains: number; warnings: string[] };
+      assert.deepEqual(out.warnings, []);
+      assert.equal(out.chains, 40, 'all 40 chains reported');
+      assert.deepEqual(out.snapshotOf, out.sampled, 'one snapshot per sampled request, naming its trace');
+      if (sampler === 'always_off') assert.deepEqual(out.sampled, []);
+      // A ratio of 0.5 over 40 requests samples some and drops some (all or none: probability 2e-12).
+      else assert.ok(out.sampled.length > 0 && out.sampled.length < 40, `${out.sampled.length} of 40 sampled`);
+    });
+  }
+
+  it('a root sampler that never samples a root (parentbased_always_off under sampled remote parents): no snapshot, one warning saying why', async () => {
+    const out = (await fixture('sampling.mjs', 'parentbased_always_off, remote sampled parents')) as { sampled: string[]; snapshotOf: string[]; chains: number; warnings: string[] };
+    assert.equal(out.sampled.length, 40);
+    assert.equal(out.chains, 40);
+    assert.deepEqual(out.snapshotOf, []);
+    assert.deepEqual(out.warnings, [
+      "awaitwhat the tracer provider's sampler refused 256 root spans for the snapshot of a hung chain in a sampled trace (pending: GET /hang (findUser)); snapshots need a root sampler that samples some roots (such as parentbased_always_on or parentbased_traceidratio). Later refusals are not reported",
+    ]);
   });
 
   it('makes no spans in an unsampled trace, nor outside any trace with requireParentSpan', async () => {

@@ -101,7 +101,7 @@ describe('privacy', { concurrency: 2 }, () => {
     const shown = await run([fixture], { env });
     assert.equal(shown.stderr, '');
     const exported = JSON.parse(shown.stdout) as { spans: { name: string }[]; reports: unknown[] };
-    assert.deepEqual(exported.spans.map((s) => s.name), ['request', 'login', 'check', 'pending await']);
+    assert.deepEqual(exported.spans.map((s) => s.name), ['request', 'pending: login (check)', 'check', 'pending await']);
     assert.equal(exported.reports.length, 1);
     assert.ok(shown.stdout.includes(LITERAL), 'the await text is exported by default');
     assert.ok(!shown.stdout.includes(SECRET), 'the secret leaked into spans or reports');

@@ -20,11 +20,15 @@ type Mode = 'accept' | 'refuse' | 'slow';
 interface Collector {
   server: Server;
   url: string;
+  /** Trace export requests' bodies. */
   received: unknown[];
+  /** Metric export requests' bodies. */
+  metrics: unknown[];
 }
 
 function collector(mode: Mode): Promise<Collector> {
   const received: unknown[] = [];
+  const metrics: unknown[] = [];
   const server = createServer((req: IncomingMessage, res) => {
     let body = '';
     req.on('data', (d: Buffer) => (body += d.toString('utf8')));
@@ -34,11 +38,11 @@ function collector(mode: Mode): Promise<Collector> {
         res.writeHead(503).end('unavailable');
         return;
       }
-      received.push(JSON.parse(body));
+      (req.url === '/v1/metrics' ? metrics : received).push(JSON.parse(body));
       res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
     });
   });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, received })));
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, received, metrics })));
 }
 
 const ENV = {
@@ -66,6 +70,15 @@ const PATIENT = { OTEL_BSP_EXPORT_TIMEOUT: '30000', OTEL_EXPORTER_OTLP_TIMEOUT: 
 
 interface Exported {
   resourceSpans: { resource: { attributes: { key: string; value: { stringValue?: string } }[] }; scopeSpans: { scope: { name: string }; spans: { name: string }[] }[] }[];
+}
+
+interface MetricsExport {
+  resourceMetrics: {
+    scopeMetrics: {
+      scope: { name: string };
+      metrics: { name: string; gauge: { dataPoints: { attributes: { key: string; value: { stringValue?: string } }[]; asInt?: number | string; asDouble?: number }[] } }[];
+    }[];
+  }[];
 }
 
 /** Span names by instrumentation scope (`awaitwhat:step`), and the resource attributes, of everything a collector received. */
@@ -116,6 +129,30 @@ describe(`awaitwhat/register (OpenTelemetry SDK ${SDK}.x)`, { concurrency: 2 }, 
       ].join('\n'),
     );
     assert.deepEqual([...received(c).names].sort(), ['awaitwhat:<module>', 'awaitwhat:await sleep(12)', 'awaitwhat:step', 'awaitwhat:work']);
+  });
+
+  it('exports the pending-await gauges over OTLP/HTTP every OTEL_METRIC_EXPORT_INTERVAL: 1 while a chain hangs, 0 in the final export after it ended', async () => {
+    const c = await collector('accept');
+    servers.push(c.server);
+    const app = join('test', 'fixtures', 'otel', 'app-register-hang.mjs');
+    const r = await run(['--import', REGISTER, app], {
+      env: { ...process.env, ...ENV, ...PATIENT, OTEL_EXPORTER_OTLP_ENDPOINT: c.url, AWAITWHAT_PENDING_THRESHOLD_MS: '100', OTEL_METRIC_EXPORT_INTERVAL: '100' },
+      killAfterMs: 30_000,
+    });
+    assert.equal(r.stderr, '');
+    assert.equal(r.code, 0);
+    assert.deepEqual(JSON.parse(r.stdout), { done: true });
+    const site = { 'code.function.name': 'holdLock', 'awaitwhat.await.location': `${join(ROOT, app)}:8:3` };
+    /** awaitwhat.await.pending's data points in each export that has any: their attributes and value. */
+    const pending = c.metrics.map((body) =>
+      (body as MetricsExport).resourceMetrics
+        .flatMap((rm) => rm.scopeMetrics.filter((sm) => sm.scope.name === 'awaitwhat').flatMap((sm) => sm.metrics))
+        .filter((m) => m.name === 'awaitwhat.await.pending')
+        .flatMap((m) => m.gauge.dataPoints.map((p) => ({ attributes: Object.fromEntries(p.attributes.map((a) => [a.key, a.value.stringValue])), value: p.asInt ?? p.asDouble }))),
+    ).filter((points) => points.length > 0);
+    assert.ok(pending.length >= 2, `exports with the gauge: ${JSON.stringify(pending)}`);
+    assert.ok(pending.some((points) => JSON.stringify(points) === JSON.stringify([{ attributes: site, value: 1 }])), `an export while it hung: ${JSON.stringify(pending)}`);
+    assert.deepEqual(pending.at(-1), [{ attributes: site, value: 0 }], 'the final export, after the hang ended');
   });
 
   it('OTEL_SDK_DISABLED=true starts nothing, silently', async () => {

@@ -239,6 +239,8 @@ describe('OTEL_* variables of awaitwhat/register, read as the SDK reads them', (
     batch: { scheduledDelayMillis: 5000, exportTimeoutMillis: 30000, maxQueueSize: 2048, maxExportBatchSize: 512 },
     propagators: ['tracecontext', 'baggage'],
     tracesEndpoint: 'http://localhost:4318/v1/traces',
+    metrics: { exportIntervalMillis: 60000, exportTimeoutMillis: 30000, explicit: false },
+    metricsEndpoint: 'http://localhost:4318/v1/metrics',
   };
   const batch = (changed: Record<string, number>) => ({ batch: { ...DEFAULTS.batch, ...changed } });
   const CASES: [string, Record<string, string>, Record<string, unknown>, string[]][] = [
@@ -302,8 +304,30 @@ describe('OTEL_* variables of awaitwhat/register, read as the SDK reads them', (
       {},
       ['OTEL_PROPAGATORS="tracecontext,b3" is not valid (expected comma-separated propagator names among tracecontext, baggage, none); using the default, tracecontext,baggage'],
     ],
-    ['the traces endpoint from the base endpoint', { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' }, { tracesEndpoint: 'http://collector:4318/v1/traces' }, []],
-    ['the traces endpoint given', { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://other:1/x' }, { tracesEndpoint: 'http://other:1/x' }, []],
+    ['the traces endpoint from the base endpoint', { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' }, { tracesEndpoint: 'http://collector:4318/v1/traces', metricsEndpoint: 'http://collector:4318/v1/metrics' }, []],
+    ['the traces endpoint given', { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://other:1/x' }, { tracesEndpoint: 'http://other:1/x', metricsEndpoint: 'http://collector:4318/v1/metrics' }, []],
+    ['the metrics endpoint given', { OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: 'http://other:2/m' }, { metricsEndpoint: 'http://other:2/m' }, []],
+    ['OTEL_METRICS_EXPORTER=none exports no metrics', { OTEL_METRICS_EXPORTER: 'none', OTEL_METRIC_EXPORT_INTERVAL: 'x' }, { metrics: undefined }, []],
+    ['OTEL_METRICS_EXPORTER=otlp, said explicitly', { OTEL_METRICS_EXPORTER: ' otlp ' }, { metrics: { exportIntervalMillis: 60000, exportTimeoutMillis: 30000, explicit: true } }, []],
+    [
+      'OTEL_METRICS_EXPORTER with an exporter register does not provide',
+      { OTEL_METRICS_EXPORTER: 'prometheus' },
+      { metrics: { exportIntervalMillis: 60000, exportTimeoutMillis: 30000, explicit: true } },
+      ['OTEL_METRICS_EXPORTER="prometheus" is not valid (expected comma-separated metric exporter names among otlp, none); using the default, otlp'],
+    ],
+    ['a short export interval cuts the default timeout to it, silently (as NodeSDK)', { OTEL_METRIC_EXPORT_INTERVAL: '1000' }, { metrics: { exportIntervalMillis: 1000, exportTimeoutMillis: 1000, explicit: false } }, []],
+    [
+      'an export timeout set longer than the interval is cut to it, with a warning (the SDK refuses it)',
+      { OTEL_METRIC_EXPORT_INTERVAL: '1000', OTEL_METRIC_EXPORT_TIMEOUT: '5000' },
+      { metrics: { exportIntervalMillis: 1000, exportTimeoutMillis: 1000, explicit: false } },
+      ['OTEL_METRIC_EXPORT_TIMEOUT=5000 is longer than the export interval (1000 ms, OTEL_METRIC_EXPORT_INTERVAL); using 1000'],
+    ],
+    [
+      'an export interval of 0',
+      { OTEL_METRIC_EXPORT_INTERVAL: '0' },
+      {},
+      ['OTEL_METRIC_EXPORT_INTERVAL="0" is not valid (expected a number > 0 and <= 2147483647); using the default, 60000'],
+    ],
   ];
   for (const [name, env, changed, warnings] of CASES) {
     it(`readSdkSettings: ${name}`, () => {

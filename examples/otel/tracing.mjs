@@ -2,8 +2,10 @@
 //   node --import ./examples/otel/tracing.mjs examples/otel/server.mjs
 // HTTP server spans come from @opentelemetry/instrumentation-http; every async function of the
 // application becomes a span with AwaitInstrumentation, and hung await chains are exported as
-// `pending await` snapshots. OTEL_* environment variables configure the exporter as usual
-// (OTEL_EXPORTER_OTLP_ENDPOINT, default http://localhost:4318).
+// `pending await` snapshots. OTEL_* environment variables configure the exporters as usual
+// (OTEL_EXPORTER_OTLP_ENDPOINT, default http://localhost:4318). NodeSDK also exports metrics over
+// OTLP by default (OTEL_METRICS_EXPORTER, OTEL_METRIC_EXPORT_INTERVAL), AwaitInstrumentation's
+// gauges among them (awaitwhat.await.pending, awaitwhat.await.oldest_age).
 import { createRequire } from 'node:module';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';

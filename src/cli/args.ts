@@ -31,6 +31,7 @@ export const EXIT_STUCK = 124;
 export const EXIT_USAGE = 2;
 
 export const USAGE = `Usage: awaitwhat [options] <script> [script arguments…]
+       awaitwhat [options] [--] <command> [arguments…]
        awaitwhat attach <pid> [options]   (a running process: awaitwhat attach --help)
 
 Runs a Node.js script (.js, .mjs, .cjs, .ts, .mts, .cts, or a directory or extensionless name as
@@ -38,7 +39,11 @@ node finds it) with its async functions instrumented, in the Node.js processes i
 reports what waits for what when an await has been pending too long: every pending async
 function, where it is suspended, and what it awaits, down to the terminal thing.
 
-Without a hang, the script's output and exit code are exactly what they would be without awaitwhat.
+A word that is not a path, has no script extension and is not a script node would run from here
+is a command on PATH (npm test, node --test, mocha): it runs with every Node.js process it starts
+instrumented, and each report names its process id.
+
+Without a hang, the output and exit code are exactly what they would be without awaitwhat.
 
 Options:
   --after <duration>   report when an await has been pending this long: 300ms, 5s, 2m (default 5s);
@@ -56,7 +61,7 @@ Options:
                        and stack columns show your code, not the instrumented text; this also
                        applies other modules' own source maps)
   --no-children        instrument only the script's process, not the Node.js processes it starts
-                       (fork, cluster workers, spawned node, through NODE_OPTIONS)
+                       (fork, cluster workers, spawned node, through NODE_OPTIONS); scripts only
   -h, --help           print this help
   -v, --version        print the version
 
@@ -64,7 +69,8 @@ Also reported: the current state on Ctrl-C (SIGINT), and before Node.js exits wi
 because a top-level await never settled.
 
 Signals sent to awaitwhat are passed on to the script; if awaitwhat is killed, the script is sent SIGTERM.
-Exit codes: the script's own; ${EXIT_STUCK} after --once reported a hang; ${EXIT_USAGE} for bad arguments.
+Exit codes: the script's (or command's) own; ${EXIT_STUCK} after --once reported a hang; ${EXIT_USAGE} for bad
+arguments; 127 for a command not found and 126 for one that cannot be executed, as from a shell.
 Node.js options for the script go in NODE_OPTIONS. A script named like an option goes after --.
 `;
 
@@ -164,7 +170,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     }
   }
   const script = argv[i];
-  if (script === undefined) throw new UsageError('missing the script to run');
+  if (script === undefined) throw new UsageError('missing the script or command to run');
   return { kind: 'run', options: { ...options, script, scriptArgs: argv.slice(i + 1) } };
 }
 

@@ -14,6 +14,11 @@ export type PreloadConfig = Omit<CliOptions, 'script' | 'scriptArgs' | 'children
   supervisorPid: number;
   /** With `--once`: the private directory through which the processes of the tree agree on one report (see `once-tree.ts`). */
   onceDir: string | undefined;
+  /**
+   * Command mode (`awaitwhat npm test`): no process of the tree is the script, so every one puts its
+   * pid in front of its reports, the first Node.js process the command starts included.
+   */
+  labelEvery?: boolean;
 };
 
 /** The query parameter that carries the configuration; it also marks a preload URL as awaitwhat's. */

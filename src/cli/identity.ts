@@ -1,7 +1,7 @@
 /**
  * Which process and thread a report comes from. The script's own process (the one the command
  * started) reports unlabelled, as it always has; the processes it starts in turn (fork, cluster
- * workers, spawned node) put their pid — and a cluster worker its id — in front of every report, so
+ * workers, spawned node) — and in command mode every process — put their pid — and a cluster worker its id — in front of every report, so
  * that reports from a tree can be told apart. Worker threads are named by thread id.
  */
 
@@ -15,9 +15,9 @@ export interface Identity {
 }
 
 /** Read when the preload starts, before the program can change what it reads. */
-export function identify(supervisorPid: number): Identity {
+export function identify(supervisorPid: number, labelEvery = false): Identity {
   const first = process.ppid === supervisorPid;
-  if (first) return { first, process: '' };
+  if (first && !labelEvery) return { first, process: '' };
   const worker = isMainThread ? clusterWorkerId() : undefined;
   return { first, process: `process ${process.pid}${worker === undefined ? '' : ` (cluster worker ${worker})`}` };
 }

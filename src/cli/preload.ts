@@ -25,6 +25,9 @@ import { announceEnd, claimReport, endAnnounced, registerProcess } from './once-
 import { ParentWatch } from './parent-watch.ts';
 import { longestPending, renderReport, writeReport, type ReportSection } from './reporter.ts';
 import { Threads } from './threads.ts';
+import { installRunnerWatch } from '../runners/install.ts';
+import type { RunnerSection } from '../runners/reporting.ts';
+import { sectionsByTest } from '../runners/current.ts';
 
 /** How long a `--once` or Ctrl-C report waits for the other threads' graphs. */
 const GATHER_TIMEOUT_MS = 2000;
@@ -42,7 +45,7 @@ class Preload {
   constructor(config: PreloadConfig, internals: RuntimeInternals) {
     this.#config = config;
     this.#internals = internals;
-    this.#identity = identify(config.supervisorPid);
+    this.#identity = identify(config.supervisorPid, config.labelEvery === true);
     this.#schedule = new ReportSchedule(config.afterMs);
     this.#threads = new Threads(() => this.#snapshot(), () => exit(EXIT_STUCK));
     this.#parent =
@@ -97,8 +100,37 @@ class Preload {
       this.#schedule.reported(at);
       const reason = `an await has been pending for ${formatDuration(longest)} (threshold ${formatDuration(this.#config.afterMs)})`;
       if (this.#config.once) this.#reportOnce(reason, snapshot);
-      else this.#write([this.#ownSection(reason, snapshot, this.#config.afterMs)], []);
+      else this.#write(this.#ownSections(reason, snapshot, this.#config.afterMs), []);
     });
+  }
+
+  /**
+   * A test runner's report (a test timed out with chains of its own still pending, a run that did
+   * not exit): the sections as given, every chain in full; with `--once`, the report of the tree.
+   */
+  reportRunner(sections: RunnerSection[]): void {
+    if (this.#done) return;
+    const own: ReportSection[] = [];
+    for (let i = 0; i < sections.length; i++) {
+      own[own.length] = { title: `${reportPrefix(this.#identity)}${sections[i]!.title}`, snapshot: sections[i]!.snapshot, minPendingMs: 0 };
+    }
+    if (!this.#config.once) {
+      this.#write(own, []);
+      return;
+    }
+    this.#done = true;
+    const dir = this.#config.onceDir!;
+    const claim = claimReport(dir, process.pid);
+    if (claim.kind === 'taken') return;
+    if (claim.kind === 'alone') tellOnce(`${reportPrefix(this.#identity)}reporting on its own`, claim.reason);
+    this.#guard('the --once report', () => this.#write(own, []));
+    if (claim.kind === 'mine') announceEnd(dir);
+    if (isMainThread) exit(EXIT_STUCK);
+    this.#threads.stopProcess();
+  }
+
+  snapshotNow(): Snapshot {
+    return this.#snapshot();
   }
 
   /** The first report of the whole tree, with every thread's graph, then the end of the tree. */
@@ -116,9 +148,8 @@ class Preload {
   }
 
   #reportAllThreads(reason: string, minPendingMs: number, snapshot = this.#snapshot()): void {
-    const own = this.#ownSection(reason, snapshot, minPendingMs);
+    const sections = this.#ownSections(reason, snapshot, minPendingMs);
     const gathered = this.#threads.gather(GATHER_TIMEOUT_MS);
-    const sections: ReportSection[] = [own];
     const notes: string[] = [];
     for (let i = 0; i < gathered.graphs.length; i++) {
       const graph = gathered.graphs[i]!;
@@ -135,11 +166,22 @@ class Preload {
   }
 
   #reportThisThread(reason: string, minPendingMs: number): void {
-    this.#write([this.#ownSection(reason, this.#snapshot(), minPendingMs)], []);
+    this.#write(this.#ownSections(reason, this.#snapshot(), minPendingMs), []);
   }
 
-  #ownSection(reason: string, snapshot: Snapshot, minPendingMs: number): ReportSection {
-    return { title: `${reportPrefix(this.#identity)}${reason}`, snapshot, minPendingMs: this.#config.all ? 0 : minPendingMs };
+  /**
+   * This thread's part of a report: one section; or, in a process running tests (a runner
+   * integration has recorded tests), one per test or hook that started pending chains, each named
+   * (a test hung without a timeout, as node:test's tests are by default, is named this way).
+   */
+  #ownSections(reason: string, snapshot: Snapshot, minPendingMs: number): ReportSection[] {
+    const min = this.#config.all ? 0 : minPendingMs;
+    const title = `${reportPrefix(this.#identity)}${reason}`;
+    const parts = isMainThread ? sectionsByTest(snapshot) : undefined;
+    if (parts === undefined || parts.length === 0) return [{ title, snapshot, minPendingMs: min }];
+    const sections: ReportSection[] = [];
+    for (let i = 0; i < parts.length; i++) sections[sections.length] = { title: `${title}; ${parts[i]!.startedBy}`, snapshot: parts[i]!.snapshot, minPendingMs: min };
+    return sections;
   }
 
   #snapshot(): Snapshot {
@@ -181,7 +223,13 @@ function start(): void {
     tell(`${threadName(threadId)} of process ${process.pid}: the awaitwhat runtime is missing after installing the hooks; not watched`);
     return;
   }
-  new Preload(config, runtime.internals).start();
+  const preload = new Preload(config, runtime.internals);
+  preload.start();
+  const prefix = reportPrefix(identify(config.supervisorPid, config.labelEvery === true));
+  const note = (line: string): void => tellOnce(`${prefix}${line}`);
+  installRunnerWatch({ snapshot: () => preload.snapshotNow(), report: (sections) => preload.reportRunner(sections), note }, (error) =>
+    tellOnce(`${threadName(threadId)} of process ${process.pid}: the test runner integration failed`, error),
+  );
 }
 
 try {

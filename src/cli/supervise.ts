@@ -25,20 +25,31 @@ const QUIET_MS = 300;
 /** How long the command waits for a report another process has claimed but not finished. */
 const REPORT_GRACE_MS = 10_000;
 
+/** A command found on PATH (`file`), run under the name the user gave it (`name`). */
+export interface CommandTarget {
+  name: string;
+  file: string;
+}
+
 /**
  * Runs the script (as the user wrote it: Node.js resolves it again, to the file the command
- * checked) with `options`, whose `out` is absolute; `cwd` is where relative paths start.
+ * checked) — or, given `command`, that command with the script arguments, every Node.js process
+ * it starts instrumented through NODE_OPTIONS — with `options`, whose `out` is absolute; `cwd` is
+ * where relative paths start.
  */
-export function supervise(options: CliOptions, cwd: string, fail: (message: string, code: number) => never): void {
+export function supervise(options: CliOptions, cwd: string, fail: (message: string, code: number) => never, command?: CommandTarget): void {
   const onceDir = options.once ? createOnceDir() : undefined;
   const { script, scriptArgs, children, ...settings } = options;
-  const config: PreloadConfig = { ...settings, cwd, supervisorPid: process.pid, onceDir };
+  const config: PreloadConfig = { ...settings, cwd, supervisorPid: process.pid, onceDir, ...(command === undefined ? {} : { labelEvery: true }) };
   const preload = preloadUrl(config);
   // `--` so that a script named like an option (`-weird.mjs`) is a script to node too.
   const nodeArgs = ['--', script, ...scriptArgs];
-  const child = children
-    ? spawn(process.execPath, nodeArgs, { stdio: 'inherit', env: instrumentedEnvironment(process.env, preload) })
-    : spawn(process.execPath, ['--import', preload, ...nodeArgs], { stdio: 'inherit', env: uninstrumentedEnvironment(process.env) });
+  const child =
+    command !== undefined
+      ? spawn(command.file, scriptArgs, { argv0: command.name, stdio: 'inherit', env: instrumentedEnvironment(process.env, preload) })
+      : children
+        ? spawn(process.execPath, nodeArgs, { stdio: 'inherit', env: instrumentedEnvironment(process.env, preload) })
+        : spawn(process.execPath, ['--import', preload, ...nodeArgs], { stdio: 'inherit', env: uninstrumentedEnvironment(process.env) });
   // isatty(0), not process.stdin.isTTY, which would open a stream on the terminal the script reads.
   const stopForwarding = forwardSignals(child, isatty(0));
 
@@ -55,7 +66,7 @@ export function supervise(options: CliOptions, cwd: string, fail: (message: stri
 
   child.on('error', (error) => {
     if (onceDir !== undefined) removeOnceDir(onceDir);
-    fail(`could not start ${process.execPath}: ${error.message}`, 1);
+    fail(`could not start ${command?.file ?? process.execPath}: ${error.message}`, command === undefined ? 1 : 126);
   });
   child.on('exit', (code, signal) => {
     stopForwarding();

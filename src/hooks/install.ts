@@ -16,6 +16,7 @@ import { relocateIds } from '../transform/relocate.ts';
 import { stripTypes, TYPESCRIPT_FORMATS } from '../transform/typescript.ts';
 import { installRuntime, type Runtime } from '../runtime/runtime.ts';
 import { checkNodeVersion } from './node-version.ts';
+import { installCompileHook, requireHookPresent } from './compile-hook.ts';
 import { hasCompiledAsync, PackageTally, type FileContents } from './package-tally.ts';
 import { validHookOptions } from './env.ts';
 import { Scope, type ScopeOptions } from './scope.ts';
@@ -78,6 +79,24 @@ type LoadHook = (url: string, context: { format?: string | null; conditions?: st
 // awaitwhat's own compiled code (dist/) is never instrumented; its examples and tests are.
 const OWN_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
+/** A second installation's options are not applied: one warning names them, so that none is dropped unsaid. */
+function ignoredOptions(requested: HookOptions): void {
+  let names: string[];
+  try {
+    names = Object.keys(requested ?? {}).filter((name) => name !== 'onWarning');
+  } catch {
+    return;
+  }
+  if (names.length === 0) return;
+  const warn = typeof requested.onWarning === 'function' ? requested.onWarning : defaultWarning;
+  const message = `installHooks: awaitwhat's hooks are already installed in this thread (by --import awaitwhat/hooks, the command or an earlier call), with their own options; ignored: ${names.join(', ')}`;
+  try {
+    warn(message);
+  } catch {
+    defaultWarning(message);
+  }
+}
+
 function defaultWarning(message: string): void {
   try {
     process.stderr.write(`awaitwhat: ${message}\n`);
@@ -92,7 +111,10 @@ function defaultWarning(message: string): void {
  */
 export function installHooks(requested: HookOptions = {}): HooksHandle {
   const existing = (globalThis as Record<symbol, HooksHandle | undefined>)[HANDLE_KEY];
-  if (existing !== undefined) return existing;
+  if (existing !== undefined) {
+    ignoredOptions(requested);
+    return existing;
+  }
   checkNodeVersion();
   // A bad option never stops the program: one warning each, and its default (see hooks/env.ts).
   const options = validHookOptions(requested, defaultWarning);
@@ -121,24 +143,42 @@ export function installHooks(requested: HookOptions = {}): HooksHandle {
    * are not there yet). Such a module loads as it is.
    */
   let transforming = false;
+  const ctx: TransformContext = { runtime, scope, warn, maxFileBytes, options, stats, packages, parser, cache };
   const load: LoadHook = (url, context, nextLoad) => {
     const result = nextLoad(url, context);
-    if (full || transforming) return result;
+    // A transpiler registered after awaitwhat shows up by the time it loads its first module.
+    if (compileHook === undefined && requireHookPresent()) compileHook = installCompileHook(compileInstrumented);
+    const handed = guarded(url, result, () => transformLoaded(url, result, ctx));
+    // CommonJS text that came through here is handled: the compile hook lets it pass.
+    if (compileHook !== undefined && typeof handed.source === 'string' && handed.format !== 'module' && url.startsWith('file:')) {
+      compileHook.handled(fileURLToPath(url), handed.source);
+    }
+    return handed;
+  };
+  /** A transform with the load hook's rules: never nested, never after the site table filled, never throwing. */
+  const guarded = <T>(url: string, untouched: T, transform: () => T | undefined): T => {
+    if (full || transforming) return untouched;
     transforming = true;
     try {
-      const transformed = transformLoaded(url, result, { runtime, scope, warn, maxFileBytes, options, stats, packages, parser, cache });
-      return transformed ?? result;
+      return transform() ?? untouched;
     } catch (error) {
       stats.failed++;
       if (error instanceof SiteTableFullError) {
         full = true;
         warn(`${error.message}: ${describeUrl(url)} and the files loaded after it are not instrumented`);
       } else warn(`${describeUrl(url)}: instrumentation failed (${(error as Error)?.message ?? String(error)}); loaded without it`);
-      return result;
+      return untouched;
     } finally {
       transforming = false;
     }
   };
+  // CommonJS that a transpiler's require hook (tsx) compiles without Node's loader: see compile-hook.ts.
+  const compileInstrumented = (url: string, text: string): string | undefined =>
+    guarded(url, undefined, () => {
+      const source = transformLoaded(url, { format: 'commonjs', source: text }, ctx)?.source;
+      return typeof source === 'string' ? source : undefined;
+    });
+  let compileHook = requireHookPresent() ? installCompileHook(compileInstrumented) : undefined;
 
   const registered = (module as unknown as { registerHooks: RegisterHooks }).registerHooks({ load });
   const handle: HooksHandle = {
@@ -146,6 +186,7 @@ export function installHooks(requested: HookOptions = {}): HooksHandle {
     load: { parser, cacheDir: cache?.dir, cache: cache?.stats },
     uninstall() {
       registered.deregister();
+      compileHook?.uninstall();
       delete (globalThis as Record<symbol, unknown>)[HANDLE_KEY];
     },
   };

@@ -16,7 +16,9 @@ import { closeSync, fstatSync, futimesSync, mkdirSync, openSync, readdirSync, re
 import { join, sep } from 'node:path';
 import { setImmediate } from 'node:timers';
 import { decodeEntry, encodeEntry, type CachedOutcome } from './cache-entry.ts';
-import { append, dateNow, newList, sortList, stringEndsWith } from '../runtime/intrinsics.ts';
+import { append, dateNow, newList, sortList, stringEndsWith, uncurryThis } from '../runtime/intrinsics.ts';
+
+const stringCharCodeAt = uncurryThis(String.prototype.charCodeAt);
 
 /** Bumped when an entry's layout or meaning changes. */
 const CACHE_FORMAT = 1;
@@ -133,9 +135,13 @@ export class TransformCache {
         const name = names[i]!;
         // Not path.join: Node's own join appends with Array.prototype.push, which the program may have replaced.
         const path = `${this.dir}${sep}${name}`;
+        // Only the cache's own files: the directory may be shared (a user's cache directory, a
+        // directory given with AWAITWHAT_CACHE_DIR), and nothing else in it is ours to delete.
+        const temporary = stringEndsWith(name, '.tmp');
+        if (!isOwnFile(name, temporary)) continue;
         const stat = statSync(path, { throwIfNoEntry: false });
         if (stat === undefined || !stat.isFile()) continue;
-        if (stringEndsWith(name, '.tmp')) {
+        if (temporary) {
           if (now - stat.mtimeMs > STALE_TEMP_MS) unlinkSync(path);
           continue;
         }
@@ -159,6 +165,22 @@ export class TransformCache {
       // Eviction is best effort: a cache over its bound is trimmed at a later start.
     }
   }
+}
+
+/** Characters of a key: a SHA-256 in lowercase hex. */
+const KEY_LENGTH = 64;
+
+/**
+ * Whether a file name is an entry (its key) or a writer's temporary file (`<key>.<pid>.<hex>.tmp`).
+ * By character codes: a RegExp would look up the program's `RegExp.prototype.exec`.
+ */
+function isOwnFile(name: string, temporary: boolean): boolean {
+  if (temporary ? name.length <= KEY_LENGTH + 1 : name.length !== KEY_LENGTH) return false;
+  for (let i = 0; i < KEY_LENGTH; i++) {
+    const c = stringCharCodeAt(name, i);
+    if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 102))) return false;
+  }
+  return !temporary || stringCharCodeAt(name, KEY_LENGTH) === 46; // '.'
 }
 
 function buildSalt(codeRoot: string): string {

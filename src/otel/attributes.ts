@@ -32,4 +32,10 @@ export const WAS_PENDING_MS = 'awaitwhat.was_pending_ms';
 export const CYCLE = 'awaitwhat.cycle';
 
 export const PENDING_AWAIT_SPAN_NAME = 'pending await';
+/** A re-report of a hung chain in its snapshot trace: from the root's start to the capture, holding the report's `pending await`. */
+export const STILL_PENDING_SPAN_NAME = 'still pending';
 export const CYCLE_SPAN_NAME = 'await cycle';
+
+/** The metrics (OpenTelemetry naming guidelines; units in UCUM): hung chains by their innermost await, and how long the oldest has waited. */
+export const PENDING_METRIC = 'awaitwhat.await.pending';
+export const OLDEST_AGE_METRIC = 'awaitwhat.await.oldest_age';

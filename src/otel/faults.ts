@@ -20,13 +20,14 @@ import { formatDuration } from '../util/duration.ts';
 export type FaultOwner = 'user' | 'internal';
 
 /** The kinds of fault the OpenTelemetry bridge itself can see. */
-export type FaultKind = 'onPending failed' | 'onPending unsettled' | 'sampler' | 'span';
+export type FaultKind = 'onPending failed' | 'onPending unsettled' | 'sampler' | 'span' | 'metrics';
 
 const OWNERS: Readonly<Record<FaultKind, FaultOwner>> = {
   'onPending failed': 'user',
   'onPending unsettled': 'user',
   sampler: 'internal',
   span: 'internal',
+  metrics: 'internal',
 };
 
 /** What the first occurrence of each kind says: given the error, or for an unsettled call how long it has waited (ms). */
@@ -35,6 +36,7 @@ const MESSAGES: Readonly<Record<FaultKind, (detail: unknown) => string>> = {
   'onPending unsettled': (ms) => `an onPending call has not settled for ${formatDuration(ms as number)}; calls go on, later ones that do not settle are counted, not reported`,
   sampler: (error) => `the pending-await sampler failed (${describeError(error)}); the program is unaffected, later sampler failures are counted, not reported`,
   span: (error) => `could not record a span (${describeError(error)}); the program is unaffected, later span failures are counted, not reported`,
+  metrics: (error) => `could not observe the pending-await metrics (${describeError(error)}); the program is unaffected, later metric failures are counted, not reported`,
 };
 
 /** How many faults of each kind happened, by owner (a fresh copy each time it is read). */

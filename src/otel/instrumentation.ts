@@ -10,10 +10,11 @@
 import { InstrumentationBase } from '@opentelemetry/instrumentation';
 import { installHooks } from '../hooks/install.ts';
 import type { Warn } from '../hooks/env.ts';
-import { currentRuntime } from '../runtime/runtime.ts';
+import { currentRuntime, type RuntimeInternals } from '../runtime/runtime.ts';
 import { resolveConfig, type AwaitInstrumentationConfig, type ResolvedConfig } from './config.ts';
 import { awaitwhatDiag, errorSafely, warnSafely } from './diag-logger.ts';
 import { Faults, describeError, type FaultCounts } from './faults.ts';
+import { PendingMetrics } from './metrics.ts';
 import { PendingSampler } from './pending-sampler.ts';
 import type { PendingReport } from './report.ts';
 import { SpanBridge } from './span-bridge.ts';
@@ -23,6 +24,8 @@ interface State {
   config: ResolvedConfig;
   faults: Faults;
   sampler?: PendingSampler;
+  /** The gauges, on the meter of the meter provider given (observing nothing while disabled). */
+  metrics: PendingMetrics;
   /** The load hooks could not be installed (said once): enable() does nothing. */
   unsupported?: true;
 }
@@ -53,7 +56,9 @@ export class AwaitInstrumentation extends InstrumentationBase<AwaitInstrumentati
     const resolved = resolveConfig(config, process.env, warnSoon);
     super.setConfig(resolved);
     if (this._awaitwhat === undefined) {
-      this._awaitwhat = { config: resolved, faults: new Faults(awaitwhatDiag) };
+      const faults = new Faults(awaitwhatDiag);
+      const state: State = (this._awaitwhat = { config: resolved, faults, metrics: undefined as never });
+      state.metrics = new PendingMetrics(() => this.#enabledRuntime(), () => state.config, faults);
       return;
     }
     const state = this._awaitwhat;
@@ -62,6 +67,19 @@ export class AwaitInstrumentation extends InstrumentationBase<AwaitInstrumentati
       state.sampler.stop();
       state.sampler.start();
     }
+  }
+
+  /**
+   * Called by InstrumentationBase's constructor and by setMeterProvider (NodeSDK's metric readers,
+   * registerInstrumentations' meterProvider): the gauges move to the new meter.
+   */
+  protected override _updateMetricInstruments(): void {
+    this._awaitwhat?.metrics.use(this.meter);
+  }
+
+  /** The runtime the sampler reads, while enabled. */
+  #enabledRuntime(): RuntimeInternals | undefined {
+    return this._awaitwhat?.sampler !== undefined ? currentRuntime()?.internals : undefined;
   }
 
   override enable(): void {

@@ -1,20 +1,32 @@
 /**
  * The pending-await sampler. A hung chain never ends, so its spans are never exported; every
  * `sampleIntervalMs` this looks for chains whose innermost await has been pending at least
- * `pendingThresholdMs` and exports, per chain, a *snapshot trace*: copies of every still-open span
- * of the chain, root to leaf (the active span above the chain, such as an HTTP server span,
- * included), with fresh span IDs, parented to each other, ending at the capture time and naming the
- * real span they copy; under them a `pending await` span that starts at the capture time and
- * carries the pending duration, the threshold, the await site and the whole chain.
+ * `pendingThresholdMs` and exports, per chain, one *snapshot trace*.
  *
- * A snapshot is its own trace: its root copy has no parent, so the trace is complete in any backend
- * (a copy parented to the real, still-open span would point at a span that has not been exported).
- * A still-hung chain is reported again after doubling intervals, not every tick. Cycles are
- * reported once each. The cheap check runs every tick (a walk over the registered frames); the
- * graph is built only when something is due.
+ * The first report of a chain makes it: copies of every still-open span of the chain, root to leaf
+ * (the active span above the chain, such as an HTTP server span, included), with fresh span IDs,
+ * all INTERNAL (a copy of a server span must not count as a server call in span metrics), parented
+ * to each other, ending at the capture time, each naming and linking to the real span it copies
+ * (which links back: they are still open, and carry the link when they end); the root is named
+ * `pending: GET (db.query)` — the copied span and the innermost function — so that a search result
+ * reads as a pending snapshot, not a slow request. Under the copies, a `pending await` span starts at
+ * the capture time and carries the pending duration, the threshold, the await site and the chain.
+ *
+ * A chain still hung is reported again after doubling intervals, each time in the same trace: under
+ * the root, a `still pending` span from the root's start to the capture, holding one more `pending
+ * await` span: one hung chain stays one search result, whose extent runs from the hang's start to
+ * the latest report. Spans are immutable once exported,
+ * so the re-reports are new spans, never updates.
+ *
+ * The snapshot trace is its own trace: a copy parented to the real, still-open span would point at
+ * a span not exported yet (a broken trace until the request ends). Its root is therefore a new root
+ * span, which the tracer provider's root sampler decides again; for a chain in a sampled trace,
+ * roots are retried until one is sampled (ratio samplers decide by trace id; see #startRoot).
+ * Cycles are reported once each. The cheap check runs every tick (a walk over the registered
+ * frames); the graph is built only when something is due.
  */
 
-import { ROOT_CONTEXT, SpanKind, trace, type Attributes, type DiagLogger, type Link, type Span, type Tracer } from '@opentelemetry/api';
+import { ROOT_CONTEXT, SpanKind, trace, type Attributes, type DiagLogger, type Link, type Span, type SpanContext, type SpanOptions, type Tracer } from '@opentelemetry/api';
 import { Frame } from '../runtime/frame.ts';
 import type { RuntimeInternals } from '../runtime/runtime.ts';
 import type { Graph } from '../snapshot/build.ts';
@@ -36,6 +48,7 @@ import {
   PENDING_AWAIT_SPAN_NAME,
   PENDING_MS,
   SNAPSHOT,
+  STILL_PENDING_SPAN_NAME,
   SNAPSHOT_OF_SPAN_ID,
   SNAPSHOT_OF_TRACE_ID,
   THRESHOLD_MS,
@@ -45,6 +58,13 @@ import type { ResolvedConfig } from './config.ts';
 import type { Faults } from './faults.ts';
 import type { PendingChain, PendingCycle, PendingFrameInfo, PendingReport } from './report.ts';
 import { NO_SPAN, type SpanBridge } from './span-bridge.ts';
+
+/**
+ * Roots tried for the snapshot of a chain in a sampled trace (see #startRoot): enough for a ratio of
+ * 0.05 to fail with a probability of 2e-6; a sampler that never samples a root costs this many
+ * non-recording spans once per chain.
+ */
+const MAX_ROOT_ATTEMPTS = 256;
 
 interface Chain {
   /** Frame nodes, outermost first. */
@@ -74,6 +94,10 @@ export class PendingSampler {
   #schedules = new WeakMap<Frame, ReportSchedule>();
   readonly #cyclesSeen = new Set<string>();
   readonly #linked = new WeakMap<Frame, Set<Frame>>();
+  /** Per hung chain (its innermost frame), its snapshot trace: re-reports go there. */
+  /** Whether a refused snapshot root was reported (once). */
+  #rootsRefused = false;
+  readonly #snapshots = new WeakMap<Frame, { root: SpanContext; rootStart: number | [number, number] }>();
   readonly #faults: Faults;
   /** Promises returned by onPending not settled yet, and since when the oldest has been waiting. */
   #unsettledCallbacks = 0;
@@ -157,54 +181,122 @@ export class PendingSampler {
     const above = top instanceof TracedFrame ? trace.getSpan((top.context as never) ?? ROOT_CONTEXT) : undefined;
     const aboveData = above !== undefined && isOpenSdkSpan(above) ? above : undefined;
 
+    const reals: (Span | undefined)[] = chain.nodes.map((node, i) => {
+      const record = records[i];
+      if (!(record instanceof TracedFrame)) return undefined;
+      const span = this.#bridge.materialize(record);
+      this.#bridge.reportedPending(record, node.pendingMs ?? 0, captureMs);
+      this.#linkExtraAwaiters(record, chain.positions[i]!, graph);
+      info[i]!.spanId = span?.spanContext().spanId;
+      return span;
+    });
+    const last = chain.nodes[chain.nodes.length - 1]!;
+    const pendingAttributes: Attributes = {
+      ...this.#nodeAttributes(last),
+      [PENDING_MS]: chain.pendingMs,
+      [THRESHOLD_MS]: this.#config().pendingThresholdMs,
+      [CHAIN]: aboveData !== undefined ? [aboveData.name, ...chainNames(chain)] : chainNames(chain),
+      [VALUE_KIND]: chain.leaf?.valueKind ?? 'frame',
+      [SNAPSHOT]: true,
+    };
+    const pendingLinks: Link[] = real !== undefined ? [{ context: real.spanContext() }] : [];
+    // The pending span starts at the capture time and lasts a millisecond (a zero-length span reads as
+    // negative to some backends).
+    const at = this.#bridge.time(real, captureMs);
+
+    // A chain reported before: one more report in its snapshot trace, so that the hang stays one
+    // trace (one search result) whose extent is how long it has been pending at the latest report.
+    // Under the root, a `still pending` span from the root's start to this capture, and under it the
+    // `pending await` span at the capture time: every span starts and ends within its parent or, for
+    // `still pending`, starts with its parent and outlasts it, which Jaeger's clock-skew check takes
+    // as asynchronous work (a child that starts later than an ended parent would read as clock skew).
+    const key = innermost ?? records[0];
+    const earlier = key !== undefined ? this.#snapshots.get(key) : undefined;
+    if (earlier !== undefined) {
+      const report = tracer.startSpan(
+        STILL_PENDING_SPAN_NAME,
+        { kind: SpanKind.INTERNAL, startTime: earlier.rootStart, attributes: { [PENDING_MS]: chain.pendingMs, [SNAPSHOT]: true } },
+        trace.setSpanContext(ROOT_CONTEXT, earlier.root),
+      );
+      const again = tracer.startSpan(PENDING_AWAIT_SPAN_NAME, { kind: SpanKind.INTERNAL, startTime: at, attributes: pendingAttributes, links: pendingLinks }, trace.setSpan(ROOT_CONTEXT, report));
+      again.end(at + 1);
+      report.end(at + 1);
+      result.snapshotTraceId = earlier.root.traceId;
+      return result;
+    }
+
+    // The first report: copies of every open span of the chain, all INTERNAL (a copy of a server span
+    // must not count as a server call in span metrics), the root named as a pending snapshot.
     const copies: Span[] = [];
     let parent = ROOT_CONTEXT;
-    const startCopy = (name: string, kind: SpanKind, start: number | [number, number], attributes: Attributes, of: Span | undefined): void => {
+    let rootStart: number | [number, number] = 0;
+    const startCopy = (name: string, start: number | [number, number], attributes: Attributes, of: Span | undefined): boolean => {
       const copyAttributes: Attributes = { ...attributes, [SNAPSHOT]: true };
+      const links: Link[] = [];
       if (of !== undefined) {
         copyAttributes[SNAPSHOT_OF_TRACE_ID] = of.spanContext().traceId;
         copyAttributes[SNAPSHOT_OF_SPAN_ID] = of.spanContext().spanId;
+        links.push({ context: of.spanContext() });
       }
-      const copy = tracer.startSpan(name, { kind, startTime: start, attributes: copyAttributes, root: copies.length === 0 }, parent);
+      const options = { kind: SpanKind.INTERNAL, startTime: start, attributes: copyAttributes, links, root: copies.length === 0 };
+      const copy = copies.length === 0 ? this.#startRoot(tracer, name, options, real !== undefined) : tracer.startSpan(name, options, parent);
+      if (copy === undefined) return false;
+      if (copies.length === 0) rootStart = start;
       copies.push(copy);
       parent = trace.setSpan(ROOT_CONTEXT, copy);
+      return true;
     };
-    if (above !== undefined && aboveData !== undefined) startCopy(aboveData.name, aboveData.kind, aboveData.startTime, aboveData.attributes, above);
+    const innermostName = real !== undefined ? this.#bridge.spanName(innermost as TracedFrame) : last.function;
+    const rootName = (name: string) => `pending: ${name} (${innermostName})`;
+    const originals: (Span | undefined)[] = [];
+    let started = true;
+    if (above !== undefined && aboveData !== undefined) {
+      started = startCopy(rootName(aboveData.name), aboveData.startTime, aboveData.attributes, above);
+      originals.push(above);
+    }
     chain.nodes.forEach((node, i) => {
+      if (!started) return;
       const record = records[i];
-      const span = record instanceof TracedFrame ? this.#bridge.materialize(record) : undefined;
-      if (record instanceof TracedFrame) {
-        record.reportedPendingMs = Math.max(record.reportedPendingMs, node.pendingMs ?? 0);
-        this.#linkExtraAwaiters(record, chain.positions[i]!, graph);
-      }
+      const span = reals[i];
       const attributes: Attributes = { ...this.#nodeAttributes(node), [PENDING_MS]: node.pendingMs ?? 0 };
       const start = this.#bridge.time(span ?? real, record instanceof TracedFrame ? record.start : captureMs - (node.pendingMs ?? 0));
-      startCopy(span !== undefined ? this.#bridge.spanName(record as TracedFrame) : node.function, SpanKind.INTERNAL, start, attributes, span);
-      info[i]!.spanId = span?.spanContext().spanId;
+      const name = span !== undefined ? this.#bridge.spanName(record as TracedFrame) : node.function;
+      started = startCopy(copies.length === 0 ? rootName(name) : name, start, attributes, span);
+      originals.push(span);
     });
-    const last = chain.nodes[chain.nodes.length - 1]!;
-    const pending = tracer.startSpan(
-      PENDING_AWAIT_SPAN_NAME,
-      {
-        kind: SpanKind.INTERNAL,
-        startTime: this.#bridge.time(real, captureMs),
-        attributes: {
-          ...this.#nodeAttributes(last),
-          [PENDING_MS]: chain.pendingMs,
-          [THRESHOLD_MS]: this.#config().pendingThresholdMs,
-          [CHAIN]: aboveData !== undefined ? [aboveData.name, ...chainNames(chain)] : chainNames(chain),
-          [VALUE_KIND]: chain.leaf?.valueKind ?? 'frame',
-          [SNAPSHOT]: true,
-        },
-      },
-      parent,
-    );
-    // The pending span starts at the capture time and lasts a millisecond (a zero-length span reads as
-    // negative to some backends); the copies end with it, so that every child fits in its parent.
-    const end = this.#bridge.time(real, captureMs) + 1;
-    pending.end(end);
-    for (let i = copies.length - 1; i >= 0; i--) copies[i]!.end(end);
+    if (!started) return result;
+    const pending = tracer.startSpan(PENDING_AWAIT_SPAN_NAME, { kind: SpanKind.INTERNAL, startTime: at, attributes: pendingAttributes, links: pendingLinks }, parent);
+    // The copies end with the pending span, so that every child fits in its parent.
+    pending.end(at + 1);
+    for (let i = copies.length - 1; i >= 0; i--) copies[i]!.end(at + 1);
+    // The real spans, still open, link to their copies: when they end, the request's trace leads to the snapshot.
+    originals.forEach((original, i) => {
+      if (original !== undefined && original.isRecording() && typeof original.addLink === 'function') original.addLink({ context: copies[i]!.spanContext() });
+    });
+    if (key !== undefined) this.#snapshots.set(key, { root: copies[0]!.spanContext(), rootStart });
+    result.snapshotTraceId = copies[0]!.spanContext().traceId;
     return result;
+  }
+
+  /**
+   * The root of a snapshot trace is a new root span, which the root sampler decides on a new trace
+   * id. A chain in a sampled trace must be exported whatever that sampler: ratio samplers decide by
+   * trace id, so another root (a fresh id, a cheap non-recording span when dropped) is tried, up to
+   * MAX_ROOT_ATTEMPTS. A chain outside any sampled trace gets the sampler's first answer.
+   */
+  #startRoot(tracer: Tracer, name: string, options: SpanOptions, sampled: boolean): Span | undefined {
+    for (let attempt = 0; attempt < (sampled ? MAX_ROOT_ATTEMPTS : 1); attempt++) {
+      const span = tracer.startSpan(name, options);
+      if (span.isRecording()) return span;
+      span.end();
+    }
+    // A sampler that never samples a root (parentbased_always_off under a sampled remote parent):
+    // said once, so that a missing snapshot is not a mystery.
+    if (sampled && !this.#rootsRefused) {
+      this.#rootsRefused = true;
+      this.#diag.warn(`the tracer provider's sampler refused ${MAX_ROOT_ATTEMPTS} root spans for the snapshot of a hung chain in a sampled trace (${name}); snapshots need a root sampler that samples some roots (such as parentbased_always_on or parentbased_traceidratio). Later refusals are not reported`);
+    }
+    return undefined;
   }
 
   /** A shared promise: the extra awaiters of a frame are links on its real span, each added once. */

@@ -19,6 +19,8 @@ export interface PendingChain {
   leaf: { text: string; kind: string } | null;
   /** The real trace of these frames, when they have spans. */
   traceId?: string;
+  /** The snapshot trace of this chain (every report of one hung chain goes to the same one), when exported. */
+  snapshotTraceId?: string;
 }
 
 export interface PendingFrameInfo {

@@ -38,6 +38,14 @@ export interface SdkSettings {
   propagators: PropagatorName[];
   /** OTEL_EXPORTER_OTLP_TRACES_ENDPOINT or OTEL_EXPORTER_OTLP_ENDPOINT, as the OTLP/HTTP exporter derives it. */
   tracesEndpoint: string;
+  /**
+   * OTEL_METRICS_EXPORTER (`otlp`, the default, or `none`), OTEL_METRIC_EXPORT_INTERVAL and
+   * OTEL_METRIC_EXPORT_TIMEOUT (a timeout longer than the interval is cut to it, as NodeSDK does:
+   * the SDK's reader refuses it); undefined for `none`.
+   */
+  metrics: { exportIntervalMillis: number; exportTimeoutMillis: number; explicit: boolean } | undefined;
+  /** OTEL_EXPORTER_OTLP_METRICS_ENDPOINT or OTEL_EXPORTER_OTLP_ENDPOINT, as the OTLP/HTTP exporter derives it. */
+  metricsEndpoint: string;
 }
 
 /** The SDK's booleans (`getBooleanFromEnv`): `true` or `false`, any case, spaces around ignored. */
@@ -103,7 +111,8 @@ const RESOURCE_ATTRIBUTES: Expect<Record<string, string>> = {
 const PROPAGATOR_NAMES = ['tracecontext', 'baggage', 'none'] as const;
 const PROPAGATORS = listOf(`propagator names among ${PROPAGATOR_NAMES.join(', ')}`, (name) => (PROPAGATOR_NAMES as readonly string[]).includes(name));
 
-const DEFAULT_TRACES_ENDPOINT = 'http://localhost:4318/v1/traces';
+const METRICS_EXPORTER_NAMES = ['otlp', 'none'] as const;
+const METRICS_EXPORTERS = listOf(`metric exporter names among ${METRICS_EXPORTER_NAMES.join(', ')}`, (name) => (METRICS_EXPORTER_NAMES as readonly string[]).includes(name));
 
 /** All of register's OTEL_* settings; `warn` receives one message per bad value. */
 export function readSdkSettings(env: NodeJS.ProcessEnv, warn: Warn): SdkSettings {
@@ -126,21 +135,42 @@ export function readSdkSettings(env: NodeJS.ProcessEnv, warn: Warn): SdkSettings
       maxExportBatchSize: read('OTEL_BSP_MAX_EXPORT_BATCH_SIZE', integerAtLeast(1), 512),
     },
     propagators: propagators.includes('none') ? [] : [...new Set(propagators as PropagatorName[])],
-    tracesEndpoint: tracesEndpoint(env),
+    tracesEndpoint: endpoint(env, 'TRACES'),
+    metrics: readMetricSettings(env, read, warn),
+    metricsEndpoint: endpoint(env, 'METRICS'),
   };
 }
 
+function readMetricSettings(env: NodeJS.ProcessEnv, read: <T>(name: string, expect: Expect<T>, fallback: T, fallbackText?: string) => T, warn: Warn): SdkSettings['metrics'] {
+  const exporters = read<string[]>('OTEL_METRICS_EXPORTER', METRICS_EXPORTERS, ['otlp'], 'otlp');
+  if (exporters.includes('none')) return undefined;
+  const positiveDelay = numberIn(0, MAX_TIMER_MS, { exclusiveMin: true });
+  const exportIntervalMillis = read('OTEL_METRIC_EXPORT_INTERVAL', positiveDelay, 60000);
+  let exportTimeoutMillis = read('OTEL_METRIC_EXPORT_TIMEOUT', positiveDelay, 30000);
+  if (exportTimeoutMillis > exportIntervalMillis) {
+    // The default timeout under a short interval is cut silently (NodeSDK says so at info level); a
+    // timeout the user set longer than the interval is said once.
+    if (env.OTEL_METRIC_EXPORT_TIMEOUT?.trim()) {
+      warn(`OTEL_METRIC_EXPORT_TIMEOUT=${exportTimeoutMillis} is longer than the export interval (${exportIntervalMillis} ms, OTEL_METRIC_EXPORT_INTERVAL); using ${exportIntervalMillis}`);
+    }
+    exportTimeoutMillis = exportIntervalMillis;
+  }
+  return { exportIntervalMillis, exportTimeoutMillis, explicit: Boolean(env.OTEL_METRICS_EXPORTER?.trim()) };
+}
+
 /**
- * Where the OTLP/HTTP exporter sends traces, by its own rule, for awaitwhat's messages: the traces
- * endpoint as given (normalised by URL), else the base endpoint with `v1/traces` appended, else
- * localhost:4318. Not checked here: the exporter reads these variables itself and warns about a
- * bad one (`Could not parse environment-provided export URL`), and a second warning would repeat it.
+ * Where the OTLP/HTTP exporter sends traces (or metrics), by its own rule, for awaitwhat's
+ * messages: the signal's endpoint as given (normalised by URL), else the base endpoint with
+ * `v1/traces` (`v1/metrics`) appended, else localhost:4318. Not checked here: the exporter reads
+ * these variables itself and warns about a bad one (`Could not parse environment-provided export
+ * URL`), and a second warning would repeat it.
  */
-function tracesEndpoint(env: NodeJS.ProcessEnv): string {
+function endpoint(env: NodeJS.ProcessEnv, signal: 'TRACES' | 'METRICS'): string {
+  const path = `v1/${signal.toLowerCase()}`;
   const text = (name: string): string | undefined => (env[name]?.trim() ? env[name] : undefined);
-  const specific = text('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT');
+  const specific = text(`OTEL_EXPORTER_OTLP_${signal}_ENDPOINT`);
   if (specific !== undefined && URL.canParse(specific)) return new URL(specific).toString();
   const base = text('OTEL_EXPORTER_OTLP_ENDPOINT');
-  const fromBase = base === undefined ? undefined : `${base.endsWith('/') ? base : `${base}/`}v1/traces`;
-  return base !== undefined && URL.canParse(base) && URL.canParse(fromBase!) ? fromBase! : DEFAULT_TRACES_ENDPOINT;
+  const fromBase = base === undefined ? undefined : `${base.endsWith('/') ? base : `${base}/`}${path}`;
+  return base !== undefined && URL.canParse(base) && URL.canParse(fromBase!) ? fromBase! : `http://localhost:4318/${path}`;
 }

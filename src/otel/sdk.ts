@@ -5,7 +5,7 @@
  */
 
 import { hostname } from 'node:os';
-import { diag, type ContextManager, type TracerProvider } from '@opentelemetry/api';
+import { diag, type ContextManager, type MeterProvider, type TracerProvider } from '@opentelemetry/api';
 import { warnSafely } from './diag-logger.ts';
 import { describeError } from './faults.ts';
 import type { SdkSettings } from './sdk-settings.ts';
@@ -16,7 +16,11 @@ export interface StartedSdk {
   contextManager: ContextManager;
   /** Undefined for OTEL_PROPAGATORS=none: the API's no-op propagator stays. */
   propagator: unknown;
+  /** The OTLP metric export (OTEL_METRICS_EXPORTER=otlp, the default), or why there is none. */
+  metrics: { provider: MeterProvider & { shutdown(): Promise<void> }; exporter: ReportingExporter } | { missing: string[]; explicit: boolean } | undefined;
 }
+
+const METRICS = ['@opentelemetry/sdk-metrics', '@opentelemetry/exporter-metrics-otlp-http'];
 
 const REQUIRED = ['@opentelemetry/sdk-trace', '@opentelemetry/exporter-trace-otlp-http', '@opentelemetry/context-async-hooks', '@opentelemetry/core', '@opentelemetry/resources'];
 
@@ -46,14 +50,17 @@ export async function startSdk(settings: SdkSettings): Promise<StartedSdk> {
   const [sdk, exporterModule, hooks, core, resources] = await Promise.all(REQUIRED.map((name) => load<any>(name, missing)));
   if (missing.length > 0) throw new MissingSdkError(missing);
 
-  const exporter = new ReportingExporter(new exporterModule.OTLPTraceExporter(), settings.tracesEndpoint);
+  const exporter = new ReportingExporter(new exporterModule.OTLPTraceExporter(), settings.tracesEndpoint, 'spans');
+  // As NodeSDK: the SDK's default resource (telemetry.sdk.*, service.name) under the environment's.
+  const resource = resources.defaultResource().merge(resources.resourceFromAttributes(resourceAttributes(settings)));
+  const metrics = settings.metrics === undefined ? undefined : await startMetrics(settings, settings.metrics, resource);
   // The batch processor reports every failed export through the global error handler; the
   // exporter wrapper has already said it once, so repeats of the same outage are dropped. Its own
   // export timeout ('Timeout') is the outage itself, and may come first when the process is slow
   // (before the exporter's shorter timeout has called back): it is reported as the outage.
   const seen = new Set<string>();
   core.setGlobalErrorHandler((error: unknown) => {
-    if (exporter.failing) return;
+    if (exporter.failing || (metrics !== undefined && 'exporter' in metrics && metrics.exporter.failing)) return;
     const message = describeError(error);
     if (message === 'Timeout') {
       exporter.failed('the batch span processor timed out waiting for the export');
@@ -65,14 +72,27 @@ export async function startSdk(settings: SdkSettings): Promise<StartedSdk> {
   });
   const processor = new sdk.BatchSpanProcessor({ exporter, ...settings.batch });
   const provider = new sdk.TracerProvider({
-    // As NodeSDK: the SDK's default resource (telemetry.sdk.*, service.name) under the environment's.
-    resource: resources.defaultResource().merge(resources.resourceFromAttributes(resourceAttributes(settings))),
+    resource,
     sampler: sampler(sdk, settings),
     spanProcessors: [processor],
   });
   const propagators = settings.propagators.map((name) => (name === 'tracecontext' ? new core.W3CTraceContextPropagator() : new core.W3CBaggagePropagator()));
   const propagator = propagators.length === 0 ? undefined : new core.CompositePropagator({ propagators });
-  return { provider, exporter, contextManager: new hooks.AsyncLocalStorageContextManager().enable(), propagator };
+  return { provider, exporter, contextManager: new hooks.AsyncLocalStorageContextManager().enable(), propagator, metrics };
+}
+
+/**
+ * OTLP/HTTP JSON metric export every OTEL_METRIC_EXPORT_INTERVAL, for AwaitInstrumentation's
+ * gauges; the metric packages are optional peers like the trace SDK's, and without them the traces
+ * still go (register says what to install).
+ */
+async function startMetrics(settings: SdkSettings, metrics: NonNullable<SdkSettings['metrics']>, resource: unknown): Promise<StartedSdk['metrics']> {
+  const missing: string[] = [];
+  const [sdk, exporterModule] = await Promise.all(METRICS.map((name) => load<any>(name, missing)));
+  if (missing.length > 0) return { missing, explicit: metrics.explicit };
+  const exporter = new ReportingMetricExporter(new exporterModule.OTLPMetricExporter(), settings.metricsEndpoint, 'metrics');
+  const reader = new sdk.PeriodicExportingMetricReader({ exporter, exportIntervalMillis: metrics.exportIntervalMillis, exportTimeoutMillis: metrics.exportTimeoutMillis });
+  return { provider: new sdk.MeterProvider({ resource, readers: [reader] }), exporter };
 }
 
 function resourceAttributes(settings: SdkSettings): Record<string, string> {
@@ -102,7 +122,7 @@ interface ExportResultLike {
   error?: Error;
 }
 
-interface SpanExporterLike {
+interface ExporterLike {
   export(spans: unknown[], done: (result: ExportResultLike) => void): void;
   shutdown(): Promise<void>;
   forceFlush?(): Promise<void>;
@@ -112,9 +132,10 @@ interface SpanExporterLike {
  * Says once, through diag, that exporting fails (collector down, slow, refusing) and once that it
  * works again; the batch processor's bounded queue keeps memory bounded meanwhile.
  */
-export class ReportingExporter implements SpanExporterLike {
-  readonly #inner: SpanExporterLike;
+export class ReportingExporter implements ExporterLike {
+  readonly #inner: ExporterLike;
   readonly #endpoint: string;
+  readonly #what: string;
   #failing = false;
 
   /** Whether the latest export failed. */
@@ -122,16 +143,17 @@ export class ReportingExporter implements SpanExporterLike {
     return this.#failing;
   }
 
-  constructor(inner: SpanExporterLike, endpoint: string) {
+  constructor(inner: ExporterLike, endpoint: string, what: 'spans' | 'metrics') {
     this.#inner = inner;
     this.#endpoint = endpoint;
+    this.#what = what;
   }
 
   /** The outage starts (once): exporting failed for this reason. */
   failed(reason: string): void {
     if (this.#failing) return;
     this.#failing = true;
-    warnSafely(`exporting spans to ${this.#endpoint} failed (${reason}); the program is unaffected, spans are dropped until the collector answers again`);
+    warnSafely(`exporting ${this.#what} to ${this.#endpoint} failed (${reason}); the program is unaffected, ${this.#what} are dropped until the collector answers again`);
   }
 
   export(spans: unknown[], done: (result: ExportResultLike) => void): void {
@@ -139,7 +161,7 @@ export class ReportingExporter implements SpanExporterLike {
       if (result.code !== 0) this.failed(describeExportError(result.error));
       else if (this.#failing) {
         this.#failing = false;
-        warnSafely(`exporting spans to ${this.#endpoint} works again`);
+        warnSafely(`exporting ${this.#what} to ${this.#endpoint} works again`);
       }
       done(result);
     });
@@ -151,5 +173,17 @@ export class ReportingExporter implements SpanExporterLike {
 
   forceFlush(): Promise<void> {
     return this.#inner.forceFlush?.() ?? Promise.resolve();
+  }
+}
+
+/** The same for a metric exporter, whose reader also asks it which temporality and aggregation to use. */
+class ReportingMetricExporter extends ReportingExporter {
+  readonly selectAggregationTemporality?: (instrumentType: unknown) => unknown;
+  readonly selectAggregation?: (instrumentType: unknown) => unknown;
+
+  constructor(inner: ExporterLike & Pick<ReportingMetricExporter, 'selectAggregationTemporality' | 'selectAggregation'>, endpoint: string, what: 'metrics') {
+    super(inner, endpoint, what);
+    if (inner.selectAggregationTemporality !== undefined) this.selectAggregationTemporality = inner.selectAggregationTemporality.bind(inner);
+    if (inner.selectAggregation !== undefined) this.selectAggregation = inner.selectAggregation.bind(inner);
   }
 }

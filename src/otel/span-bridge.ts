@@ -54,6 +54,9 @@ export class SpanBridge implements FrameObserver {
   readonly #faults: Faults;
   /** The anchor of each span made here (see `anchorOf`). */
   readonly #anchors = new WeakMap<object, number>();
+  /** Frames a sampler reported pending: since when (performance.now() ms, a lower bound), and when that await ended. */
+  readonly #pendingSince = new WeakMap<TracedFrame, number>();
+  readonly #pendingEnd = new WeakMap<TracedFrame, number>();
 
   constructor(tracer: () => Tracer, config: () => ResolvedConfig, rt: RuntimeInternals, faults: Faults) {
     this.#tracer = tracer;
@@ -75,12 +78,16 @@ export class SpanBridge implements FrameObserver {
 
   exited(frame: TracedFrame, now: number, lastSite: number): void {
     try {
+      // A reported frame's exit ends its awaiter's reported await (only reported frames pay for this).
+      if (frame.reportedPendingMs > 0) this.#pendingEnded(awaiterOf(frame), now);
       if (frame.span === undefined && now - frame.start < this.#config().minSpanDurationMs) return;
       const span = this.materialize(frame);
       if (span === undefined) return;
-      const last = lastSite >= 0 && lastSite < RETURN_SITE_BASE ? this.#rt.getSite(lastSite) : undefined;
+      // Where it last awaited: the last site, or before a `return` the await the return followed.
+      const awaitSite = lastSite >= 0 && lastSite < RETURN_SITE_BASE ? lastSite : frame.lastAwait;
+      const last = awaitSite >= 0 ? this.#rt.getSite(awaitSite) : undefined;
       if (last !== undefined) span.setAttributes(this.awaitAttributes(last));
-      if (frame.reportedPendingMs > 0) span.setAttributes({ [WAS_PENDING]: true, [WAS_PENDING_MS]: Math.round(frame.reportedPendingMs) });
+      if (frame.reportedPendingMs > 0) span.setAttributes({ [WAS_PENDING]: true, [WAS_PENDING_MS]: Math.round(this.#wasPendingMs(frame, now)) });
       span.end(this.time(span, now));
     } catch (error) {
       this.#faults.report('span', error);
@@ -89,6 +96,7 @@ export class SpanBridge implements FrameObserver {
 
   leafAwaitEnded(frame: TracedFrame, site: number, start: number, end: number): void {
     try {
+      if (frame.reportedPendingMs > 0) this.#pendingEnded(frame, end);
       if (end - start < this.#config().minSpanDurationMs) return;
       const parent = this.materialize(frame);
       if (parent === undefined) return;
@@ -103,6 +111,25 @@ export class SpanBridge implements FrameObserver {
     } catch (error) {
       this.#faults.report('span', error);
     }
+  }
+
+  /** A sampler reports `frame` pending for `pendingMs` at `captureMs` (performance.now() ms). */
+  reportedPending(frame: TracedFrame, pendingMs: number, captureMs: number): void {
+    frame.reportedPendingMs = Math.max(frame.reportedPendingMs, pendingMs);
+    if (!this.#pendingSince.has(frame)) this.#pendingSince.set(frame, captureMs - pendingMs);
+  }
+
+  /** The first end of an await after a report is the end of the reported await (the frame was suspended there). */
+  #pendingEnded(frame: TracedFrame | undefined, at: number): void {
+    if (frame === undefined || frame.reportedPendingMs === 0 || this.#pendingEnd.has(frame)) return;
+    this.#pendingEnd.set(frame, at);
+  }
+
+  /** The true longest pending time of a reported frame: from the start of its reported await to that await's end. */
+  #wasPendingMs(frame: TracedFrame, now: number): number {
+    const since = this.#pendingSince.get(frame);
+    if (since === undefined) return frame.reportedPendingMs;
+    return Math.max(frame.reportedPendingMs, (this.#pendingEnd.get(frame) ?? now) - since);
   }
 
   /** The frame's span, made (with its awaiters' spans, outermost first) if needed; undefined when it gets none. */

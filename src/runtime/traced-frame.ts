@@ -56,6 +56,8 @@ export class TracedFrame extends Frame {
   span: unknown;
   /** Longest pending time a sampler reported for this frame, in ms; 0 if never reported. */
   reportedPendingMs: number;
+  /** The last await site before a `return` (the span says where the call last awaited); -1 before any. */
+  lastAwait: number;
   /**
    * Whether what the frame waits for is awaitwhat's own (a claimed frame, a combinator link)
    * rather than the program's: known when it is stored, so that no `instanceof` ever runs on a
@@ -72,6 +74,7 @@ export class TracedFrame extends Frame {
     this.#awaiter = undefined;
     this.span = undefined;
     this.reportedPendingMs = 0;
+    this.lastAwait = -1;
     this.ownValue = false;
   }
 
@@ -135,6 +138,8 @@ export class TracedFrame extends Frame {
   }
 
   override r(site: number, v: unknown): unknown {
+    // One compare and store per return, not per await: the site a return is about to overwrite.
+    if (this.site >= 0 && this.site < RETURN_SITE_BASE) this.lastAwait = this.site;
     this.#resume();
     super.r(site, v);
     this.ownValue = false;
@@ -142,6 +147,7 @@ export class TracedFrame extends Frame {
   }
 
   override rc(site: number, q: number, v: unknown): unknown {
+    if (this.site >= 0 && this.site < RETURN_SITE_BASE) this.lastAwait = this.site;
     this.#resume();
     super.rc(site, q, v);
     this.ownValue = frameValue(this) !== v;

@@ -31,10 +31,29 @@ export interface Snapshot {
   cycles: string[][];
   stats: SnapshotStats;
   /**
+   * Only in the reports of a process running tests (src/runners): the snapshot holds the part of the
+   * graph that one test or hook started (its frames still pending, and everything they await), not
+   * the whole thread's. Absent from `snapshot()` and every other report.
+   */
+  scope?: SnapshotScope;
+  /**
    * Where the snapshot comes from. Absent: the program's own runtime (`snapshot()`, the CLI, the
    * OpenTelemetry sampler), with every frame's `pendingMs`. Present for `awaitwhat attach <pid>`.
    */
   source?: SnapshotSource;
+}
+
+export interface SnapshotScope {
+  /** `test`, `hook`, or `outside`: the frames no test or hook started (module code, or chains that went on after their test ended). */
+  kind: 'test' | 'hook' | 'outside';
+  /** The test's full name as its runner gives it (`users > loads a user`, Mocha's `users loads a user`), the hook's (`"before all" hook for "queries" in "db"`); empty for `outside`. */
+  name: string;
+  /**
+   * Why the report was made: the test `timed out`, was `cancelled` (still running when its suite
+   * timed out or failed), or `failed`; `after the last test` (a failed run about to exit), `did not
+   * exit`, `threshold` (the `--after` report, Ctrl-C, exit 13).
+   */
+  reason: 'timed out' | 'cancelled' | 'failed' | 'after the last test' | 'did not exit' | 'threshold';
 }
 
 /**
@@ -104,9 +123,11 @@ export interface FrameNode extends NodeBase {
   /** The suspension point, when not running. */
   suspendedAt: SuspensionPoint | null;
   /**
-   * Milliseconds spent at the current suspension point (clock resolution: about 50 ms); null when
-   * unknown (a snapshot taken by `awaitwhat attach` in fast or full mode: nothing recorded when
-   * the suspension began).
+   * Milliseconds spent at the current suspension point: a lower bound, never more than the true
+   * time, and less by at most one tick of the runtime's clock (about 50 ms, longer when the
+   * program ran synchronously through the tick: see src/runtime/clock.ts). Null when unknown: a
+   * snapshot taken by `awaitwhat attach` in fast or full mode (nothing recorded when the
+   * suspension began).
    */
   pendingMs: number | null;
   /** Creation order among all frames of the thread. */

@@ -16,7 +16,7 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const COMPAT = join(ROOT, 'test', 'compat', 'sdk2');
 
 /** The packages awaitwhat and its OpenTelemetry fixtures import. */
-export const OTEL_PACKAGES = ['api', 'context-async-hooks', 'core', 'exporter-trace-otlp-http', 'instrumentation', 'resources', 'sdk-trace'] as const;
+export const OTEL_PACKAGES = ['api', 'context-async-hooks', 'core', 'exporter-metrics-otlp-http', 'exporter-trace-otlp-http', 'instrumentation', 'resources', 'sdk-metrics', 'sdk-trace'] as const;
 
 /** Where each package must load from (relative to the repository) and at which version. */
 export function expectedPackages(): Record<string, { version: string; dir: string }> {

@@ -1,0 +1,121 @@
+/**
+ * Sets the runner integrations up in a process, from outside the runners' configuration: a module
+ * hook that notices the program resolving `node:test` (then node-test.ts adds its root hooks) and
+ * loading Mocha's `lib/runner.js` (then one line appended to it hands its `Runner` to mocha.ts,
+ * through a diagnostics channel, so that no global of ours is visible to the program). Nothing
+ * happens in a process that uses neither runner.
+ */
+
+import { subscribe } from 'node:diagnostics_channel';
+import { createRequire } from 'node:module';
+import { relative, resolve as resolvePath } from 'node:path';
+import { splitNodeOptions } from '../cli/node-options.ts';
+import * as module from 'node:module';
+import { watchMochaRunnerClass } from './mocha.ts';
+import { watchNodeTest } from './node-test.ts';
+import type { RunnerReports } from './reporting.ts';
+
+/** The channel on which Mocha's `lib/runner.js`, as loaded here, publishes its exports. */
+const MOCHA_CHANNEL = 'awaitwhat:mocha-runner';
+/**
+ * Runners whose test files Node.js's module hooks never see (Vite's module runner, Jest's `vm`
+ * contexts and module registry): their command-line entry points, and what the user is told when
+ * one starts, once per process.
+ */
+const UNSUPPORTED: readonly [RegExp, string][] = [
+  [/[\\/]node_modules[\\/]vitest[\\/]vitest\.mjs$/, 'Vitest runs test files through Vite\'s module runner, which awaitwhat does not reach yet: test and source files are not instrumented (only what Node.js loads itself, such as dependencies given with --package)'],
+  [/[\\/]node_modules[\\/]jest(?:-cli)?[\\/]bin[\\/]jest\.js$/, 'Jest runs test files in its own module registry and vm contexts, which awaitwhat does not reach yet: test and source files are not instrumented'],
+];
+
+/** A Mocha `lib/runner.js` (inside a `mocha` package directory, whatever the package manager's layout). */
+const MOCHA_RUNNER = /[\\/]node_modules[\\/](?:\.pnpm[\\/][^\\/]+[\\/]node_modules[\\/])?mocha[\\/]lib[\\/]runner\.js$/;
+
+type ResolveResult = { url: string; format?: string | null; shortCircuit?: boolean };
+type LoadResult = { format?: string | null; source?: string | ArrayBuffer | ArrayBufferView | null; shortCircuit?: boolean };
+type RegisterHooks = (hooks: {
+  resolve?: (specifier: string, context: object, next: (specifier: string, context?: object) => ResolveResult) => ResolveResult;
+  load?: (url: string, context: object, next: (url: string, context?: object) => LoadResult) => LoadResult;
+}) => unknown;
+
+let installed = false;
+
+// The hooks run on every module the program loads, after it may have replaced built-ins: what they
+// call is captured here, at load.
+const apply = Reflect.apply;
+const regExpExec = RegExp.prototype.exec;
+const matches = (re: RegExp, text: string): boolean => apply(regExpExec, re, [text]) !== null;
+const Decoder = TextDecoder;
+// On a line of its own at the end, so that every line and column of Mocha's stays where it was.
+const HANDOVER = `\n;process.getBuiltinModule('node:diagnostics_channel').channel(${JSON.stringify(MOCHA_CHANNEL)}).publish(module.exports);\n`;
+
+export function installRunnerWatch(reports: RunnerReports, onFault: (error: unknown) => void): void {
+  if (installed) return;
+  installed = true;
+  /** Whether node:test was resolved once already (the answer of runsNodeTests never changes). */
+  let nodeTestSeen = false;
+  subscribe(MOCHA_CHANNEL, (Runner) => watchMochaRunnerClass(Runner, reports, onFault));
+  (module as unknown as { registerHooks: RegisterHooks }).registerHooks({
+    resolve(specifier, context, next) {
+      if (!nodeTestSeen && specifier === 'node:test') {
+        nodeTestSeen = true;
+        try {
+          if (runsNodeTests()) watchNodeTest(reports, onFault);
+        } catch (error) {
+          onFault(error);
+        }
+      }
+      return next(specifier, context);
+    },
+    load(url, context, next) {
+      const result = next(url, context);
+      if (typeof url !== 'string') return result;
+      for (let i = 0; i < UNSUPPORTED.length; i++) if (matches(UNSUPPORTED[i]![0], url)) reports.note(UNSUPPORTED[i]![1]);
+      if (!matches(MOCHA_RUNNER, url) || result.source === null || result.source === undefined) return result;
+      const source = typeof result.source === 'string' ? result.source : new Decoder().decode(result.source as Uint8Array);
+      return { ...result, source: source + HANDOVER };
+    },
+  });
+}
+
+/**
+ * Whether this process runs node:test's tests, so that adding hooks to its root test changes
+ * nothing else: adding a hook creates the root test, which prints a summary at exit even with no
+ * tests, so a program that imports `node:test` for its `mock` alone must be left alone. Tests run in
+ * a process that `node --test` started for a test file (NODE_TEST_CONTEXT is set), in `node --test`
+ * itself without isolation, and in a test file run directly: an entry point that `node --test`
+ * would take for a test file by its name (its default patterns: `*.test.js`, `*-test.js`,
+ * `*_test.js`, `test-*.js`, `test.js`, anything under a `test` directory of the working directory,
+ * in each JavaScript and TypeScript extension).
+ */
+function runsNodeTests(): boolean {
+  if (process.env.NODE_TEST_CONTEXT !== undefined) return true;
+  const args = [...process.execArgv, ...splitNodeOptions(process.env.NODE_OPTIONS ?? '')];
+  if (args.includes('--test')) {
+    for (let i = 0; i < args.length; i++) {
+      const arg = args[i]!;
+      if (/^--(?:experimental-)?test-isolation=none$/.test(arg)) return true;
+      if (/^--(?:experimental-)?test-isolation$/.test(arg) && args[i + 1] === 'none') return true;
+    }
+    return false;
+  }
+  const entry = process.argv[1];
+  return entry !== undefined && looksLikeTestFile(relative(process.cwd(), resolvePath(entry)));
+}
+
+const TEST_FILE_NAME = /(?:^test(?:[-_.][^/\\]*)?|[-_.]test)\.[cm]?[jt]sx?$/;
+
+/** Whether `node --test` would take `file` (relative to the working directory, where its patterns start) for a test file by its name. */
+export function looksLikeTestFile(file: string): boolean {
+  const parts = file.split(/[\\/]/);
+  const name = parts[parts.length - 1] ?? '';
+  if (!/\.[cm]?[jt]sx?$/.test(name) || parts.includes('node_modules')) return false;
+  return TEST_FILE_NAME.test(name) || (parts[0] !== '..' && parts.slice(0, -1).includes('test'));
+}
+
+/** Mocha's runner when it was loaded before awaitwhat (`mocha --require awaitwhat/test`): taken from the require cache. */
+export function watchLoadedMocha(reports: RunnerReports, onFault: (error: unknown) => void): void {
+  const cache = createRequire(import.meta.url).cache;
+  for (const path of Object.keys(cache)) {
+    if (MOCHA_RUNNER.test(path)) watchMochaRunnerClass(cache[path]?.exports, reports, onFault);
+  }
+}

@@ -1,0 +1,7 @@
+import { pollForever } from '../chains.mjs';
+
+describe('poller', function () {
+  it('starts polling and forgets it', function () {
+    pollForever();
+  });
+});
