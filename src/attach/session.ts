@@ -19,6 +19,9 @@ import { takeLock } from './lock.ts';
 import { listeningInNamespace, listeningSockets, type ListeningSocket } from './ports.ts';
 import type { TargetInfo } from './proc.ts';
 
+/** How long after our session closes the target closes its inspector. */
+const CLOSE_DELAY_MS = 250;
+
 /** How long after SIGUSR1 the inspector's socket may take to appear. */
 const OPEN_WAIT_MS = 5000;
 
@@ -129,8 +132,10 @@ async function leave(cdp: CdpSession | undefined, opened: boolean, socket: Liste
   if (cdp !== undefined) {
     await cdp.call('Runtime.releaseObjectGroup', { objectGroup: OBJECT_GROUP }, options.stepTimeoutMs).catch(() => undefined);
     if (opened) {
-      // Scheduled: closing the inspector inside the call that asks for it would drop the answer.
-      const close = 'void setImmediate(() => process._debugEnd())';
+      // Closed only once our session is gone: stopping the inspector while the session is still
+      // being torn down crashed the target now and then (SIGSEGV, Node.js 22 under load; cf.
+      // nodejs/node#18761). The timer is unref'd: it never keeps the program alive.
+      const close = `void setTimeout(() => process._debugEnd(), ${CLOSE_DELAY_MS}).unref()`;
       await cdp.call('Runtime.evaluate', { expression: close, silent: true }, options.stepTimeoutMs).catch(() => undefined);
     }
     cdp.close();
