@@ -28,28 +28,12 @@ const out = [];
 const version = node(['--version']).trim();
 out.push(`Node.js ${version}, ${process.arch}, ${new Date().toISOString().slice(0, 10)}.`, '');
 
-// 1. The brief's microbenchmark.
+// 1. The hot path: every workload under plain, awaitwhat/hooks, the SDK alone and the SDK with
+// AwaitInstrumentation, each run its own process (bench/hotpath.mjs).
 if (section(1)) {
-  const runs = quick ? 2 : 5;
-  const inProcess = [];
-  for (let i = 0; i < runs; i++) {
-    inProcess.push(json([CLI, '--after', '10m', '--exclude', 'bench/programs/chain-plain.mjs', '--exclude', 'bench/programs/chain-harness.mjs', 'bench/programs/chain-harness.mjs']));
-  }
-  const separate = [];
-  for (let i = 0; i < runs; i++) {
-    const plain = json(['bench/programs/sep-chain.mjs']).usPerIteration;
-    const inst = json([CLI, '--after', '10m', 'bench/programs/sep-chain.mjs']).usPerIteration;
-    separate.push({ plain, inst, ratio: inst / plain });
-  }
-  out.push('## Await microbenchmark (3-deep chain, one await each)', '');
-  out.push('| measurement | plain µs/iter | instrumented µs/iter | ratio |', '|---|---|---|---|');
-  out.push(`| one process, alternating rounds, CPU time, median of ${runs} runs (median of per-round ratios) | ${median(inProcess.map((r) => r.plainUs)).toFixed(3)} | ${median(inProcess.map((r) => r.instrumentedUs)).toFixed(3)} | ${median(inProcess.map((r) => r.medianRatio)).toFixed(2)}× |`);
-  out.push(`| same runs, ratio of the fastest rounds | | | ${median(inProcess.map((r) => r.minRatio)).toFixed(2)}× |`);
-  // The pair with the median ratio, so the row's three figures belong together.
-  const medianPair = separate.slice().sort((a, b) => a.ratio - b.ratio)[separate.length >> 1];
-  out.push(`| separate processes (plain \`node\` vs \`awaitwhat\`), the median of ${runs} pairs | ${medianPair.plain.toFixed(3)} | ${medianPair.inst.toFixed(3)} | ${medianPair.ratio.toFixed(2)}× |`);
-  out.push('', `Separate-process ratios, every pair: ${separate.map((r) => r.ratio.toFixed(2) + '×').join(', ')}.`);
-  out.push('');
+  out.push('## Hot path: async calls under awaitwhat/hooks and AwaitInstrumentation', '');
+  out.push('`node bench/hotpath.mjs' + (quick ? ' --quick' : '') + '` (bench/hotpath/workloads.mjs):', '');
+  out.push(node(['bench/hotpath.mjs', ...(quick ? ['--quick'] : [])]).trim(), '');
 }
 
 // 2. Pending frames: memory and snapshot().

@@ -20,7 +20,7 @@ function childReport(label: string): string {
     '',
     'handle  test/fixtures/cli/children/hung-child.mjs:6:3  await query()  T',
     '└─ query  test/fixtures/cli/children/hung-child.mjs:3:3  await new Promise(() => {})  T',
-    '   └─ new Promise(() => {})  — a promise no instrumented code created',
+    '   └─ new Promise(() => {})  — a new Promise at test/fixtures/cli/children/hung-child.mjs:3',
     '',
   ].join('\n');
 }
@@ -64,7 +64,7 @@ describe('processes the script starts', { concurrency: 2 }, () => {
           'awaitwhat: 1 pending async function, 1 suspension pending T or longer',
           '',
           'serve  test/fixtures/cli/children/hung-parent.mjs:5:3  await new Promise(() => {})  T',
-          '└─ new Promise(() => {})  — a promise no instrumented code created',
+          '└─ new Promise(() => {})  — a new Promise at test/fixtures/cli/children/hung-parent.mjs:5',
           '',
         ].join('\n'),
         killed: false,

@@ -71,7 +71,7 @@ describe('--out', { concurrency: 2 }, () => {
         '',
         'outer  test/fixtures/cli/hang.mjs:6:3  await inner()  T',
         '└─ inner  test/fixtures/cli/hang.mjs:3:3  await new Promise(() => {})  T',
-        '   └─ new Promise(() => {})  — a promise no instrumented code created',
+        '   └─ new Promise(() => {})  — a new Promise at test/fixtures/cli/hang.mjs:3',
         '',
       ].join('\n'),
     );
@@ -91,7 +91,7 @@ describe('--out', { concurrency: 2 }, () => {
       'awaitwhat: 1 pending async function, 1 suspension pending T or longer',
       '',
       'stuck  test/fixtures/cli/out-becomes-dir.mjs:6:3  await new Promise(() => {})  T',
-      '└─ new Promise(() => {})  — a promise no instrumented code created',
+      '└─ new Promise(() => {})  — a new Promise at test/fixtures/cli/out-becomes-dir.mjs:6',
       '',
     ].join('\n'));
     assert.deepEqual(readdirSync(dir), ['report.txt']);

@@ -69,7 +69,7 @@ const WORKER_HANGS: ThreadChain = {
   lines: [
     'handle  test/fixtures/cli/threads-worker.mjs:10:26  await readStore(question)  T',
     '└─ readStore  test/fixtures/cli/threads-worker.mjs:5:3  await new Promise(() => {})  T',
-    '   └─ new Promise(() => {})  — a promise no instrumented code created',
+    '   └─ new Promise(() => {})  — a new Promise at test/fixtures/cli/threads-worker.mjs:5',
   ],
 };
 
@@ -129,7 +129,7 @@ describe('threads in one report', { concurrency: 2 }, () => {
           lines: [
             '<anonymous>  test/fixtures/cli/threads-nested.mjs:24:65  await hang()  T',
             '└─ hang  test/fixtures/cli/threads-nested.mjs:11:3  await new Promise(() => {})  T',
-            '   └─ new Promise(() => {})  — a promise no instrumented code created',
+            '   └─ new Promise(() => {})  — a new Promise at test/fixtures/cli/threads-nested.mjs:11',
           ],
         },
       ],

@@ -62,7 +62,7 @@ describe('awaitwhat command line', { concurrency: 2 }, () => {
         '',
         'outer  test/fixtures/cli/hang.mjs:6:3  await inner()  T',
         '└─ inner  test/fixtures/cli/hang.mjs:3:3  await new Promise(() => {})  T',
-        '   └─ new Promise(() => {})  — a promise no instrumented code created',
+        '   └─ new Promise(() => {})  — a new Promise at test/fixtures/cli/hang.mjs:3',
         '',
       ].join('\n'),
     );
@@ -176,7 +176,7 @@ describe('awaitwhat command line', { concurrency: 2 }, () => {
         'awaitwhat: 1 pending async function',
         '',
         '<module>  test/fixtures/cli/tla.mjs:3:1  await new Promise(() => {})  T',
-        '└─ new Promise(() => {})  — a promise no instrumented code created',
+        '└─ new Promise(() => {})  — a new Promise at test/fixtures/cli/tla.mjs:3',
         '',
       ].join('\n'),
     );

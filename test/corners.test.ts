@@ -162,7 +162,7 @@ describe('language corners', { concurrency: 2 }, () => {
         '',
         'boot  test/fixtures/corners/worker-hang.mjs:7:3  await fetchConfig()  T',
         '└─ fetchConfig  test/fixtures/corners/worker-hang.mjs:4:3  await new Promise((resolve) => setTimeout(resolve, 60_000))  T',
-        '   └─ new Promise((resolve) => setTimeout(resolve, 60_000))  — a promise no instrumented code created',
+        '   └─ new Promise((resolve) => setTimeout(resolve, 60_000))  — a new Promise at test/fixtures/corners/worker-hang.mjs:4',
         '',
       ].join('\n'),
     );

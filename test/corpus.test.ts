@@ -49,6 +49,7 @@ const CASES: Case[] = [
   { program: 'via-library.mjs', expect: 'hangs' },
   { program: 'group.mjs', expect: 'hangs', options: ['--exclude', 'uninstrumented'] },
   { program: 'self-await.mjs', expect: 'hangs' },
+  { program: 'new-promise.mjs', expect: 'hangs' },
   { program: 'finishes.mjs', expect: 'finishes' },
 ];
 

@@ -71,7 +71,7 @@ describe('privacy', { concurrency: 2 }, () => {
         '   ├─ [0] fulfilled',
         '   └─ [1] login  test/fixtures/privacy/login.mjs:12:3  T',
         '      └─ query  test/fixtures/privacy/login.mjs:6:3  T',
-        '         └─ <text omitted>  — a promise no instrumented code created',
+        '         └─ <text omitted>  — a new Promise at test/fixtures/privacy/login.mjs:6',
         '',
       ].join('\n'),
     );

@@ -66,7 +66,9 @@ async function runApp(endpoint: string, env: Record<string, string | undefined> 
 }
 
 /** For a collector that answers: timeouts no loaded machine reaches, so that no outage is reported. */
-const PATIENT = { OTEL_BSP_EXPORT_TIMEOUT: '30000', OTEL_EXPORTER_OTLP_TIMEOUT: '20000' };
+// And the SDK's default queue: a loaded machine that exports more slowly than the app makes spans
+// must not drop any (the small queue of ENV is for the outage tests, which bound memory with it).
+const PATIENT = { OTEL_BSP_EXPORT_TIMEOUT: '30000', OTEL_EXPORTER_OTLP_TIMEOUT: '20000', OTEL_BSP_MAX_QUEUE_SIZE: '2048' };
 
 interface Exported {
   resourceSpans: { resource: { attributes: { key: string; value: { stringValue?: string } }[] }; scopeSpans: { scope: { name: string }; spans: { name: string }[] }[] }[];

@@ -36,7 +36,7 @@ describe('frame registry', { concurrency: 2 }, () => {
       '',
       'stuck  test/fixtures/runtime/leak-forever.mjs:22:3  await waitForConfig()',
       '└─ waitForConfig  test/fixtures/runtime/leak-forever.mjs:19:3  await realHang.promise',
-      '   └─ realHang.promise  — a promise no instrumented code created',
+      '   └─ realHang.promise  — a new Promise at test/fixtures/runtime/leak-forever.mjs:17',
       '',
     ]);
   });

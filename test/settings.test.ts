@@ -196,7 +196,7 @@ describe('awaitwhat/hooks settings (AWAITWHAT_* variables and installHooks optio
         'awaitwhat: 1 pending async function',
         '',
         'wait  test/fixtures/big.mjs:5:3  await new Promise((resolve) => setTimeout(resolve, 150))',
-        '└─ new Promise((resolve) => setTimeout(resolve, 150))  — a promise no instrumented code created',
+        '└─ new Promise((resolve) => setTimeout(resolve, 150))  — a new Promise at test/fixtures/big.mjs:5',
         '',
       ].join('\n'),
     );

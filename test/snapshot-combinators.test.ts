@@ -65,6 +65,7 @@ describe('Promise.all over 1500 async calls', () => {
       valueKind: 'promise',
       text: 'new Promise(() => {})',
       location: { file: FIXTURE, line: 4, column: 3 },
+      createdAt: { file: FIXTURE, line: 4, column: 9 },
       awaits: [],
       awaitedBy: [id],
     }));
@@ -114,7 +115,7 @@ describe('Promise.all over 1500 async calls', () => {
     ];
     for (let i = 0; i < 100; i++) {
       if (settlesAtOnce(i)) lines.push(`   ├─ [${i}] fulfilled`);
-      else lines.push(`   ├─ [${i}] work  ${FIXTURE}:4:3  await new Promise(() => {})`, '   │  └─ new Promise(() => {})  — a promise no instrumented code created');
+      else lines.push(`   ├─ [${i}] work  ${FIXTURE}:4:3  await new Promise(() => {})`, `   │  └─ new Promise(() => {})  — a new Promise at ${FIXTURE}:4`);
     }
     lines.push('   └─ … 1400 more members: 934 pending, 466 fulfilled', '');
     assert.equal(renderText(snapshot, { durations: false }), lines.join('\n'));

@@ -43,7 +43,7 @@ describe('error stacks of instrumented code', { concurrency: 2 }, () => {
 
   it('without source maps, that warning quotes the line Node compiled: the instrumented one (documented)', async () => {
     const r = await run(['--import', HOOKS, UNSETTLED]);
-    const instrumented = QUOTED.replace('await main();', 'await __awf.c(3,__awf.q,main());;__awf.x();');
+    const instrumented = QUOTED.replace('await main();', 'await __awf.c(4,__awf.q,main());;__awf.x();');
     assert.equal(r.stderr, unsettledWarning(pathToFileURL(join(ROOT, UNSETTLED)).href, instrumented));
     assert.equal(r.code, 13);
   });

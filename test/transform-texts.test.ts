@@ -89,7 +89,7 @@ describe('texts and names through an input source map', () => {
         '└─ main  test/fixtures/tsx/decorated.mts:21:3  await loadUser(7)',
         '   └─ loadUser  test/fixtures/tsx/decorated.mts:17:3  await new Svc().fetch(id)',
         '      └─ Svc.fetch  test/fixtures/tsx/decorated.mts:12:5  await new Promise<void>(() => {})',
-        '         └─ new Promise<void>(() => {})  — a promise no instrumented code created',
+        '         └─ new Promise<void>(() => {})  — a new Promise at test/fixtures/tsx/decorated.mts:12',
         '',
       ].join('\n'),
     );
@@ -108,7 +108,7 @@ function bomOutput(file: string, stack: string, at: number, mainColumn: number, 
     '',
     `main  ${TEXTS}/${file}:${at}:${mainColumn}  await load()`,
     `└─ load  ${TEXTS}/${file}:${at + 1}:25  await ${promise}`,
-    `   └─ ${promise}  — a promise no instrumented code created`,
+    `   └─ ${promise}  — a new Promise at ${TEXTS}/${file}:${at + 1}`,
     '',
   ].join('\n');
 }

@@ -9,7 +9,7 @@ import vm from 'node:vm';
 import { instrument, InstrumentSyntaxError } from '../dist/index.js';
 import { enter, instrumentSnippet } from './support/transform.ts';
 
-const M = '/*awaitwhat:1*/';
+const M = '/*awaitwhat:2*/';
 
 interface Case {
   name: string;
@@ -77,12 +77,12 @@ const CASES: Case[] = [
   {
     name: 'async generator: yield, bare yield, yield*, for await',
     source: 'async function* gen() { yield 1; yield; yield* other(); for await (const x of y()) use(x); }',
-    expected: `async function* gen() {${enter('g', 0)}try{ yield __awf.y(1,1); yield __awf.y(2,void 0); __awf.fb(3);yield* other(); __awf.fb(4);for await (const x of y()) {try{use(x);}finally{__awf.fh(4)}} }finally{__awf.x()}}${M}`,
+    expected: `async function* gen() {${enter('g', 0)}try{ yield __awf.y(1,1); yield __awf.y(2,void 0); __awf.fb(3);yield* other(); __awf.fb(4);for await (const x of y()) {try{__awf.k(__awf.q,use(x));}finally{__awf.fh(4)}} }finally{__awf.x()}}${M}`,
   },
   {
     name: 'await using: the rest of the block records the disposal wait',
     source: 'async function f() { await using r = open(); use(r); }',
-    expected: `async function f() {${enter('e', 0)}try{ await using r = __awf.k(__awf.q,open());;try{ use(r); }finally{__awf.ud(1)}}finally{__awf.x()}}${M}`,
+    expected: `async function f() {${enter('e', 0)}try{ await using r = __awf.k(__awf.q,open());;try{ __awf.k(__awf.q,use(r)); }finally{__awf.ud(1)}}finally{__awf.x()}}${M}`,
   },
   {
     name: 'await using is left alone when wrapping would hide a name used before it',
@@ -163,7 +163,7 @@ const CASES: Case[] = [
   {
     name: 'for await where one statement must stand, and under labels: the record goes before, in braces when needed',
     source: 'async function f() { if (c) for await (x of y) g(x); outer: inner: for await (z of w) continue outer; }',
-    expected: `async function f() {${enter('e', 0)}try{ if (c) {__awf.fb(1);for await (x of y) {try{g(x);}finally{__awf.fh(1)}}} __awf.fb(2);outer: inner: for await (z of w) {try{continue outer;}finally{__awf.fh(2)}} }finally{__awf.x()}}${M}`,
+    expected: `async function f() {${enter('e', 0)}try{ if (c) {__awf.fb(1);for await (x of y) {try{__awf.k(__awf.q,g(x));}finally{__awf.fh(1)}}} __awf.fb(2);outer: inner: for await (z of w) {try{continue outer;}finally{__awf.fh(2)}} }finally{__awf.x()}}${M}`,
   },
   {
     name: 'yield* as a value: the record goes before the statement when it is all the statement evaluates, else beside it',
@@ -171,9 +171,24 @@ const CASES: Case[] = [
     expected: `async function* g() {${enter('g', 0)}try{ if (c) {__awf.fb(1);return yield* b();} __awf.fb(2);const r = yield* c(); f((__awf.fb(3),yield* d())); }finally{__awf.x()}}${M}`,
   },
   {
+    name: 'dropped call results are claimed too, so that a memoised promise dropped by its first user is known as its frame\'s',
+    source: 'async function f() { warmUp(); a?.b(); (x(), y()); g().then(h); await warmUp(); }',
+    expected: `async function f() {${enter('e', 0)}try{ __awf.k(__awf.q,warmUp()); __awf.k(__awf.q,a?.b()); (__awf.k(__awf.q,x()), __awf.k(__awf.q,y())); __awf.k(__awf.q,g().then(h)); await __awf.c(1,__awf.q,warmUp()); }finally{__awf.x()}}${M}`,
+  },
+  {
+    name: 'new Promise: tagged where created (through the frame, the global at top level, a guard in synchronous functions); recorded by an await or return of it; not where it starts a statement',
+    format: 'module',
+    source:
+      'const ready = new Promise(f);\nfunction sleep(ms) { return new Promise((r) => setTimeout(r, ms)); }\nnew Promise(f).then(g);\n' +
+      'async function h() { const p = new Promise(f); await new Promise(f); return new Promise(f); }',
+    expected:
+      'const ready = __awaitwhat.np(0,new Promise(f));\nfunction sleep(ms) { return (typeof __awaitwhat==="object"?__awaitwhat.np:(s,v)=>v)(1,new Promise((r) => setTimeout(r, ms))); }\n__awaitwhat.k(__awaitwhat.q,new Promise(f).then(g));\n' +
+      `async function h() {${enter('e', 2)}try{ const p = __awf.np(3,new Promise(f)); await __awf.c(5,__awf.q,new Promise(f)); return __awf.r(7,new Promise(f)); }finally{__awf.x()}}${M}`,
+  },
+  {
     name: '`return a, b` keeps returning b',
     source: 'async function f() { return a(), b; }',
-    expected: `async function f() {${enter('e', 0)}try{ return __awf.r(1,(a(), b)); }finally{__awf.x()}}${M}`,
+    expected: `async function f() {${enter('e', 0)}try{ return __awf.r(1,(__awf.k(__awf.q,a()), b)); }finally{__awf.x()}}${M}`,
   },
   {
     name: 'call results taken apart at once are not claimed: V8 quotes them when that fails',
@@ -232,5 +247,41 @@ describe('instrumented code where the runtime is absent', () => {
     const result = await vm.runInContext(`${code}; add(2, Promise.resolve(3))`, realm);
     assert.equal(result, 5);
     assert.equal(vm.runInContext('typeof __awaitwhat', realm), 'undefined');
+  });
+
+  it('a synchronous function creating a promise runs unchanged from fn.toString() in another realm (its tag is the identity there)', async () => {
+    const { code } = instrumentSnippet('function later(v) { return new Promise((resolve) => resolve(v)); }\nasync function f() { return later(7); }');
+    const realm = vm.createContext({});
+    assert.equal(await vm.runInContext(`${code}; later(6)`, realm), 6);
+    assert.equal(vm.runInContext('typeof __awaitwhat', realm), 'undefined');
+  });
+});
+
+describe('return sites a finally block may discard', () => {
+  it('a return in the try or catch block of a try with a finally is marked; one in the finally block, or in a nested function, is not', () => {
+    const source = 'async function f() {\n  try { return g(); } catch { return h; } finally { if (x) return k(); }\n  try { const a = async () => { return m(); }; } finally {}\n}';
+    const returns = instrumentSnippet(source).sites.filter((s) => s.kind === 'return');
+    assert.deepEqual(
+      returns.map((s) => [s.text, s.discardable ?? false]),
+      [
+        ['return g()', true],
+        ['return h', true],
+        ['return k()', false],
+        ['return m()', false],
+      ],
+    );
+  });
+});
+
+describe('new Promise sites', () => {
+  it('a promise site has no owning function; an await or return of new Promise(…) names its site', () => {
+    const { sites } = instrumentSnippet('async function f() {\n  await new Promise(g);\n  return new Promise(g);\n}');
+    assert.deepEqual(sites, [
+      { kind: 'function', file: 'snippet.js', line: 1, column: 1, name: 'f', text: '' },
+      { kind: 'promise', file: 'snippet.js', line: 2, column: 9, name: '', text: '' },
+      { kind: 'await', file: 'snippet.js', line: 2, column: 3, name: '', text: 'await new Promise(g)', fn: 0, created: 1 },
+      { kind: 'promise', file: 'snippet.js', line: 3, column: 10, name: '', text: '' },
+      { kind: 'return', file: 'snippet.js', line: 3, column: 3, name: '', text: 'return new Promise(g)', fn: 0, created: 3 },
+    ]);
   });
 });

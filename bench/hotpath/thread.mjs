@@ -11,7 +11,7 @@ if (dist !== undefined) {
   const { installHooks } = await import(pathToFileURL(join(dist, 'index.js')).href);
   installHooks();
   if (traced) {
-    const observer = { context: () => undefined, exited() {}, leafAwaitEnded() {} };
+    const observer = { minDurationMs: () => 10, context: () => undefined, exited() {}, leafAwaitEnded() {} };
     const internalsFile = join(dist, 'runtime', 'internals.js');
     const internals = existsSync(internalsFile) ? (await import(pathToFileURL(internalsFile).href)).runtimeInternals() : globalThis.__awaitwhat.internals;
     internals.setTracing(observer);

@@ -34,7 +34,7 @@ export type CachedOutcome =
       slots: number[];
     };
 
-const KINDS: readonly SiteRecord['kind'][] = ['function', 'generator', 'module', 'await', 'for-await', 'yield', 'yield*', 'await-using', 'return', 'combinator'];
+const KINDS: readonly SiteRecord['kind'][] = ['function', 'generator', 'module', 'await', 'for-await', 'yield', 'yield*', 'await-using', 'return', 'combinator', 'promise'];
 const COMBINATOR_KINDS: readonly NonNullable<SiteRecord['combinator']>[] = ['all', 'allSettled', 'race', 'any'];
 /** Integers per site: kind, line, column, fn (-1: none), combinator (-1: none). */
 const SITE_INTS = 5;
@@ -57,8 +57,8 @@ interface Header {
   slots?: number;
   /** name and text of each site, in turn. */
   strings?: string[];
-  /** By site index: a file other than the module's, a combinator's member texts. */
-  extra?: Record<number, { file?: string; members?: string[] }>;
+  /** By site index: a file other than the module's, a combinator's member texts, the `new Promise(…)` an await or return names. */
+  extra?: Record<number, { file?: string; members?: string[]; created?: number; discardable?: true }>;
 }
 
 export function encodeEntry(key: string, outcome: CachedOutcome, file: string): Buffer {
@@ -77,7 +77,14 @@ export function encodeEntry(key: string, outcome: CachedOutcome, file: string): 
     sites.forEach((site, i) => {
       ints.set([KINDS.indexOf(site.kind), site.line, site.column, site.fn ?? -1, site.combinator === undefined ? -1 : COMBINATOR_KINDS.indexOf(site.combinator)], i * SITE_INTS);
       header.strings!.push(site.name, site.text);
-      if (site.file !== file || site.members !== undefined) header.extra![i] = { ...(site.file !== file ? { file: site.file } : {}), ...(site.members !== undefined ? { members: site.members } : {}) };
+      if (site.file !== file || site.members !== undefined || site.created !== undefined || site.discardable === true) {
+        header.extra![i] = {
+          ...(site.file !== file ? { file: site.file } : {}),
+          ...(site.members !== undefined ? { members: site.members } : {}),
+          ...(site.created !== undefined ? { created: site.created } : {}),
+          ...(site.discardable === true ? { discardable: true as const } : {}),
+        };
+      }
     });
     ints.set(ids, sites.length * SITE_INTS);
     ints.set(slots, sites.length * (SITE_INTS + 1));
@@ -128,6 +135,8 @@ export function decodeEntry(bytes: Buffer, key: string, file: string): CachedOut
     const extra = header.extra?.[i];
     if (extra?.file !== undefined) site.file = extra.file;
     if (extra?.members !== undefined) site.members = extra.members;
+    if (extra?.created !== undefined) site.created = extra.created;
+    if (extra?.discardable === true) site.discardable = true;
     sites[i] = site;
   }
   const ids = Array.from(ints.subarray(count * SITE_INTS, count * (SITE_INTS + 1)));

@@ -21,7 +21,7 @@ import { append, dateNow, newList, sortList, stringEndsWith, uncurryThis } from 
 const stringCharCodeAt = uncurryThis(String.prototype.charCodeAt);
 
 /** Bumped when an entry's layout or meaning changes. */
-const CACHE_FORMAT = 1;
+const CACHE_FORMAT = 2;
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** A temporary file this old was left by a writer that died. */
 const STALE_TEMP_MS = 10 * 60 * 1000;

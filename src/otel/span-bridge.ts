@@ -65,6 +65,10 @@ export class SpanBridge implements FrameObserver {
     this.#faults = faults;
   }
 
+  minDurationMs(): number {
+    return this.#config().minSpanDurationMs;
+  }
+
   context(): unknown {
     // Called from the program's own await (the runtime's first-suspension hook): a context
     // manager that throws must not throw there.

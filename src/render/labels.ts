@@ -52,7 +52,14 @@ export function groupState(g: GroupNode): string {
 }
 
 export function leafLine(l: LeafNode): string {
-  return `${textOf(l)}  — ${LEAF_KINDS[l.valueKind] ?? l.valueKind}`;
+  return `${textOf(l)}  — ${leafKind(l)}`;
+}
+
+/** `a new Promise at src/db.mjs:12` for a promise instrumented code created, else what kind of value it is. */
+function leafKind(l: LeafNode): string {
+  const at = l.createdAt;
+  if (l.valueKind === 'promise' && at !== undefined) return `a new Promise at ${at.file}:${at.line}`;
+  return LEAF_KINDS[l.valueKind] ?? l.valueKind;
 }
 
 /** The full line for a node. */

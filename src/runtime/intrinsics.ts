@@ -44,6 +44,9 @@ const ArrayPrototype = Array.prototype;
 /** `queueMicrotask`, as it was when awaitwhat loaded (fake timers installed later never see our jobs). */
 export const queueJob = queueMicrotask;
 
+/** `setImmediate`, as it was when awaitwhat loaded (traced frames' event-loop turn counter). */
+export const nextTurn = setImmediate;
+
 /** `performance.now()`, bound to Node's own `performance` object. */
 export const preciseNow: () => number = apply(functionBind, performance.now, [performance]) as () => number;
 

@@ -40,6 +40,7 @@ import {
   stashMembers,
   type Frame,
 } from './frame.ts';
+import { notePromise, promiseSiteOf } from './created.ts';
 import { freeze } from './intrinsics.ts';
 import { addSite, getSite, siteCount, siteLimits, type SiteRecord } from './sites.ts';
 import { buildSnapshot, buildGraph, type Graph, type SnapshotOptions } from '../snapshot/build.ts';
@@ -63,6 +64,8 @@ export interface RuntimeGlobal {
   readonly k: (q: number, v: unknown) => unknown;
   readonly pa: (v: unknown) => unknown;
   readonly pc: (site: number, v: unknown) => unknown;
+  /** `new Promise(…)` outside async functions: records where it was created; returns it. */
+  readonly np: (site: number, v: unknown) => unknown;
   /** The thread's await graph, built by the copy of awaitwhat that installed the runtime. Holds no value of the program's. */
   readonly snapshot: (options?: SnapshotOptions) => Snapshot;
 }
@@ -84,6 +87,7 @@ export interface RuntimeInternals {
   iterationsOf: typeof iterationsOf;
   keptCombinatorOf: typeof keptCombinatorOf;
   groupOf: typeof groupOf;
+  promiseSiteOf: typeof promiseSiteOf;
   maintain(now: number): void;
   /** The stamp a suspension beginning now gets (the coarse clock's current tick). */
   clock(): number;
@@ -135,6 +139,7 @@ function createInternals(): RuntimeInternals {
     iterationsOf,
     keptCombinatorOf,
     groupOf,
+    promiseSiteOf,
     maintain,
     clock: currentTick,
     elapsed: stampElapsed,
@@ -174,6 +179,7 @@ function createGlobal(internals: RuntimeInternals): RuntimeGlobal {
     k: keep,
     pa: stashMembers,
     pc: keepCombinator,
+    np: notePromise,
     snapshot: (options?: SnapshotOptions) => internals.snapshot(options),
   });
 }

@@ -7,8 +7,8 @@ import { append, newList, type List } from './intrinsics.ts';
 
 export type FunctionSiteKind = 'function' | 'generator' | 'module';
 export type SuspendSiteKind = 'await' | 'for-await' | 'yield' | 'yield*' | 'await-using' | 'return';
-/** A `Promise.all(…)`-style call whose result is kept rather than awaited on the spot. */
-export type CallSiteKind = 'combinator';
+/** A `Promise.all(…)`-style call whose result is kept rather than awaited on the spot; a `new Promise(…)`. */
+export type CallSiteKind = 'combinator' | 'promise';
 export type SiteKind = FunctionSiteKind | SuspendSiteKind | CallSiteKind;
 
 export interface SiteRecord {
@@ -29,6 +29,10 @@ export interface SiteRecord {
   members?: string[];
   /** For suspension sites: the id of the function (or module) site they belong to. */
   fn?: number;
+  /** For await and return sites whose operand is `new Promise(…)`: the id of its `promise` site. */
+  created?: number;
+  /** For return sites inside `try { … } finally { … }`: the finally block may discard the returned value (by throwing). */
+  discardable?: true;
 }
 
 export type CombinatorKind = 'all' | 'allSettled' | 'race' | 'any';

@@ -15,11 +15,16 @@
 
 import { preciseStamp, stampStart } from './clock.ts';
 import { reportFault } from './faults.ts';
-import { DONE, Frame, frameValue, KIND_YIELD, keep, lastKept, siteKindOf, UNCLAIMABLE } from './frame.ts';
-import { freeze, preciseNow } from './intrinsics.ts';
+import { DONE, Frame, frameValue, KIND_YIELD, keepFrame, siteKindOf, UNCLAIMABLE } from './frame.ts';
+import { freeze, nextTurn, preciseNow } from './intrinsics.ts';
 import { RETURN_SITE_BASE } from './sites.ts';
 
 export interface FrameObserver {
+  /**
+   * The shortest call or leaf await it makes a span of, in ms (read once per event-loop turn);
+   * without it, every call is timed.
+   */
+  minDurationMs?(): number;
   /** The active context, captured when the frame first suspends (still inside its caller). */
   context(): unknown;
   /** The frame left its function at `now` (performance.now() milliseconds); `lastSite` was its last await, yield or return. */
@@ -32,6 +37,54 @@ let observer: FrameObserver | undefined;
 
 export function setFrameObserver(next: FrameObserver | undefined): void {
   observer = next;
+  readMinimum();
+}
+
+/**
+ * Event-loop turns: which calls need the precise clock at their end. Reading performance.now()
+ * costs 25–40 ns on a typical host and 60–200 ns on some virtual machines, more than the rest of a
+ * traced call, so a call's end (and a leaf await's end) is read only if the event loop may have
+ * waited since its start. `turn` counts the times the event loop *could* wait: the first traced
+ * suspension of a turn queues an immediate that ends it (`endTurn`); while that immediate is
+ * pending, libuv polls without blocking, so the loop waits for I/O or a timer only after the turn
+ * has ended. A call whose first suspension and exit fall in the same turn never waited for the
+ * event loop: it lasted as long as synchronous code and settled promises took within one turn,
+ * and with a positive minimum it gets no span of its own (one a child's span made is still ended
+ * at its true time). One immediate per event-loop turn with traced activity, instead of one or
+ * two clock reads per call.
+ */
+let turn = 1;
+let turnEnding = false;
+/** Whether calls and leaf awaits that never waited for the event loop may go untimed (the minimum is positive). */
+let untimedShort = false;
+
+function endTurn(): void {
+  turn++;
+  turnEnding = false;
+  readMinimum();
+}
+
+function readMinimum(): void {
+  const o = observer;
+  if (o === undefined) {
+    untimedShort = false;
+    return;
+  }
+  try {
+    untimedShort = o.minDurationMs !== undefined && o.minDurationMs() > 0;
+  } catch (error) {
+    reportFault('observer', error);
+    untimedShort = false;
+  }
+}
+
+/** The current turn, making sure it ends (an immediate is queued) before the event loop can next wait. */
+function thisTurn(): number {
+  if (!turnEnding) {
+    turnEnding = true;
+    nextTurn(endTurn);
+  }
+  return turn;
 }
 
 /** The frame that claimed `f` by awaiting (or returning) it, whose span is `f`'s span's parent. */
@@ -46,8 +99,13 @@ export class TracedFrame extends Frame {
    * suspends first), which is the entry time to within the synchronous part of the call.
    */
   start: number;
-  /** Whether the frame suspended at least once (frames that never did finish in no time: no span). */
-  suspended: boolean;
+  /**
+   * The event-loop turn of the first suspension (see `thisTurn`); 0 until the frame suspends (a
+   * frame that never did finishes in no time: no span).
+   */
+  turn: number;
+  /** The event-loop turn the current leaf await began in. */
+  leafTurn: number;
   /** The caller's context at the first suspension. */
   context: unknown;
   /** See `awaiterOf`. */
@@ -69,7 +127,8 @@ export class TracedFrame extends Frame {
     super(promise);
     this.fn = fn;
     this.start = 0;
-    this.suspended = false;
+    this.turn = 0;
+    this.leafTurn = 0;
     this.context = undefined;
     this.#awaiter = undefined;
     this.span = undefined;
@@ -83,55 +142,68 @@ export class TracedFrame extends Frame {
   }
 
   /**
-   * Before every suspension, return and exit: the previous suspension, if any, has ended. Only the
-   * end of a *leaf* await (one no instrumented frame produced) may become a span, so only then is
-   * the precise clock read; `now` is passed when the caller already has it.
+   * The first suspension (`site < 0` before it): the frame is about to be handed to its caller. Its
+   * span starts here, at `start`: the entry time to within the synchronous part of the call. A
+   * frame whose first suspension awaits a traced callee it just claimed takes the callee's start
+   * instead of reading the clock (the callee entered after this frame did and suspended before it,
+   * so its start lies in this frame's synchronous part as well): in a chain only the innermost
+   * frame reads the clock at entry. The caller's context is captured here too (about 15 ns).
    */
-  #resume(now?: number): void {
-    if (this.site < 0) {
-      if (!this.suspended) {
-        this.suspended = true;
-        this.start = now ?? preciseNow();
-        this.context = callerContext();
-      }
-      return;
-    }
-    if (this.ownValue || this.site >= RETURN_SITE_BASE || siteKindOf(this.site) === KIND_YIELD) return;
-    leafEnded(this, this.site, stampStart(this.since), now ?? preciseNow());
+  #begin(start: number): void {
+    this.turn = thisTurn();
+    this.start = start;
+    this.context = callerContext();
   }
 
-  /** After a suspension is recorded: a leaf await needs its precise start; awaiting a frame does not. */
-  #leafStart(firstAt: number): void {
-    if (!this.ownValue) this.since = preciseStamp(firstAt !== 0 ? firstAt : preciseNow());
-  }
-
-  /** The clock reading taken by the first suspension, to reuse for the leaf start; 0 otherwise. */
-  #first(): number {
-    return this.site < 0 && !this.suspended ? preciseNow() : 0;
+  /**
+   * Before every suspension, return and exit of a frame that suspended before: the previous
+   * suspension has ended. Only the end of a *leaf* await (one no instrumented frame produced) may
+   * become a span; its end is `now` when the caller has a reading, else the clock is read (one read,
+   * 60–200 ns). Returns the reading taken, or 0.
+   */
+  #resume(now: number): number {
+    if (this.ownValue || this.site >= RETURN_SITE_BASE || siteKindOf(this.site) === KIND_YIELD) return now;
+    // A leaf await that began in this turn never waited for the event loop: not timed.
+    if (untimedShort && this.leafTurn === turn) return now;
+    if (now === 0) now = preciseNow();
+    leafEnded(this, this.site, stampStart(this.since), now);
+    return now;
   }
 
   override a(site: number, v: unknown): unknown {
-    const first = this.#first();
-    this.#resume(first || undefined);
+    // One reading serves the end of the previous leaf await, the first suspension and the start
+    // of this one (a leaf too: `v` is not a frame's); a `yield` needs none.
+    let now = 0;
+    if (this.turn === 0) this.#begin((now = preciseNow()));
+    else now = this.#resume(0);
     super.a(site, v);
     this.ownValue = false;
-    this.#leafStart(first);
+    if (siteKindOf(site) !== KIND_YIELD) this.#leafBegins(now);
     return v;
   }
 
   override c(site: number, q: number, v: unknown): unknown {
-    const first = this.#first();
-    this.#resume(first || undefined);
+    const first = this.turn === 0;
+    const now = first ? 0 : this.#resume(0);
     super.c(site, q, v);
+    const callee = frameValue(this);
     // The stored value is the awaited one unless a callee was claimed in its place.
-    this.ownValue = frameValue(this) !== v;
-    this.#leafStart(first);
-    this.#adopt();
+    this.ownValue = callee !== v;
+    if (this.ownValue) {
+      if (first) this.#begin(callee instanceof TracedFrame && callee.start !== 0 ? callee.start : preciseNow());
+      this.#adopt();
+      return v;
+    }
+    // A leaf await: its precise start, from the reading already taken if there is one.
+    const start = now !== 0 ? now : preciseNow();
+    if (first) this.#begin(start);
+    this.#leafBegins(start);
     return v;
   }
 
   override ac(site: number, v: unknown): unknown {
-    this.#resume();
+    if (this.turn === 0) this.#begin(preciseNow());
+    else this.#resume(0);
     super.ac(site, v);
     this.ownValue = true;
     return v;
@@ -140,7 +212,10 @@ export class TracedFrame extends Frame {
   override r(site: number, v: unknown): unknown {
     // One compare and store per return, not per await: the site a return is about to overwrite.
     if (this.site >= 0 && this.site < RETURN_SITE_BASE) this.lastAwait = this.site;
-    this.#resume();
+    // A return before any await still hands the frame to its caller: its span may be needed (a
+    // returned callee's span makes its awaiters' spans), so it begins here.
+    if (this.turn === 0) this.#begin(preciseNow());
+    else this.#resume(0);
     super.r(site, v);
     this.ownValue = false;
     return v;
@@ -148,26 +223,39 @@ export class TracedFrame extends Frame {
 
   override rc(site: number, q: number, v: unknown): unknown {
     if (this.site >= 0 && this.site < RETURN_SITE_BASE) this.lastAwait = this.site;
-    this.#resume();
+    const first = this.turn === 0;
+    if (!first) this.#resume(0);
     super.rc(site, q, v);
-    this.ownValue = frameValue(this) !== v;
+    const callee = frameValue(this);
+    this.ownValue = callee !== v;
+    if (first) this.#begin(this.ownValue && callee instanceof TracedFrame && callee.start !== 0 ? callee.start : preciseNow());
     this.#adopt();
     return v;
   }
 
   /** A kept call result's frame (`connecting ??= connect()`) becomes this frame's child too: its caller. */
   override k(q: number, v: unknown): unknown {
-    const before = lastKept;
-    keep(q, v);
-    const kept = lastKept;
-    if (kept !== before && kept instanceof TracedFrame && kept.#awaiter === undefined) kept.#awaiter = this;
+    const kept = keepFrame(q, v);
+    if (kept instanceof TracedFrame && kept.#awaiter === undefined) kept.#awaiter = this;
     return v;
   }
 
-  /** End of a `for await` body: what it waits for next is the program's iterable (its coarse stamp is the leaf's start). */
+  /**
+   * End of a `for await` body: the previous item's wait ended when the body began (its end is
+   * taken here, with the body's time: there is no hook at the start of a body), and the loop now
+   * waits on the program's iterable again, a leaf: one reading for both.
+   */
   override fh(site: number): void {
+    const now = this.turn !== 0 ? this.#resume(0) : 0;
     super.fh(site);
     this.ownValue = false;
+    this.#leafBegins(now);
+  }
+
+  /** A leaf await begins: its precise start (`now` if a reading was taken already) and its turn. */
+  #leafBegins(now: number): void {
+    this.since = preciseStamp(now !== 0 ? now : preciseNow());
+    this.leafTurn = thisTurn();
   }
 
   /** A claimed callee becomes this frame's child. */
@@ -177,16 +265,22 @@ export class TracedFrame extends Frame {
   }
 
   override x(): void {
-    if (!this.suspended) {
+    if (this.turn === 0) {
       // Finished without ever suspending: no span can be due, and no time is needed.
       super.x();
       return;
     }
-    const now = preciseNow();
     const lastSite = this.site;
-    if (lastSite >= 0 && lastSite < RETURN_SITE_BASE) this.#resume(now);
-    super.x();
-    if (this.suspended) exited(this, now, lastSite);
+    if (untimedShort && this.turn === turn && this.span === undefined) {
+      // Never waited for the event loop (see `thisTurn`): no span of its own, nor its last leaf's.
+      super.x();
+    } else {
+      // One reading: the end of the last leaf await, if the last suspension was one, and the exit.
+      const now = preciseNow();
+      if (lastSite >= 0 && lastSite < RETURN_SITE_BASE) this.#resume(now);
+      super.x();
+      exited(this, now, lastSite);
+    }
     if (this.site === DONE) {
       // Done frames can wait in the registry until the next sweep: let go of the request's context
       // and spans meanwhile.

@@ -6,6 +6,8 @@
  * position, looked up by object identity, and location records are shared per site.
  */
 
+import { fileURLToPath } from 'node:url';
+import { getCallSites } from 'node:util';
 import { threadId } from 'node:worker_threads';
 import { isPromiseObject, promiseState } from '../runtime/values.ts';
 import { findCycles } from './cycles.ts';
@@ -16,6 +18,7 @@ import {
   isCombinatorCall,
   isDone,
   isFrameRecord,
+  isUnclaimable,
   keptPromiseOf,
   mayHaveKept,
   SITE_RETURN,
@@ -134,6 +137,7 @@ class Builder {
   /** The position in `#frames` of each frame in `#framed`, -1 for frames found otherwise. */
   readonly #framedAt: number[] = [];
   #counter = 0;
+  #stackFiles: Set<string> | undefined;
 
   constructor(source: SnapshotSource, discovered: Discovered, places: Places, now: number) {
     this.#source = source;
@@ -155,27 +159,68 @@ class Builder {
     if (site < 0) return false;
     const kind = this.#source.siteKindOf(site);
     if (kind === SITE_YIELD) return false;
-    if (kind !== SITE_RETURN) return true;
+    if (kind !== SITE_RETURN) return !this.#moduleEndedAt(this.#frames[k]!, site, this.#state.value[k]);
     return this.isPending(this.#frames[k]!);
   }
 
-  /** Awaiting frames always; returning frames while what they returned is pending; yielded generators never. */
+  /** Awaiting frames (but a module's top level that ended at an await); returning frames while what they returned is pending; yielded generators never. */
   isPending(f: RuntimeFrame): boolean {
     if (f.site < 0) return false;
     const kind = this.#source.siteKindOf(f.site);
     if (kind === SITE_YIELD) return false;
-    if (kind !== SITE_RETURN) return true;
+    if (kind !== SITE_RETURN) return !this.#moduleEndedAt(f, f.site, awaitedValueOf(f));
     const memo = this.#pendingMemo.get(f);
     if (memo !== undefined) return memo;
-    this.#pendingMemo.set(f, false);
-    const pending = this.#valuePending(awaitedValueOf(f));
+    // Reached again while deciding: the frames returned each other's promises (f returns g(), g
+    // returns f's promise), and promises resolved with each other never settle: a deadlock.
+    this.#pendingMemo.set(f, true);
+    const pending = this.#valuePending(awaitedValueOf(f), f);
     this.#pendingMemo.set(f, pending);
     return pending;
   }
 
-  #valuePending(v: unknown): boolean {
+  /**
+   * Whether a module's top level, recorded at an `await` of `v`, is over: it threw at that await
+   * (the awaited promise or call rejected) or after it (`await null; throw e`), so the `x()` at its
+   * end never ran. A module has no `finally` to say so (its declarations must stay at top level),
+   * but what it awaited tells: settled, its continuation has run, and a live module would be at a
+   * later await or done — unless it is running now, taking this snapshot itself. Only frames no
+   * caller can claim are looked at; a module ended at an await of a thenable that called back
+   * still reads as pending (whether it called back cannot be read without running its code).
+   */
+  #moduleEndedAt(f: RuntimeFrame, siteId: number, v: unknown): boolean {
+    if (!isUnclaimable(f)) return false;
+    const site = this.#source.getSite(siteId);
+    const module = site?.kind === 'await' ? this.#source.getSite(site.fn ?? -1) : undefined;
+    if (module?.kind !== 'module') return false;
+    let settled: boolean;
+    if (isFrameRecord(v)) settled = !this.isPending(v);
+    else {
+      const awaited = isCombinatorCall(v) ? v.promise : v;
+      // A thenable may never call back; anything else resumed the module one tick after its await.
+      settled = isPromiseObject(awaited) ? promiseState(awaited) !== 'pending' : awaitedKind(awaited) !== 'thenable';
+    }
+    // Resumed and running: it is taking this snapshot itself (its code is on the stack), and is
+    // shown at its last suspension, as every running frame is.
+    return settled && !this.#onStack(module.file);
+  }
+
+  /** Whether code of `file` is on the current stack (the files of up to 200 call sites, read once per snapshot). */
+  #onStack(file: string): boolean {
+    let files = this.#stackFiles;
+    if (files === undefined) {
+      files = this.#stackFiles = new Set();
+      for (const site of getCallSites(200)) files.add(asPath(site.scriptName));
+    }
+    return files.has(asPath(file));
+  }
+
+  /** Whether `v`, returned by `returner` (if any), is pending. */
+  #valuePending(v: unknown, returner?: RuntimeFrame): boolean {
     if (isFrameRecord(v)) return this.isPending(v);
     const frame = this.#promiseFrame(v);
+    // A frame returning its own promise: V8 rejects it at once (a TypeError, "Chaining cycle detected").
+    if (frame !== undefined && frame === returner) return false;
     if (frame !== undefined) return this.isPending(frame);
     return isPromiseObject(v) && promiseState(v) === 'pending';
   }
@@ -419,7 +464,9 @@ class Builder {
         state = 'unknown';
       } else if (isPromiseObject(member)) {
         state = promiseState(member);
-        if (state === 'pending' && listed) to = this.#memberLeaf(member, 'promise', memberText(text, node.combinator, i), site);
+        // A pending member that is itself a combinator's or a group's result (`Promise.race([Promise.all(…), timeout])`)
+        // is that node, linked whether listed or not, like a frame: the frames behind it are awaited through it.
+        if (state === 'pending') to = this.#innerNode(member, memberText(text, node.combinator, i)) ?? (listed ? this.#memberLeaf(member, 'promise', memberText(text, node.combinator, i), site) : undefined);
       } else if (awaitedKind(member) === 'thenable') {
         state = 'unknown';
         if (listed) to = this.#memberLeaf(member as object, 'thenable', memberText(text, node.combinator, i), site);
@@ -437,8 +484,20 @@ class Builder {
     return index;
   }
 
-  #group(frames: readonly RuntimeFrame[], v: object, site: SiteInfo): number {
-    const node: GroupNode = { id: `g${++this.#counter}`, type: 'group', text: operandText(site), calls: frames.length, awaits: NO_LINKS, awaitedBy: NO_LINKS };
+  /** The node of a combinator member that a recorded combinator or group call returned, if it is one. */
+  #innerNode(member: object, text: string): number | undefined {
+    const known = this.#valueIndex.get(member);
+    if (known !== undefined && this.nodes[known]!.type !== 'leaf') return known;
+    const kept = this.#source.keptCombinatorOf(member);
+    if (kept !== undefined) return this.#combinator(kept, member);
+    const group = this.#source.groupOf(member);
+    if (group !== undefined) return this.#group(group, member, text);
+    return undefined;
+  }
+
+  #group(frames: readonly RuntimeFrame[], v: object, site: SiteInfo | string): number {
+    const text = typeof site === 'string' ? site : operandText(site);
+    const node: GroupNode = { id: `g${++this.#counter}`, type: 'group', text, calls: frames.length, awaits: NO_LINKS, awaitedBy: NO_LINKS };
     const index = this.#add(node);
     this.#valueIndex.set(v, index);
     for (const f of frames) if (this.isPending(f)) this.#link(index, this.frameNode(f));
@@ -460,9 +519,17 @@ class Builder {
       awaits: NO_LINKS,
       awaitedBy: NO_LINKS,
     };
+    if (valueKind === 'promise') this.#noteCreation(leaf, shareable ? this.#source.promiseSiteOf(v as object) : undefined, site.created);
     const index = this.#add(leaf);
     if (shareable) this.#valueIndex.set(v, index);
     return index;
+  }
+
+  /** A promise leaf's `createdAt`: the `new Promise(…)` that made it, tagged at run time or named by the await's own site. */
+  #noteCreation(leaf: LeafNode, tagged: number | undefined, operand: number | undefined): void {
+    const id = tagged ?? operand;
+    const site = id === undefined ? undefined : this.#source.getSite(id);
+    if (site !== undefined) leaf.createdAt = this.#places.at(site);
   }
 
   #memberLeaf(v: object, valueKind: 'promise' | 'thenable', text: string, site: SiteInfo | undefined): number {
@@ -477,6 +544,7 @@ class Builder {
       awaits: NO_LINKS,
       awaitedBy: NO_LINKS,
     };
+    if (valueKind === 'promise') this.#noteCreation(leaf, this.#source.promiseSiteOf(v), undefined);
     const index = this.#add(leaf);
     this.#valueIndex.set(v, index);
     return index;
@@ -507,4 +575,14 @@ export function operandText(site: SiteInfo): string {
 /** A member leaf's text: the member as written, or which member it is when the argument was not an array literal. */
 function memberText(text: string, combinator: CombinatorNode['combinator'], i: number): string {
   return text === '' ? `Promise.${combinator} member [${i}]` : text;
+}
+
+/** A file URL as a path; anything else as it is. */
+function asPath(file: string): string {
+  if (!file.startsWith('file:')) return file;
+  try {
+    return fileURLToPath(file);
+  } catch {
+    return file;
+  }
 }

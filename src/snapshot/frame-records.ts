@@ -44,6 +44,11 @@ export function isDone(f: RuntimeFrame): boolean {
   return f.site === DONE;
 }
 
+/** A frame no caller can claim: an async generator's or a module's. */
+export function isUnclaimable(f: RuntimeFrame): boolean {
+  return framePromise(f) === UNCLAIMABLE;
+}
+
 /** The frame's promise when a caller kept it (for an array of call results, its element), read without running program code. */
 export function keptPromiseOf(f: RuntimeFrame): unknown {
   const p = framePromise(f);

@@ -197,7 +197,7 @@ export interface GroupNode extends NodeBase {
 export interface LeafNode extends NodeBase {
   type: 'leaf';
   /**
-   * `promise` (native); `thenable`: an object with a `then` method (also one defined by a getter,
+   * `promise` (native; `createdAt` says where when instrumented code created it); `thenable`: an object with a `then` method (also one defined by a getter,
    * which is never run) or a proxy, whose state cannot be read; `async-iterable`; `value` (awaiting
    * a plain value); `disposal` (`await using`).
    */
@@ -206,4 +206,10 @@ export interface LeafNode extends NodeBase {
   text: string;
   /** Where it is awaited (first awaiter). */
   location: SourceLocation;
+  /**
+   * For a `promise` created by instrumented code with `new Promise(…)`: where (the `new`). Absent
+   * for any other promise (made by a library, Node.js, `Promise.resolve`, an uninstrumented file).
+   * Added without a schema change: readers of `awaitwhat.snapshot/1` that do not know it ignore it.
+   */
+  createdAt?: SourceLocation;
 }

@@ -23,6 +23,8 @@ export interface SiteInfo {
   members?: readonly string[];
   /** Suspension sites: the id of their function site. */
   fn?: number;
+  /** Await and return sites whose operand is `new Promise(…)`: the id of its `promise` site. */
+  created?: number;
 }
 
 export interface SnapshotSource {
@@ -37,6 +39,8 @@ export interface SnapshotSource {
   keptCombinatorOf(v: object): CombinatorCall | undefined;
   /** The frames uninstrumented code started during the call that returned `v`. */
   groupOf(v: object): readonly RuntimeFrame[] | undefined;
+  /** The `promise` site where instrumented code created `v` (`new Promise(…)`), if it did. */
+  promiseSiteOf(v: object): number | undefined;
   /** Milliseconds a suspension whose frame stored `since` has lasted at `now` (a `performance.now()` reading). */
   elapsed(since: number, now: number): number;
   readonly counters: { readonly collected: number; readonly evicted: number };

@@ -5,7 +5,7 @@ export const RUNTIME_GLOBAL = '__awaitwhat';
  * Bumped whenever the injected calls change shape: code instrumented for one format must not run
  * against a runtime of another.
  */
-export const FORMAT_VERSION = 1;
+export const FORMAT_VERSION = 2;
 
 /** Appended to instrumented code; its presence means "already instrumented, leave alone". */
 export const INSTRUMENTED_MARKER = `/*awaitwhat:${FORMAT_VERSION}*/`;

@@ -127,7 +127,10 @@ export function registerSites(sites: readonly SiteRecord[], sink: SiteSink): num
   const ids: number[] = new Array(sites.length);
   for (let i = 0; i < sites.length; i++) {
     const site = sites[i]!;
-    ids[i] = sink.addSite(site.fn === undefined ? { ...site } : { ...site, fn: ids[site.fn]! });
+    const record = site.fn === undefined ? { ...site } : { ...site, fn: ids[site.fn]! };
+    // A `promise` site is registered before the await or return that names it.
+    if (site.created !== undefined) record.created = ids[site.created]!;
+    ids[i] = sink.addSite(record);
   }
   return ids;
 }

@@ -10,13 +10,15 @@
  * - `await g()`:          `await F.c(S,F.q,g())`      (claims g's frame)
  * - `await v`:            `await F.a(S,v)`
  * - `await Promise.all(xs)`: `await F.ac(S,Promise.all(F.pa(xs)))`; kept: `F.pc(S,Promise.all(F.pa(xs)))`
- * - kept call result:     `F.k(F.q,g())`
+ * - kept or dropped call result: `F.k(F.q,g())`
  * - `return g()`:         `return F.rc(S,F.q,g())`;   `return v`: `return F.r(S,v)`
  * - `for await (… of xs) body`: `F.fb(S);for await (… of xs) {try{body}finally{F.fh(S)}}`
  *   (in braces where a single statement is required; the iterable itself is never wrapped, since
  *   V8 quotes its text in errors: `x is not async iterable`)
  * - `yield v` / `yield* xs` in async generators: `yield F.y(S,v)` / `(F.fb(S),yield* xs)`
  * - block with `await using`: `await using …;try{ rest }finally{F.ud(S)}`
+ * - `new Promise(…)`: `F.np(S,new Promise(…))` (at top level through the global, in synchronous
+ *   functions through a guard); an await or return of one records it in its own site instead
  * - module with top-level await: `const F=<enter module>;` before the first statement, `;F.x();` after the last
  */
 
@@ -137,7 +139,9 @@ class Planner {
   readonly #naming: NamingContext;
   #scope: Scope;
   #insideWith = 0;
-  #asyncOffsets: number[] | undefined;
+  readonly #wordOffsets = new Map<string, number[]>();
+  /** A `new Promise(…)` the enclosing await or return records in its own site (so it needs no tag at run time). */
+  #staticNew: AnyNode | undefined;
 
   constructor(source: string, lines: LineIndex, options: PlanOptions, isModule: boolean) {
     this.#source = source;
@@ -186,7 +190,7 @@ class Planner {
       case 'PropertyDefinition':
       case 'AccessorProperty':
       case 'StaticBlock':
-        if (!this.#asyncWithin(node)) return false;
+        if (!this.#worthWalking(node)) return false;
         return this.#withScope({ kind: 'sync', used: false, fnSite: -1 }, () => this.#visitChildren(node, role));
       case 'AwaitExpression':
         return this.#visitAwait(node);
@@ -198,6 +202,8 @@ class Planner {
         return node.await ? this.#visitForAwait(node) : this.#visitChildren(node, role);
       case 'CallExpression':
         return this.#visitCall(node, role);
+      case 'NewExpression':
+        return this.#visitNew(node, role);
       case 'ChainExpression':
         return this.#visitChain(node, role);
       case 'WithStatement':
@@ -263,8 +269,8 @@ class Planner {
     const expressionBody = node.body.type !== 'BlockStatement';
     const instrumented = node.async === true && this.#insideWith === 0 && (expressionBody || !blockWouldChangeScoping(node.body));
     const kind: ScopeKind = instrumented ? (node.generator ? 'asyncGenerator' : 'async') : 'sync';
-    // Nothing in a synchronous function is instrumented but the async functions nested in it.
-    if (kind === 'sync' && !this.#asyncWithin(node)) return;
+    // Nothing in a synchronous function is instrumented but the async functions and `new Promise(…)` in it.
+    if (kind === 'sync' && !this.#worthWalking(node)) return;
     // Registered before the body, so that every suspension site can name its function.
     const site = kind === 'sync' ? -1 : this.#addSite(kind === 'asyncGenerator' ? 'generator' : 'function', this.#functionSiteNode(node), inferFunctionName(node, this.#ancestors, this.#naming), '');
     this.#ancestors.push(node);
@@ -301,16 +307,26 @@ class Planner {
     this.functions++;
   }
 
+  /** Whether a synchronous scope may hold anything to instrument: an async function or a `new Promise(…)`. */
+  #worthWalking(node: AnyNode): boolean {
+    return this.#asyncWithin(node) || this.#wordWithin(node, 'Promise');
+  }
+
   /**
    * Whether the word `async` occurs in the node's text: where it does not, a synchronous scope holds
    * no async function and need not be walked (most of a library's code). Binary search over the
    * word's offsets, found once per file.
    */
   #asyncWithin(node: AnyNode): boolean {
-    let at = this.#asyncOffsets;
+    return this.#wordWithin(node, 'async');
+  }
+
+  #wordWithin(node: AnyNode, word: 'async' | 'Promise'): boolean {
+    let at = this.#wordOffsets.get(word);
     if (at === undefined) {
-      at = this.#asyncOffsets = [];
-      for (let i = this.#source.indexOf('async'); i !== -1; i = this.#source.indexOf('async', i + 5)) at.push(i);
+      at = [];
+      this.#wordOffsets.set(word, at);
+      for (let i = this.#source.indexOf(word); i !== -1; i = this.#source.indexOf(word, i + word.length)) at.push(i);
     }
     let lo = 0;
     let hi = at.length;
@@ -331,6 +347,7 @@ class Planner {
 
   #visitAwait(node: AnyNode): boolean {
     const inner = unwrapParens(node.argument);
+    const created = this.#hasFrame ? this.#promiseSite(inner) : undefined;
     this.#ancestors.push(node);
     const argumentSuspends = this.#visit(node.argument, 'handled');
     this.#ancestors.pop();
@@ -339,6 +356,7 @@ class Planner {
     const arg = node.argument;
     const combinator = argumentSuspends ? undefined : combinatorOf(inner);
     const site = this.#addSite('await', node, '', this.#text(node), combinator === undefined ? undefined : inner);
+    if (created !== undefined) this.sites[site]!.created = created;
     if (combinator !== undefined) {
       this.#stashCombinatorMembers(inner);
       this.edits.wrap(arg.start, arg.end, `${F}.ac(${siteRef(site)},`, ')');
@@ -360,7 +378,7 @@ class Planner {
 
   #visitCall(node: AnyNode, role: Role): boolean {
     const suspends = this.#visitChildren(node, role);
-    if (role !== 'value' || suspends || !this.#canClaim || node.callee.type === 'Super') return suspends;
+    if (!claimsResult(role) || suspends || !this.#canClaim || node.callee.type === 'Super') return suspends;
     const C = this.#claimer;
     const combinator = combinatorOf(node);
     if (combinator !== undefined) {
@@ -373,9 +391,62 @@ class Planner {
     return suspends;
   }
 
+  /**
+   * `new Promise(…)`: tagged with where it was created (`T.np(S,new Promise(…))`), so that a report
+   * names it when it is awaited somewhere else (`const p = new Promise(…); … await p`). Cost: one
+   * WeakMap insertion per promise created here (bench/new-promise.mjs, BENCHMARKS.md). Not tagged:
+   * one an await or return records itself (`await new Promise(…)`, free at run time), one that
+   * starts a statement (its own value is dropped or chained: `new Promise(…).then(…)` is what is
+   * awaited; and a wrap starting with `(` could join the statement to the line before it), and
+   * any inside `with`.
+   */
+  #visitNew(node: AnyNode, role: Role): boolean {
+    const suspends = this.#visitChildren(node, role);
+    if (!isNewPromise(node) || node === this.#staticNew || this.#insideWith > 0 || this.#startsStatement(node)) return suspends;
+    const site = siteRef(this.#addSite('promise', node, '', ''));
+    const kind = this.#scope.kind;
+    const G = this.#options.runtimeGlobal;
+    // A synchronous function may run where awaitwhat does not (serialised with toString() into a
+    // browser page): there the tag is the identity.
+    const tag = kind === 'async' || kind === 'asyncGenerator' ? `${this.#F}.np(` : kind === 'sync' ? `(typeof ${G}==="object"?${G}.np:(s,v)=>v)(` : `${G}.np(`;
+    this.edits.wrap(node.start, node.end, `${tag}${site},`, ')');
+    return suspends;
+  }
+
+  /** For an await or return operand that is `new Promise(…)`: a site for it (the operand is then not tagged). */
+  #promiseSite(operand: AnyNode): number | undefined {
+    if (!isNewPromise(operand) || this.#insideWith > 0) return undefined;
+    this.#staticNew = operand;
+    return this.#addSite('promise', operand, '', '');
+  }
+
+  /**
+   * Whether a `return` may have its value discarded after it was evaluated: inside the `try` or
+   * `catch` block of a `try` with a `finally` (of the same function), which may throw, or leave
+   * with `break` or `continue`, instead of completing the return.
+   */
+  #insideTryFinally(node: AnyNode): boolean {
+    for (let i = this.#ancestors.length - 1; i >= 0; i--) {
+      const a = this.#ancestors[i]!;
+      if (isFunctionNode(a)) return false;
+      if (a.type === 'TryStatement' && a.finalizer && !(node.start >= a.finalizer.start && node.end <= a.finalizer.end)) return true;
+    }
+    return false;
+  }
+
+  /** Whether the node's first token is its statement's (it starts an expression statement). */
+  #startsStatement(node: AnyNode): boolean {
+    for (let i = this.#ancestors.length - 1; i >= 0; i--) {
+      const a = this.#ancestors[i]!;
+      if (a.start !== node.start) return false;
+      if (a.type === 'ExpressionStatement') return true;
+    }
+    return false;
+  }
+
   #visitChain(node: AnyNode, role: Role): boolean {
     const suspends = this.#visitChildren(node, role);
-    if (role === 'value' && !suspends && this.#canClaim && node.expression.type === 'CallExpression') {
+    if (claimsResult(role) && !suspends && this.#canClaim && node.expression.type === 'CallExpression') {
       this.edits.wrap(node.start, node.end, `${this.#claimer}.k(${this.#claimer}.q,`, ')');
     }
     return suspends;
@@ -410,9 +481,12 @@ class Planner {
     const F = this.#F;
     if (NEVER_THENABLE.has(inner.type)) return { suspends: this.#visit(arg, 'none') };
     const direct = isCallLike(inner) && combinatorOf(inner) === undefined;
+    const created = this.#promiseSite(inner);
     const suspends = this.#visit(arg, direct ? 'handled' : 'value');
     const text = siteNode === arg ? `return ${this.#text(arg)}` : this.#text(siteNode);
     const site = this.#addSite('return', siteNode, '', text);
+    if (created !== undefined) this.sites[site]!.created = created;
+    if (this.#insideTryFinally(siteNode)) this.sites[site]!.discardable = true;
     if (direct && !suspends) return { suspends, wrap: () => this.edits.wrap(arg.start, arg.end, `${F}.rc(${siteRef(site)},${F}.q,`, ')') };
     // `return a, b` returns b: the comma must not become an argument separator.
     if (arg.type === 'SequenceExpression') return { suspends, wrap: () => this.edits.wrap(arg.start, arg.end, `${F}.r(${siteRef(site)},(`, '))') };
@@ -549,7 +623,7 @@ class Planner {
       record.line = origin.line;
       record.column = origin.column;
     }
-    if (kind !== 'function' && kind !== 'generator' && kind !== 'module') record.fn = this.#currentFunctionSite;
+    if (kind !== 'function' && kind !== 'generator' && kind !== 'module' && kind !== 'promise') record.fn = this.#currentFunctionSite;
     if (combinatorCall !== undefined) {
       record.combinator = combinatorOf(combinatorCall);
       const first = combinatorCall.arguments[0];
@@ -618,8 +692,24 @@ function childRole(parent: AnyNode, key: string, index: number, count: number, r
   }
 }
 
+/**
+ * Whether a call in this role gets its result claimed (`F.k(F.q,g())`): kept values, and dropped
+ * ones too (`warmUp();`, `background();`), so that a promise dropped by its first user and kept
+ * by a memo (`init()` returning `ready ??= load()`) is known as its frame's when awaited later.
+ * A dropped call's claim costs two property reads and a call returning at once when nothing was
+ * handed off (no async function ran), and registers the callee's frame, as an unclaimed one is.
+ */
+function claimsResult(role: Role): boolean {
+  return role === 'value' || role === 'discard';
+}
+
 function isPattern(node: AnyNode): boolean {
   return node.type === 'ObjectPattern' || node.type === 'ArrayPattern';
+}
+
+/** `new Promise(…)` (the name as written: a `Promise` of the program's own makes a promise too, or a thenable). */
+function isNewPromise(node: AnyNode): boolean {
+  return node.type === 'NewExpression' && node.callee.type === 'Identifier' && node.callee.name === 'Promise';
 }
 
 /** A call whose result could be an instrumented function's promise. */
