@@ -118,7 +118,7 @@ describe('canonicalGraph()', () => {
     const b = consistent();
     b.nodes.reverse();
     b.nodes = [...b.nodes.filter((n) => n.type === 'frame').reverse(), ...b.nodes.filter((n) => n.type !== 'frame')];
-    for (const n of b.nodes) if (n.type === 'frame') n.pendingMs += 1000;
+    for (const n of b.nodes) if (n.type === 'frame') n.pendingMs = (n.pendingMs ?? 0) + 1000;
     assert.equal(formatCanonical(canonicalGraph(b)), formatCanonical(canonicalGraph(a)));
   });
 });

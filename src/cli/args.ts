@@ -32,6 +32,7 @@ export const EXIT_USAGE = 2;
 
 export const USAGE = `Usage: awaitwhat [options] <script> [script arguments…]
        awaitwhat [options] [--] <command> [arguments…]
+       awaitwhat attach <pid> [options]   (a running process: awaitwhat attach --help)
 
 Runs a Node.js script (.js, .mjs, .cjs, .ts, .mts, .cts, or a directory or extensionless name as
 node finds it) with its async functions instrumented, in the Node.js processes it starts too, and

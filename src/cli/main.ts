@@ -14,6 +14,7 @@ import { EXIT_USAGE, parseArgs, USAGE, UsageError, type CliOptions } from './arg
 import { outTargetProblem } from './out-file.ts';
 import { supervise } from './supervise.ts';
 import { resolveTarget } from './target.ts';
+import { ExitSignal, runAttachCli } from './attach.ts';
 
 function fail(message: string, code: number, withUsage = false): never {
   process.stderr.write(`awaitwhat: ${message}\n${withUsage ? `\n${USAGE}` : ''}`);
@@ -46,6 +47,13 @@ function run(options: CliOptions): void {
 }
 
 function main(argv: readonly string[]): void {
+  if (argv[0] === 'attach') {
+    runAttachCli(argv.slice(1)).catch((error: unknown) => {
+      if (error instanceof ExitSignal) return;
+      throw error;
+    });
+    return;
+  }
   let parsed;
   try {
     parsed = parseArgs(argv);

@@ -19,7 +19,7 @@ export function longestPending(snapshot: Snapshot): number {
   const nodes = snapshot.nodes;
   for (let i = 0; i < nodes.length; i++) {
     const node = nodes[i]!;
-    if (node.type === 'frame' && node.state !== 'yielded' && node.suspendedAt !== null) longest = max(longest, node.pendingMs);
+    if (node.type === 'frame' && node.state !== 'yielded' && node.suspendedAt !== null) longest = max(longest, node.pendingMs ?? 0);
   }
   return longest;
 }

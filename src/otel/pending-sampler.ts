@@ -185,7 +185,7 @@ export class PendingSampler {
       const record = records[i];
       if (!(record instanceof TracedFrame)) return undefined;
       const span = this.#bridge.materialize(record);
-      this.#bridge.reportedPending(record, node.pendingMs, captureMs);
+      this.#bridge.reportedPending(record, node.pendingMs ?? 0, captureMs);
       this.#linkExtraAwaiters(record, chain.positions[i]!, graph);
       info[i]!.spanId = span?.spanContext().spanId;
       return span;
@@ -258,8 +258,8 @@ export class PendingSampler {
       if (!started) return;
       const record = records[i];
       const span = reals[i];
-      const attributes: Attributes = { ...this.#nodeAttributes(node), [PENDING_MS]: node.pendingMs };
-      const start = this.#bridge.time(span ?? real, record instanceof TracedFrame ? record.start : captureMs - node.pendingMs);
+      const attributes: Attributes = { ...this.#nodeAttributes(node), [PENDING_MS]: node.pendingMs ?? 0 };
+      const start = this.#bridge.time(span ?? real, record instanceof TracedFrame ? record.start : captureMs - (node.pendingMs ?? 0));
       const name = span !== undefined ? this.#bridge.spanName(record as TracedFrame) : node.function;
       started = startCopy(copies.length === 0 ? rootName(name) : name, start, attributes, span);
       originals.push(span);
@@ -382,7 +382,7 @@ export function extractChains(snapshot: Snapshot, threshold: number, links: { aw
   const chains: Chain[] = [];
   for (let i = 0; i < nodes.length; i++) {
     const node = nodes[i]!;
-    if (node.type !== 'frame' || node.state === 'yielded' || node.pendingMs < threshold) continue;
+    if (node.type !== 'frame' || node.state === 'yielded' || (node.pendingMs ?? 0) < threshold) continue;
     if (reachesFrame(i, nodes, awaits)) continue;
     const frames: FrameNode[] = [node];
     const positions = [i];
@@ -398,7 +398,7 @@ export function extractChains(snapshot: Snapshot, threshold: number, links: { aw
       }
       current = up;
     }
-    chains.push({ nodes: frames.reverse(), positions: positions.reverse(), leaf: leafOf(i, nodes, awaits), pendingMs: node.pendingMs });
+    chains.push({ nodes: frames.reverse(), positions: positions.reverse(), leaf: leafOf(i, nodes, awaits), pendingMs: node.pendingMs ?? 0 });
   }
   return chains.sort((a, b) => b.pendingMs - a.pendingMs);
 }
@@ -441,7 +441,7 @@ function chainNames(chain: Chain): string[] {
 
 function frameInfo(n: FrameNode): PendingFrameInfo {
   const at = n.suspendedAt ?? n.location;
-  return { function: n.function, file: at.file, line: at.line, column: at.column, await: n.suspendedAt?.text ?? '', pendingMs: n.pendingMs };
+  return { function: n.function, file: at.file, line: at.line, column: at.column, await: n.suspendedAt?.text ?? '', pendingMs: n.pendingMs ?? 0 };
 }
 
 function isOpenSdkSpan(span: Span): span is Span & ReadableSdkSpan {

@@ -36,7 +36,7 @@ function attributes(node: SnapshotNode, showDurations: boolean): string {
       const at = node.suspendedAt ?? node.location;
       const parts = [node.function, `${at.file}:${at.line}:${at.column}`];
       if (node.suspendedAt !== null && node.suspendedAt.text !== '') parts.push(node.suspendedAt.text);
-      if (showDurations) parts.push(formatDuration(node.pendingMs));
+      if (showDurations && node.pendingMs !== null) parts.push(formatDuration(node.pendingMs));
       return `shape=box, label=${quote(parts.join('\n'))}`;
     }
     case 'combinator':

@@ -20,7 +20,7 @@ const LEAF_KINDS: Record<LeafNode['valueKind'], string> = {
 export function frameLine(f: FrameNode, showDurations: boolean): string {
   const where = f.suspendedAt ?? f.location;
   const what = f.suspendedAt === null ? `(${f.state})` : f.state === 'yielded' ? `${f.suspendedAt.text} (yielded, waiting for its consumer)` : f.suspendedAt.text;
-  const duration = showDurations ? `  ${formatDuration(f.pendingMs)}` : '';
+  const duration = showDurations && f.pendingMs !== null ? `  ${formatDuration(f.pendingMs)}` : '';
   const kind = f.kind === 'generator' ? ' (async generator)' : '';
   // Text omitted (omitText): no gap where it would have been.
   const text = what === '' ? '' : `  ${what}`;

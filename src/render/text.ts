@@ -52,7 +52,7 @@ export function renderText(snapshot: Snapshot, options: TextOptions = {}): strin
     const n = nodes[i]!;
     if (n.type !== 'frame') continue;
     frameCount++;
-    if (filtering && n.pendingMs >= minPending && byId.isNamedBy(i)) {
+    if (filtering && n.pendingMs !== null && n.pendingMs >= minPending && byId.isNamedBy(i)) {
       slow[i] = 1;
       slowCount++;
     }
@@ -61,6 +61,7 @@ export function renderText(snapshot: Snapshot, options: TextOptions = {}): strin
   out.push(filtering ? `${title}, ${plural(slowCount, 'suspension')} pending ${formatDuration(minPending)} or longer` : title);
   const dropped = droppedLine(snapshot.stats);
   if (dropped !== undefined) out.push(dropped);
+  for (const line of sourceLines(snapshot)) out.push(line);
 
   // Ids naming no node (a snapshot edited by hand, or cut short) are passed over.
   const cycles = snapshot.cycles.filter((cycle) => cycle.length > 0 && cycle.every((id) => byId.get(id)?.type === 'frame'));
@@ -171,6 +172,14 @@ function* indicesOf(marks: Uint8Array): Generator<number> {
 }
 
 /** What the report cannot show: frames dropped since the start, and frames left out of this snapshot. */
+/** A snapshot taken from outside (`awaitwhat attach`): how, and what that way could not see. */
+function sourceLines(snapshot: Snapshot): string[] {
+  const source = snapshot.source;
+  if (source === undefined) return [];
+  const how = source.mode === 'runtime' ? "from the process's own awaitwhat runtime" : `${source.mode} mode, through the inspector`;
+  return [`awaitwhat: attached to process ${snapshot.pid} (${how})`, ...source.limits.map((limit) => `awaitwhat: not seen: ${limit}`)];
+}
+
 function droppedLine(stats: Snapshot['stats'] | undefined): string | undefined {
   if (stats === undefined) return undefined;
   const parts: string[] = [];

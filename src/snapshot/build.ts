@@ -565,7 +565,7 @@ function idsOf(nodes: readonly SnapshotNode[], edges: Edges, i: number): string[
 }
 
 /** The awaited operand's text: `sleep(60_000)` for `await sleep(60_000)`. */
-function operandText(site: SiteInfo): string {
+export function operandText(site: SiteInfo): string {
   const text = site.text;
   if (site.kind === 'await' && text.startsWith('await')) return text.slice(5).trimStart();
   if (site.kind === 'return' && text.startsWith('return')) return text.slice(6).trimStart();

@@ -38,7 +38,7 @@ export function graphProblems(snapshot: Snapshot): string[] {
       if (node.id !== `f${node.seq}`) problems.push(`${node.id}: id does not match seq ${node.seq}`);
       if (!(node.seq > lastSeq)) problems.push(`${node.id}: seq ${node.seq} not after the previous frame's ${lastSeq}`);
       lastSeq = node.seq;
-      if (!Number.isInteger(node.pendingMs) || node.pendingMs < 0) problems.push(`${node.id}: pendingMs ${node.pendingMs} is not a whole number of milliseconds >= 0`);
+      if (node.pendingMs !== null && (!Number.isInteger(node.pendingMs) || node.pendingMs < 0)) problems.push(`${node.id}: pendingMs ${node.pendingMs} is not a whole number of milliseconds >= 0`);
       if (node.awaits.length > 1) problems.push(`${node.id}: a frame awaits ${node.awaits.length} nodes`);
     } else othersBegun = true;
     if (node.type === 'combinator') problems.push(...combinatorProblems(node, byId));

@@ -36,6 +36,11 @@ export interface Snapshot {
    * the whole thread's. Absent from `snapshot()` and every other report.
    */
   scope?: SnapshotScope;
+  /**
+   * Where the snapshot comes from. Absent: the program's own runtime (`snapshot()`, the CLI, the
+   * OpenTelemetry sampler), with every frame's `pendingMs`. Present for `awaitwhat attach <pid>`.
+   */
+  source?: SnapshotSource;
 }
 
 export interface SnapshotScope {
@@ -49,6 +54,25 @@ export interface SnapshotScope {
    * exit`, `threshold` (the `--after` report, Ctrl-C, exit 13).
    */
   reason: 'timed out' | 'cancelled' | 'failed' | 'after the last test' | 'did not exit' | 'threshold';
+}
+
+/**
+ * A snapshot taken from outside the process (`awaitwhat attach`). `mode`: `runtime` — the target
+ * was instrumented (`--import awaitwhat/hooks`, AwaitInstrumentation) and its runtime answered, so
+ * the snapshot is the in-process one, durations included; `fast` — read through the inspector from
+ * V8's async stack walker: exact functions, suspension points, chains and `Promise.all` member
+ * indexes, but every `pendingMs` is null (unknown) and `limits` says what else it cannot see;
+ * `full` — from a heap snapshot as well. In fast mode, frame `seq` is the order the report lists
+ * them in (creation order is not known), `stats.collected` and `stats.evicted` are 0 (not known),
+ * a frame's `state` is never `returning` (such frames are not seen), combinator members the walk
+ * did not reach are `unknown`, and a promise several frames settle that is not a recognisable
+ * `Promise.race`/`any` is a group whose `calls` counts the frames reached.
+ */
+export interface SnapshotSource {
+  via: 'attach';
+  mode: 'runtime' | 'fast' | 'full';
+  /** What this mode could not see, one sentence each, for the report to say; empty when nothing. */
+  limits: string[];
 }
 
 export interface SnapshotStats {
@@ -101,9 +125,11 @@ export interface FrameNode extends NodeBase {
   /**
    * Milliseconds spent at the current suspension point: a lower bound, never more than the true
    * time, and less by at most one tick of the runtime's clock (about 50 ms, longer when the
-   * program ran synchronously through the tick: see src/runtime/clock.ts).
+   * program ran synchronously through the tick: see src/runtime/clock.ts). Null when unknown: a
+   * snapshot taken by `awaitwhat attach` in fast or full mode (nothing recorded when the
+   * suspension began).
    */
-  pendingMs: number;
+  pendingMs: number | null;
   /** Creation order among all frames of the thread. */
   seq: number;
 }

@@ -1,0 +1,181 @@
+/**
+ * `awaitwhat attach <pid>`: the await graph of a running Node.js process that was started
+ * without awaitwhat. Checks the target (proc.ts), opens its inspector (session.ts), and either asks
+ * an instrumented target's runtime for its own snapshot, or — fast mode — after saying what the
+ * walk will cost and refusing past `maxPauseMs`, walks every promise (walker.ts) and builds the
+ * snapshot from the walks (graph.ts). The target is left as it was (session.ts).
+ */
+
+import { readlinkSync } from 'node:fs';
+import type { Snapshot } from '../snapshot/schema.ts';
+import { formatDuration } from '../util/duration.ts';
+import { AttachError, refuse } from './errors.ts';
+import { buildAttachSnapshot } from './graph.ts';
+import { inspectTarget } from './proc.ts';
+import { OBJECT_GROUP, withInspector, type Inspector } from './session.ts';
+import { SiteTables } from './sites.ts';
+import { FIRST_LIMIT, SECOND_LIMIT, walkPromises, type WalkEntry, type WalkResult } from './walker.ts';
+
+export interface AttachOptions {
+  pid: number;
+  /** Refuse a walk estimated to pause the target longer than this, unless `yes`. */
+  maxPauseMs: number;
+  yes: boolean;
+  /** Deadline of each step but the walk (whose deadline grows with the estimate). */
+  stepTimeoutMs: number;
+  log: (line: string) => void;
+  /** Ctrl-C: fails the step in flight and stops before the next; the target is still left as it was. */
+  signal: AbortSignal;
+}
+
+/** What fast mode cannot see, said in every fast-mode report. */
+export const FAST_LIMITS: readonly string[] = [
+  'how long anything has been pending (durations are unknown: the process was not instrumented)',
+  'the async functions awaiting a promise that several functions await (the chains above them are shown; use --full)',
+  'async functions that already returned a still-pending promise (their awaiter is shown awaiting it directly)',
+  'separate calls of one function suspended at the same place under the same awaiters (shown once)',
+  'async generators suspended at a yield, and worker threads',
+];
+
+/**
+ * Estimated pause of the fast walk for a heap of `usedBytes`: almost all of it is
+ * Runtime.queryObjects (full garbage collections, then a prototype-chain test of every object);
+ * the walks themselves are a few ms per thousand promises. BENCHMARKS.md has the measurements.
+ */
+export function estimatePauseMs(usedBytes: number): number {
+  return Math.round(100 + (usedBytes / 1048576) * 40);
+}
+
+/** Estimated rise of the target's memory during the promise query (BENCHMARKS.md: RSS high-water mark). */
+export function estimateMemoryBytes(usedBytes: number): number {
+  return Math.round(usedBytes * 2);
+}
+
+export async function attach(options: AttachOptions): Promise<Snapshot> {
+  const target = inspectTarget(options.pid);
+  return withInspector(target, { stepTimeoutMs: options.stepTimeoutMs, log: options.log }, async (inspector) => {
+    const own = await runtimeSnapshot(inspector);
+    if (own !== undefined) return own;
+    await waitForIdle(inspector, target.pid, IDLE_TIMEOUT_MS);
+    const usage = await inspector.cdp.call('Runtime.getHeapUsage', {}, options.stepTimeoutMs);
+    const used = Number(usage.usedSize ?? 0);
+    const pause = estimatePauseMs(used);
+    const mb = (bytes: number): string => `${(bytes / 1048576).toFixed(1)} MB`;
+    options.log(`awaitwhat: process ${target.pid} (Node.js ${target.version}, heap ${mb(used)} used): the walk will pause it about ${formatDuration(pause)} and may raise its memory by about ${mb(estimateMemoryBytes(used))} for a moment`);
+    if (pause > options.maxPauseMs && !options.yes) {
+      throw refuse(`the estimated pause (${formatDuration(pause)}) is longer than --max-pause ${formatDuration(options.maxPauseMs)}; pass --yes to attach anyway, or a larger --max-pause`);
+    }
+    if (options.signal.aborted) throw new AttachError('interrupted');
+    const started = Date.now();
+    const budgetMs = Math.max(2000, options.maxPauseMs);
+    const walked = await walk(inspector, Math.max(options.stepTimeoutMs, pause * 4 + 5000), budgetMs);
+    options.log(`awaitwhat: walked ${walked.promises} promises in ${formatDuration(Date.now() - started)} (finding them: ${formatDuration(walked.queryMs)})`);
+    const limits = [...FAST_LIMITS];
+    if (walked.replaced) limits.push('chains through Promise.prototype.then or Promise.all, which the program replaced (chains may stop early)');
+    if (walked.skipped > 0) limits.push(`${walked.skipped} promises not walked: the walk stopped after ${formatDuration(budgetMs)} to keep the pause short (--max-pause)`);
+    return buildAttachSnapshot({
+      walks: walked.walks,
+      sites: new SiteTables(`/proc/${target.pid}/root`),
+      cwd: targetCwd(target.pid),
+      pid: target.pid,
+      capturedAt: started,
+      limits,
+    });
+  }, options.signal);
+}
+
+/** How long the target's event loop may take to turn before attach gives up on it as busy. */
+const IDLE_TIMEOUT_MS = 2000;
+
+/**
+ * The walk runs in microtasks, which a program busy in synchronous code never lets run: rather
+ * than queue it behind that code, check first that the event loop turns (a setImmediate).
+ */
+async function waitForIdle(inspector: Inspector, pid: number, timeoutMs: number): Promise<void> {
+  try {
+    await inspector.cdp.call('Runtime.evaluate', { expression: 'new Promise((resolve) => setImmediate(resolve))', awaitPromise: true, silent: true }, timeoutMs);
+  } catch (error) {
+    if (error instanceof AttachError && error.kind === 'timeout') {
+      throw new AttachError(`process ${pid} is busy in synchronous code (its event loop did not turn within ${formatDuration(timeoutMs)}), so nothing can be walked; attach again when it is idle`, 'timeout');
+    }
+    throw error;
+  }
+}
+
+/** An instrumented target's own snapshot (the same one it reports in-process), or undefined. */
+async function runtimeSnapshot(inspector: Inspector): Promise<Snapshot | undefined> {
+  const expression = `(() => { const r = globalThis.__awaitwhat; return r !== null && typeof r === 'object' && typeof r.snapshot === 'function' ? JSON.stringify(r.snapshot()) : null; })()`;
+  const json = await inspector.evaluate(expression);
+  if (typeof json !== 'string') return undefined;
+  const snapshot = JSON.parse(json) as Snapshot;
+  snapshot.source = { via: 'attach', mode: 'runtime', limits: [] };
+  return snapshot;
+}
+
+export interface Walked {
+  walks: Array<{ entries: WalkEntry[]; count: number; cut: boolean }>;
+  promises: number;
+  skipped: number;
+  replaced: boolean;
+  /** How long Runtime.queryObjects took: most of the pause. */
+  queryMs: number;
+}
+
+/**
+ * Every promise (one heap walk, Runtime.queryObjects), then V8's async stack walker from each, in
+ * two passes (walker.ts): short walks from all, then long ones from one promise per distinct walk
+ * the first pass cut. Both stop capturing after `budgetMs`.
+ */
+async function walk(inspector: Inspector, timeoutMs: number, budgetMs: number): Promise<Walked> {
+  const cdp = inspector.cdp;
+  const proto = await cdp.call('Runtime.evaluate', { expression: '(async () => {})().constructor.prototype', objectGroup: OBJECT_GROUP, silent: true }, timeoutMs);
+  const protoId = (proto.result as { objectId?: string }).objectId;
+  if (protoId === undefined) throw new AttachError('the target did not give its Promise.prototype');
+  const queryStart = Date.now();
+  const query = await cdp.call('Runtime.queryObjects', { prototypeObjectId: protoId, objectGroup: OBJECT_GROUP }, timeoutMs);
+  const queryMs = Date.now() - queryStart;
+  const arrayId = (query.objects as { objectId?: string }).objectId;
+  if (arrayId === undefined) throw new AttachError('Runtime.queryObjects returned no array');
+  const pass = async (limit: number, indexes: number[] | null): Promise<WalkResult> => {
+    const reply = await cdp.call(
+      'Runtime.callFunctionOn',
+      {
+        objectId: arrayId,
+        functionDeclaration: walkPromises.toString(),
+        arguments: [{ value: limit }, { value: budgetMs }, { value: indexes }],
+        returnByValue: true,
+        awaitPromise: true,
+        silent: true,
+        objectGroup: OBJECT_GROUP,
+      },
+      timeoutMs,
+    );
+    const details = reply.exceptionDetails as { exception?: { description?: string }; text?: string } | undefined;
+    if (details !== undefined) throw new AttachError(`the walk failed in the target: ${details.exception?.description ?? details.text}`);
+    return (reply.result as { value: WalkResult }).value;
+  };
+  const first = await pass(FIRST_LIMIT, null);
+  const walks: Walked['walks'] = first.walks.filter((w) => w.entries.length < FIRST_LIMIT).map((w) => ({ ...w, cut: false }));
+  let skipped = first.skipped;
+  const cutFirst = first.walks.filter((w) => w.entries.length >= FIRST_LIMIT);
+  if (cutFirst.length > 0) {
+    const second = await pass(SECOND_LIMIT, first.cutAt);
+    skipped += second.skipped;
+    const counts = new Map(cutFirst.map((w) => [JSON.stringify(w.entries), w.count]));
+    for (const w of second.walks) {
+      // Counted as often as the first pass saw its beginning: every promise that gave that walk.
+      const count = counts.get(JSON.stringify(w.entries.slice(0, FIRST_LIMIT))) ?? w.count;
+      walks.push({ entries: w.entries, count, cut: w.entries.length >= SECOND_LIMIT });
+    }
+    if (second.walks.length < cutFirst.length && second.skipped > 0) for (const w of cutFirst) walks.push({ ...w, cut: true });
+  }
+  return { walks, promises: first.promises, skipped, replaced: first.replaced, queryMs };
+}
+
+function targetCwd(pid: number): string | undefined {
+  try {
+    return readlinkSync(`/proc/${pid}/cwd`);
+  } catch {
+    return undefined;
+  }
+}
