@@ -6,6 +6,12 @@
 
 import type { HeapGraph } from './graph.ts';
 
+/**
+ * Roots that hold only what the code running at the snapshot holds: awaitwhat's own call (and
+ * whoever asked for the report), never what a waiting program keeps.
+ */
+const TRANSIENT_ROOTS = new Set(['(Stack roots)', '(Handle scope)']);
+
 export interface RetainerPath {
   /** Edge indexes from the root to the target, in order (`graph.edgeTo(edges[k])` is the k-th node after the root). */
   edges: number[];
@@ -17,7 +23,7 @@ export interface RetainerPath {
 
 /**
  * The shortest path from the root to each of `targets` reachable without passing through a node
- * marked in `excluded` (a target itself may not be excluded). Returns, for each group of targets
+ * marked in `excluded` (an excluded target is unreachable). Returns, for each group of targets
  * (`groups[k]` lists node indexes), the path to the nearest of that group, or undefined.
  */
 export function shortestPaths(graph: HeapGraph, groups: readonly (readonly number[])[], excluded: Uint8Array): (RetainerPath | undefined)[] {
@@ -44,6 +50,7 @@ export function shortestPaths(graph: HeapGraph, groups: readonly (readonly numbe
   seen[0] = 1;
   while (head < tail && open > 0) {
     const i = queue[head++]!;
+    if (i !== 0 && graph.nodeType(i) === 'synthetic' && TRANSIENT_ROOTS.has(graph.nodeName(i))) continue;
     for (let e = graph.firstEdge(i), end = graph.endEdge(i); e < end; e++) {
       if (graph.isWeak(e)) continue;
       const to = graph.edgeTo(e);
@@ -52,8 +59,8 @@ export function shortestPaths(graph: HeapGraph, groups: readonly (readonly numbe
         if (groupOf.has(to) && depth[to] === depth[i]! + 1 && parentEdge[to] !== e) countAlternative(result, groupOf.get(to)!, to, graph, parentEdge, e);
         continue;
       }
+      if (excluded[to] === 1) continue;
       const groupsHere = groupOf.get(to);
-      if (excluded[to] === 1 && groupsHere === undefined) continue;
       seen[to] = 1;
       parentEdge[to] = e;
       depth[to] = depth[i]! + 1;
@@ -63,8 +70,6 @@ export function shortestPaths(graph: HeapGraph, groups: readonly (readonly numbe
           result[k] = { edges: pathTo(graph, parentEdge, to), target: to, alternatives: 0 };
           open--;
         }
-        // Going on through an excluded target would leave the exclusion.
-        if (excluded[to] === 1) continue;
       }
       queue[tail++] = to;
     }
