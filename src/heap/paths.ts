@@ -40,39 +40,56 @@ export function shortestPaths(graph: HeapGraph, groups: readonly (readonly numbe
   const result: (RetainerPath | undefined)[] = groups.map(() => undefined);
   let open = groups.filter((g) => g.length > 0).length;
   if (open === 0) return result;
-  const parentEdge = new Int32Array(n).fill(-1);
+  // Level by level, so that every node's parent is the best one of the level before: nodes of a
+  // level are ordered (`order`) by their parent's order, then by the edge (see `compareEdges`).
+  // That makes the path chosen the same in every run, whatever order V8 put properties in.
   const seen = new Uint8Array(n);
-  const depth = new Uint32Array(n);
-  const queue = new Uint32Array(n);
-  let head = 0;
-  let tail = 0;
-  queue[tail++] = 0;
+  const parentEdge = new Int32Array(n).fill(-1);
+  const order = new Uint32Array(n);
+  const levelOf = new Uint32Array(n);
+  let depth = 0;
+  let level: number[] = [0];
   seen[0] = 1;
-  while (head < tail && open > 0) {
-    const i = queue[head++]!;
-    if (i !== 0 && graph.nodeType(i) === 'synthetic' && TRANSIENT_ROOTS.has(graph.nodeName(i))) continue;
-    for (let e = graph.firstEdge(i), end = graph.endEdge(i); e < end; e++) {
-      if (graph.isWeak(e)) continue;
-      const to = graph.edgeTo(e);
-      if (seen[to] === 1) {
-        // Another way to a target at the same distance: counted, so that a report can say "one of several".
-        if (groupOf.has(to) && depth[to] === depth[i]! + 1 && parentEdge[to] !== e) countAlternative(result, groupOf.get(to)!, to, graph, parentEdge, e);
-        continue;
-      }
-      if (excluded[to] === 1) continue;
-      const groupsHere = groupOf.get(to);
-      seen[to] = 1;
-      parentEdge[to] = e;
-      depth[to] = depth[i]! + 1;
-      if (groupsHere !== undefined) {
-        for (const k of groupsHere) {
-          if (result[k] !== undefined) continue;
-          result[k] = { edges: pathTo(graph, parentEdge, to), target: to, alternatives: 0 };
-          open--;
+  while (level.length > 0 && open > 0) {
+    const next: number[] = [];
+    for (const i of level) {
+      if (i !== 0 && graph.nodeType(i) === 'synthetic' && TRANSIENT_ROOTS.has(graph.nodeName(i))) continue;
+      for (let e = graph.firstEdge(i), end = graph.endEdge(i); e < end; e++) {
+        if (graph.isWeak(e)) continue;
+        const to = graph.edgeTo(e);
+        if (excluded[to] === 1) continue;
+        if (seen[to] === 1) {
+          // Found again from the same parent (the level is walked in order, so a parent found
+          // first is the better one): keep the better edge.
+          const old = parentEdge[to]!;
+          if (levelOf[to] === depth + 1 && old >= 0 && graph.edgeFrom(old) === i && compareEdges(graph, e, old) < 0) parentEdge[to] = e;
+          continue;
         }
+        seen[to] = 1;
+        levelOf[to] = depth + 1;
+        parentEdge[to] = e;
+        next.push(to);
       }
-      queue[tail++] = to;
     }
+    next.sort((a, b) => {
+      const ea = parentEdge[a]!;
+      const eb = parentEdge[b]!;
+      const pa = order[graph.edgeFrom(ea)]!;
+      const pb = order[graph.edgeFrom(eb)]!;
+      return pa !== pb ? pa - pb : compareEdges(graph, ea, eb);
+    });
+    for (let k = 0; k < next.length; k++) order[next[k]!] = k;
+    for (const to of next) {
+      const groupsHere = groupOf.get(to);
+      if (groupsHere === undefined) continue;
+      for (const k of groupsHere) {
+        if (result[k] !== undefined) continue;
+        result[k] = { edges: pathTo(graph, parentEdge, to), target: to, alternatives: holdersAt(graph, to, levelOf, seen, excluded) - 1 };
+        open--;
+      }
+    }
+    level = next;
+    depth++;
   }
   return result;
 }
@@ -88,11 +105,34 @@ function pathTo(graph: HeapGraph, parentEdge: Int32Array, to: number): number[] 
   return edges.reverse();
 }
 
-function countAlternative(result: (RetainerPath | undefined)[], groups: number[], to: number, graph: HeapGraph, parentEdge: Int32Array, e: number): void {
-  // A second edge into the same target from a different node.
-  if (graph.edgeFrom(parentEdge[to]!) === graph.edgeFrom(e)) return;
-  for (const k of groups) {
-    const path = result[k];
-    if (path !== undefined && path.target === to) path.alternatives++;
+/** How many different nodes hold `at` one level nearer the root (its holders on a shortest path). */
+function holdersAt(graph: HeapGraph, at: number, levelOf: Uint32Array, seen: Uint8Array, excluded: Uint8Array): number {
+  const holders = new Set<number>();
+  for (const e of graph.retainerEdges(at)) {
+    const from = graph.edgeFrom(e);
+    if (graph.isWeak(e) || seen[from] !== 1 || excluded[from] === 1 || levelOf[from] !== levelOf[at]! - 1) continue;
+    if (from !== 0 && graph.nodeType(from) === 'synthetic' && TRANSIENT_ROOTS.has(graph.nodeName(from))) continue;
+    holders.add(from);
   }
+  return holders.size;
+}
+
+const TYPE_RANK: Record<string, number> = { property: 0, element: 1, context: 2, internal: 3, hidden: 4, shortcut: 5 };
+
+/**
+ * Which of two edges a path prefers: not an `error` listener (`events.once` keeps the resolve
+ * function reachable from both the awaited event's listener and its `error` listener, and the
+ * awaited event is the one that tells), then by type (properties first), then by name or index.
+ */
+function compareEdges(graph: HeapGraph, a: number, b: number): number {
+  const na = graph.edgeName(a);
+  const nb = graph.edgeName(b);
+  const ta = graph.edgeType(a);
+  const tb = graph.edgeType(b);
+  const errA = ta === 'property' && na === 'error' ? 1 : 0;
+  const errB = tb === 'property' && nb === 'error' ? 1 : 0;
+  if (errA !== errB) return errA - errB;
+  if (ta !== tb) return (TYPE_RANK[ta] ?? 9) - (TYPE_RANK[tb] ?? 9);
+  if (ta === 'element' || ta === 'hidden') return Number(na) - Number(nb);
+  return na < nb ? -1 : na > nb ? 1 : 0;
 }
