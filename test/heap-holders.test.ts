@@ -36,3 +36,42 @@ describe('findHolders', () => {
     ]);
   });
 });
+
+describe('snapshot({ holders: true })', () => {
+  it('adds each promise leaf its holder and the snapshot a summary, shown by renderText and renderDot', async () => {
+    const result = await run(['--import', './dist/hooks.js', 'test/fixtures/heap/api.mjs']);
+    assert.equal(result.stderr, '');
+    assert.equal(result.code, 0);
+    assert.equal(
+      result.stdout.replace(/\d+s left/g, 'N left'),
+      `awaitwhat: 3 pending async functions
+awaitwhat: 1 wait can never end: nothing can settle what it waits for
+
+leaf  test/fixtures/heap/api.mjs:6:25  await sleep(3600_000)
+└─ sleep(3600_000)  — a promise no instrumented code created; held by Timeout._onTimeout (timer 3600s, N left)
+
+never  test/fixtures/heap/api.mjs:7:26  await new Promise(() => {})
+└─ new Promise(() => {})  — a promise no instrumented code created; NEVER SETTLES: nothing can settle this promise: no one holds its resolve function
+
+gate  test/fixtures/heap/api.mjs:9:25  await new Promise((r) => { release = r; })
+└─ new Promise((r) => { release = r; })  — a promise no instrumented code created; held by module variable release (test/fixtures/heap/api.mjs:8)
+digraph awaitwhat {
+  rankdir=TB;
+  node [fontname="monospace", fontsize=10];
+  "f1" [shape=box, label="leaf\\ntest/fixtures/heap/api.mjs:6:25\\nawait sleep(3600_000)"];
+  "f2" [shape=box, label="never\\ntest/fixtures/heap/api.mjs:7:26\\nawait new Promise(() => {})"];
+  "f3" [shape=box, label="gate\\ntest/fixtures/heap/api.mjs:9:25\\nawait new Promise((r) => { release = r; })"];
+  "l1" [shape=ellipse, label="sleep(3600_000)\\n(promise)\\nheld by Timeout._onTimeout (timer 3600s, N left)"];
+  "l2" [shape=ellipse, color=red, fontcolor=red, label="new Promise(() => {})\\n(promise)\\nNEVER SETTLES: nothing can settle this promise: no one holds its resolve function"];
+  "l3" [shape=ellipse, label="new Promise((r) => { release = r; })\\n(promise)\\nheld by module variable release (test/fixtures/heap/api.mjs:8)"];
+  "f1" -> "l1";
+  "f2" -> "l2";
+  "f3" -> "l3";
+}
+{"state":"done","reason":"","heapUsedBytes":0,"estimatedPauseMs":0,"estimatedPeakBytes":0,"analysed":3,"neverSettle":1,"tookMs":0}
+{"state":"held","text":"module variable release (test/fixtures/heap/api.mjs:8)","holder":"module variable release (test/fixtures/heap/api.mjs:8)","package":null,"facts":{},"alternatives":0,"path":["(2) → global",".<symbol node:entry_point_module> → ModuleWrap","(2) → system / SourceTextModule","(4) → Generator","(context) → system / Context","variable release → closure (anonymous)"]}
+"the heap in use (X) is above the limit (X); a heap snapshot would stop the program for about X and need about X of memory"
+`,
+    );
+  });
+});

@@ -52,7 +52,24 @@ export function groupState(g: GroupNode): string {
 }
 
 export function leafLine(l: LeafNode): string {
-  return `${textOf(l)}  — ${LEAF_KINDS[l.valueKind] ?? l.valueKind}`;
+  const holder = holderText(l);
+  return `${textOf(l)}  — ${LEAF_KINDS[l.valueKind] ?? l.valueKind}${holder === '' ? '' : `; ${holder}`}`;
+}
+
+/** `held by Timeout._onTimeout (timer 3600s, 3599s left)`, `settled by native code (FSReqPromise)`, the never sentence; '' without holders. */
+export function holderText(l: LeafNode): string {
+  const h = l.holder;
+  if (h === undefined || h === null || typeof h !== 'object') return '';
+  switch (h.state) {
+    case 'held':
+      return `held by ${h.text}`;
+    case 'native':
+      return `settled by ${h.text}`;
+    case 'never':
+      return `NEVER SETTLES: ${h.text}`;
+    default:
+      return `holder ${h.text}`;
+  }
 }
 
 /** The full line for a node. */
