@@ -37,6 +37,23 @@ describe('findHolders', () => {
   });
 });
 
+describe('findHolders on I/O', () => {
+  it('names sockets, children, workers, streams and interval iterators, with their facts', async () => {
+    const result = await run(['test/fixtures/heap/kinds-io.mjs'], { killAfterMs: 60_000 });
+    assert.equal(result.stderr, '');
+    assert.equal(result.code, 0);
+    assert.deepEqual(result.stdout.replace(/pid \d+/g, 'pid N').replace(/"pid":\d+/g, '"pid":N').trimEnd().split('\n'), [
+      'socketRead: held | Socket._events.data (1 listener) | {"event":"data","listeners":1}',
+      'fetched: held | Request[Symbol(handler)].onComplete | {}',
+      'childExit: held | ChildProcess._events.exit (1 listener, pid N, running) | {"event":"exit","listeners":1,"pid":N,"exited":false}',
+      'workerMessage: held | Worker._events.message (1 listener, thread 1) | {"event":"message","listeners":1,"threadId":1}',
+      'piped: never | nothing can settle this promise: no one holds its resolve function | {}',
+      'pipedKept: held | PassThrough._events.error[1] (3 listeners) | {"event":"error","listeners":3}',
+      'tick: held | Timeout._onTimeout (interval 3600s) | {"delayMs":3600000,"interval":true}',
+    ]);
+  });
+});
+
 describe('snapshot({ holders: true })', () => {
   it('adds each promise leaf its holder and the snapshot a summary, shown by renderText and renderDot', async () => {
     const result = await run(['--import', './dist/hooks.js', 'test/fixtures/heap/api.mjs']);

@@ -158,7 +158,7 @@ class Preload {
   }
 
   #snapshot(holders: boolean): Snapshot {
-    return this.#internals.snapshot({ cwd: this.#config.cwd, holders: holders ? { maxHeapBytes: this.#config.holdersMaxHeapBytes } : false });
+    return this.#internals.snapshot({ cwd: this.#config.cwd, holders: holders ? { maxHeapBytes: this.#config.holdersMaxHeapBytes, omitText: this.#config.omitText } : false });
   }
 
   /** Holders in the reports that end or interrupt the process (--once, Ctrl-C, exit 13): unless --no-holders. */

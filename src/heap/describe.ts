@@ -36,6 +36,8 @@ export interface DescribeOptions {
   displayPath?: (url: string) => string;
   /** Reads a script's source to find a variable's line; undefined when unavailable. */
   readSource?: (url: string) => string | undefined;
+  /** Leave values out (a Map key is the program's data): `.get(…)`. */
+  omitValues?: boolean;
 }
 
 const CONTAINERS = new Set(['Object', 'Array', 'Map', 'Set', 'WeakMap', 'WeakSet', '']);
@@ -104,7 +106,7 @@ function contextScript(graph: HeapGraph, context: number): string {
   return '';
 }
 
-function stepOf(graph: HeapGraph, e: number): PathStep {
+function stepOf(graph: HeapGraph, e: number, omitValues: boolean): PathStep {
   const type = graph.edgeType(e);
   const from = graph.edgeFrom(e);
   const to = graph.edgeTo(e);
@@ -119,7 +121,7 @@ function stepOf(graph: HeapGraph, e: number): PathStep {
     // A Map's table holds key, value, chain per entry: the key is the slot before the value.
     const key = graph.child(from, 'internal', String(Number(graph.edgeName(e)) - 1));
     const keyType = key < 0 ? '' : graph.nodeType(key);
-    const keyText = keyType === 'string' || keyType === 'concatenated string' || keyType === 'sliced string' ? JSON.stringify(graph.nodeName(key)) : keyType === 'number' ? String(graph.numberValue(key) ?? '…') : '…';
+    const keyText = omitValues ? '…' : keyType === 'string' || keyType === 'concatenated string' || keyType === 'sliced string' ? JSON.stringify(graph.nodeName(key)) : keyType === 'number' ? String(graph.numberValue(key) ?? '…') : '…';
     return { kind: 'entry', name: keyText, to: toText };
   } else kind = 'internal';
   return { kind, name: graph.edgeName(e), to: toText };
@@ -170,7 +172,7 @@ export function defaultReadSource(url: string): string | undefined {
 
 /** Describes the path (edge indexes from the root) to a settle function. */
 export function describePath(graph: HeapGraph, edges: readonly number[], options: DescribeOptions = {}): Described {
-  const steps = edges.map((e) => stepOf(graph, e));
+  const steps = edges.map((e) => stepOf(graph, e, options.omitValues === true));
   const displayPath = options.displayPath ?? ((url: string) => url);
   const readSource = options.readSource ?? defaultReadSource;
   // The anchor: the last class instance reached, or the last top-level variable, whichever is later.
@@ -200,9 +202,6 @@ export function describePath(graph: HeapGraph, edges: readonly number[], options
         anchorText = moduleVariableAt(exported.url, exported.name, displayPath, readSource);
         pkg = packageOf(exported.url);
       }
-    } else if (graph.nodeType(to) === 'closure' && isNodeInternal(scriptOf(graph, to)) && anchorAt >= 0) {
-      // Node.js's own code from here on: the anchor and the accesses before it say it all.
-      break;
     }
   }
   const last = edges.length - 1;

@@ -107,7 +107,9 @@ export function factsOf(graph: HeapGraph, anchor: number, stepsAfter: readonly P
     }
   }
   if (cls === 'Worker') {
-    const threadId = primitive(graph, anchor, 'threadId') ?? primitive(graph, anchor, '<symbol kThreadId>');
+    // The JS Worker's threadId is a getter; its native handle has the number.
+    const handle = graph.child(anchor, 'property', '<symbol kHandle>');
+    const threadId = primitive(graph, anchor, 'threadId') ?? (handle >= 0 ? primitive(graph, handle, 'threadId') : undefined);
     if (typeof threadId === 'number') {
       facts['threadId'] = threadId;
       words.push(`thread ${threadId}`);

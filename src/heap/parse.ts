@@ -11,7 +11,14 @@
  * sections are read digit by digit; `strings` string by string. Unknown sections are skipped.
  */
 
+import { uncurryThis } from '../runtime/intrinsics.ts';
 import { HeapGraph, type HeapMeta } from './graph.ts';
+
+// Captured at load: the parser runs inside the program's process (a report), where the program
+// may have replaced these; and the loops below call them once per string of the snapshot.
+const sliceOf = uncurryThis(String.prototype.slice);
+const indexIn = uncurryThis(String.prototype.indexOf);
+const jsonParse = JSON.parse;
 
 export class HeapSnapshotSyntaxError extends Error {
   constructor(message: string) {
@@ -100,17 +107,17 @@ export class HeapSnapshotParser {
   }
 
   #header(text: string): number {
-    const at = text.indexOf('"nodes"');
+    const at = indexIn(text, '"nodes"');
     if (at < 0) {
       if (text.length > MAX_HEADER) throw new HeapSnapshotSyntaxError('no "nodes" section');
       this.#text = text;
       return -1;
     }
-    const head = text.slice(0, at).trimEnd();
+    const head = sliceOf(text, 0, at).trimEnd();
     if (!head.endsWith(',')) throw new HeapSnapshotSyntaxError('unexpected header');
     let parsed: { snapshot?: { meta?: Record<string, unknown>; node_count?: number; edge_count?: number } };
     try {
-      parsed = JSON.parse(head.slice(0, -1) + '}') as typeof parsed;
+      parsed = jsonParse(sliceOf(head, 0, -1) + '}') as typeof parsed;
     } catch {
       throw new HeapSnapshotSyntaxError('the header is not JSON');
     }
@@ -123,17 +130,17 @@ export class HeapSnapshotParser {
 
   /** At `"name":[`, starts that section. */
   #key(text: string, i: number): number {
-    const open = text.indexOf('[', i);
-    const close = text.indexOf('}', i);
+    const open = indexIn(text, '[', i);
+    const close = indexIn(text, '}', i);
     if (close >= 0 && (open < 0 || close < open)) {
       this.#state = State.Done;
       return text.length;
     }
     if (open < 0) {
-      this.#text = text.slice(i);
+      this.#text = sliceOf(text, i);
       return -1;
     }
-    const name = /"([a-z_]+)"\s*:\s*$/.exec(text.slice(i, open))?.[1];
+    const name = /"([a-z_]+)"\s*:\s*$/.exec(sliceOf(text, i, open))?.[1];
     this.#count = 0;
     this.#number = 0;
     this.#inNumber = false;
@@ -220,11 +227,11 @@ export class HeapSnapshotParser {
         } else if (d === 34) break;
       }
       if (j >= length) {
-        this.#text = text.slice(i);
+        this.#text = sliceOf(text, i);
         return -1;
       }
-      const raw = text.slice(i + 1, j);
-      this.#strings.push(escaped ? (JSON.parse(text.slice(i, j + 1)) as string) : raw);
+      const strings = this.#strings;
+      strings[strings.length] = escaped ? (jsonParse(sliceOf(text, i, j + 1)) as string) : sliceOf(text, i + 1, j);
       i = j + 1;
     }
     return length;

@@ -4,7 +4,11 @@
  * answers every target at once; its cost is one pass over the edges (O(nodes + edges)).
  */
 
+import { uncurryThis } from '../runtime/intrinsics.ts';
 import type { HeapGraph } from './graph.ts';
+
+// Captured at load (the walk runs in the program's process, once per node of a level).
+const sortList = uncurryThis(Array.prototype.sort) as <T>(list: T[], compare: (a: T, b: T) => number) => T[];
 
 /**
  * Roots that hold only what the code running at the snapshot holds: awaitwhat's own call (and
@@ -52,7 +56,8 @@ export function shortestPaths(graph: HeapGraph, groups: readonly (readonly numbe
   seen[0] = 1;
   while (level.length > 0 && open > 0) {
     const next: number[] = [];
-    for (const i of level) {
+    for (let li = 0; li < level.length; li++) {
+      const i = level[li]!;
       if (i !== 0 && graph.nodeType(i) === 'synthetic' && TRANSIENT_ROOTS.has(graph.nodeName(i))) continue;
       for (let e = graph.firstEdge(i), end = graph.endEdge(i); e < end; e++) {
         if (graph.isWeak(e)) continue;
@@ -68,10 +73,10 @@ export function shortestPaths(graph: HeapGraph, groups: readonly (readonly numbe
         seen[to] = 1;
         levelOf[to] = depth + 1;
         parentEdge[to] = e;
-        next.push(to);
+        next[next.length] = to;
       }
     }
-    next.sort((a, b) => {
+    sortList(next, (a, b) => {
       const ea = parentEdge[a]!;
       const eb = parentEdge[b]!;
       const pa = order[graph.edgeFrom(ea)]!;
@@ -79,7 +84,8 @@ export function shortestPaths(graph: HeapGraph, groups: readonly (readonly numbe
       return pa !== pb ? pa - pb : compareEdges(graph, ea, eb);
     });
     for (let k = 0; k < next.length; k++) order[next[k]!] = k;
-    for (const to of next) {
+    for (let ni = 0; ni < next.length; ni++) {
+      const to = next[ni]!;
       const groupsHere = groupOf.get(to);
       if (groupsHere === undefined) continue;
       for (const k of groupsHere) {

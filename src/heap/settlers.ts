@@ -148,6 +148,16 @@ export function findSettlers(graph: HeapGraph, promise: number): Settlers {
             follow(reactionOwner(graph, graph.edgeFrom(re)));
           }
         }
+      } else if (name === 'system / AsyncGeneratorRequest') {
+        // A `next()` of an async generator: settled when the generator next yields or returns,
+        // that is when what it awaits settles.
+        const generator = requestOwner(graph, from);
+        if (generator < 0) result.unresolved = true;
+        else {
+          const awaited = awaitedBy(graph, generator);
+          if (awaited.length === 0) result.unresolved = true;
+          for (const q of awaited) follow(q);
+        }
       } else if (isGenerator(graph, from) && graph.edgeType(e) === 'hidden') {
         const awaited = awaitedBy(graph, from);
         if (awaited.length === 0) result.unresolved = true;
@@ -160,6 +170,23 @@ export function findSettlers(graph: HeapGraph, promise: number): Settlers {
   result.resolveCount = result.functions.length;
   result.functions.push(...rejecters);
   return result;
+}
+
+/** The async generator whose request queue holds this request (walking `next` links back), or -1. */
+function requestOwner(graph: HeapGraph, request: number): number {
+  let at = request;
+  for (let hops = 0; hops < 100_000; hops++) {
+    let previous = -1;
+    for (const e of graph.retainerEdges(at)) {
+      if (graph.isWeak(e)) continue;
+      const from = graph.edgeFrom(e);
+      if (isGenerator(graph, from)) return from;
+      if (graph.nodeName(from) === 'system / AsyncGeneratorRequest') previous = from;
+    }
+    if (previous < 0) return -1;
+    at = previous;
+  }
+  return -1;
 }
 
 /** A PromiseReaction that has this closure as a handler, or -1. */
@@ -227,10 +254,12 @@ export function markWaitingSide(graph: HeapGraph, promise: number, marked: Uint8
           }
         }
       }
-    } else if (isGenerator(graph, i)) {
-      // Its own promise (a hidden edge), which its callers await.
+    } else if (isGenerator(graph, i) || name === 'system / AsyncGeneratorRequest') {
+      // Its own promise (a hidden edge), which its callers await; an async generator's are in its
+      // request queue.
       for (let e = graph.firstEdge(i); e < graph.endEdge(i); e++) {
-        if (graph.edgeType(e) === 'hidden' && isPromise(graph, graph.edgeTo(e))) push(graph.edgeTo(e));
+        const to = graph.edgeTo(e);
+        if (graph.edgeType(e) === 'hidden' && (isPromise(graph, to) || graph.nodeName(to) === 'system / AsyncGeneratorRequest')) push(to);
       }
     }
   }

@@ -7,12 +7,18 @@
  * `parseHeapSnapshotChunks`.
  */
 
-import { closeSync, mkdtempSync, openSync, readSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { writeHeapSnapshot } from 'node:v8';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as v8 from 'node:v8';
 import type { HeapGraph } from './graph.ts';
 import { HeapSnapshotParser } from './parse.ts';
+
+// As they are when awaitwhat loads: a program that later replaces them is not called by a report.
+const { closeSync, mkdtempSync, openSync, readSync, rmSync } = fs;
+const { tmpdir } = os;
+const { join } = path;
+const { writeHeapSnapshot } = v8;
 
 const READ_CHUNK = 1 << 20;
 

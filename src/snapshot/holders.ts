@@ -18,6 +18,8 @@ import type { HoldersSummary, LeafHolder, LeafNode, SnapshotNode } from './schem
 export interface HolderSnapshotOptions {
   /** Do not take a heap snapshot when the heap in use is larger than this. @default 268435456 (256 MiB) */
   maxHeapBytes?: number;
+  /** Leave the program's values (Map keys) out of holder paths, as `--omit-text` leaves source text out. @default false */
+  omitText?: boolean;
 }
 
 export const DEFAULT_MAX_HEAP_BYTES = 256 * 1024 * 1024;
@@ -78,7 +80,7 @@ export function addHolders(nodes: SnapshotNode[], leafValues: ReadonlyMap<number
     }
     const marked = findMarkedTargets(graph, key);
     if (marked === undefined) throw new Error('the promises handed over were not found in the heap snapshot');
-    const results = findHolders(graph, marked.targets, { exclude: marked.markerNodes, timerNowMs: started, displayPath });
+    const results = findHolders(graph, marked.targets, { exclude: marked.markerNodes, timerNowMs: started, displayPath, omitValues: options.omitText === true });
     results.forEach((r, k) => {
       const holder: LeafHolder = { state: r.state, text: r.text, holder: r.holder, package: r.package, facts: r.facts, alternatives: r.alternatives, path: r.steps.map(stepText) };
       leaves[k]!.holder = holder;
