@@ -2,6 +2,7 @@
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { existsSync } from 'node:fs';
 import { run } from './support/run.ts';
 
 describe('findHolders', () => {
@@ -51,6 +52,18 @@ describe('findHolders on I/O', () => {
       'pipedKept: held | PassThrough._events.error[1] (3 listeners) | {"event":"error","listeners":3}',
       'tick: held | Timeout._onTimeout (interval 3600s) | {"delayMs":3600000,"interval":true}',
     ]);
+  });
+});
+
+describe('findHolders on a real package', () => {
+  const installed = existsSync('test/packages/node_modules/p-queue');
+  it('p-queue: a job waiting in the queue, and onIdle()', { skip: installed ? false : 'test/packages is not installed (.ci/run installs it)' }, async () => {
+    const result = await run(['test/packages/holders-p-queue.mjs']);
+    assert.equal(result.stderr, '');
+    assert.equal(
+      result.stdout,
+      'held | PriorityQueue.#queue[0].run → closure variable function_ → closure variable resolve (p-queue)\n' + 'held | a WeakMap entry keyed by a PQueue\n',
+    );
   });
 });
 

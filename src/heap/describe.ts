@@ -47,7 +47,9 @@ const TRANSPARENT = new Set(['ModuleWrap', 'Module', 'Listener', 'TimersList', '
 export function isClassInstance(graph: HeapGraph, i: number): boolean {
   if (graph.nodeType(i) !== 'object') return false;
   const name = graph.nodeName(i);
-  return !CONTAINERS.has(name) && !TRANSPARENT.has(name) && !name.startsWith('system /') && !name.startsWith('global') && name !== 'Promise' && name !== 'Generator';
+  // Node.js's own bookkeeping classes only: a package may have a PriorityQueue of its own.
+  if (TRANSPARENT.has(name) && isNodeInternal(classScriptOf(graph, i))) return false;
+  return !CONTAINERS.has(name) && !name.startsWith('system /') && !name.startsWith('global') && name !== 'Promise' && name !== 'Generator';
 }
 
 /** The script URL a closure's code comes from, or ''. */
@@ -184,7 +186,14 @@ export function describePath(graph: HeapGraph, edges: readonly number[], options
     const e = edges[k]!;
     const to = graph.edgeTo(e);
     const from = graph.edgeFrom(e);
-    if (graph.edgeType(e) === 'context' && isTopLevelContext(graph, from) && graph.nodeType(to) !== 'closure') {
+    const ephemeron = /part of key \((\S+) @\d+\)/.exec(graph.edgeName(e));
+    if (ephemeron !== null && graph.edgeType(e) === 'internal') {
+      // A WeakMap entry (Node.js keeps EventTarget listeners so): the key object is what holds it.
+      anchorAt = k;
+      anchorNode = -1;
+      anchorText = `a WeakMap entry keyed by a ${ephemeron[1]}`;
+      pkg = null;
+    } else if (graph.edgeType(e) === 'context' && isTopLevelContext(graph, from) && graph.nodeType(to) !== 'closure' && !isNodeInternal(contextScript(graph, from))) {
       anchorAt = k;
       anchorNode = -1;
       anchorText = moduleVariable(graph, from, graph.edgeName(e), displayPath, readSource);
