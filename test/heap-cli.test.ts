@@ -119,4 +119,17 @@ describe('holders options', () => {
       path: [],
     });
   });
+
+  it('worker threads: each thread of a --once report has its own holders', async () => {
+    const r = await runCli(['--once', '--after', '1s', join('test', 'fixtures', 'cli', 'threads-main.mjs')], { killAfterMs: 60_000 });
+    assert.equal(r.code, 124);
+    // Either thread may be the one that reports; each section is checked for its own thread.
+    const sections = r.stderr.split(/^awaitwhat report: /m).filter((s) => s !== '');
+    const worker = sections.find((s) => s.includes('threads-worker.mjs'))!;
+    const main = sections.find((s) => s.includes('threads-main.mjs'))!;
+    assert.match(worker, /^awaitwhat: 1 wait can never end: nothing can settle what it waits for \(heap analysed in [\d.]+m?s\)$/m);
+    assert.ok(worker.includes(`${NEVER_LEAF}\n`), worker);
+    assert.match(main, /^awaitwhat: every awaited promise is held by something that can settle it \(heap analysed in [\d.]+m?s\)$/m);
+    assert.ok(main.includes("   └─ once(worker, 'message')  — a promise no instrumented code created; held by Worker._events.message (1 listener, thread 1)\n"), main);
+  });
 });
