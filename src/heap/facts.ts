@@ -23,7 +23,12 @@ export function primitive(graph: HeapGraph, object: number, name: string): FactV
   const to = graph.edgeTo(e);
   const type = graph.nodeType(to);
   if (type === 'number') return graph.numberValue(to);
-  const value = graph.nodeName(to);
+  let value = graph.nodeName(to);
+  // V8 12 (Node.js 22) names true, false, null and undefined `system / Oddball`, their value in a string it holds.
+  if (value === 'system / Oddball') {
+    const text = graph.child(to, 'hidden', '0');
+    value = text >= 0 ? graph.nodeName(text) : '';
+  }
   if (type === 'hidden' || type === 'object') {
     if (value === 'true') return true;
     if (value === 'false') return false;
