@@ -25,12 +25,14 @@ export interface HolderSnapshotOptions {
 export const DEFAULT_MAX_HEAP_BYTES = 256 * 1024 * 1024;
 
 /**
- * Measured on Node.js 24 (HEAP.md, BENCHMARKS.md): V8's snapshot generator peaks at about 14× the
- * heap in use, and the analysis needs about 1 KiB per object; the pause is about 40 ms per MB of
- * heap on a loaded 2-core machine (snapshot, parse and analysis together).
+ * Measured on Node.js 24 (HEAP.md, BENCHMARKS.md): the process's peak RSS reaches 8–16× the heap
+ * in use (V8's snapshot generator; the analysis adds less); the pause (snapshot, parse and
+ * analysis together) was 0.1–0.2 s per MB of heap on a quiet machine and up to 0.8 s per MB on a
+ * loaded one. The estimate takes the upper end of memory and the middle of time: it decides
+ * whether to go ahead, and tells the user roughly what to expect.
  */
 const PEAK_MEMORY_FACTOR = 14;
-const PAUSE_MS_PER_MB = 40;
+const PAUSE_MS_PER_MB = 150;
 
 /** The estimate a report gives before (or instead of) taking a heap snapshot. */
 export function estimateCost(heapUsedBytes: number): { pauseMs: number; peakBytes: number } {
