@@ -39,7 +39,7 @@ describe('findHolders', () => {
 });
 
 describe('findHolders on I/O', () => {
-  it('names sockets, children, workers, streams and interval iterators, with their facts', async () => {
+  it('names sockets, children, workers, streams, interval iterators and native requests, with their facts', async () => {
     const result = await run(['test/fixtures/heap/kinds-io.mjs'], { killAfterMs: 60_000 });
     assert.equal(result.stderr, '');
     assert.equal(result.code, 0);
@@ -51,6 +51,7 @@ describe('findHolders on I/O', () => {
       'piped: never | nothing can settle this promise: no one holds its resolve function | {}',
       'pipedKept: held | PassThrough._events.error[1] (3 listeners) | {"event":"error","listeners":3}',
       'tick: held | Timeout._onTimeout (interval 3600s) | {"delayMs":3600000,"interval":true}',
+      'fifoOpen: native | native code (FSReqPromise) | {}',
     ]);
   });
 });
