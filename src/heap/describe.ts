@@ -182,7 +182,7 @@ export function describePath(graph: HeapGraph, edges: readonly number[], options
   let anchorText = '';
   let anchorNode = -1;
   let pkg: string | null = null;
-  for (let k = 0; k < edges.length - 1; k++) {
+  for (let k = 0; k < edges.length; k++) {
     const e = edges[k]!;
     const to = graph.edgeTo(e);
     const from = graph.edgeFrom(e);
@@ -193,7 +193,7 @@ export function describePath(graph: HeapGraph, edges: readonly number[], options
       anchorNode = -1;
       anchorText = `a WeakMap entry keyed by a ${ephemeron[1]}`;
       pkg = null;
-    } else if (graph.edgeType(e) === 'context' && isTopLevelContext(graph, from) && graph.nodeType(to) !== 'closure' && !isNodeInternal(contextScript(graph, from))) {
+    } else if (graph.edgeType(e) === 'context' && isTopLevelContext(graph, from) && (graph.nodeType(to) !== 'closure' || k === edges.length - 1) && !isNodeInternal(contextScript(graph, from))) {
       anchorAt = k;
       anchorNode = -1;
       anchorText = moduleVariable(graph, from, graph.edgeName(e), displayPath, readSource);
