@@ -174,6 +174,22 @@ export class HeapGraph {
     return -1;
   }
 
+  /** Every edge of this type and (string) name, in one pass over the edges' numbers (no string is built per edge). */
+  edgesNamed(type: EdgeType, name: string): number[] {
+    const typeIndex = this.#edgeTypes.indexOf(type);
+    const nameIndex = this.strings.indexOf(name);
+    const found: number[] = [];
+    if (typeIndex < 0 || nameIndex < 0 || type === 'element' || type === 'hidden') return found;
+    const f = this.#edgeFieldCount;
+    const edges = this.#edges;
+    const typeField = this.#edgeTypeField;
+    const nameField = this.#edgeNameField;
+    for (let e = 0, n = this.edgeCount; e < n; e++) {
+      if (edges[e * f + nameField] === nameIndex && edges[e * f + typeField] === typeIndex) found[found.length] = e;
+    }
+    return found;
+  }
+
   /** The node an edge of this type and name leads to, or -1. */
   child(i: number, type: EdgeType, name: string): number {
     const e = this.findEdge(i, type, name);

@@ -46,9 +46,8 @@ export interface HolderOptions extends DescribeOptions, FactOptions {
 
 /** Promises handed over as `marker[key] = [p0, p1, …]`: their node indexes in order (-1 for one not found), and the marker's nodes. */
 export function findMarkedTargets(graph: HeapGraph, key: string): { targets: number[]; markerNodes: number[] } | undefined {
-  for (let i = 0; i < graph.nodeCount; i++) {
-    const e = graph.findEdge(i, 'property', key);
-    if (e < 0) continue;
+  for (const e of graph.edgesNamed('property', key)) {
+    const i = graph.edgeFrom(e);
     const array = graph.edgeTo(e);
     const targets: number[] = [];
     const markerNodes = [i, array];
