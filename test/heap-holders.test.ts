@@ -68,6 +68,15 @@ describe('findHolders on a real package', () => {
   });
 });
 
+describe('findHolders on a compiled package (async-mutex: tslib __awaiter)', () => {
+  const installed = existsSync('test/packages/node_modules/async-mutex');
+  it('a second acquire() waits in the semaphore queue', { skip: installed ? false : 'test/packages is not installed (.ci/run installs it)' }, async () => {
+    const result = await run(['test/packages/holders-async-mutex.mjs']);
+    assert.equal(result.stderr, '');
+    assert.equal(result.stdout, 'held | Semaphore._queue[0].resolve (async-mutex)\n');
+  });
+});
+
 describe('snapshot({ holders: true })', () => {
   it('adds each promise leaf its holder and the snapshot a summary, shown by renderText and renderDot', async () => {
     const result = await run(['--import', './dist/hooks.js', 'test/fixtures/heap/api.mjs']);

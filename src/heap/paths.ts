@@ -126,17 +126,18 @@ function holdersAt(graph: HeapGraph, at: number, levelOf: Uint32Array, seen: Uin
 const TYPE_RANK: Record<string, number> = { property: 0, element: 1, context: 2, internal: 3, hidden: 4, shortcut: 5 };
 
 /**
- * Which of two edges a path prefers: not an `error` listener (`events.once` keeps the resolve
- * function reachable from both the awaited event's listener and its `error` listener, and the
- * awaited event is the one that tells), then by type (properties first), then by name or index.
+ * Which of two edges a path prefers: not an `error` listener nor a `reject` function (`events.once`
+ * keeps the resolve function reachable from both the awaited event's listener and its `error`
+ * listener, a queue entry `{ resolve, reject }` from both: the awaited event and the resolve
+ * function are the ones that tell), then by type (properties first), then by name or index.
  */
 function compareEdges(graph: HeapGraph, a: number, b: number): number {
   const na = graph.edgeName(a);
   const nb = graph.edgeName(b);
   const ta = graph.edgeType(a);
   const tb = graph.edgeType(b);
-  const errA = ta === 'property' && na === 'error' ? 1 : 0;
-  const errB = tb === 'property' && nb === 'error' ? 1 : 0;
+  const errA = ta === 'property' && (na === 'error' || na === 'reject') ? 1 : 0;
+  const errB = tb === 'property' && (nb === 'error' || nb === 'reject') ? 1 : 0;
   if (errA !== errB) return errA - errB;
   if (ta !== tb) return (TYPE_RANK[ta] ?? 9) - (TYPE_RANK[tb] ?? 9);
   if (ta === 'element' || ta === 'hidden') return Number(na) - Number(nb);
