@@ -34,6 +34,7 @@ describe('findHolders', () => {
       'abort: held | AbortSignal listener of "abort" (not aborted) | {"aborted":false}',
       'deadlock: never | nothing can settle this promise: no one holds its resolve function | {}',
       'interval: held | Timeout.resolveLater (interval 1s) | {"delayMs":1000,"interval":true}',
+      'cycle: never | nothing can settle this promise: only what waits for it holds its resolve function | {}',
     ]);
   });
 });
