@@ -176,7 +176,7 @@ function* indicesOf(marks: Uint8Array): Generator<number> {
 function droppedLine(stats: Snapshot['stats'] | undefined): string | undefined {
   if (stats === undefined) return undefined;
   const parts: string[] = [];
-  if (stats.collected > 0) parts.push(`${plural(stats.collected, 'pending frame')} reclaimed by the garbage collector (nothing could resume them)`);
+  if (stats.collected > 0) parts.push(`${plural(stats.collected, 'pending frame')} reclaimed by the garbage collector (nothing could resume them: waits that could never end)`);
   if (stats.evicted > 0) parts.push(`${plural(stats.evicted, 'frame')} evicted over the limit of pending frames`);
   if (stats.omitted > 0) parts.push(`${plural(stats.omitted, 'frame')} left out of this snapshot`);
   return parts.length === 0 ? undefined : `awaitwhat: not shown: ${parts.join('; ')}`;
