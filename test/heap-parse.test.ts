@@ -144,6 +144,9 @@ describe('HeapSnapshotParser', () => {
     const g = parse(snapshotText(SAMPLE));
     assert.deepEqual([...g.retainerEdges(7)].map((e) => `${g.edgeFrom(e)} ${g.edgeType(e)}:${g.edgeName(e)}`), ['0 weak:w', '5 context:r']);
     assert.deepEqual([...g.retainerEdges(8)].map((e) => g.edgeFrom(e)), [6]);
+    assert.deepEqual([g.indexOfId(7), g.indexOfId(19), g.indexOfId(8)], [3, 9, -1]);
+    assert.deepEqual(g.edgesNamed('property', 'fn').map((e) => g.edgeFrom(e)), [3]);
+    assert.deepEqual(g.edgesNamed('property', 'nothing'), []);
   });
 });
 

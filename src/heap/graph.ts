@@ -127,6 +127,13 @@ export class HeapGraph {
     return this.#nodes[i * this.#nodeFieldCount + this.#idField]!;
   }
 
+  /** The node with this snapshot object id (`HeapProfiler.getHeapObjectId`), or -1; one pass over the nodes. */
+  indexOfId(id: number): number {
+    const f = this.#nodeFieldCount;
+    for (let i = 0; i < this.nodeCount; i++) if (this.#nodes[i * f + this.#idField] === id) return i;
+    return -1;
+  }
+
   selfSize(i: number): number {
     return this.#nodes[i * this.#nodeFieldCount + this.#sizeField]!;
   }
