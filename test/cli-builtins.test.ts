@@ -19,7 +19,7 @@ const REPORT = [
   'awaitwhat: every awaited promise is held by something that can settle it (heap analysed in T)',
   '',
   "ask  test/fixtures/cli/patched-builtins.mjs:71:20  await once(worker, 'message')  T",
-  "└─ once(worker, 'message')  — a promise no instrumented code created; held by module variable worker (test/fixtures/cli/patched-builtins.mjs:74)._events.message",
+  "└─ once(worker, 'message')  — a promise no instrumented code created; held by Worker._events.message (1 listener, thread 1)",
   '',
 ].join('\n');
 const STDOUT = "replaced built-ins awaitwhat's command called: []\n";

@@ -193,16 +193,17 @@ export function describePath(graph: HeapGraph, edges: readonly number[], options
       anchorNode = -1;
       anchorText = `a WeakMap entry keyed by a ${ephemeron[1]}`;
       pkg = null;
+    } else if (isClassInstance(graph, to)) {
+      // A variable holding an object of a class: the class is the holder (its facts are read there).
+      anchorAt = k;
+      anchorNode = to;
+      anchorText = graph.nodeName(to);
+      pkg = packageOf(classScriptOf(graph, to));
     } else if (graph.edgeType(e) === 'context' && isTopLevelContext(graph, from) && (graph.nodeType(to) !== 'closure' || k === edges.length - 1) && !isNodeInternal(contextScript(graph, from))) {
       anchorAt = k;
       anchorNode = -1;
       anchorText = moduleVariable(graph, from, graph.edgeName(e), displayPath, readSource);
       pkg = packageOf(contextScript(graph, from));
-    } else if (isClassInstance(graph, to)) {
-      anchorAt = k;
-      anchorNode = to;
-      anchorText = graph.nodeName(to);
-      pkg = packageOf(classScriptOf(graph, to));
     } else if (graph.nodeName(from) === 'system / Cell' && graph.edgeName(e) === 'value' && k > 0 && graph.nodeType(to) !== 'closure') {
       const exported = exportName(graph, edges[k - 1]!);
       if (exported !== undefined) {
