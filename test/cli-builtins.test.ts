@@ -16,9 +16,10 @@ const FIXTURE = join('test', 'fixtures', 'cli', 'patched-builtins.mjs');
 const REPORT = [
   'awaitwhat report: an await has been pending for T (threshold T)',
   'awaitwhat: 1 pending async function, 1 suspension pending T or longer',
+  'awaitwhat: every awaited promise is held by something that can settle it (heap analysed in T)',
   '',
   "ask  test/fixtures/cli/patched-builtins.mjs:71:20  await once(worker, 'message')  T",
-  "└─ once(worker, 'message')  — a promise no instrumented code created",
+  "└─ once(worker, 'message')  — a promise no instrumented code created; held by Worker._events.message (1 listener, thread 1)",
   '',
 ].join('\n');
 const STDOUT = "replaced built-ins awaitwhat's command called: []\n";

@@ -5,6 +5,8 @@
  * 124 after the first report. `--no-children` keeps it to the script's own process.
  */
 
+// These reports are about threads, processes and files: holders (on by default in --once and Ctrl-C
+// reports, tested in heap-cli.test.ts) are turned off so that each test sees only what it is about.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -41,7 +43,7 @@ describe('processes the script starts', { concurrency: 2 }, () => {
   for (const [fixture, parent, label] of TREES) {
     it(`${fixture}: the child's hang is reported under its pid, then --once ends the whole tree with 124`, async () => {
       // The run ends only when every process holding its stdout has ended: the whole tree.
-      const r = await runCli(['--once', '--after', '300ms', join(CHILDREN, fixture)], { killAfterMs: 30_000 });
+      const r = await runCli(['--no-holders', '--once', '--after', '300ms', join(CHILDREN, fixture)], { killAfterMs: 30_000 });
       const pid = childPid(r);
       assert.deepEqual(
         { ...r, stderr: withoutDurations(r.stderr) },
@@ -51,7 +53,7 @@ describe('processes the script starts', { concurrency: 2 }, () => {
   }
 
   it('hung-parent.mjs: the script reports, and --once also ends the idle child it forked (which would outlive it)', async () => {
-    const r = await runCli(['--once', '--after', '300ms', join(CHILDREN, 'hung-parent.mjs')], { killAfterMs: 30_000 });
+    const r = await runCli(['--no-holders', '--once', '--after', '300ms', join(CHILDREN, 'hung-parent.mjs')], { killAfterMs: 30_000 });
     const pid = childPid(r);
     assert.deepEqual(
       { ...r, stderr: withoutDurations(r.stderr) },

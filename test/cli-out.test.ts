@@ -1,5 +1,7 @@
 /** `--out <file>`: checked before the script starts, replaced atomically, never through a planted symlink, nothing left behind. */
 
+// These reports are about threads, processes and files: holders (on by default in --once and Ctrl-C
+// reports, tested in heap-cli.test.ts) are turned off so that each test sees only what it is about.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -49,7 +51,7 @@ describe('--out', { concurrency: 2 }, () => {
     const dir = freshDir();
     const out = join(dir, 'report.txt');
     let poll: NodeJS.Timeout | undefined;
-    const r = await runCli(['--after', '100ms', '--out', out, HANG], {
+    const r = await runCli(['--no-holders', '--after', '100ms', '--out', out, HANG], {
       killAfterMs: 20_000,
       // Ctrl-C once a hang report is in the file: the Ctrl-C report must then replace it.
       onStdout: (_stdout, child) => {
@@ -81,7 +83,7 @@ describe('--out', { concurrency: 2 }, () => {
   it('a report that cannot be written goes to stderr, with the reason, and leaves no temporary file', async () => {
     const dir = freshDir();
     const out = join(dir, 'report.txt');
-    const r = await runCli(['--once', '--after', '200ms', '--out', out, join('test', 'fixtures', 'cli', 'out-becomes-dir.mjs'), out]);
+    const r = await runCli(['--no-holders', '--once', '--after', '200ms', '--out', out, join('test', 'fixtures', 'cli', 'out-becomes-dir.mjs'), out]);
     assert.equal(r.code, 124);
     assert.equal(r.stdout, 'ready\n');
     const [first, ...report] = withoutDurations(r.stderr).split('\n');
@@ -114,7 +116,7 @@ describe('--out', { concurrency: 2 }, () => {
   for (const [name, make] of PROBLEMS) {
     it(`refuses ${name} before the script starts, with exit code 2 and the usage`, async () => {
       const [out, reason] = make();
-      const r = await runCli(['--once', '--after', '200ms', '--out', out, HANG]);
+      const r = await runCli(['--no-holders', '--once', '--after', '200ms', '--out', out, HANG]);
       assert.equal(r.code, 2);
       assert.equal(r.stdout, '', 'the script started');
       assert.ok(r.stderr.startsWith(`awaitwhat: --out ${out}: ${reason}\n\nUsage: awaitwhat`), r.stderr);

@@ -8,6 +8,8 @@
  * of them, exactly — the reporting thread's section first, then the others' by thread id.
  */
 
+// These reports are about threads, processes and files: holders (on by default in --once and Ctrl-C
+// reports, tested in heap-cli.test.ts) are turned off so that each test sees only what it is about.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -75,12 +77,12 @@ const WORKER_HANGS: ThreadChain = {
 
 describe('threads in one report', { concurrency: 2 }, () => {
   it('--once: the report shows both the main thread waiting for its worker and the worker whose handler hangs', async () => {
-    const r = await runCli(['--once', '--after', '1s', join(FIXTURES, 'threads-main.mjs')], { killAfterMs: 30_000 });
+    const r = await runCli(['--no-holders', '--once', '--after', '1s', join(FIXTURES, 'threads-main.mjs')], { killAfterMs: 30_000 });
     assertReportFromAnyThread(r, [MAIN_ASKS, WORKER_HANGS], 'worker: reading config\n');
   });
 
   it('Ctrl-C: the main thread reports the worker too, then the process ends as SIGINT would end it', async () => {
-    const r = await runCli([join(FIXTURES, 'threads-main.mjs')], { signal: 'SIGINT', signalWhenStdout: 'worker: reading config', killAfterMs: 30_000 });
+    const r = await runCli(['--no-holders', join(FIXTURES, 'threads-main.mjs')], { signal: 'SIGINT', signalWhenStdout: 'worker: reading config', killAfterMs: 30_000 });
     assert.deepEqual(
       { ...r, stderr: withoutDurations(r.stderr) },
       {
@@ -105,7 +107,7 @@ describe('threads in one report', { concurrency: 2 }, () => {
   });
 
   it("nested workers: worker 1's own worker is found through worker 1's answer (and worker 1 through the main thread's)", async () => {
-    const r = await runCli(['--once', '--after', '1s', join(FIXTURES, 'threads-nested.mjs')], { killAfterMs: 30_000 });
+    const r = await runCli(['--no-holders', '--once', '--after', '1s', join(FIXTURES, 'threads-nested.mjs')], { killAfterMs: 30_000 });
     assertReportFromAnyThread(
       r,
       [
@@ -138,7 +140,7 @@ describe('threads in one report', { concurrency: 2 }, () => {
   });
 
   it('a worker busy in synchronous code is named as not answering, not waited for', async () => {
-    const r = await runCli(['--once', '--after', '300ms', join(FIXTURES, 'threads-busy.mjs')], { killAfterMs: 30_000 });
+    const r = await runCli(['--no-holders', '--once', '--after', '300ms', join(FIXTURES, 'threads-busy.mjs')], { killAfterMs: 30_000 });
     assert.deepEqual(
       { ...r, stderr: withoutDurations(r.stderr) },
       {
@@ -161,7 +163,7 @@ describe('threads in one report', { concurrency: 2 }, () => {
   });
 
   it('--format json: one snapshot per thread, the reporting thread first', async () => {
-    const r = await runCli(['--once', '--after', '1s', '--format', 'json', join(FIXTURES, 'threads-main.mjs')], { killAfterMs: 30_000 });
+    const r = await runCli(['--no-holders', '--once', '--after', '1s', '--format', 'json', join(FIXTURES, 'threads-main.mjs')], { killAfterMs: 30_000 });
     assert.equal(r.code, 124);
     const snapshots = r.stderr.trimEnd().split('\n').map((line) => JSON.parse(line) as { pid: number; threadId: number; nodes: { type: string; function?: string }[] });
     const frames = (s: (typeof snapshots)[number]) => [s.threadId, s.nodes.filter((n) => n.type === 'frame').map((n) => n.function)];

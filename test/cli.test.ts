@@ -59,10 +59,11 @@ describe('awaitwhat command line', { concurrency: 2 }, () => {
       [
         'awaitwhat report: an await has been pending for T (threshold T)',
         'awaitwhat: 2 pending async functions, 2 suspensions pending T or longer',
+        'awaitwhat: 1 wait can never end: nothing can settle what it waits for (heap analysed in T)',
         '',
         'outer  test/fixtures/cli/hang.mjs:6:3  await inner()  T',
         '└─ inner  test/fixtures/cli/hang.mjs:3:3  await new Promise(() => {})  T',
-        '   └─ new Promise(() => {})  — a new Promise at test/fixtures/cli/hang.mjs:3',
+        '   └─ new Promise(() => {})  — a new Promise at test/fixtures/cli/hang.mjs:3; NEVER SETTLES: nothing can settle this promise: no one holds its resolve function',
         '',
       ].join('\n'),
     );
@@ -154,7 +155,7 @@ describe('awaitwhat command line', { concurrency: 2 }, () => {
     const r = await runCli([HANG], { signal: 'SIGINT', signalWhenStdout: 'ready', killAfterMs: 10_000 });
     assert.equal(r.signal, 'SIGINT');
     assert.equal(r.stdout, 'ready\n');
-    assert.match(r.stderr, /^awaitwhat report: interrupted \(SIGINT\)\nawaitwhat: 2 pending async functions\n\nouter {2}test\/fixtures\/cli\/hang\.mjs:6:3 {2}await inner\(\)/);
+    assert.match(r.stderr, /^awaitwhat report: interrupted \(SIGINT\)\nawaitwhat: 2 pending async functions\nawaitwhat: 1 wait can never end: nothing can settle what it waits for \(heap analysed in [\d.]+m?s\)\n\nouter {2}test\/fixtures\/cli\/hang\.mjs:6:3 {2}await inner\(\)/);
   });
 
   it("Ctrl-C beside the program's own SIGINT handler: report, then the program decides", async () => {
@@ -170,13 +171,14 @@ describe('awaitwhat command line', { concurrency: 2 }, () => {
     assert.equal(r.stdout, 'waiting\n');
     const [report, warning] = r.stderr.split('Warning: Detected unsettled top-level await');
     assert.equal(
-      report!.replace(/\d+ms/g, 'T'),
+      report!.replace(/\d+(\.\d+)?(ms|s)\b/g, 'T'),
       [
         'awaitwhat report: the event loop is empty but a top-level await never settled; Node.js exits with code 13',
         'awaitwhat: 1 pending async function',
+        'awaitwhat: 1 wait can never end: nothing can settle what it waits for (heap analysed in T)',
         '',
         '<module>  test/fixtures/cli/tla.mjs:3:1  await new Promise(() => {})  T',
-        '└─ new Promise(() => {})  — a new Promise at test/fixtures/cli/tla.mjs:3',
+        '└─ new Promise(() => {})  — a new Promise at test/fixtures/cli/tla.mjs:3; NEVER SETTLES: nothing can settle this promise: no one holds its resolve function',
         '',
       ].join('\n'),
     );

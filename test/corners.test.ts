@@ -6,6 +6,8 @@
  * their own right.
  */
 
+// Holders (on by default in --once reports, tested in heap-cli.test.ts) are off here: these tests are
+// about the await graph, and a heap snapshot per run would only slow them.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -151,7 +153,7 @@ describe('language corners', { concurrency: 2 }, () => {
   });
 
   it('a worker thread is instrumented in its own right: its hang is reported, labelled, and --once ends the process', async () => {
-    const r = await runCli(['--once', '--after', '300ms', join(FIXTURES, 'worker-main.mjs')]);
+    const r = await runCli(['--no-holders', '--once', '--after', '300ms', join(FIXTURES, 'worker-main.mjs')]);
     assert.equal(r.code, 124);
     assert.equal(r.stdout, 'main: started a worker\nworker 1: instrumented true\n');
     assert.equal(

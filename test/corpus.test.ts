@@ -11,6 +11,8 @@
  * fails, so that an update can never pass unnoticed; run again without it.
  */
 
+// Holders (on by default in --once reports, tested in heap-cli.test.ts) are off here: these tests are
+// about the await graph, and a heap snapshot per run would only slow them.
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -73,7 +75,7 @@ describe('corpus', { concurrency: 2 }, () => {
           run([program], c.expect === 'hangs' ? { killAfterMs: PLAIN_WAIT_MS } : {}),
           (async () => {
             const started = performance.now();
-            const result = await runCli(['--once', '--after', `${AFTER_MS}ms`, '--format', 'json', '--out', out, ...(c.options ?? []), program]);
+            const result = await runCli(['--no-holders', '--once', '--after', `${AFTER_MS}ms`, '--format', 'json', '--out', out, ...(c.options ?? []), program]);
             wallMs = performance.now() - started;
             return result;
           })(),

@@ -1,5 +1,7 @@
 /** Packages opted in by name: one whose async code is compiled, with nothing to instrument, is named once. */
 
+// Holders (on by default in --once reports, tested in heap-cli.test.ts) are off here: these tests are
+// about the await graph, and a heap snapshot per run would only slow them.
 import assert from 'node:assert/strict';
 import { cpSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -52,7 +54,7 @@ describe('a package opted in whose async code is compiled', { concurrency: 2 }, 
   });
 
   it('is told by the command for --package, beside its report', async () => {
-    const r = await runCli(['--package', 'compiled-dep', '--package', 'native-dep', '--once', '--after', '300ms', 'uses-packages.mjs', 'stay'], { cwd: TEXTS });
+    const r = await runCli(['--no-holders', '--package', 'compiled-dep', '--package', 'native-dep', '--once', '--after', '300ms', 'uses-packages.mjs', 'stay'], { cwd: TEXTS });
     assert.equal(r.code, 124);
     const warnings = r.stderr.split('\n').filter((line) => line.includes('nothing to instrument'));
     assert.deepEqual(warnings, [`awaitwhat: ${COMPILED}`]);

@@ -4,6 +4,8 @@
  * as a literal in the source appears in await texts unless they are omitted.
  */
 
+// Holders (on by default in --once reports, tested in heap-cli.test.ts) are off here: these tests are
+// about the await graph, and a heap snapshot per run would only slow them.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -25,7 +27,7 @@ const markersIn = (output: string) => MARKERS.filter((m) => output.includes(m));
 /** Every output of literals.mjs: the three report formats (every pending call) and the spans and onPending reports. */
 async function literalOutputs(omit: boolean): Promise<string[]> {
   const reports = ['text', 'json', 'dot'].map(async (format) => {
-    const r = await runCli(['--once', '--all', '--after', '300ms', '--format', format, ...(omit ? ['--omit-text'] : []), LITERALS]);
+    const r = await runCli(['--no-holders', '--once', '--all', '--after', '300ms', '--format', format, ...(omit ? ['--omit-text'] : []), LITERALS]);
     assert.equal(r.code, 124, r.stderr);
     return r.stdout + r.stderr;
   });
@@ -42,14 +44,14 @@ async function literalOutputs(omit: boolean): Promise<string[]> {
 describe('privacy', { concurrency: 2 }, () => {
   for (const format of ['text', 'json', 'dot']) {
     it(`the ${format} report holds no run-time value; --omit-text also drops the source literals`, async () => {
-      const shown = await runCli(['--once', '--after', '300ms', '--format', format, LOGIN], { env });
+      const shown = await runCli(['--no-holders', '--once', '--after', '300ms', '--format', format, LOGIN], { env });
       assert.equal(shown.code, 124);
       assert.ok(shown.stderr.includes('login'), 'the report names the hung function');
       assert.ok(shown.stderr.includes(LITERAL), 'the await text is quoted by default');
       assert.ok(!shown.stderr.includes(SECRET), `the secret leaked into the ${format} report`);
       assert.ok(!shown.stderr.includes('-derived'), `a local leaked into the ${format} report`);
 
-      const omitted = await runCli(['--once', '--after', '300ms', '--format', format, '--omit-text', LOGIN], { env });
+      const omitted = await runCli(['--no-holders', '--once', '--after', '300ms', '--format', format, '--omit-text', LOGIN], { env });
       assert.equal(omitted.code, 124);
       assert.ok(omitted.stderr.includes('login'));
       assert.ok(!omitted.stderr.includes(SECRET));
@@ -59,7 +61,7 @@ describe('privacy', { concurrency: 2 }, () => {
   }
 
   it('--omit-text leaves positions and structure, and no gap where the text was', async () => {
-    const r = await runCli(['--once', '--after', '300ms', '--omit-text', LOGIN], { env });
+    const r = await runCli(['--no-holders', '--once', '--after', '300ms', '--omit-text', LOGIN], { env });
     assert.equal(
       r.stderr.replace(/\d+(\.\d+)?(ms|s)\b/g, 'T'),
       [
@@ -85,7 +87,7 @@ describe('privacy', { concurrency: 2 }, () => {
   });
 
   it('--omit-text names methods with computed and literal keys without the literal', async () => {
-    const r = await runCli(['--once', '--all', '--after', '300ms', '--format', 'json', '--omit-text', LITERALS]);
+    const r = await runCli(['--no-holders', '--once', '--all', '--after', '300ms', '--format', 'json', '--omit-text', LITERALS]);
     const snapshot = JSON.parse(r.stderr) as { nodes: { type: string; function?: string }[] };
     assert.deepEqual(
       snapshot.nodes

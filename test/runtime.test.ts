@@ -29,7 +29,7 @@ describe('frame registry', { concurrency: 2 }, () => {
     assert.ok(Math.max(...result.heapMB) < 80, `heap grew to ${Math.max(...result.heapMB)} MB: ${result.heapMB.join(', ')}`);
     assert.deepEqual(result.report, [
       'awaitwhat: 3 pending async functions',
-      'awaitwhat: not shown: 300000 pending frames reclaimed by the garbage collector (nothing could resume them)',
+      'awaitwhat: not shown: 300000 pending frames reclaimed by the garbage collector (nothing could resume them: waits that could never end)',
       '',
       '<module>  test/fixtures/runtime/leak-forever.mjs:46:1  await sleep(1_100)',
       '└─ sleep(1_100)  — a promise no instrumented code created',

@@ -65,7 +65,7 @@ describe('the settings rule: setting()', () => {
 });
 
 describe('AwaitInstrumentation settings (options and AWAITWHAT_* variables)', () => {
-  const DEFAULTS = { enabled: true, pendingThresholdMs: 5000, sampleIntervalMs: 1000, minSpanDurationMs: 10, maxChainsPerSample: 20, requireParentSpan: false, omitText: false, onPending: undefined };
+  const DEFAULTS = { enabled: true, pendingThresholdMs: 5000, sampleIntervalMs: 1000, minSpanDurationMs: 10, maxChainsPerSample: 20, requireParentSpan: false, omitText: false, holders: false, onPending: undefined };
   const CASES: [string, Record<string, unknown>, Record<string, string>, Record<string, unknown>, string[]][] = [
     ['defaults', {}, {}, {}, []],
     [
@@ -81,8 +81,8 @@ describe('AwaitInstrumentation settings (options and AWAITWHAT_* variables)', ()
     [
       'good variables',
       {},
-      { AWAITWHAT_PENDING_THRESHOLD_MS: '250', AWAITWHAT_SAMPLE_INTERVAL_MS: '10', AWAITWHAT_MIN_SPAN_DURATION_MS: '0', AWAITWHAT_MAX_CHAINS: '3', AWAITWHAT_REQUIRE_PARENT_SPAN: 'TRUE', AWAITWHAT_OMIT_TEXT: '1', AWAITWHAT_INCLUDE: 'src/**, lib ,', AWAITWHAT_PACKAGES: 'fastify,@scope/x' },
-      { pendingThresholdMs: 250, sampleIntervalMs: 10, minSpanDurationMs: 0, maxChainsPerSample: 3, requireParentSpan: true, omitText: true, include: ['src/**', 'lib'], packages: ['fastify', '@scope/x'] },
+      { AWAITWHAT_PENDING_THRESHOLD_MS: '250', AWAITWHAT_SAMPLE_INTERVAL_MS: '10', AWAITWHAT_MIN_SPAN_DURATION_MS: '0', AWAITWHAT_MAX_CHAINS: '3', AWAITWHAT_REQUIRE_PARENT_SPAN: 'TRUE', AWAITWHAT_OMIT_TEXT: '1', AWAITWHAT_HOLDERS: 'true', AWAITWHAT_INCLUDE: 'src/**, lib ,', AWAITWHAT_PACKAGES: 'fastify,@scope/x' },
+      { pendingThresholdMs: 250, sampleIntervalMs: 10, minSpanDurationMs: 0, maxChainsPerSample: 3, requireParentSpan: true, omitText: true, holders: true, include: ['src/**', 'lib'], packages: ['fastify', '@scope/x'] },
       [],
     ],
     [

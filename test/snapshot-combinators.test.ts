@@ -4,6 +4,8 @@
  * is a tree of its own). The whole graph is compared, built here member by member.
  */
 
+// Holders (on by default in --once reports, tested in heap-cli.test.ts) are off here: these tests are
+// about the await graph, and a heap snapshot per run would only slow them.
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -23,7 +25,7 @@ async function reportOf(program: string): Promise<Snapshot> {
   const dir = mkdtempSync(join(tmpdir(), 'awaitwhat-graph-'));
   try {
     const out = join(dir, 'report.json');
-    const r = await runCli(['--once', '--after', '250ms', '--format', 'json', '--out', out, program]);
+    const r = await runCli(['--no-holders', '--once', '--after', '250ms', '--format', 'json', '--out', out, program]);
     assert.equal(r.code, 124, r.stderr);
     return JSON.parse(readFileSync(out, 'utf8')) as Snapshot;
   } finally {

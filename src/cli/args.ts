@@ -19,6 +19,10 @@ export interface CliOptions {
   sourceMaps: boolean;
   /** Instrument the processes the script starts (through `NODE_OPTIONS`), not only the script's own. */
   children: boolean;
+  /** Holders (who can settle each leaf, from a heap snapshot): `default` in the reports that end or interrupt the process, `on` in every report, `off` in none. */
+  holders: 'default' | 'on' | 'off';
+  /** No heap snapshot for holders when the heap in use is above this many bytes. */
+  holdersMaxHeapBytes: number;
   script: string;
   scriptArgs: string[];
 }
@@ -62,6 +66,12 @@ Options:
                        applies other modules' own source maps)
   --no-children        instrument only the script's process, not the Node.js processes it starts
                        (fork, cluster workers, spawned node, through NODE_OPTIONS); scripts only
+  --holders            name who can settle each awaited promise (from a heap snapshot, which stops
+                       the program for a while) in every report; by default only in the reports that
+                       end or interrupt it (--once, Ctrl-C, exit 13)
+  --no-holders         never take a heap snapshot for holders
+  --holders-max-heap <size>
+                       no heap snapshot when the heap in use is larger: 256MB, 1GB (default 256MB)
   -h, --help           print this help
   -v, --version        print the version
 
@@ -96,6 +106,8 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     omitText: false,
     sourceMaps: true,
     children: true,
+    holders: 'default',
+    holdersMaxHeapBytes: DEFAULT_HOLDERS_MAX_HEAP,
   };
   let i = 0;
   const value = (flag: string, inline: string | undefined): string => {
@@ -153,6 +165,14 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
       case '--package':
         options.packages.push(packageName(value(flag, inline)));
         break;
+      case '--holders-max-heap':
+        options.holdersMaxHeapBytes = parseSize(flag, value(flag, inline));
+        break;
+      case '--holders':
+      case '--no-holders':
+        if (inline !== undefined) throw new UsageError(`${flag} takes no value, got ${JSON.stringify(inline)}`);
+        options.holders = flag === '--holders' ? 'on' : 'off';
+        break;
       case '--once':
       case '--all':
       case '--omit-text':
@@ -172,6 +192,21 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   const script = argv[i];
   if (script === undefined) throw new UsageError('missing the script or command to run');
   return { kind: 'run', options: { ...options, script, scriptArgs: argv.slice(i + 1) } };
+}
+
+/** The default of `--holders-max-heap` (the same as `snapshot({ holders: true })`'s). */
+export const DEFAULT_HOLDERS_MAX_HEAP = 256 * 1024 * 1024;
+
+const SIZE_UNITS: Record<string, number> = { '': 1, b: 1, kb: 1024, k: 1024, mb: 1024 ** 2, m: 1024 ** 2, gb: 1024 ** 3, g: 1024 ** 3 };
+
+/** `256MB`, `1.5GB`, `800k`, `1048576` (bytes); units are binary (1 MB = 1024 × 1024 bytes). */
+export function parseSize(flag: string, text: string): number {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]*)\s*$/.exec(text);
+  const unit = m === null ? undefined : SIZE_UNITS[m[2]!.toLowerCase()];
+  if (m === null || unit === undefined) throw new UsageError(`${flag}: expected a size such as 256MB or 1GB, got ${JSON.stringify(text)}`);
+  const bytes = Math.round(Number(m[1]) * unit);
+  if (!(bytes > 0)) throw new UsageError(`${flag}: expected a size above 0, got ${JSON.stringify(text)}`);
+  return bytes;
 }
 
 /** A glob the load hook will accept, checked by the hook's own parser. */

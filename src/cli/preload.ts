@@ -29,8 +29,9 @@ import { installRunnerWatch } from '../runners/install.ts';
 import type { RunnerSection } from '../runners/reporting.ts';
 import { sectionsByTest } from '../runners/current.ts';
 
-/** How long a `--once` or Ctrl-C report waits for the other threads' graphs. */
+/** How long a `--once` or Ctrl-C report waits for the other threads' graphs; longer when each takes a heap snapshot for holders. */
 const GATHER_TIMEOUT_MS = 2000;
+const GATHER_WITH_HOLDERS_TIMEOUT_MS = 15_000;
 
 class Preload {
   readonly #config: PreloadConfig;
@@ -47,7 +48,8 @@ class Preload {
     this.#internals = internals;
     this.#identity = identify(config.supervisorPid, config.labelEvery === true);
     this.#schedule = new ReportSchedule(config.afterMs);
-    this.#threads = new Threads(() => this.#snapshot(), () => exit(EXIT_STUCK));
+    // Other threads are asked for their graph only by the reports that end or interrupt the process.
+    this.#threads = new Threads(() => this.#snapshot(this.#holdersWhenEnding()), () => exit(EXIT_STUCK));
     this.#parent =
       isMainThread && this.#identity.first
         ? new ParentWatch(config.supervisorPid, () => {
@@ -69,7 +71,7 @@ class Preload {
     if (!isMainThread) return;
     // Signals and the exit-13 check belong to the main thread.
     const onSigint = (): void => {
-      this.#guard('the Ctrl-C report', () => this.#reportAllThreads('interrupted (SIGINT)', 0));
+      this.#guard('the Ctrl-C report', () => this.#reportAllThreads('interrupted (SIGINT)', 0, this.#snapshot(this.#holdersWhenEnding())));
       // Alone, we re-raise so the process ends as it would have; beside the program's own
       // listeners we only report, and they decide.
       if (processListenerCount('SIGINT') === 1) {
@@ -78,9 +80,14 @@ class Preload {
       }
     };
     onProcess('SIGINT', onSigint);
+    // Once: the heap snapshot for holders collects garbage, and FinalizationRegistry callbacks
+    // then queued bring the loop (and beforeExit) back once more.
+    let exitReported = false;
     onProcess('beforeExit', () =>
       this.#guard('the exit-13 report', () => {
-        if (this.#internals.moduleFramePending()) this.#reportThisThread('the event loop is empty but a top-level await never settled; Node.js exits with code 13', 0);
+        if (exitReported || !this.#internals.moduleFramePending()) return;
+        exitReported = true;
+        this.#reportThisThread('the event loop is empty but a top-level await never settled; Node.js exits with code 13', 0, this.#holdersWhenEnding());
       }),
     );
   }
@@ -94,10 +101,17 @@ class Preload {
       if (!this.#schedule.ready(at, this.#internals.longestSuspension(at))) return;
       // The header states the longest suspension of the snapshot it is printed over, and there is
       // a report only when that snapshot itself shows the threshold crossed.
-      const snapshot = this.#snapshot();
-      const longest = longestPending(snapshot);
+      let snapshot = this.#snapshot(false);
+      let longest = longestPending(snapshot);
       if (longest < this.#config.afterMs) return;
       this.#schedule.reported(at);
+      // Holders cost a heap snapshot: taken only now that there is a report to make, in a second
+      // snapshot whose own longest suspension the header then states.
+      const holders = this.#config.once ? this.#holdersWhenEnding() : this.#config.holders === 'on';
+      if (holders) {
+        snapshot = this.#snapshot(true);
+        longest = max(longest, longestPending(snapshot));
+      }
       const reason = `an await has been pending for ${formatDuration(longest)} (threshold ${formatDuration(this.#config.afterMs)})`;
       if (this.#config.once) this.#reportOnce(reason, snapshot);
       else this.#write(this.#ownSections(reason, snapshot, this.#config.afterMs), []);
@@ -130,7 +144,7 @@ class Preload {
   }
 
   snapshotNow(): Snapshot {
-    return this.#snapshot();
+    return this.#snapshot(false);
   }
 
   /** The first report of the whole tree, with every thread's graph, then the end of the tree. */
@@ -147,9 +161,10 @@ class Preload {
     this.#threads.stopProcess();
   }
 
-  #reportAllThreads(reason: string, minPendingMs: number, snapshot = this.#snapshot()): void {
+  #reportAllThreads(reason: string, minPendingMs: number, snapshot: Snapshot = this.#snapshot(this.#holdersWhenEnding())): void {
     const sections = this.#ownSections(reason, snapshot, minPendingMs);
-    const gathered = this.#threads.gather(GATHER_TIMEOUT_MS);
+    const timeout = this.#holdersWhenEnding() ? GATHER_WITH_HOLDERS_TIMEOUT_MS : GATHER_TIMEOUT_MS;
+    const gathered = this.#threads.gather(timeout);
     const notes: string[] = [];
     for (let i = 0; i < gathered.graphs.length; i++) {
       const graph = gathered.graphs[i]!;
@@ -160,13 +175,13 @@ class Preload {
       notes[notes.length] = `${threadName(id)} could not take its snapshot (${error})`;
     }
     for (let i = 0; i < gathered.silent.length; i++) {
-      notes[notes.length] = `${threadName(gathered.silent[i]!)} did not answer within ${formatDuration(GATHER_TIMEOUT_MS)} (busy in synchronous code?); its graph is not shown`;
+      notes[notes.length] = `${threadName(gathered.silent[i]!)} did not answer within ${formatDuration(timeout)} (busy in synchronous code?); its graph is not shown`;
     }
     this.#write(sections, notes);
   }
 
-  #reportThisThread(reason: string, minPendingMs: number): void {
-    this.#write(this.#ownSections(reason, this.#snapshot(), minPendingMs), []);
+  #reportThisThread(reason: string, minPendingMs: number, holders: boolean): void {
+    this.#write(this.#ownSections(reason, this.#snapshot(holders), minPendingMs), []);
   }
 
   /**
@@ -184,8 +199,13 @@ class Preload {
     return sections;
   }
 
-  #snapshot(): Snapshot {
-    return this.#internals.snapshot({ cwd: this.#config.cwd });
+  #snapshot(holders: boolean): Snapshot {
+    return this.#internals.snapshot({ cwd: this.#config.cwd, holders: holders ? { maxHeapBytes: this.#config.holdersMaxHeapBytes, omitText: this.#config.omitText } : false });
+  }
+
+  /** Holders in the reports that end or interrupt the process (--once, Ctrl-C, exit 13): unless --no-holders. */
+  #holdersWhenEnding(): boolean {
+    return this.#config.holders !== 'off';
   }
 
   #write(sections: ReportSection[], notes: string[]): void {

@@ -31,6 +31,13 @@ export const WAS_PENDING_MS = 'awaitwhat.was_pending_ms';
 /** On `await cycle` spans: the frames that await each other. */
 export const CYCLE = 'awaitwhat.cycle';
 
+/** Who can settle the promise a chain waits for (the `holders` option, a chain's first report only): `held by Timeout._onTimeout (timer 60s, 55s left)`, `nothing can settle this promise: …`. */
+export const HOLDER = 'awaitwhat.holder';
+/** `held`, `native`, `never` or `unknown` (see `LeafHolder.state` in the snapshot schema). */
+export const HOLDER_STATE = 'awaitwhat.holder.state';
+/** The npm package the holder's class comes from, when it is a package's. */
+export const HOLDER_PACKAGE = 'awaitwhat.holder.package';
+
 export const PENDING_AWAIT_SPAN_NAME = 'pending await';
 /** A re-report of a hung chain in its snapshot trace: from the root's start to the capture, holding the report's `pending await`. */
 export const STILL_PENDING_SPAN_NAME = 'still pending';

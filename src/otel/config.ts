@@ -29,6 +29,12 @@ export interface AwaitInstrumentationConfig extends InstrumentationConfig {
   omitText?: boolean;
   /** Called with each sample's report, after the spans are started. */
   onPending?: PendingCallback;
+  /**
+   * Add `awaitwhat.holder` (who can settle the promise the chain waits for) to the `pending await`
+   * span of a chain's first report. Costs a heap snapshot (the program stops) per sample that has a
+   * chain reported for the first time; skipped above 256 MiB of heap. @default false (AWAITWHAT_HOLDERS)
+   */
+  holders?: boolean;
 }
 
 export type ResolvedConfig = Required<Omit<AwaitInstrumentationConfig, 'onPending' | 'include' | 'exclude' | 'packages'>> &
@@ -42,6 +48,7 @@ export const DEFAULTS = {
   maxChainsPerSample: 20,
   requireParentSpan: false,
   omitText: false,
+  holders: false,
 } as const;
 
 const NUMBERS = [
@@ -55,6 +62,7 @@ const NUMBERS = [
 const FLAGS = [
   ['requireParentSpan', 'AWAITWHAT_REQUIRE_PARENT_SPAN'],
   ['omitText', 'AWAITWHAT_OMIT_TEXT'],
+  ['holders', 'AWAITWHAT_HOLDERS'],
 ] as const;
 
 const LISTS = [

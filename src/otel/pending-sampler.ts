@@ -33,7 +33,8 @@ import type { Graph } from '../snapshot/build.ts';
 import { targetsOf, type Edges } from '../snapshot/edges.ts';
 import { NodeIndex } from '../snapshot/node-index.ts';
 import { awaiterOf, TracedFrame } from '../runtime/traced-frame.ts';
-import type { FrameNode, LeafNode, Snapshot, SnapshotNode } from '../snapshot/schema.ts';
+import type { FrameNode, LeafHolder, LeafNode, Snapshot, SnapshotNode } from '../snapshot/schema.ts';
+import { FirstReportHolders, holderAttributes } from './holders.ts';
 import { ReportSchedule } from '../util/report-schedule.ts';
 import {
   AWAIT_EXPRESSION,
@@ -94,10 +95,11 @@ export class PendingSampler {
   #schedules = new WeakMap<Frame, ReportSchedule>();
   readonly #cyclesSeen = new Set<string>();
   readonly #linked = new WeakMap<Frame, Set<Frame>>();
-  /** Per hung chain (its innermost frame), its snapshot trace: re-reports go there. */
   /** Whether a refused snapshot root was reported (once). */
   #rootsRefused = false;
+  /** Per hung chain (its innermost frame), its snapshot trace: re-reports go there. */
   readonly #snapshots = new WeakMap<Frame, { root: SpanContext; rootStart: number | [number, number] }>();
+  readonly #holders = new FirstReportHolders();
   readonly #faults: Faults;
   /** Promises returned by onPending not settled yet, and since when the oldest has been waiting. */
   #unsettledCallbacks = 0;
@@ -153,7 +155,9 @@ export class PendingSampler {
       const capturedAt = Date.now();
       const captureMs = performance.now();
       const report: PendingReport = { capturedAt, thresholdMs: config.pendingThresholdMs, chains: [], cycles: [] };
-      for (const chain of due) report.chains.push(this.#exportChain(chain, graph, captureMs));
+      // The holders option: a heap snapshot for the chains reported for the first time (holders.ts).
+      const holders = config.holders ? this.#holders.forFirstReports(this.#rt, due.map((c) => ({ leaf: c.leaf, innermost: graph.frameOf(c.nodes[c.nodes.length - 1]!.seq) })), config.omitText) : undefined;
+      for (const chain of due) report.chains.push(this.#exportChain(chain, graph, captureMs, holders));
       if (cycles.length > 0) {
         const byId = new NodeIndex(snapshot.nodes);
         for (const cycle of cycles) report.cycles.push(this.#exportCycle(cycle, byId, captureMs));
@@ -166,7 +170,7 @@ export class PendingSampler {
     }
   }
 
-  #exportChain(chain: Chain, graph: Graph, captureMs: number): PendingChain {
+  #exportChain(chain: Chain, graph: Graph, captureMs: number, holders?: Map<string, LeafHolder>): PendingChain {
     const tracer = this.#tracer();
     const records = chain.nodes.map((n) => graph.frameOf(n.seq));
     const info: PendingFrameInfo[] = chain.nodes.map((n) => frameInfo(n));
@@ -197,6 +201,7 @@ export class PendingSampler {
       [THRESHOLD_MS]: this.#config().pendingThresholdMs,
       [CHAIN]: aboveData !== undefined ? [aboveData.name, ...chainNames(chain)] : chainNames(chain),
       [VALUE_KIND]: chain.leaf?.valueKind ?? 'frame',
+      ...holderAttributes(holders, chain.leaf),
       [SNAPSHOT]: true,
     };
     const pendingLinks: Link[] = real !== undefined ? [{ context: real.spanContext() }] : [];

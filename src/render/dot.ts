@@ -6,7 +6,7 @@
 import type { Snapshot, SnapshotNode } from '../snapshot/schema.ts';
 import { formatDuration } from '../util/duration.ts';
 import { assertSnapshot } from '../snapshot/validate.ts';
-import { combinatorState, groupState, textOf } from './labels.ts';
+import { combinatorState, groupState, holderText, textOf } from './labels.ts';
 
 export interface DotOptions {
   /** Print durations in labels. @default true */
@@ -43,8 +43,12 @@ function attributes(node: SnapshotNode, showDurations: boolean): string {
       return `shape=diamond, label=${quote(`Promise.${node.combinator}\n${combinatorState(node)}`)}`;
     case 'group':
       return `shape=box, style=dashed, label=${quote(`${textOf(node)}\n${groupState(node)}`)}`;
-    case 'leaf':
-      return `shape=ellipse, label=${quote(`${textOf(node)}\n(${node.valueKind})`)}`;
+    case 'leaf': {
+      // Holders (when analysed) on a line of their own; a leaf nothing can settle is drawn red.
+      const holder = holderText(node);
+      const never = node.holder?.state === 'never' ? ', color=red, fontcolor=red' : '';
+      return `shape=ellipse${never}, label=${quote(`${textOf(node)}\n(${node.valueKind})${holder === '' ? '' : `\n${holder}`}`)}`;
+    }
   }
 }
 

@@ -52,7 +52,8 @@ export function groupState(g: GroupNode): string {
 }
 
 export function leafLine(l: LeafNode): string {
-  return `${textOf(l)}  — ${leafKind(l)}`;
+  const holder = holderText(l);
+  return `${textOf(l)}  — ${leafKind(l)}${holder === '' ? '' : `; ${holder}`}`;
 }
 
 /** `a new Promise at src/db.mjs:12` for a promise instrumented code created, else what kind of value it is. */
@@ -60,6 +61,22 @@ function leafKind(l: LeafNode): string {
   const at = l.createdAt;
   if (l.valueKind === 'promise' && at !== undefined) return `a new Promise at ${at.file}:${at.line}`;
   return LEAF_KINDS[l.valueKind] ?? l.valueKind;
+}
+
+/** `held by Timeout._onTimeout (timer 3600s, 3599s left)`, `settled by native code (FSReqPromise)`, the never sentence; '' without holders. */
+export function holderText(l: LeafNode): string {
+  const h = l.holder;
+  if (h === undefined || h === null || typeof h !== 'object') return '';
+  switch (h.state) {
+    case 'held':
+      return `held by ${h.text}`;
+    case 'native':
+      return `settled by ${h.text}`;
+    case 'never':
+      return `NEVER SETTLES: ${h.text}`;
+    default:
+      return `holder ${h.text}`;
+  }
 }
 
 /** The full line for a node. */

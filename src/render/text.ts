@@ -62,6 +62,8 @@ export function renderText(snapshot: Snapshot, options: TextOptions = {}): strin
   const dropped = droppedLine(snapshot.stats);
   if (dropped !== undefined) out.push(dropped);
   for (const line of sourceLines(snapshot)) out.push(line);
+  const holders = holdersLine(snapshot.holders, showDurations);
+  if (holders !== undefined) out.push(holders);
 
   // Ids naming no node (a snapshot edited by hand, or cut short) are passed over.
   const cycles = snapshot.cycles.filter((cycle) => cycle.length > 0 && cycle.every((id) => byId.get(id)?.type === 'frame'));
@@ -183,8 +185,21 @@ function sourceLines(snapshot: Snapshot): string[] {
 function droppedLine(stats: Snapshot['stats'] | undefined): string | undefined {
   if (stats === undefined) return undefined;
   const parts: string[] = [];
-  if (stats.collected > 0) parts.push(`${plural(stats.collected, 'pending frame')} reclaimed by the garbage collector (nothing could resume them)`);
+  if (stats.collected > 0) parts.push(`${plural(stats.collected, 'pending frame')} reclaimed by the garbage collector (nothing could resume them: waits that could never end)`);
   if (stats.evicted > 0) parts.push(`${plural(stats.evicted, 'frame')} evicted over the limit of pending frames`);
   if (stats.omitted > 0) parts.push(`${plural(stats.omitted, 'frame')} left out of this snapshot`);
   return parts.length === 0 ? undefined : `awaitwhat: not shown: ${parts.join('; ')}`;
+}
+
+/** What the holder analysis found in sum, or why it did not run; nothing when it was not asked for. */
+function holdersLine(holders: Snapshot['holders'], showDurations: boolean): string | undefined {
+  if (holders === undefined || holders === null || typeof holders !== 'object') return undefined;
+  if (holders.state === 'skipped') return `awaitwhat: holders not analysed: ${holders.reason}`;
+  if (holders.state === 'failed') return `awaitwhat: holders not analysed: the heap analysis failed (${holders.reason})`;
+  if (holders.analysed === 0) return undefined;
+  const never = holders.neverSettle;
+  const took = showDurations ? ` (heap analysed in ${formatDuration(holders.tookMs)})` : '';
+  return never === 0
+    ? `awaitwhat: every awaited promise is held by something that can settle it${took}`
+    : `awaitwhat: ${never === 1 ? '1 wait can never end' : `${never} waits can never end`}: nothing can settle what ${never === 1 ? 'it waits' : 'they wait'} for${took}`;
 }

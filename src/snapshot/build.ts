@@ -41,6 +41,7 @@ import {
   type SnapshotNode,
 } from './schema.ts';
 import type { SiteInfo, SnapshotSource } from './source.ts';
+import { addHolders, type HolderSnapshotOptions } from './holders.ts';
 import { awaitedKind } from './value-kind.ts';
 
 export interface SnapshotOptions {
@@ -50,6 +51,12 @@ export interface SnapshotOptions {
   cwd?: string;
   /** Write file paths as recorded (absolute), not relative to `cwd`. @default false */
   absolutePaths?: boolean;
+  /**
+   * Find who can settle each leaf promise, from a heap snapshot of this thread: sets each promise
+   * leaf's `holder` and the snapshot's `holders`. Stops the program for the snapshot (estimated
+   * first; skipped above `maxHeapBytes`, default 256 MiB). @default false
+   */
+  holders?: boolean | HolderSnapshotOptions;
 }
 
 /** Distinct values looked up by scanning the frames before a promise → frame map is built instead. */
@@ -107,6 +114,10 @@ function build(source: SnapshotSource, options: SnapshotOptions): { snapshot: Sn
     cycles: findCycles(nodes, links.awaits, links.awaitedBy),
     stats: { frames: builder.frameCount, collected: source.counters.collected, evicted: source.counters.evicted, omitted },
   };
+  if (options.holders !== undefined && options.holders !== false) {
+    const holderOptions = options.holders === true ? {} : options.holders;
+    snapshot.holders = addHolders(nodes, builder.leafValues(), holderOptions, (url) => places.displayUrl(url));
+  }
   return { snapshot, builder, links };
 }
 
@@ -366,6 +377,15 @@ class Builder {
     this.#framedNodes.push(index);
     this.#framedAt.push(position);
     return index;
+  }
+
+  /** Each leaf node's value (objects only), by node position: what the heap analysis looks for. */
+  leafValues(): Map<number, object> {
+    const values = new Map<number, object>();
+    for (const [v, index] of this.#valueIndex) {
+      if (this.nodes[index]?.type === 'leaf' && typeof v === 'object' && v !== null) values.set(index, v);
+    }
+    return values;
   }
 
   resolveAll(): void {

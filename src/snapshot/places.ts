@@ -5,6 +5,7 @@
  */
 
 import { relative, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { SourceLocation, SuspensionPoint } from './schema.ts';
 import { RETURN_SITE_BASE } from './frame-records.ts';
 import type { SiteInfo } from './source.ts';
@@ -50,6 +51,16 @@ export class Places {
   /** A fresh location object for a site. */
   at(site: SiteInfo): SourceLocation {
     return { file: this.file(site.file), line: site.line, column: site.column };
+  }
+
+  /** A script URL as the heap snapshot names it (`file:///app/a.mjs`, `node:events`), shown as `file` shows paths. */
+  displayUrl(url: string): string {
+    if (!url.startsWith('file:')) return url;
+    try {
+      return this.file(fileURLToPath(url));
+    } catch {
+      return url;
+    }
   }
 
   file(file: string): string {

@@ -31,6 +31,13 @@ export interface Snapshot {
   cycles: string[][];
   stats: SnapshotStats;
   /**
+   * Present only when holders were asked for (`snapshot({ holders: true })`, the CLI's `--holders`
+   * and its default for `--once`, Ctrl-C and exit-13 reports): whether the heap was analysed, and
+   * what it found in sum. Each analysed leaf has its `holder`. Added without a schema change: a
+   * consumer that does not know these fields can ignore them.
+   */
+  holders?: HoldersSummary;
+  /**
    * Only in the reports of a process running tests (src/runners): the snapshot holds the part of the
    * graph that one test or hook started (its frames still pending, and everything they await), not
    * the whole thread's. Absent from `snapshot()` and every other report.
@@ -73,6 +80,24 @@ export interface SnapshotSource {
   mode: 'runtime' | 'fast' | 'full';
   /** What this mode could not see, one sentence each, for the report to say; empty when nothing. */
   limits: string[];
+}
+
+export interface HoldersSummary {
+  /** `done`: analysed; `skipped`: no heap snapshot was taken (see `reason`); `failed`: it was, and the analysis failed (`reason`). */
+  state: 'done' | 'skipped' | 'failed';
+  /** Why it was skipped or failed (`the heap in use (612 MB) is above the limit (256 MB); …`), or why nothing was analysed; '' otherwise. */
+  reason: string;
+  /** The heap in use before the snapshot (`v8.getHeapStatistics().used_heap_size`). */
+  heapUsedBytes: number;
+  /** The pause and the peak memory estimated from `heapUsedBytes` before deciding. */
+  estimatedPauseMs: number;
+  estimatedPeakBytes: number;
+  /** Leaves analysed (promise leaves). */
+  analysed: number;
+  /** Leaves nothing can settle (`holder.state === 'never'`): waits that can never end. */
+  neverSettle: number;
+  /** Time taken by the snapshot and the analysis (the program's pause), ms; 0 when skipped. */
+  tookMs: number;
 }
 
 export interface SnapshotStats {
@@ -212,4 +237,44 @@ export interface LeafNode extends NodeBase {
    * Added without a schema change: readers of `awaitwhat.snapshot/1` that do not know it ignore it.
    */
   createdAt?: SourceLocation;
+  /** Who can settle it, when holders were asked for and the heap was analysed (promise leaves only). */
+  holder?: LeafHolder;
+}
+
+/**
+ * Who holds a function that can settle a leaf promise, read from a heap snapshot: the shortest
+ * path from a GC root to its resolve (else reject) function, not through what waits for it.
+ */
+export interface LeafHolder {
+  /**
+   * `held`: something reachable can settle it (`text` names it); `native`: native code holds it
+   * (an fs request: `text` names the request); `never`: nothing reachable can settle it, a wait
+   * that can never end; `unknown`: the chain went through an async function whose awaited promise
+   * could not be found.
+   */
+  state: 'held' | 'native' | 'never' | 'unknown';
+  /**
+   * What a report shows: for `held`, the holder and its facts in parentheses
+   * (`Timeout._onTimeout (timer 3600s, 3599s left)`, `Mutex.#waiters[0] (async-mutex)`,
+   * `module variable neverResolve (app.mjs:12)`, `EventEmitter._events.ready (1 listener)`), with
+   * `; one of several holders` when another object holds it at the same distance; for `never`,
+   * `nothing can settle this promise: no one holds its resolve function` (or `… only what waits
+   * for it holds its resolve function`).
+   */
+  text: string;
+  /** The holder alone (`Timeout._onTimeout`); '' unless `held` or `native`. */
+  holder: string;
+  /** The npm package the holder's class or module variable comes from, or null (the program's own code, or Node.js). */
+  package: string | null;
+  /**
+   * Facts read off the holder in the snapshot, only those present there: timers `delayMs`,
+   * `leftMs` (against the thread's clock when the snapshot began, to about 50 ms), `interval`,
+   * `unref`; emitters `event`, `listeners`; `AbortSignal` `aborted`; `ChildProcess` `pid`,
+   * `exited`; `Worker` `threadId`; sockets `host`, `destroyed`.
+   */
+  facts: Record<string, string | number | boolean>;
+  /** How many other objects hold the settle function at the same distance (0: this is the only one). */
+  alternatives: number;
+  /** Every step from the root, e.g. `.EM → EventEmitter`, `._events → Object`, `variable resolve → closure (anonymous)`. */
+  path: string[];
 }

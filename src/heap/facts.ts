@@ -1,0 +1,133 @@
+/**
+ * Facts about a known holder, read from its properties in the snapshot: a timer's delay and time
+ * left, whether it is unref'd; an emitter's listener count; a signal's state; a child's pid; a
+ * worker's thread id; a stream's or socket's state. A property that is not in the snapshot (or is
+ * not a plain value there) is left out, never guessed.
+ */
+
+import type { HeapGraph } from './graph.ts';
+import type { PathStep } from './describe.ts';
+
+export type FactValue = string | number | boolean;
+export type Facts = Record<string, FactValue>;
+
+export interface FactOptions {
+  /** Node.js's timer clock now (ms, as timers' `_idleStart`), to say how long a timer has left; without it, only the delay is given. */
+  timerNowMs?: number;
+}
+
+/** A property's primitive value: a number (exposed numeric values), true/false/null/undefined, or a string. */
+export function primitive(graph: HeapGraph, object: number, name: string): FactValue | null | undefined {
+  const e = graph.findEdge(object, 'property', name);
+  if (e < 0) return undefined;
+  const to = graph.edgeTo(e);
+  const type = graph.nodeType(to);
+  if (type === 'number') return graph.numberValue(to);
+  let value = graph.nodeName(to);
+  // V8 12 (Node.js 22) names true, false, null and undefined `system / Oddball`, their value in a string it holds.
+  if (value === 'system / Oddball') {
+    const text = graph.child(to, 'hidden', '0');
+    value = text >= 0 ? graph.nodeName(text) : '';
+  }
+  if (type === 'hidden' || type === 'object') {
+    if (value === 'true') return true;
+    if (value === 'false') return false;
+    if (value === 'null') return null;
+    return undefined;
+  }
+  if (type === 'string' || type === 'concatenated string' || type === 'sliced string') return value;
+  return undefined;
+}
+
+function bool(v: FactValue | null | undefined): boolean | undefined {
+  return typeof v === 'boolean' ? v : undefined;
+}
+
+function seconds(ms: number): string {
+  if (ms < 1000) return `${Math.max(0, Math.round(ms))}ms`;
+  return `${Math.floor(ms / 1000)}s`;
+}
+
+/** Facts, and the words a report shows in parentheses after the holder. */
+export function factsOf(graph: HeapGraph, anchor: number, stepsAfter: readonly PathStep[], options: FactOptions = {}): { facts: Facts; words: string[] } {
+  const facts: Facts = {};
+  const words: string[] = [];
+  if (anchor < 0) return { facts, words };
+  const cls = graph.nodeName(anchor);
+  if (cls === 'Timeout' || cls === 'Immediate') {
+    const delay = primitive(graph, anchor, '_idleTimeout');
+    const start = primitive(graph, anchor, '_idleStart');
+    const repeat = primitive(graph, anchor, '_repeat');
+    const refed = bool(primitive(graph, anchor, '<symbol refed>'));
+    if (typeof delay === 'number') {
+      facts['delayMs'] = delay;
+      const interval = typeof repeat === 'number';
+      if (interval) facts['interval'] = true;
+      let word = `${interval ? 'interval' : 'timer'} ${seconds(delay)}`;
+      if (typeof start === 'number' && options.timerNowMs !== undefined && !interval) {
+        const left = Math.max(0, start + delay - options.timerNowMs);
+        facts['leftMs'] = Math.round(left);
+        word += `, ${seconds(left)} left`;
+      }
+      words.push(word);
+    }
+    if (refed === false) {
+      facts['unref'] = true;
+      words.push("unref'd");
+    }
+    return { facts, words };
+  }
+  const events = graph.child(anchor, 'property', '_events');
+  if (events >= 0 && stepsAfter[0]?.name === '_events' && stepsAfter[1] !== undefined) {
+    const event = stepsAfter[1].name;
+    facts['event'] = event;
+    const listeners = graph.child(events, 'property', event);
+    if (listeners >= 0) {
+      let count = 1;
+      if (graph.nodeName(listeners) === 'Array') {
+        count = 0;
+        for (let e = graph.firstEdge(listeners); e < graph.endEdge(listeners); e++) if (graph.edgeType(e) === 'element') count++;
+      }
+      facts['listeners'] = count;
+      words.push(`${count} listener${count === 1 ? '' : 's'}`);
+    }
+  }
+  if (cls === 'AbortSignal') {
+    const aborted = bool(primitive(graph, anchor, '<symbol kAborted>'));
+    if (aborted !== undefined) {
+      facts['aborted'] = aborted;
+      words.push(aborted ? 'aborted' : 'not aborted');
+    }
+  }
+  if (cls === 'ChildProcess') {
+    const pid = primitive(graph, anchor, 'pid');
+    if (typeof pid === 'number') {
+      facts['pid'] = pid;
+      words.push(`pid ${pid}`);
+    }
+    const exitCode = primitive(graph, anchor, 'exitCode');
+    if (exitCode === null) {
+      facts['exited'] = false;
+      words.push('running');
+    }
+  }
+  if (cls === 'Worker') {
+    // The JS Worker's threadId is a getter; its native handle has the number.
+    const handle = graph.child(anchor, 'property', '<symbol kHandle>');
+    const threadId = primitive(graph, anchor, 'threadId') ?? (handle >= 0 ? primitive(graph, handle, 'threadId') : undefined);
+    if (typeof threadId === 'number') {
+      facts['threadId'] = threadId;
+      words.push(`thread ${threadId}`);
+    }
+  }
+  if (cls === 'Socket' || cls === 'TLSSocket') {
+    const connecting = bool(primitive(graph, anchor, 'connecting'));
+    const destroyed = bool(primitive(graph, anchor, 'destroyed'));
+    const host = primitive(graph, anchor, '_host');
+    if (typeof host === 'string') facts['host'] = host;
+    if (connecting === true) words.push('connecting');
+    if (destroyed !== undefined) facts['destroyed'] = destroyed;
+    if (destroyed === true) words.push('destroyed');
+  }
+  return { facts, words };
+}

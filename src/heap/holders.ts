@@ -1,0 +1,121 @@
+/**
+ * Holders: for each target promise of a heap snapshot, who can settle it — the shortest path from
+ * a GC root to one of its settle functions that avoids the waiting side (what runs only once it
+ * settles) and the given nodes — described as a person reads it, with facts read off known
+ * holders; or the proof that nothing can.
+ *
+ * Independent of awaitwhat's runtime: the input is a parsed snapshot and node indexes, the output
+ * plain data. `findMarkedTargets` finds promises handed over in a marker object.
+ */
+
+import { describePath, type DescribeOptions, type PathStep } from './describe.ts';
+import { factsOf, type Facts, type FactOptions } from './facts.ts';
+import type { HeapGraph } from './graph.ts';
+import { shortestPaths } from './paths.ts';
+import { findSettlers, markWaitingSide, type Settlers } from './settlers.ts';
+
+export interface HolderResult {
+  /**
+   * `held`: something reachable holds a function that can settle it; `native`: native code holds
+   * it (an fs request); `never`: nothing reachable can settle it; `unknown`: the chain went
+   * through something this analysis cannot follow.
+   */
+  state: 'held' | 'native' | 'never' | 'unknown';
+  /** What a report shows after `held by`/`settled by`, or the never/unknown sentence. */
+  text: string;
+  /** `Timeout._onTimeout`: the holder without facts; '' when not held. */
+  holder: string;
+  /** The package the holder's class (or module variable) comes from, or null. */
+  package: string | null;
+  facts: Facts;
+  /** Other paths of the same length through a different object (then this is "one of several"). */
+  alternatives: number;
+  /** How many promises were followed to reach the settle functions (1: the target's own). */
+  promisesFollowed: number;
+  /** The path from the root, step by step. */
+  steps: PathStep[];
+}
+
+export const NEVER_TEXT = 'nothing can settle this promise: no one holds its resolve function';
+export const NEVER_ONLY_WAITERS_TEXT = 'nothing can settle this promise: only what waits for it holds its resolve function';
+
+export interface HolderOptions extends DescribeOptions, FactOptions {
+  /** Nodes no path may go through (the marker that handed over the targets). */
+  exclude?: readonly number[];
+}
+
+/** Promises handed over as `marker[key] = [p0, p1, …]`: their node indexes in order (-1 for one not found), and the marker's nodes. */
+export function findMarkedTargets(graph: HeapGraph, key: string): { targets: number[]; markerNodes: number[] } | undefined {
+  for (const e of graph.edgesNamed('property', key)) {
+    const i = graph.edgeFrom(e);
+    const array = graph.edgeTo(e);
+    const targets: number[] = [];
+    const markerNodes = [i, array];
+    for (let k = graph.firstEdge(array); k < graph.endEdge(array); k++) {
+      if (graph.edgeType(k) === 'element') targets[Number(graph.edgeName(k))] = graph.edgeTo(k);
+      else if (graph.edgeName(k) === 'elements') markerNodes.push(graph.edgeTo(k));
+    }
+    for (let k = 0; k < targets.length; k++) targets[k] ??= -1;
+    return { targets, markerNodes };
+  }
+  return undefined;
+}
+
+export function findHolders(graph: HeapGraph, targets: readonly number[], options: HolderOptions = {}): HolderResult[] {
+  const settlers: Settlers[] = targets.map((t) => findSettlers(graph, t));
+  // One walk for every target, avoiding every target's waiting side; a target left unreached is
+  // walked again avoiding only its own (another's waiting side may be the way to it).
+  const excludedAll = new Uint8Array(graph.nodeCount);
+  for (const n of options.exclude ?? []) excludedAll[n] = 1;
+  targets.forEach((t, k) => {
+    markWaitingSide(graph, t, excludedAll);
+    for (const p of settlers[k]!.promises) excludedAll[p] = 1;
+  });
+  // Resolve functions first (a listener for the value says more than the one for an error); the reject functions of those not reached.
+  const paths = walk(graph, settlers, excludedAll, targets.map((_, k) => k));
+  return targets.map((t, k) => {
+    const s = settlers[k]!;
+    let path = paths[k];
+    if (path === undefined && s.functions.length > 0 && targets.length > 1) {
+      const own = new Uint8Array(graph.nodeCount);
+      for (const n of options.exclude ?? []) own[n] = 1;
+      markWaitingSide(graph, t, own);
+      for (const p of s.promises) own[p] = 1;
+      path = walk(graph, [s], own, [0])[0];
+    }
+    const base = { facts: {}, alternatives: 0, promisesFollowed: s.promises.length, steps: [] as PathStep[], package: null };
+    if (path !== undefined) {
+      const described = describePath(graph, path.edges, options);
+      const after = described.steps.slice(described.steps.findIndex((_, i) => graph.edgeTo(path.edges[i]!) === described.anchor) + 1);
+      const { facts, words } = factsOf(graph, described.anchor, after, options);
+      let text = described.text;
+      if (described.package !== null) words.push(described.package);
+      if (words.length > 0) text += ` (${words.join(', ')})`;
+      if (path.alternatives > 0) text += '; one of several holders';
+      return { ...base, state: 'held', text, holder: described.text, package: described.package, facts, alternatives: path.alternatives, steps: described.steps };
+    }
+    if (s.native.length > 0) {
+      const name = graph.nodeName(s.native[0]!);
+      return { ...base, state: 'native', text: `native code (${name})`, holder: name };
+    }
+    if (s.unresolved) return { ...base, state: 'unknown', text: 'not found: an async function on the way waits for something this analysis cannot follow', holder: '' };
+    return { ...base, state: 'never', text: s.functions.length > 0 ? NEVER_ONLY_WAITERS_TEXT : NEVER_TEXT, holder: '' };
+  });
+}
+
+/** Paths to the resolve functions of each target, else to its reject functions. */
+function walk(graph: HeapGraph, settlers: readonly Settlers[], excluded: Uint8Array, which: readonly number[]) {
+  const resolved = shortestPaths(
+    graph,
+    which.map((k) => settlers[k]!.functions.slice(0, settlers[k]!.resolveCount)),
+    excluded,
+  );
+  const missing = which.filter((_, i) => resolved[i] === undefined && settlers[which[i]!]!.functions.length > settlers[which[i]!]!.resolveCount);
+  if (missing.length === 0) return resolved;
+  const rejected = shortestPaths(
+    graph,
+    missing.map((k) => settlers[k]!.functions.slice(settlers[k]!.resolveCount)),
+    excluded,
+  );
+  return resolved.map((p, i) => p ?? rejected[missing.indexOf(which[i]!)]);
+}

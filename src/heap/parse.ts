@@ -1,0 +1,277 @@
+/**
+ * A streaming parser of V8's `.heapsnapshot` JSON into typed arrays. Chunks come from the
+ * inspector (`HeapProfiler.addHeapSnapshotChunk`, strings) or a file read piece by piece (bytes);
+ * only the current chunk and a few bytes carried over between chunks are ever held as text, so a
+ * snapshot of millions of objects (hundreds of MB of JSON, near V8's maximum string length) costs
+ * its typed arrays and its strings, not its text.
+ *
+ * The format (every Node.js from 22 to 26): `{"snapshot":{"meta":{…},"node_count":N,"edge_count":M,
+ * …},"nodes":[…],"edges":[…],"trace_function_infos":[…],"trace_tree":[…],"samples":[…],
+ * "locations":[…],"strings":[…]}`. The header is small and parsed with JSON.parse; the number
+ * sections are read digit by digit; `strings` string by string. Unknown sections are skipped.
+ */
+
+import { uncurryThis } from '../runtime/intrinsics.ts';
+import { HeapGraph, type HeapMeta } from './graph.ts';
+
+// Captured at load: the parser runs inside the program's process (a report), where the program
+// may have replaced these; and the loops below call them once per string of the snapshot.
+const sliceOf = uncurryThis(String.prototype.slice);
+const indexIn = uncurryThis(String.prototype.indexOf);
+const jsonParse = JSON.parse;
+
+export class HeapSnapshotSyntaxError extends Error {
+  constructor(message: string) {
+    super(`not a V8 heap snapshot: ${message}`);
+    this.name = 'HeapSnapshotSyntaxError';
+  }
+}
+
+/** Where the parser is. */
+const State = {
+  Header: 0,
+  /** Between sections: looking for `"name":[`. */
+  Key: 1,
+  Numbers: 2,
+  Strings: 3,
+  Skip: 4,
+  Done: 5,
+} as const;
+type State = (typeof State)[keyof typeof State];
+
+/** Headers longer than this are not a heap snapshot (V8's is under 2 kB). */
+const MAX_HEADER = 1 << 16;
+
+export class HeapSnapshotParser {
+  #state: State = State.Header;
+  #text = '';
+  #meta: HeapMeta | undefined;
+  #nodes: Uint32Array = new Uint32Array(0);
+  #edges: Uint32Array = new Uint32Array(0);
+  #locations: number[] = [];
+  /** The typed array or list the current number section fills, and how far. */
+  #target: Uint32Array | number[] | undefined;
+  #count = 0;
+  /** A number split across chunks: its value so far, and whether any digit was read. */
+  #number = 0;
+  #inNumber = false;
+  #skipDepth = 0;
+  readonly #strings: string[] = [];
+  readonly #decoder = new TextDecoder('utf-8', { fatal: false });
+
+  /** Feeds the next piece of the snapshot, as text or UTF-8 bytes. */
+  write(chunk: string | Uint8Array): void {
+    const text = typeof chunk === 'string' ? chunk : this.#decoder.decode(chunk, { stream: true });
+    this.#feed(text);
+  }
+
+  /** The parsed graph; throws `HeapSnapshotSyntaxError` when the snapshot was incomplete. */
+  end(): HeapGraph {
+    this.#feed(this.#decoder.decode());
+    if (this.#state !== State.Done && !(this.#state === State.Key && this.#strings.length > 0)) {
+      throw new HeapSnapshotSyntaxError('it ended early');
+    }
+    const meta = this.#meta!;
+    if (this.#nodes.length !== meta.nodeCount * meta.nodeFields.length) throw new HeapSnapshotSyntaxError('node count does not match its nodes');
+    return new HeapGraph(meta, this.#nodes, this.#edges, this.#strings, Uint32Array.from(this.#locations));
+  }
+
+  #feed(text: string): void {
+    let i = 0;
+    if (this.#text.length > 0) {
+      text = this.#text + text;
+      this.#text = '';
+    }
+    while (i < text.length) {
+      switch (this.#state) {
+        case State.Header:
+          i = this.#header(text);
+          break;
+        case State.Key:
+          i = this.#key(text, i);
+          break;
+        case State.Numbers:
+          i = this.#numbers(text, i);
+          break;
+        case State.Strings:
+          i = this.#stringsSection(text, i);
+          break;
+        case State.Skip:
+          i = this.#skip(text, i);
+          break;
+        case State.Done:
+          return;
+      }
+      if (i < 0) return; // waiting for more text (kept in #text)
+    }
+  }
+
+  #header(text: string): number {
+    const at = indexIn(text, '"nodes"');
+    if (at < 0) {
+      if (text.length > MAX_HEADER) throw new HeapSnapshotSyntaxError('no "nodes" section');
+      this.#text = text;
+      return -1;
+    }
+    const head = sliceOf(text, 0, at).trimEnd();
+    if (!head.endsWith(',')) throw new HeapSnapshotSyntaxError('unexpected header');
+    let parsed: { snapshot?: { meta?: Record<string, unknown>; node_count?: number; edge_count?: number } };
+    try {
+      parsed = jsonParse(sliceOf(head, 0, -1) + '}') as typeof parsed;
+    } catch {
+      throw new HeapSnapshotSyntaxError('the header is not JSON');
+    }
+    this.#meta = readMeta(parsed.snapshot);
+    this.#nodes = new Uint32Array(this.#meta.nodeCount * this.#meta.nodeFields.length);
+    this.#edges = new Uint32Array(this.#meta.edgeCount * this.#meta.edgeFields.length);
+    this.#state = State.Key;
+    return at;
+  }
+
+  /** At `"name":[`, starts that section. */
+  #key(text: string, i: number): number {
+    const open = indexIn(text, '[', i);
+    const close = indexIn(text, '}', i);
+    if (close >= 0 && (open < 0 || close < open)) {
+      this.#state = State.Done;
+      return text.length;
+    }
+    if (open < 0) {
+      this.#text = sliceOf(text, i);
+      return -1;
+    }
+    const name = /"([a-z_]+)"\s*:\s*$/.exec(sliceOf(text, i, open))?.[1];
+    this.#count = 0;
+    this.#number = 0;
+    this.#inNumber = false;
+    switch (name) {
+      case 'nodes':
+        this.#target = this.#nodes;
+        this.#state = State.Numbers;
+        break;
+      case 'edges':
+        this.#target = this.#edges;
+        this.#state = State.Numbers;
+        break;
+      case 'locations':
+        this.#target = this.#locations;
+        this.#state = State.Numbers;
+        break;
+      case 'strings':
+        this.#state = State.Strings;
+        break;
+      default:
+        this.#skipDepth = 1;
+        this.#state = State.Skip;
+    }
+    return open + 1;
+  }
+
+  /** Non-negative integers separated by commas and whitespace, up to `]`. */
+  #numbers(text: string, i: number): number {
+    const target = this.#target!;
+    const typed = target instanceof Uint32Array;
+    let n = this.#number;
+    let inNumber = this.#inNumber;
+    let count = this.#count;
+    const length = text.length;
+    for (; i < length; i++) {
+      const c = text.charCodeAt(i);
+      if (c >= 48 && c <= 57) {
+        n = n * 10 + (c - 48);
+        inNumber = true;
+        continue;
+      }
+      if (inNumber) {
+        if (typed) {
+          if (count >= target.length) throw new HeapSnapshotSyntaxError('more numbers than the header announced');
+          target[count++] = n;
+        } else (target as number[])[count++] = n;
+        n = 0;
+        inNumber = false;
+      }
+      if (c === 93 /* ] */) {
+        this.#state = State.Key;
+        this.#target = undefined;
+        this.#count = count;
+        return i + 1;
+      }
+      if (c === 45 /* - */ || c === 46 /* . */) throw new HeapSnapshotSyntaxError('a number section holds a negative or fractional number');
+    }
+    this.#number = n;
+    this.#inNumber = inNumber;
+    this.#count = count;
+    return length;
+  }
+
+  /** JSON strings separated by commas, up to `]`; a string split across chunks waits for the rest. */
+  #stringsSection(text: string, i: number): number {
+    const length = text.length;
+    while (i < length) {
+      const c = text.charCodeAt(i);
+      if (c === 93 /* ] */) {
+        this.#state = State.Key;
+        return i + 1;
+      }
+      if (c !== 34 /* " */) {
+        i++;
+        continue;
+      }
+      let j = i + 1;
+      let escaped = false;
+      for (; j < length; j++) {
+        const d = text.charCodeAt(j);
+        if (d === 92 /* \ */) {
+          escaped = true;
+          j++;
+        } else if (d === 34) break;
+      }
+      if (j >= length) {
+        this.#text = sliceOf(text, i);
+        return -1;
+      }
+      const strings = this.#strings;
+      strings[strings.length] = escaped ? (jsonParse(sliceOf(text, i, j + 1)) as string) : sliceOf(text, i + 1, j);
+      i = j + 1;
+    }
+    return length;
+  }
+
+  /** A section not used (trace tree, samples): numbers and nested arrays, up to its `]`. */
+  #skip(text: string, i: number): number {
+    let depth = this.#skipDepth;
+    const length = text.length;
+    for (; i < length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 91) depth++;
+      else if (c === 93 && --depth === 0) {
+        this.#state = State.Key;
+        return i + 1;
+      }
+    }
+    this.#skipDepth = depth;
+    return length;
+  }
+}
+
+function readMeta(snapshot: { meta?: Record<string, unknown>; node_count?: number; edge_count?: number } | undefined): HeapMeta {
+  const meta = snapshot?.meta;
+  if (meta === undefined || typeof snapshot?.node_count !== 'number' || typeof snapshot.edge_count !== 'number') {
+    throw new HeapSnapshotSyntaxError('no meta, node_count or edge_count');
+  }
+  const nodeFields = meta['node_fields'];
+  const edgeFields = meta['edge_fields'];
+  const nodeTypes = (meta['node_types'] as unknown[] | undefined)?.[0];
+  const edgeTypes = (meta['edge_types'] as unknown[] | undefined)?.[0];
+  const locationFields = meta['location_fields'] ?? ['object_index', 'script_id', 'line', 'column'];
+  if (!isStrings(nodeFields) || !isStrings(edgeFields) || !isStrings(nodeTypes) || !isStrings(edgeTypes) || !isStrings(locationFields)) {
+    throw new HeapSnapshotSyntaxError('meta lacks its field and type lists');
+  }
+  for (const f of ['type', 'name', 'id', 'self_size', 'edge_count']) if (!nodeFields.includes(f)) throw new HeapSnapshotSyntaxError(`nodes have no ${f}`);
+  for (const f of ['type', 'name_or_index', 'to_node']) if (!edgeFields.includes(f)) throw new HeapSnapshotSyntaxError(`edges have no ${f}`);
+  return { nodeFields, edgeFields, nodeTypes, edgeTypes, locationFields, nodeCount: snapshot.node_count, edgeCount: snapshot.edge_count };
+}
+
+function isStrings(v: unknown): v is string[] {
+  return Array.isArray(v) && v.every((s) => typeof s === 'string');
+}

@@ -1,0 +1,145 @@
+/**
+ * Shortest retainer paths: breadth-first from the snapshot's root (node 0, whose children are the
+ * GC roots and the global objects) over strong edges, never through the excluded nodes. One walk
+ * answers every target at once; its cost is one pass over the edges (O(nodes + edges)).
+ */
+
+import { uncurryThis } from '../runtime/intrinsics.ts';
+import type { HeapGraph } from './graph.ts';
+
+// Captured at load (the walk runs in the program's process, once per node of a level).
+const sortList = uncurryThis(Array.prototype.sort) as <T>(list: T[], compare: (a: T, b: T) => number) => T[];
+
+/**
+ * Roots that hold only what the code running at the snapshot holds: awaitwhat's own call (and
+ * whoever asked for the report), never what a waiting program keeps.
+ */
+const TRANSIENT_ROOTS = new Set(['(Stack roots)', '(Handle scope)']);
+
+export interface RetainerPath {
+  /** Edge indexes from the root to the target, in order (`graph.edgeTo(edges[k])` is the k-th node after the root). */
+  edges: number[];
+  /** The target reached (one of the given). */
+  target: number;
+  /** How many other targets the walk reached at the same distance through a different last node; 0 when this is the only shortest way found. */
+  alternatives: number;
+}
+
+/**
+ * The shortest path from the root to each of `targets` reachable without passing through a node
+ * marked in `excluded` (an excluded target is unreachable). Returns, for each group of targets
+ * (`groups[k]` lists node indexes), the path to the nearest of that group, or undefined.
+ */
+export function shortestPaths(graph: HeapGraph, groups: readonly (readonly number[])[], excluded: Uint8Array): (RetainerPath | undefined)[] {
+  const n = graph.nodeCount;
+  // Which groups each target belongs to; most targets belong to one.
+  const groupOf = new Map<number, number[]>();
+  groups.forEach((g, k) => {
+    for (const t of g) {
+      const list = groupOf.get(t);
+      if (list === undefined) groupOf.set(t, [k]);
+      else list.push(k);
+    }
+  });
+  const result: (RetainerPath | undefined)[] = groups.map(() => undefined);
+  let open = groups.filter((g) => g.length > 0).length;
+  if (open === 0) return result;
+  // Level by level, so that every node's parent is the best one of the level before: nodes of a
+  // level are ordered (`order`) by their parent's order, then by the edge (see `compareEdges`).
+  // That makes the path chosen the same in every run, whatever order V8 put properties in.
+  const seen = new Uint8Array(n);
+  const parentEdge = new Int32Array(n).fill(-1);
+  const order = new Uint32Array(n);
+  const levelOf = new Uint32Array(n);
+  let depth = 0;
+  let level: number[] = [0];
+  seen[0] = 1;
+  while (level.length > 0 && open > 0) {
+    const next: number[] = [];
+    for (let li = 0; li < level.length; li++) {
+      const i = level[li]!;
+      if (i !== 0 && graph.nodeType(i) === 'synthetic' && TRANSIENT_ROOTS.has(graph.nodeName(i))) continue;
+      for (let e = graph.firstEdge(i), end = graph.endEdge(i); e < end; e++) {
+        if (graph.isWeak(e)) continue;
+        const to = graph.edgeTo(e);
+        if (excluded[to] === 1) continue;
+        if (seen[to] === 1) {
+          // Found again from the same parent (the level is walked in order, so a parent found
+          // first is the better one): keep the better edge.
+          const old = parentEdge[to]!;
+          if (levelOf[to] === depth + 1 && old >= 0 && graph.edgeFrom(old) === i && compareEdges(graph, e, old) < 0) parentEdge[to] = e;
+          continue;
+        }
+        seen[to] = 1;
+        levelOf[to] = depth + 1;
+        parentEdge[to] = e;
+        next[next.length] = to;
+      }
+    }
+    sortList(next, (a, b) => {
+      const ea = parentEdge[a]!;
+      const eb = parentEdge[b]!;
+      const pa = order[graph.edgeFrom(ea)]!;
+      const pb = order[graph.edgeFrom(eb)]!;
+      return pa !== pb ? pa - pb : compareEdges(graph, ea, eb);
+    });
+    for (let k = 0; k < next.length; k++) order[next[k]!] = k;
+    for (let ni = 0; ni < next.length; ni++) {
+      const to = next[ni]!;
+      const groupsHere = groupOf.get(to);
+      if (groupsHere === undefined) continue;
+      for (const k of groupsHere) {
+        if (result[k] !== undefined) continue;
+        result[k] = { edges: pathTo(graph, parentEdge, to), target: to, alternatives: holdersAt(graph, to, levelOf, seen, excluded) - 1 };
+        open--;
+      }
+    }
+    level = next;
+    depth++;
+  }
+  return result;
+}
+
+function pathTo(graph: HeapGraph, parentEdge: Int32Array, to: number): number[] {
+  const edges: number[] = [];
+  let at = to;
+  while (at !== 0) {
+    const e = parentEdge[at]!;
+    edges.push(e);
+    at = graph.edgeFrom(e);
+  }
+  return edges.reverse();
+}
+
+/** How many different nodes hold `at` one level nearer the root (its holders on a shortest path). */
+function holdersAt(graph: HeapGraph, at: number, levelOf: Uint32Array, seen: Uint8Array, excluded: Uint8Array): number {
+  const holders = new Set<number>();
+  for (const e of graph.retainerEdges(at)) {
+    const from = graph.edgeFrom(e);
+    if (graph.isWeak(e) || seen[from] !== 1 || excluded[from] === 1 || levelOf[from] !== levelOf[at]! - 1) continue;
+    if (from !== 0 && graph.nodeType(from) === 'synthetic' && TRANSIENT_ROOTS.has(graph.nodeName(from))) continue;
+    holders.add(from);
+  }
+  return holders.size;
+}
+
+const TYPE_RANK: Record<string, number> = { property: 0, element: 1, context: 2, internal: 3, hidden: 4, shortcut: 5 };
+
+/**
+ * Which of two edges a path prefers: not an `error` listener nor a `reject` function (`events.once`
+ * keeps the resolve function reachable from both the awaited event's listener and its `error`
+ * listener, a queue entry `{ resolve, reject }` from both: the awaited event and the resolve
+ * function are the ones that tell), then by type (properties first), then by name or index.
+ */
+function compareEdges(graph: HeapGraph, a: number, b: number): number {
+  const na = graph.edgeName(a);
+  const nb = graph.edgeName(b);
+  const ta = graph.edgeType(a);
+  const tb = graph.edgeType(b);
+  const errA = ta === 'property' && (na === 'error' || na === 'reject') ? 1 : 0;
+  const errB = tb === 'property' && (nb === 'error' || nb === 'reject') ? 1 : 0;
+  if (errA !== errB) return errA - errB;
+  if (ta !== tb) return (TYPE_RANK[ta] ?? 9) - (TYPE_RANK[tb] ?? 9);
+  if (ta === 'element' || ta === 'hidden') return Number(na) - Number(nb);
+  return na < nb ? -1 : na > nb ? 1 : 0;
+}

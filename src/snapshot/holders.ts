@@ -1,0 +1,129 @@
+/**
+ * `snapshot({ holders: true })`: who can settle each leaf promise, from a heap snapshot of this
+ * thread (src/heap). The leaves' promises are handed to the heap analysis in a marker object kept
+ * in a module variable for the duration of the snapshot; the marker is excluded from every path.
+ *
+ * Costs are stated before they are paid: the heap in use is read first, and above the limit
+ * (`maxHeapBytes`, default 256 MiB) or when the estimated memory is not free, no snapshot is
+ * taken and the reason is in `snapshot.holders`. The analysis never throws: a failure is a
+ * `failed` state with its message.
+ */
+
+import { freemem } from 'node:os';
+import { getHeapStatistics } from 'node:v8';
+import { findHolders, findMarkedTargets } from '../heap/holders.ts';
+import { takeOwnHeapSnapshot } from '../heap/take.ts';
+import type { HoldersSummary, LeafHolder, LeafNode, SnapshotNode } from './schema.ts';
+
+export interface HolderSnapshotOptions {
+  /** Do not take a heap snapshot when the heap in use is larger than this. @default 268435456 (256 MiB) */
+  maxHeapBytes?: number;
+  /** Leave the program's values (Map keys) out of holder paths, as `--omit-text` leaves source text out. @default false */
+  omitText?: boolean;
+}
+
+export const DEFAULT_MAX_HEAP_BYTES = 256 * 1024 * 1024;
+
+/**
+ * Measured on Node.js 24 (HEAP.md, BENCHMARKS.md): the process's peak RSS reaches 8–16× the heap
+ * in use (V8's snapshot generator; the analysis adds less); the pause (snapshot, parse and
+ * analysis together) was 0.1–0.2 s per MB of heap on a quiet machine and up to 0.8 s per MB on a
+ * loaded one. The estimate takes the upper end of memory and the middle of time: it decides
+ * whether to go ahead, and tells the user roughly what to expect.
+ */
+const PEAK_MEMORY_FACTOR = 14;
+const PAUSE_MS_PER_MB = 150;
+
+/** The estimate a report gives before (or instead of) taking a heap snapshot. */
+export function estimateCost(heapUsedBytes: number): { pauseMs: number; peakBytes: number } {
+  return { pauseMs: Math.round((heapUsedBytes / 1048576) * PAUSE_MS_PER_MB), peakBytes: heapUsedBytes * PEAK_MEMORY_FACTOR };
+}
+
+/** Holders of the promise leaves, set on the leaf nodes; the summary for the snapshot. */
+export function addHolders(nodes: SnapshotNode[], leafValues: ReadonlyMap<number, object>, options: HolderSnapshotOptions, displayPath: (url: string) => string): HoldersSummary {
+  const maxHeap = options.maxHeapBytes ?? DEFAULT_MAX_HEAP_BYTES;
+  const heapUsed = getHeapStatistics().used_heap_size;
+  const estimate = estimateCost(heapUsed);
+  const summary: HoldersSummary = {
+    state: 'done',
+    reason: '',
+    heapUsedBytes: heapUsed,
+    estimatedPauseMs: estimate.pauseMs,
+    estimatedPeakBytes: estimate.peakBytes,
+    analysed: 0,
+    neverSettle: 0,
+    tookMs: 0,
+  };
+  const targets: object[] = [];
+  const leaves: LeafNode[] = [];
+  for (const [index, value] of leafValues) {
+    const node = nodes[index];
+    if (node?.type !== 'leaf' || node.valueKind !== 'promise') continue;
+    targets.push(value);
+    leaves.push(node);
+  }
+  if (targets.length === 0) return { ...summary, reason: 'no leaf is a promise' };
+  if (heapUsed > maxHeap) {
+    return { ...summary, state: 'skipped', reason: `the heap in use (${mb(heapUsed)}) is above the limit (${mb(maxHeap)}); a heap snapshot would stop the program for about ${seconds(estimate.pauseMs)} and need about ${mb(estimate.peakBytes)} of memory` };
+  }
+  const free = freemem();
+  if (estimate.peakBytes > free) {
+    return { ...summary, state: 'skipped', reason: `a heap snapshot would need about ${mb(estimate.peakBytes)} of memory and ${mb(free)} is free` };
+  }
+  const started = performance.now();
+  try {
+    const key = `awaitwhat-holders-${process.pid}-${Math.random().toString(36).slice(2)}`;
+    marker = { [key]: targets };
+    let graph;
+    try {
+      graph = takeOwnHeapSnapshot();
+    } finally {
+      marker = undefined;
+    }
+    const marked = findMarkedTargets(graph, key);
+    if (marked === undefined) throw new Error('the promises handed over were not found in the heap snapshot');
+    const results = findHolders(graph, marked.targets, { exclude: marked.markerNodes, timerNowMs: started, displayPath, omitValues: options.omitText === true });
+    results.forEach((r, k) => {
+      const holder: LeafHolder = { state: r.state, text: r.text, holder: r.holder, package: r.package, facts: r.facts, alternatives: r.alternatives, path: r.steps.map(stepText) };
+      leaves[k]!.holder = holder;
+      if (r.state === 'never') summary.neverSettle++;
+    });
+    summary.analysed = results.length;
+  } catch (error) {
+    summary.state = 'failed';
+    summary.reason = error instanceof Error ? error.message : String(error);
+  }
+  summary.tookMs = Math.round(performance.now() - started);
+  return summary;
+}
+
+/** Keeps the marker alive (and in the snapshot) while the snapshot is taken. */
+let marker: object | undefined;
+
+/** Whether the marker is set: read so that the variable is kept. */
+export function holdersInProgress(): boolean {
+  return marker !== undefined;
+}
+
+function stepText(step: { kind: string; name: string; to: string }): string {
+  switch (step.kind) {
+    case 'property':
+      return `.${step.name} → ${step.to}`;
+    case 'element':
+      return `[${step.name}] → ${step.to}`;
+    case 'entry':
+      return `.get(${step.name}) → ${step.to}`;
+    case 'variable':
+      return `variable ${step.name} → ${step.to}`;
+    default:
+      return `(${step.name}) → ${step.to}`;
+  }
+}
+
+function mb(bytes: number): string {
+  return bytes >= 1024 * 1048576 ? `${(bytes / (1024 * 1048576)).toFixed(1)} GB` : `${Math.round(bytes / 1048576)} MB`;
+}
+
+function seconds(ms: number): string {
+  return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
+}
