@@ -34,10 +34,12 @@ function hangReport(pid: number): string {
   return [
     `awaitwhat report: process ${pid}: an await has been pending for T (threshold T)`,
     'awaitwhat: 2 pending async functions, 2 suspensions pending T or longer',
+    // A --once report has holders by default: the promise nobody can resolve is proven so.
+    'awaitwhat: 1 wait can never end: nothing can settle what it waits for (heap analysed in T)',
     '',
     'handle  test/fixtures/cli/command/hang-pid.mjs:6:3  await query()  T',
     '└─ query  test/fixtures/cli/command/hang-pid.mjs:3:3  await new Promise(() => {})  T',
-    '   └─ new Promise(() => {})  — a new Promise at test/fixtures/cli/command/hang-pid.mjs:3',
+    '   └─ new Promise(() => {})  — a new Promise at test/fixtures/cli/command/hang-pid.mjs:3; NEVER SETTLES: nothing can settle this promise: no one holds its resolve function',
     '',
   ].join('\n');
 }

@@ -92,10 +92,10 @@ leaf  test/fixtures/heap/api.mjs:6:25  await sleep(3600_000)
 └─ sleep(3600_000)  — a promise no instrumented code created; held by Timeout._onTimeout (timer 3600s, N left)
 
 never  test/fixtures/heap/api.mjs:7:26  await new Promise(() => {})
-└─ new Promise(() => {})  — a promise no instrumented code created; NEVER SETTLES: nothing can settle this promise: no one holds its resolve function
+└─ new Promise(() => {})  — a new Promise at test/fixtures/heap/api.mjs:7; NEVER SETTLES: nothing can settle this promise: no one holds its resolve function
 
 gate  test/fixtures/heap/api.mjs:9:25  await new Promise((r) => { release = r; })
-└─ new Promise((r) => { release = r; })  — a promise no instrumented code created; held by module variable release (test/fixtures/heap/api.mjs:8)
+└─ new Promise((r) => { release = r; })  — a new Promise at test/fixtures/heap/api.mjs:9; held by module variable release (test/fixtures/heap/api.mjs:8)
 digraph awaitwhat {
   rankdir=TB;
   node [fontname="monospace", fontsize=10];

@@ -150,7 +150,8 @@ describe('--once with a runner', { concurrency: 2 }, () => {
     check([NODE, '--test', 'node-test/hung-promise.test.mjs'], undefined, { ...nodeTestCases('node-test')[0]!, once: true }, 'stdout'));
 
   it('node --test, a test hung without a timeout (node:test’s default): the --after report names the test that started each chain', async () => {
-    const r = await runCli(['--once', '--after', '500ms', NODE, '--test', 'node-test/no-timeout.test.mjs'], { cwd: RUNNERS, env: ENV, killAfterMs: KILL_AFTER_MS });
+    // Without holders (a --once report has them by default): this is about which test is named.
+    const r = await runCli(['--once', '--no-holders', '--after', '500ms', NODE, '--test', 'node-test/no-timeout.test.mjs'], { cwd: RUNNERS, env: ENV, killAfterMs: KILL_AFTER_MS });
     const threshold = 'an await has been pending for T (threshold T)';
     const expected = [
       block(`${threshold}; started by test "users > loads a user, without a timeout"`, 4, CHAIN('node-test/no-timeout.test.mjs:6:5')).replace('4 pending async functions', '4 pending async functions, 4 suspensions pending T or longer'),

@@ -7,7 +7,9 @@
  */
 
 import { fileURLToPath } from 'node:url';
-import { getCallSites } from 'node:util';
+// Not `import … from 'node:util'`: that module face opens process.stderr when it loads, and a
+// named import of a function Node.js 20 lacks would stop awaitwhat before it can say it needs 22.15.
+const { getCallSites } = process.getBuiltinModule('node:util');
 import { threadId } from 'node:worker_threads';
 import { isPromiseObject, promiseState } from '../runtime/values.ts';
 import { findCycles } from './cycles.ts';
