@@ -98,7 +98,7 @@ export class PendingSampler {
   /** Whether a refused snapshot root was reported (once). */
   #rootsRefused = false;
   /** Per hung chain (its innermost frame), its snapshot trace: re-reports go there. */
-  readonly #snapshots = new WeakMap<Frame, { root: SpanContext; rootStart: number | [number, number] }>();
+  readonly #snapshots = new WeakMap<Frame, { root: SpanContext; rootStart: number | [number, number]; rereports: number }>();
   readonly #holders = new FirstReportHolders();
   readonly #faults: Faults;
   /** Promises returned by onPending not settled yet, and since when the oldest has been waiting. */
@@ -218,9 +218,12 @@ export class PendingSampler {
     const key = innermost ?? records[0];
     const earlier = key !== undefined ? this.#snapshots.get(key) : undefined;
     if (earlier !== undefined) {
+      // The k-th re-report starts k µs after the root: Jaeger orders siblings by start time alone, so
+      // re-reports that all started with the root were listed in a different order at every load.
+      earlier.rereports++;
       const report = tracer.startSpan(
         STILL_PENDING_SPAN_NAME,
-        { kind: SpanKind.INTERNAL, startTime: earlier.rootStart, attributes: { [PENDING_MS]: chain.pendingMs, [SNAPSHOT]: true } },
+        { kind: SpanKind.INTERNAL, startTime: afterMicros(earlier.rootStart, earlier.rereports), attributes: { [PENDING_MS]: chain.pendingMs, [SNAPSHOT]: true } },
         trace.setSpanContext(ROOT_CONTEXT, earlier.root),
       );
       const again = tracer.startSpan(PENDING_AWAIT_SPAN_NAME, { kind: SpanKind.INTERNAL, startTime: at, attributes: pendingAttributes, links: pendingLinks }, trace.setSpan(ROOT_CONTEXT, report));
@@ -278,7 +281,7 @@ export class PendingSampler {
     originals.forEach((original, i) => {
       if (original !== undefined && original.isRecording() && typeof original.addLink === 'function') original.addLink({ context: copies[i]!.spanContext() });
     });
-    if (key !== undefined) this.#snapshots.set(key, { root: copies[0]!.spanContext(), rootStart });
+    if (key !== undefined) this.#snapshots.set(key, { root: copies[0]!.spanContext(), rootStart, rereports: 0 });
     result.snapshotTraceId = copies[0]!.spanContext().traceId;
     return result;
   }
@@ -452,4 +455,11 @@ function frameInfo(n: FrameNode): PendingFrameInfo {
 function isOpenSdkSpan(span: Span): span is Span & ReadableSdkSpan {
   const s = span as Partial<ReadableSdkSpan>;
   return span.isRecording() && typeof s.name === 'string' && Array.isArray(s.startTime) && s.ended !== true;
+}
+
+/** A span start time (ms, or OpenTelemetry's [seconds, nanoseconds]) moved `us` microseconds later. */
+function afterMicros(time: number | [number, number], us: number): number | [number, number] {
+  if (typeof time === 'number') return time + us / 1000;
+  const ns = time[1] + us * 1000;
+  return [time[0] + Math.floor(ns / 1e9), ns % 1e9];
 }

@@ -177,9 +177,13 @@ describe(`Jaeger, end to end (OpenTelemetry SDK ${SDK}.x)`, () => {
     assert.deepEqual(rereported.found.map((t) => t.traceID), [snapshot.traceID], 'one hung chain, one search result');
     assertClean(rereported.t);
     const root = rereported.t.spans.find((s) => s.operationName === 'pending: GET (db.query)')!;
-    for (const still of rereported.t.spans.filter((s) => s.operationName === 'still pending')) {
+    // In report order (each later one pending longer), the k-th starting k µs after the root, so that
+    // the UI, which orders siblings by start time, lists them in that order.
+    const stills = rereported.t.spans.filter((s) => s.operationName === 'still pending').sort((a, b) => (tag(a, 'awaitwhat.pending_ms') as number) - (tag(b, 'awaitwhat.pending_ms') as number));
+    assert.ok(stills.length >= 1);
+    for (const [k, still] of stills.entries()) {
       assert.deepEqual(still.references.map((r) => [r.refType, r.spanID]), [['CHILD_OF', root.spanID]]);
-      assert.equal(still.startTime, root.startTime, 'a re-report spans the hang from its start');
+      assert.equal(still.startTime, root.startTime + k + 1, 'a re-report spans the hang from its start, in report order');
       const inside = rereported.t.spans.filter((s) => s.references.some((r) => r.refType === 'CHILD_OF' && r.spanID === still.spanID));
       assert.deepEqual(inside.map((s) => s.operationName), ['pending await']);
     }
