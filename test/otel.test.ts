@@ -160,6 +160,9 @@ describe(`AwaitInstrumentation (OpenTelemetry SDK ${SDK}.x)`, { concurrency: 2 }
         'awaitwhat.chain': ['GET /hang', 'handler', 'loadProfile', 'findUser', 'await gate'],
         'awaitwhat.await.value_kind': 'promise',
         'awaitwhat.snapshot': true,
+        // The real innermost span, as its copy names it.
+        'awaitwhat.snapshot.trace_id': copies.find((c) => c.name === 'findUser')!.attributes['awaitwhat.snapshot.trace_id'],
+        'awaitwhat.snapshot.span_id': findUser.spanId,
       },
     );
     assert.deepEqual(

@@ -203,6 +203,8 @@ export class PendingSampler {
       [VALUE_KIND]: chain.leaf?.valueKind ?? 'frame',
       ...holderAttributes(holders, chain.leaf),
       [SNAPSHOT]: true,
+      // The real span it waits in, as on the copies: what a Jaeger UI linkPattern makes clickable.
+      ...(real !== undefined ? { [SNAPSHOT_OF_TRACE_ID]: real.spanContext().traceId, [SNAPSHOT_OF_SPAN_ID]: real.spanContext().spanId } : {}),
     };
     const pendingLinks: Link[] = real !== undefined ? [{ context: real.spanContext() }] : [];
     // The pending span starts at the capture time and lasts a millisecond (a zero-length span reads as
