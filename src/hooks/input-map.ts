@@ -63,6 +63,7 @@ export function describeUrl(url: string): string {
   try {
     return fileURLToPath(url);
   } catch {
+    // Harmless: only names the file in a message, and the URL names it as well.
     return url;
   }
 }

@@ -45,6 +45,7 @@ export class Scope {
     try {
       path = fileURLToPath(url);
     } catch {
+      // Harmless: a file: URL naming another host is no file of this machine, so none to instrument.
       return undefined;
     }
     if (path.startsWith(this.#ownRoot)) return undefined;
