@@ -23,7 +23,7 @@ export function nodeReadsSourceMaps(): boolean {
   return process.sourceMapsEnabled === true || process.env.NODE_V8_COVERAGE !== undefined;
 }
 
-export interface InputMap {
+interface InputMap {
   map: RawSourceMap;
   /** Whether everything the map describes is inside the module's own text (inline, with every source's content). */
   selfContained: boolean;

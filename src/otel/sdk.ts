@@ -10,7 +10,7 @@ import { warnSafely } from './diag-logger.ts';
 import { describeError } from './faults.ts';
 import type { SdkSettings } from './sdk-settings.ts';
 
-export interface StartedSdk {
+interface StartedSdk {
   provider: TracerProvider & { shutdown(): Promise<void>; forceFlush(): Promise<void> };
   exporter: ReportingExporter;
   contextManager: ContextManager;
@@ -20,7 +20,7 @@ export interface StartedSdk {
 
 const REQUIRED = ['@opentelemetry/sdk-trace', '@opentelemetry/exporter-trace-otlp-http', '@opentelemetry/context-async-hooks', '@opentelemetry/core', '@opentelemetry/resources'];
 
-export class MissingSdkError extends Error {
+class MissingSdkError extends Error {
   constructor(missing: string[]) {
     super(`awaitwhat/register needs the OpenTelemetry SDK packages; missing: ${missing.join(', ')}. Install them with: npm install ${missing.join(' ')}`);
     this.name = 'MissingSdkError';
@@ -112,7 +112,7 @@ interface SpanExporterLike {
  * Says once, through diag, that exporting fails (collector down, slow, refusing) and once that it
  * works again; the batch processor's bounded queue keeps memory bounded meanwhile.
  */
-export class ReportingExporter implements SpanExporterLike {
+class ReportingExporter implements SpanExporterLike {
   readonly #inner: SpanExporterLike;
   readonly #endpoint: string;
   #failing = false;

@@ -28,7 +28,7 @@ export function frameLine(f: FrameNode, showDurations: boolean): string {
 }
 
 /** `Promise.all: 1 of 2 pending`. */
-export function combinatorLine(c: CombinatorNode): string {
+function combinatorLine(c: CombinatorNode): string {
   return `Promise.${c.combinator}: ${combinatorState(c)}`;
 }
 
@@ -40,7 +40,7 @@ export function combinatorState(c: CombinatorNode): string {
 }
 
 /** `pMap(ids, load): 2 of 3 calls into instrumented code still pending`. */
-export function groupLine(g: GroupNode): string {
+function groupLine(g: GroupNode): string {
   return `${textOf(g)}: ${groupState(g)}`;
 }
 
@@ -51,7 +51,7 @@ export function groupState(g: GroupNode): string {
   return `${calls} into instrumented code still pending`;
 }
 
-export function leafLine(l: LeafNode): string {
+function leafLine(l: LeafNode): string {
   return `${textOf(l)}  — ${LEAF_KINDS[l.valueKind] ?? l.valueKind}`;
 }
 

@@ -28,7 +28,7 @@ const functionCall = Function.prototype.call;
  * `uncurryThis(Array.prototype.fill)(array, 0)` calls the original method with `array` as `this`,
  * through no property lookup: `Function.prototype.call` bound once, here.
  */
-export function uncurryThis<This, Args extends unknown[], Result>(method: (this: This, ...args: Args) => Result): (self: This, ...args: Args) => Result {
+function uncurryThis<This, Args extends unknown[], Result>(method: (this: This, ...args: Args) => Result): (self: This, ...args: Args) => Result {
   return apply(functionBind, functionCall, [method]) as (self: This, ...args: Args) => Result;
 }
 

@@ -5,10 +5,10 @@
 
 import { append, newList, type List } from './intrinsics.ts';
 
-export type FunctionSiteKind = 'function' | 'generator' | 'module';
-export type SuspendSiteKind = 'await' | 'for-await' | 'yield' | 'yield*' | 'await-using' | 'return';
+type FunctionSiteKind = 'function' | 'generator' | 'module';
+type SuspendSiteKind = 'await' | 'for-await' | 'yield' | 'yield*' | 'await-using' | 'return';
 /** A `Promise.all(…)`-style call whose result is kept rather than awaited on the spot. */
-export type CallSiteKind = 'combinator';
+type CallSiteKind = 'combinator';
 export type SiteKind = FunctionSiteKind | SuspendSiteKind | CallSiteKind;
 
 export interface SiteRecord {

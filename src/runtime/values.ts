@@ -11,7 +11,7 @@ import { getOwnPropertyDescriptor, getPrototypeOf, hasOwn, stringIndexOf, string
 export const isPromiseObject: (v: unknown) => v is Promise<unknown> = types.isPromise as never;
 export const isProxyObject: (v: unknown) => boolean = types.isProxy;
 
-export type PromiseState = 'pending' | 'fulfilled' | 'rejected';
+type PromiseState = 'pending' | 'fulfilled' | 'rejected';
 
 /**
  * `v instanceof C` for awaitwhat's own classes, safe on any value the program produced: on a proxy,
@@ -53,7 +53,7 @@ export function promiseState(p: Promise<unknown>): PromiseState {
 
 const ASYNC_ITERATOR = Symbol.asyncIterator;
 
-export type ValueKind = 'promise' | 'thenable' | 'async-iterable' | 'value';
+type ValueKind = 'promise' | 'thenable' | 'async-iterable' | 'value';
 
 /** Classifies an awaited value by looking at property descriptors only. */
 export function valueKind(v: unknown): ValueKind {

@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import type { LineIndex } from './lines.ts';
 import { decodeMappings, type RawSourceMap } from './sourcemap.ts';
 
-export interface Origin {
+interface Origin {
   file: string;
   /** 1-based. */
   line: number;

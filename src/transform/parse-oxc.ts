@@ -64,7 +64,7 @@ export class NeedsAcorn extends Error {
   }
 }
 
-export interface OxcParsed {
+interface OxcParsed {
   program: AnyNode;
   /**
    * Adapts each node to acorn's shape as the planner reaches it (no walk of its own: a second

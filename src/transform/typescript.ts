@@ -10,10 +10,6 @@ type Strip = (code: string, options?: { mode?: 'strip' | 'transform' }) => strin
 
 const strip = (module as unknown as { stripTypeScriptTypes?: Strip }).stripTypeScriptTypes;
 
-export function canStripTypes(): boolean {
-  return typeof strip === 'function';
-}
-
 /**
  * Strips types without the ExperimentalWarning Node prints on the first call: the program never
  * called it, so its stderr must not change. Only that warning is held back, only during the call.
