@@ -39,14 +39,14 @@ const SKIP = {
   render: '\\d+k-(deep|long)',
 };
 const FOLDERS = {
-  render: ['test/render.test.ts'],
+  render: ['test/render-exact.test.ts', 'test/render.test.ts'],
   snapshot: [
     'test/snapshot-checks.test.ts',
     'test/snapshot-node-index.test.ts',
     'test/seq-order.test.ts',
     'test/oracle-canonical.test.ts',
-    'test/snapshot-combinators.test.ts',
     'test/runtime-claims.test.ts',
+    'test/snapshot-combinators.test.ts',
   ],
   otel: ['test/otel-faults.test.ts', 'test/settings.test.ts', 'test/otel.test.ts'],
   runtime: [
@@ -106,8 +106,8 @@ for (const { folder, mutate } of jobs) {
     incrementalFile,
     force,
     concurrency: 2,
-    timeoutMS: 10000,
-    timeoutFactor: 2,
+    timeoutMS: 5000,
+    timeoutFactor: 1.5,
     reporters: ['clear-text', 'progress-append-only', 'json'],
     jsonReporter: { fileName: `reports/mutation/${folder}.json` },
     clearTextReporter: { allowColor: false, logTests: false, maxTestsToLog: 0 },
