@@ -41,12 +41,15 @@ const SKIP = {
 const FOLDERS = {
   render: ['test/render-exact.test.ts', 'test/render.test.ts'],
   snapshot: [
+    'test/snapshot-shapes.test.ts',
     'test/snapshot-checks.test.ts',
     'test/snapshot-node-index.test.ts',
     'test/seq-order.test.ts',
     'test/oracle-canonical.test.ts',
-    'test/runtime-claims.test.ts',
-    'test/snapshot-combinators.test.ts',
+    'test/render-exact.test.ts',
+    // Not test/runtime-claims.test.ts nor test/snapshot-combinators.test.ts: they run programs
+    // under the command (seconds each, and a mutant that breaks the report makes them wait for
+    // their kill timer), which made a run of this folder take hours on the shared machine.
   ],
   otel: ['test/otel-faults.test.ts', 'test/settings.test.ts', 'test/otel.test.ts'],
   runtime: [
