@@ -2,8 +2,8 @@
 // Mutation testing with StrykerJS (docs/MUTATION.md): `npm run mutate` does every folder below,
 // `npm run mutate -- render snapshot` some of them, `npm run mutate -- src/render/text.ts` one
 // file (its folder's tests). Incremental: the results are kept in test/mutation/<folder>.json
-// (committed), so a later run tests only mutants in changed code or covered by changed tests;
-// `--force` tests them all again.
+// (<folder>.<file>.json for one file; committed), so that a later run tests only the mutants in
+// changed code or covered by changed tests; `--force` tests them all again.
 //
 // Each folder has its own focused test files (unit level, no e2e, differential or SDK runs). The
 // tap runner runs them one file per process (node:test prints TAP when not on a terminal), only
@@ -54,11 +54,10 @@ const FOLDERS = {
   otel: ['test/otel-faults.test.ts', 'test/settings.test.ts', 'test/otel.test.ts'],
   runtime: [
     'test/clock.test.ts',
+    // The runtime in the test's own process: every frame, claim, combinator and iteration record.
+    'test/snapshot-shapes.test.ts',
     'test/runtime-claims.test.ts',
-    'test/runtime-global.test.ts',
     'test/runtime-faults.test.ts',
-    'test/runtime.test.ts',
-    'test/corpus.test.ts',
   ],
 };
 
@@ -73,7 +72,9 @@ const jobs = (targets.length > 0 ? targets : Object.keys(FOLDERS)).map((t) => {
     console.error(`mutate: ${t}: expected one of ${Object.keys(FOLDERS).join(', ')}, or a file in src/<one of them>/`);
     process.exit(2);
   }
-  return { folder: m[1], mutate: m[2] === undefined ? [`src/${m[1]}/**/*.ts`] : [`src/${m[1]}/${m[2]}`] };
+  // A file's results are kept apart from its folder's (an incremental file holds only what its run mutated).
+  const name = m[2] === undefined ? m[1] : `${m[1]}.${m[2].replace(/\.ts$/, '').replace(/\//g, '.')}`;
+  return { folder: m[1], name, mutate: m[2] === undefined ? [`src/${m[1]}/**/*.ts`] : [`src/${m[1]}/${m[2]}`] };
 });
 
 // The tap runner starts `node` from PATH: the pinned Node.js (type stripping), not the machine's.
@@ -87,8 +88,8 @@ try {
 mkdirSync('test/mutation', { recursive: true });
 
 let failed = false;
-for (const { folder, mutate } of jobs) {
-  const incrementalFile = `test/mutation/${folder}.json`;
+for (const { folder, name, mutate } of jobs) {
+  const incrementalFile = `test/mutation/${name}.json`;
   console.log(`# mutate ${mutate.join(' ')} against ${FOLDERS[folder].join(' ')}`);
   const stryker = new Stryker({
     plugins: ['@stryker-mutator/tap-runner'],
@@ -112,15 +113,15 @@ for (const { folder, mutate } of jobs) {
     timeoutMS: 5000,
     timeoutFactor: 1.5,
     reporters: ['clear-text', 'progress-append-only', 'json'],
-    jsonReporter: { fileName: `reports/mutation/${folder}.json` },
+    jsonReporter: { fileName: `reports/mutation/${name}.json` },
     clearTextReporter: { allowColor: false, logTests: false, maxTestsToLog: 0 },
     thresholds: { high: 90, low: 85, break: null },
-    tempDirName: `.stryker-tmp/${folder}`,
+    tempDirName: `.stryker-tmp/${name}`,
     cleanTempDir: keep ? false : 'always',
   });
   try {
     const results = await stryker.runMutationTest();
-    summarize(folder, results);
+    summarize(name, results);
   } catch (err) {
     failed = true;
     console.error(`mutate: ${folder}: ${err instanceof Error ? err.message : String(err)}`);
@@ -146,7 +147,7 @@ function summarize(folder, results) {
     const n = f.killed + f.survived + f.noCoverage;
     k += f.killed;
     all += n;
-    console.log(`#   ${file}: ${f.killed}/${n} ${n === 0 ? '-' : ((100 * f.killed) / n).toFixed(1) + '%'}${f.other ? ` (${f.other} errors/ignored)` : ''}`);
+    console.log(`#   ${file.replace(`${process.cwd()}/`, '')}: ${f.killed}/${n} ${n === 0 ? '-' : ((100 * f.killed) / n).toFixed(1) + '%'}${f.other ? ` (${f.other} errors/ignored)` : ''}`);
   }
   console.log(`#   ${folder}: ${k}/${all} ${all === 0 ? '-' : ((100 * k) / all).toFixed(1) + '%'}`);
 }
