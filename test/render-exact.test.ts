@@ -182,6 +182,24 @@ function briefCase(): Snapshot {
   );
 }
 
+function briefJoin(): Snapshot {
+  return snapshotOf(
+    [
+      frame(1, { fn: 'inner', awaits: ['l1'], awaitedBy: ['f3', 'f4'], pendingMs: 10 }),
+      leaf('l1', 'io()', ['f1']),
+      frame(3, { fn: 'outerA', awaits: ['f1'], pendingMs: 10 }),
+      frame(4, { fn: 'outerB', awaits: ['f1'], pendingMs: 10 }),
+      frame(5, { fn: 'leaves', awaits: ['c1'], pendingMs: 10 }),
+      combinator('c1', 'all', [{ index: 0, text: 'p', state: 'pending', node: 'l2' }], ['f5']),
+      frame(7, { fn: 'next', awaits: ['f8'], pendingMs: 10 }),
+      frame(8, { fn: 'target', awaitedBy: ['f7'], pendingMs: 10 }),
+      leaf('l2', 'p', ['c1']),
+      frame(10, { fn: 'stuck', pendingMs: 9000 }),
+    ],
+    ['f3', 'f4', 'f5', 'f7', 'f10'],
+  );
+}
+
 /** A combinator and a group each awaited by two frames. */
 function sharedNodes(): Snapshot {
   return snapshotOf(
@@ -629,6 +647,17 @@ const CASES: { name: string; render: () => string; expected: string }[] = [
       '',
       '1 other pending tree, each pending less than 5.0s, one line each (first frame → innermost await → what it waits for):',
       'quick  app.mjs:2:3  await x2() → io()  — a promise no instrumented code created',
+    ) },
+  { name: 'brief lines: a path joining a known one at the first node; a combinator of leaves before a frame that awaits a frame', render: () => renderText(briefJoin(), { minPendingMs: 5000, durations: false }), expected: lines(
+      'awaitwhat: 7 pending async functions, 1 suspension pending 5.0s or longer',
+      '',
+      'stuck  app.mjs:10:3  await x10()',
+      '',
+      '4 other pending trees, each pending less than 5.0s, one line each (first frame → innermost await → what it waits for):',
+      'outerA  app.mjs:3:3 → inner  app.mjs:1:3  await x1() → io()  — a promise no instrumented code created',
+      'outerB  app.mjs:4:3 → inner  app.mjs:1:3  await x1() → io()  — a promise no instrumented code created',
+      'leaves  app.mjs:5:3  await x5() → Promise.all: 1 of 1 pending',
+      'next  app.mjs:7:3 → target  app.mjs:8:3  await x8()',
     ) },
   { name: 'shared combinators and groups are named again', render: () => renderText(sharedNodes(), { durations: false }), expected: lines(
       'awaitwhat: 4 pending async functions',
