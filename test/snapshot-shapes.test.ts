@@ -1,6 +1,7 @@
 /**
  * The snapshot builder in this process (issue 15.3 and 15.5): the shapes that a wrong edge or a
- * wrong count would show — a self-await, a deadlock of two, a group, every member state in every
+ * wrong count would show — a self-await, a deadlock of two and a frame awaiting it (stuck, not on
+ * the cycle), a group, every member state in every
  * combinator, the member cap, each kind of leaf, a kept promise, a returning frame, a yielded
  * generator, a chain — started by test/fixtures/snapshot/shapes.mjs, instrumented as it loads here,
  * and compared as a whole canonical graph (test/fixtures/snapshot/shapes.expected.json, every field
