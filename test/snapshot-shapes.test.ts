@@ -1,11 +1,11 @@
 /**
  * The snapshot builder in this process (issue 15.3 and 15.5): the shapes that a wrong edge or a
  * wrong count would show — a self-await, a deadlock of two and a frame awaiting it (stuck, not on
- * the cycle), a group, every member state in every
- * combinator, the member cap, each kind of leaf, a kept promise, a returning frame, a yielded
- * generator, a chain — started by test/fixtures/snapshot/shapes.mjs, instrumented as it loads here,
- * and compared as a whole canonical graph (test/fixtures/snapshot/shapes.expected.json, every field
- * but times, ids renamed) and as text.
+ * the cycle), a group, every member state in every combinator, the member cap, thenable and
+ * for-await targets, a kept promise, a returning frame, a generator's consumer (the generator, idle
+ * at a yield, is not pending), a chain — started by test/fixtures/snapshot/shapes.mjs, instrumented
+ * as it loads here, and compared as a whole canonical graph (shapes.expected.json: every field but
+ * times, ids renamed) and as text (shapes.expected.txt).
  */
 
 import assert from 'node:assert/strict';
