@@ -5,13 +5,16 @@
 // (<folder>.<file>.json for one file; committed), so that a later run tests only the mutants in
 // changed code or covered by changed tests; `--force` tests them all again.
 //
+// `--survivors` prints the last run's surviving and uncovered mutants of the targets instead
+// (file:line:column, mutator, replacement, the line), from reports/mutation/<name>.json.
+//
 // Each folder has its own focused test files (unit level, no e2e, differential or SDK runs). The
 // tap runner runs them one file per process (node:test prints TAP when not on a terminal), only
 // the files that reach a mutant, stopping at the first failure; test/mutation/child-coverage.cjs
 // counts what the programs the tests spawn reach as well. The machine is shared: low priority,
 // two workers at most, a timeout per mutant.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { delimiter, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Stryker } from '@stryker-mutator/core';
@@ -78,6 +81,28 @@ const jobs = (targets.length > 0 ? targets : Object.keys(FOLDERS)).map((t) => {
   const name = m[2] === undefined ? m[1] : `${m[1]}.${m[2].replace(/\.ts$/, '').replace(/\//g, '.')}`;
   return { folder: m[1], name, mutate: m[2] === undefined ? [`src/${m[1]}/**/*.ts`] : [`src/${m[1]}/${m[2]}`] };
 });
+
+if (args.includes('--survivors')) {
+  for (const { name } of jobs) {
+    const file = `reports/mutation/${name}.json`;
+    if (!existsSync(file)) {
+      console.error(`mutate: ${file}: no report; run \`npm run mutate -- ${name}\` first`);
+      continue;
+    }
+    const report = JSON.parse(readFileSync(file, 'utf8'));
+    for (const [path, f] of Object.entries(report.files)) {
+      const lines = f.source.split('\n');
+      const alive = f.mutants.filter((m) => m.status === 'Survived' || m.status === 'NoCoverage');
+      alive.sort((a, b) => a.location.start.line - b.location.start.line || a.location.start.column - b.location.start.column);
+      for (const m of alive) {
+        const { line, column } = m.location.start;
+        console.log(`${path.replace(`${process.cwd()}/`, '')}:${line}:${column} ${m.status === 'NoCoverage' ? '(no coverage) ' : ''}${m.mutatorName} → ${String(m.replacement).replace(/\s+/g, ' ').slice(0, 100)}`);
+        console.log(`    ${lines[line - 1].trim().slice(0, 150)}`);
+      }
+    }
+  }
+  process.exit(0);
+}
 
 // The tap runner starts `node` from PATH: the pinned Node.js (type stripping), not the machine's.
 process.env.PATH = `${resolve('node_modules/.bin')}${delimiter}${process.env.PATH}`;
