@@ -17,7 +17,7 @@ import { graphProblems } from '../dist/snapshot/invariants.js';
 
 // Modules loaded from here on are instrumented (awaitwhat's own code never is).
 installHooks({ exclude: ['**/plain-*.mjs'], cache: false });
-await import('./fixtures/snapshot/shapes.mjs');
+await import(new URL('./fixtures/snapshot/shapes.mjs', import.meta.url).href);
 // Every shape has reached its await once the microtasks its loading queued have run.
 await new Promise((resolve) => setImmediate(resolve));
 const taken = snapshot();
