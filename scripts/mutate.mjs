@@ -41,6 +41,7 @@ updateOperatorMutator.mutate = function* mutate(path) {
  */
 const SKIP = {
   render: '\\d+k-(deep|long)',
+  snapshot: '\\d+k-(deep|long)',
   otel: 'loads OpenTelemetry SDK',
 };
 const FOLDERS = {
@@ -52,6 +53,8 @@ const FOLDERS = {
     'test/seq-order.test.ts',
     'test/oracle-canonical.test.ts',
     'test/render-exact.test.ts',
+    // What the renderers say of something that is not a snapshot (validate.ts).
+    'test/render.test.ts',
     // Not test/runtime-claims.test.ts nor test/snapshot-combinators.test.ts: they run programs
     // under the command (seconds each, and a mutant that breaks the report makes them wait for
     // their kill timer), which made a run of this folder take hours on the shared machine.
