@@ -116,6 +116,7 @@ export function decodeEntry(bytes: Buffer, key: string, file: string): CachedOut
   try {
     header = JSON.parse(bytes.toString('utf8', PREAMBLE, PREAMBLE + headLength)) as Header;
   } catch {
+    // Harmless: a damaged entry is a miss, like any other check above; the file is instrumented anew.
     return undefined;
   }
   if (header.key !== key) return undefined;

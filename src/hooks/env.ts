@@ -108,7 +108,7 @@ const NON_EMPTY_STRING: Expect<string> = {
   fromValue: (value) => (typeof value === 'string' && value !== '' ? value : undefined),
 };
 
-export interface SettingSpec<T> {
+interface SettingSpec<T> {
   /** The option, as given in code: `AwaitInstrumentation option pendingThresholdMs` and its value. */
   option?: { label: string; value: unknown };
   /** The environment variable read when the option is not given (or not valid). */

@@ -23,7 +23,7 @@ export function nodeReadsSourceMaps(): boolean {
   return process.sourceMapsEnabled === true || process.env.NODE_V8_COVERAGE !== undefined;
 }
 
-export interface InputMap {
+interface InputMap {
   map: RawSourceMap;
   /** Whether everything the map describes is inside the module's own text (inline, with every source's content). */
   selfContained: boolean;
@@ -63,6 +63,7 @@ export function describeUrl(url: string): string {
   try {
     return fileURLToPath(url);
   } catch {
+    // Harmless: only names the file in a message, and the URL names it as well.
     return url;
   }
 }

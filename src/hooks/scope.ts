@@ -45,6 +45,7 @@ export class Scope {
     try {
       path = fileURLToPath(url);
     } catch {
+      // Harmless: a file: URL naming another host is no file of this machine, so none to instrument.
       return undefined;
     }
     if (path.startsWith(this.#ownRoot)) return undefined;
@@ -66,7 +67,7 @@ export class Scope {
 }
 
 /** The package a file belongs to when it lies under a `node_modules` directory. */
-export function packageOf(path: string): string | undefined {
+function packageOf(path: string): string | undefined {
   const marker = `${sep}node_modules${sep}`;
   const at = path.lastIndexOf(marker);
   if (at === -1) return undefined;

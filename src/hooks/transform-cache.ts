@@ -61,6 +61,7 @@ export class TransformCache {
     try {
       fd = openSync(join(this.dir, key), 'r');
     } catch {
+      // Harmless: no entry yet (or none readable) is a miss; the file is instrumented as without a cache.
       this.stats.misses++;
       return undefined;
     }
@@ -89,6 +90,7 @@ export class TransformCache {
       this.stats.hits++;
       return outcome;
     } catch {
+      // Harmless: an entry removed or cut short while read is a miss, as above.
       this.stats.misses++;
       return undefined;
     } finally {
@@ -105,6 +107,8 @@ export class TransformCache {
       renameSync(temp, join(this.dir, key));
       this.stats.writes++;
     } catch {
+      // Harmless to the program (the cache only saves load time, `stats.writes` shows it): a cache
+      // that cannot be written (read-only file system, no permission) is not tried again.
       this.#writable = false;
       try {
         unlinkSync(temp);
@@ -195,7 +199,7 @@ function buildSalt(codeRoot: string): string {
     try {
       names = readdirSync(join(codeRoot, folder)).filter((n) => n.endsWith('.js')).sort();
     } catch {
-      continue;
+      continue; // harmless: a build without this folder has none of its code to digest
     }
     for (const name of names) hash.update(name).update(readFileSync(join(codeRoot, folder, name)));
   }

@@ -17,7 +17,7 @@ import { show } from '../hooks/env.ts';
 import { formatDuration } from '../util/duration.ts';
 
 /** Who is at fault: the program's callback, or awaitwhat. */
-export type FaultOwner = 'user' | 'internal';
+type FaultOwner = 'user' | 'internal';
 
 /** The kinds of fault the OpenTelemetry bridge itself can see. */
 export type FaultKind = 'onPending failed' | 'onPending unsettled' | 'sampler' | 'span' | 'metrics';

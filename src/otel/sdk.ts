@@ -10,7 +10,7 @@ import { warnSafely } from './diag-logger.ts';
 import { describeError } from './faults.ts';
 import type { SdkSettings } from './sdk-settings.ts';
 
-export interface StartedSdk {
+interface StartedSdk {
   provider: TracerProvider & { shutdown(): Promise<void>; forceFlush(): Promise<void> };
   exporter: ReportingExporter;
   contextManager: ContextManager;
@@ -24,7 +24,7 @@ const METRICS = ['@opentelemetry/sdk-metrics', '@opentelemetry/exporter-metrics-
 
 const REQUIRED = ['@opentelemetry/sdk-trace', '@opentelemetry/exporter-trace-otlp-http', '@opentelemetry/context-async-hooks', '@opentelemetry/core', '@opentelemetry/resources'];
 
-export class MissingSdkError extends Error {
+class MissingSdkError extends Error {
   constructor(missing: string[]) {
     super(`awaitwhat/register needs the OpenTelemetry SDK packages; missing: ${missing.join(', ')}. Install them with: npm install ${missing.join(' ')}`);
     this.name = 'MissingSdkError';

@@ -40,7 +40,7 @@ function performanceStartOf(span: unknown): number | undefined {
   return typeof start === 'number' ? start : undefined;
 }
 
-export function anchorOf(span: unknown): number | undefined {
+function anchorOf(span: unknown): number | undefined {
   const s = span as { startTime?: unknown; _performanceStartTime?: unknown } | undefined;
   if (s === undefined || !Array.isArray(s.startTime) || typeof s._performanceStartTime !== 'number') return undefined;
   const [seconds, nanos] = s.startTime as [number, number];
@@ -213,7 +213,7 @@ function contextOf(f: TracedFrame): Context {
 }
 
 /** `await db.query(…)`: the await expression a leaf span stands for. */
-export function leafSpanName(site: SiteRecord): string {
+function leafSpanName(site: SiteRecord): string {
   if (site.text !== '') return site.text.length > 80 ? `${site.text.slice(0, 79)}…` : site.text;
   return `await at ${shortFile(site.file)}:${site.line}`;
 }

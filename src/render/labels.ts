@@ -28,7 +28,7 @@ export function frameLine(f: FrameNode, showDurations: boolean): string {
 }
 
 /** `Promise.all: 1 of 2 pending`. */
-export function combinatorLine(c: CombinatorNode): string {
+function combinatorLine(c: CombinatorNode): string {
   return `Promise.${c.combinator}: ${combinatorState(c)}`;
 }
 
@@ -40,7 +40,7 @@ export function combinatorState(c: CombinatorNode): string {
 }
 
 /** `pMap(ids, load): 2 of 3 calls into instrumented code still pending`. */
-export function groupLine(g: GroupNode): string {
+function groupLine(g: GroupNode): string {
   return `${textOf(g)}: ${groupState(g)}`;
 }
 

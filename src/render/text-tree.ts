@@ -18,7 +18,7 @@ const ELBOW = '└─ ';
 const PIPE = '│  ';
 const SPACE = '   ';
 
-export interface TreeOptions {
+interface TreeOptions {
   showDurations: boolean;
   /** Collapse patterns repeated more than this many times (at least 2). */
   collapseAfter: number;

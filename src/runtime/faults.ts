@@ -24,7 +24,7 @@ export type FaultKind =
   /** A traced frame's observer (the OpenTelemetry bridge) threw. */
   | 'observer';
 
-export interface Fault {
+interface Fault {
   kind: FaultKind;
   /** The error's message (or its string form), never its stack or any value it refers to. */
   message: string;

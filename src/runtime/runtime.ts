@@ -49,7 +49,7 @@ import { enterTraced, enterTracedUnclaimable, setFrameObserver, type FrameObserv
 import type { Snapshot } from '../snapshot/schema.ts';
 
 /** What `globalThis.__awaitwhat` holds: the calls instrumented code makes, and a snapshot. Frozen. */
-export interface RuntimeGlobal {
+interface RuntimeGlobal {
   /** Shape of the injected calls this runtime serves. */
   readonly format: number;
   /** Enter an async function. */
@@ -184,7 +184,7 @@ function createGlobal(internals: RuntimeInternals): RuntimeGlobal {
   });
 }
 
-export class RuntimeVersionError extends Error {
+class RuntimeVersionError extends Error {
   constructor(found: unknown) {
     super(
       `awaitwhat: globalThis.${RUNTIME_GLOBAL} holds a runtime of format ${String(found)}, ` +
@@ -195,7 +195,7 @@ export class RuntimeVersionError extends Error {
 }
 
 /** Thrown by `installRuntime` when another copy of awaitwhat installed this thread's runtime. */
-export class RuntimeOwnedElsewhereError extends Error {
+class RuntimeOwnedElsewhereError extends Error {
   constructor() {
     super(
       `awaitwhat: another copy of awaitwhat installed this thread's runtime (globalThis.${RUNTIME_GLOBAL}); ` +

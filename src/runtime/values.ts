@@ -6,12 +6,12 @@
 // Not `import … from 'node:util'`: the ES module face of node:util opens process.stderr when it
 // loads, which shows in the program's process.getActiveResourcesInfo() when stderr is a pipe.
 const { inspect, types } = process.getBuiltinModule('node:util');
-import { getOwnPropertyDescriptor, getPrototypeOf, hasOwn, stringIndexOf, stringSlice, stringStartsWith, stringTrimStart } from './intrinsics.ts';
+import { stringIndexOf, stringSlice, stringStartsWith, stringTrimStart } from './intrinsics.ts';
 
 export const isPromiseObject: (v: unknown) => v is Promise<unknown> = types.isPromise as never;
 export const isProxyObject: (v: unknown) => boolean = types.isProxy;
 
-export type PromiseState = 'pending' | 'fulfilled' | 'rejected';
+type PromiseState = 'pending' | 'fulfilled' | 'rejected';
 
 /**
  * `v instanceof C` for awaitwhat's own classes, safe on any value the program produced: on a proxy,
@@ -49,31 +49,4 @@ export function promiseState(p: Promise<unknown>): PromiseState {
   if (stringStartsWith(body, '<pending>')) return 'pending';
   if (stringStartsWith(body, '<rejected>')) return 'rejected';
   return 'fulfilled';
-}
-
-const ASYNC_ITERATOR = Symbol.asyncIterator;
-
-export type ValueKind = 'promise' | 'thenable' | 'async-iterable' | 'value';
-
-/** Classifies an awaited value by looking at property descriptors only. */
-export function valueKind(v: unknown): ValueKind {
-  if (isPromiseObject(v)) return 'promise';
-  if ((typeof v !== 'object' && typeof v !== 'function') || v === null) return 'value';
-  if (isProxyObject(v)) return 'thenable';
-  if (typeof findDataProperty(v, 'then') === 'function') return 'thenable';
-  if (typeof findDataProperty(v, ASYNC_ITERATOR) === 'function') return 'async-iterable';
-  return 'value';
-}
-
-/** A data property's value along the prototype chain; undefined for accessors or proxies. */
-function findDataProperty(target: object, key: PropertyKey): unknown {
-  let o: object | null = target;
-  for (let hops = 0; o !== null && hops < 64; hops++) {
-    if (isProxyObject(o)) return undefined;
-    const d = getOwnPropertyDescriptor(o, key);
-    // `hasOwn`, not `in`: `in` would also find a `value` the program defined on Object.prototype.
-    if (d !== undefined) return hasOwn(d, 'value') ? d.value : undefined;
-    o = getPrototypeOf(o) as object | null;
-  }
-  return undefined;
 }

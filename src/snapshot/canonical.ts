@@ -8,7 +8,7 @@
 import type { Snapshot, SnapshotNode } from './schema.ts';
 
 /** The comparable part of a snapshot; nodes in canonical order (frames first). */
-export interface CanonicalGraph {
+interface CanonicalGraph {
   schema: string;
   threadId: number;
   roots: string[];

@@ -11,7 +11,7 @@ import { getOwnPropertyDescriptor } from '../runtime/intrinsics.ts';
 /** An element defined by a getter: the combinator ran it, the snapshot does not, so its value is unknown. */
 export const UNREADABLE: unique symbol = Symbol('unreadable');
 
-export interface MemberList {
+interface MemberList {
   readonly count: number;
   /** The element at `i` (< count), `UNREADABLE` for a getter; a hole reads as undefined, as it does for the combinator. */
   at(i: number): unknown;

@@ -6,7 +6,7 @@
 import { getOwnPropertyDescriptor, getPrototypeOf } from '../runtime/intrinsics.ts';
 import { isPromiseObject, isProxyObject } from '../runtime/values.ts';
 
-export type AwaitedKind = 'promise' | 'thenable' | 'async-iterable' | 'value';
+type AwaitedKind = 'promise' | 'thenable' | 'async-iterable' | 'value';
 
 /** A property defined by a getter (or setter): present, but its value is not read. */
 const ACCESSOR: unique symbol = Symbol('accessor');

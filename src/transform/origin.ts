@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import type { LineIndex } from './lines.ts';
 import { decodeMappings, type RawSourceMap } from './sourcemap.ts';
 
-export interface Origin {
+interface Origin {
   file: string;
   /** 1-based. */
   line: number;
@@ -151,13 +151,15 @@ export class OriginMapper {
 
   #content(source: number): string | undefined {
     let content = this.#contents[source];
-    if (content === undefined || content === null) {
+    if (content === undefined) {
       try {
         const file = this.#files[source]!;
         content = readFileSync(file.startsWith('file:') ? fileURLToPath(file) : file, 'utf8');
         // Node.js drops a byte-order mark before compiling, and so do positions in maps.
         if (content.charCodeAt(0) === 0xfeff) content = content.slice(1);
       } catch {
+        // Harmless: an original source that cannot be read gives no texts or names, which then come
+        // from the code as loaded (as without a map); null keeps it from being read again.
         content = null;
       }
       this.#contents[source] = content;
@@ -217,6 +219,7 @@ function resolveSource(source: string, root: string | undefined, base: string): 
     const url = new URL(joined, base);
     return url.protocol === 'file:' ? fileURLToPath(url) : url.href;
   } catch {
+    // Harmless: a source that is no URL stays the name the map gives (shown as is, not readable).
     return joined;
   }
 }

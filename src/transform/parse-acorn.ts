@@ -12,7 +12,7 @@ type AcornParse = (input: string, options: object) => unknown;
 let acornParse: AcornParse | undefined;
 
 /** A syntax error as acorn reports it: the reason and a 1-based line and column. */
-export interface ParseFailure {
+interface ParseFailure {
   reason: string;
   line: number;
   column: number;

@@ -64,7 +64,7 @@ export class NeedsAcorn extends Error {
   }
 }
 
-export interface OxcParsed {
+interface OxcParsed {
   program: AnyNode;
   /**
    * Adapts each node to acorn's shape as the planner reaches it (no walk of its own: a second
@@ -103,7 +103,7 @@ function parseOnce(parser: OxcModule, format: 'module' | 'commonjs', text: strin
     try {
       return parser.parseSync(filename, text, { ...options, experimentalRawTransfer: true });
     } catch {
-      rawTransfer = false;
+      rawTransfer = false; // harmless: raw transfer is only faster; the same parse runs below without it
     }
   }
   return parser.parseSync(filename, text, options);

@@ -39,13 +39,13 @@ export class ParserUnavailableError extends Error {
 }
 
 /** Throws a TypeError naming the value unless it is a parser choice. */
-export function checkParserChoice(value: unknown, name: string): ParserChoice {
+function checkParserChoice(value: unknown, name: string): ParserChoice {
   if (typeof value === 'string' && (PARSER_CHOICES as readonly string[]).includes(value)) return value as ParserChoice;
   throw new TypeError(`${name}: expected ${PARSER_CHOICES.map((c) => `"${c}"`).join(', ')}, got ${JSON.stringify(value)}`);
 }
 
 /** The choice when none is given: AWAITWHAT_PARSER, else auto. */
-export function defaultParserChoice(): ParserChoice {
+function defaultParserChoice(): ParserChoice {
   const env = process.env.AWAITWHAT_PARSER;
   return env === undefined || env === '' ? 'auto' : checkParserChoice(env, 'AWAITWHAT_PARSER');
 }

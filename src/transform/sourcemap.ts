@@ -91,7 +91,7 @@ export function encodeMappings(lines: readonly (readonly Segment[])[]): string {
   return out.toString();
 }
 
-export class SourceMapFormatError extends Error {
+class SourceMapFormatError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'SourceMapFormatError';
@@ -262,8 +262,4 @@ export function parseMap(json: string, origin: string): RawSourceMap {
   if (typeof map.mappings !== 'string') throw new SourceMapFormatError(`${origin}: "mappings" is not a string`);
   if ('sections' in map) throw new SourceMapFormatError(`${origin}: indexed source maps are not supported`);
   return { names: [], ...map } as RawSourceMap;
-}
-
-export function toDataUrlComment(map: RawSourceMap): string {
-  return `//# sourceMappingURL=data:application/json;charset=utf-8;base64,${Buffer.from(JSON.stringify(map)).toString('base64')}`;
 }

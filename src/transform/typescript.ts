@@ -10,6 +10,7 @@ type Strip = (code: string, options?: { mode?: 'strip' | 'transform' }) => strin
 
 const strip = (module as unknown as { stripTypeScriptTypes?: Strip }).stripTypeScriptTypes;
 
+/** Whether this Node.js can strip types (attach reads TypeScript targets' files with it). */
 export function canStripTypes(): boolean {
   return typeof strip === 'function';
 }

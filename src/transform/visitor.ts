@@ -50,7 +50,7 @@ export function siteRef(index: number): string {
  */
 export type NodeInspector = (node: AnyNode, ancestors: readonly AnyNode[]) => void;
 
-export interface PlanOptions {
+interface PlanOptions {
   /** File name recorded in sites. */
   file: string;
   /** Text to quote in sites, at the same offsets as the parsed source (the typed text of a TypeScript file). */

@@ -4,7 +4,7 @@
  * starting over once nothing is.
  */
 
-export const MAX_REPORT_INTERVAL_MS = 10 * 60_000;
+const MAX_REPORT_INTERVAL_MS = 10 * 60_000;
 
 // Captured when this module loads: the CLI's timer runs this beside a program that may replace them.
 const min = Math.min;

@@ -1,0 +1,183 @@
+#!/usr/bin/env node
+// Mutation testing with StrykerJS (docs/MUTATION.md): `npm run mutate` does every folder below,
+// `npm run mutate -- render snapshot` some of them, `npm run mutate -- src/render/text.ts` one
+// file (its folder's tests). Incremental: the results are kept in test/mutation/<folder>.json
+// (<folder>.<file>.json for one file; committed), so that a later run tests only the mutants in
+// changed code or covered by changed tests; `--force` tests them all again.
+//
+// `--survivors` prints the last run's surviving and uncovered mutants of the targets instead
+// (file:line:column, mutator, replacement, the line), from reports/mutation/<name>.json.
+//
+// Each folder has its own focused test files (unit level, no e2e, differential or SDK runs). The
+// tap runner runs them one file per process (node:test prints TAP when not on a terminal), only
+// the files that reach a mutant, stopping at the first failure; test/mutation/child-coverage.cjs
+// counts what the programs the tests spawn reach as well. The machine is shared: low priority,
+// two workers at most, a timeout per mutant.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { delimiter, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Stryker } from '@stryker-mutator/core';
+
+// StrykerJS 10.0 stops on the ++/-- swap of a non-null assertion (`counts[i]!++`: "Property argument
+// of UpdateExpression expected node to be of a type Identifier, MemberExpression but got
+// TSNonNullExpression"). Its mutator, taught to swap the operator on the asserted expression
+// itself (`counts[i]--`, the same once types are stripped), keeps those mutants.
+const instrumenter = (file) => import(pathToFileURL(resolve('node_modules/@stryker-mutator/instrumenter/dist/src', file)).href);
+const { updateOperatorMutator } = await instrumenter('mutators/update-operator-mutator.js');
+const { deepCloneNode } = await instrumenter('util/index.js');
+updateOperatorMutator.mutate = function* mutate(path) {
+  if (!path.isUpdateExpression()) return;
+  let argument = path.node.argument;
+  while (argument.type === 'TSNonNullExpression') argument = argument.expression;
+  yield { type: 'UpdateExpression', operator: path.node.operator === '++' ? '--' : '++', argument: deepCloneNode(argument), prefix: path.node.prefix };
+};
+
+/**
+ * Per folder, the tests that cover it, cheapest and most telling first. SKIP: tests left out of
+ * mutant runs: render's take seconds each (graphs of 100k frames, for the stack and linear time,
+ * which a mutation score does not measure); otel's checks where the SDK packages load from, which
+ * in Stryker's sandbox (node_modules linked in) is another path than the test expects.
+ */
+const SKIP = {
+  render: '\\d+k-(deep|long)',
+  snapshot: '\\d+k-(deep|long)',
+  otel: 'loads OpenTelemetry SDK',
+};
+const FOLDERS = {
+  render: ['test/render-exact.test.ts', 'test/render.test.ts'],
+  snapshot: [
+    'test/snapshot-shapes.test.ts',
+    'test/snapshot-checks.test.ts',
+    'test/snapshot-node-index.test.ts',
+    'test/seq-order.test.ts',
+    'test/oracle-canonical.test.ts',
+    'test/render-exact.test.ts',
+    // What the renderers say of something that is not a snapshot (validate.ts).
+    'test/render.test.ts',
+    // Not test/runtime-claims.test.ts nor test/snapshot-combinators.test.ts: they run programs
+    // under the command (seconds each, and a mutant that breaks the report makes them wait for
+    // their kill timer), which made a run of this folder take hours on the shared machine.
+  ],
+  otel: ['test/otel-faults.test.ts', 'test/settings.test.ts', 'test/otel.test.ts'],
+  runtime: [
+    'test/clock.test.ts',
+    // The runtime in the test's own process: every frame, claim, combinator and iteration record.
+    'test/snapshot-shapes.test.ts',
+    'test/runtime-claims.test.ts',
+    'test/runtime-faults.test.ts',
+  ],
+};
+
+const args = process.argv.slice(2);
+const force = args.includes('--force');
+// --keep: leave the sandbox (.stryker-tmp/<folder>/sandbox-*) to reproduce a failing test run by hand.
+const keep = args.includes('--keep');
+const targets = args.filter((a) => !a.startsWith('--'));
+const jobs = (targets.length > 0 ? targets : Object.keys(FOLDERS)).map((t) => {
+  const m = /^(?:src\/)?([a-z]+)(?:\/(.+\.ts))?$/.exec(t);
+  if (m === null || !(m[1] in FOLDERS)) {
+    console.error(`mutate: ${t}: expected one of ${Object.keys(FOLDERS).join(', ')}, or a file in src/<one of them>/`);
+    process.exit(2);
+  }
+  // A file's results are kept apart from its folder's (an incremental file holds only what its run mutated).
+  const name = m[2] === undefined ? m[1] : `${m[1]}.${m[2].replace(/\.ts$/, '').replace(/\//g, '.')}`;
+  return { folder: m[1], name, mutate: m[2] === undefined ? [`src/${m[1]}/**/*.ts`] : [`src/${m[1]}/${m[2]}`] };
+});
+
+if (args.includes('--survivors')) {
+  for (const { name } of jobs) {
+    const file = `reports/mutation/${name}.json`;
+    if (!existsSync(file)) {
+      console.error(`mutate: ${file}: no report; run \`npm run mutate -- ${name}\` first`);
+      continue;
+    }
+    const report = JSON.parse(readFileSync(file, 'utf8'));
+    for (const [path, f] of Object.entries(report.files)) {
+      const lines = f.source.split('\n');
+      const alive = f.mutants.filter((m) => m.status === 'Survived' || m.status === 'NoCoverage');
+      alive.sort((a, b) => a.location.start.line - b.location.start.line || a.location.start.column - b.location.start.column);
+      for (const m of alive) {
+        const { line, column } = m.location.start;
+        console.log(`${path.replace(`${process.cwd()}/`, '')}:${line}:${column} ${m.status === 'NoCoverage' ? '(no coverage) ' : ''}${m.mutatorName} → ${String(m.replacement).replace(/\s+/g, ' ').slice(0, 100)}`);
+        console.log(`    ${lines[line - 1].trim().slice(0, 150)}`);
+      }
+    }
+  }
+  process.exit(0);
+}
+
+// The tap runner starts `node` from PATH: the pinned Node.js (type stripping), not the machine's.
+process.env.PATH = `${resolve('node_modules/.bin')}${delimiter}${process.env.PATH}`;
+// Every process of the run (Stryker's workers, the tests and their programs) at low priority.
+try {
+  execFileSync('renice', ['-n', '10', '-p', String(process.pid)], { stdio: 'ignore' });
+} catch {
+  // no renice on this machine: the run goes on at normal priority
+}
+mkdirSync('test/mutation', { recursive: true });
+
+let failed = false;
+for (const { folder, name, mutate } of jobs) {
+  const incrementalFile = `test/mutation/${name}.json`;
+  console.log(`# mutate ${mutate.join(' ')} against ${FOLDERS[folder].join(' ')}`);
+  const stryker = new Stryker({
+    plugins: ['@stryker-mutator/tap-runner'],
+    testRunner: 'tap',
+    tap: {
+      testFiles: FOLDERS[folder],
+      nodeArgs: ['-r', resolve('test/mutation/child-coverage.cjs'), '-r', '{{hookFile}}', '--test-reporter=tap', ...(SKIP[folder] ? [`--test-skip-pattern=${SKIP[folder]}`] : []), '{{testFile}}'],
+      forceBail: true,
+    },
+    mutate,
+    ignorePatterns: ['/bench', '/examples', '/dist', '/reports', '/coverage', '/.cache', 'test/packages/node_modules', 'test/compat/sdk2/node_modules', '/.stryker-tmp*'],
+    // Only the sources get `// @ts-nocheck` (the default also puts it atop test fixtures, moving
+    // every line the tests expect in reports by one).
+    disableTypeChecks: 'src/**/*.ts',
+    buildCommand: 'tsc -p tsconfig.build.json',
+    coverageAnalysis: 'perTest',
+    incremental: true,
+    incrementalFile,
+    force,
+    concurrency: 2,
+    timeoutMS: 5000,
+    timeoutFactor: 1.5,
+    reporters: ['clear-text', 'progress-append-only', 'json'],
+    jsonReporter: { fileName: `reports/mutation/${name}.json` },
+    clearTextReporter: { allowColor: false, logTests: false, maxTestsToLog: 0 },
+    thresholds: { high: 90, low: 85, break: null },
+    tempDirName: `.stryker-tmp/${name}`,
+    cleanTempDir: keep ? false : 'always',
+  });
+  try {
+    const results = await stryker.runMutationTest();
+    summarize(name, results);
+  } catch (err) {
+    failed = true;
+    console.error(`mutate: ${folder}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
+process.exit(failed ? 1 : 0);
+
+/** Score per file: killed (and timed out) over all but the ignored, as Stryker counts it. */
+function summarize(folder, results) {
+  const byFile = new Map();
+  for (const r of results) {
+    const f = byFile.get(r.fileName) ?? { killed: 0, survived: 0, noCoverage: 0, other: 0 };
+    if (r.status === 'Killed' || r.status === 'Timeout') f.killed++;
+    else if (r.status === 'Survived') f.survived++;
+    else if (r.status === 'NoCoverage') f.noCoverage++;
+    else f.other++;
+    byFile.set(r.fileName, f);
+  }
+  let k = 0;
+  let all = 0;
+  console.log(`\n# ${folder}: killed / (killed + survived + no coverage)`);
+  for (const [file, f] of [...byFile].sort()) {
+    const n = f.killed + f.survived + f.noCoverage;
+    k += f.killed;
+    all += n;
+    console.log(`#   ${file.replace(`${process.cwd()}/`, '')}: ${f.killed}/${n} ${n === 0 ? '-' : ((100 * f.killed) / n).toFixed(1) + '%'}${f.other ? ` (${f.other} errors/ignored)` : ''}`);
+  }
+  console.log(`#   ${folder}: ${k}/${all} ${all === 0 ? '-' : ((100 * k) / all).toFixed(1) + '%'}`);
+}
