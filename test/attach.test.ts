@@ -5,9 +5,9 @@
  */
 
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
-import { mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -370,9 +370,29 @@ describe('awaitwhat attach', { concurrency: 1 }, () => {
 
     it('permission denied', { skip: process.getuid?.() !== 0 && 'needs root (to attach as another user)' }, async () => {
       const target = await startTarget(`${DIR}/graph.cjs`);
+      // The attacher runs as nobody, from a copy of awaitwhat that nobody can read: the checkout may
+      // be in a directory only its owner can enter (a CI clone in a fresh mktemp -d).
+      const copy = mkdtempSync(join(tmpdir(), 'awaitwhat-attach-nobody-'));
       try {
-        await refused(target.pid, `permission denied: process ${target.pid} belongs to another user (attach needs the rights to send it a signal: the same user, or root)`, [], ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups']);
+        cpSync(join(ROOT, 'dist'), join(copy, 'dist'), { recursive: true });
+        cpSync(join(ROOT, 'package.json'), join(copy, 'package.json'));
+        cpSync(join(ROOT, 'node_modules', 'acorn'), join(copy, 'node_modules', 'acorn'), { recursive: true });
+        execFileSync('chmod', ['-R', 'a+rX', copy]);
+        const r = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+          const child = spawn('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', NODE, join(copy, 'dist', 'cli', 'main.js'), 'attach', String(target.pid)], { cwd: copy, stdio: ['ignore', 'pipe', 'pipe'] });
+          let stdout = '';
+          let stderr = '';
+          child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+          child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+          child.on('close', (code) => resolve({ code, stdout, stderr }));
+        });
+        assert.deepEqual(r, {
+          code: 2,
+          stdout: '',
+          stderr: `awaitwhat attach: permission denied: process ${target.pid} belongs to another user (attach needs the rights to send it a signal: the same user, or root)\n`,
+        });
       } finally {
+        rmSync(copy, { recursive: true, force: true });
         await stop(target);
       }
     });
