@@ -60,6 +60,58 @@ describe('awaitwhat attach --full', { concurrency: 1 }, () => {
     }
   });
 
+  it("names the holders of Promise.all members it could not follow (a shared promise) and of the race's members", async () => {
+    const target = await startTarget(`${DIR}/shared.mjs`);
+    try {
+      const r = await attachTo(target.pid, ['--full']);
+      assert.equal(r.code, 0, r.stderr);
+      const S = `${DIR}/shared.mjs`;
+      // Every timer was set in the same tick: each has its delay less the same time already passed.
+      const passed = 70 - Number(/timer 70s, (\d+)s left/.exec(r.stdout)?.[1]);
+      assert.ok(passed >= 0 && passed < 600, r.stdout);
+      const timer = (s: number): string => `held by Timeout._onTimeout (timer ${s}s, ${s - passed}s left)`;
+      assert.equal(
+        r.stdout,
+        [
+          'awaitwhat: 8 pending async functions',
+          `awaitwhat: attached to process ${target.pid} (full mode, through the inspector)`,
+          'awaitwhat: not seen: how long anything has been pending (durations are unknown: the process was not instrumented)',
+          'awaitwhat: not seen: the async functions awaiting a promise that several functions await (the chains above them are shown)',
+          'awaitwhat: not seen: async functions that already returned a still-pending promise (their awaiter is shown awaiting it directly)',
+          'awaitwhat: not seen: separate calls of one function suspended at the same place under the same awaiters (shown once)',
+          'awaitwhat: not seen: async generators suspended at a yield, and worker threads',
+          'awaitwhat: every awaited promise is held by something that can settle it',
+          '',
+          'DEADLOCK: 2 frames await each other',
+          `   ping  ${S}:13:37  await b`,
+          ` → pong  ${S}:14:25  await a`,
+          ' → ping (again)',
+          '',
+          `<module>  ${S}:22:1  await main()`,
+          `└─ main  ${S}:20:25  await Promise.all([first(), second(), passOn(), racer()])`,
+          '   └─ Promise.all: 4 of 4 pending',
+          `      ├─ [0] first()  — a promise no instrumented code created; ${timer(70)}`,
+          `      ├─ [1] second()  — a promise no instrumented code created; ${timer(70)}`,
+          `      ├─ [2] inner  ${S}:9:26  await sleep(60_000)`,
+          `      │  └─ sleep(60_000)  — a promise no instrumented code created; ${timer(60)}`,
+          `      └─ [3] racer  ${S}:19:26  await Promise.race([slowA(), slowB()])`,
+          '         └─ Promise.race: 2 of 2 pending',
+          `            ├─ [0] slowA  ${S}:17:26  await sleep(50_000)`,
+          `            │  └─ sleep(50_000)  — a promise no instrumented code created; ${timer(50)}`,
+          `            └─ [1] slowB  ${S}:18:26  await sleep(50_000)`,
+          `               └─ sleep(50_000)  — a promise no instrumented code created; ${timer(50)}`,
+          '',
+          `ping  ${S}:13:37  await b`,
+          `└─ pong  ${S}:14:25  await a`,
+          `   └─ ping  ${S}:13:37 (shown above)`,
+          '',
+        ].join('\n'),
+      );
+    } finally {
+      await stop(target);
+    }
+  });
+
   it('gives the holders in JSON, source full', async () => {
     const target = await startTarget(F);
     try {

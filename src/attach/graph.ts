@@ -241,7 +241,14 @@ class Builder {
       if (t === undefined) member = { index: i, text, state: 'unknown', node: null };
       else {
         const frameChild = [...t.children.values()].find((c) => c.entry![0] === 'f');
-        const target = frameChild !== undefined ? this.frameTree(frameChild) : this.#leaf(text === '' ? `Promise.${kind} member [${i}]` : text, awaiter);
+        let target: SnapshotNode;
+        if (frameChild !== undefined) target = this.frameTree(frameChild);
+        else {
+          const leaf = this.#leaf(text === '' ? `Promise.${kind} member [${i}]` : text, awaiter);
+          // The member promise itself: the walk that gave this step started at it.
+          if (t.endFirst !== undefined) this.#input.leafPromises?.set(leaf, t.endFirst);
+          target = leaf;
+        }
         link(node, target);
         member = { index: i, text, state: 'pending', node: target.id };
       }
