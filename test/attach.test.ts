@@ -397,10 +397,6 @@ describe('awaitwhat attach', { concurrency: 1 }, () => {
       }
     });
 
-    it('--full, not available yet', async () => {
-      await refused(process.pid, 'awaitwhat attach: --full is not available yet (it needs the heap-snapshot analysis, src/heap); the default fast mode works\n'.replace(/^awaitwhat attach: |\n$/g, ''), ['--full']);
-    });
-
     it('bad arguments, with the usage', async () => {
       const r = await attachTo(0);
       assert.equal(r.code, 2);

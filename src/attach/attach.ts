@@ -7,11 +7,13 @@
  */
 
 import { readlinkSync } from 'node:fs';
-import type { Snapshot } from '../snapshot/schema.ts';
+import type { LeafNode, Snapshot } from '../snapshot/schema.ts';
 import { formatDuration } from '../util/duration.ts';
 import { AttachError, refuse } from './errors.ts';
 import { buildAttachSnapshot } from './graph.ts';
+import { addHeapHolders, leafRemoteObjects } from './full.ts';
 import { inspectTarget } from './proc.ts';
+import { estimateCost } from '../snapshot/holders.ts';
 import { OBJECT_GROUP, withInspector, type Inspector } from './session.ts';
 import { SiteTables } from './sites.ts';
 import { FIRST_LIMIT, SECOND_LIMIT, walkPromises, type WalkEntry, type WalkResult } from './walker.ts';
@@ -21,6 +23,8 @@ export interface AttachOptions {
   /** Refuse a walk estimated to pause the target longer than this, unless `yes`. */
   maxPauseMs: number;
   yes: boolean;
+  /** Also take a heap snapshot: holders of each leaf promise, and the waits that can never end. */
+  full?: boolean;
   /** Deadline of each step but the walk (whose deadline grows with the estimate). */
   stepTimeoutMs: number;
   log: (line: string) => void;
@@ -28,14 +32,19 @@ export interface AttachOptions {
   signal: AbortSignal;
 }
 
+const SHARED_LIMIT = 'the async functions awaiting a promise that several functions await (the chains above them are shown';
+
 /** What fast mode cannot see, said in every fast-mode report. */
 export const FAST_LIMITS: readonly string[] = [
   'how long anything has been pending (durations are unknown: the process was not instrumented)',
-  'the async functions awaiting a promise that several functions await (the chains above them are shown; use --full)',
+  `${SHARED_LIMIT}; use --full)`,
   'async functions that already returned a still-pending promise (their awaiter is shown awaiting it directly)',
   'separate calls of one function suspended at the same place under the same awaiters (shown once)',
   'async generators suspended at a yield, and worker threads',
 ];
+
+/** What full mode cannot see yet: fast mode's limits, less the pointer to --full, plus the leaves that are not promises. */
+export const FULL_LIMITS: readonly string[] = FAST_LIMITS.map((l) => (l.startsWith(SHARED_LIMIT) ? `${SHARED_LIMIT})` : l));
 
 /**
  * Estimated pause of the fast walk for a heap of `usedBytes`: almost all of it is
@@ -59,9 +68,13 @@ export async function attach(options: AttachOptions): Promise<Snapshot> {
     await waitForIdle(inspector, target.pid, IDLE_TIMEOUT_MS);
     const usage = await inspector.cdp.call('Runtime.getHeapUsage', {}, options.stepTimeoutMs);
     const used = Number(usage.usedSize ?? 0);
-    const pause = estimatePauseMs(used);
+    // Full mode: the walk, then the heap snapshot (the heap room's estimate, src/snapshot/holders.ts).
+    const heap = options.full === true ? estimateCost(used) : undefined;
+    const pause = estimatePauseMs(used) + (heap?.pauseMs ?? 0);
+    const memory = Math.max(estimateMemoryBytes(used), heap?.peakBytes ?? 0);
     const mb = (bytes: number): string => `${(bytes / 1048576).toFixed(1)} MB`;
-    options.log(`awaitwhat: process ${target.pid} (Node.js ${target.version}, heap ${mb(used)} used): the walk will pause it about ${formatDuration(pause)} and may raise its memory by about ${mb(estimateMemoryBytes(used))} for a moment`);
+    const what = heap === undefined ? 'the walk' : 'the walk and the heap snapshot';
+    options.log(`awaitwhat: process ${target.pid} (Node.js ${target.version}, heap ${mb(used)} used): ${what} will pause it about ${formatDuration(pause)} and may raise its memory by about ${mb(memory)} for a moment`);
     if (pause > options.maxPauseMs && !options.yes) {
       throw refuse(`the estimated pause (${formatDuration(pause)}) is longer than --max-pause ${formatDuration(options.maxPauseMs)}; pass --yes to attach anyway, or a larger --max-pause`);
     }
@@ -70,17 +83,33 @@ export async function attach(options: AttachOptions): Promise<Snapshot> {
     const budgetMs = Math.max(2000, options.maxPauseMs);
     const walked = await walk(inspector, Math.max(options.stepTimeoutMs, pause * 4 + 5000), budgetMs);
     options.log(`awaitwhat: walked ${walked.promises} promises in ${formatDuration(Date.now() - started)} (finding them: ${formatDuration(walked.queryMs)})`);
-    const limits = [...FAST_LIMITS];
+    const limits = [...(heap === undefined ? FAST_LIMITS : FULL_LIMITS)];
     if (walked.replaced) limits.push('chains through Promise.prototype.then or Promise.all, which the program replaced (chains may stop early)');
     if (walked.skipped > 0) limits.push(`${walked.skipped} promises not walked: the walk stopped after ${formatDuration(budgetMs)} to keep the pause short (--max-pause)`);
-    return buildAttachSnapshot({
+    const cwd = targetCwd(target.pid);
+    const leafPromises = new Map<LeafNode, number>();
+    const snapshot = buildAttachSnapshot({
       walks: walked.walks,
       sites: new SiteTables(`/proc/${target.pid}/root`),
-      cwd: targetCwd(target.pid),
+      cwd,
       pid: target.pid,
       capturedAt: started,
       limits,
+      leafPromises,
     });
+    if (heap === undefined) return snapshot;
+    if (options.signal.aborted) throw new AttachError('interrupted');
+    const leaves = [...leafPromises];
+    const objectIds = await leafRemoteObjects(inspector, walked.arrayId, leaves.map(([, index]) => index), options.stepTimeoutMs);
+    const heapStarted = Date.now();
+    snapshot.holders = await addHeapHolders(
+      inspector,
+      leaves.map(([leaf], k) => ({ leaf, objectId: objectIds[k]! })),
+      { pid: target.pid, cwd, heapUsedBytes: used, stepTimeoutMs: options.stepTimeoutMs, snapshotTimeoutMs: Math.max(options.stepTimeoutMs, heap.pauseMs * 4 + 10_000) },
+    );
+    options.log(`awaitwhat: heap snapshot taken and analysed in ${formatDuration(Date.now() - heapStarted)}`);
+    snapshot.source = { via: 'attach', mode: 'full', limits: snapshot.source!.limits };
+    return snapshot;
   }, options.signal);
 }
 
@@ -113,12 +142,14 @@ async function runtimeSnapshot(inspector: Inspector): Promise<Snapshot | undefin
 }
 
 export interface Walked {
-  walks: Array<{ entries: WalkEntry[]; count: number; cut: boolean }>;
+  walks: Array<{ entries: WalkEntry[]; count: number; cut: boolean; first: number }>;
   promises: number;
   skipped: number;
   replaced: boolean;
   /** How long Runtime.queryObjects took: most of the pause. */
   queryMs: number;
+  /** The remote array of every promise (object group OBJECT_GROUP): the walks' `first` index into it. */
+  arrayId: string;
 }
 
 /**
@@ -165,11 +196,11 @@ async function walk(inspector: Inspector, timeoutMs: number, budgetMs: number): 
     for (const w of second.walks) {
       // Counted as often as the first pass saw its beginning: every promise that gave that walk.
       const count = counts.get(JSON.stringify(w.entries.slice(0, FIRST_LIMIT))) ?? w.count;
-      walks.push({ entries: w.entries, count, cut: w.entries.length >= SECOND_LIMIT });
+      walks.push({ entries: w.entries, count, cut: w.entries.length >= SECOND_LIMIT, first: w.first });
     }
     if (second.walks.length < cutFirst.length && second.skipped > 0) for (const w of cutFirst) walks.push({ ...w, cut: true });
   }
-  return { walks, promises: first.promises, skipped, replaced: first.replaced, queryMs };
+  return { walks, promises: first.promises, skipped, replaced: first.replaced, queryMs, arrayId };
 }
 
 function targetCwd(pid: number): string | undefined {

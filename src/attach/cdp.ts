@@ -17,6 +17,7 @@ interface Waiter {
 export class CdpSession {
   readonly #socket: WebSocket;
   readonly #waiting = new Map<number, Waiter>();
+  readonly #listeners = new Map<string, (params: Record<string, unknown>) => void>();
   #nextId = 1;
   #closed: Error | undefined;
 
@@ -60,6 +61,17 @@ export class CdpSession {
     });
   }
 
+  /**
+   * Calls `listener` with the params of each `method` event until the returned function is called
+   * (one listener per event: `HeapProfiler.addHeapSnapshotChunk` is the only event attach uses).
+   */
+  on(method: string, listener: (params: Record<string, unknown>) => void): () => void {
+    this.#listeners.set(method, listener);
+    return () => {
+      if (this.#listeners.get(method) === listener) this.#listeners.delete(method);
+    };
+  }
+
   /** Fails every call in flight with `error` (Ctrl-C); the connection stays usable for cleaning up. */
   interrupt(error: Error): void {
     for (const [id, waiter] of this.#waiting) {
@@ -79,13 +91,17 @@ export class CdpSession {
   }
 
   #onMessage(data: unknown): void {
-    let message: { id?: number; result?: Record<string, unknown>; error?: { message?: string } };
+    let message: { id?: number; method?: string; params?: Record<string, unknown>; result?: Record<string, unknown>; error?: { message?: string } };
     try {
       message = JSON.parse(String(data));
     } catch {
       return;
     }
-    if (typeof message.id !== 'number') return; // An event: attach enables no domain that sends any it needs.
+    if (typeof message.id !== 'number') {
+      // An event: only those a listener asked for (attach enables no domain whose events it does not read).
+      if (typeof message.method === 'string') this.#listeners.get(message.method)?.(message.params ?? {});
+      return;
+    }
     const waiter = this.#waiting.get(message.id);
     if (waiter === undefined) return;
     this.#waiting.delete(message.id);

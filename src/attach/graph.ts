@@ -19,13 +19,15 @@ import type { WalkEntry } from './walker.ts';
 
 export interface GraphInput {
   /** `cut`: the walk stopped at its limit (a cycle, or a chain deeper than the limit). */
-  walks: ReadonlyArray<{ entries: WalkEntry[]; count: number; cut: boolean }>;
+  walks: ReadonlyArray<{ entries: WalkEntry[]; count: number; cut: boolean; first?: number }>;
   sites: SiteTables;
   /** The target's working directory: files inside it are shown relative to it, as in-process. */
   cwd: string | undefined;
   pid: number;
   capturedAt: number;
   limits: string[];
+  /** Filled, when given, with each promise leaf and the first promise whose walk ended there (the `first` of that walk): the promise the leaf stands for. */
+  leafPromises?: Map<LeafNode, number>;
 }
 
 type FrameEntry = Extract<WalkEntry, ['f', ...unknown[]]>;
@@ -36,6 +38,8 @@ interface TrieNode {
   children: Map<string, TrieNode>;
   /** Walks that started here: promises this step awaits that no further walk explains. */
   ends: number;
+  /** The `first` promise of the first walk that started here. */
+  endFirst?: number;
   node?: SnapshotNode;
 }
 
@@ -85,7 +89,10 @@ export function buildAttachSnapshot(input: GraphInput): Snapshot {
       }
       at = next;
     }
-    if (at !== root) at.ends += walk.count;
+    if (at !== root) {
+      at.ends += walk.count;
+      at.endFirst ??= walk.first;
+    }
   }
 
   const builder = new Builder(input);
@@ -149,7 +156,11 @@ class Builder {
       this.nodes.push(group);
       for (const target of targets) link(group, target);
       link(frame, group);
-    } else if (t.ends > 0 && site !== undefined) link(frame, this.#leaf(operandText(site), frame));
+    } else if (t.ends > 0 && site !== undefined) {
+      const leaf = this.#leaf(operandText(site), frame);
+      if (t.endFirst !== undefined) this.#input.leafPromises?.set(leaf, t.endFirst);
+      link(frame, leaf);
+    }
     return frame;
   }
 
@@ -230,7 +241,14 @@ class Builder {
       if (t === undefined) member = { index: i, text, state: 'unknown', node: null };
       else {
         const frameChild = [...t.children.values()].find((c) => c.entry![0] === 'f');
-        const target = frameChild !== undefined ? this.frameTree(frameChild) : this.#leaf(text === '' ? `Promise.${kind} member [${i}]` : text, awaiter);
+        let target: SnapshotNode;
+        if (frameChild !== undefined) target = this.frameTree(frameChild);
+        else {
+          const leaf = this.#leaf(text === '' ? `Promise.${kind} member [${i}]` : text, awaiter);
+          // The member promise itself: the walk that gave this step started at it.
+          if (t.endFirst !== undefined) this.#input.leafPromises?.set(leaf, t.endFirst);
+          target = leaf;
+        }
         link(node, target);
         member = { index: i, text, state: 'pending', node: target.id };
       }

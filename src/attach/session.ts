@@ -30,6 +30,8 @@ const CLOSE_WAIT_MS = 3000;
 
 /** Object group of every remote object attach asks for; released as one. */
 export const OBJECT_GROUP = 'awaitwhat-attach';
+/** Object group of the leaf promises `--full` keeps while the heap snapshot is taken; released with the other. */
+export const HEAP_OBJECT_GROUP = 'awaitwhat-attach-heap';
 
 export interface SessionOptions {
   /** Deadline of each step (opening, each protocol call, closing). */
@@ -131,6 +133,7 @@ async function leave(cdp: CdpSession | undefined, opened: boolean, socket: Liste
   }
   if (cdp !== undefined) {
     await cdp.call('Runtime.releaseObjectGroup', { objectGroup: OBJECT_GROUP }, options.stepTimeoutMs).catch(() => undefined);
+    await cdp.call('Runtime.releaseObjectGroup', { objectGroup: HEAP_OBJECT_GROUP }, options.stepTimeoutMs).catch(() => undefined);
     if (opened) {
       // Closed only once our session is gone: stopping the inspector while the session is still
       // being torn down crashed the target now and then (SIGSEGV, Node.js 22 under load; cf.

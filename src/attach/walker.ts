@@ -27,8 +27,8 @@ export type WalkEntry =
   | ['c', string, number];
 
 export interface WalkResult {
-  /** Distinct walks (awaitee first), each with how many promises gave it. */
-  walks: Array<{ entries: WalkEntry[]; count: number }>;
+  /** Distinct walks (awaitee first), each with how many promises gave it and the first of them (an index into the array: --full names it in the heap snapshot). */
+  walks: Array<{ entries: WalkEntry[]; count: number; first: number }>;
   /** Promises looked at. */
   promises: number;
   /** For each distinct walk cut at `limit` entries (a cycle, or a chain deeper than that): one promise that gave it (an index into the array), to walk again further. */
@@ -58,7 +58,7 @@ export function walkPromises(this: unknown[], limit: number, budgetMs: number, i
   const all = PromiseCtor.all;
   const native = (f: unknown): boolean => typeof f === 'function' && Function.prototype.toString.call(f).indexOf('[native code]') !== -1;
   const replaced = !native(PromiseCtor.prototype.then) || !native(all);
-  const seen = new Map<string, { entries: unknown[]; count: number }>();
+  const seen = new Map<string, { entries: unknown[]; count: number; first: number }>();
   const cutAt: number[] = [];
   const stopAt = Date.now() + budgetMs;
   let skipped = 0;
@@ -113,7 +113,7 @@ export function walkPromises(this: unknown[], limit: number, budgetMs: number, i
         known.count++;
         return;
       }
-      seen.set(key, { entries, count: 1 });
+      seen.set(key, { entries, count: 1, first: index });
       if (entries.length >= limit) cutAt.push(index);
     };
     for (let k = 0; k < count; k++) {

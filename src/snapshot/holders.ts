@@ -11,7 +11,7 @@
 
 import { freemem } from 'node:os';
 import { getHeapStatistics } from 'node:v8';
-import { findHolders, findMarkedTargets } from '../heap/holders.ts';
+import { findHolders, findMarkedTargets, type HolderResult } from '../heap/holders.ts';
 import { takeOwnHeapSnapshot } from '../heap/take.ts';
 import type { HoldersSummary, LeafHolder, LeafNode, SnapshotNode } from './schema.ts';
 
@@ -84,8 +84,7 @@ export function addHolders(nodes: SnapshotNode[], leafValues: ReadonlyMap<number
     if (marked === undefined) throw new Error('the promises handed over were not found in the heap snapshot');
     const results = findHolders(graph, marked.targets, { exclude: marked.markerNodes, timerNowMs: started, displayPath, omitValues: options.omitText === true });
     results.forEach((r, k) => {
-      const holder: LeafHolder = { state: r.state, text: r.text, holder: r.holder, package: r.package, facts: r.facts, alternatives: r.alternatives, path: r.steps.map(stepText) };
-      leaves[k]!.holder = holder;
+      leaves[k]!.holder = leafHolderOf(r);
       if (r.state === 'never') summary.neverSettle++;
     });
     summary.analysed = results.length;
@@ -95,6 +94,11 @@ export function addHolders(nodes: SnapshotNode[], leafValues: ReadonlyMap<number
   }
   summary.tookMs = Math.round(performance.now() - started);
   return summary;
+}
+
+/** A holder as the snapshot schema has it (in-process and `awaitwhat attach --full`). */
+export function leafHolderOf(r: HolderResult): LeafHolder {
+  return { state: r.state, text: r.text, holder: r.holder, package: r.package, facts: r.facts, alternatives: r.alternatives, path: r.steps.map(stepText) };
 }
 
 /** Keeps the marker alive (and in the snapshot) while the snapshot is taken. */

@@ -69,7 +69,8 @@ export interface SnapshotScope {
  * the snapshot is the in-process one, durations included; `fast` — read through the inspector from
  * V8's async stack walker: exact functions, suspension points, chains and `Promise.all` member
  * indexes, but every `pendingMs` is null (unknown) and `limits` says what else it cannot see;
- * `full` — from a heap snapshot as well. In fast mode, frame `seq` is the order the report lists
+ * `full` — fast mode plus the target's heap snapshot: each promise leaf
+ * has its `holder` and the snapshot its `holders` summary, as in-process with holders. In fast mode, frame `seq` is the order the report lists
  * them in (creation order is not known), `stats.collected` and `stats.evicted` are 0 (not known),
  * a frame's `state` is never `returning` (such frames are not seen), combinator members the walk
  * did not reach are `unknown`, and a promise several frames settle that is not a recognisable

@@ -1,0 +1,145 @@
+/**
+ * `awaitwhat attach --full`: what only the heap gives, added to the fast-mode snapshot. The leaf
+ * promises (what each innermost async function awaits) are named by heap object id
+ * (`HeapProfiler.getHeapObjectId` of the promise the walk started from), the array of every
+ * promise is released (it would be a path to everything), the target's heap snapshot is taken
+ * through the inspector and parsed chunk by chunk as it arrives (the JSON text is never held
+ * whole), the heap profiler is disabled again, and src/heap's holder analysis — the one
+ * `snapshot({ holders })` uses in-process — says who can settle each leaf, or that nothing can.
+ */
+
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { findHolders } from '../heap/holders.ts';
+import { HeapSnapshotParser } from '../heap/parse.ts';
+import { estimateCost, leafHolderOf } from '../snapshot/holders.ts';
+import type { HoldersSummary, LeafNode } from '../snapshot/schema.ts';
+import { AttachError } from './errors.ts';
+import { HEAP_OBJECT_GROUP, OBJECT_GROUP, type Inspector } from './session.ts';
+
+/**
+ * The leaves' promises, by index into the array of every promise, as remote objects, each kept
+ * (as the in-process marker keeps them) in an object group released when attach leaves; null for
+ * one the target did not give.
+ */
+export async function leafRemoteObjects(inspector: Inspector, arrayId: string, indexes: readonly number[], timeoutMs: number): Promise<Array<string | null>> {
+  const ids: Array<string | null> = [];
+  for (const index of indexes) {
+    const reply = await inspector.cdp.call('Runtime.callFunctionOn', { objectId: arrayId, functionDeclaration: 'function (i) { return this[i]; }', arguments: [{ value: index }], objectGroup: HEAP_OBJECT_GROUP, silent: true }, timeoutMs);
+    ids.push((reply.result as { objectId?: string } | undefined)?.objectId ?? null);
+  }
+  return ids;
+}
+
+export interface FullOptions {
+  pid: number;
+  cwd: string | undefined;
+  /** Deadline of the heap snapshot (it grows with the estimate). */
+  snapshotTimeoutMs: number;
+  stepTimeoutMs: number;
+  heapUsedBytes: number;
+}
+
+/**
+ * Takes the target's heap snapshot and sets each leaf's `holder`; returns the summary. The heap
+ * profiler is enabled only for the snapshot and disabled again, whatever happens. A failure of
+ * the analysis is the summary's `failed` state, not an error: the fast-mode report still stands.
+ */
+export async function addHeapHolders(inspector: Inspector, leaves: ReadonlyArray<{ leaf: LeafNode; objectId: string | null }>, options: FullOptions): Promise<HoldersSummary> {
+  const cdp = inspector.cdp;
+  const estimate = estimateCost(options.heapUsedBytes);
+  const summary: HoldersSummary = {
+    state: 'done',
+    reason: '',
+    heapUsedBytes: options.heapUsedBytes,
+    estimatedPauseMs: estimate.pauseMs,
+    estimatedPeakBytes: estimate.peakBytes,
+    analysed: 0,
+    neverSettle: 0,
+    tookMs: 0,
+  };
+  const started = Date.now();
+  // The array of every promise would be a path from a root to every settle function.
+  await cdp.call('Runtime.releaseObjectGroup', { objectGroup: OBJECT_GROUP }, options.stepTimeoutMs);
+  // Timers' start times are on the target's clock (performance.now()), read just before the snapshot.
+  const now = await inspector.evaluate('performance.now()');
+  const parser = new HeapSnapshotParser();
+  let parseError: unknown;
+  const stop = cdp.on('HeapProfiler.addHeapSnapshotChunk', (params) => {
+    if (parseError !== undefined) return;
+    try {
+      parser.write(String(params.chunk ?? ''));
+    } catch (error) {
+      parseError = error;
+    }
+  });
+  let graph;
+  const heapIds: Array<number | null> = [];
+  try {
+    await cdp.call('HeapProfiler.enable', {}, options.stepTimeoutMs);
+    await cdp.call('HeapProfiler.takeHeapSnapshot', { reportProgress: false, captureNumericValue: true, exposeInternals: false }, options.snapshotTimeoutMs);
+    if (parseError !== undefined) throw parseError;
+    graph = parser.end();
+    // Heap object ids exist only once a snapshot was taken (before, V8 answers 0): asked for now,
+    // they are the ids this snapshot gave the same objects.
+    for (const leaf of leaves) heapIds.push(leaf.objectId === null ? null : await heapObjectId(inspector, leaf.objectId, options.stepTimeoutMs));
+  } catch (error) {
+    if (error instanceof AttachError && error.message === 'interrupted') throw error;
+    summary.state = 'failed';
+    summary.reason = error instanceof Error ? error.message : String(error);
+    summary.tookMs = Date.now() - started;
+    return summary;
+  } finally {
+    stop();
+    await cdp.call('HeapProfiler.disable', {}, options.stepTimeoutMs).catch(() => undefined);
+  }
+  const found = heapIds.map((id) => (id === null ? -1 : graph.indexOfId(id)));
+  const analysed = leaves.filter((_, k) => found[k]! >= 0);
+  const targets = found.filter((i) => i >= 0);
+  try {
+    const results = findHolders(graph, targets, {
+      timerNowMs: typeof now === 'number' ? now : undefined,
+      displayPath: (url) => shownPath(url, options.cwd),
+      readSource: (url) => readTargetSource(url, options.pid),
+    });
+    results.forEach((r, k) => {
+      analysed[k]!.leaf.holder = leafHolderOf(r);
+      if (r.state === 'never') summary.neverSettle++;
+    });
+    summary.analysed = results.length;
+  } catch (error) {
+    summary.state = 'failed';
+    summary.reason = error instanceof Error ? error.message : String(error);
+  }
+  summary.tookMs = Date.now() - started;
+  return summary;
+}
+
+async function heapObjectId(inspector: Inspector, objectId: string, timeoutMs: number): Promise<number | null> {
+  const reply = await inspector.cdp.call('HeapProfiler.getHeapObjectId', { objectId }, timeoutMs);
+  const n = Number(reply.heapSnapshotObjectId);
+  return Number.isInteger(n) && n > 0 ? n : null;
+}
+
+/** A script URL as reports show it: relative to the target's working directory when inside it. */
+function shownPath(url: string, cwd: string | undefined): string {
+  let path = url;
+  if (url.startsWith('file:')) {
+    try {
+      path = fileURLToPath(url);
+    } catch {
+      return url;
+    }
+  }
+  return cwd !== undefined && path.startsWith(`${cwd}/`) ? path.slice(cwd.length + 1) : path;
+}
+
+/** The target's script, read through its root (it may run in another mount namespace). */
+function readTargetSource(url: string, pid: number): string | undefined {
+  try {
+    const path = url.startsWith('file:') ? fileURLToPath(url) : url.startsWith('/') ? url : undefined;
+    return path === undefined ? undefined : readFileSync(`/proc/${pid}/root${path}`, 'utf8');
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,176 @@
+/**
+ * `awaitwhat attach <pid> --full` on plain `node` targets: the fast-mode graph plus, from the
+ * target's heap snapshot, who can settle each leaf promise and the waits that can never end; the
+ * cost said first and refused past --max-pause; the target left as it was.
+ */
+
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { Snapshot } from '../src/snapshot/schema.ts';
+import { attachTo, portsClosed, startTarget, type Target } from './support/attach.ts';
+
+const DIR = 'test/fixtures/attach';
+const F = `${DIR}/holders.mjs`;
+
+async function stop(target: Target): Promise<void> {
+  target.child.kill('SIGKILL');
+  await target.exited;
+}
+
+/** The line attach prints before it stops the target, numbers left open (they depend on the target's heap). */
+const ESTIMATE = /^awaitwhat: process \d+ \(Node\.js v[\d.]+, heap [\d.]+ MB used\): the walk and the heap snapshot will pause it about [\d.]+m?s and may raise its memory by about [\d.]+ MB for a moment$/m;
+
+describe('awaitwhat attach --full', { concurrency: 1 }, () => {
+  it('names the timer that holds one leaf and says the other can never settle', async () => {
+    const target = await startTarget(F);
+    try {
+      const r = await attachTo(target.pid, ['--full']);
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stderr, ESTIMATE);
+      assert.match(r.stderr, /^awaitwhat: heap snapshot taken and analysed in [\d.]+m?s$/m);
+      // The time a timer has left is the one number that depends on when the attach ran: an hour less the seconds since the target started.
+      const left = Number(/3600s, (\d+)s left/.exec(r.stdout)?.[1]);
+      assert.ok(left <= 3600 && left >= 3000, r.stdout);
+      assert.equal(
+        r.stdout,
+        [
+          'awaitwhat: 4 pending async functions',
+          `awaitwhat: attached to process ${target.pid} (full mode, through the inspector)`,
+          'awaitwhat: not seen: how long anything has been pending (durations are unknown: the process was not instrumented)',
+          'awaitwhat: not seen: the async functions awaiting a promise that several functions await (the chains above them are shown)',
+          'awaitwhat: not seen: async functions that already returned a still-pending promise (their awaiter is shown awaiting it directly)',
+          'awaitwhat: not seen: separate calls of one function suspended at the same place under the same awaiters (shown once)',
+          'awaitwhat: not seen: async generators suspended at a yield, and worker threads',
+          'awaitwhat: 1 wait can never end: nothing can settle what it waits for',
+          '',
+          `<module>  ${F}:8:1  await main()`,
+          `└─ main  ${F}:6:25  await Promise.all([waitAnHour(), waitForever()])`,
+          '   └─ Promise.all: 2 of 2 pending',
+          `      ├─ [0] waitAnHour  ${F}:4:31  await new Promise((resolve) => setTimeout(resolve, 3_600_000))`,
+          `      │  └─ new Promise((resolve) => setTimeout(resolve, 3_600_000))  — a promise no instrumented code created; held by Timeout._onTimeout (timer 3600s, ${left}s left)`,
+          `      └─ [1] waitForever  ${F}:5:32  await never`,
+          '         └─ never  — a promise no instrumented code created; NEVER SETTLES: nothing can settle this promise: no one holds its resolve function',
+          '',
+        ].join('\n'),
+      );
+      assert.deepEqual(await portsClosed(target.pid), []);
+      assert.equal(target.child.exitCode, null, 'the target still runs');
+    } finally {
+      await stop(target);
+    }
+  });
+
+  it("names the holders of Promise.all members it could not follow (a shared promise) and of the race's members", async () => {
+    const target = await startTarget(`${DIR}/shared.mjs`);
+    try {
+      const r = await attachTo(target.pid, ['--full']);
+      assert.equal(r.code, 0, r.stderr);
+      const S = `${DIR}/shared.mjs`;
+      // Every timer was set in the same tick: each has its delay less the same time already passed.
+      const passed = 70 - Number(/timer 70s, (\d+)s left/.exec(r.stdout)?.[1]);
+      assert.ok(passed >= 0 && passed < 600, r.stdout);
+      const timer = (s: number): string => `held by Timeout._onTimeout (timer ${s}s, ${s - passed}s left)`;
+      assert.equal(
+        r.stdout,
+        [
+          'awaitwhat: 8 pending async functions',
+          `awaitwhat: attached to process ${target.pid} (full mode, through the inspector)`,
+          'awaitwhat: not seen: how long anything has been pending (durations are unknown: the process was not instrumented)',
+          'awaitwhat: not seen: the async functions awaiting a promise that several functions await (the chains above them are shown)',
+          'awaitwhat: not seen: async functions that already returned a still-pending promise (their awaiter is shown awaiting it directly)',
+          'awaitwhat: not seen: separate calls of one function suspended at the same place under the same awaiters (shown once)',
+          'awaitwhat: not seen: async generators suspended at a yield, and worker threads',
+          'awaitwhat: every awaited promise is held by something that can settle it',
+          '',
+          'DEADLOCK: 2 frames await each other',
+          `   ping  ${S}:13:37  await b`,
+          ` → pong  ${S}:14:25  await a`,
+          ' → ping (again)',
+          '',
+          `<module>  ${S}:22:1  await main()`,
+          `└─ main  ${S}:20:25  await Promise.all([first(), second(), passOn(), racer()])`,
+          '   └─ Promise.all: 4 of 4 pending',
+          `      ├─ [0] first()  — a promise no instrumented code created; ${timer(70)}`,
+          `      ├─ [1] second()  — a promise no instrumented code created; ${timer(70)}`,
+          `      ├─ [2] inner  ${S}:9:26  await sleep(60_000)`,
+          `      │  └─ sleep(60_000)  — a promise no instrumented code created; ${timer(60)}`,
+          `      └─ [3] racer  ${S}:19:26  await Promise.race([slowA(), slowB()])`,
+          '         └─ Promise.race: 2 of 2 pending',
+          `            ├─ [0] slowA  ${S}:17:26  await sleep(50_000)`,
+          `            │  └─ sleep(50_000)  — a promise no instrumented code created; ${timer(50)}`,
+          `            └─ [1] slowB  ${S}:18:26  await sleep(50_000)`,
+          `               └─ sleep(50_000)  — a promise no instrumented code created; ${timer(50)}`,
+          '',
+          `ping  ${S}:13:37  await b`,
+          `└─ pong  ${S}:14:25  await a`,
+          `   └─ ping  ${S}:13:37 (shown above)`,
+          '',
+        ].join('\n'),
+      );
+    } finally {
+      await stop(target);
+    }
+  });
+
+  it('gives the holders in JSON, source full', async () => {
+    const target = await startTarget(F);
+    try {
+      const r = await attachTo(target.pid, ['--full', '--format', 'json']);
+      assert.equal(r.code, 0, r.stderr);
+      const snapshot = JSON.parse(r.stdout) as Snapshot;
+      assert.equal(snapshot.source?.mode, 'full');
+      assert.equal(snapshot.holders?.state, 'done');
+      assert.equal(snapshot.holders?.analysed, 2);
+      assert.equal(snapshot.holders?.neverSettle, 1);
+      const leaves = snapshot.nodes.flatMap((n) => (n.type === 'leaf' ? [[n.text, n.holder?.state, n.holder?.holder, n.holder?.facts['delayMs']]] : []));
+      assert.deepEqual(leaves, [
+        ['new Promise((resolve) => setTimeout(resolve, 3_600_000))', 'held', 'Timeout._onTimeout', 3_600_000],
+        ['never', 'never', '', undefined],
+      ]);
+    } finally {
+      await stop(target);
+    }
+  });
+
+  it('adds the heap snapshot to the estimate and refuses past --max-pause without --yes', async () => {
+    const target = await startTarget(F);
+    try {
+      // The walk alone fits in 500 ms (about 100 ms + 40 ms per MB of a 5 MB heap); with the heap snapshot (150 ms per MB more) it does not.
+      const fast = await attachTo(target.pid, ['--max-pause', '500ms', '--format', 'json']);
+      assert.equal(fast.code, 0, fast.stderr);
+      const r = await attachTo(target.pid, ['--full', '--max-pause', '500ms']);
+      assert.equal(r.code, 2);
+      assert.equal(r.stdout, '');
+      assert.match(r.stderr, ESTIMATE);
+      assert.match(r.stderr, /\nawaitwhat attach: the estimated pause \([\d.]+m?s\) is longer than --max-pause 500ms; pass --yes to attach anyway, or a larger --max-pause\n$/);
+      assert.doesNotMatch(r.stderr, /heap snapshot taken/);
+      assert.deepEqual(await portsClosed(target.pid), []);
+      const yes = await attachTo(target.pid, ['--full', '--max-pause', '500ms', '--yes', '--format', 'json']);
+      assert.equal(yes.code, 0, yes.stderr);
+      assert.equal((JSON.parse(yes.stdout) as Snapshot).holders?.neverSettle, 1);
+    } finally {
+      await stop(target);
+    }
+  });
+
+  it("leaves the target's output and exit code as a run without an attach", async () => {
+    const run = async (attach: boolean): Promise<{ stdout: string; stderr: string; code: number | null }> => {
+      const target = await startTarget(`${DIR}/finish.mjs`, ['--inspect-port=127.0.0.1:0'], { stdin: true });
+      if (attach) {
+        const r = await attachTo(target.pid, ['--full']);
+        assert.equal(r.code, 0, r.stderr);
+        assert.match(r.stdout, /waitForInput/);
+      }
+      target.child.stdin!.end('go\n');
+      const { code } = await target.exited;
+      return { stdout: target.stdout(), stderr: target.stderr(), code };
+    };
+    const plain = await run(false);
+    const attached = await run(true);
+    assert.deepEqual([attached.stdout, attached.code], [plain.stdout, plain.code], `attached run's stderr: ${attached.stderr}`);
+    assert.equal(plain.stdout, 'ready\ndone GO\n');
+    assert.equal(plain.code, 3);
+    const inspectorLines = /^(Debugger listening on ws:\/\/.*|For help, see: https:\/\/nodejs\.org\/.*|Debugger attached\.|Debugger ending on ws:\/\/.*)$/;
+    assert.equal(attached.stderr.split('\n').filter((l) => !inspectorLines.test(l)).join('\n'), plain.stderr);
+  });
+});
