@@ -45,14 +45,31 @@ describe('findHolders on I/O', () => {
     assert.equal(result.stderr, '');
     assert.equal(result.code, 0);
     assert.deepEqual(result.stdout.replace(/pid \d+/g, 'pid N').replace(/"pid":\d+/g, '"pid":N').trimEnd().split('\n'), [
-      'socketRead: held | Socket._events.data (1 listener) | {"event":"data","listeners":1}',
+      'socketRead: held | Socket._events.data (1 listener, readable not ended, flowing, 0 B to read, writable not ended, 0 B to write) | {"event":"data","listeners":1,"readableEnded":false,"readableFlowing":true,"readableBufferedBytes":0,"writableEnded":false,"writableFinished":false,"writableBufferedBytes":0}',
       'fetched: held | Request[Symbol(handler)].onComplete | {}',
       'childExit: held | ChildProcess._events.exit (1 listener, pid N, running) | {"event":"exit","listeners":1,"pid":N,"exited":false}',
       'workerMessage: held | Worker._events.message (1 listener, thread 1) | {"event":"message","listeners":1,"threadId":1}',
       'piped: never | nothing can settle this promise: no one holds its resolve function | {}',
-      'pipedKept: held | PassThrough._events.error[1] (3 listeners) | {"event":"error","listeners":3}',
+      'pipedKept: held | PassThrough._events.error[1] (3 listeners, readable not ended, flowing, 0 B to read, writable not ended, 0 B to write) | {"event":"error","listeners":3,"readableEnded":false,"readableFlowing":true,"readableBufferedBytes":0,"writableEnded":false,"writableFinished":false,"writableBufferedBytes":0}',
       'tick: held | Timeout._onTimeout (interval 3600s) | {"delayMs":3600000,"interval":true}',
       'fifoOpen: native | native code (FSReqPromise) | {}',
+    ]);
+  });
+});
+
+describe('findHolders on streams, iterator steps, thenables and file handles', () => {
+  it('says what each stream holds and who can end a for await, a generator step, a thenable and a FileHandle close', async () => {
+    const result = await run(['test/fixtures/heap/kinds-streams.mjs'], { killAfterMs: 60_000 });
+    assert.equal(result.stderr, '');
+    assert.equal(result.code, 0);
+    assert.deepEqual(result.stdout.replace(/fd \d+/g, 'fd N').replace(/"fd":\d+/g, '"fd":N').trimEnd().split('\n'), [
+      'finishedRead: held | PassThrough._events.close (1 listener, readable not ended, not flowing, 5 B to read, writable not ended, 0 B to write) | {"event":"close","listeners":1,"readableEnded":false,"readableBufferedBytes":5,"writableEnded":false,"writableFinished":false,"writableBufferedBytes":0}',
+      'finishedWrite: held | Writable._events.close (1 listener, writable not ended, 7 B to write) | {"event":"close","listeners":1,"writableEnded":false,"writableFinished":false,"writableBufferedBytes":7}',
+      'forAwaitStream: held | PassThrough._events.readable (1 listener, readable not ended, paused, 0 B to read, writable not ended, 0 B to write) | {"event":"readable","listeners":1,"readableEnded":false,"readableFlowing":false,"readableBufferedBytes":0,"writableEnded":false,"writableFinished":false,"writableBufferedBytes":0}',
+      'asyncGeneratorStep: held | module variable wake (kinds-streams.mjs:30) | {}',
+      'thenableAwaited: held | module variable thenable (kinds-streams.mjs:34).callbacks.resolve | {}',
+      'fileRead: native | native code (FSReqPromise) | {}',
+      'fileClose: held | FileHandle[Symbol(kCloseResolve)] (fd N) | {"fd":N}',
     ]);
   });
 });
