@@ -39,6 +39,10 @@ export interface HolderResult {
 export const NEVER_TEXT = 'nothing can settle this promise: no one holds its resolve function';
 export const NEVER_ONLY_WAITERS_TEXT = 'nothing can settle this promise: only what waits for it holds its resolve function';
 
+/** Leaves awaitwhat keeps no promise for (a `for await`, a thenable, an `await using`) whose awaiting call the heap does not show. */
+export const NO_AWAITER_TEXT = 'not found: the suspended call of the function that awaits it is not in the heap snapshot';
+export const SHARED_AWAIT_TEXT = 'not told: more than one function awaits it, and what each awaits is a promise of its own';
+
 export interface HolderOptions extends DescribeOptions, FactOptions {
   /** Nodes no path may go through (the marker that handed over the targets). */
   exclude?: readonly number[];

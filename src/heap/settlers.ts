@@ -84,7 +84,7 @@ export function isPromise(graph: HeapGraph, i: number): boolean {
   return graph.nodeType(i) === 'object' && graph.nodeName(i) === 'Promise';
 }
 
-function isGenerator(graph: HeapGraph, i: number): boolean {
+export function isGenerator(graph: HeapGraph, i: number): boolean {
   return graph.nodeType(i) === 'object' && graph.findEdge(i, 'internal', 'parameters_and_registers') >= 0 && graph.findEdge(i, 'internal', 'function') >= 0;
 }
 
@@ -199,7 +199,7 @@ function reactionHolding(graph: HeapGraph, closure: number): number {
 }
 
 /** The promises a suspended async function (its generator object) awaits: the owners of the reactions holding its await closures. */
-function awaitedBy(graph: HeapGraph, generator: number): number[] {
+export function awaitedBy(graph: HeapGraph, generator: number): number[] {
   const promises: number[] = [];
   for (const e of graph.retainerEdges(generator)) {
     if (graph.edgeName(e) !== 'extension') continue;
