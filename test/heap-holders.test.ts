@@ -74,6 +74,39 @@ describe('findHolders on streams, iterator steps, thenables and file handles', (
   });
 });
 
+describe('snapshot({ holders: true }) on leaves that are not promises', () => {
+  it('follows a for await, a thenable and an await using to what their function awaits, and says when it cannot', async () => {
+    // `await using` parses from Node.js 24 on (V8 13.6): asked of the Node.js that runs the fixture.
+    const probe = await run(['-e', `try { new Function('return async () => { await using x = null; }'); process.stdout.write('1'); } catch { process.stdout.write('0'); }`]);
+    const awaitUsing = probe.stdout === '1';
+    const result = await run(['--import', './dist/hooks.js', 'test/fixtures/heap/api-leaves.mjs'], { env: { ...process.env, AWAIT_USING: awaitUsing ? '1' : '0' } });
+    assert.equal(result.stderr, '');
+    assert.equal(result.code, 0);
+    const using = `
+
+useResource  test/fixtures/heap/api-using.mjs:7:3  await using held = resource
+└─ await using held = resource  — disposal of its resources; held by module variable finishDisposal (test/fixtures/heap/api-using.mjs:3)`;
+    assert.equal(
+      result.stdout,
+      `awaitwhat: ${awaitUsing ? 5 : 4} pending async functions
+awaitwhat: every awaited promise is held by something that can settle it
+
+consume  test/fixtures/heap/api-leaves.mjs:11:3  for await (const chunk of feed)
+└─ for await (const chunk of feed)  — an async iterator; held by PassThrough._events.readable (1 listener, readable not ended, paused, 0 B to read, writable not ended, 0 B to write)
+
+awaitThenable  test/fixtures/heap/api-leaves.mjs:14:34  await thenable
+└─ thenable  — a thenable (its state cannot be read); held by module variable thenable (test/fixtures/heap/api-leaves.mjs:13).resolve
+
+readTwice  test/fixtures/heap/api-leaves.mjs:17:30  for await (const chunk of shared)
+└─ for await (const chunk of shared)  — an async iterator; holder not told: 2 calls of readTwice are suspended and the heap does not say which one this is
+
+readTwice  test/fixtures/heap/api-leaves.mjs:17:30  for await (const chunk of shared)
+└─ for await (const chunk of shared)  — an async iterator; holder not told: 2 calls of readTwice are suspended and the heap does not say which one this is${awaitUsing ? using : ''}
+`,
+    );
+  });
+});
+
 describe('findHolders on a real package', () => {
   const installed = existsSync('test/packages/node_modules/p-queue');
   it('p-queue: a job waiting in the queue, and onIdle()', { skip: installed ? false : 'test/packages is not installed (.ci/run installs it)' }, async () => {
