@@ -68,7 +68,7 @@ describe('findHolders on streams, iterator steps, thenables and file handles', (
       'forAwaitStream: held | PassThrough._events.readable (1 listener, readable not ended, paused, 0 B to read, writable not ended, 0 B to write) | {"event":"readable","listeners":1,"readableEnded":false,"readableFlowing":false,"readableBufferedBytes":0,"writableEnded":false,"writableFinished":false,"writableBufferedBytes":0}',
       'asyncGeneratorStep: held | module variable wake (kinds-streams.mjs:30) | {}',
       'thenableAwaited: held | module variable thenable (kinds-streams.mjs:34).callbacks.resolve | {}',
-      'fileRead: native | native code (FSReqPromise) | {}',
+      'fileRead: native | native code (FSReqPromise, FileHandle fd N) | {"fd":N}',
       'fileClose: held | FileHandle[Symbol(kCloseResolve)] (fd N) | {"fd":N}',
     ]);
   });

@@ -280,7 +280,8 @@ export interface LeafHolder {
    * (absent while nothing has consumed it), `readableBufferedBytes` (or `readableBufferedObjects`
    * in object mode), `writableEnded` (`end()` called), `writableFinished`,
    * `writableBufferedBytes` (or `writableBufferedObjects`: written, not yet done, the write in
-   * progress included), `destroyed`; `FileHandle` `fd` (-1 once closed). Added without a schema
+   * progress included), `destroyed`; `FileHandle` `fd` (-1 once closed), also for a `native`
+   * request made by a FileHandle method. Added without a schema
    * change: readers ignore facts they do not know.
    */
   facts: Record<string, string | number | boolean>;
