@@ -73,8 +73,9 @@ describe('findHolders on streams, iterator steps, thenables and file handles', (
       'finishedRead: held | PassThrough._events.close (1 listener, readable not ended, not flowing, 5 B to read, writable not ended, 0 B to write) | {"event":"close","listeners":1,"readableEnded":false,"readableBufferedBytes":5,"writableEnded":false,"writableFinished":false,"writableBufferedBytes":0}',
       'finishedWrite: held | Writable._events.close (1 listener, writable not ended, 7 B to write) | {"event":"close","listeners":1,"writableEnded":false,"writableFinished":false,"writableBufferedBytes":7}',
       'forAwaitStream: held | PassThrough._events.readable (1 listener, readable not ended, paused, 0 B to read, writable not ended, 0 B to write) | {"event":"readable","listeners":1,"readableEnded":false,"readableFlowing":false,"readableBufferedBytes":0,"writableEnded":false,"writableFinished":false,"writableBufferedBytes":0}',
-      'asyncGeneratorStep: held | module variable wake (kinds-streams.mjs:30) | {}',
-      'thenableAwaited: held | module variable thenable (kinds-streams.mjs:34).callbacks.resolve | {}',
+      'asyncGeneratorStep: held | module variable wake (kinds-streams.mjs:31) | {}',
+      'thenableAwaited: held | module variable thenable (kinds-streams.mjs:35).callbacks.resolve | {}',
+      'exportedVariable: held | module variable exportedResolve (kinds-streams.mjs:39) | {}',
       'fileRead: native | native code (FSReqPromise, FileHandle fd N) | {"fd":N}',
       'fileClose: held | FileHandle[Symbol(kCloseResolve)] (fd N) | {"fd":N}',
     ]);

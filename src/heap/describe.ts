@@ -207,7 +207,7 @@ export function describePath(graph: HeapGraph, edges: readonly number[], options
       anchorNode = -1;
       anchorText = moduleVariable(graph, from, graph.edgeName(e), displayPath, readSource);
       pkg = packageOf(contextScript(graph, from));
-    } else if (graph.nodeName(from) === 'system / Cell' && graph.edgeName(e) === 'value' && k > 0 && graph.nodeType(to) !== 'closure') {
+    } else if (graph.nodeName(from) === 'system / Cell' && graph.edgeName(e) === 'value' && k > 0 && (graph.nodeType(to) !== 'closure' || k === edges.length - 1)) {
       const exported = exportName(graph, edges[k - 1]!);
       if (exported !== undefined) {
         anchorAt = k;
