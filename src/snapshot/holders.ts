@@ -12,7 +12,7 @@
 import { freemem } from 'node:os';
 import { getHeapStatistics } from 'node:v8';
 import { findHolders, findMarkedTargets, NO_AWAITER_TEXT, SHARED_AWAIT_TEXT } from '../heap/holders.ts';
-import { awaitedByFunctionAt } from '../heap/steps.ts';
+import { SuspendedCalls } from '../heap/steps.ts';
 import { takeOwnHeapSnapshot } from '../heap/take.ts';
 import type { FrameNode, HoldersSummary, LeafHolder, LeafNode, SnapshotNode } from './schema.ts';
 
@@ -103,9 +103,10 @@ export function addHolders(nodes: SnapshotNode[], leafValues: ReadonlyMap<number
       }
     });
     // What the one suspended call of the awaiting function awaits.
+    const suspended = iterations.length === 0 ? undefined : new SuspendedCalls(graph);
     for (const { leaf, awaiter } of iterations) {
       const file = awaiter.location.file;
-      const found = awaitedByFunctionAt(graph, (url) => url !== '' && displayPath(url) === file, awaiter.location.line);
+      const found = suspended!.awaitedAt((url) => url !== '' && displayPath(url) === file, awaiter.location.line);
       if (found.promise < 0) leaf.holder = untold(found.calls > 1 ? `not told: ${found.calls} calls of ${awaiter.function} are suspended and the heap does not say which one this is` : NO_AWAITER_TEXT);
       else {
         analysed.push(leaf);
