@@ -67,13 +67,15 @@ export function addHolders(nodes: SnapshotNode[], leafValues: ReadonlyMap<number
   // iterator's pending `next()`, the promise whose resolve functions `then` was given, what
   // `[Symbol.asyncDispose]()` returned): the promise its awaiting function awaits, looked up in the heap.
   const iterations: { leaf: LeafNode; awaiter: FrameNode }[] = [];
+  let byId: Map<string, SnapshotNode> | undefined;
   for (const node of nodes) {
     if (node.type !== 'leaf' || (node.valueKind !== 'async-iterable' && node.valueKind !== 'thenable' && node.valueKind !== 'disposal')) continue;
-    const awaiter = node.awaitedBy.length === 1 ? nodes.find((n) => n.id === node.awaitedBy[0]) : undefined;
+    byId ??= new Map(nodes.map((n) => [n.id, n]));
+    const awaiter = node.awaitedBy.length === 1 ? byId.get(node.awaitedBy[0]!) : undefined;
     if (awaiter?.type === 'frame') iterations.push({ leaf: node, awaiter });
     else node.holder = untold(SHARED_AWAIT_TEXT);
   }
-  if (targets.length === 0 && iterations.length === 0) return { ...summary, reason: 'no leaf is a promise or an async iteration' };
+  if (targets.length === 0 && iterations.length === 0) return { ...summary, reason: 'no leaf is a promise, a thenable, a for await or an await using' };
   if (heapUsed > maxHeap) {
     return { ...summary, state: 'skipped', reason: `the heap in use (${mb(heapUsed)}) is above the limit (${mb(maxHeap)}); a heap snapshot would stop the program for about ${seconds(estimate.pauseMs)} and need about ${mb(estimate.peakBytes)} of memory` };
   }
