@@ -5,6 +5,11 @@ import { describe, it } from 'node:test';
 import { existsSync } from 'node:fs';
 import { run } from './support/run.ts';
 
+/** The major version of the Node.js the fixtures run on (AWAITWHAT_TEST_NODE), for what its own code changed. */
+async function fixtureNodeMajor(): Promise<number> {
+  return Number((await run(['-p', 'process.versions.node.split(".")[0]'])).stdout.trim());
+}
+
 describe('findHolders', () => {
   it('names the holder of each terminal kind, or proves nothing can settle it', async () => {
     const result = await run(['test/fixtures/heap/kinds.mjs']);
@@ -41,19 +46,72 @@ describe('findHolders', () => {
 
 describe('findHolders on I/O', () => {
   it('names sockets, children, workers, streams, interval iterators and native requests, with their facts', async () => {
+    // Node.js 26's undici gives fetch's request handler the new handler methods (onRequestStart, …).
+    const onComplete = (await fixtureNodeMajor()) >= 26 ? 'onRequestStart' : 'onComplete';
     const result = await run(['test/fixtures/heap/kinds-io.mjs'], { killAfterMs: 60_000 });
     assert.equal(result.stderr, '');
     assert.equal(result.code, 0);
     assert.deepEqual(result.stdout.replace(/pid \d+/g, 'pid N').replace(/"pid":\d+/g, '"pid":N').trimEnd().split('\n'), [
-      'socketRead: held | Socket._events.data (1 listener) | {"event":"data","listeners":1}',
-      'fetched: held | Request[Symbol(handler)].onComplete | {}',
+      'socketRead: held | Socket._events.data (1 listener, readable not ended, flowing, 0 B to read, writable not ended, 0 B to write) | {"event":"data","listeners":1,"readableEnded":false,"readableFlowing":true,"readableBufferedBytes":0,"writableEnded":false,"writableFinished":false,"writableBufferedBytes":0}',
+      `fetched: held | Request[Symbol(handler)].${onComplete} | {}`,
       'childExit: held | ChildProcess._events.exit (1 listener, pid N, running) | {"event":"exit","listeners":1,"pid":N,"exited":false}',
       'workerMessage: held | Worker._events.message (1 listener, thread 1) | {"event":"message","listeners":1,"threadId":1}',
       'piped: never | nothing can settle this promise: no one holds its resolve function | {}',
-      'pipedKept: held | PassThrough._events.error[1] (3 listeners) | {"event":"error","listeners":3}',
+      'pipedKept: held | PassThrough._events.error[1] (3 listeners, readable not ended, flowing, 0 B to read, writable not ended, 0 B to write) | {"event":"error","listeners":3,"readableEnded":false,"readableFlowing":true,"readableBufferedBytes":0,"writableEnded":false,"writableFinished":false,"writableBufferedBytes":0}',
       'tick: held | Timeout._onTimeout (interval 3600s) | {"delayMs":3600000,"interval":true}',
       'fifoOpen: native | native code (FSReqPromise) | {}',
     ]);
+  });
+});
+
+describe('findHolders on streams, iterator steps, thenables and file handles', () => {
+  it('says what each stream holds and who can end a for await, a generator step, a thenable and a FileHandle close', async () => {
+    const result = await run(['test/fixtures/heap/kinds-streams.mjs'], { killAfterMs: 60_000 });
+    assert.equal(result.stderr, '');
+    assert.equal(result.code, 0);
+    assert.deepEqual(result.stdout.replace(/fd \d+/g, 'fd N').replace(/"fd":\d+/g, '"fd":N').trimEnd().split('\n'), [
+      'finishedRead: held | PassThrough._events.close (1 listener, readable not ended, not flowing, 5 B to read, writable not ended, 0 B to write) | {"event":"close","listeners":1,"readableEnded":false,"readableBufferedBytes":5,"writableEnded":false,"writableFinished":false,"writableBufferedBytes":0}',
+      'finishedWrite: held | Writable._events.close (1 listener, writable not ended, 7 B to write) | {"event":"close","listeners":1,"writableEnded":false,"writableFinished":false,"writableBufferedBytes":7}',
+      'forAwaitStream: held | PassThrough._events.readable (1 listener, readable not ended, paused, 0 B to read, writable not ended, 0 B to write) | {"event":"readable","listeners":1,"readableEnded":false,"readableFlowing":false,"readableBufferedBytes":0,"writableEnded":false,"writableFinished":false,"writableBufferedBytes":0}',
+      'asyncGeneratorStep: held | module variable wake (kinds-streams.mjs:31) | {}',
+      'thenableAwaited: held | module variable thenable (kinds-streams.mjs:35).callbacks.resolve | {}',
+      'exportedVariable: held | module variable exportedResolve (kinds-streams.mjs:39) | {}',
+      'fileRead: native | native code (FSReqPromise, FileHandle fd N) | {"fd":N}',
+      'fileClose: held | FileHandle[Symbol(kCloseResolve)] (fd N) | {"fd":N}',
+    ]);
+  });
+});
+
+describe('snapshot({ holders: true }) on leaves that are not promises', () => {
+  it('follows a for await, a thenable and an await using to what their function awaits, and says when it cannot', async () => {
+    // `await using` parses from Node.js 24 on (V8 13.6): asked of the Node.js that runs the fixture.
+    const probe = await run(['-e', `try { new Function('return async () => { await using x = null; }'); process.stdout.write('1'); } catch { process.stdout.write('0'); }`]);
+    const awaitUsing = probe.stdout === '1';
+    const result = await run(['--import', './dist/hooks.js', 'test/fixtures/heap/api-leaves.mjs'], { env: { ...process.env, AWAIT_USING: awaitUsing ? '1' : '0' } });
+    assert.equal(result.stderr, '');
+    assert.equal(result.code, 0);
+    const using = `
+
+useResource  test/fixtures/heap/api-using.mjs:7:3  await using held = resource
+└─ await using held = resource  — disposal of its resources; held by module variable finishDisposal (test/fixtures/heap/api-using.mjs:3)`;
+    assert.equal(
+      result.stdout,
+      `awaitwhat: ${awaitUsing ? 5 : 4} pending async functions
+awaitwhat: every awaited promise is held by something that can settle it
+
+consume  test/fixtures/heap/api-leaves.mjs:11:3  for await (const chunk of feed)
+└─ for await (const chunk of feed)  — an async iterator; held by PassThrough._events.readable (1 listener, readable not ended, paused, 0 B to read, writable not ended, 0 B to write)
+
+awaitThenable  test/fixtures/heap/api-leaves.mjs:14:34  await thenable
+└─ thenable  — a thenable (its state cannot be read); held by module variable thenable (test/fixtures/heap/api-leaves.mjs:13).resolve
+
+readTwice  test/fixtures/heap/api-leaves.mjs:17:30  for await (const chunk of shared)
+└─ for await (const chunk of shared)  — an async iterator; holder not told: 2 calls of readTwice are suspended and the heap does not say which one this is
+
+readTwice  test/fixtures/heap/api-leaves.mjs:17:30  for await (const chunk of shared)
+└─ for await (const chunk of shared)  — an async iterator; holder not told: 2 calls of readTwice are suspended and the heap does not say which one this is${awaitUsing ? using : ''}
+`,
+    );
   });
 });
 
@@ -80,6 +138,11 @@ describe('findHolders on a compiled package (async-mutex: tslib __awaiter)', () 
 
 describe('snapshot({ holders: true })', () => {
   it('adds each promise leaf its holder and the snapshot a summary, shown by renderText and renderDot', async () => {
+    // The shortest path from the root: through the entry module up to Node.js 24; on 26, through the timer whose callback closes over the module scope.
+    const path =
+      (await fixtureNodeMajor()) >= 26
+        ? '"[1] → (GC roots)","[10] → (Global handles)","(36) → Array","[1] → Timeout","._onTimeout → closure (anonymous)","(context) → system / Context","variable release → closure (anonymous)"'
+        : '"(2) → global",".<symbol node:entry_point_module> → ModuleWrap","(2) → system / SourceTextModule","(4) → Generator","(context) → system / Context","variable release → closure (anonymous)"';
     const result = await run(['--import', './dist/hooks.js', 'test/fixtures/heap/api.mjs']);
     assert.equal(result.stderr, '');
     assert.equal(result.code, 0);
@@ -110,7 +173,7 @@ digraph awaitwhat {
   "f3" -> "l3";
 }
 {"state":"done","reason":"","heapUsedBytes":0,"estimatedPauseMs":0,"estimatedPeakBytes":0,"analysed":3,"neverSettle":1,"tookMs":0}
-{"state":"held","text":"module variable release (test/fixtures/heap/api.mjs:8)","holder":"module variable release (test/fixtures/heap/api.mjs:8)","package":null,"facts":{},"alternatives":0,"path":["(2) → global",".<symbol node:entry_point_module> → ModuleWrap","(2) → system / SourceTextModule","(4) → Generator","(context) → system / Context","variable release → closure (anonymous)"]}
+{"state":"held","text":"module variable release (test/fixtures/heap/api.mjs:8)","holder":"module variable release (test/fixtures/heap/api.mjs:8)","package":null,"facts":{},"alternatives":0,"path":[${path}]}
 "the heap in use (X) is above the limit (X); a heap snapshot would stop the program for about X and need about X of memory"
 `,
     );

@@ -129,12 +129,15 @@ function stepOf(graph: HeapGraph, e: number, omitValues: boolean): PathStep {
   return { kind, name: graph.edgeName(e), to: toText };
 }
 
-/** The table of a Map or Set on the path (its `table` edge leads here). */
+/**
+ * The table of a Map on the path (its `table` edge leads here). A Set's members have no key to
+ * write (`.get(…)` would be wrong): its table is passed over like V8's other insides (whether its
+ * slots are numbered edges differs between V8 versions, so naming them would change the text).
+ */
 function isHashTableOf(graph: HeapGraph, table: number): boolean {
   for (const e of graph.retainerEdges(table)) {
     if (graph.edgeName(e) !== 'table') continue;
-    const owner = graph.nodeName(graph.edgeFrom(e));
-    if (owner === 'Map' || owner === 'Set') return true;
+    if (graph.nodeName(graph.edgeFrom(e)) === 'Map') return true;
   }
   return false;
 }
@@ -204,7 +207,7 @@ export function describePath(graph: HeapGraph, edges: readonly number[], options
       anchorNode = -1;
       anchorText = moduleVariable(graph, from, graph.edgeName(e), displayPath, readSource);
       pkg = packageOf(contextScript(graph, from));
-    } else if (graph.nodeName(from) === 'system / Cell' && graph.edgeName(e) === 'value' && k > 0 && graph.nodeType(to) !== 'closure') {
+    } else if (graph.nodeName(from) === 'system / Cell' && graph.edgeName(e) === 'value' && k > 0 && (graph.nodeType(to) !== 'closure' || k === edges.length - 1)) {
       const exported = exportName(graph, edges[k - 1]!);
       if (exported !== undefined) {
         anchorAt = k;

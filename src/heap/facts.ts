@@ -1,8 +1,9 @@
 /**
  * Facts about a known holder, read from its properties in the snapshot: a timer's delay and time
  * left, whether it is unref'd; an emitter's listener count; a signal's state; a child's pid; a
- * worker's thread id; a stream's or socket's state. A property that is not in the snapshot (or is
- * not a plain value there) is left out, never guessed.
+ * worker's thread id; a stream's state (ended, flowing, what its buffers hold; a socket's too —
+ * its addresses and byte counts are read from its native handle, not in the heap); a FileHandle's fd. A property that is not in the snapshot (or is not a plain
+ * value there) is left out, never guessed.
  */
 
 import type { HeapGraph } from './graph.ts';
@@ -129,5 +130,78 @@ export function factsOf(graph: HeapGraph, anchor: number, stepsAfter: readonly P
     if (destroyed !== undefined) facts['destroyed'] = destroyed;
     if (destroyed === true) words.push('destroyed');
   }
+  if (cls === 'FileHandle') {
+    // Its fd is a JS property; the path it was opened with is not kept anywhere in the heap.
+    const fd = primitive(graph, anchor, '<symbol kFd>');
+    if (typeof fd === 'number') {
+      facts['fd'] = fd;
+      words.push(fd < 0 ? 'closed' : `fd ${fd}`);
+    }
+  }
+  streamFacts(graph, anchor, facts, words);
   return { facts, words };
+}
+
+/**
+ * Bits of a stream state's `state` field (lib/internal/streams/{utils,readable,writable}.js, the
+ * same in Node.js 22, 24 and 26). Older Node.js kept booleans (`ended`, `flowing`), read first.
+ */
+const OBJECT_MODE = 1 << 0;
+const DESTROYED = 1 << 4;
+const READABLE_ENDED = 1 << 9;
+const HAS_FLOWING = 1 << 23;
+const FLOWING = 1 << 24;
+const WRITABLE_ENDING = 1 << 12;
+const WRITABLE_FINISHED = 1 << 13;
+
+/** A Readable's or Writable's state (`_readableState`, `_writableState`): ended, flowing, what waits in its buffers. */
+function streamFacts(graph: HeapGraph, anchor: number, facts: Facts, words: string[]): void {
+  const readable = graph.child(anchor, 'property', '_readableState');
+  const writable = graph.child(anchor, 'property', '_writableState');
+  let destroyed = false;
+  if (readable >= 0 && graph.nodeType(readable) === 'object') {
+    const bits = primitive(graph, readable, '<symbol kState>') ?? primitive(graph, readable, 'state');
+    const flag = (bit: number, name: string): boolean | undefined => bool(primitive(graph, readable, name)) ?? (typeof bits === 'number' ? (bits & bit) !== 0 : undefined);
+    const ended = flag(READABLE_ENDED, 'ended');
+    if (ended !== undefined) {
+      facts['readableEnded'] = ended;
+      words.push(ended ? 'readable ended' : 'readable not ended');
+    }
+    const flowingValue = primitive(graph, readable, 'flowing');
+    const flowing = flowingValue === null ? null : (bool(flowingValue) ?? (typeof bits === 'number' ? ((bits & HAS_FLOWING) === 0 ? null : (bits & FLOWING) !== 0) : undefined));
+    if (flowing !== undefined) {
+      if (flowing !== null) facts['readableFlowing'] = flowing;
+      words.push(flowing === null ? 'not flowing' : flowing ? 'flowing' : 'paused');
+    }
+    const length = primitive(graph, readable, 'length');
+    if (typeof length === 'number') {
+      const objects = flag(OBJECT_MODE, 'objectMode') === true;
+      facts[objects ? 'readableBufferedObjects' : 'readableBufferedBytes'] = length;
+      words.push(`${length} ${objects ? 'objects' : 'B'} to read`);
+    }
+    if (flag(DESTROYED, 'destroyed') === true) destroyed = true;
+  }
+  if (writable >= 0 && graph.nodeType(writable) === 'object') {
+    const bits = primitive(graph, writable, '<symbol kState>') ?? primitive(graph, writable, 'state');
+    const flag = (bit: number, name: string): boolean | undefined => bool(primitive(graph, writable, name)) ?? (typeof bits === 'number' ? (bits & bit) !== 0 : undefined);
+    const ending = flag(WRITABLE_ENDING, 'ending');
+    const finished = flag(WRITABLE_FINISHED, 'finished');
+    if (ending !== undefined) {
+      facts['writableEnded'] = ending;
+      if (finished !== undefined) facts['writableFinished'] = finished;
+      words.push(finished === true ? 'writable finished' : ending ? 'writable ending' : 'writable not ended');
+    }
+    // `length`: bytes (or objects) written and not yet reported done, the write in progress included.
+    const length = primitive(graph, writable, 'length');
+    if (typeof length === 'number') {
+      const objects = flag(OBJECT_MODE, 'objectMode') === true;
+      facts[objects ? 'writableBufferedObjects' : 'writableBufferedBytes'] = length;
+      words.push(`${length} ${objects ? 'objects' : 'B'} to write`);
+    }
+    if (flag(DESTROYED, 'destroyed') === true) destroyed = true;
+  }
+  if (destroyed && facts['destroyed'] === undefined) {
+    facts['destroyed'] = true;
+    words.push('destroyed');
+  }
 }

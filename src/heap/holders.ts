@@ -39,6 +39,10 @@ export interface HolderResult {
 export const NEVER_TEXT = 'nothing can settle this promise: no one holds its resolve function';
 export const NEVER_ONLY_WAITERS_TEXT = 'nothing can settle this promise: only what waits for it holds its resolve function';
 
+/** Leaves awaitwhat keeps no promise for (a `for await`, a thenable, an `await using`) whose awaiting call the heap does not show. */
+export const NO_AWAITER_TEXT = 'not found: the suspended call of the function that awaits it is not in the heap snapshot';
+export const SHARED_AWAIT_TEXT = 'not told: more than one function awaits it, and what each awaits is a promise of its own';
+
 export interface HolderOptions extends DescribeOptions, FactOptions {
   /** Nodes no path may go through (the marker that handed over the targets). */
   exclude?: readonly number[];
@@ -96,11 +100,30 @@ export function findHolders(graph: HeapGraph, targets: readonly number[], option
     }
     if (s.native.length > 0) {
       const name = graph.nodeName(s.native[0]!);
+      // The request holds no fd, but a FileHandle method's own async functions on the way hold the handle.
+      const handle = fileHandleOf(graph, s.generators);
+      if (handle >= 0) {
+        const { facts, words } = factsOf(graph, handle, [], options);
+        return { ...base, state: 'native', text: `native code (${name}, ${['FileHandle', ...words].join(' ')})`, holder: name, facts };
+      }
       return { ...base, state: 'native', text: `native code (${name})`, holder: name };
     }
     if (s.unresolved) return { ...base, state: 'unknown', text: 'not found: an async function on the way waits for something this analysis cannot follow', holder: '' };
     return { ...base, state: 'never', text: s.functions.length > 0 ? NEVER_ONLY_WAITERS_TEXT : NEVER_TEXT, holder: '' };
   });
+}
+
+/** A FileHandle held in the registers of one of these suspended functions (`fsCall(read, handle, …)`), or -1. */
+function fileHandleOf(graph: HeapGraph, generators: readonly number[]): number {
+  for (const g of generators) {
+    const registers = graph.child(g, 'internal', 'parameters_and_registers');
+    if (registers < 0) continue;
+    for (let e = graph.firstEdge(registers); e < graph.endEdge(registers); e++) {
+      const to = graph.edgeTo(e);
+      if (graph.nodeType(to) === 'object' && graph.nodeName(to) === 'FileHandle') return to;
+    }
+  }
+  return -1;
 }
 
 /** Paths to the resolve functions of each target, else to its reject functions. */

@@ -18,4 +18,5 @@ export { shortestPaths, type RetainerPath } from './paths.ts';
 export { findSettlers, markWaitingSide, type Settlers } from './settlers.ts';
 export { describePath, packageOf, type Described, type DescribeOptions, type PathStep } from './describe.ts';
 export { factsOf, type Facts, type FactOptions } from './facts.ts';
-export { findHolders, findMarkedTargets, NEVER_TEXT, NEVER_ONLY_WAITERS_TEXT, type HolderOptions, type HolderResult } from './holders.ts';
+export { SuspendedCalls, type Suspended } from './steps.ts';
+export { findHolders, findMarkedTargets, NEVER_TEXT, NEVER_ONLY_WAITERS_TEXT, NO_AWAITER_TEXT, SHARED_AWAIT_TEXT, type HolderOptions, type HolderResult } from './holders.ts';

@@ -129,17 +129,22 @@ const TYPE_RANK: Record<string, number> = { property: 0, element: 1, context: 2,
  * Which of two edges a path prefers: not an `error` listener nor a `reject` function (`events.once`
  * keeps the resolve function reachable from both the awaited event's listener and its `error`
  * listener, a queue entry `{ resolve, reject }` from both: the awaited event and the resolve
- * function are the ones that tell), then by type (properties first), then by name or index.
+ * function are the ones that tell; a FileHandle keeps `kCloseResolve` and `kCloseReject`), then by type (properties first), then by name or index.
  */
 function compareEdges(graph: HeapGraph, a: number, b: number): number {
   const na = graph.edgeName(a);
   const nb = graph.edgeName(b);
   const ta = graph.edgeType(a);
   const tb = graph.edgeType(b);
-  const errA = ta === 'property' && (na === 'error' || na === 'reject') ? 1 : 0;
-  const errB = tb === 'property' && (nb === 'error' || nb === 'reject') ? 1 : 0;
+  const errA = ta === 'property' && isErrorSide(na) ? 1 : 0;
+  const errB = tb === 'property' && isErrorSide(nb) ? 1 : 0;
   if (errA !== errB) return errA - errB;
   if (ta !== tb) return (TYPE_RANK[ta] ?? 9) - (TYPE_RANK[tb] ?? 9);
   if (ta === 'element' || ta === 'hidden') return Number(na) - Number(nb);
   return na < nb ? -1 : na > nb ? 1 : 0;
+}
+
+/** `error`, `reject`, `kCloseReject`: the way a failure goes, which says less about what is awaited. */
+function isErrorSide(name: string): boolean {
+  return name === 'error' || name === 'reject' || /^<symbol \w*Reject>$/.test(name);
 }

@@ -70,6 +70,8 @@ export interface Settlers {
   promises: number[];
   /** An async function or generator the chain went through whose awaited promise could not be found (then the answer is incomplete). */
   unresolved: boolean;
+  /** The suspended async functions and generators followed (their generator objects), in order. */
+  generators: number[];
 }
 
 /** The code name of a closure (`PromiseCapabilityDefaultResolve`), or '' for code that is not builtin. */
@@ -84,7 +86,7 @@ export function isPromise(graph: HeapGraph, i: number): boolean {
   return graph.nodeType(i) === 'object' && graph.nodeName(i) === 'Promise';
 }
 
-function isGenerator(graph: HeapGraph, i: number): boolean {
+export function isGenerator(graph: HeapGraph, i: number): boolean {
   return graph.nodeType(i) === 'object' && graph.findEdge(i, 'internal', 'parameters_and_registers') >= 0 && graph.findEdge(i, 'internal', 'function') >= 0;
 }
 
@@ -110,7 +112,7 @@ function reactionOwner(graph: HeapGraph, reaction: number): number {
 }
 
 export function findSettlers(graph: HeapGraph, promise: number): Settlers {
-  const result: Settlers = { functions: [], resolveCount: 0, native: [], promises: [], unresolved: false };
+  const result: Settlers = { functions: [], resolveCount: 0, native: [], promises: [], unresolved: false, generators: [] };
   const rejecters: number[] = [];
   const seen = new Set<number>();
   const queue = [promise];
@@ -154,11 +156,13 @@ export function findSettlers(graph: HeapGraph, promise: number): Settlers {
         const generator = requestOwner(graph, from);
         if (generator < 0) result.unresolved = true;
         else {
+          if (!result.generators.includes(generator)) result.generators.push(generator);
           const awaited = awaitedBy(graph, generator);
           if (awaited.length === 0) result.unresolved = true;
           for (const q of awaited) follow(q);
         }
       } else if (isGenerator(graph, from) && graph.edgeType(e) === 'hidden') {
+        if (!result.generators.includes(from)) result.generators.push(from);
         const awaited = awaitedBy(graph, from);
         if (awaited.length === 0) result.unresolved = true;
         for (const q of awaited) follow(q);
@@ -199,7 +203,7 @@ function reactionHolding(graph: HeapGraph, closure: number): number {
 }
 
 /** The promises a suspended async function (its generator object) awaits: the owners of the reactions holding its await closures. */
-function awaitedBy(graph: HeapGraph, generator: number): number[] {
+export function awaitedBy(graph: HeapGraph, generator: number): number[] {
   const promises: number[] = [];
   for (const e of graph.retainerEdges(generator)) {
     if (graph.edgeName(e) !== 'extension') continue;

@@ -11,9 +11,10 @@
 
 import { freemem } from 'node:os';
 import { getHeapStatistics } from 'node:v8';
-import { findHolders, findMarkedTargets, type HolderResult } from '../heap/holders.ts';
+import { findHolders, findMarkedTargets, NO_AWAITER_TEXT, SHARED_AWAIT_TEXT, type HolderResult } from '../heap/holders.ts';
+import { SuspendedCalls } from '../heap/steps.ts';
 import { takeOwnHeapSnapshot } from '../heap/take.ts';
-import type { HoldersSummary, LeafHolder, LeafNode, SnapshotNode } from './schema.ts';
+import type { FrameNode, HoldersSummary, LeafHolder, LeafNode, SnapshotNode } from './schema.ts';
 
 export interface HolderSnapshotOptions {
   /** Do not take a heap snapshot when the heap in use is larger than this. @default 268435456 (256 MiB) */
@@ -62,7 +63,19 @@ export function addHolders(nodes: SnapshotNode[], leafValues: ReadonlyMap<number
     targets.push(value);
     leaves.push(node);
   }
-  if (targets.length === 0) return { ...summary, reason: 'no leaf is a promise' };
+  // A `for await`, a thenable or an `await using` waits for a promise awaitwhat does not keep (the
+  // iterator's pending `next()`, the promise whose resolve functions `then` was given, what
+  // `[Symbol.asyncDispose]()` returned): the promise its awaiting function awaits, looked up in the heap.
+  const iterations: { leaf: LeafNode; awaiter: FrameNode }[] = [];
+  let byId: Map<string, SnapshotNode> | undefined;
+  for (const node of nodes) {
+    if (node.type !== 'leaf' || (node.valueKind !== 'async-iterable' && node.valueKind !== 'thenable' && node.valueKind !== 'disposal')) continue;
+    byId ??= new Map(nodes.map((n) => [n.id, n]));
+    const awaiter = node.awaitedBy.length === 1 ? byId.get(node.awaitedBy[0]!) : undefined;
+    if (awaiter?.type === 'frame') iterations.push({ leaf: node, awaiter });
+    else node.holder = untold(SHARED_AWAIT_TEXT);
+  }
+  if (targets.length === 0 && iterations.length === 0) return { ...summary, reason: 'no leaf is a promise, a thenable, a for await or an await using' };
   if (heapUsed > maxHeap) {
     return { ...summary, state: 'skipped', reason: `the heap in use (${mb(heapUsed)}) is above the limit (${mb(maxHeap)}); a heap snapshot would stop the program for about ${seconds(estimate.pauseMs)} and need about ${mb(estimate.peakBytes)} of memory` };
   }
@@ -80,11 +93,31 @@ export function addHolders(nodes: SnapshotNode[], leafValues: ReadonlyMap<number
     } finally {
       marker = undefined;
     }
-    const marked = findMarkedTargets(graph, key);
+    const marked = targets.length === 0 ? { targets: [], markerNodes: [] } : findMarkedTargets(graph, key);
     if (marked === undefined) throw new Error('the promises handed over were not found in the heap snapshot');
-    const results = findHolders(graph, marked.targets, { exclude: marked.markerNodes, timerNowMs: started, displayPath, omitValues: options.omitText === true });
+    const analysed: LeafNode[] = [];
+    const nodesOf: number[] = [];
+    marked.targets.forEach((t, k) => {
+      if (t < 0) leaves[k]!.holder = untold('not found: the promise handed over is not in the heap snapshot');
+      else {
+        analysed.push(leaves[k]!);
+        nodesOf.push(t);
+      }
+    });
+    // What the one suspended call of the awaiting function awaits.
+    const suspended = iterations.length === 0 ? undefined : new SuspendedCalls(graph);
+    for (const { leaf, awaiter } of iterations) {
+      const file = awaiter.location.file;
+      const found = suspended!.awaitedAt((url) => url !== '' && displayPath(url) === file, awaiter.location.line);
+      if (found.promise < 0) leaf.holder = untold(found.calls > 1 ? `not told: ${found.calls} calls of ${awaiter.function} are suspended and the heap does not say which one this is` : NO_AWAITER_TEXT);
+      else {
+        analysed.push(leaf);
+        nodesOf.push(found.promise);
+      }
+    }
+    const results = findHolders(graph, nodesOf, { exclude: marked.markerNodes, timerNowMs: started, displayPath, omitValues: options.omitText === true });
     results.forEach((r, k) => {
-      leaves[k]!.holder = leafHolderOf(r);
+      analysed[k]!.holder = leafHolderOf(r);
       if (r.state === 'never') summary.neverSettle++;
     });
     summary.analysed = results.length;
@@ -99,6 +132,11 @@ export function addHolders(nodes: SnapshotNode[], leafValues: ReadonlyMap<number
 /** A holder as the snapshot schema has it (in-process and `awaitwhat attach --full`). */
 export function leafHolderOf(r: HolderResult): LeafHolder {
   return { state: r.state, text: r.text, holder: r.holder, package: r.package, facts: r.facts, alternatives: r.alternatives, path: r.steps.map(stepText) };
+}
+
+/** A holder that cannot be told, with the reason. */
+function untold(text: string): LeafHolder {
+  return { state: 'unknown', text, holder: '', package: null, facts: {}, alternatives: 0, path: [] };
 }
 
 /** Keeps the marker alive (and in the snapshot) while the snapshot is taken. */

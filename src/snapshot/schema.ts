@@ -93,7 +93,7 @@ export interface HoldersSummary {
   /** The pause and the peak memory estimated from `heapUsedBytes` before deciding. */
   estimatedPauseMs: number;
   estimatedPeakBytes: number;
-  /** Leaves analysed (promise leaves). */
+  /** Leaves whose holder the heap walk looked for (promise leaves, and thenable, `async-iterable`, `disposal` leaves whose awaiting call was found). */
   analysed: number;
   /** Leaves nothing can settle (`holder.state === 'never'`): waits that can never end. */
   neverSettle: number;
@@ -238,7 +238,11 @@ export interface LeafNode extends NodeBase {
    * Added without a schema change: readers of `awaitwhat.snapshot/1` that do not know it ignore it.
    */
   createdAt?: SourceLocation;
-  /** Who can settle it, when holders were asked for and the heap was analysed (promise leaves only). */
+  /**
+   * Who can settle it, when holders were asked for: a promise leaf when the heap was analysed; a
+   * thenable, `async-iterable` or `disposal` leaf through the promise its one suspended awaiting
+   * call awaits (state `unknown`, with the reason, when that call cannot be told).
+   */
   holder?: LeafHolder;
 }
 
@@ -251,7 +255,8 @@ export interface LeafHolder {
    * `held`: something reachable can settle it (`text` names it); `native`: native code holds it
    * (an fs request: `text` names the request); `never`: nothing reachable can settle it, a wait
    * that can never end; `unknown`: the chain went through an async function whose awaited promise
-   * could not be found.
+   * could not be found, or (a thenable, `for await`, `await using` leaf) the awaiting call could
+   * not be told: `text` says why (`not told: 2 calls of readAll are suspended …`).
    */
   state: 'held' | 'native' | 'never' | 'unknown';
   /**
@@ -271,7 +276,14 @@ export interface LeafHolder {
    * Facts read off the holder in the snapshot, only those present there: timers `delayMs`,
    * `leftMs` (against the thread's clock when the snapshot began, to about 50 ms), `interval`,
    * `unref`; emitters `event`, `listeners`; `AbortSignal` `aborted`; `ChildProcess` `pid`,
-   * `exited`; `Worker` `threadId`; sockets `host`, `destroyed`.
+   * `exited`; `Worker` `threadId`; sockets `host`, `destroyed`; streams (sockets too), from
+   * `_readableState`/`_writableState`: `readableEnded` (the end was pushed), `readableFlowing`
+   * (absent while nothing has consumed it), `readableBufferedBytes` (or `readableBufferedObjects`
+   * in object mode), `writableEnded` (`end()` called), `writableFinished`,
+   * `writableBufferedBytes` (or `writableBufferedObjects`: written, not yet done, the write in
+   * progress included), `destroyed`; `FileHandle` `fd` (-1 once closed), also for a `native`
+   * request made by a FileHandle method. Added without a schema
+   * change: readers ignore facts they do not know.
    */
   facts: Record<string, string | number | boolean>;
   /** How many other objects hold the settle function at the same distance (0: this is the only one). */
