@@ -97,7 +97,7 @@ useResource  test/fixtures/heap/api-using.mjs:7:3  await using held = resource
     assert.equal(
       result.stdout,
       `awaitwhat: ${awaitUsing ? 5 : 4} pending async functions
-awaitwhat: every awaited promise is held by something that can settle it
+awaitwhat: no wait is proven endless; the holders of 2 waits could not be told
 
 consume  test/fixtures/heap/api-leaves.mjs:11:3  for await (const chunk of feed)
 └─ for await (const chunk of feed)  — an async iterator; held by PassThrough._events.readable (1 listener, readable not ended, paused, 0 B to read, writable not ended, 0 B to write)

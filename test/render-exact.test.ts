@@ -271,7 +271,7 @@ function manyTrees(): Snapshot {
 const CASES: { name: string; render: () => string; expected: string }[] = [
   { name: 'everything, as text with durations', render: () => renderText(everything()), expected: lines(
       'awaitwhat: 10 pending async functions',
-      'awaitwhat: not shown: 2 pending frames reclaimed by the garbage collector (nothing could resume them); 1 frame evicted over the limit of pending frames; 3 frames left out of this snapshot',
+      'awaitwhat: not shown: 2 pending frames reclaimed by the garbage collector (nothing could resume them: waits that could never end); 1 frame evicted over the limit of pending frames; 3 frames left out of this snapshot',
       '',
       'DEADLOCK: 1 frame awaits itself',
       '   self  app.mjs:8:3  await self.promise  1.5s',
@@ -315,7 +315,7 @@ const CASES: { name: string; render: () => string; expected: string }[] = [
     ) },
   { name: 'everything, as text without durations and with two members listed', render: () => renderText(everything(), { durations: false, maxMembers: 2 }), expected: lines(
       'awaitwhat: 10 pending async functions',
-      'awaitwhat: not shown: 2 pending frames reclaimed by the garbage collector (nothing could resume them); 1 frame evicted over the limit of pending frames; 3 frames left out of this snapshot',
+      'awaitwhat: not shown: 2 pending frames reclaimed by the garbage collector (nothing could resume them: waits that could never end); 1 frame evicted over the limit of pending frames; 3 frames left out of this snapshot',
       '',
       'DEADLOCK: 1 frame awaits itself',
       '   self  app.mjs:8:3  await self.promise',
@@ -394,7 +394,7 @@ const CASES: { name: string; render: () => string; expected: string }[] = [
     ) },
   { name: 'everything, brief lines', render: () => renderText(everything(), { minPendingMs: 60_000 }), expected: lines(
       'awaitwhat: 10 pending async functions, 1 suspension pending 1m00s or longer',
-      'awaitwhat: not shown: 2 pending frames reclaimed by the garbage collector (nothing could resume them); 1 frame evicted over the limit of pending frames; 3 frames left out of this snapshot',
+      'awaitwhat: not shown: 2 pending frames reclaimed by the garbage collector (nothing could resume them: waits that could never end); 1 frame evicted over the limit of pending frames; 3 frames left out of this snapshot',
       '',
       'DEADLOCK: 1 frame awaits itself',
       '   self  app.mjs:8:3  await self.promise  1.5s',

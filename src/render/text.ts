@@ -62,7 +62,7 @@ export function renderText(snapshot: Snapshot, options: TextOptions = {}): strin
   const dropped = droppedLine(snapshot.stats);
   if (dropped !== undefined) out.push(dropped);
   for (const line of sourceLines(snapshot)) out.push(line);
-  const holders = holdersLine(snapshot.holders, showDurations);
+  const holders = holdersLine(snapshot, showDurations);
   if (holders !== undefined) out.push(holders);
 
   // Ids naming no node (a snapshot edited by hand, or cut short) are passed over.
@@ -192,14 +192,18 @@ function droppedLine(stats: Snapshot['stats'] | undefined): string | undefined {
 }
 
 /** What the holder analysis found in sum, or why it did not run; nothing when it was not asked for. */
-function holdersLine(holders: Snapshot['holders'], showDurations: boolean): string | undefined {
+function holdersLine(snapshot: Snapshot, showDurations: boolean): string | undefined {
+  const holders = snapshot.holders;
   if (holders === undefined || holders === null || typeof holders !== 'object') return undefined;
   if (holders.state === 'skipped') return `awaitwhat: holders not analysed: ${holders.reason}`;
   if (holders.state === 'failed') return `awaitwhat: holders not analysed: the heap analysis failed (${holders.reason})`;
   if (holders.analysed === 0) return undefined;
   const never = holders.neverSettle;
   const took = showDurations ? ` (heap analysed in ${formatDuration(holders.tookMs)})` : '';
-  return never === 0
-    ? `awaitwhat: every awaited promise is held by something that can settle it${took}`
-    : `awaitwhat: ${never === 1 ? '1 wait can never end' : `${never} waits can never end`}: nothing can settle what ${never === 1 ? 'it waits' : 'they wait'} for${took}`;
+  // Leaves whose holder the heap could not tell: not counted as held.
+  let untold = 0;
+  for (const node of snapshot.nodes) if (node.type === 'leaf' && node.holder?.state === 'unknown') untold++;
+  const notTold = untold === 0 ? '' : `; ${untold === 1 ? 'the holder of 1 wait' : `the holders of ${untold} waits`} could not be told`;
+  if (never === 0) return untold === 0 ? `awaitwhat: every awaited promise is held by something that can settle it${took}` : `awaitwhat: no wait is proven endless${notTold}${took}`;
+  return `awaitwhat: ${never === 1 ? '1 wait can never end' : `${never} waits can never end`}: nothing can settle what ${never === 1 ? 'it waits' : 'they wait'} for${notTold}${took}`;
 }
