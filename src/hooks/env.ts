@@ -22,7 +22,7 @@ const { types } = process.getBuiltinModule('node:util');
 import { limits } from '../runtime/frame.ts';
 import { DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_TEXT_LENGTH } from '../transform/constants.ts';
 import { compileGlob } from './glob.ts';
-import { PARSER_CHOICES, type ParserChoice } from '../transform/parse.ts';
+import { PARSER_CHOICES, type ParserChoice } from '../transform/parser-choice.ts';
 import { DEFAULT_CACHE_MAX_BYTES } from './transform-cache.ts';
 import type { HookOptions } from './install.ts';
 
