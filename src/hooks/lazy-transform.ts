@@ -11,9 +11,8 @@
 
 import { createRequire } from 'node:module';
 import type * as InstrumentModule from '../transform/instrument.ts';
-import type * as ParseModule from '../transform/parse.ts';
 
-export type Transform = Pick<typeof InstrumentModule, 'instrument' | 'InstrumentSyntaxError'> & Pick<typeof ParseModule, 'resolveParser' | 'ParserUnavailableError'>;
+export type Transform = Pick<typeof InstrumentModule, 'instrument' | 'InstrumentSyntaxError' | 'resolveParser' | 'ParserUnavailableError'>;
 
 // The built package is .js, the sources (run with type stripping) .ts: the same name either way.
 const EXTENSION = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
@@ -23,9 +22,8 @@ let loaded: Transform | undefined;
 /** The transform's modules, loaded on first use. */
 export function loadTransform(): Transform {
   if (loaded === undefined) {
-    const require = createRequire(import.meta.url);
-    const { instrument, InstrumentSyntaxError } = require(`../transform/instrument${EXTENSION}`) as typeof InstrumentModule;
-    const { resolveParser, ParserUnavailableError } = require(`../transform/parse${EXTENSION}`) as typeof ParseModule;
+    // One module: a second `require` of a module the first one imported runs the load hooks again.
+    const { instrument, InstrumentSyntaxError, resolveParser, ParserUnavailableError } = createRequire(import.meta.url)(`../transform/instrument${EXTENSION}`) as typeof InstrumentModule;
     loaded = { instrument, InstrumentSyntaxError, resolveParser, ParserUnavailableError };
   }
   return loaded;

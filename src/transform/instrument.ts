@@ -15,7 +15,8 @@ import { plan, type PlanResult, type SiteSink } from './visitor.ts';
 import type { SiteRecord } from '../runtime/sites.ts';
 import { mayNeedInstrumenting, registerSites } from './precheck.ts';
 
-export { InstrumentSyntaxError } from './parse.ts';
+// The load hook requires this module alone (hooks/lazy-transform.ts): what it needs of parse.ts is here too.
+export { InstrumentSyntaxError, ParserUnavailableError, resolveParser } from './parse.ts';
 export { mayNeedInstrumenting, registerSites } from './precheck.ts';
 
 export interface InstrumentOptions {
