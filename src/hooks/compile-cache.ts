@@ -18,8 +18,16 @@ import module from 'node:module';
 
 type EnableCompileCache = (dir: string) => { status: number; directory?: string };
 
-/** Turns Node's compile cache on in `dir`; the directory it uses, or undefined when it stays off (or was on already). */
+/** The directory Node's compile cache uses, once awaitwhat turned it on in this thread. */
+let enabledDir: string | undefined;
+
+/**
+ * Turns Node's compile cache on in `dir`; the directory it uses, or undefined when it stays off
+ * (or the user's setting turned it on). Once on, later calls return the directory in use: the
+ * entry point (hooks.ts) turns it on before loading the rest of awaitwhat, installHooks() asks again.
+ */
 export function enableNodeCompileCache(dir: string): string | undefined {
+  if (enabledDir !== undefined) return enabledDir;
   const env = process.env;
   if (env.NODE_V8_COVERAGE !== undefined || process.execArgv.includes('--experimental-test-coverage')) return undefined;
   const enable = (module as unknown as { enableCompileCache?: EnableCompileCache }).enableCompileCache;
@@ -29,7 +37,8 @@ export function enableNodeCompileCache(dir: string): string | undefined {
   const before = env.NODE_COMPILE_CACHE;
   try {
     const result = enable(dir);
-    return result.status === (module.constants?.compileCacheStatus?.ENABLED ?? 1) ? result.directory : undefined;
+    if (result.status === (module.constants?.compileCacheStatus?.ENABLED ?? 1)) enabledDir = result.directory;
+    return enabledDir;
   } catch {
     // Harmless: a directory that cannot be made only costs the compile time it would have saved.
     return undefined;
