@@ -102,11 +102,13 @@ if (section(3)) {
 
 // 4. Loading: prettier, @opentelemetry/sdk-node and a generated 5 MB application, plain, with a
 // cold transform cache and with a warm one (bench/load/run.mjs: each run its own process, CPU time);
-// then the application again with source maps on, as the command runs.
+// then the application again with source maps on, as the command runs; then what awaitwhat's own
+// start-up costs, in parts (bench/load/startup.mjs).
 if (section(4)) {
   const rounds = `--rounds=${quick ? 3 : 5}`;
   out.push(node([join(ROOT, 'bench', 'load', 'run.mjs'), rounds]).trim(), '');
   out.push(node([join(ROOT, 'bench', 'load', 'run.mjs'), rounds, '--maps', '--workloads=app']).trim(), '');
+  out.push("### awaitwhat's own start-up, in parts", '', node([join(ROOT, 'bench', 'load', 'startup.mjs'), `--rounds=${quick ? 6 : 12}`]).trim(), '');
 }
 
 // 5. HTTP: the SDK alone vs the SDK plus AwaitInstrumentation at default settings.
