@@ -459,11 +459,19 @@ function flushHandoffs(): void {
   lastNotedLoop = undefined;
 }
 
-/** `f` is handing off: if it is the disposer the pending disposal called (the first frame entered after it, one level deeper), the disposal waits on it. */
+/**
+ * `f` is handing off: if it is the disposer the pending disposal called (the first frame entered
+ * after it, one level deeper), the disposal waits on it. Its promise is the disposal's, so no
+ * caller can claim it: the caller of the function whose block ended (`await useResource()`) would
+ * otherwise take it, entered one level below it after that function handed off, for a second callee.
+ */
 function noteDisposer(f: Frame): void {
   const link = nextDisposal!;
   if (f.seq !== link.firstSeq) return;
-  if (f.depth === nextDisposalDepth + 1) link.entered = f.seq;
+  if (f.depth === nextDisposalDepth + 1) {
+    link.entered = f.seq;
+    setPromise(f, UNCLAIMABLE);
+  }
   nextDisposal = undefined;
 }
 

@@ -6,7 +6,7 @@
 
 import { freeze } from './intrinsics.ts';
 
-/** Marks frames whose promise no caller can claim: modules (and, as `GENERATOR`, async generators). */
+/** Marks frames whose promise no caller can claim: modules, `await using` disposers (and, as `GENERATOR`, async generators). */
 export const UNCLAIMABLE: unique symbol = Symbol('awaitwhat.unclaimable');
 /** Marks async generators' frames: unclaimable too, but what an `await it.next()` or a loop's `next()` entered. */
 export const GENERATOR: unique symbol = Symbol('awaitwhat.generator');
