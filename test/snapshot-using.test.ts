@@ -30,11 +30,11 @@ if (parses) {
 }
 
 describe('await using disposals', () => {
-  it('wait on the disposer their own call entered, which no caller takes for its callee, and on no frame entered after an uninstrumented one', { skip: !parses && `Node.js ${process.version} cannot parse await using` }, () => {
+  it('wait on the disposer their own call entered, which no caller takes for its callee, and on no frame entered after an uninstrumented one, in a later run or claimed by its caller', { skip: !parses && `Node.js ${process.version} cannot parse await using` }, () => {
     assert.equal(
       renderText(snapshot(), { durations: false }),
       [
-        'awaitwhat: 5 pending async functions',
+        'awaitwhat: 8 pending async functions',
         '',
         'awaitsOwn  test/fixtures/snapshot/using-disposers.mjs:18:3  await useOwn()',
         '└─ useOwn  test/fixtures/snapshot/using-disposers.mjs:13:3  await using conn = new Connection()',
@@ -44,8 +44,15 @@ describe('await using disposals', () => {
         'useForeign  test/fixtures/snapshot/using-disposers.mjs:22:3  await using res = plainResource()',
         '└─ await using res = plainResource()  — disposal of its resources',
         '',
-        'later  test/fixtures/snapshot/using-disposers.mjs:27:3  await new Promise(() => {})',
-        '└─ new Promise(() => {})  — a new Promise at test/fixtures/snapshot/using-disposers.mjs:27',
+        'useForeignResumed  test/fixtures/snapshot/using-disposers.mjs:30:3  await using res = plainResource()',
+        '└─ await using res = plainResource()  — disposal of its resources',
+        '',
+        'awaitsNext  test/fixtures/snapshot/using-disposers.mjs:40:3  await stuckCall()',
+        '└─ stuckCall  test/fixtures/snapshot/using-disposers.mjs:35:3  await new Promise(() => {})',
+        '   └─ new Promise(() => {})  — a new Promise at test/fixtures/snapshot/using-disposers.mjs:35',
+        '',
+        'later  test/fixtures/snapshot/using-disposers.mjs:44:3  await new Promise(() => {})',
+        '└─ new Promise(() => {})  — a new Promise at test/fixtures/snapshot/using-disposers.mjs:44',
         '',
       ].join('\n'),
     );

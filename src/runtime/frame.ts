@@ -145,6 +145,8 @@ let lastNotedLoop: IterationLink | undefined;
 /** The same for the `await using` disposal that began last: the frame its disposer call entered is the first frame entered after it, one level deeper. */
 let nextDisposal: IterationLink | undefined;
 let nextDisposalDepth = 0;
+/** The frame whose block ended there. */
+let nextDisposalOwner: Frame | undefined;
 /** Combinator results that were kept rather than awaited directly (`const p = Promise.race(…)`). */
 const keptCombinators = new SafeWeakMap<object, CombinatorLink>();
 /** Call results that several frames handed off to at once (`await pMap(items, async …)`). */
@@ -333,6 +335,7 @@ export class Frame {
     this.a(site, undefined);
     nextDisposal = link;
     nextDisposalDepth = depth;
+    nextDisposalOwner = this;
     if (!flushQueued) queueFlush();
   }
 
@@ -456,23 +459,28 @@ function flushHandoffs(): void {
   // The run is over: a generator or disposer entered from now on was not entered by a loop's or a disposal's own call.
   nextLoop = undefined;
   nextDisposal = undefined;
+  nextDisposalOwner = undefined;
   lastNotedLoop = undefined;
 }
 
 /**
  * `f` is handing off: if it is the disposer the pending disposal called (the first frame entered
- * after it, one level deeper), the disposal waits on it. Its promise is the disposal's, so no
- * caller can claim it: the caller of the function whose block ended (`await useResource()`) would
- * otherwise take it, entered one level below it after that function handed off, for a second callee.
+ * after it, one level deeper), the disposal waits on it. When the function whose block ended is
+ * still the pending handoff (its first run: its caller has not claimed it yet), the disposer's
+ * promise is the disposal's, and no caller may claim it: that caller (`await useResource()`) would
+ * otherwise take it, entered one level below it after the function handed off, for a second
+ * callee. (A frame entered first after a disposal whose disposer no instrumented code made, by a
+ * call that a claim then takes, is told apart by the snapshot: a claimed frame is no disposer.)
  */
 function noteDisposer(f: Frame): void {
   const link = nextDisposal!;
   if (f.seq !== link.firstSeq) return;
   if (f.depth === nextDisposalDepth + 1) {
     link.entered = f.seq;
-    setPromise(f, UNCLAIMABLE);
+    if (handoff === nextDisposalOwner) setPromise(f, UNCLAIMABLE);
   }
   nextDisposal = undefined;
+  nextDisposalOwner = undefined;
 }
 
 /** An async generator's frame just entered: if the pending loop's first `next()` entered it, the loop iterates it. */

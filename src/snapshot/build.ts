@@ -17,6 +17,7 @@ import { discoverFrames, type Discovered, type FrameState } from './discover.ts'
 import { edgesFrom, type Edges } from './edges.ts';
 import {
   awaitedValueOf,
+  isClaimed,
   isCombinatorCall,
   isDone,
   isFrameRecord,
@@ -406,7 +407,8 @@ class Builder {
     if (site.kind === 'await-using') {
       const disposal = source.iterationsOf(f)?.find((l) => l.site === siteId);
       const disposer = this.#enteredBy(disposal);
-      if (disposer !== undefined && this.isPending(disposer)) return this.frameNode(disposer);
+      // A frame a caller claimed is that caller's callee, entered first after a disposal whose disposer no instrumented code made.
+      if (disposer !== undefined && !isClaimed(disposer) && this.isPending(disposer)) return this.frameNode(disposer);
       return this.#leaf(undefined, 'disposal', site, awaiter);
     }
     if (isFrameRecord(v)) return isDone(v) ? undefined : this.frameNode(v);

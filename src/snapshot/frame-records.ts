@@ -50,6 +50,12 @@ export function isUnclaimable(f: RuntimeFrame): boolean {
   return p === UNCLAIMABLE || p === GENERATOR;
 }
 
+/** Whether a caller claimed the frame (awaited it, kept its promise, or took it as a member of an array). */
+export function isClaimed(f: RuntimeFrame): boolean {
+  const p = framePromise(f);
+  return p !== undefined && p !== UNCLAIMABLE && p !== GENERATOR;
+}
+
 /** The frame's promise when a caller kept it (for an array of call results, its element), read without running program code. */
 export function keptPromiseOf(f: RuntimeFrame): unknown {
   const p = framePromise(f);
