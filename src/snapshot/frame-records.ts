@@ -5,7 +5,7 @@
  * `SnapshotSource` it answers for) is what follows.
  */
 
-import { ArraySlot, CombinatorLink, DONE, Frame, framePromise, frameValue, isFrame, IterationLink, KIND_RETURN, KIND_YIELD, UNCLAIMABLE } from '../runtime/frame.ts';
+import { ArraySlot, CombinatorLink, DONE, Frame, framePromise, frameValue, GENERATOR, isFrame, IterationLink, KIND_RETURN, KIND_YIELD, UNCLAIMABLE } from '../runtime/frame.ts';
 import { getOwnPropertyDescriptor } from '../runtime/intrinsics.ts';
 export { RETURN_SITE_BASE } from '../runtime/sites.ts';
 import { isOwnInstance, isProxyObject } from '../runtime/values.ts';
@@ -46,13 +46,20 @@ export function isDone(f: RuntimeFrame): boolean {
 
 /** A frame no caller can claim: an async generator's or a module's. */
 export function isUnclaimable(f: RuntimeFrame): boolean {
-  return framePromise(f) === UNCLAIMABLE;
+  const p = framePromise(f);
+  return p === UNCLAIMABLE || p === GENERATOR;
+}
+
+/** Whether a caller claimed the frame (awaited it, kept its promise, or took it as a member of an array). */
+export function isClaimed(f: RuntimeFrame): boolean {
+  const p = framePromise(f);
+  return p !== undefined && p !== UNCLAIMABLE && p !== GENERATOR;
 }
 
 /** The frame's promise when a caller kept it (for an array of call results, its element), read without running program code. */
 export function keptPromiseOf(f: RuntimeFrame): unknown {
   const p = framePromise(f);
-  if (p === undefined || p === UNCLAIMABLE) return undefined;
+  if (p === undefined || p === UNCLAIMABLE || p === GENERATOR) return undefined;
   if (isOwnInstance(p, ArraySlot)) {
     const element = elementOf(p.array, p.index);
     return typeof element === 'object' && element !== null ? element : undefined;
