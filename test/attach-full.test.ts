@@ -37,7 +37,6 @@ describe('awaitwhat attach --full', { concurrency: 1 }, () => {
           'awaitwhat: 4 pending async functions',
           `awaitwhat: attached to process ${target.pid} (full mode, through the inspector)`,
           'awaitwhat: not seen: how long anything has been pending (durations are unknown: the process was not instrumented)',
-          'awaitwhat: not seen: the async functions awaiting a promise that several functions await (the chains above them are shown)',
           'awaitwhat: not seen: async functions that already returned a still-pending promise (their awaiter is shown awaiting it directly)',
           'awaitwhat: not seen: separate calls of one function suspended at the same place under the same awaiters (shown once)',
           'awaitwhat: not seen: async generators suspended at a yield, and worker threads',
@@ -60,7 +59,7 @@ describe('awaitwhat attach --full', { concurrency: 1 }, () => {
     }
   });
 
-  it("names the holders of Promise.all members it could not follow (a shared promise) and of the race's members", async () => {
+  it("shows the functions awaiting a shared promise, the promise once, and the holders of it and of the race's members", async () => {
     const target = await startTarget(`${DIR}/shared.mjs`);
     try {
       const r = await attachTo(target.pid, ['--full']);
@@ -73,10 +72,9 @@ describe('awaitwhat attach --full', { concurrency: 1 }, () => {
       assert.equal(
         r.stdout,
         [
-          'awaitwhat: 8 pending async functions',
+          'awaitwhat: 10 pending async functions',
           `awaitwhat: attached to process ${target.pid} (full mode, through the inspector)`,
           'awaitwhat: not seen: how long anything has been pending (durations are unknown: the process was not instrumented)',
-          'awaitwhat: not seen: the async functions awaiting a promise that several functions await (the chains above them are shown)',
           'awaitwhat: not seen: async functions that already returned a still-pending promise (their awaiter is shown awaiting it directly)',
           'awaitwhat: not seen: separate calls of one function suspended at the same place under the same awaiters (shown once)',
           'awaitwhat: not seen: async generators suspended at a yield, and worker threads',
@@ -90,8 +88,10 @@ describe('awaitwhat attach --full', { concurrency: 1 }, () => {
           `<module>  ${S}:22:1  await main()`,
           `└─ main  ${S}:20:25  await Promise.all([first(), second(), passOn(), racer()])`,
           '   └─ Promise.all: 4 of 4 pending',
-          `      ├─ [0] first()  — a promise no instrumented code created; ${timer(70)}`,
-          `      ├─ [1] second()  — a promise no instrumented code created; ${timer(70)}`,
+          `      ├─ [0] first  ${S}:7:26  await shared`,
+          `      │  └─ shared  — a promise no instrumented code created; ${timer(70)}`,
+          `      ├─ [1] second  ${S}:8:27  await shared`,
+          '      │  └─ shared (shown above)',
           `      ├─ [2] inner  ${S}:9:26  await sleep(60_000)`,
           `      │  └─ sleep(60_000)  — a promise no instrumented code created; ${timer(60)}`,
           `      └─ [3] racer  ${S}:19:26  await Promise.race([slowA(), slowB()])`,
@@ -107,6 +107,41 @@ describe('awaitwhat attach --full', { concurrency: 1 }, () => {
           '',
         ].join('\n'),
       );
+    } finally {
+      await stop(target);
+    }
+  });
+
+  it('finds a deadlock through a shared promise, and an awaiter of it that nothing awaits', async () => {
+    const target = await startTarget(`${DIR}/shared-cycle.mjs`);
+    try {
+      const r = await attachTo(target.pid, ['--full']);
+      assert.equal(r.code, 0, r.stderr);
+      const S = `${DIR}/shared-cycle.mjs`;
+      assert.equal(
+        r.stdout,
+        [
+          'awaitwhat: 3 pending async functions',
+          `awaitwhat: attached to process ${target.pid} (full mode, through the inspector)`,
+          'awaitwhat: not seen: how long anything has been pending (durations are unknown: the process was not instrumented)',
+          'awaitwhat: not seen: async functions that already returned a still-pending promise (their awaiter is shown awaiting it directly)',
+          'awaitwhat: not seen: separate calls of one function suspended at the same place under the same awaiters (shown once)',
+          'awaitwhat: not seen: async generators suspended at a yield, and worker threads',
+          '',
+          'DEADLOCK: 2 frames await each other',
+          `   first  ${S}:4:38  await shared`,
+          ` → pending  ${S}:5:47  await promise`,
+          ' → first (again)',
+          '',
+          `other  ${S}:6:38  await shared`,
+          `└─ pending  ${S}:5:47  await promise`,
+          `   └─ first  ${S}:4:38  await shared`,
+          `      └─ pending  ${S}:5:47 (shown above)`,
+          '',
+        ].join('\n'),
+      );
+      assert.deepEqual(await portsClosed(target.pid), []);
+      assert.equal(target.child.exitCode, null, 'the target still runs');
     } finally {
       await stop(target);
     }

@@ -43,8 +43,8 @@ export const FAST_LIMITS: readonly string[] = [
   'async generators suspended at a yield, and worker threads',
 ];
 
-/** What full mode cannot see yet: fast mode's limits, less the pointer to --full, plus the leaves that are not promises. */
-export const FULL_LIMITS: readonly string[] = FAST_LIMITS.map((l) => (l.startsWith(SHARED_LIMIT) ? `${SHARED_LIMIT})` : l));
+/** What full mode cannot see: fast mode's limits, less the shared promises' awaiters (the heap snapshot gives them, shared.ts). */
+export const FULL_LIMITS: readonly string[] = FAST_LIMITS.filter((l) => !l.startsWith(SHARED_LIMIT));
 
 /**
  * Estimated pause of the fast walk for a heap of `usedBytes`: almost all of it is
@@ -87,10 +87,11 @@ export async function attach(options: AttachOptions): Promise<Snapshot> {
     if (walked.replaced) limits.push('chains through Promise.prototype.then or Promise.all, which the program replaced (chains may stop early)');
     if (walked.skipped > 0) limits.push(`${walked.skipped} promises not walked: the walk stopped after ${formatDuration(budgetMs)} to keep the pause short (--max-pause)`);
     const cwd = targetCwd(target.pid);
+    const sites = new SiteTables(`/proc/${target.pid}/root`);
     const leafPromises = new Map<LeafNode, number>();
     const snapshot = buildAttachSnapshot({
       walks: walked.walks,
-      sites: new SiteTables(`/proc/${target.pid}/root`),
+      sites,
       cwd,
       pid: target.pid,
       capturedAt: started,
@@ -105,7 +106,7 @@ export async function attach(options: AttachOptions): Promise<Snapshot> {
     snapshot.holders = await addHeapHolders(
       inspector,
       leaves.map(([leaf], k) => ({ leaf, objectId: objectIds[k]! })),
-      { pid: target.pid, cwd, heapUsedBytes: used, stepTimeoutMs: options.stepTimeoutMs, snapshotTimeoutMs: Math.max(options.stepTimeoutMs, heap.pauseMs * 4 + 10_000) },
+      { pid: target.pid, cwd, snapshot, sites, heapUsedBytes: used, stepTimeoutMs: options.stepTimeoutMs, snapshotTimeoutMs: Math.max(options.stepTimeoutMs, heap.pauseMs * 4 + 10_000) },
     );
     options.log(`awaitwhat: heap snapshot taken and analysed in ${formatDuration(Date.now() - heapStarted)}`);
     snapshot.source = { via: 'attach', mode: 'full', limits: snapshot.source!.limits };
