@@ -170,7 +170,7 @@ describe('awaitwhat attach --full', { concurrency: 1 }, () => {
   it('adds the heap snapshot to the estimate and refuses past --max-pause without --yes', async () => {
     const target = await startTarget(F);
     try {
-      // The walk alone fits in 500 ms (about 100 ms + 40 ms per MB of a 5 MB heap); with the heap snapshot (150 ms per MB more) it does not.
+      // The walk alone fits in 500 ms (110 ms + 21 ms per MB of a heap of 4–6 MB); with the heap snapshot (75 ms per MB more) it does not.
       const fast = await attachTo(target.pid, ['--max-pause', '500ms', '--format', 'json']);
       assert.equal(fast.code, 0, fast.stderr);
       const r = await attachTo(target.pid, ['--full', '--max-pause', '500ms']);

@@ -285,6 +285,10 @@ describe('awaitwhat attach', { concurrency: 1 }, () => {
       assert.equal(r.code, 2);
     };
 
+    it('a load factor that is not a number of at least 1', async () => {
+      await refused(process.pid, 'AWAITWHAT_ATTACH_LOAD="0.5": expected a number of at least 1 (the factor the estimated pause is multiplied by)', [], ['env', 'AWAITWHAT_ATTACH_LOAD=0.5']);
+    });
+
     it('no such pid', async () => {
       const gone = spawn(NODE, ['-e', '0']);
       await new Promise((resolve) => gone.on('exit', resolve));

@@ -13,7 +13,7 @@ import { AttachError, refuse } from './errors.ts';
 import { buildAttachSnapshot } from './graph.ts';
 import { addHeapHolders, leafRemoteObjects } from './full.ts';
 import { inspectTarget } from './proc.ts';
-import { estimateCost } from '../snapshot/holders.ts';
+import { estimateAttachCost, loadFactor } from './estimate.ts';
 import { OBJECT_GROUP, withInspector, type Inspector } from './session.ts';
 import { SiteTables } from './sites.ts';
 import { FIRST_LIMIT, SECOND_LIMIT, walkPromises, type WalkEntry, type WalkResult } from './walker.ts';
@@ -46,21 +46,13 @@ export const FAST_LIMITS: readonly string[] = [
 /** What full mode cannot see: fast mode's limits, less the shared promises' awaiters (the heap snapshot gives them, shared.ts). */
 export const FULL_LIMITS: readonly string[] = FAST_LIMITS.filter((l) => !l.startsWith(SHARED_LIMIT));
 
-/**
- * Estimated pause of the fast walk for a heap of `usedBytes`: almost all of it is
- * Runtime.queryObjects (full garbage collections, then a prototype-chain test of every object);
- * the walks themselves are a few ms per thousand promises. BENCHMARKS.md has the measurements.
- */
-export function estimatePauseMs(usedBytes: number): number {
-  return Math.round(100 + (usedBytes / 1048576) * 40);
-}
-
-/** Estimated rise of the target's memory during the promise query (BENCHMARKS.md: RSS high-water mark). */
-export function estimateMemoryBytes(usedBytes: number): number {
-  return Math.round(usedBytes * 2);
-}
-
 export async function attach(options: AttachOptions): Promise<Snapshot> {
+  let factor: number;
+  try {
+    factor = loadFactor();
+  } catch (error) {
+    throw refuse((error as Error).message);
+  }
   const target = inspectTarget(options.pid);
   return withInspector(target, { stepTimeoutMs: options.stepTimeoutMs, log: options.log }, async (inspector) => {
     const own = await runtimeSnapshot(inspector);
@@ -68,12 +60,13 @@ export async function attach(options: AttachOptions): Promise<Snapshot> {
     await waitForIdle(inspector, target.pid, IDLE_TIMEOUT_MS);
     const usage = await inspector.cdp.call('Runtime.getHeapUsage', {}, options.stepTimeoutMs);
     const used = Number(usage.usedSize ?? 0);
-    // Full mode: the walk, then the heap snapshot (the heap room's estimate, src/snapshot/holders.ts).
-    const heap = options.full === true ? estimateCost(used) : undefined;
-    const pause = estimatePauseMs(used) + (heap?.pauseMs ?? 0);
-    const memory = Math.max(estimateMemoryBytes(used), heap?.peakBytes ?? 0);
+    // Full mode: the walk, then the heap snapshot, generated in the target and parsed here.
+    const full = options.full === true;
+    const cost = estimateAttachCost(used, full, factor);
+    const pause = cost.pauseMs;
+    const memory = cost.peakBytes;
     const mb = (bytes: number): string => `${(bytes / 1048576).toFixed(1)} MB`;
-    const what = heap === undefined ? 'the walk' : 'the walk and the heap snapshot';
+    const what = !full ? 'the walk' : 'the walk and the heap snapshot';
     options.log(`awaitwhat: process ${target.pid} (Node.js ${target.version}, heap ${mb(used)} used): ${what} will pause it about ${formatDuration(pause)} and may raise its memory by about ${mb(memory)} for a moment`);
     if (pause > options.maxPauseMs && !options.yes) {
       throw refuse(`the estimated pause (${formatDuration(pause)}) is longer than --max-pause ${formatDuration(options.maxPauseMs)}; pass --yes to attach anyway, or a larger --max-pause`);
@@ -83,7 +76,7 @@ export async function attach(options: AttachOptions): Promise<Snapshot> {
     const budgetMs = Math.max(2000, options.maxPauseMs);
     const walked = await walk(inspector, Math.max(options.stepTimeoutMs, pause * 4 + 5000), budgetMs);
     options.log(`awaitwhat: walked ${walked.promises} promises in ${formatDuration(Date.now() - started)} (finding them: ${formatDuration(walked.queryMs)})`);
-    const limits = [...(heap === undefined ? FAST_LIMITS : FULL_LIMITS)];
+    const limits = [...(full ? FULL_LIMITS : FAST_LIMITS)];
     if (walked.replaced) limits.push('chains through Promise.prototype.then or Promise.all, which the program replaced (chains may stop early)');
     if (walked.skipped > 0) limits.push(`${walked.skipped} promises not walked: the walk stopped after ${formatDuration(budgetMs)} to keep the pause short (--max-pause)`);
     const cwd = targetCwd(target.pid);
@@ -98,7 +91,7 @@ export async function attach(options: AttachOptions): Promise<Snapshot> {
       limits,
       leafPromises,
     });
-    if (heap === undefined) return snapshot;
+    if (!full) return snapshot;
     if (options.signal.aborted) throw new AttachError('interrupted');
     const leaves = [...leafPromises];
     const objectIds = await leafRemoteObjects(inspector, walked.arrayId, leaves.map(([, index]) => index), options.stepTimeoutMs);
@@ -106,7 +99,7 @@ export async function attach(options: AttachOptions): Promise<Snapshot> {
     snapshot.holders = await addHeapHolders(
       inspector,
       leaves.map(([leaf], k) => ({ leaf, objectId: objectIds[k]! })),
-      { pid: target.pid, cwd, snapshot, sites, heapUsedBytes: used, stepTimeoutMs: options.stepTimeoutMs, snapshotTimeoutMs: Math.max(options.stepTimeoutMs, heap.pauseMs * 4 + 10_000) },
+      { pid: target.pid, cwd, snapshot, sites, heapUsedBytes: used, estimate: cost, stepTimeoutMs: options.stepTimeoutMs, snapshotTimeoutMs: Math.max(options.stepTimeoutMs, cost.snapshotMs * 4 + 10_000) },
     );
     options.log(`awaitwhat: heap snapshot taken and analysed in ${formatDuration(Date.now() - heapStarted)}`);
     snapshot.source = { via: 'attach', mode: 'full', limits: snapshot.source!.limits };

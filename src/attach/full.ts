@@ -12,7 +12,8 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { findHolders } from '../heap/holders.ts';
 import { HeapSnapshotParser } from '../heap/parse.ts';
-import { estimateCost, leafHolderOf } from '../snapshot/holders.ts';
+import { leafHolderOf } from '../snapshot/holders.ts';
+import type { AttachCost } from './estimate.ts';
 import type { HoldersSummary, LeafNode, Snapshot } from '../snapshot/schema.ts';
 import { AttachError } from './errors.ts';
 import { resolveSharedAwaitees } from './shared.ts';
@@ -40,6 +41,8 @@ export interface FullOptions {
   snapshotTimeoutMs: number;
   stepTimeoutMs: number;
   heapUsedBytes: number;
+  /** What attach said the walk and the snapshot would cost (the summary reports it). */
+  estimate: AttachCost;
   /** The fast-mode snapshot: shared awaitees are resolved in it (shared.ts). */
   snapshot: Snapshot;
   sites: SiteTables;
@@ -52,7 +55,7 @@ export interface FullOptions {
  */
 export async function addHeapHolders(inspector: Inspector, leaves: ReadonlyArray<{ leaf: LeafNode; objectId: string | null }>, options: FullOptions): Promise<HoldersSummary> {
   const cdp = inspector.cdp;
-  const estimate = estimateCost(options.heapUsedBytes);
+  const estimate = options.estimate;
   const summary: HoldersSummary = {
     state: 'done',
     reason: '',
