@@ -188,6 +188,51 @@ describe('awaitwhat attach --full', { concurrency: 1 }, () => {
     }
   });
 
+  it("asks an instrumented target for its own snapshot with its holders, the cost said first", async () => {
+    const hooks = new URL('../dist/hooks.js', import.meta.url).href;
+    const target = await startTarget(F, ['--inspect-port=127.0.0.1:0', `--import=${hooks}`]);
+    try {
+      const plain = await attachTo(target.pid, ['--format', 'json']);
+      assert.equal(plain.code, 0, plain.stderr);
+      assert.equal((JSON.parse(plain.stdout) as Snapshot).holders, undefined, 'without --full the runtime takes no heap snapshot');
+      const r = await attachTo(target.pid, ['--full', '--format', 'json']);
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stderr, /^awaitwhat: process \d+ \(Node\.js v[\d.]+, heap [\d.]+ MB used\) runs awaitwhat: its heap snapshot will pause it about [\d.]+m?s and may raise its memory by about [\d.]+ MB for a moment$/m);
+      const snapshot = JSON.parse(r.stdout) as Snapshot;
+      assert.deepEqual(snapshot.source, { via: 'attach', mode: 'runtime', limits: [] });
+      assert.deepEqual([snapshot.holders?.state, snapshot.holders?.analysed, snapshot.holders?.neverSettle], ['done', 2, 1]);
+      const leaves = snapshot.nodes.filter((n) => n.type === 'leaf').map((n) => ({ text: n.text, holder: n.holder }));
+      const leftMs = Number(leaves[0]?.holder?.facts.leftMs);
+      assert.ok(leftMs > 3_000_000 && leftMs <= 3_600_000, JSON.stringify(leaves));
+      assert.deepEqual(leaves, [
+        {
+          text: 'new Promise((resolve) => setTimeout(resolve, 3_600_000))',
+          holder: {
+            state: 'held',
+            text: `Timeout._onTimeout (timer 3600s, ${Math.floor(leftMs / 1000)}s left)`,
+            holder: 'Timeout._onTimeout',
+            package: null,
+            facts: { delayMs: 3_600_000, leftMs },
+            alternatives: 0,
+            path: leaves[0]!.holder!.path,
+          },
+        },
+        {
+          text: 'never',
+          holder: { state: 'never', text: 'nothing can settle this promise: no one holds its resolve function', holder: '', package: null, facts: {}, alternatives: 0, path: [] },
+        },
+      ]);
+      assert.equal(leaves[0]!.holder!.path.at(-2), '._idleNext → Timeout');
+      // Refused past --max-pause like any other attach, nothing taken.
+      const refused = await attachTo(target.pid, ['--full', '--max-pause', '1ms']);
+      assert.equal(refused.code, 2);
+      assert.match(refused.stderr, /\nawaitwhat attach: the estimated pause \([\d.]+m?s\) is longer than --max-pause 1ms; pass --yes to attach anyway, or a larger --max-pause\n$/);
+      assert.deepEqual(await portsClosed(target.pid), []);
+    } finally {
+      await stop(target);
+    }
+  });
+
   it("leaves the target's output and exit code as a run without an attach", async () => {
     const run = async (attach: boolean): Promise<{ stdout: string; stderr: string; code: number | null }> => {
       const target = await startTarget(`${DIR}/finish.mjs`, ['--inspect-port=127.0.0.1:0'], { stdin: true });

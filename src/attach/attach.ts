@@ -13,6 +13,7 @@ import { AttachError, refuse } from './errors.ts';
 import { buildAttachSnapshot } from './graph.ts';
 import { addHeapHolders, leafRemoteObjects } from './full.ts';
 import { inspectTarget } from './proc.ts';
+import { estimateCost } from '../snapshot/holders.ts';
 import { estimateAttachCost, loadFactor } from './estimate.ts';
 import { OBJECT_GROUP, withInspector, type Inspector } from './session.ts';
 import { SiteTables } from './sites.ts';
@@ -55,8 +56,7 @@ export async function attach(options: AttachOptions): Promise<Snapshot> {
   }
   const target = inspectTarget(options.pid);
   return withInspector(target, { stepTimeoutMs: options.stepTimeoutMs, log: options.log }, async (inspector) => {
-    const own = await runtimeSnapshot(inspector);
-    if (own !== undefined) return own;
+    if (await hasRuntime(inspector)) return runtimeSnapshot(inspector, target, factor, options);
     await waitForIdle(inspector, target.pid, IDLE_TIMEOUT_MS);
     const usage = await inspector.cdp.call('Runtime.getHeapUsage', {}, options.stepTimeoutMs);
     const used = Number(usage.usedSize ?? 0);
@@ -125,12 +125,41 @@ async function waitForIdle(inspector: Inspector, pid: number, timeoutMs: number)
   }
 }
 
-/** An instrumented target's own snapshot (the same one it reports in-process), or undefined. */
-async function runtimeSnapshot(inspector: Inspector): Promise<Snapshot | undefined> {
-  const expression = `(() => { const r = globalThis.__awaitwhat; return r !== null && typeof r === 'object' && typeof r.snapshot === 'function' ? JSON.stringify(r.snapshot()) : null; })()`;
-  const json = await inspector.evaluate(expression);
-  if (typeof json !== 'string') return undefined;
-  const snapshot = JSON.parse(json) as Snapshot;
+const RUNTIME = 'globalThis.__awaitwhat';
+
+/** True when the target runs awaitwhat's runtime (started with awaitwhat/hooks or AwaitInstrumentation). */
+async function hasRuntime(inspector: Inspector): Promise<boolean> {
+  return (await inspector.evaluate(`(() => { const r = ${RUNTIME}; return r !== null && typeof r === 'object' && typeof r.snapshot === 'function'; })()`)) === true;
+}
+
+/**
+ * An instrumented target's own snapshot (the same one it reports in-process, durations
+ * included). With `full`, its holders too: the runtime takes and analyses its own heap snapshot
+ * (`snapshot({ holders })`), so the cost is the in-process one (src/snapshot/holders.ts), said
+ * first and refused past `maxPauseMs` like any other.
+ */
+async function runtimeSnapshot(inspector: Inspector, target: { pid: number; version: string }, factor: number, options: AttachOptions): Promise<Snapshot> {
+  let args = '';
+  let timeoutMs = options.stepTimeoutMs;
+  if (options.full === true) {
+    const usage = await inspector.cdp.call('Runtime.getHeapUsage', {}, options.stepTimeoutMs);
+    const used = Number(usage.usedSize ?? 0);
+    const cost = estimateCost(used);
+    const pause = Math.round(cost.pauseMs * factor);
+    const mb = (bytes: number): string => `${(bytes / 1048576).toFixed(1)} MB`;
+    options.log(`awaitwhat: process ${target.pid} (Node.js ${target.version}, heap ${mb(used)} used) runs awaitwhat: its heap snapshot will pause it about ${formatDuration(pause)} and may raise its memory by about ${mb(cost.peakBytes)} for a moment`);
+    if (pause > options.maxPauseMs && !options.yes) {
+      throw refuse(`the estimated pause (${formatDuration(pause)}) is longer than --max-pause ${formatDuration(options.maxPauseMs)}; pass --yes to attach anyway, or a larger --max-pause`);
+    }
+    if (options.signal.aborted) throw new AttachError('interrupted');
+    // The user agreed to the pause: the runtime's own heap limit (a guard for unattended use) is lifted.
+    args = `{ holders: { maxHeapBytes: ${Number.MAX_SAFE_INTEGER} } }`;
+    timeoutMs = Math.max(timeoutMs, pause * 4 + 10_000);
+  }
+  const reply = await inspector.cdp.call('Runtime.evaluate', { expression: `JSON.stringify(${RUNTIME}.snapshot(${args}))`, returnByValue: true, silent: true, objectGroup: OBJECT_GROUP }, timeoutMs);
+  const details = reply.exceptionDetails as { text?: string; exception?: { description?: string } } | undefined;
+  if (details !== undefined) throw new AttachError(`the target's runtime failed to give its snapshot: ${details.exception?.description ?? details.text ?? 'exception'}`);
+  const snapshot = JSON.parse(String((reply.result as { value?: unknown }).value)) as Snapshot;
   snapshot.source = { via: 'attach', mode: 'runtime', limits: [] };
   return snapshot;
 }
