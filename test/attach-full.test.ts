@@ -170,17 +170,23 @@ describe('awaitwhat attach --full', { concurrency: 1 }, () => {
   it('adds the heap snapshot to the estimate and refuses past --max-pause without --yes', async () => {
     const target = await startTarget(F);
     try {
-      // The walk alone fits in 500 ms (110 ms + 21 ms per MB of a heap of 4–6 MB); with the heap snapshot (75 ms per MB more) it does not.
-      const fast = await attachTo(target.pid, ['--max-pause', '500ms', '--format', 'json']);
+      // A --max-pause between the walk's estimate and the walk's plus the heap snapshot's (75 ms per MB of the heap attach reports).
+      const probe = await attachTo(target.pid, ['--format', 'json']);
+      assert.equal(probe.code, 0, probe.stderr);
+      const said = /heap ([\d.]+) MB used\): the walk will pause it about (\d+)ms /.exec(probe.stderr);
+      assert.ok(said !== null, probe.stderr);
+      const walkMs = Number(said[2]);
+      const between = `${Math.round(walkMs + (Number(said[1]) * 75) / 2)}ms`;
+      const fast = await attachTo(target.pid, ['--max-pause', between, '--format', 'json']);
       assert.equal(fast.code, 0, fast.stderr);
-      const r = await attachTo(target.pid, ['--full', '--max-pause', '500ms']);
+      const r = await attachTo(target.pid, ['--full', '--max-pause', between]);
       assert.equal(r.code, 2);
       assert.equal(r.stdout, '');
       assert.match(r.stderr, ESTIMATE);
-      assert.match(r.stderr, /\nawaitwhat attach: the estimated pause \([\d.]+m?s\) is longer than --max-pause 500ms; pass --yes to attach anyway, or a larger --max-pause\n$/);
+      assert.ok(r.stderr.endsWith(`\nawaitwhat attach: the estimated pause (${/pause it about (\S+) /.exec(r.stderr)?.[1]}) is longer than --max-pause ${between}; pass --yes to attach anyway, or a larger --max-pause\n`), r.stderr);
       assert.doesNotMatch(r.stderr, /heap snapshot taken/);
       assert.deepEqual(await portsClosed(target.pid), []);
-      const yes = await attachTo(target.pid, ['--full', '--max-pause', '500ms', '--yes', '--format', 'json']);
+      const yes = await attachTo(target.pid, ['--full', '--max-pause', between, '--yes', '--format', 'json']);
       assert.equal(yes.code, 0, yes.stderr);
       assert.equal((JSON.parse(yes.stdout) as Snapshot).holders?.neverSettle, 1);
     } finally {

@@ -108,7 +108,7 @@ export async function resolveSharedAwaitees(input: SharedInput): Promise<Array<{
       kept.push({ leaf, heapIndex });
       continue;
     }
-    for (const a of awaitedBy(graph, generator!)) shared.add(a);
+    for (const a of awaitedBy(graph, generator)) shared.add(a);
     replace(byId, leaf, frame);
     removed.add(leaf.id);
   }
