@@ -147,6 +147,26 @@ describe('awaitwhat attach --full', { concurrency: 1 }, () => {
     }
   });
 
+  it('locates at most 50 awaiters of shared promises, also where no walk reached the promise, and counts the rest', async () => {
+    const target = await startTarget(`${DIR}/shared-many.mjs`);
+    try {
+      const r = await attachTo(target.pid, ['--full', '--format', 'json']);
+      assert.equal(r.code, 0, r.stderr);
+      const snapshot = JSON.parse(r.stdout) as Snapshot;
+      const frames = snapshot.nodes.filter((n) => n.type === 'frame');
+      const leaves = snapshot.nodes.filter((n) => n.type === 'leaf');
+      assert.equal(frames.length, 50);
+      assert.equal(snapshot.stats.frames, 50);
+      assert.deepEqual(new Set(frames.map((f) => `${f.function} ${f.suspendedAt?.file}:${f.suspendedAt?.line}:${f.suspendedAt?.column} ${f.suspendedAt?.text}`)), new Set([`wait ${DIR}/shared-many.mjs:4:25 await shared`]));
+      // One leaf, the shared promise, under all of them; every one a root.
+      assert.deepEqual(leaves.map((l) => [l.text, l.awaitedBy.length, l.holder?.state]), [['shared', 50, 'never']]);
+      assert.deepEqual(new Set(snapshot.roots), new Set(frames.map((f) => f.id)));
+      assert.equal(snapshot.source?.limits.at(-1), '10 async functions awaiting promises that several functions await (only the first 50 are located)');
+    } finally {
+      await stop(target);
+    }
+  });
+
   it('gives the holders in JSON, source full', async () => {
     const target = await startTarget(F);
     try {

@@ -144,6 +144,16 @@ async function heapObjectId(inspector: Inspector, objectId: string, timeoutMs: n
 
 /** Where a suspended async function (its generator object, by heap object id) is resumed: `[[GeneratorLocation]]`, 0-based. */
 async function generatorLocation(inspector: Inspector, heapId: number, timeoutMs: number): Promise<{ line: number; column: number } | undefined> {
+  try {
+    return await readGeneratorLocation(inspector, heapId, timeoutMs);
+  } catch (error) {
+    // A call that ended since the snapshot, or a step past its deadline: that frame is left out, the report stands.
+    if (error instanceof AttachError && error.message === 'interrupted') throw error;
+    return undefined;
+  }
+}
+
+async function readGeneratorLocation(inspector: Inspector, heapId: number, timeoutMs: number): Promise<{ line: number; column: number } | undefined> {
   const object = await inspector.cdp.call('HeapProfiler.getObjectByHeapObjectId', { objectId: String(heapId), objectGroup: HEAP_OBJECT_GROUP }, timeoutMs);
   const objectId = (object.result as { objectId?: string } | undefined)?.objectId;
   if (objectId === undefined) return undefined;
