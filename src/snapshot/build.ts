@@ -21,13 +21,15 @@ import {
   isDone,
   isFrameRecord,
   isUnclaimable,
-  keptPromiseOf,
-  mayHaveKept,
+  isSlotField,
+  keptPromiseFrom,
+  RETURN_SITE_BASE,
   SITE_RETURN,
   SITE_YIELD,
   type CombinatorCall,
   type RuntimeFrame,
 } from './frame-records.ts';
+import { IntList } from './int-list.ts';
 import { readMembers, UNREADABLE } from './members.ts';
 import { Places, UNKNOWN_LOCATION } from './places.ts';
 import {
@@ -126,8 +128,8 @@ function build(source: SnapshotSource, options: SnapshotOptions): { snapshot: Sn
 class Builder {
   readonly nodes: SnapshotNode[] = [];
   /** Link k goes from node `linkFrom[k]` to node `linkTo[k]`; `awaits`/`awaitedBy` are filled from these at the end, at their exact size. */
-  readonly #linkFrom: number[] = [];
-  readonly #linkTo: number[] = [];
+  readonly #linkFrom = new IntList();
+  readonly #linkTo = new IntList();
   frameCount = 0;
   readonly #source: SnapshotSource;
   readonly #places: Places;
@@ -144,11 +146,19 @@ class Builder {
   #byPromise: Map<unknown, RuntimeFrame> | undefined;
   /** Values looked up by scanning, before `#byPromise` is worth building. */
   readonly #scanned = new Map<unknown, RuntimeFrame | undefined>();
+  /** Positions of the frames whose promise field is an array slot, found on the first scan. */
+  #slotPositions: Int32Array | undefined;
   readonly #pendingMemo = new Map<RuntimeFrame, boolean>();
   /** The node index of each frame in `#framed`. */
-  readonly #framedNodes: number[] = [];
+  readonly #framedNodes = new IntList();
   /** The position in `#frames` of each frame in `#framed`, -1 for frames found otherwise. */
-  readonly #framedAt: number[] = [];
+  readonly #framedAt = new IntList();
+  /** What every frame node at a suspension site shares, by site id (return sites in their own table). */
+  readonly #atSite: FrameSite[] = [];
+  readonly #atReturnSite: FrameSite[] = [];
+  /** The last stamp turned into `pendingMs`, and what it gave: frames suspended in the same tick share a stamp. */
+  #lastSince = NaN;
+  #lastPendingMs = 0;
   #counter = 0;
   #stackFiles: Set<string> | undefined;
 
@@ -248,22 +258,34 @@ class Builder {
     if (this.#byPromise !== undefined) return this.#byPromise.get(v);
     if (this.#scanned.has(v)) return this.#scanned.get(v);
     const frames = this.#frames;
+    const kept = this.#state.kept;
     if (this.#scanned.size < SCANNED_VALUES) {
-      let found: RuntimeFrame | undefined;
+      // Over the promise fields discovery read (no frame record is touched): the first frame
+      // whose field is `v`, or an earlier array slot whose element is.
+      let found = -1;
       for (let k = 0; k < frames.length; k++) {
-        const f = frames[k]!;
-        if (mayHaveKept(f, v) && keptPromiseOf(f) === v) {
-          found = f;
+        if (kept[k] === v) {
+          found = k;
           break;
         }
       }
-      this.#scanned.set(v, found);
-      return found;
+      const slots = (this.#slotPositions ??= slotPositionsOf(kept, frames.length));
+      for (let s = 0; s < slots.length; s++) {
+        const k = slots[s]!;
+        if (found >= 0 && k > found) break;
+        if (keptPromiseFrom(kept[k]) === v) {
+          found = k;
+          break;
+        }
+      }
+      const frame = found < 0 ? undefined : frames[found];
+      this.#scanned.set(v, frame);
+      return frame;
     }
     const map = new Map<unknown, RuntimeFrame>();
-    for (const f of frames) {
-      const p = keptPromiseOf(f);
-      if (p !== undefined && !map.has(p)) map.set(p, f);
+    for (let k = 0; k < frames.length; k++) {
+      const p = keptPromiseFrom(kept[k]);
+      if (p !== undefined && !map.has(p)) map.set(p, frames[k]!);
     }
     this.#byPromise = map;
     return map.get(v);
@@ -322,8 +344,10 @@ class Builder {
   /** Fills every node's `awaits` and `awaitedBy` (in link order) and returns them by index. */
   finishLinks(): { awaits: Edges; awaitedBy: Edges } {
     const nodes = this.nodes;
-    const outgoing = edgesFrom(nodes.length, this.#linkFrom, this.#linkTo);
-    const incoming = edgesFrom(nodes.length, this.#linkTo, this.#linkFrom);
+    const from = this.#linkFrom.view();
+    const to = this.#linkTo.view();
+    const outgoing = edgesFrom(nodes.length, from, to);
+    const incoming = edgesFrom(nodes.length, to, from);
     for (let i = 0; i < nodes.length; i++) {
       nodes[i]!.awaits = idsOf(nodes, outgoing, i);
       nodes[i]!.awaitedBy = idsOf(nodes, incoming, i);
@@ -352,23 +376,23 @@ class Builder {
 
   #newFrameNode(f: RuntimeFrame, position: number): number {
     const state = this.#state;
-    const source = this.#source;
     const siteId = position < 0 ? f.site : state.site[position]!;
     const seq = position < 0 ? f.seq : state.seq[position]!;
     const since = position < 0 ? f.since : state.since[position]!;
-    const site = siteId >= 0 ? source.getSite(siteId) : undefined;
-    const fnId = site?.fn ?? -1;
-    const fn = source.getSite(fnId);
-    const kind = source.siteKindOf(siteId);
+    const at = this.#frameSite(siteId);
+    if (since !== this.#lastSince) {
+      this.#lastSince = since;
+      this.#lastPendingMs = this.#source.elapsed(since, this.#now);
+    }
     const node: FrameNode = {
       id: `f${seq}`,
       type: 'frame',
-      function: fn?.name ?? '<unknown>',
-      kind: fn?.kind === 'generator' || fn?.kind === 'module' ? fn.kind : 'function',
-      location: this.#places.location(fnId, fn),
-      state: kind === SITE_RETURN ? 'returning' : kind === SITE_YIELD ? 'yielded' : 'awaiting',
-      suspendedAt: site === undefined ? null : this.#places.suspension(siteId, site),
-      pendingMs: source.elapsed(since, this.#now),
+      function: at.function,
+      kind: at.kind,
+      location: at.location,
+      state: at.state,
+      suspendedAt: at.suspendedAt,
+      pendingMs: this.#lastPendingMs,
       seq,
       awaits: NO_LINKS,
       awaitedBy: NO_LINKS,
@@ -379,6 +403,28 @@ class Builder {
     this.#framedNodes.push(index);
     this.#framedAt.push(position);
     return index;
+  }
+
+  /** The fields every frame node suspended at `siteId` shares, worked out for its first frame. */
+  #frameSite(siteId: number): FrameSite {
+    const table = siteId >= RETURN_SITE_BASE ? this.#atReturnSite : this.#atSite;
+    const slot = siteId >= RETURN_SITE_BASE ? siteId - RETURN_SITE_BASE : siteId + 1;
+    let at = slot >= 0 ? table[slot] : undefined;
+    if (at !== undefined) return at;
+    const source = this.#source;
+    const site = siteId >= 0 ? source.getSite(siteId) : undefined;
+    const fnId = site?.fn ?? -1;
+    const fn = source.getSite(fnId);
+    const kind = source.siteKindOf(siteId);
+    at = {
+      function: fn?.name ?? '<unknown>',
+      kind: fn?.kind === 'generator' || fn?.kind === 'module' ? fn.kind : 'function',
+      location: this.#places.location(fnId, fn),
+      state: kind === SITE_RETURN ? 'returning' : kind === SITE_YIELD ? 'yielded' : 'awaiting',
+      suspendedAt: site === undefined ? null : this.#places.suspension(siteId, site),
+    };
+    if (slot >= 0) table[slot] = at;
+    return at;
   }
 
   /** Each leaf node's value (objects only), by node position: what the heap analysis looks for. */
@@ -393,8 +439,8 @@ class Builder {
   resolveAll(): void {
     // Resolving can add frames (a yielded generator reached through a loop); keep going until done.
     for (let i = 0; i < this.#framed.length; i++) {
-      const from = this.#framedNodes[i]!;
-      const to = this.#targetOf(this.#framed[i]!, from, this.#framedAt[i]!);
+      const from = this.#framedNodes.at(i)!;
+      const to = this.#targetOf(this.#framed[i]!, from, this.#framedAt.at(i)!);
       if (to !== undefined) this.#link(from, to);
     }
   }
@@ -572,6 +618,16 @@ class Builder {
     return index;
   }
 }
+
+/** Positions (ascending) of the first `count` promise fields that are array slots. */
+function slotPositionsOf(kept: readonly unknown[], count: number): Int32Array {
+  const positions = new IntList();
+  for (let k = 0; k < count; k++) if (isSlotField(kept[k])) positions.push(k);
+  return positions.view();
+}
+
+/** The fields of a frame node that follow from its suspension site. */
+type FrameSite = Pick<FrameNode, 'function' | 'kind' | 'location' | 'state' | 'suspendedAt'>;
 
 /** Placeholder until `finishLinks` gives each node its own arrays. */
 const NO_LINKS: string[] = [];

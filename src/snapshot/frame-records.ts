@@ -51,7 +51,16 @@ export function isUnclaimable(f: RuntimeFrame): boolean {
 
 /** The frame's promise when a caller kept it (for an array of call results, its element), read without running program code. */
 export function keptPromiseOf(f: RuntimeFrame): unknown {
-  const p = framePromise(f);
+  return keptPromiseFrom(framePromise(f));
+}
+
+/** A frame's promise field as stored: `keptPromiseFrom` turns it into the kept promise; read once per frame by discovery. */
+export function keptFieldOf(f: RuntimeFrame): unknown {
+  return framePromise(f);
+}
+
+/** The kept promise a frame's promise field (`keptFieldOf`) stands for, if any. */
+export function keptPromiseFrom(p: unknown): unknown {
   if (p === undefined || p === UNCLAIMABLE) return undefined;
   if (isOwnInstance(p, ArraySlot)) {
     const element = elementOf(p.array, p.index);
@@ -60,13 +69,9 @@ export function keptPromiseOf(f: RuntimeFrame): unknown {
   return p;
 }
 
-/**
- * Whether `keptPromiseOf(f)` could be `v`: a pointer comparison, without reading the array an
- * array slot points into (for scans over every frame, where almost every answer is no).
- */
-export function mayHaveKept(f: RuntimeFrame, v: unknown): boolean {
-  const p = framePromise(f);
-  return p === v || isOwnInstance(p, ArraySlot);
+/** Whether a promise field (`keptFieldOf`) is an array slot, whose kept promise is an element of the array it names. */
+export function isSlotField(p: unknown): boolean {
+  return typeof p === 'object' && p !== null && isOwnInstance(p, ArraySlot);
 }
 
 /** An array element read through its descriptor (no getter runs); undefined for holes, accessors and proxies. */
