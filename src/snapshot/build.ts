@@ -29,7 +29,7 @@ import {
   type CombinatorCall,
   type RuntimeFrame,
 } from './frame-records.ts';
-import { IntList } from './int-list.ts';
+import { FloatList, IntList } from './int-list.ts';
 import { readMembers, UNREADABLE } from './members.ts';
 import { Places, UNKNOWN_LOCATION } from './places.ts';
 import {
@@ -104,10 +104,7 @@ function build(source: SnapshotSource, options: SnapshotOptions): { snapshot: Sn
     builder.frameNodeAt(k);
   }
   builder.resolveAll();
-  const links = builder.finishLinks();
-  const nodes = builder.nodes;
-  const roots: string[] = [];
-  for (const node of nodes) if (node.type === 'frame' && node.awaitedBy.length === 0) roots.push(node.id);
+  const { links, nodes, roots } = builder.finish();
   const snapshot: Snapshot = {
     schema: SNAPSHOT_SCHEMA,
     capturedAt: Date.now(),
@@ -126,7 +123,15 @@ function build(source: SnapshotSource, options: SnapshotOptions): { snapshot: Sn
 }
 
 class Builder {
-  readonly nodes: SnapshotNode[] = [];
+  /**
+   * Non-frame nodes as made; frame nodes stay holes until `finish` makes each in one go, its
+   * `awaits` and `awaitedBy` included: an object written once, right after its arrays, rather
+   * than made early and given new arrays later (a write into an older object per field, which
+   * the young-generation collector must then track), and per-frame data waits in columns.
+   */
+  readonly #nodes: (SnapshotNode | undefined)[] = [];
+  /** Every node's id, by position. */
+  readonly #ids: string[] = [];
   /** Link k goes from node `linkFrom[k]` to node `linkTo[k]`; `awaits`/`awaitedBy` are filled from these at the end, at their exact size. */
   readonly #linkFrom = new IntList();
   readonly #linkTo = new IntList();
@@ -153,6 +158,10 @@ class Builder {
   readonly #framedNodes = new IntList();
   /** The position in `#frames` of each frame in `#framed`, -1 for frames found otherwise. */
   readonly #framedAt = new IntList();
+  /** Each frame in `#framed`: its seq, its `pendingMs` and its site's shared fields, until `finish` makes its node. */
+  readonly #framedSeq = new FloatList();
+  readonly #framedPendingMs = new FloatList();
+  readonly #framedSites: FrameSite[] = [];
   /** What every frame node at a suspension site shares, by site id (return sites in their own table). */
   readonly #atSite: FrameSite[] = [];
   readonly #atReturnSite: FrameSite[] = [];
@@ -331,9 +340,10 @@ class Builder {
     return undefined;
   }
 
-  #add(node: SnapshotNode): number {
-    this.nodes.push(node);
-    return this.nodes.length - 1;
+  #add(node: SnapshotNode | undefined, id: string): number {
+    this.#nodes.push(node);
+    this.#ids.push(id);
+    return this.#ids.length - 1;
   }
 
   #link(from: number, to: number): void {
@@ -341,18 +351,52 @@ class Builder {
     this.#linkTo.push(to);
   }
 
-  /** Fills every node's `awaits` and `awaitedBy` (in link order) and returns them by index. */
-  finishLinks(): { awaits: Edges; awaitedBy: Edges } {
-    const nodes = this.nodes;
+  /**
+   * Makes the frame nodes and fills every node's `awaits` and `awaitedBy` (in link order);
+   * returns the nodes, the roots (frames nothing awaits, in node order) and the edges by index.
+   */
+  finish(): { nodes: SnapshotNode[]; roots: string[]; links: { awaits: Edges; awaitedBy: Edges } } {
+    const nodes = this.#nodes;
+    const ids = this.#ids;
     const from = this.#linkFrom.view();
     const to = this.#linkTo.view();
     const outgoing = edgesFrom(nodes.length, from, to);
     const incoming = edgesFrom(nodes.length, to, from);
+    const framedNodes = this.#framedNodes.view();
+    const seqs = this.#framedSeq.view();
+    const pending = this.#framedPendingMs.view();
+    const sites = this.#framedSites;
+    const roots: string[] = [];
+    // Frame nodes were added in node order: `framed` walks along with `i`.
+    let framed = 0;
     for (let i = 0; i < nodes.length; i++) {
-      nodes[i]!.awaits = idsOf(nodes, outgoing, i);
-      nodes[i]!.awaitedBy = idsOf(nodes, incoming, i);
+      const awaits = idsOf(ids, outgoing, i);
+      const awaitedBy = idsOf(ids, incoming, i);
+      if (framed < framedNodes.length && framedNodes[framed] === i) {
+        const at = sites[framed]!;
+        const id = ids[i]!;
+        nodes[i] = {
+          id,
+          type: 'frame',
+          function: at.function,
+          kind: at.kind,
+          location: at.location,
+          state: at.state,
+          suspendedAt: at.suspendedAt,
+          pendingMs: pending[framed]!,
+          seq: seqs[framed]!,
+          awaits,
+          awaitedBy,
+        } satisfies FrameNode;
+        if (awaitedBy.length === 0) roots.push(id);
+        framed++;
+      } else {
+        const node = nodes[i]!;
+        node.awaits = awaits;
+        node.awaitedBy = awaitedBy;
+      }
     }
-    return { awaits: outgoing, awaitedBy: incoming };
+    return { nodes: nodes as SnapshotNode[], roots, links: { awaits: outgoing, awaitedBy: incoming } };
   }
 
   /** The node of the frame at position `k` of the discovered frames, made on first use. */
@@ -384,24 +428,14 @@ class Builder {
       this.#lastSince = since;
       this.#lastPendingMs = this.#source.elapsed(since, this.#now);
     }
-    const node: FrameNode = {
-      id: `f${seq}`,
-      type: 'frame',
-      function: at.function,
-      kind: at.kind,
-      location: at.location,
-      state: at.state,
-      suspendedAt: at.suspendedAt,
-      pendingMs: this.#lastPendingMs,
-      seq,
-      awaits: NO_LINKS,
-      awaitedBy: NO_LINKS,
-    };
-    const index = this.#add(node);
+    const index = this.#add(undefined, `f${seq}`);
     this.frameCount++;
     this.#framed.push(f);
     this.#framedNodes.push(index);
     this.#framedAt.push(position);
+    this.#framedSeq.push(seq);
+    this.#framedPendingMs.push(this.#lastPendingMs);
+    this.#framedSites.push(at);
     return index;
   }
 
@@ -431,7 +465,7 @@ class Builder {
   leafValues(): Map<number, object> {
     const values = new Map<number, object>();
     for (const [v, index] of this.#valueIndex) {
-      if (this.nodes[index]?.type === 'leaf' && typeof v === 'object' && v !== null) values.set(index, v);
+      if (this.#nodes[index]?.type === 'leaf' && typeof v === 'object' && v !== null) values.set(index, v);
     }
     return values;
   }
@@ -440,12 +474,13 @@ class Builder {
     // Resolving can add frames (a yielded generator reached through a loop); keep going until done.
     for (let i = 0; i < this.#framed.length; i++) {
       const from = this.#framedNodes.at(i)!;
-      const to = this.#targetOf(this.#framed[i]!, from, this.#framedAt.at(i)!);
+      const to = this.#targetOf(this.#framed[i]!, i, this.#framedAt.at(i)!);
       if (to !== undefined) this.#link(from, to);
     }
   }
 
-  #targetOf(f: RuntimeFrame, from: number, position: number): number | undefined {
+  /** What the frame at `framed` in `#framed` (node `from`, position `position` of the discovered frames) waits for. */
+  #targetOf(f: RuntimeFrame, framed: number, position: number): number | undefined {
     const source = this.#source;
     const siteId = position < 0 ? f.site : this.#state.site[position]!;
     const v = position < 0 ? awaitedValueOf(f) : this.#state.value[position];
@@ -455,7 +490,7 @@ class Builder {
     if (siteId < 0 || (source.siteKindOf(siteId) === SITE_YIELD && !this.#valuePending(v))) return undefined;
     const site = source.getSite(siteId);
     if (site === undefined) return undefined;
-    const awaiter = this.nodes[from] as FrameNode;
+    const awaiter = this.#framedSites[framed]!;
     if (site.kind === 'for-await' || site.kind === 'yield*') {
       const iteration = source.iterationsOf(f)?.find((l) => l.site === siteId);
       const inner = iteration === undefined ? undefined : this.#generatorFrom(iteration.firstSeq);
@@ -474,7 +509,7 @@ class Builder {
   }
 
   /** The node for an awaited or returned value: its frame, a kept combinator, a group, or a leaf. */
-  #valueNode(v: unknown, site: SiteInfo, awaiter: FrameNode): number {
+  #valueNode(v: unknown, site: SiteInfo, awaiter: FrameSite): number {
     if (typeof v === 'object' && v !== null) {
       // Values already seen first: a value shared by many awaiters is looked up once.
       const known = this.#valueIndex.get(v);
@@ -513,7 +548,7 @@ class Builder {
       awaits: NO_LINKS,
       awaitedBy: NO_LINKS,
     };
-    const index = this.#add(node);
+    const index = this.#add(node, node.id);
     if (typeof v === 'object' && v !== null) this.#valueIndex.set(v, index);
     const linked = new Set<number>();
     const count = members?.count ?? 0;
@@ -546,7 +581,7 @@ class Builder {
         linked.add(to);
         this.#link(index, to);
       }
-      if (listed) node.members.push({ index: i, text, state, node: to === undefined ? null : this.nodes[to]!.id } satisfies CombinatorMember);
+      if (listed) node.members.push({ index: i, text, state, node: to === undefined ? null : this.#ids[to]! } satisfies CombinatorMember);
     }
     node.pending = states.pending;
     return index;
@@ -555,7 +590,7 @@ class Builder {
   /** The node of a combinator member that a recorded combinator or group call returned, if it is one. */
   #innerNode(member: object, text: string): number | undefined {
     const known = this.#valueIndex.get(member);
-    if (known !== undefined && this.nodes[known]!.type !== 'leaf') return known;
+    if (known !== undefined && this.#nodes[known]!.type !== 'leaf') return known;
     const kept = this.#source.keptCombinatorOf(member);
     if (kept !== undefined) return this.#combinator(kept, member);
     const group = this.#source.groupOf(member);
@@ -566,13 +601,13 @@ class Builder {
   #group(frames: readonly RuntimeFrame[], v: object, site: SiteInfo | string): number {
     const text = typeof site === 'string' ? site : operandText(site);
     const node: GroupNode = { id: `g${++this.#counter}`, type: 'group', text, calls: frames.length, awaits: NO_LINKS, awaitedBy: NO_LINKS };
-    const index = this.#add(node);
+    const index = this.#add(node, node.id);
     this.#valueIndex.set(v, index);
     for (const f of frames) if (this.isPending(f)) this.#link(index, this.frameNode(f));
     return index;
   }
 
-  #leaf(v: unknown, valueKind: LeafNode['valueKind'], site: SiteInfo, awaiter: FrameNode): number {
+  #leaf(v: unknown, valueKind: LeafNode['valueKind'], site: SiteInfo, awaiter: FrameSite): number {
     const shareable = typeof v === 'object' && v !== null;
     if (shareable) {
       const known = this.#valueIndex.get(v);
@@ -588,7 +623,7 @@ class Builder {
       awaitedBy: NO_LINKS,
     };
     if (valueKind === 'promise') this.#noteCreation(leaf, shareable ? this.#source.promiseSiteOf(v as object) : undefined, site.created);
-    const index = this.#add(leaf);
+    const index = this.#add(leaf, leaf.id);
     if (shareable) this.#valueIndex.set(v, index);
     return index;
   }
@@ -613,7 +648,7 @@ class Builder {
       awaitedBy: NO_LINKS,
     };
     if (valueKind === 'promise') this.#noteCreation(leaf, this.#source.promiseSiteOf(v), undefined);
-    const index = this.#add(leaf);
+    const index = this.#add(leaf, leaf.id);
     this.#valueIndex.set(v, index);
     return index;
   }
@@ -632,14 +667,14 @@ type FrameSite = Pick<FrameNode, 'function' | 'kind' | 'location' | 'state' | 's
 /** Placeholder until `finishLinks` gives each node its own arrays. */
 const NO_LINKS: string[] = [];
 
-function idsOf(nodes: readonly SnapshotNode[], edges: Edges, i: number): string[] {
+function idsOf(ids: readonly string[], edges: Edges, i: number): string[] {
   const from = edges.start[i]!;
   const count = edges.start[i + 1]! - from;
   if (count === 0) return [];
-  if (count === 1) return [nodes[edges.to[from]!]!.id];
-  const ids = new Array<string>(count);
-  for (let k = 0; k < count; k++) ids[k] = nodes[edges.to[from + k]!]!.id;
-  return ids;
+  if (count === 1) return [ids[edges.to[from]!]!];
+  const list = new Array<string>(count);
+  for (let k = 0; k < count; k++) list[k] = ids[edges.to[from + k]!]!;
+  return list;
 }
 
 /** The awaited operand's text: `sleep(60_000)` for `await sleep(60_000)`. */

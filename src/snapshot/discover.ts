@@ -65,23 +65,33 @@ export function discoverFrames(source: SnapshotSource): Discovered {
   const sinceOf = sinces.view();
   const awaitedOf = awaited.view();
   const order = seqOrder(seqOf);
-  const frames: RuntimeFrame[] = [];
+  // Sized once (a frame reached twice leaves the tail unused, cut below): growing three arrays
+  // of 100k entries by pushes cost more than the sort.
+  const frames = new Array<RuntimeFrame>(count);
+  const value = new Array<unknown>(count);
+  const kept = new Array<unknown>(count);
+  const state: FrameState = { seq: new Float64Array(count), site: new Int32Array(count), since: new Float64Array(count), value, kept, awaitedAt: new Int32Array(count).fill(-1) };
   const rank = new Int32Array(count);
-  const state: FrameState = { seq: new Float64Array(count), site: new Int32Array(count), since: new Float64Array(count), value: [], kept: [], awaitedAt: new Int32Array(count).fill(-1) };
+  let n = 0;
   for (let k = 0; k < count; k++) {
     const i = order[k]!;
     const f = found[i]!;
     // A pointer comparison: the record itself is not read again.
-    if (frames.length === 0 || frames[frames.length - 1] !== f) {
-      const at = frames.length;
-      frames.push(f);
-      state.seq[at] = seqOf[i]!;
-      state.site[at] = siteOf[i]!;
-      state.since[at] = sinceOf[i]!;
-      state.value.push(values[i]);
-      state.kept.push(kepts[i]);
+    if (n === 0 || frames[n - 1] !== f) {
+      frames[n] = f;
+      state.seq[n] = seqOf[i]!;
+      state.site[n] = siteOf[i]!;
+      state.since[n] = sinceOf[i]!;
+      value[n] = values[i];
+      kept[n] = kepts[i];
+      n++;
     }
-    rank[i] = frames.length - 1;
+    rank[i] = n - 1;
+  }
+  if (n < count) {
+    frames.length = n;
+    value.length = n;
+    kept.length = n;
   }
   for (let i = 0; i < count; i++) if (awaitedOf[i]! >= 0) state.awaitedAt[rank[i]!] = rank[awaitedOf[i]!]!;
   return { frames, state };
