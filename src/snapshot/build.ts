@@ -21,6 +21,7 @@ import {
   isDone,
   isFrameRecord,
   isUnclaimable,
+  isUnclaimableField,
   isSlotField,
   keptPromiseFrom,
   RETURN_SITE_BASE,
@@ -191,7 +192,7 @@ class Builder {
     if (site < 0) return false;
     const kind = this.#source.siteKindOf(site);
     if (kind === SITE_YIELD) return false;
-    if (kind !== SITE_RETURN) return !this.#moduleEndedAt(this.#frames[k]!, site, this.#state.value[k]);
+    if (kind !== SITE_RETURN) return !this.#moduleEndedAt(this.#frames[k]!, site, this.#state.value[k], isUnclaimableField(this.#state.kept[k]));
     return this.isPending(this.#frames[k]!);
   }
 
@@ -200,7 +201,7 @@ class Builder {
     if (f.site < 0) return false;
     const kind = this.#source.siteKindOf(f.site);
     if (kind === SITE_YIELD) return false;
-    if (kind !== SITE_RETURN) return !this.#moduleEndedAt(f, f.site, awaitedValueOf(f));
+    if (kind !== SITE_RETURN) return !this.#moduleEndedAt(f, f.site, awaitedValueOf(f), isUnclaimable(f));
     const memo = this.#pendingMemo.get(f);
     if (memo !== undefined) return memo;
     // Reached again while deciding: the frames returned each other's promises (f returns g(), g
@@ -220,8 +221,8 @@ class Builder {
    * caller can claim are looked at; a module ended at an await of a thenable that called back
    * still reads as pending (whether it called back cannot be read without running its code).
    */
-  #moduleEndedAt(f: RuntimeFrame, siteId: number, v: unknown): boolean {
-    if (!isUnclaimable(f)) return false;
+  #moduleEndedAt(f: RuntimeFrame, siteId: number, v: unknown, unclaimable: boolean): boolean {
+    if (!unclaimable) return false;
     const site = this.#source.getSite(siteId);
     const module = site?.kind === 'await' ? this.#source.getSite(site.fn ?? -1) : undefined;
     if (module?.kind !== 'module') return false;

@@ -5,7 +5,7 @@
  * `SnapshotSource` it answers for) is what follows.
  */
 
-import { ArraySlot, CombinatorLink, DONE, Frame, framePromise, frameValue, isFrame, IterationLink, KIND_RETURN, KIND_YIELD, UNCLAIMABLE } from '../runtime/frame.ts';
+import { CombinatorLink, DONE, Frame, framePromise, frameValue, isArraySlot, isFrame, IterationLink, KIND_RETURN, KIND_YIELD, UNCLAIMABLE } from '../runtime/frame.ts';
 import { getOwnPropertyDescriptor } from '../runtime/intrinsics.ts';
 export { RETURN_SITE_BASE } from '../runtime/sites.ts';
 import { isOwnInstance, isProxyObject } from '../runtime/values.ts';
@@ -49,6 +49,11 @@ export function isUnclaimable(f: RuntimeFrame): boolean {
   return framePromise(f) === UNCLAIMABLE;
 }
 
+/** `isUnclaimable` from the frame's promise field as discovery read it (`keptFieldOf`). */
+export function isUnclaimableField(p: unknown): boolean {
+  return p === UNCLAIMABLE;
+}
+
 /** The frame's promise when a caller kept it (for an array of call results, its element), read without running program code. */
 export function keptPromiseOf(f: RuntimeFrame): unknown {
   return keptPromiseFrom(framePromise(f));
@@ -62,7 +67,7 @@ export function keptFieldOf(f: RuntimeFrame): unknown {
 /** The kept promise a frame's promise field (`keptFieldOf`) stands for, if any. */
 export function keptPromiseFrom(p: unknown): unknown {
   if (p === undefined || p === UNCLAIMABLE) return undefined;
-  if (isOwnInstance(p, ArraySlot)) {
+  if (isArraySlot(p)) {
     const element = elementOf(p.array, p.index);
     return typeof element === 'object' && element !== null ? element : undefined;
   }
@@ -71,7 +76,7 @@ export function keptPromiseFrom(p: unknown): unknown {
 
 /** Whether a promise field (`keptFieldOf`) is an array slot, whose kept promise is an element of the array it names. */
 export function isSlotField(p: unknown): boolean {
-  return typeof p === 'object' && p !== null && isOwnInstance(p, ArraySlot);
+  return isArraySlot(p);
 }
 
 /** An array element read through its descriptor (no getter runs); undefined for holes, accessors and proxies. */
