@@ -30,7 +30,7 @@ import {
   type CombinatorCall,
   type RuntimeFrame,
 } from './frame-records.ts';
-import { FloatList, IntList } from './int-list.ts';
+import { IntList } from './int-list.ts';
 import { readMembers, UNREADABLE } from './members.ts';
 import { Places, UNKNOWN_LOCATION } from './places.ts';
 import {
@@ -124,13 +124,7 @@ function build(source: SnapshotSource, options: SnapshotOptions): { snapshot: Sn
 }
 
 class Builder {
-  /**
-   * Non-frame nodes as made; frame nodes stay holes until `finish` makes each in one go, its
-   * `awaits` and `awaitedBy` included: an object written once, right after its arrays, rather
-   * than made early and given new arrays later (a write into an older object per field, which
-   * the young-generation collector must then track), and per-frame data waits in columns.
-   */
-  readonly #nodes: (SnapshotNode | undefined)[] = [];
+  readonly #nodes: SnapshotNode[] = [];
   /** Every node's id, by position. */
   readonly #ids: string[] = [];
   /** Link k goes from node `linkFrom[k]` to node `linkTo[k]`; `awaits`/`awaitedBy` are filled from these at the end, at their exact size. */
@@ -159,10 +153,6 @@ class Builder {
   readonly #framedNodes = new IntList();
   /** The position in `#frames` of each frame in `#framed`, -1 for frames found otherwise. */
   readonly #framedAt = new IntList();
-  /** Each frame in `#framed`: its seq, its `pendingMs` and its site's shared fields, until `finish` makes its node. */
-  readonly #framedSeq = new FloatList();
-  readonly #framedPendingMs = new FloatList();
-  readonly #framedSites: FrameSite[] = [];
   /** What every frame node at a suspension site shares, by site id (return sites in their own table). */
   readonly #atSite: FrameSite[] = [];
   readonly #atReturnSite: FrameSite[] = [];
@@ -341,7 +331,7 @@ class Builder {
     return undefined;
   }
 
-  #add(node: SnapshotNode | undefined, id: string): number {
+  #add(node: SnapshotNode, id: string): number {
     this.#nodes.push(node);
     this.#ids.push(id);
     return this.#ids.length - 1;
@@ -353,8 +343,9 @@ class Builder {
   }
 
   /**
-   * Makes the frame nodes and fills every node's `awaits` and `awaitedBy` (in link order);
-   * returns the nodes, the roots (frames nothing awaits, in node order) and the edges by index.
+   * Fills every node's `awaits` and `awaitedBy` (in link order); returns the nodes, the roots
+   * (frames nothing awaits, in node order, found from the edges rather than by reading every
+   * node again) and the edges by index.
    */
   finish(): { nodes: SnapshotNode[]; roots: string[]; links: { awaits: Edges; awaitedBy: Edges } } {
     const nodes = this.#nodes;
@@ -364,40 +355,17 @@ class Builder {
     const outgoing = edgesFrom(nodes.length, from, to);
     const incoming = edgesFrom(nodes.length, to, from);
     const framedNodes = this.#framedNodes.view();
-    const seqs = this.#framedSeq.view();
-    const pending = this.#framedPendingMs.view();
-    const sites = this.#framedSites;
     const roots: string[] = [];
-    // Frame nodes were added in node order: `framed` walks along with `i`.
-    let framed = 0;
-    for (let i = 0; i < nodes.length; i++) {
-      const awaits = idsOf(ids, outgoing, i);
-      const awaitedBy = idsOf(ids, incoming, i);
-      if (framed < framedNodes.length && framedNodes[framed] === i) {
-        const at = sites[framed]!;
-        const id = ids[i]!;
-        nodes[i] = {
-          id,
-          type: 'frame',
-          function: at.function,
-          kind: at.kind,
-          location: at.location,
-          state: at.state,
-          suspendedAt: at.suspendedAt,
-          pendingMs: pending[framed]!,
-          seq: seqs[framed]!,
-          awaits,
-          awaitedBy,
-        } satisfies FrameNode;
-        if (awaitedBy.length === 0) roots.push(id);
-        framed++;
-      } else {
-        const node = nodes[i]!;
-        node.awaits = awaits;
-        node.awaitedBy = awaitedBy;
-      }
+    for (let k = 0; k < framedNodes.length; k++) {
+      const i = framedNodes[k]!;
+      if (incoming.start[i] === incoming.start[i + 1]) roots.push(ids[i]!);
     }
-    return { nodes: nodes as SnapshotNode[], roots, links: { awaits: outgoing, awaitedBy: incoming } };
+    for (let i = 0; i < nodes.length; i++) {
+      const node = nodes[i]!;
+      node.awaits = idsOf(ids, outgoing, i);
+      node.awaitedBy = idsOf(ids, incoming, i);
+    }
+    return { nodes, roots, links: { awaits: outgoing, awaitedBy: incoming } };
   }
 
   /** The node of the frame at position `k` of the discovered frames, made on first use. */
@@ -429,14 +397,24 @@ class Builder {
       this.#lastSince = since;
       this.#lastPendingMs = this.#source.elapsed(since, this.#now);
     }
-    const index = this.#add(undefined, `f${seq}`);
+    const node: FrameNode = {
+      id: `f${seq}`,
+      type: 'frame',
+      function: at.function,
+      kind: at.kind,
+      location: at.location,
+      state: at.state,
+      suspendedAt: at.suspendedAt,
+      pendingMs: this.#lastPendingMs,
+      seq,
+      awaits: NO_LINKS,
+      awaitedBy: NO_LINKS,
+    };
+    const index = this.#add(node, node.id);
     this.frameCount++;
     this.#framed.push(f);
     this.#framedNodes.push(index);
     this.#framedAt.push(position);
-    this.#framedSeq.push(seq);
-    this.#framedPendingMs.push(this.#lastPendingMs);
-    this.#framedSites.push(at);
     return index;
   }
 
@@ -491,7 +469,7 @@ class Builder {
     if (siteId < 0 || (source.siteKindOf(siteId) === SITE_YIELD && !this.#valuePending(v))) return undefined;
     const site = source.getSite(siteId);
     if (site === undefined) return undefined;
-    const awaiter = this.#framedSites[framed]!;
+    const awaiter = this.#nodes[this.#framedNodes.at(framed)!] as FrameNode;
     if (site.kind === 'for-await' || site.kind === 'yield*') {
       const iteration = source.iterationsOf(f)?.find((l) => l.site === siteId);
       const inner = iteration === undefined ? undefined : this.#generatorFrom(iteration.firstSeq);
@@ -510,7 +488,7 @@ class Builder {
   }
 
   /** The node for an awaited or returned value: its frame, a kept combinator, a group, or a leaf. */
-  #valueNode(v: unknown, site: SiteInfo, awaiter: FrameSite): number {
+  #valueNode(v: unknown, site: SiteInfo, awaiter: FrameNode): number {
     if (typeof v === 'object' && v !== null) {
       // Values already seen first: a value shared by many awaiters is looked up once.
       const known = this.#valueIndex.get(v);
@@ -608,7 +586,7 @@ class Builder {
     return index;
   }
 
-  #leaf(v: unknown, valueKind: LeafNode['valueKind'], site: SiteInfo, awaiter: FrameSite): number {
+  #leaf(v: unknown, valueKind: LeafNode['valueKind'], site: SiteInfo, awaiter: FrameNode): number {
     const shareable = typeof v === 'object' && v !== null;
     if (shareable) {
       const known = this.#valueIndex.get(v);
