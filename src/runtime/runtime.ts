@@ -21,6 +21,7 @@ import {
   counters,
   currentSeq,
   enterFunction,
+  enterGenerator,
   enterUnclaimable,
   forEachRegistered,
   groupOf,
@@ -45,7 +46,7 @@ import { freeze } from './intrinsics.ts';
 import { addSite, getSite, siteCount, siteLimits, type SiteRecord } from './sites.ts';
 import { buildSnapshot, buildGraph, type Graph, type SnapshotOptions } from '../snapshot/build.ts';
 import { startTicker } from './ticker.ts';
-import { enterTraced, enterTracedUnclaimable, setFrameObserver, type FrameObserver } from './traced-frame.ts';
+import { enterTraced, enterTracedGenerator, enterTracedUnclaimable, setFrameObserver, type FrameObserver } from './traced-frame.ts';
 import type { Snapshot } from '../snapshot/schema.ts';
 
 /** What `globalThis.__awaitwhat` holds: the calls instrumented code makes, and a snapshot. Frozen. */
@@ -171,7 +172,7 @@ function createGlobal(internals: RuntimeInternals): RuntimeGlobal {
     format: FORMAT_VERSION,
     // One branch per call on a flag that changes only when tracing is turned on or off.
     e: (fn: number) => (tracing ? enterTraced(fn) : enterFunction(fn)),
-    g: (fn: number) => (tracing ? enterTracedUnclaimable(fn) : enterUnclaimable(fn)),
+    g: (fn: number) => (tracing ? enterTracedGenerator(fn) : enterGenerator(fn)),
     m: (fn: number) => (tracing ? enterTracedUnclaimable(fn) : enterUnclaimable(fn)),
     get q() {
       return currentSeq();

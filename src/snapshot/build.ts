@@ -17,6 +17,7 @@ import { discoverFrames, type Discovered, type FrameState } from './discover.ts'
 import { edgesFrom, type Edges } from './edges.ts';
 import {
   awaitedValueOf,
+  isClaimed,
   isCombinatorCall,
   isDone,
   isFrameRecord,
@@ -28,6 +29,7 @@ import {
   SITE_RETURN,
   SITE_YIELD,
   type CombinatorCall,
+  type IterationRecord,
   type RuntimeFrame,
 } from './frame-records.ts';
 import { IntList } from './int-list.ts';
@@ -66,8 +68,6 @@ export interface SnapshotOptions {
 
 /** Distinct values looked up by scanning the frames before a promise → frame map is built instead. */
 const SCANNED_VALUES = 8;
-/** How many frames after a loop began may precede the generator it iterates. */
-const GENERATOR_SEARCH = 64;
 
 /** A snapshot, its edges by node position, and the runtime record behind each frame node. */
 export interface Graph {
@@ -169,11 +169,6 @@ class Builder {
     this.#nodeAt = new Int32Array(discovered.frames.length).fill(-1);
     this.#places = places;
     this.#now = now;
-  }
-
-  #functionOf(f: RuntimeFrame): SiteInfo | undefined {
-    const source = this.#source;
-    return source.getSite(source.getSite(f.site)?.fn ?? -1);
   }
 
   /** `isPending` for the frame at position `k`, from the fields discovery read. */
@@ -319,16 +314,9 @@ class Builder {
     return -1;
   }
 
-  /**
-   * The async generator a loop iterates: the first one entered after the loop began (calls made
-   * while evaluating its iterable come before it; a generator's body is entered by the loop).
-   */
-  #generatorFrom(firstSeq: number): RuntimeFrame | undefined {
-    for (let seq = firstSeq; seq < firstSeq + GENERATOR_SEARCH; seq++) {
-      const f = this.#frameBySeq(seq);
-      if (f !== undefined && f.site >= 0 && this.#functionOf(f)?.kind === 'generator') return f;
-    }
-    return undefined;
+  /** The frame a loop's first `next()` or a disposal's disposer call entered, as the runtime noted it (none when it entered none). */
+  #enteredBy(iteration: IterationRecord | undefined): RuntimeFrame | undefined {
+    return iteration === undefined || iteration.entered === 0 ? undefined : this.#frameBySeq(iteration.entered);
   }
 
   #add(node: SnapshotNode, id: string): number {
@@ -472,14 +460,15 @@ class Builder {
     const awaiter = this.#nodes[this.#framedNodes.at(framed)!] as FrameNode;
     if (site.kind === 'for-await' || site.kind === 'yield*') {
       const iteration = source.iterationsOf(f)?.find((l) => l.site === siteId);
-      const inner = iteration === undefined ? undefined : this.#generatorFrom(iteration.firstSeq);
-      if (inner !== undefined) return this.frameNode(inner);
+      const inner = this.#enteredBy(iteration);
+      if (inner !== undefined && inner.site >= 0) return this.frameNode(inner);
       return this.#leaf(iteration?.iterable ?? v, 'async-iterable', site, awaiter);
     }
     if (site.kind === 'await-using') {
       const disposal = source.iterationsOf(f)?.find((l) => l.site === siteId);
-      const disposer = disposal === undefined ? undefined : this.#frameBySeq(disposal.firstSeq);
-      if (disposer !== undefined && this.isPending(disposer)) return this.frameNode(disposer);
+      const disposer = this.#enteredBy(disposal);
+      // A frame a caller claimed is that caller's callee, entered first after a disposal whose disposer no instrumented code made.
+      if (disposer !== undefined && !isClaimed(disposer) && this.isPending(disposer)) return this.frameNode(disposer);
       return this.#leaf(undefined, 'disposal', site, awaiter);
     }
     if (isFrameRecord(v)) return isDone(v) ? undefined : this.frameNode(v);

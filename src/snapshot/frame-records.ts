@@ -5,7 +5,7 @@
  * `SnapshotSource` it answers for) is what follows.
  */
 
-import { CombinatorLink, DONE, Frame, framePromise, frameValue, isArraySlot, isFrame, IterationLink, KIND_RETURN, KIND_YIELD, UNCLAIMABLE } from '../runtime/frame.ts';
+import { CombinatorLink, DONE, Frame, framePromise, frameValue, GENERATOR, isArraySlot, isFrame, IterationLink, KIND_RETURN, KIND_YIELD, UNCLAIMABLE } from '../runtime/frame.ts';
 import { getOwnPropertyDescriptor } from '../runtime/intrinsics.ts';
 export { RETURN_SITE_BASE } from '../runtime/sites.ts';
 import { isOwnInstance, isProxyObject } from '../runtime/values.ts';
@@ -46,12 +46,19 @@ export function isDone(f: RuntimeFrame): boolean {
 
 /** A frame no caller can claim: an async generator's or a module's. */
 export function isUnclaimable(f: RuntimeFrame): boolean {
-  return framePromise(f) === UNCLAIMABLE;
+  const p = framePromise(f);
+  return p === UNCLAIMABLE || p === GENERATOR;
+}
+
+/** Whether a caller claimed the frame (awaited it, kept its promise, or took it as a member of an array). */
+export function isClaimed(f: RuntimeFrame): boolean {
+  const p = framePromise(f);
+  return p !== undefined && p !== UNCLAIMABLE && p !== GENERATOR;
 }
 
 /** `isUnclaimable` from the frame's promise field as discovery read it (`keptFieldOf`). */
 export function isUnclaimableField(p: unknown): boolean {
-  return p === UNCLAIMABLE;
+  return p === UNCLAIMABLE || p === GENERATOR;
 }
 
 /** The frame's promise when a caller kept it (for an array of call results, its element), read without running program code. */
@@ -66,7 +73,7 @@ export function keptFieldOf(f: RuntimeFrame): unknown {
 
 /** The kept promise a frame's promise field (`keptFieldOf`) stands for, if any. */
 export function keptPromiseFrom(p: unknown): unknown {
-  if (p === undefined || p === UNCLAIMABLE) return undefined;
+  if (p === undefined || p === UNCLAIMABLE || p === GENERATOR) return undefined;
   if (isArraySlot(p)) {
     const element = elementOf(p.array, p.index);
     return typeof element === 'object' && element !== null ? element : undefined;
