@@ -632,7 +632,7 @@ function slotPositionsOf(kept: readonly unknown[], count: number): Int32Array {
 /** The fields of a frame node that follow from its suspension site. */
 type FrameSite = Pick<FrameNode, 'function' | 'kind' | 'location' | 'state' | 'suspendedAt'>;
 
-/** Placeholder until `finishLinks` gives each node its own arrays. */
+/** Placeholder until `finish` gives each node its own arrays. */
 const NO_LINKS: string[] = [];
 
 function idsOf(ids: readonly string[], edges: Edges, i: number): string[] {
