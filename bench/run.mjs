@@ -50,6 +50,15 @@ if (section(2)) {
   out.push('');
   out.push('| pending frames | `snapshot()` first call | `snapshot()` warm (median) | allocation floor | `JSON.stringify` of the snapshot | `renderText` first call | `renderText` warm (median) | watchdog check |', '|---|---|---|---|---|---|---|---|');
   for (const { n, inst: r } of rows) out.push(`| ${n} | ${r.snapshotColdMs} ms | ${r.snapshotMs} ms | ${r.allocationFloorMs} ms | ${r.stringifyMs} ms | ${r.renderTextColdMs} ms | ${r.renderTextMs} ms | ${r.watchdogCheckMs} ms |`);
+  out.push('');  // snapshot() alone at 100k and 1M pending frames, each size its own process (bench/programs/snapshot-scale.mjs):
+  // CPU time (user + system, so the GC's helper threads count), and the extra memory a call needs.
+  const calls = quick ? 3 : 8;
+  out.push('`snapshot()` alone, each size in its own process (`node --max-semi-space-size=16 --expose-gc --import dist/hooks.js bench/programs/snapshot-scale.mjs N calls`, ' + calls + ' calls at 100k, 3 at 1M): CPU time of the first call and the median of the second half of the calls; extra memory is the peak RSS during the calls over the RSS before them, and the heap the kept result holds after a forced GC.', '');
+  out.push('| pending frames | first call (CPU) | warm (CPU, median) | peak RSS over before | kept result (heapUsed delta) |', '|---|---|---|---|---|');
+  for (const n of quick ? [100_000] : [100_000, 1_000_000]) {
+    const r = json(['--max-semi-space-size=16', '--expose-gc', '--import', HOOKS, 'bench/programs/snapshot-scale.mjs', String(n), String(n >= 1_000_000 ? 3 : calls)]);
+    out.push(`| ${n.toLocaleString('en')} | ${r.firstMs} ms | ${r.warmMs} ms | +${r.peakExtraRssMB} MB | ${r.keptHeapMB} MB |`);
+  }
   out.push('');
 }
 

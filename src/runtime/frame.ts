@@ -51,11 +51,11 @@ import {
   type List,
 } from './intrinsics.ts';
 import { notePromise } from './created.ts';
-import { ArraySlot, CombinatorLink, GENERATOR, IterationLink, UNCLAIMABLE } from './links.ts';
+import { ArraySlot, CombinatorLink, GENERATOR, isArraySlot, IterationLink, UNCLAIMABLE } from './links.ts';
 import { getSite, RETURN_SITE_BASE } from './sites.ts';
 import { isPromiseObject, isProxyObject } from './values.ts';
 
-export { ArraySlot, CombinatorLink, GENERATOR, IterationLink, UNCLAIMABLE };
+export { ArraySlot, CombinatorLink, GENERATOR, isArraySlot, IterationLink, UNCLAIMABLE };
 
 // `Frame.site` holds one of: a suspension site id (>= 0), RUNNING, DONE, or an early return.
 /** `Frame.site` while the frame runs its first synchronous part. */

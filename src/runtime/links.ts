@@ -11,13 +11,22 @@ export const UNCLAIMABLE: unique symbol = Symbol('awaitwhat.unclaimable');
 /** Marks async generators' frames: unclaimable too, but what an `await it.next()` or a loop's `next()` entered. */
 export const GENERATOR: unique symbol = Symbol('awaitwhat.generator');
 
+/** Whether `v` is an `ArraySlot`: safe and cheap on any value (the snapshot checks one per frame). */
+export let isArraySlot: (v: unknown) => v is ArraySlot;
+
 /** A claimed call result that was an array of promises (`items.map(async …)`): which element. */
 export class ArraySlot {
   readonly array: unknown[];
   readonly index: number;
+  /** A brand for `isArraySlot`: `#slot in v` runs no code of a proxy (unlike `instanceof`) and needs no native call (unlike `util.types.isProxy`). */
+  readonly #slot = true;
   constructor(array: unknown[], index: number) {
     this.array = array;
     this.index = index;
+  }
+
+  static {
+    isArraySlot = (v) => typeof v === 'object' && v !== null && #slot in v;
   }
 }
 
