@@ -37,7 +37,12 @@ type RegisterHooks = (hooks: {
   load?: (url: string, context: object, next: (url: string, context?: object) => LoadResult) => LoadResult;
 }) => unknown;
 
-let installed = false;
+let installed: { reports: RunnerReports; onFault: (error: unknown) => void } | undefined;
+
+/** The reports and fault handler the runner watch was installed with (the command's, or awaitwhat/test's), for integrations the runner loads itself (Jest's environment). */
+export function installedReports(): { reports: RunnerReports; onFault: (error: unknown) => void } | undefined {
+  return installed;
+}
 
 // The hooks run on every module the program loads, after it may have replaced built-ins: what they
 // call is captured here, at load.
@@ -49,8 +54,8 @@ const Decoder = TextDecoder;
 const HANDOVER = `\n;process.getBuiltinModule('node:diagnostics_channel').channel(${JSON.stringify(MOCHA_CHANNEL)}).publish(module.exports);\n`;
 
 export function installRunnerWatch(reports: RunnerReports, onFault: (error: unknown) => void): void {
-  if (installed) return;
-  installed = true;
+  if (installed !== undefined) return;
+  installed = { reports, onFault };
   /** Whether node:test was resolved once already (the answer of runsNodeTests never changes). */
   let nodeTestSeen = false;
   subscribe(MOCHA_CHANNEL, (Runner) => watchMochaRunnerClass(Runner, reports, onFault));
