@@ -17,10 +17,9 @@ import { currentRuntime, installInRealm, installRuntime, type Runtime } from '..
 import { installedReports } from '../install.ts';
 import { stderrReports } from '../stderr-reports.ts';
 import { requireDefault, resolveForJest } from './resolve.ts';
+import { BASE_OPTION } from './config.ts';
 import { JestEvents, type CircusEvent } from './events.ts';
 
-/** The option of `testEnvironmentOptions` that names the environment awaitwhat's wraps. */
-export const BASE_OPTION = 'awaitwhatEnvironment';
 const DEFAULT_BASE = 'jest-environment-node';
 
 /** What Jest gives an environment's constructor (the fields read here). */

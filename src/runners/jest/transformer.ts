@@ -41,8 +41,8 @@ export interface JestTransformer {
 
 /** awaitwhat/jest's options: which transformer runs first, with which options. */
 export interface AwaitwhatJestOptions {
-  /** Package name or path of the transformer to run first. @default 'babel-jest' */
-  transformer?: string;
+  /** Package name or path of the transformer to run first; false for none (the file as it is on disk). @default 'babel-jest' */
+  transformer?: string | false;
   /** That transformer's own options (what Jest's `transform` entry would give it). */
   options?: unknown;
 }
@@ -53,12 +53,17 @@ const INLINE_MAP = /\n?\/\/[#@] sourceMappingURL=data:[^\s'"]*\s*$/;
 /** What changes the instrumented output besides the source and the inner transformer's key: awaitwhat's shape of code, and how it records sites. */
 const OWN_KEY = `awaitwhat-jest:${FORMAT_VERSION}:${SITE_MODE}`;
 
+/** No transformer before awaitwhat's: the file's text as Jest read it. */
+const AS_IS: JestTransformer = { process: (source) => source };
+
 /** Reads the options of a `transform` entry: a clear error naming a bad value. */
-export function readOptions(value: unknown): { transformer: string; options: unknown } {
+export function readOptions(value: unknown): { transformer: string | false; options: unknown } {
   if (value === undefined || value === null) return { transformer: DEFAULT_INNER, options: undefined };
   if (typeof value !== 'object' || Array.isArray(value)) throw new TypeError(`awaitwhat/jest: its options must be an object like { transformer: 'babel-jest' }, not ${JSON.stringify(value)}`);
   const { transformer = DEFAULT_INNER, options } = value as AwaitwhatJestOptions;
-  if (typeof transformer !== 'string' || transformer === '') throw new TypeError(`awaitwhat/jest: option transformer must be a package name or path (such as 'babel-jest' or 'ts-jest'), not ${JSON.stringify(transformer)}`);
+  if (transformer !== false && (typeof transformer !== 'string' || transformer === '')) {
+    throw new TypeError(`awaitwhat/jest: option transformer must be a package name or path (such as 'babel-jest' or 'ts-jest'), or false for none, not ${JSON.stringify(transformer)}`);
+  }
   return { transformer, options };
 }
 
@@ -82,8 +87,8 @@ export function loadTransformer(name: string, options: unknown, rootDir: string)
 export function createTransformer(config?: unknown): JestTransformer {
   const { transformer: innerName, options: innerOptions } = readOptions(config);
   let inner: JestTransformer | undefined;
-  const innerFor = (options: JestTransformOptions): JestTransformer => (inner ??= loadTransformer(innerName, innerOptions, options.config.rootDir));
-  const ownKey = (innerKey: string): string => createHash('sha1').update(innerKey).update('\0').update(OWN_KEY).update('\0').update(innerName).digest('hex');
+  const innerFor = (options: JestTransformOptions): JestTransformer => (inner ??= innerName === false ? AS_IS : loadTransformer(innerName, innerOptions, options.config.rootDir));
+  const ownKey = (innerKey: string): string => createHash('sha1').update(innerKey).update('\0').update(OWN_KEY).update('\0').update(String(innerName)).digest('hex');
   const plainKey = (source: string, path: string, options: JestTransformOptions): string =>
     createHash('sha1')
       .update(source)
