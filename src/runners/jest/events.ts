@@ -9,7 +9,8 @@
  *   full name (`test "users › loads a user"`, Jest's own ` › ` between the describe blocks);
  * - a second after the test file's run finished (`run_finish`), if the process is still there
  *   (Jest's "did not exit one second after the test run has completed"), everything still pending,
- *   each chain under the test or hook that started it (after-run.ts).
+ *   each chain under the test or hook that started it (after-run.ts); in a Jest worker, when Jest
+ *   ends the worker by force because it did not exit (worker-end.ts).
  *
  * Nothing here throws into Jest: every handler is guarded, a fault is handed to `onFault`.
  */
@@ -19,6 +20,7 @@ import { setCurrentLog } from '../current.ts';
 import type { RunnerReports } from '../reporting.ts';
 import { frameCount } from '../scope.ts';
 import { describeRun, scoped, TestLog, type TestRun } from '../tests.ts';
+import { inJestWorker, stopWatchingWorkerEnd, watchWorkerEnd } from './worker-end.ts';
 
 /** jest-circus's name for the describe block every file's tests are in. */
 const ROOT_DESCRIBE_BLOCK = 'ROOT_DESCRIBE_BLOCK';
@@ -77,6 +79,7 @@ export class JestEvents {
     switch (event.name) {
       case 'run_start':
         runStarts();
+        stopWatchingWorkerEnd();
         return;
       case 'test_start':
         if (event.test !== undefined) this.#tests.set(event.test, this.#log.start(testName(event.test), 'test'));
@@ -100,7 +103,8 @@ export class JestEvents {
         this.#failed(event.test === undefined ? undefined : this.#tests.get(event.test), undefined, event.error);
         return;
       case 'run_finish':
-        afterRunReport(this.#reports, this.#log, this.#onFault);
+        if (inJestWorker()) watchWorkerEnd(this.#reports, this.#log, this.#onFault);
+        else afterRunReport(this.#reports, this.#log, this.#onFault);
         return;
       default:
     }
