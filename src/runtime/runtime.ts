@@ -41,6 +41,7 @@ import {
   type Frame,
 } from './frame.ts';
 import { notePromise, promiseSiteOf } from './created.ts';
+import { defineForeignSites } from './foreign-sites.ts';
 import { addPromiseRealm, freeze } from './intrinsics.ts';
 import { addSite, getSite, siteCount, siteLimits, type SiteRecord } from './sites.ts';
 import { buildSnapshot, buildGraph, type Graph, type SnapshotOptions } from '../snapshot/build.ts';
@@ -66,6 +67,11 @@ interface RuntimeGlobal {
   readonly pc: (site: number, v: unknown) => unknown;
   /** `new Promise(…)` outside async functions: records where it was created; returns it. */
   readonly np: (site: number, v: unknown) => unknown;
+  /**
+   * Defines a self-contained module's sites (`[id, record, …]`, ids in the foreign ranges of
+   * sites.ts) in this thread; once per module evaluation. Returns undefined, never throws.
+   */
+  readonly d: (entries: unknown) => void;
   /** The thread's await graph, built by the copy of awaitwhat that installed the runtime. Holds no value of the program's. */
   readonly snapshot: (options?: SnapshotOptions) => Snapshot;
 }
@@ -125,11 +131,16 @@ export interface RuntimeInternals {
 /** Whether new frames are traced frames (an observer is installed). */
 let tracing = false;
 
+/** Notes a site's kind where the hot path reads it. */
+function recordKind(id: number, site: SiteRecord): void {
+  setSiteKind(id, site.kind === 'return' ? KIND_RETURN : site.kind === 'yield' ? KIND_YIELD : KIND_AWAIT);
+}
+
 function createInternals(): RuntimeInternals {
   const internals: RuntimeInternals = {
     addSite(site) {
       const id = addSite(site);
-      setSiteKind(id, site.kind === 'return' ? KIND_RETURN : site.kind === 'yield' ? KIND_YIELD : KIND_AWAIT);
+      recordKind(id, site);
       return id;
     },
     getSite,
@@ -180,6 +191,7 @@ function createGlobal(internals: RuntimeInternals): RuntimeGlobal {
     pa: stashMembers,
     pc: keepCombinator,
     np: notePromise,
+    d: (entries: unknown) => defineForeignSites(entries, recordKind),
     snapshot: (options?: SnapshotOptions) => internals.snapshot(options),
   });
 }
