@@ -17,11 +17,12 @@ import { instrument, InstrumentSyntaxError } from '../../transform/instrument.ts
 import { parseMap, type RawSourceMap } from '../../transform/sourcemap.ts';
 import { tellOnce } from '../../cli/faults.ts';
 import { requireDefault, resolveForJest } from './resolve.ts';
-import { jestSiteSink, SITE_MODE } from './sites.ts';
+import { fileVersionKey, FileSiteIds, siteBlocks, SITE_MODE } from './sites.ts';
+import { SiteTableFullError } from '../../runtime/sites.ts';
 
 /** What Jest hands a transformer (the fields read here). */
 export interface JestTransformOptions {
-  config: { rootDir: string; cwd?: string };
+  config: { rootDir: string; cacheDirectory?: string };
   configString?: string;
   supportsStaticESM?: boolean;
   instrument?: boolean;
@@ -131,24 +132,28 @@ export function createTransformer(config?: unknown): JestTransformer {
 function instrumentOutput(out: TransformedSource, path: string, options: JestTransformOptions): { code: string; map?: RawSourceMap | null } {
   const code = typeof out === 'string' ? out : out.code;
   const rawMap = typeof out === 'string' ? undefined : out.map;
-  const sites = jestSiteSink();
-  if (sites === undefined) return typeof out === 'string' ? { code } : { code, map: mapOf(rawMap, path) ?? null };
+  const cacheDirectory = options.config.cacheDirectory;
+  if (typeof cacheDirectory !== 'string') return { code, map: mapOf(rawMap, path) ?? null };
   const inputMap = mapOf(rawMap, path) ?? inlineMap(code, path);
   const bare = inputMap === undefined ? code : code.replace(INLINE_MAP, '');
   let result;
   try {
+    const sites = new FileSiteIds(siteBlocks(cacheDirectory), fileVersionKey(path, bare));
     result = instrument(bare, {
       filename: path,
       format: options.supportsStaticESM === true ? 'module' : 'commonjs',
       sites,
+      selfContained: true,
       sourceMap: true,
       sourceName: path,
       inputMap,
     });
+    sites.done();
   } catch (error) {
     // Jest runs the file as its transformer made it: a syntax the parser does not know, or a fault
     // of awaitwhat's (told once), never fails the user's test.
-    if (!(error instanceof InstrumentSyntaxError)) tellOnce('awaitwhat/jest could not instrument some files, which run uninstrumented', error);
+    if (error instanceof SiteTableFullError) tellOnce(`awaitwhat/jest: the site ids of Jest's cache directory ${cacheDirectory} are used up; files are run uninstrumented until it is cleared (jest --clearCache)`);
+    else if (!(error instanceof InstrumentSyntaxError)) tellOnce('awaitwhat/jest could not instrument some files, which run uninstrumented', error);
     return { code, map: mapOf(rawMap, path) ?? null };
   }
   if (result === null) return { code, map: mapOf(rawMap, path) ?? null };
