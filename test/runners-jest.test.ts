@@ -128,61 +128,64 @@ function compare(aw: RunResult, plain: RunResult, reports: string[]): void {
   );
 }
 
-for (const version of ['29', '30'] as const) {
-  const JEST = join(HERE, `jest${version}`, 'node_modules', 'jest', 'bin', 'jest.js');
-  const SKIP = existsSync(JEST) ? false : `install with: npm ci --prefix test/runners-jest/jest${version}`;
-  const jestArgs = (cache: string, ...args: string[]): string[] => [JEST, '--ci', '--cacheDirectory', cache, ...args];
-  const plainRun = (args: string[]): Promise<RunResult> => run(args, { cwd: PROJECT, env: ENV, killAfterMs: KILL_AFTER_MS });
+// Both versions at once: most of a Jest run is waiting (Jest's start, a timeout, a timer), not CPU.
+describe('Jest 29 and 30', { concurrency: 2 }, () => {
+  for (const version of ['29', '30'] as const) {
+    const JEST = join(HERE, `jest${version}`, 'node_modules', 'jest', 'bin', 'jest.js');
+    const SKIP = existsSync(JEST) ? false : `install with: npm ci --prefix test/runners-jest/jest${version}`;
+    const jestArgs = (cache: string, ...args: string[]): string[] => [JEST, '--ci', '--cacheDirectory', cache, ...args];
+    const plainRun = (args: string[]): Promise<RunResult> => run(args, { cwd: PROJECT, env: ENV, killAfterMs: KILL_AFTER_MS });
 
-  describe(`Jest ${version}, through the command (npx awaitwhat jest)`, { concurrency: 2, skip: SKIP }, () => {
-    for (const c of CASES) {
-      const file = `${c.file}.test.js`;
-      it(`${file}${c.once === true ? ' (--once)' : ''}`, () =>
+    describe(`Jest ${version}, through the command (npx awaitwhat jest)`, { concurrency: 2, skip: SKIP }, () => {
+      for (const c of CASES) {
+        const file = `${c.file}.test.js`;
+        it(`${file}${c.once === true ? ' (--once)' : ''}`, () =>
+          withCache(async (cache) => {
+            const aw = await runCli([...AFTER, ...(c.once === true ? ['--once'] : []), NODE, ...jestArgs(cache, file)], { cwd: PROJECT, env: ENV, killAfterMs: KILL_AFTER_MS });
+            if (c.once === true) {
+              assert.equal(aw.code, 124, normalise(aw.stderr));
+              takeReports(aw.stderr.slice(aw.stderr.indexOf('awaitwhat report')), c.reports);
+              return;
+            }
+            compare(aw, await withCache((plainCache) => plainRun(jestArgs(plainCache, file))), c.reports);
+          }));
+      }
+
+      it('a warm cache: files Jest transformed in an earlier run (another process) are reported the same', () =>
         withCache(async (cache) => {
-          const aw = await runCli([...AFTER, ...(c.once === true ? ['--once'] : []), NODE, ...jestArgs(cache, file)], { cwd: PROJECT, env: ENV, killAfterMs: KILL_AFTER_MS });
-          if (c.once === true) {
-            assert.equal(aw.code, 124, normalise(aw.stderr));
-            takeReports(aw.stderr.slice(aw.stderr.indexOf('awaitwhat report')), c.reports);
-            return;
-          }
-          compare(aw, await withCache((plainCache) => plainRun(jestArgs(plainCache, file))), c.reports);
+          const c = CASES[0]!;
+          const first = await runCli([...AFTER, NODE, ...jestArgs(cache, 'hung-promise.test.js')], { cwd: PROJECT, env: ENV, killAfterMs: KILL_AFTER_MS });
+          takeReports(first.stderr, c.reports);
+          const second = await runCli([...AFTER, NODE, ...jestArgs(cache, 'hung-promise.test.js')], { cwd: PROJECT, env: ENV, killAfterMs: KILL_AFTER_MS });
+          compare(second, await withCache((plainCache) => plainRun(jestArgs(plainCache, 'hung-promise.test.js'))), c.reports);
         }));
-    }
 
-    it('a warm cache: files Jest transformed in an earlier run (another process) are reported the same', () =>
-      withCache(async (cache) => {
-        const c = CASES[0]!;
-        const first = await runCli([...AFTER, NODE, ...jestArgs(cache, 'hung-promise.test.js')], { cwd: PROJECT, env: ENV, killAfterMs: KILL_AFTER_MS });
-        takeReports(first.stderr, c.reports);
-        const second = await runCli([...AFTER, NODE, ...jestArgs(cache, 'hung-promise.test.js')], { cwd: PROJECT, env: ENV, killAfterMs: KILL_AFTER_MS });
-        compare(second, await withCache((plainCache) => plainRun(jestArgs(plainCache, 'hung-promise.test.js'))), c.reports);
-      }));
-
-    it('Jest workers (two files, --maxWorkers=2): a timed-out test is reported by its worker, and so is the chain that kept a worker from exiting when Jest ended it', () =>
-      withCache(async (cache) => {
-        const files = ['hung-promise.test.js', 'left-behind.test.js'];
-        const aw = await runCli([...AFTER, NODE, ...jestArgs(cache, '--maxWorkers=2', ...files)], { cwd: PROJECT, env: ENV, killAfterMs: KILL_AFTER_MS });
-        const plain = await withCache((plainCache) => plainRun(jestArgs(plainCache, '--maxWorkers=2', ...files)));
-        const reports = [...CASES[0]!.reports, block('the Jest worker did not exit when the run ended (Jest forced it to); started by test "poller › starts polling and forgets it", still pending', 2, POLL)];
-        // The two files finish in either order: Jest's lines are compared as a set.
-        const lines = (text: string): string[] => text.split('\n').sort();
-        const rest = takeReports(aw.stderr, reports);
-        assert.deepEqual({ code: aw.code, stderr: lines(rest) }, { code: plain.code, stderr: lines(normalise(plain.stderr)) });
-      }));
-  });
-
-  describe(`Jest ${version}, permanent use (awaitwhat/jest and awaitwhat/jest/environment in its config)`, { concurrency: 2, skip: SKIP }, () => {
-    const config = JSON.stringify({
-      transform: { '\\.js$': [join(ROOT, 'dist', 'jest.js'), { transformer: 'babel-jest' }] },
-      testEnvironment: join(ROOT, 'dist', 'jest-environment.js'),
+      it('Jest workers (two files, --maxWorkers=2): a timed-out test is reported by its worker, and so is the chain that kept a worker from exiting when Jest ended it', () =>
+        withCache(async (cache) => {
+          const files = ['hung-promise.test.js', 'left-behind.test.js'];
+          const aw = await runCli([...AFTER, NODE, ...jestArgs(cache, '--maxWorkers=2', ...files)], { cwd: PROJECT, env: ENV, killAfterMs: KILL_AFTER_MS });
+          const plain = await withCache((plainCache) => plainRun(jestArgs(plainCache, '--maxWorkers=2', ...files)));
+          const reports = [...CASES[0]!.reports, block('the Jest worker did not exit when the run ended (Jest forced it to); started by test "poller › starts polling and forgets it", still pending', 2, POLL)];
+          // The two files finish in either order: Jest's lines are compared as a set.
+          const lines = (text: string): string[] => text.split('\n').sort();
+          const rest = takeReports(aw.stderr, reports);
+          assert.deepEqual({ code: aw.code, stderr: lines(rest) }, { code: plain.code, stderr: lines(normalise(plain.stderr)) });
+        }));
     });
-    for (const c of CASES.filter((c) => c.file === 'hung-promise' || c.file === 'passes')) {
-      const file = `${c.file}.test.js`;
-      it(file, () =>
-        withCache(async (cache) => {
-          const aw = await plainRun(jestArgs(cache, '--config', config, file));
-          compare(aw, await withCache((plainCache) => plainRun(jestArgs(plainCache, file))), c.reports);
-        }));
-    }
-  });
-}
+
+    describe(`Jest ${version}, permanent use (awaitwhat/jest and awaitwhat/jest/environment in its config)`, { concurrency: 2, skip: SKIP }, () => {
+      const config = JSON.stringify({
+        transform: { '\\.js$': [join(ROOT, 'dist', 'jest.js'), { transformer: 'babel-jest' }] },
+        testEnvironment: join(ROOT, 'dist', 'jest-environment.js'),
+      });
+      for (const c of CASES.filter((c) => c.file === 'hung-promise' || c.file === 'passes')) {
+        const file = `${c.file}.test.js`;
+        it(file, () =>
+          withCache(async (cache) => {
+            const aw = await plainRun(jestArgs(cache, '--config', config, file));
+            compare(aw, await withCache((plainCache) => plainRun(jestArgs(plainCache, file))), c.reports);
+          }));
+      }
+    });
+  }
+});
