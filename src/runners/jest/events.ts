@@ -7,8 +7,8 @@
  *   frames it started are still pending — Jest timed it out ("Exceeded timeout of 300 ms for a
  *   test"), or it failed and left work behind — with those frames and what they await, under its
  *   full name (`test "users › loads a user"`, Jest's own ` › ` between the describe blocks);
- * - a second after the test file's run finished (`run_finish`), if the process is still there
- *   (Jest's "did not exit one second after the test run has completed"), everything still pending,
+ * - a second after the run is over (run-end.ts: where Jest starts its own timer for "did not exit
+ *   one second after the test run has completed"), if the process is still there, everything still pending,
  *   each chain under the test or hook that started it (after-run.ts); in a Jest worker, when Jest
  *   ends the worker by force because it did not exit (worker-end.ts).
  *
@@ -20,6 +20,7 @@ import { setCurrentLog } from '../current.ts';
 import type { RunnerReports } from '../reporting.ts';
 import { frameCount } from '../scope.ts';
 import { describeRun, scoped, TestLog, type TestRun } from '../tests.ts';
+import { cancelRunEnd, whenJestRunEnds } from './run-end.ts';
 import { inJestWorker, stopWatchingWorkerEnd, watchWorkerEnd } from './worker-end.ts';
 
 /** jest-circus's name for the describe block every file's tests are in. */
@@ -79,6 +80,7 @@ export class JestEvents {
     switch (event.name) {
       case 'run_start':
         runStarts();
+        cancelRunEnd();
         stopWatchingWorkerEnd();
         return;
       case 'test_start':
@@ -104,7 +106,7 @@ export class JestEvents {
         return;
       case 'run_finish':
         if (inJestWorker()) watchWorkerEnd(this.#reports, this.#log, this.#onFault);
-        else afterRunReport(this.#reports, this.#log, this.#onFault);
+        else whenJestRunEnds(() => afterRunReport(this.#reports, this.#log, this.#onFault));
         return;
       default:
     }
