@@ -7,6 +7,7 @@ export { renderDot, type DotOptions } from './render/dot.ts';
 export { installHooks, type HookOptions, type HooksHandle } from './hooks/install.ts';
 export { UnsupportedNodeError, MINIMUM_NODE } from './hooks/node-version.ts';
 export { instrument, InstrumentSyntaxError, type InstrumentOptions, type InstrumentResult } from './transform/instrument.ts';
+export { ForeignSiteIds } from './transform/self-contained.ts';
 export type { SiteRecord, SiteKind } from './runtime/sites.ts';
 export { parseDuration, formatDuration, DurationSyntaxError } from './util/duration.ts';
 export { AwaitInstrumentation } from './otel/instrumentation.ts';

@@ -52,7 +52,7 @@ import {
 } from './intrinsics.ts';
 import { notePromise } from './created.ts';
 import { ArraySlot, CombinatorLink, GENERATOR, isArraySlot, IterationLink, UNCLAIMABLE } from './links.ts';
-import { getSite, RETURN_SITE_BASE } from './sites.ts';
+import { FOREIGN_SITE_BASE, getSite, RETURN_SITE_BASE } from './sites.ts';
 import { isPromiseObject, isProxyObject } from './values.ts';
 
 export { ArraySlot, CombinatorLink, GENERATOR, isArraySlot, IterationLink, UNCLAIMABLE };
@@ -171,6 +171,8 @@ export const KIND_AWAIT = 0;
 export const KIND_RETURN = 1;
 export const KIND_YIELD = 2;
 let siteKinds: Uint8Array = new Uint8ArrayConstructor(1024);
+/** Kinds of foreign sites (sites.ts), by id minus FOREIGN_SITE_BASE: a thread's own table stays small. */
+let foreignSiteKinds: Uint8Array = new Uint8ArrayConstructor(1024);
 
 /** What frame `f` waits for: a claimed callee `Frame`, a `CombinatorLink`, or the program's value. */
 export let frameValue: (f: Frame) => unknown;
@@ -376,17 +378,24 @@ freeze(Frame);
 /** Records a site's kind (`KIND_RETURN`, `KIND_YIELD`; others are awaits), readable with one array read. */
 export function setSiteKind(id: number, kind: number): void {
   if (id >= RETURN_SITE_BASE) return;
-  if (id >= siteKinds.length) {
-    const doubled = siteKinds.length * 2;
-    const grown = new Uint8ArrayConstructor(id + 1 > doubled ? id + 1 : doubled);
-    typedArraySet(grown, siteKinds);
-    siteKinds = grown;
+  if (id >= FOREIGN_SITE_BASE) foreignSiteKinds = storeKind(foreignSiteKinds, id - FOREIGN_SITE_BASE, kind);
+  else siteKinds = storeKind(siteKinds, id, kind);
+}
+
+function storeKind(kinds: Uint8Array, slot: number, kind: number): Uint8Array {
+  if (slot >= kinds.length) {
+    const doubled = kinds.length * 2;
+    const grown = new Uint8ArrayConstructor(slot + 1 > doubled ? slot + 1 : doubled);
+    typedArraySet(grown, kinds);
+    kinds = grown;
   }
-  siteKinds[id] = kind;
+  kinds[slot] = kind;
+  return kinds;
 }
 
 export function siteKindOf(id: number): number {
   if (id >= RETURN_SITE_BASE) return KIND_RETURN;
+  if (id >= FOREIGN_SITE_BASE) return foreignSiteKinds[id - FOREIGN_SITE_BASE] ?? KIND_AWAIT;
   return siteKinds[id] ?? KIND_AWAIT;
 }
 
@@ -843,7 +852,7 @@ export function longestSuspension(now: number): number {
     let slow: unknown = root;
     let step = 0;
     for (let f: unknown = root; isFrame(f); f = frameValue(f)) {
-      if (f.site < 0 || siteKinds[f.site] === KIND_YIELD) break;
+      if (f.site < 0 || siteKindOf(f.site) === KIND_YIELD) break;
       const stamp = f.since;
       if (!isPrecise(stamp)) {
         if (stamp < earliestTick) earliestTick = stamp;

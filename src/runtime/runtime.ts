@@ -42,7 +42,8 @@ import {
   type Frame,
 } from './frame.ts';
 import { notePromise, promiseSiteOf } from './created.ts';
-import { freeze } from './intrinsics.ts';
+import { defineForeignSites } from './foreign-sites.ts';
+import { addPromiseRealm, freeze } from './intrinsics.ts';
 import { addSite, getSite, siteCount, siteLimits, type SiteRecord } from './sites.ts';
 import { buildSnapshot, buildGraph, type Graph, type SnapshotOptions } from '../snapshot/build.ts';
 import { startTicker } from './ticker.ts';
@@ -67,6 +68,11 @@ interface RuntimeGlobal {
   readonly pc: (site: number, v: unknown) => unknown;
   /** `new Promise(…)` outside async functions: records where it was created; returns it. */
   readonly np: (site: number, v: unknown) => unknown;
+  /**
+   * Defines a self-contained module's sites (`[id, record, …]`, ids in the foreign ranges of
+   * sites.ts) in this thread; once per module evaluation. Returns undefined, never throws.
+   */
+  readonly d: (entries: unknown) => void;
   /** The thread's await graph, built by the copy of awaitwhat that installed the runtime. Holds no value of the program's. */
   readonly snapshot: (options?: SnapshotOptions) => Snapshot;
 }
@@ -126,11 +132,16 @@ export interface RuntimeInternals {
 /** Whether new frames are traced frames (an observer is installed). */
 let tracing = false;
 
+/** Notes a site's kind where the hot path reads it. */
+function recordKind(id: number, site: SiteRecord): void {
+  setSiteKind(id, site.kind === 'return' ? KIND_RETURN : site.kind === 'yield' ? KIND_YIELD : KIND_AWAIT);
+}
+
 function createInternals(): RuntimeInternals {
   const internals: RuntimeInternals = {
     addSite(site) {
       const id = addSite(site);
-      setSiteKind(id, site.kind === 'return' ? KIND_RETURN : site.kind === 'yield' ? KIND_YIELD : KIND_AWAIT);
+      recordKind(id, site);
       return id;
     },
     getSite,
@@ -181,6 +192,7 @@ function createGlobal(internals: RuntimeInternals): RuntimeGlobal {
     pa: stashMembers,
     pc: keepCombinator,
     np: notePromise,
+    d: (entries: unknown) => defineForeignSites(entries, recordKind),
     snapshot: (options?: SnapshotOptions) => internals.snapshot(options),
   });
 }
@@ -243,4 +255,21 @@ export function currentRuntime(): Runtime | undefined {
 export function runtimeGlobal(): RuntimeGlobal | undefined {
   const existing = installedGlobal() as RuntimeGlobal | undefined;
   return existing?.format === FORMAT_VERSION ? existing : undefined;
+}
+
+/**
+ * Makes the thread's runtime reachable from another realm of the thread (a `vm` context Jest runs a
+ * test file in): defines the same frozen global on that realm's global object, as `installRuntime`
+ * does on this one's, and captures the realm's promise intrinsics before any of its code runs, so
+ * that its promises are watched as this realm's are. Returns false when no compatible runtime is
+ * installed here, or the realm's global has one already that is not this thread's.
+ */
+export function installInRealm(realmGlobal: object): boolean {
+  const runtime = runtimeGlobal();
+  if (runtime === undefined) return false;
+  const existing = Object.getOwnPropertyDescriptor(realmGlobal, RUNTIME_GLOBAL);
+  if (existing !== undefined) return existing.value === runtime;
+  addPromiseRealm(realmGlobal);
+  Object.defineProperty(realmGlobal, RUNTIME_GLOBAL, { value: runtime, writable: false, configurable: false, enumerable: false });
+  return true;
 }

@@ -44,14 +44,27 @@ export const COMBINATORS: readonly CombinatorKind[] = ['all', 'allSettled', 'rac
  */
 export const RETURN_SITE_BASE = 1 << 24;
 
+/**
+ * Sites of self-contained modules (transform/self-contained.ts) get ids from the upper half of
+ * each range — `[FOREIGN_SITE_BASE, RETURN_SITE_BASE)` and `[RETURN_SITE_BASE + FOREIGN_SITE_BASE,
+ * 2 * RETURN_SITE_BASE)` — given by the process that transformed them (Vite's, Jest's transformer)
+ * and defined by the module itself in whichever thread runs it: they never collide with ids this
+ * thread gives out, and a return site is still told from its id with one comparison.
+ */
+export const FOREIGN_SITE_BASE = 1 << 23;
+
 // Lists without a prototype (intrinsics.ts): a module loaded after the program replaced
 // `Array.prototype.push` still gets its sites.
 const sites: List<SiteRecord> = newList();
 const returnSites: List<SiteRecord> = newList();
+// Indexed by id minus the range's foreign base: holey, as a thread defines only the modules it runs.
+const foreignSites: List<SiteRecord> = newList();
+const foreignReturnSites: List<SiteRecord> = newList();
+let foreignCount = 0;
 
 export const siteLimits = {
-  /** Sites of each range; beyond it, files are loaded without instrumentation. */
-  capacity: RETURN_SITE_BASE,
+  /** Sites of each range given out in this thread; beyond it, files are loaded without instrumentation. */
+  capacity: FOREIGN_SITE_BASE,
 };
 
 export class SiteTableFullError extends RangeError {
@@ -73,9 +86,34 @@ export function addSite(site: SiteRecord): number {
 }
 
 export function getSite(id: number): SiteRecord | undefined {
-  return id >= RETURN_SITE_BASE ? returnSites[id - RETURN_SITE_BASE] : sites[id];
+  if (id >= RETURN_SITE_BASE) {
+    const slot = id - RETURN_SITE_BASE;
+    return slot >= FOREIGN_SITE_BASE ? foreignReturnSites[slot - FOREIGN_SITE_BASE] : returnSites[slot];
+  }
+  return id >= FOREIGN_SITE_BASE ? foreignSites[id - FOREIGN_SITE_BASE] : sites[id];
+}
+
+/** Whether `id` lies in a foreign range: `return` sites in the return range's, every other kind in the other's. */
+export function isForeignSiteId(id: number, kind: SiteKind): boolean {
+  const base = kind === 'return' ? RETURN_SITE_BASE + FOREIGN_SITE_BASE : FOREIGN_SITE_BASE;
+  return Number.isInteger(id) && id >= base && id < base + FOREIGN_SITE_BASE;
+}
+
+/**
+ * Defines a self-contained module's site under the id its transform gave it. The first definition
+ * of an id stays: a module evaluated again (a new module graph in the same thread) defines the same
+ * records again. False when `id` is not in `site`'s foreign range or was defined already.
+ */
+export function defineForeignSite(id: number, site: SiteRecord): boolean {
+  if (!isForeignSiteId(id, site.kind)) return false;
+  const list = site.kind === 'return' ? foreignReturnSites : foreignSites;
+  const slot = id - (site.kind === 'return' ? RETURN_SITE_BASE : 0) - FOREIGN_SITE_BASE;
+  if (list[slot] !== undefined) return false;
+  list[slot] = site;
+  foreignCount++;
+  return true;
 }
 
 export function siteCount(): number {
-  return sites.length + returnSites.length;
+  return sites.length + returnSites.length + foreignCount;
 }

@@ -12,8 +12,9 @@ import { NeedsAcorn, parseProgram, resolveParser, type ParserChoice, type Parsed
 import { buildMap, composeMap, type RawSourceMap } from './sourcemap.ts';
 import { escapedIdentifierNames } from './escaped-names.ts';
 import { plan, type PlanResult, type SiteSink } from './visitor.ts';
-import type { SiteRecord } from '../runtime/sites.ts';
+import { isForeignSiteId, type SiteRecord } from '../runtime/sites.ts';
 import { mayNeedInstrumenting, registerSites } from './precheck.ts';
+import { defineStatement } from './self-contained.ts';
 
 // The load hook requires this module alone (hooks/lazy-transform.ts): what it needs of parse.ts is here too.
 export { InstrumentSyntaxError, ParserUnavailableError, resolveParser } from './parse.ts';
@@ -42,6 +43,12 @@ export interface InstrumentOptions {
   displaySource?: string;
   /** Which parser: both give the same result; `auto` takes oxc-parser where its binary is installed. @default AWAITWHAT_PARSER, else 'auto' */
   parser?: ParserChoice;
+  /**
+   * The code carries its own sites (self-contained.ts): a statement at its top defines them in the
+   * thread that runs it. `sites` must then give ids from the foreign ranges (a `ForeignSiteIds`).
+   * For code transformed in one process and run in another. @default false
+   */
+  selfContained?: boolean;
 }
 
 export interface InstrumentResult {
@@ -89,6 +96,10 @@ export function instrument(source: string, options: InstrumentOptions): Instrume
   }
   if (planned.edits.isEmpty) return null;
   const ids = registerSites(planned.sites, options.sites);
+  if (options.selfContained === true) {
+    checkForeignIds(planned.sites, ids, options.filename);
+    planned.edits.insert(planned.head.pos, planned.head.prefix + defineStatement(planned.sites, RUNTIME_GLOBAL));
+  }
   const sorted = planned.edits.sorted();
   const slots: number[] = [];
   const code = applyInsertions(source, sorted, ids, slots) + INSTRUMENTED_MARKER;
@@ -117,6 +128,17 @@ function planFor(parsed: ParsedProgram, source: string, lines: LineIndex, option
     omitText: options.omitText ?? false,
     inspect: parsed.inspect,
   });
+}
+
+function checkForeignIds(sites: readonly SiteRecord[], ids: readonly number[], filename: string): void {
+  for (let i = 0; i < sites.length; i++) {
+    if (!isForeignSiteId(ids[i]!, sites[i]!.kind)) {
+      throw new RangeError(
+        `awaitwhat: instrumenting ${filename} with selfContained: true, the site sink gave id ${ids[i]} to a ${sites[i]!.kind} site; ` +
+          'expected an id from the foreign range (give the sites to a ForeignSiteIds)',
+      );
+    }
+  }
 }
 
 function hasByteOrderMark(text: string): boolean {

@@ -122,12 +122,14 @@ export interface PlanResult {
   sites: SiteRecord[];
   functions: number;
   suspensions: number;
+  /** Where a statement that must run first in the program goes: after the directive prologue (and a hashbang), with the separator it needs. */
+  head: { pos: number; prefix: string };
 }
 
 export function plan(program: AnyNode, source: string, lines: LineIndex, options: PlanOptions): PlanResult {
   const planner = new Planner(source, lines, options, program.sourceType === 'module');
   planner.visitProgram(program);
-  return { edits: planner.edits, sites: planner.sites, functions: planner.functions, suspensions: planner.suspensions };
+  return { edits: planner.edits, sites: planner.sites, functions: planner.functions, suspensions: planner.suspensions, head: headOf(program, source) };
 }
 
 class Planner {
@@ -777,6 +779,13 @@ function endsStatementByAsi(source: string, pos: number): boolean {
     } else break;
   }
   return newline && i < source.length && !')]},;:'.includes(source[i]!);
+}
+
+function headOf(program: AnyNode, source: string): { pos: number; prefix: string } {
+  const body: AnyNode[] = program.body;
+  const directive = lastDirectiveOf(body);
+  if (directive !== undefined) return { pos: directive.end, prefix: source[directive.end - 1] === ';' ? '' : ';' };
+  return { pos: body.length > 0 ? body[0]!.start : program.end, prefix: '' };
 }
 
 function lastDirectiveOf(statements: readonly AnyNode[]): AnyNode | undefined {
