@@ -47,6 +47,9 @@ const SKIP = {
 const FOLDERS = {
   render: ['test/render-exact.test.ts', 'test/render.test.ts'],
   snapshot: [
+    'test/snapshot-value-kind.test.ts',
+    'test/snapshot-places.test.ts',
+    'test/snapshot-frame-records.test.ts',
     'test/snapshot-shapes.test.ts',
     'test/snapshot-checks.test.ts',
     'test/snapshot-node-index.test.ts',
