@@ -50,6 +50,7 @@ const FOLDERS = {
     'test/snapshot-value-kind.test.ts',
     'test/snapshot-places.test.ts',
     'test/snapshot-frame-records.test.ts',
+    'test/snapshot-cycles.test.ts',
     'test/snapshot-shapes.test.ts',
     'test/snapshot-checks.test.ts',
     'test/snapshot-node-index.test.ts',
@@ -67,6 +68,7 @@ const FOLDERS = {
   otel: ['test/otel-faults.test.ts', 'test/settings.test.ts', 'test/otel.test.ts'],
   runtime: [
     'test/clock.test.ts',
+    'test/runtime-site-table.test.ts',
     // The runtime in the test's own process: every frame, claim, combinator and iteration record.
     'test/snapshot-shapes.test.ts',
     'test/runtime-claims.test.ts',

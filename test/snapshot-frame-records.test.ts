@@ -86,6 +86,9 @@ describe('frame records', () => {
     assert.equal(keptPromiseOf(new Frame(new ArraySlot(trappedProxy([p]), 0))), undefined, 'an array behind a proxy is not read');
     assert.equal(keptPromiseOf(new Frame(new ArraySlot(null as unknown as unknown[], 0))), undefined);
     assert.equal(keptPromiseOf(new Frame(new ArraySlot('ab' as unknown as unknown[], 0))), undefined);
+    // Only arrays are read: not a function that has an element-like property.
+    const fn = Object.assign(() => {}, { 0: p });
+    assert.equal(keptPromiseOf(new Frame(new ArraySlot(fn as unknown as unknown[], 0))), undefined);
     const proxiedSlot = trappedProxy(new ArraySlot([p], 0));
     assert.equal(keptPromiseOf(new Frame(proxiedSlot)), proxiedSlot, 'a proxy of a slot is not a slot: it is what was kept');
   });
