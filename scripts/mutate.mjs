@@ -51,6 +51,7 @@ const FOLDERS = {
     'test/snapshot-places.test.ts',
     'test/snapshot-frame-records.test.ts',
     'test/snapshot-cycles.test.ts',
+    'test/snapshot-invariants.test.ts',
     'test/snapshot-shapes.test.ts',
     'test/snapshot-checks.test.ts',
     'test/snapshot-node-index.test.ts',
