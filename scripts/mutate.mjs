@@ -55,6 +55,7 @@ const FOLDERS = {
     'test/snapshot-shapes.test.ts',
     'test/snapshot-checks.test.ts',
     'test/snapshot-node-index.test.ts',
+    'test/snapshot-node-index-oracle.test.ts',
     'test/seq-order.test.ts',
     'test/oracle-canonical.test.ts',
     'test/render-exact.test.ts',
