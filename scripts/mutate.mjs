@@ -52,6 +52,8 @@ const FOLDERS = {
     'test/snapshot-frame-records.test.ts',
     'test/snapshot-cycles.test.ts',
     'test/snapshot-invariants.test.ts',
+    'test/snapshot-options.test.ts',
+    'test/snapshot-operand-text.test.ts',
     'test/snapshot-shapes.test.ts',
     'test/snapshot-checks.test.ts',
     'test/snapshot-node-index.test.ts',
