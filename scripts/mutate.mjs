@@ -73,6 +73,7 @@ const FOLDERS = {
   runtime: [
     'test/clock.test.ts',
     'test/runtime-site-table.test.ts',
+    'test/runtime-registry.test.ts',
     // The runtime in the test's own process: every frame, claim, combinator and iteration record.
     'test/snapshot-shapes.test.ts',
     'test/runtime-claims.test.ts',
