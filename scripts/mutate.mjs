@@ -69,7 +69,7 @@ const FOLDERS = {
   ],
   // Not test/otel-times.test.ts: its checks of durations and of the sampler's threshold fail under
   // the load of the instrumented build for no fault of a mutant.
-  otel: ['test/otel-faults.test.ts', 'test/settings.test.ts', 'test/otel.test.ts'],
+  otel: ['test/otel-extract-chains.test.ts', 'test/otel-faults.test.ts', 'test/settings.test.ts', 'test/otel.test.ts'],
   runtime: [
     'test/clock.test.ts',
     'test/runtime-site-table.test.ts',
