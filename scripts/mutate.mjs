@@ -59,6 +59,7 @@ const FOLDERS = {
     'test/snapshot-node-index.test.ts',
     'test/snapshot-node-index-oracle.test.ts',
     'test/seq-order.test.ts',
+    'test/seq-order-edges.test.ts',
     'test/oracle-canonical.test.ts',
     'test/render-exact.test.ts',
     // What the renderers say of something that is not a snapshot (validate.ts).
