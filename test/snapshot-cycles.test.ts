@@ -74,6 +74,16 @@ describe('findCycles', () => {
     assert.deepEqual(findCycles([...nodes].reverse()), [['f8', 'f9'], ['f1', 'f2'], ['f6'], ['f3', 'f4', 'f5']]);
   });
 
+  it('a cycle through a combinator that also awaits a cycle found earlier: both, each on its own', () => {
+    const nodes = [frame('f1', 1, 'f2'), frame('f2', 2, 'f1'), frame('f3', 3, 'c1'), combinator('c1', 'f1', 'f3')];
+    assert.deepEqual(findCycles(nodes), [['f1', 'f2'], ['f3']]);
+  });
+
+  it('named from the oldest frame even when the search met a combinator last', () => {
+    // Searched f5 → f3 → c1: c1 is the last found, f3 the oldest.
+    assert.deepEqual(findCycles([frame('f5', 5, 'f3'), frame('f3', 3, 'c1'), combinator('c1', 'f5')]), [['f3', 'f5']]);
+  });
+
   it('ids no node has are ignored', () => {
     assert.deepEqual(findCycles([frame('f1', 1, 'f2', 'nowhere'), frame('f2', 2, 'f1')]), [['f1', 'f2']]);
   });
