@@ -138,6 +138,12 @@ describe('graphProblems(): every invariant', () => {
       byId(s, 'c3').awaits.push('l9');
       byId(s, 'l9').awaitedBy.push('c3');
     }, ['c3: awaits l9, which is neither a listed member\'s node nor a frame']],
+    ['a combinator on a cycle awaiting an id that is no node', (s) => byId(s, 'c5').awaits.push('x1'), ['c5: awaits names x1, which is no node', "c5: awaits x1, which is neither a listed member's node nor a frame", '14 edges in awaits but 13 in awaitedBy']],
+    ['a root missing from the root list', (s) => {
+      s.nodes.splice(8, 0, frame(90, ['l9'], []));
+      byId(s, 'l9').awaitedBy.push('f90');
+      s.stats.frames = 9;
+    }, ['roots are f10, expected the frames nothing awaits: f10 f90']],
     ['stats counting one frame too many', (s) => (s.stats.frames = 9), ['stats.frames is 9, but there are 8 frames']],
     ['a cycle naming a combinator', (s) => (s.cycles = [['f40', 'c5']]), ['cycle f40 c5: names something that is not a frame']],
     ['a cycle naming no node', (s) => (s.cycles = [['f40', 'f99']]), ['cycle f40 f99: names something that is not a frame']],
