@@ -75,6 +75,7 @@ const FOLDERS = {
     'test/clock.test.ts',
     'test/runtime-site-table.test.ts',
     'test/runtime-registry.test.ts',
+    'test/runtime-frame-records.test.ts',
     'test/runtime-ticker.test.ts',
     'test/runtime-links.test.ts',
     // The runtime in the test's own process: every frame, claim, combinator and iteration record.
