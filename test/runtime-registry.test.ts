@@ -26,11 +26,13 @@ import {
   keep,
   keepCombinator,
   keptCombinatorOf,
+  KIND_YIELD,
   limits,
   longestSuspension,
   maintain,
   registeredCount,
   setClock,
+  setSiteKind,
   stashMembers,
   UNCLAIMABLE,
 } from '../dist/runtime/frame.js';
@@ -42,6 +44,7 @@ const gc = runInNewContext('gc') as () => void;
 /** An await site and a return site (no site records: every id here is an await's by default). */
 const AWAIT = 3;
 const RETURN = RETURN_SITE_BASE + 5;
+const YIELD = 4;
 const forever = new Promise(() => {});
 
 /** The fake time: each step well apart, so that a tick interval ends where the next begins. */
@@ -345,4 +348,57 @@ describe('frame registry', () => {
     maintain(advance(100));
     assert.equal(longestSuspension(now), 0);
   });
+
+  it('longestSuspension walks down each chain (the callee waits longest), skips frames at a yield, reads precise stamps, and ends on a cycle', () => {
+    // caller → callee: the callee's await began a tick earlier.
+    const early = now;
+    const caller = enterFunction(0);
+    const q = caller.q;
+    const callee = enterFunction(1);
+    callee.a(AWAIT, forever);
+    advance(1000);
+    caller.c(AWAIT, q, Promise.resolve());
+    maintain(advance(100));
+    const at = intervalEnd(early) + 4000;
+    assert.equal(longestSuspension(at), 4000);
+    // A frame idle at a yield is not waiting: neither it nor what it holds counts.
+    setSiteKind(YIELD, KIND_YIELD);
+    const idle = enterFunction(0);
+    idle.y(YIELD, forever);
+    idle.since = -(early - 50_000);
+    maintain(advance(100));
+    assert.equal(longestSuspension(at), 4000);
+    // A precise stamp (a reading, negative) longer ago than any tick wins; a later one does not.
+    const precise = dropped();
+    precise.since = -(at - 6000.5);
+    assert.equal(longestSuspension(at), 6000);
+    precise.since = -(at - 10);
+    assert.equal(longestSuspension(at), 4000);
+    // A frame awaiting itself, and two awaiting each other: the walk ends.
+    const self = dropped();
+    self.a(AWAIT, self);
+    const ping = dropped();
+    const pong = dropped();
+    ping.a(AWAIT, pong);
+    pong.a(AWAIT, ping);
+    assert.equal(longestSuspension(at), 4000);
+    finish(callee, caller, idle, precise, self, ping, pong);
+    maintain(advance(100));
+    assert.equal(longestSuspension(now), 0);
+  });
+
+  it('with 4096 frames moved on, finished ones are swept without a maintenance, and the next sweep waits for twice as many', async () => {
+    maintain(advance(100));
+    const first = Array.from({ length: 4096 }, () => dropped());
+    await Promise.resolve();
+    finish(...first.slice(0, 4000));
+    // Moving the next 1024 on brings live to 4096 + : the sweep keeps the 96 pending and the 1023 new.
+    const next = Array.from({ length: 1025 }, () => dropped());
+    await Promise.resolve();
+    assert.deepEqual(registeredCount(), { recent: 1, live: 96 + 1024, old: 0, unclaimed: 0 });
+    finish(...first.slice(4000), ...next);
+    maintain(advance(100));
+    assert.deepEqual(registeredCount(), { recent: 0, live: 0, old: 0, unclaimed: 0 });
+  });
+
 });
