@@ -35,6 +35,7 @@ describe('site table', () => {
   });
 
   it('refuses a site once its range holds `capacity` sites, naming the range; the other range goes on', () => {
+    assert.equal(siteLimits.capacity, RETURN_SITE_BASE, 'by default, each range holds as many ids as lie below the return range');
     const saved = siteLimits.capacity;
     try {
       // 4 function/suspension sites and 2 return sites registered above.
