@@ -121,6 +121,37 @@ describe('frame records', () => {
     keep(q3, other);
     assert.deepEqual([framePromise(a), framePromise(b), groupOf(other)], [undefined, undefined, undefined]);
     caller2.a(0, forever);
+    // One callee whose result is not a one-element array of its own: the result itself is kept.
+    const keptAs = (result: unknown, callees: number): unknown[] => {
+      const c = enterFunction(0);
+      const qq = c.q;
+      const made = Array.from({ length: callees }, () => {
+        const f = enterFunction(1);
+        f.a(0, forever);
+        return f;
+      });
+      keep(qq, result);
+      c.a(0, forever);
+      const seen = made.map((f) => framePromise(f));
+      for (const f of [...made, c]) f.x();
+      return seen;
+    };
+    const two = [Promise.resolve(), Promise.resolve()];
+    assert.deepEqual(keptAs(two, 1), [two]);
+    const proxyOfOne = new Proxy([Promise.resolve()], {});
+    assert.deepEqual(keptAs(proxyOfOne, 1), [proxyOfOne]);
+    const arrayLike = { 0: Promise.resolve(), length: 1 };
+    assert.deepEqual(keptAs(arrayLike, 1), [arrayLike]);
+    const fn = Object.assign(() => {}, { 0: 1 });
+    assert.deepEqual(keptAs(fn, 1), [fn]);
+    assert.deepEqual(keptAs(null, 1), [null]);
+    // Two callees: slots only in a real array of exactly two; nothing kept otherwise (no promise: no group).
+    assert.deepEqual(keptAs(new Proxy([1, 2], {}), 2), [undefined, undefined]);
+    assert.deepEqual(keptAs({ 0: 1, 1: 2, length: 2 }, 2), [undefined, undefined]);
+    assert.deepEqual(keptAs(function twoArgs(_a: unknown, _b: unknown) {}, 2), [undefined, undefined]);
+    assert.deepEqual(keptAs(null, 2), [undefined, undefined]);
+    const pair = [1, 2];
+    assert.deepEqual(keptAs(pair, 2).map((p) => [(p as ArraySlot).array, (p as ArraySlot).index]), [[pair, 0], [pair, 1]]);
     for (const f of [g, h, caller, one, a, b, caller2]) f.x();
     maintain(performance.now());
   });
