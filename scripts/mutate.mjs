@@ -50,7 +50,7 @@ const FOLDERS = {
     'test/snapshot-value-kind.test.ts',
     'test/snapshot-places.test.ts',
     'test/snapshot-frame-records.test.ts',
-    'test/snapshot-cycles.test.ts',
+    'test/snapshot-find-cycles.test.ts',
     'test/snapshot-invariants.test.ts',
     'test/snapshot-options.test.ts',
     'test/snapshot-operand-text.test.ts',
