@@ -12,7 +12,6 @@ import {
   isFrameRecord,
   isUnclaimable,
   keptPromiseOf,
-  mayHaveKept,
   SITE_RETURN,
   SITE_YIELD,
 } from '../dist/snapshot/frame-records.js';
@@ -91,16 +90,5 @@ describe('frame records', () => {
     assert.equal(keptPromiseOf(new Frame(new ArraySlot(fn as unknown as unknown[], 0))), undefined);
     const proxiedSlot = trappedProxy(new ArraySlot([p], 0));
     assert.equal(keptPromiseOf(new Frame(proxiedSlot)), proxiedSlot, 'a proxy of a slot is not a slot: it is what was kept');
-  });
-
-  it('mayHaveKept: the very promise kept, or any value when the frame kept an array slot; no for anything else', () => {
-    const p = Promise.resolve(1);
-    const kept = new Frame(p);
-    assert.deepEqual([p, Promise.resolve(1), undefined].map((v) => mayHaveKept(kept, v)), [true, false, false]);
-    const slot = new Frame(new ArraySlot([p], 0));
-    assert.deepEqual([p, {}, undefined].map((v) => mayHaveKept(slot, v)), [true, true, true]);
-    assert.equal(mayHaveKept(new Frame(undefined), p), false);
-    assert.equal(mayHaveKept(new Frame(undefined), undefined), true, 'nothing kept is nothing: undefined is what the frame holds');
-    assert.equal(mayHaveKept(new Frame(trappedProxy(new ArraySlot([p], 0))), p), false, 'a proxy of a slot is not a slot');
   });
 });
