@@ -92,7 +92,8 @@ function cycleProblems(cycle: readonly string[], byId: NodeIndex): string[] {
 }
 
 function reachesThroughNonFrames(from: string, to: string, byId: NodeIndex): boolean {
-  const stack = [...(byId.get(from)?.awaits ?? [])];
+  // `from` is a frame: cycleProblems returns before this when a cycle names anything else.
+  const stack = [...byId.get(from)!.awaits];
   const seen = new Set<string>();
   while (stack.length > 0) {
     const id = stack.pop()!;

@@ -22,7 +22,8 @@ export function seqOrder(seqs: ArrayLike<number>): Int32Array {
   }
   const span = max - min;
   if (!(span < 2 ** 32) || !Number.isInteger(min) || !Number.isInteger(max)) {
-    return Int32Array.from(Array.from(order).sort((a, b) => seqs[a]! - seqs[b]! || a - b));
+    // Array.prototype.sort is stable (ES2019): equal seqs keep their order without a tiebreak.
+    return Int32Array.from(Array.from(order).sort((a, b) => seqs[a]! - seqs[b]!));
   }
   const keys = new Uint32Array(n);
   for (let i = 0; i < n; i++) keys[i] = seqs[i]! - min;
