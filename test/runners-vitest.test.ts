@@ -21,11 +21,11 @@ function vitestBin(version: (typeof VERSIONS)[number]): string {
   return join(ROOT, 'test', 'runners-vitest', version, 'node_modules', 'vitest', 'vitest.mjs');
 }
 
-function runVitest(version: (typeof VERSIONS)[number], pool: string, file: string, withAwaitwhat = true): Promise<RunResult> {
+function runVitest(version: (typeof VERSIONS)[number], pool: string, file: string, withAwaitwhat = true, args: string[] = []): Promise<RunResult> {
   const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', POOL: pool, TEST_FILES: file, WITHOUT_AWAITWHAT: withAwaitwhat ? '0' : '1' };
   delete env.NODE_OPTIONS;
   delete env.FORCE_COLOR;
-  return run([vitestBin(version), 'run'], { cwd: PROJECT, env });
+  return run([vitestBin(version), 'run', ...args], { cwd: PROJECT, env });
 }
 
 /** Vitest's output with what changes from run to run (durations, the start time) replaced. */
@@ -95,15 +95,33 @@ for (const version of VERSIONS) {
         assert.match(r.stdout + r.stderr, /Error: Hook timed out in 300ms\./);
       });
 
-      for (const file of ['test/pass.test.ts', 'test/leaves.test.ts']) {
-        it(`${file === 'test/pass.test.ts' ? 'a passing file' : 'a test that leaves a chain and a timer behind (Vitest ends the worker)'}: exactly what Vitest prints without the plugin`, async () => {
+      it('isolate: false, one file after the other in one worker: each file is watched', async () => {
+        const r = await runVitest(version, pool, 'test/{hung,hook}.test.ts', true, ['--no-isolate', '--no-file-parallelism']);
+        const ours = ourPart(r.stderr);
+        assert.ok(ours === HUNG_REPORTS + HOOK_REPORT || ours === HOOK_REPORT + HUNG_REPORTS, ours);
+        assert.equal(r.code, 1);
+      });
+
+      const SAME_AS_WITHOUT: Record<string, string> = {
+        'test/pass.test.ts': 'a passing file',
+        'test/leaves.test.ts': 'a test that leaves a chain and a timer behind (Vitest ends the worker)',
+        // Vitest's code frame and location of the failed expect: the source maps compose.
+        'test/failing.test.ts': 'a test failing in an instrumented function, with nothing left pending',
+      };
+      for (const [file, what] of Object.entries(SAME_AS_WITHOUT)) {
+        it(`${what}: exactly what Vitest prints without the plugin`, async () => {
           const [withPlugin, without] = [await runVitest(version, pool, file), await runVitest(version, pool, file, false)];
           assert.deepEqual(
             { code: withPlugin.code, stdout: stable(withPlugin.stdout), stderr: withPlugin.stderr },
             { code: without.code, stdout: stable(without.stdout), stderr: without.stderr },
           );
-          assert.equal(without.code, 0);
-          assert.match(without.stdout, /Tests {2}1 passed \(1\)/);
+          if (file === 'test/failing.test.ts') {
+            assert.equal(without.code, 1);
+            assert.match(without.stdout + without.stderr, /AssertionError: expected 3 to be 4[^]* ❯ test\/failing\.test\.ts:11:15/);
+          } else {
+            assert.equal(without.code, 0);
+            assert.match(without.stdout, /Tests {2}1 passed \(1\)/);
+          }
         });
       }
     });
