@@ -46,28 +46,28 @@ function ourPart(stderr: string): string {
 }
 
 const HUNG_REPORTS = [
-  'awaitwhat report: test "test/hung.test.ts > users > finds a user" timed out (Test timed out in T); what it started is still pending',
+  'awaitwhat report: test "test/hung.spec.ts > users > finds a user" timed out (Test timed out in T); what it started is still pending',
   'awaitwhat: 4 pending async functions',
   '',
-  '<anonymous>  test/hung.test.ts:11:12  await findUser(1)  T',
-  '└─ findUser  test/hung.test.ts:5:3  await connect(`db://${id}`)  T',
+  '<anonymous>  test/hung.spec.ts:11:12  await findUser(1)  T',
+  '└─ findUser  test/hung.spec.ts:5:3  await connect(`db://${id}`)  T',
   '   └─ connect  src/db.ts:2:3  await handshake(url)  T',
   '      └─ handshake  src/db.ts:6:3  await new Promise<void>(() => { void url; })  T',
   '         └─ new Promise<void>(() => { void url; })  — a new Promise at src/db.ts:6',
-  'awaitwhat report: test "test/hung.test.ts > users > waits for a timer" timed out (Test timed out in T); what it started is still pending',
+  'awaitwhat report: test "test/hung.spec.ts > users > waits for a timer" timed out (Test timed out in T); what it started is still pending',
   'awaitwhat: 2 pending async functions',
   '',
-  '<anonymous>  test/hung.test.ts:15:5  await sleep(60_000)  T',
+  '<anonymous>  test/hung.spec.ts:15:5  await sleep(60_000)  T',
   '└─ sleep  src/db.ts:12:3  await new Promise((resolve) => setTimeout(resolve, ms))  T',
   '   └─ new Promise((resolve) => setTimeout(resolve, ms))  — a new Promise at src/db.ts:12',
   '',
 ].join('\n');
 
 const HOOK_REPORT = [
-  'awaitwhat report: beforeAll hook in "test/hook.test.ts > with a database" timed out (Hook timed out in T); what it started is still pending',
+  'awaitwhat report: beforeAll hook in "test/hook.spec.ts > with a database" timed out (Hook timed out in T); what it started is still pending',
   'awaitwhat: 3 pending async functions',
   '',
-  "<anonymous>  test/hook.test.ts:6:5  await connect('db://setup')  T",
+  "<anonymous>  test/hook.spec.ts:6:5  await connect('db://setup')  T",
   '└─ connect  src/db.ts:2:3  await handshake(url)  T',
   '   └─ handshake  src/db.ts:6:3  await new Promise<void>(() => { void url; })  T',
   '      └─ new Promise<void>(() => { void url; })  — a new Promise at src/db.ts:6',
@@ -80,7 +80,7 @@ for (const version of VERSIONS) {
     // One run at a time per project: Vitest keeps its results cache in the project.
     describe(`Vitest ${version.slice(1)}, pool: '${pool}'`, { skip }, () => {
       it('a test hung three calls deep on a never-resolved promise, and one on a timer longer than the timeout: each reported under its full name', async () => {
-        const r = await runVitest(version, pool, 'test/hung.test.ts');
+        const r = await runVitest(version, pool, 'test/hung.spec.ts');
         assert.equal(ourPart(r.stderr), HUNG_REPORTS);
         assert.equal(r.code, 1);
         assert.match(stable(r.stdout), /Tests {2}2 failed \| 1 passed \(3\)/);
@@ -89,24 +89,24 @@ for (const version of VERSIONS) {
       });
 
       it('a beforeAll hook that times out: reported as the hook of its suite', async () => {
-        const r = await runVitest(version, pool, 'test/hook.test.ts');
+        const r = await runVitest(version, pool, 'test/hook.spec.ts');
         assert.equal(ourPart(r.stderr), HOOK_REPORT);
         assert.equal(r.code, 1);
         assert.match(r.stdout + r.stderr, /Error: Hook timed out in 300ms\./);
       });
 
       it('isolate: false, one file after the other in one worker: each file is watched', async () => {
-        const r = await runVitest(version, pool, 'test/{hung,hook}.test.ts', true, ['--no-isolate', '--no-file-parallelism']);
+        const r = await runVitest(version, pool, 'test/{hung,hook}.spec.ts', true, ['--no-isolate', '--no-file-parallelism']);
         const ours = ourPart(r.stderr);
         assert.ok(ours === HUNG_REPORTS + HOOK_REPORT || ours === HOOK_REPORT + HUNG_REPORTS, ours);
         assert.equal(r.code, 1);
       });
 
       const SAME_AS_WITHOUT: Record<string, string> = {
-        'test/pass.test.ts': 'a passing file',
-        'test/leaves.test.ts': 'a test that leaves a chain and a timer behind (Vitest ends the worker)',
+        'test/pass.spec.ts': 'a passing file',
+        'test/leaves.spec.ts': 'a test that leaves a chain and a timer behind (Vitest ends the worker)',
         // Vitest's code frame and location of the failed expect: the source maps compose.
-        'test/failing.test.ts': 'a test failing in an instrumented function, with nothing left pending',
+        'test/failing.spec.ts': 'a test failing in an instrumented function, with nothing left pending',
       };
       for (const [file, what] of Object.entries(SAME_AS_WITHOUT)) {
         it(`${what}: exactly what Vitest prints without the plugin`, async () => {
@@ -115,9 +115,9 @@ for (const version of VERSIONS) {
             { code: withPlugin.code, stdout: stable(withPlugin.stdout), stderr: withPlugin.stderr },
             { code: without.code, stdout: stable(without.stdout), stderr: without.stderr },
           );
-          if (file === 'test/failing.test.ts') {
+          if (file === 'test/failing.spec.ts') {
             assert.equal(without.code, 1);
-            assert.match(without.stdout + without.stderr, /AssertionError: expected 3 to be 4[^]* ❯ test\/failing\.test\.ts:11:15/);
+            assert.match(without.stdout + without.stderr, /AssertionError: expected 3 to be 4[^]* ❯ test\/failing\.spec\.ts:11:15/);
           } else {
             assert.equal(without.code, 0);
             assert.match(without.stdout, /Tests {2}1 passed \(1\)/);
