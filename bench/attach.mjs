@@ -2,13 +2,14 @@
 // `awaitwhat attach` costs: for targets with heaps of about 5, 50 and 200 MB (HEAP_SIZES to
 // change), the target's pause (longest gap of its 5 ms interval), the estimate attach printed,
 // the walk's own time, the attacher's peak memory (/usr/bin/time) and the target's RSS high-water
-// mark. Run: npm run build && node bench/attach.mjs (FULL=1: `attach --full`, with the heap
-// snapshot's time).
+// mark, and the target's CPU time while attached. Run: npm run build && node bench/attach.mjs
+// (FULL=1: `attach --full`, with the heap snapshot's time; CHAINS=n: n hung chains instead of 200;
+// AWAITWHAT_CLI: another build's dist/cli/main.js, to compare).
 import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const node = process.env.AWAITWHAT_TEST_NODE || process.execPath;
-const cli = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
+const cli = process.env.AWAITWHAT_CLI || fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
 const targetFile = fileURLToPath(new URL('./attach-target.mjs', import.meta.url));
 const sizes = (process.env.HEAP_SIZES ?? '5,50,200').split(',').map(Number);
 const full = process.env.FULL === '1';
@@ -30,6 +31,6 @@ for (const mb of sizes) {
   target.stdin.write('report\n');
   while (!out.includes('\n')) await new Promise((resolve) => setTimeout(resolve, 50));
   const t = JSON.parse(out);
-  console.log(JSON.stringify({ node: spawnSync(node, ['--version'], { encoding: 'utf8' }).stdout.trim(), heapUsedMB: Math.round(heapUsed / 1048576), objects: t.objects, estimate, walkPromises: Number(walk?.[1]), walkTime: walk?.[2], ...(full ? { mode: 'full', heapSnapshotAndAnalysis: heapStep } : {}), targetPauseMs: t.longestGapMs, targetRssHighWaterMB: t.rssHighWaterMB, attacherMaxRssMB: attacherMB, frames }));
+  console.log(JSON.stringify({ node: spawnSync(node, ['--version'], { encoding: 'utf8' }).stdout.trim(), heapUsedMB: Math.round(heapUsed / 1048576), objects: t.objects, estimate, walkPromises: Number(walk?.[1]), walkTime: walk?.[2], ...(full ? { mode: 'full', heapSnapshotAndAnalysis: heapStep } : {}), targetPauseMs: t.longestGapMs, targetCpuMs: t.cpuMs, targetRssHighWaterMB: t.rssHighWaterMB, attacherMaxRssMB: attacherMB, frames }));
   await exited;
 }

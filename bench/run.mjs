@@ -50,6 +50,15 @@ if (section(2)) {
   out.push('');
   out.push('| pending frames | `snapshot()` first call | `snapshot()` warm (median) | allocation floor | `JSON.stringify` of the snapshot | `renderText` first call | `renderText` warm (median) | watchdog check |', '|---|---|---|---|---|---|---|---|');
   for (const { n, inst: r } of rows) out.push(`| ${n} | ${r.snapshotColdMs} ms | ${r.snapshotMs} ms | ${r.allocationFloorMs} ms | ${r.stringifyMs} ms | ${r.renderTextColdMs} ms | ${r.renderTextMs} ms | ${r.watchdogCheckMs} ms |`);
+  out.push('');  // snapshot() alone at 100k and 1M pending frames, each size its own process (bench/programs/snapshot-scale.mjs):
+  // CPU time (user + system, so the GC's helper threads count), and the extra memory a call needs.
+  const calls = quick ? 3 : 8;
+  out.push('`snapshot()` alone, each size in its own process (`node --max-semi-space-size=16 --expose-gc --import dist/hooks.js bench/programs/snapshot-scale.mjs N calls`, ' + calls + ' calls at 100k, 3 at 1M): CPU time of the first call and the median of the second half of the calls; extra memory is the peak RSS during the calls over the RSS before them, and the heap the kept result holds after a forced GC.', '');
+  out.push('| pending frames | first call (CPU) | warm (CPU, median) | peak RSS over before | kept result (heapUsed delta) |', '|---|---|---|---|---|');
+  for (const n of quick ? [100_000] : [100_000, 1_000_000]) {
+    const r = json(['--max-semi-space-size=16', '--expose-gc', '--import', HOOKS, 'bench/programs/snapshot-scale.mjs', String(n), String(n >= 1_000_000 ? 3 : calls)]);
+    out.push(`| ${n.toLocaleString('en')} | ${r.firstMs} ms | ${r.warmMs} ms | +${r.peakExtraRssMB} MB | ${r.keptHeapMB} MB |`);
+  }
   out.push('');
 }
 
@@ -100,35 +109,15 @@ if (section(3)) {
   out.push(`| first pass (cold JIT) | ${(mb / (cold.ms / 1000)).toFixed(1)} |`, `| warm | ${(mb / (warm / 1000)).toFixed(1)} |`, `| warm, with source maps | ${(mb / (warmMaps / 1000)).toFixed(1)} |`, '');
 }
 
-// 4. Startup added to loading 5 MB of application code.
+// 4. Loading: prettier, @opentelemetry/sdk-node and a generated 5 MB application, plain, with a
+// cold transform cache and with a warm one (bench/load/run.mjs: each run its own process, CPU time);
+// then the application again with source maps on, as the command runs; then what awaitwhat's own
+// start-up costs, in parts (bench/load/startup.mjs).
 if (section(4)) {
-  const dir = mkdtempSync(join(tmpdir(), 'awaitwhat-app-'));
-  try {
-    const size = makeApp(dir, 5 * 1024 * 1024);
-    const main = join(dir, 'main.mjs');
-    const time = (args) => {
-      const t = performance.now();
-      spawnSync(NODE, args, { cwd: dir });
-      return performance.now() - t;
-    };
-    const runs = quick ? 3 : 7;
-    const plain = [];
-    const hooked = [];
-    const mapped = [];
-    for (let i = 0; i < runs; i++) {
-      plain.push(time([main]));
-      hooked.push(time(['--import', HOOKS, main]));
-      mapped.push(time(['--enable-source-maps', '--import', HOOKS, main]));
-    }
-    out.push('## Startup: loading 5 MB of application code', '');
-    out.push(`${(size / 1e6).toFixed(1)} MB in ${globSync('module*.mjs', { cwd: dir }).length} modules of classes and async functions (bench/programs/make-app.mjs); wall time of the whole process, median of ${runs}.`, '');
-    out.push('| run | ms | added |', '|---|---|---|');
-    out.push(`| \`node main.mjs\` | ${median(plain).toFixed(0)} | |`);
-    out.push(`| \`node --import awaitwhat/hooks main.mjs\` | ${median(hooked).toFixed(0)} | ${(median(hooked) - median(plain)).toFixed(0)} ms |`);
-    out.push(`| same, with source maps (the CLI's default) | ${median(mapped).toFixed(0)} | ${(median(mapped) - median(plain)).toFixed(0)} ms |`, '');
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  const rounds = `--rounds=${quick ? 3 : 5}`;
+  out.push(node([join(ROOT, 'bench', 'load', 'run.mjs'), rounds]).trim(), '');
+  out.push(node([join(ROOT, 'bench', 'load', 'run.mjs'), rounds, '--maps', '--workloads=app']).trim(), '');
+  out.push("### awaitwhat's own start-up, in parts", '', node([join(ROOT, 'bench', 'load', 'startup.mjs'), `--rounds=${quick ? 6 : 12}`]).trim(), '');
 }
 
 // 5. HTTP: the SDK alone vs the SDK plus AwaitInstrumentation at default settings.

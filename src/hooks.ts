@@ -3,9 +3,33 @@
  * `snapshot()` (from `awaitwhat`) sees its pending async functions. Configured by environment:
  * AWAITWHAT_INCLUDE, AWAITWHAT_EXCLUDE, AWAITWHAT_PACKAGES (comma-separated globs or names),
  * AWAITWHAT_MAX_FILE_BYTES, AWAITWHAT_MAX_FRAMES, AWAITWHAT_OMIT_TEXT=1.
+ *
+ * Node's compile cache is turned on first, from the two settings it depends on, and the rest of
+ * awaitwhat loaded after it with a synchronous `require` (static imports would load before this
+ * module's body): so that a warm start takes awaitwhat's own modules — the runtime, the hooks —
+ * from V8's cache too, instead of compiling them again at every start. installHooks() reads the
+ * same settings fully (with warnings for bad values) and finds the cache on.
  */
 
-import { installHooks } from './hooks/install.ts';
-import { hookOptionsFromEnv } from './hooks/env.ts';
+import { createRequire } from 'node:module';
+import { resolve } from 'node:path';
+import { defaultCacheDir } from './hooks/cache-dir.ts';
+import { enableNodeCompileCache } from './hooks/compile-cache.ts';
+import { flagFromText } from './hooks/flag-text.ts';
+import type * as Env from './hooks/env.ts';
+import type * as Install from './hooks/install.ts';
+
+const env = process.env;
+// The transform cache is on unless AWAITWHAT_CACHE says off (a bad value is its default, on, as in env.ts).
+if (flagFromText(env.AWAITWHAT_CACHE ?? '') !== false) {
+  const dir = env.AWAITWHAT_CACHE_DIR;
+  enableNodeCompileCache(`${resolve(dir !== undefined && dir !== '' ? dir : defaultCacheDir(process.cwd()))}-node-compile-cache`);
+}
+
+// The built package is .js, the sources (run with type stripping) .ts.
+const extension = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
+const require = createRequire(import.meta.url);
+const { installHooks } = require(`./hooks/install${extension}`) as typeof Install;
+const { hookOptionsFromEnv } = require(`./hooks/env${extension}`) as typeof Env;
 
 installHooks(hookOptionsFromEnv(process.env));

@@ -9,29 +9,17 @@
 
 import { hookOptionsFromEnv } from './hooks/env.ts';
 import { installHooks } from './hooks/install.ts';
-import { renderReport, writeReport } from './cli/reporter.ts';
 import { describeError, tellOnce } from './cli/faults.ts';
 import { currentRuntime } from './runtime/runtime.ts';
 import { installRunnerWatch, watchLoadedMocha } from './runners/install.ts';
-import type { RunnerReports } from './runners/reporting.ts';
+import { stderrReports } from './runners/stderr-reports.ts';
 
 const options = hookOptionsFromEnv(process.env);
 installHooks(options);
 const runtime = currentRuntime();
 if (runtime !== undefined) {
   const cwd = options.cwd ?? process.cwd();
-  const reports: RunnerReports = {
-    snapshot: () => runtime.internals.snapshot({ cwd }),
-    report(sections) {
-      const text = renderReport({
-        format: 'text',
-        sections: sections.map((s) => ({ title: `process ${process.pid}: ${s.title}`, snapshot: s.snapshot, minPendingMs: 0 })),
-        notes: [],
-      });
-      writeReport(text, undefined);
-    },
-    note: (line) => tellOnce(line),
-  };
+  const reports = stderrReports(runtime.internals, cwd);
   const onFault = (error: unknown): void => tellOnce(`the test runner integration failed (${describeError(error)})`);
   installRunnerWatch(reports, onFault);
   watchLoadedMocha(reports, onFault);

@@ -37,7 +37,6 @@ describe('awaitwhat attach --full', { concurrency: 1 }, () => {
           'awaitwhat: 4 pending async functions',
           `awaitwhat: attached to process ${target.pid} (full mode, through the inspector)`,
           'awaitwhat: not seen: how long anything has been pending (durations are unknown: the process was not instrumented)',
-          'awaitwhat: not seen: the async functions awaiting a promise that several functions await (the chains above them are shown)',
           'awaitwhat: not seen: async functions that already returned a still-pending promise (their awaiter is shown awaiting it directly)',
           'awaitwhat: not seen: separate calls of one function suspended at the same place under the same awaiters (shown once)',
           'awaitwhat: not seen: async generators suspended at a yield, and worker threads',
@@ -60,7 +59,7 @@ describe('awaitwhat attach --full', { concurrency: 1 }, () => {
     }
   });
 
-  it("names the holders of Promise.all members it could not follow (a shared promise) and of the race's members", async () => {
+  it("shows the functions awaiting a shared promise, the promise once, and the holders of it and of the race's members", async () => {
     const target = await startTarget(`${DIR}/shared.mjs`);
     try {
       const r = await attachTo(target.pid, ['--full']);
@@ -73,10 +72,9 @@ describe('awaitwhat attach --full', { concurrency: 1 }, () => {
       assert.equal(
         r.stdout,
         [
-          'awaitwhat: 8 pending async functions',
+          'awaitwhat: 10 pending async functions',
           `awaitwhat: attached to process ${target.pid} (full mode, through the inspector)`,
           'awaitwhat: not seen: how long anything has been pending (durations are unknown: the process was not instrumented)',
-          'awaitwhat: not seen: the async functions awaiting a promise that several functions await (the chains above them are shown)',
           'awaitwhat: not seen: async functions that already returned a still-pending promise (their awaiter is shown awaiting it directly)',
           'awaitwhat: not seen: separate calls of one function suspended at the same place under the same awaiters (shown once)',
           'awaitwhat: not seen: async generators suspended at a yield, and worker threads',
@@ -90,8 +88,10 @@ describe('awaitwhat attach --full', { concurrency: 1 }, () => {
           `<module>  ${S}:22:1  await main()`,
           `└─ main  ${S}:20:25  await Promise.all([first(), second(), passOn(), racer()])`,
           '   └─ Promise.all: 4 of 4 pending',
-          `      ├─ [0] first()  — a promise no instrumented code created; ${timer(70)}`,
-          `      ├─ [1] second()  — a promise no instrumented code created; ${timer(70)}`,
+          `      ├─ [0] first  ${S}:7:26  await shared`,
+          `      │  └─ shared  — a promise no instrumented code created; ${timer(70)}`,
+          `      ├─ [1] second  ${S}:8:27  await shared`,
+          '      │  └─ shared (shown above)',
           `      ├─ [2] inner  ${S}:9:26  await sleep(60_000)`,
           `      │  └─ sleep(60_000)  — a promise no instrumented code created; ${timer(60)}`,
           `      └─ [3] racer  ${S}:19:26  await Promise.race([slowA(), slowB()])`,
@@ -107,6 +107,61 @@ describe('awaitwhat attach --full', { concurrency: 1 }, () => {
           '',
         ].join('\n'),
       );
+    } finally {
+      await stop(target);
+    }
+  });
+
+  it('finds a deadlock through a shared promise, and an awaiter of it that nothing awaits', async () => {
+    const target = await startTarget(`${DIR}/shared-cycle.mjs`);
+    try {
+      const r = await attachTo(target.pid, ['--full']);
+      assert.equal(r.code, 0, r.stderr);
+      const S = `${DIR}/shared-cycle.mjs`;
+      assert.equal(
+        r.stdout,
+        [
+          'awaitwhat: 3 pending async functions',
+          `awaitwhat: attached to process ${target.pid} (full mode, through the inspector)`,
+          'awaitwhat: not seen: how long anything has been pending (durations are unknown: the process was not instrumented)',
+          'awaitwhat: not seen: async functions that already returned a still-pending promise (their awaiter is shown awaiting it directly)',
+          'awaitwhat: not seen: separate calls of one function suspended at the same place under the same awaiters (shown once)',
+          'awaitwhat: not seen: async generators suspended at a yield, and worker threads',
+          '',
+          'DEADLOCK: 2 frames await each other',
+          `   first  ${S}:4:38  await shared`,
+          ` → pending  ${S}:5:47  await promise`,
+          ' → first (again)',
+          '',
+          `other  ${S}:6:38  await shared`,
+          `└─ pending  ${S}:5:47  await promise`,
+          `   └─ first  ${S}:4:38  await shared`,
+          `      └─ pending  ${S}:5:47 (shown above)`,
+          '',
+        ].join('\n'),
+      );
+      assert.deepEqual(await portsClosed(target.pid), []);
+      assert.equal(target.child.exitCode, null, 'the target still runs');
+    } finally {
+      await stop(target);
+    }
+  });
+
+  it('locates at most 50 awaiters of shared promises, also where no walk reached the promise, and counts the rest', async () => {
+    const target = await startTarget(`${DIR}/shared-many.mjs`);
+    try {
+      const r = await attachTo(target.pid, ['--full', '--format', 'json']);
+      assert.equal(r.code, 0, r.stderr);
+      const snapshot = JSON.parse(r.stdout) as Snapshot;
+      const frames = snapshot.nodes.filter((n) => n.type === 'frame');
+      const leaves = snapshot.nodes.filter((n) => n.type === 'leaf');
+      assert.equal(frames.length, 50);
+      assert.equal(snapshot.stats.frames, 50);
+      assert.deepEqual(new Set(frames.map((f) => `${f.function} ${f.suspendedAt?.file}:${f.suspendedAt?.line}:${f.suspendedAt?.column} ${f.suspendedAt?.text}`)), new Set([`wait ${DIR}/shared-many.mjs:4:25 await shared`]));
+      // One leaf, the shared promise, under all of them; every one a root.
+      assert.deepEqual(leaves.map((l) => [l.text, l.awaitedBy.length, l.holder?.state]), [['shared', 50, 'never']]);
+      assert.deepEqual(new Set(snapshot.roots), new Set(frames.map((f) => f.id)));
+      assert.equal(snapshot.source?.limits.at(-1), '10 async functions awaiting promises that several functions await (only the first 50 are located)');
     } finally {
       await stop(target);
     }
@@ -135,19 +190,70 @@ describe('awaitwhat attach --full', { concurrency: 1 }, () => {
   it('adds the heap snapshot to the estimate and refuses past --max-pause without --yes', async () => {
     const target = await startTarget(F);
     try {
-      // The walk alone fits in 500 ms (about 100 ms + 40 ms per MB of a 5 MB heap); with the heap snapshot (150 ms per MB more) it does not.
-      const fast = await attachTo(target.pid, ['--max-pause', '500ms', '--format', 'json']);
+      // A --max-pause between the walk's estimate and the walk's plus the heap snapshot's (75 ms per MB of the heap attach reports).
+      const probe = await attachTo(target.pid, ['--format', 'json']);
+      assert.equal(probe.code, 0, probe.stderr);
+      const said = /heap ([\d.]+) MB used\): the walk will pause it about (\d+)ms /.exec(probe.stderr);
+      assert.ok(said !== null, probe.stderr);
+      const walkMs = Number(said[2]);
+      const between = `${Math.round(walkMs + (Number(said[1]) * 75) / 2)}ms`;
+      const fast = await attachTo(target.pid, ['--max-pause', between, '--format', 'json']);
       assert.equal(fast.code, 0, fast.stderr);
-      const r = await attachTo(target.pid, ['--full', '--max-pause', '500ms']);
+      const r = await attachTo(target.pid, ['--full', '--max-pause', between]);
       assert.equal(r.code, 2);
       assert.equal(r.stdout, '');
       assert.match(r.stderr, ESTIMATE);
-      assert.match(r.stderr, /\nawaitwhat attach: the estimated pause \([\d.]+m?s\) is longer than --max-pause 500ms; pass --yes to attach anyway, or a larger --max-pause\n$/);
+      assert.ok(r.stderr.endsWith(`\nawaitwhat attach: the estimated pause (${/pause it about (\S+) /.exec(r.stderr)?.[1]}) is longer than --max-pause ${between}; pass --yes to attach anyway, or a larger --max-pause\n`), r.stderr);
       assert.doesNotMatch(r.stderr, /heap snapshot taken/);
       assert.deepEqual(await portsClosed(target.pid), []);
-      const yes = await attachTo(target.pid, ['--full', '--max-pause', '500ms', '--yes', '--format', 'json']);
+      const yes = await attachTo(target.pid, ['--full', '--max-pause', between, '--yes', '--format', 'json']);
       assert.equal(yes.code, 0, yes.stderr);
       assert.equal((JSON.parse(yes.stdout) as Snapshot).holders?.neverSettle, 1);
+    } finally {
+      await stop(target);
+    }
+  });
+
+  it("asks an instrumented target for its own snapshot with its holders, the cost said first", async () => {
+    const hooks = new URL('../dist/hooks.js', import.meta.url).href;
+    const target = await startTarget(F, ['--inspect-port=127.0.0.1:0', `--import=${hooks}`]);
+    try {
+      const plain = await attachTo(target.pid, ['--format', 'json']);
+      assert.equal(plain.code, 0, plain.stderr);
+      assert.equal((JSON.parse(plain.stdout) as Snapshot).holders, undefined, 'without --full the runtime takes no heap snapshot');
+      const r = await attachTo(target.pid, ['--full', '--format', 'json']);
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stderr, /^awaitwhat: process \d+ \(Node\.js v[\d.]+, heap [\d.]+ MB used\) runs awaitwhat: its heap snapshot will pause it about [\d.]+m?s and may raise its memory by about [\d.]+ MB for a moment$/m);
+      const snapshot = JSON.parse(r.stdout) as Snapshot;
+      assert.deepEqual(snapshot.source, { via: 'attach', mode: 'runtime', limits: [] });
+      assert.deepEqual([snapshot.holders?.state, snapshot.holders?.analysed, snapshot.holders?.neverSettle], ['done', 2, 1]);
+      const leaves = snapshot.nodes.filter((n) => n.type === 'leaf').map((n) => ({ text: n.text, holder: n.holder }));
+      const leftMs = Number(leaves[0]?.holder?.facts.leftMs);
+      assert.ok(leftMs > 3_000_000 && leftMs <= 3_600_000, JSON.stringify(leaves));
+      assert.deepEqual(leaves, [
+        {
+          text: 'new Promise((resolve) => setTimeout(resolve, 3_600_000))',
+          holder: {
+            state: 'held',
+            text: `Timeout._onTimeout (timer 3600s, ${Math.floor(leftMs / 1000)}s left)`,
+            holder: 'Timeout._onTimeout',
+            package: null,
+            facts: { delayMs: 3_600_000, leftMs },
+            alternatives: 0,
+            path: leaves[0]!.holder!.path,
+          },
+        },
+        {
+          text: 'never',
+          holder: { state: 'never', text: 'nothing can settle this promise: no one holds its resolve function', holder: '', package: null, facts: {}, alternatives: 0, path: [] },
+        },
+      ]);
+      assert.equal(leaves[0]!.holder!.path.at(-2), '._idleNext → Timeout');
+      // Refused past --max-pause like any other attach, nothing taken.
+      const refused = await attachTo(target.pid, ['--full', '--max-pause', '1ms']);
+      assert.equal(refused.code, 2);
+      assert.match(refused.stderr, /\nawaitwhat attach: the estimated pause \([\d.]+m?s\) is longer than --max-pause 1ms; pass --yes to attach anyway, or a larger --max-pause\n$/);
+      assert.deepEqual(await portsClosed(target.pid), []);
     } finally {
       await stop(target);
     }

@@ -111,6 +111,43 @@ describe('awaitwhat attach', { concurrency: 1 }, () => {
     }
   });
 
+  it('walks thousands of promises in chunks and batches and reports every chain, identical ones once', async () => {
+    const target = await startTarget(`${DIR}/many.mjs`);
+    try {
+      const r = await attachTo(target.pid);
+      assert.equal(r.code, 0, r.stderr);
+      const walked = Number(/walked (\d+) promises/.exec(r.stderr)?.[1]);
+      assert.ok(walked > 600 * 7, r.stderr); // More than 16 chunks of 256.
+      const F = `${DIR}/many.mjs`;
+      assert.equal(
+        r.stdout,
+        [
+          'awaitwhat: 7 pending async functions',
+          `awaitwhat: attached to process ${target.pid} (fast mode, through the inspector)`,
+          'awaitwhat: not seen: how long anything has been pending (durations are unknown: the process was not instrumented)',
+          'awaitwhat: not seen: the async functions awaiting a promise that several functions await (the chains above them are shown; use --full)',
+          'awaitwhat: not seen: async functions that already returned a still-pending promise (their awaiter is shown awaiting it directly)',
+          'awaitwhat: not seen: separate calls of one function suspended at the same place under the same awaiters (shown once)',
+          'awaitwhat: not seen: async generators suspended at a yield, and worker threads',
+          '',
+          `level  ${F}:5:59  await level(n - 1)`,
+          '└─ … 2 more level at the same await',
+          `   └─ level  ${F}:5:59  await level(n - 1)`,
+          `      └─ level  ${F}:5:40  await leaf()`,
+          `         └─ leaf  ${F}:4:25  await new Promise((resolve) => waiting.push(resolve))`,
+          '            └─ new Promise((resolve) => waiting.push(resolve))  — a promise no instrumented code created',
+          '',
+          `last  ${F}:7:25  await new Promise((resolve) => waiting.push(resolve))`,
+          '└─ new Promise((resolve) => waiting.push(resolve))  — a promise no instrumented code created',
+          '',
+        ].join('\n'),
+      );
+      assert.deepEqual(await portsClosed(target.pid), []);
+    } finally {
+      await stop(target);
+    }
+  });
+
   it('shows the innermost 2000 calls of a chain 3000 deep, in bounded time, and says so', async () => {
     const target = await startTarget(`${DIR}/deep.mjs`);
     try {
@@ -284,6 +321,10 @@ describe('awaitwhat attach', { concurrency: 1 }, () => {
       else assert.match(r.stderr, message);
       assert.equal(r.code, 2);
     };
+
+    it('a load factor that is not a number of at least 1', async () => {
+      await refused(process.pid, 'AWAITWHAT_ATTACH_LOAD="0.5": expected a number of at least 1 (the factor the estimated pause is multiplied by)', [], ['env', 'AWAITWHAT_ATTACH_LOAD=0.5']);
+    });
 
     it('no such pid', async () => {
       const gone = spawn(NODE, ['-e', '0']);

@@ -137,8 +137,9 @@ describe(`awaitwhat/register (OpenTelemetry SDK ${SDK}.x)`, { concurrency: 2 }, 
     const c = await collector('accept');
     servers.push(c.server);
     const app = join('test', 'fixtures', 'otel', 'app-register-hang.mjs');
+    // Every 400 ms: the export timeout is cut to the interval, and 100 ms timed out on a loaded machine.
     const r = await run(['--import', REGISTER, app], {
-      env: { ...process.env, ...ENV, ...PATIENT, OTEL_EXPORTER_OTLP_ENDPOINT: c.url, AWAITWHAT_PENDING_THRESHOLD_MS: '100', OTEL_METRIC_EXPORT_INTERVAL: '100' },
+      env: { ...process.env, ...ENV, ...PATIENT, OTEL_EXPORTER_OTLP_ENDPOINT: c.url, AWAITWHAT_PENDING_THRESHOLD_MS: '100', OTEL_METRIC_EXPORT_INTERVAL: '400' },
       killAfterMs: 30_000,
     });
     assert.equal(r.stderr, '');

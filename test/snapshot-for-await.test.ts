@@ -2,13 +2,10 @@
  * A `for await` is linked to the async generator its loop entered, never to one another function
  * drives: a loop over an iterator no instrumented code made (a stream, a cursor) waits on that
  * iterator, and an async generator entered after the loop began, whose `next()` another function
- * awaits, is that function's.
- *
- * A known bug, run as a todo test until it is fixed: the snapshot takes the first async generator
- * entered within 64 frames after the loop began (src/snapshot/build.ts, #generatorFrom), so here the
- * loop is shown waiting on `producer` and `pullOnce` on an opaque `it.next()`. The runtime does not
- * record which generator a loop's first `next()` entered (a frame does not know which frame was
- * running when it was entered, and the loop's own await has no hook); recording that is the fix.
+ * awaits, is that function's: `await it.next()` on a generator not started yet waits on the
+ * generator it entered. The runtime notes the generator a loop's first `next()` entered (one level
+ * deeper than the loop, in the same run); it once took the first generator entered within 64
+ * frames after the loop began, and showed this loop waiting on `producer`.
  */
 
 import assert from 'node:assert/strict';
@@ -20,14 +17,14 @@ await import(new URL('./fixtures/snapshot/for-await-foreign.mjs', import.meta.ur
 await new Promise((resolve) => setImmediate(resolve));
 
 describe('for await over an iterator no instrumented code made', () => {
-  it('waits on that iterator; the generator another function pulls from is that function\'s', { todo: 'known bug: a for await takes the first async generator entered after it began' }, () => {
+  it('waits on that iterator; the generator another function pulls from is that function\'s', () => {
     assert.equal(
       renderText(snapshot(), { durations: false }),
       [
         'awaitwhat: 3 pending async functions',
         '',
         'readCursor  test/fixtures/snapshot/for-await-foreign.mjs:6:3  for await (const row of neverYields())',
-        '└─ neverYields()  — an async iterator',
+        '└─ for await (const row of neverYields())  — an async iterator',
         '',
         'pullOnce  test/fixtures/snapshot/for-await-foreign.mjs:16:3  await it.next()',
         '└─ producer (async generator)  test/fixtures/snapshot/for-await-foreign.mjs:10:3  await new Promise(() => {})',

@@ -177,8 +177,17 @@ const CASES: Case[] = [
       'const ready = new Promise(f);\nfunction sleep(ms) { return new Promise((r) => setTimeout(r, ms)); }\nnew Promise(f).then(g);\n' +
       'async function h() { const p = new Promise(f); await new Promise(f); return new Promise(f); }',
     expected:
-      'const ready = __awaitwhat.np(0,new Promise(f));\nfunction sleep(ms) { return (typeof __awaitwhat==="object"?__awaitwhat.np:(s,v)=>v)(1,new Promise((r) => setTimeout(r, ms))); }\nnew Promise(f).then(g);\n' +
+      'const ready = __awaitwhat.np(0,new Promise(f));\nfunction sleep(ms) { return (typeof __awaitwhat==="object"?__awaitwhat.np:(s,v)=>v)(1,new Promise((r) => setTimeout(r, ms))); };__awaitwhat.k(__awaitwhat.q,\nnew Promise(f).then(g));\n' +
       `async function h() {${enter('e', 2)}try{ const p = __awf.np(3,new Promise(f)); await __awf.c(5,__awf.q,new Promise(f)); return __awf.r(7,new Promise(f)); }finally{__awf.x()}}${M}`,
+  },
+  {
+    name: 'dropped call result: claimed from the end of the token before its statement on an earlier line, so that the call keeps its column; not after a statement on its own line, as the program\'s or a case\'s first statement, as a single statement, in synchronous code, nor a combinator',
+    format: 'module',
+    source: 'warmUp();\ninit()\n/* a block comment */ // and a line comment\ninit();\ndescribe(\'suite\', async () => {\n  init();\n  ready(); init();\n  if (x) init();\n  Promise.all(items);\n  switch (a) {\n    case 1:\n      init();\n      init();\n  }\n  function plain() {\n    init();\n  }\n});\n',
+    expected:
+      "warmUp();;__awaitwhat.k(__awaitwhat.q,\ninit());__awaitwhat.k(__awaitwhat.q,\n/* a block comment */ // and a line comment\ninit());;__awaitwhat.k(__awaitwhat.q,\n" +
+      `describe('suite', async () => {${enter('e', 0)}try{;__awf.k(__awf.q,\n  init());;__awf.k(__awf.q,\n  ready()); init();\n  if (x) init();\n  Promise.all(items);\n` +
+      `  switch (a) {\n    case 1:\n      init();;__awf.k(__awf.q,\n      init());\n  }\n  function plain() {\n    init();\n  }\n}finally{__awf.x()}}));\n${M}`,
   },
   {
     name: '`return a, b` keeps returning b',

@@ -106,5 +106,33 @@ export async function methods(n) {
   return sum;
 }
 
+let noted = 0;
+function note() {
+  noted++;
+}
+async function logged() {
+  note();
+  note();
+  note();
+  note();
+  note();
+  note();
+  note();
+  note();
+  note();
+  note();
+  await null;
+}
+
+/**
+ * Ten calls whose results are dropped, each starting its line (`note();`), in an async function
+ * awaited once: what claiming dropped results costs when no async function ran in the call (not
+ * in the default set; `--workloads=dropped`).
+ */
+export async function dropped(n) {
+  for (let i = 0; i < n; i++) await logged();
+  return noted;
+}
+
 /** Iterations per measurement relative to the chain's, so that each workload runs about as long. */
-export const ITERATIONS = { chain: 1, stored: 1, fanout: 0.15, asyncgen: 0.1, tryfinally: 1, methods: 1 };
+export const ITERATIONS = { chain: 1, stored: 1, fanout: 0.15, asyncgen: 0.1, tryfinally: 1, methods: 1, dropped: 1 };

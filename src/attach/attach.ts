@@ -14,6 +14,7 @@ import { buildAttachSnapshot } from './graph.ts';
 import { addHeapHolders, leafRemoteObjects } from './full.ts';
 import { inspectTarget } from './proc.ts';
 import { estimateCost } from '../snapshot/holders.ts';
+import { estimateAttachCost, loadFactor } from './estimate.ts';
 import { OBJECT_GROUP, withInspector, type Inspector } from './session.ts';
 import { SiteTables } from './sites.ts';
 import { FIRST_LIMIT, SECOND_LIMIT, walkPromises, type WalkEntry, type WalkResult } from './walker.ts';
@@ -43,37 +44,29 @@ export const FAST_LIMITS: readonly string[] = [
   'async generators suspended at a yield, and worker threads',
 ];
 
-/** What full mode cannot see yet: fast mode's limits, less the pointer to --full, plus the leaves that are not promises. */
-export const FULL_LIMITS: readonly string[] = FAST_LIMITS.map((l) => (l.startsWith(SHARED_LIMIT) ? `${SHARED_LIMIT})` : l));
-
-/**
- * Estimated pause of the fast walk for a heap of `usedBytes`: almost all of it is
- * Runtime.queryObjects (full garbage collections, then a prototype-chain test of every object);
- * the walks themselves are a few ms per thousand promises. BENCHMARKS.md has the measurements.
- */
-export function estimatePauseMs(usedBytes: number): number {
-  return Math.round(100 + (usedBytes / 1048576) * 40);
-}
-
-/** Estimated rise of the target's memory during the promise query (BENCHMARKS.md: RSS high-water mark). */
-export function estimateMemoryBytes(usedBytes: number): number {
-  return Math.round(usedBytes * 2);
-}
+/** What full mode cannot see: fast mode's limits, less the shared promises' awaiters (the heap snapshot gives them, shared.ts). */
+export const FULL_LIMITS: readonly string[] = FAST_LIMITS.filter((l) => !l.startsWith(SHARED_LIMIT));
 
 export async function attach(options: AttachOptions): Promise<Snapshot> {
+  let factor: number;
+  try {
+    factor = loadFactor();
+  } catch (error) {
+    throw refuse((error as Error).message);
+  }
   const target = inspectTarget(options.pid);
   return withInspector(target, { stepTimeoutMs: options.stepTimeoutMs, log: options.log }, async (inspector) => {
-    const own = await runtimeSnapshot(inspector);
-    if (own !== undefined) return own;
+    if (await hasRuntime(inspector)) return runtimeSnapshot(inspector, target, factor, options);
     await waitForIdle(inspector, target.pid, IDLE_TIMEOUT_MS);
     const usage = await inspector.cdp.call('Runtime.getHeapUsage', {}, options.stepTimeoutMs);
     const used = Number(usage.usedSize ?? 0);
-    // Full mode: the walk, then the heap snapshot (the heap room's estimate, src/snapshot/holders.ts).
-    const heap = options.full === true ? estimateCost(used) : undefined;
-    const pause = estimatePauseMs(used) + (heap?.pauseMs ?? 0);
-    const memory = Math.max(estimateMemoryBytes(used), heap?.peakBytes ?? 0);
+    // Full mode: the walk, then the heap snapshot, generated in the target and parsed here.
+    const full = options.full === true;
+    const cost = estimateAttachCost(used, full, factor);
+    const pause = cost.pauseMs;
+    const memory = cost.peakBytes;
     const mb = (bytes: number): string => `${(bytes / 1048576).toFixed(1)} MB`;
-    const what = heap === undefined ? 'the walk' : 'the walk and the heap snapshot';
+    const what = !full ? 'the walk' : 'the walk and the heap snapshot';
     options.log(`awaitwhat: process ${target.pid} (Node.js ${target.version}, heap ${mb(used)} used): ${what} will pause it about ${formatDuration(pause)} and may raise its memory by about ${mb(memory)} for a moment`);
     if (pause > options.maxPauseMs && !options.yes) {
       throw refuse(`the estimated pause (${formatDuration(pause)}) is longer than --max-pause ${formatDuration(options.maxPauseMs)}; pass --yes to attach anyway, or a larger --max-pause`);
@@ -83,21 +76,22 @@ export async function attach(options: AttachOptions): Promise<Snapshot> {
     const budgetMs = Math.max(2000, options.maxPauseMs);
     const walked = await walk(inspector, Math.max(options.stepTimeoutMs, pause * 4 + 5000), budgetMs);
     options.log(`awaitwhat: walked ${walked.promises} promises in ${formatDuration(Date.now() - started)} (finding them: ${formatDuration(walked.queryMs)})`);
-    const limits = [...(heap === undefined ? FAST_LIMITS : FULL_LIMITS)];
+    const limits = [...(full ? FULL_LIMITS : FAST_LIMITS)];
     if (walked.replaced) limits.push('chains through Promise.prototype.then or Promise.all, which the program replaced (chains may stop early)');
     if (walked.skipped > 0) limits.push(`${walked.skipped} promises not walked: the walk stopped after ${formatDuration(budgetMs)} to keep the pause short (--max-pause)`);
     const cwd = targetCwd(target.pid);
+    const sites = new SiteTables(`/proc/${target.pid}/root`);
     const leafPromises = new Map<LeafNode, number>();
     const snapshot = buildAttachSnapshot({
       walks: walked.walks,
-      sites: new SiteTables(`/proc/${target.pid}/root`),
+      sites,
       cwd,
       pid: target.pid,
       capturedAt: started,
       limits,
       leafPromises,
     });
-    if (heap === undefined) return snapshot;
+    if (!full) return snapshot;
     if (options.signal.aborted) throw new AttachError('interrupted');
     const leaves = [...leafPromises];
     const objectIds = await leafRemoteObjects(inspector, walked.arrayId, leaves.map(([, index]) => index), options.stepTimeoutMs);
@@ -105,7 +99,7 @@ export async function attach(options: AttachOptions): Promise<Snapshot> {
     snapshot.holders = await addHeapHolders(
       inspector,
       leaves.map(([leaf], k) => ({ leaf, objectId: objectIds[k]! })),
-      { pid: target.pid, cwd, heapUsedBytes: used, stepTimeoutMs: options.stepTimeoutMs, snapshotTimeoutMs: Math.max(options.stepTimeoutMs, heap.pauseMs * 4 + 10_000) },
+      { pid: target.pid, cwd, snapshot, sites, heapUsedBytes: used, estimate: cost, stepTimeoutMs: options.stepTimeoutMs, snapshotTimeoutMs: Math.max(options.stepTimeoutMs, cost.snapshotMs * 4 + 10_000) },
     );
     options.log(`awaitwhat: heap snapshot taken and analysed in ${formatDuration(Date.now() - heapStarted)}`);
     snapshot.source = { via: 'attach', mode: 'full', limits: snapshot.source!.limits };
@@ -131,12 +125,41 @@ async function waitForIdle(inspector: Inspector, pid: number, timeoutMs: number)
   }
 }
 
-/** An instrumented target's own snapshot (the same one it reports in-process), or undefined. */
-async function runtimeSnapshot(inspector: Inspector): Promise<Snapshot | undefined> {
-  const expression = `(() => { const r = globalThis.__awaitwhat; return r !== null && typeof r === 'object' && typeof r.snapshot === 'function' ? JSON.stringify(r.snapshot()) : null; })()`;
-  const json = await inspector.evaluate(expression);
-  if (typeof json !== 'string') return undefined;
-  const snapshot = JSON.parse(json) as Snapshot;
+const RUNTIME = 'globalThis.__awaitwhat';
+
+/** True when the target runs awaitwhat's runtime (started with awaitwhat/hooks or AwaitInstrumentation). */
+async function hasRuntime(inspector: Inspector): Promise<boolean> {
+  return (await inspector.evaluate(`(() => { const r = ${RUNTIME}; return r !== null && typeof r === 'object' && typeof r.snapshot === 'function'; })()`)) === true;
+}
+
+/**
+ * An instrumented target's own snapshot (the same one it reports in-process, durations
+ * included). With `full`, its holders too: the runtime takes and analyses its own heap snapshot
+ * (`snapshot({ holders })`), so the cost is the in-process one (src/snapshot/holders.ts), said
+ * first and refused past `maxPauseMs` like any other.
+ */
+async function runtimeSnapshot(inspector: Inspector, target: { pid: number; version: string }, factor: number, options: AttachOptions): Promise<Snapshot> {
+  let args = '';
+  let timeoutMs = options.stepTimeoutMs;
+  if (options.full === true) {
+    const usage = await inspector.cdp.call('Runtime.getHeapUsage', {}, options.stepTimeoutMs);
+    const used = Number(usage.usedSize ?? 0);
+    const cost = estimateCost(used);
+    const pause = Math.round(cost.pauseMs * factor);
+    const mb = (bytes: number): string => `${(bytes / 1048576).toFixed(1)} MB`;
+    options.log(`awaitwhat: process ${target.pid} (Node.js ${target.version}, heap ${mb(used)} used) runs awaitwhat: its heap snapshot will pause it about ${formatDuration(pause)} and may raise its memory by about ${mb(cost.peakBytes)} for a moment`);
+    if (pause > options.maxPauseMs && !options.yes) {
+      throw refuse(`the estimated pause (${formatDuration(pause)}) is longer than --max-pause ${formatDuration(options.maxPauseMs)}; pass --yes to attach anyway, or a larger --max-pause`);
+    }
+    if (options.signal.aborted) throw new AttachError('interrupted');
+    // The user agreed to the pause: the runtime's own heap limit (a guard for unattended use) is lifted.
+    args = `{ holders: { maxHeapBytes: ${Number.MAX_SAFE_INTEGER} } }`;
+    timeoutMs = Math.max(timeoutMs, pause * 4 + 10_000);
+  }
+  const reply = await inspector.cdp.call('Runtime.evaluate', { expression: `JSON.stringify(${RUNTIME}.snapshot(${args}))`, returnByValue: true, silent: true, objectGroup: OBJECT_GROUP }, timeoutMs);
+  const details = reply.exceptionDetails as { text?: string; exception?: { description?: string } } | undefined;
+  if (details !== undefined) throw new AttachError(`the target's runtime failed to give its snapshot: ${details.exception?.description ?? details.text ?? 'exception'}`);
+  const snapshot = JSON.parse(String((reply.result as { value?: unknown }).value)) as Snapshot;
   snapshot.source = { via: 'attach', mode: 'runtime', limits: [] };
   return snapshot;
 }

@@ -12,9 +12,12 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { findHolders } from '../heap/holders.ts';
 import { HeapSnapshotParser } from '../heap/parse.ts';
-import { estimateCost, leafHolderOf } from '../snapshot/holders.ts';
-import type { HoldersSummary, LeafNode } from '../snapshot/schema.ts';
+import { leafHolderOf } from '../snapshot/holders.ts';
+import type { AttachCost } from './estimate.ts';
+import type { HoldersSummary, LeafNode, Snapshot } from '../snapshot/schema.ts';
 import { AttachError } from './errors.ts';
+import { resolveSharedAwaitees } from './shared.ts';
+import type { SiteTables } from './sites.ts';
 import { HEAP_OBJECT_GROUP, OBJECT_GROUP, type Inspector } from './session.ts';
 
 /**
@@ -38,6 +41,11 @@ export interface FullOptions {
   snapshotTimeoutMs: number;
   stepTimeoutMs: number;
   heapUsedBytes: number;
+  /** What attach said the walk and the snapshot would cost (the summary reports it). */
+  estimate: AttachCost;
+  /** The fast-mode snapshot: shared awaitees are resolved in it (shared.ts). */
+  snapshot: Snapshot;
+  sites: SiteTables;
 }
 
 /**
@@ -47,7 +55,7 @@ export interface FullOptions {
  */
 export async function addHeapHolders(inspector: Inspector, leaves: ReadonlyArray<{ leaf: LeafNode; objectId: string | null }>, options: FullOptions): Promise<HoldersSummary> {
   const cdp = inspector.cdp;
-  const estimate = estimateCost(options.heapUsedBytes);
+  const estimate = options.estimate;
   const summary: HoldersSummary = {
     state: 'done',
     reason: '',
@@ -75,6 +83,7 @@ export async function addHeapHolders(inspector: Inspector, leaves: ReadonlyArray
   });
   let graph;
   const heapIds: Array<number | null> = [];
+  let targets: Array<{ leaf: LeafNode; heapIndex: number }> = [];
   try {
     await cdp.call('HeapProfiler.enable', {}, options.stepTimeoutMs);
     await cdp.call('HeapProfiler.takeHeapSnapshot', { reportProgress: false, captureNumericValue: true, exposeInternals: false }, options.snapshotTimeoutMs);
@@ -83,6 +92,20 @@ export async function addHeapHolders(inspector: Inspector, leaves: ReadonlyArray
     // Heap object ids exist only once a snapshot was taken (before, V8 answers 0): asked for now,
     // they are the ids this snapshot gave the same objects.
     for (const leaf of leaves) heapIds.push(leaf.objectId === null ? null : await heapObjectId(inspector, leaf.objectId, options.stepTimeoutMs));
+    const g = graph;
+    const found = leaves.flatMap(({ leaf }, k) => {
+      const heapIndex = heapIds[k] === null ? -1 : g.indexOfId(heapIds[k]!);
+      return heapIndex < 0 ? [] : [{ leaf, heapIndex }];
+    });
+    // While the heap profiler is on: it maps the snapshot's object ids back to objects.
+    targets = await resolveSharedAwaitees({
+      graph: g,
+      snapshot: options.snapshot,
+      leaves: found,
+      sites: options.sites,
+      cwd: options.cwd,
+      locate: (generator) => generatorLocation(inspector, g.nodeId(generator), options.stepTimeoutMs),
+    });
   } catch (error) {
     if (error instanceof AttachError && error.message === 'interrupted') throw error;
     summary.state = 'failed';
@@ -93,17 +116,15 @@ export async function addHeapHolders(inspector: Inspector, leaves: ReadonlyArray
     stop();
     await cdp.call('HeapProfiler.disable', {}, options.stepTimeoutMs).catch(() => undefined);
   }
-  const found = heapIds.map((id) => (id === null ? -1 : graph.indexOfId(id)));
-  const analysed = leaves.filter((_, k) => found[k]! >= 0);
-  const targets = found.filter((i) => i >= 0);
+  const analysed = targets.map((t) => t.leaf);
   try {
-    const results = findHolders(graph, targets, {
+    const results = findHolders(graph, targets.map((t) => t.heapIndex), {
       timerNowMs: typeof now === 'number' ? now : undefined,
       displayPath: (url) => shownPath(url, options.cwd),
       readSource: (url) => readTargetSource(url, options.pid),
     });
     results.forEach((r, k) => {
-      analysed[k]!.leaf.holder = leafHolderOf(r);
+      analysed[k]!.holder = leafHolderOf(r);
       if (r.state === 'never') summary.neverSettle++;
     });
     summary.analysed = results.length;
@@ -119,6 +140,27 @@ async function heapObjectId(inspector: Inspector, objectId: string, timeoutMs: n
   const reply = await inspector.cdp.call('HeapProfiler.getHeapObjectId', { objectId }, timeoutMs);
   const n = Number(reply.heapSnapshotObjectId);
   return Number.isInteger(n) && n > 0 ? n : null;
+}
+
+/** Where a suspended async function (its generator object, by heap object id) is resumed: `[[GeneratorLocation]]`, 0-based. */
+async function generatorLocation(inspector: Inspector, heapId: number, timeoutMs: number): Promise<{ line: number; column: number } | undefined> {
+  try {
+    return await readGeneratorLocation(inspector, heapId, timeoutMs);
+  } catch (error) {
+    // A call that ended since the snapshot, or a step past its deadline: that frame is left out, the report stands.
+    if (error instanceof AttachError && error.message === 'interrupted') throw error;
+    return undefined;
+  }
+}
+
+async function readGeneratorLocation(inspector: Inspector, heapId: number, timeoutMs: number): Promise<{ line: number; column: number } | undefined> {
+  const object = await inspector.cdp.call('HeapProfiler.getObjectByHeapObjectId', { objectId: String(heapId), objectGroup: HEAP_OBJECT_GROUP }, timeoutMs);
+  const objectId = (object.result as { objectId?: string } | undefined)?.objectId;
+  if (objectId === undefined) return undefined;
+  const reply = await inspector.cdp.call('Runtime.getProperties', { objectId, ownProperties: true, generatePreview: false }, timeoutMs);
+  const internal = reply.internalProperties as Array<{ name: string; value?: { value?: { lineNumber?: number; columnNumber?: number } } }> | undefined;
+  const at = internal?.find((p) => p.name === '[[GeneratorLocation]]')?.value?.value;
+  return typeof at?.lineNumber === 'number' && typeof at.columnNumber === 'number' ? { line: at.lineNumber, column: at.columnNumber } : undefined;
 }
 
 /** A script URL as reports show it: relative to the target's working directory when inside it. */

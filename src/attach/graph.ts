@@ -30,7 +30,7 @@ export interface GraphInput {
   leafPromises?: Map<LeafNode, number>;
 }
 
-type FrameEntry = Extract<WalkEntry, ['f', ...unknown[]]>;
+export type FrameEntry = Extract<WalkEntry, ['f', ...unknown[]]>;
 
 interface TrieNode {
   key: string;
@@ -178,40 +178,13 @@ class Builder {
   }
 
   #frame(entry: FrameEntry): FrameNode {
-    const [, fnName, typeName, file, line, column, fnLine, fnColumn] = entry;
-    const path = SiteTables.pathOf(file ?? '')!;
-    const fnSite = this.#input.sites.functionAt(path, fnLine, fnColumn);
-    const suspension = fnSite === undefined ? undefined : this.#input.sites.suspensionAt(path, fnSite, line, column);
-    const shown = this.#file(path);
-    const name = fnSite?.name ?? (fnName === null ? '<anonymous>' : typeName !== null && typeName !== 'Object' ? `${typeName}.${fnName}` : fnName);
-    const location: SourceLocation = { file: shown, line: fnSite?.line ?? fnLine, column: fnSite?.column ?? fnColumn };
-    const node: FrameNode = {
-      id: `f${++this.#seq}`,
-      type: 'frame',
-      function: name,
-      kind: (fnSite?.kind as FrameNode['kind'] | undefined) ?? 'function',
-      location,
-      state: suspension?.kind === 'yield' ? 'yielded' : 'awaiting',
-      suspendedAt: {
-        file: shown,
-        line: suspension?.line ?? line,
-        column: suspension?.column ?? column,
-        kind: (suspension?.kind as 'await' | undefined) ?? 'await',
-        text: suspension?.text ?? '',
-      },
-      pendingMs: null,
-      seq: this.#seq,
-      awaits: [],
-      awaitedBy: [],
-    };
+    const node = frameNode(entry, this.#input.sites, this.#input.cwd, ++this.#seq);
     this.nodes.push(node);
     return node;
   }
 
   #suspension(entry: FrameEntry): SiteRecord | undefined {
-    const path = SiteTables.pathOf(entry[3] ?? '')!;
-    const fnSite = this.#input.sites.functionAt(path, entry[6], entry[7]);
-    return fnSite === undefined ? undefined : this.#input.sites.suspensionAt(path, fnSite, entry[4], entry[5]);
+    return suspensionSite(entry, this.#input.sites);
   }
 
   #combinator(name: string, members: TrieNode[], site: SiteRecord | undefined, awaiter: FrameNode): CombinatorNode {
@@ -300,27 +273,68 @@ class Builder {
   }
 
   #leaf(text: string, awaiter: FrameNode): LeafNode {
-    const leaf: LeafNode = {
-      id: `l${++this.#leaves}`,
-      type: 'leaf',
-      valueKind: 'promise',
-      text,
-      location: awaiter.suspendedAt === null ? awaiter.location : { file: awaiter.suspendedAt.file, line: awaiter.suspendedAt.line, column: awaiter.suspendedAt.column },
-      awaits: [],
-      awaitedBy: [],
-    };
+    const leaf = leafNode(text, awaiter, ++this.#leaves);
     this.nodes.push(leaf);
     return leaf;
   }
 
-  #file(path: string): string {
-    const cwd = this.#input.cwd;
-    if (cwd !== undefined && path.startsWith(`${cwd}/`)) return path.slice(cwd.length + 1);
-    return path;
-  }
+
 }
 
-function link(from: SnapshotNode, to: SnapshotNode): void {
+/**
+ * The frame node of walk step `entry` (an async function at its resume position), named and
+ * placed by awaitwhat's own transform of its file, as in-process; `seq` gives its id.
+ */
+export function frameNode(entry: FrameEntry, sites: SiteTables, cwd: string | undefined, seq: number): FrameNode {
+  const [, fnName, typeName, file, line, column, fnLine, fnColumn] = entry;
+  const path = SiteTables.pathOf(file ?? '')!;
+  const fnSite = sites.functionAt(path, fnLine, fnColumn);
+  const suspension = fnSite === undefined ? undefined : sites.suspensionAt(path, fnSite, line, column);
+  const shown = cwd !== undefined && path.startsWith(`${cwd}/`) ? path.slice(cwd.length + 1) : path;
+  const name = fnSite?.name ?? (fnName === null ? '<anonymous>' : typeName !== null && typeName !== 'Object' ? `${typeName}.${fnName}` : fnName);
+  const location: SourceLocation = { file: shown, line: fnSite?.line ?? fnLine, column: fnSite?.column ?? fnColumn };
+  return {
+    id: `f${seq}`,
+    type: 'frame',
+    function: name,
+    kind: (fnSite?.kind as FrameNode['kind'] | undefined) ?? 'function',
+    location,
+    state: suspension?.kind === 'yield' ? 'yielded' : 'awaiting',
+    suspendedAt: {
+      file: shown,
+      line: suspension?.line ?? line,
+      column: suspension?.column ?? column,
+      kind: (suspension?.kind as 'await' | undefined) ?? 'await',
+      text: suspension?.text ?? '',
+    },
+    pendingMs: null,
+    seq,
+    awaits: [],
+    awaitedBy: [],
+  };
+}
+
+/** The suspension site (await, yield) walk step `entry` is resumed at, from the transform of its file. */
+export function suspensionSite(entry: FrameEntry, sites: SiteTables): SiteRecord | undefined {
+  const path = SiteTables.pathOf(entry[3] ?? '')!;
+  const fnSite = sites.functionAt(path, entry[6], entry[7]);
+  return fnSite === undefined ? undefined : sites.suspensionAt(path, fnSite, entry[4], entry[5]);
+}
+
+/** A promise no async function settles, awaited by `awaiter`, placed where it is awaited; `seq` gives its id. */
+export function leafNode(text: string, awaiter: FrameNode, seq: number): LeafNode {
+  return {
+    id: `l${seq}`,
+    type: 'leaf',
+    valueKind: 'promise',
+    text,
+    location: awaiter.suspendedAt === null ? awaiter.location : { file: awaiter.suspendedAt.file, line: awaiter.suspendedAt.line, column: awaiter.suspendedAt.column },
+    awaits: [],
+    awaitedBy: [],
+  };
+}
+
+export function link(from: SnapshotNode, to: SnapshotNode): void {
   if (!from.awaits.includes(to.id)) from.awaits.push(to.id);
   if (!to.awaitedBy.includes(from.id)) to.awaitedBy.push(from.id);
 }

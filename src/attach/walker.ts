@@ -51,6 +51,11 @@ export const SECOND_LIMIT = 2000;
  */
 export function walkPromises(this: unknown[], limit: number, budgetMs: number, indexes: number[] | null): Promise<WalkResult> {
   const promises = this;
+  // Constants here, not at module level: this function's source is what runs in the target.
+  /** How long a batch of captures runs before the event loop may turn: the longest stretch the walk itself pauses the program. */
+  const BATCH_MS = 20;
+  /** Promises whose captures are queued at once; a batch is whole chunks (a capture costs some µs, a chunk a few ms). */
+  const CHUNK = 256;
   const chosen = indexes ?? null;
   const count = chosen === null ? promises.length : chosen.length;
   const PromiseCtor = (async () => {})().constructor as PromiseConstructor;
@@ -116,20 +121,40 @@ export function walkPromises(this: unknown[], limit: number, budgetMs: number, i
       seen.set(key, { entries, count: 1, first: index });
       if (entries.length >= limit) cutAt.push(index);
     };
-    for (let k = 0; k < count; k++) {
-      const index = chosen === null ? k : chosen[k]!;
-      const target = promises[index];
-      const start = PromiseCtor.resolve().then(capture(index));
-      const Constructor = function (executor: (resolve: () => void, reject: () => void) => void) {
-        executor(done, done);
-        return target;
-      } as unknown as PromiseConstructor;
-      (Constructor as unknown as { resolve: (v: unknown) => unknown }).resolve = (v: unknown) => v;
-      try {
-        Reflect.apply(all, Constructor, [[start]]);
-      } catch {
-        start.then(done, done);
-      }
-    }
+    // In batches: captures run as microtasks, back to back, so the event loop does not turn
+    // until a batch is done; after about BATCH_MS of captures the next batch waits for the
+    // next turn (setImmediate), so timers and I/O of the program run in between.
+    const schedule = (globalThis as { setImmediate?: (f: () => void) => unknown }).setImmediate ?? ((f: () => void) => setTimeout(f, 0));
+    let next = 0;
+    const batch = (): void => {
+      const batchEnd = Date.now() + BATCH_MS;
+      const step = (): void => {
+        const end = Math.min(count, next + CHUNK);
+        let pending = end - next;
+        const chunkDone = (): void => {
+          done();
+          if (--pending !== 0 || next >= count) return;
+          if (Date.now() < batchEnd) step();
+          else schedule(batch);
+        };
+        for (; next < end; next++) {
+          const index = chosen === null ? next : chosen[next]!;
+          const target = promises[index];
+          const start = PromiseCtor.resolve().then(capture(index));
+          const Constructor = function (executor: (resolve: () => void, reject: () => void) => void) {
+            executor(chunkDone, chunkDone);
+            return target;
+          } as unknown as PromiseConstructor;
+          (Constructor as unknown as { resolve: (v: unknown) => unknown }).resolve = (v: unknown) => v;
+          try {
+            Reflect.apply(all, Constructor, [[start]]);
+          } catch {
+            start.then(chunkDone, chunkDone);
+          }
+        }
+      };
+      step();
+    };
+    batch();
   });
 }

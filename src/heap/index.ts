@@ -15,7 +15,7 @@ export { HeapSnapshotParser, HeapSnapshotSyntaxError } from './parse.ts';
 export { HeapGraph, type EdgeType, type NodeType, type SourcePosition } from './graph.ts';
 export { parseHeapSnapshotChunks, parseHeapSnapshotFile, takeOwnHeapSnapshot } from './take.ts';
 export { shortestPaths, type RetainerPath } from './paths.ts';
-export { findSettlers, markWaitingSide, type Settlers } from './settlers.ts';
+export { awaitersOf, findSettlers, markWaitingSide, ownerGenerator, type Settlers } from './settlers.ts';
 export { describePath, packageOf, type Described, type DescribeOptions, type PathStep } from './describe.ts';
 export { factsOf, type Facts, type FactOptions } from './facts.ts';
 export { SuspendedCalls, type Suspended } from './steps.ts';

@@ -219,6 +219,35 @@ export function awaitedBy(graph: HeapGraph, generator: number): number[] {
   return promises;
 }
 
+/** The suspended async function (its generator object) whose own promise `promise` is, or -1. */
+export function ownerGenerator(graph: HeapGraph, promise: number): number {
+  for (const e of graph.retainerEdges(promise)) {
+    const from = graph.edgeFrom(e);
+    if (graph.edgeType(e) === 'hidden' && isGenerator(graph, from)) return from;
+  }
+  return -1;
+}
+
+/** The suspended async functions (generator objects) awaiting `promise`: the owners of the await closures in its reactions, the first to await first (V8 keeps the list newest first). */
+export function awaitersOf(graph: HeapGraph, promise: number): number[] {
+  const generators: number[] = [];
+  let reaction = graph.child(promise, 'internal', 'reactions_or_result');
+  for (let hops = 0; reaction >= 0 && isReaction(graph, reaction) && hops < 100_000; hops++) {
+    let next = -1;
+    for (let e = graph.firstEdge(reaction); e < graph.endEdge(reaction); e++) {
+      const field = reactionFieldOf(graph, e);
+      const to = graph.edgeTo(e);
+      if (field === 'next') next = to;
+      if (field !== 'handler' || !AWAIT_CODES.has(builtinCodeOf(graph, to))) continue;
+      const context = graph.child(to, 'internal', 'context');
+      const generator = context < 0 ? -1 : graph.child(context, 'internal', 'extension');
+      if (generator >= 0 && isGenerator(graph, generator) && !generators.includes(generator)) generators.push(generator);
+    }
+    reaction = next;
+  }
+  return generators.reverse();
+}
+
 /**
  * Marks every node that runs only once `promise` settles: its reactions and their handlers, the
  * contexts of builtin handlers (await, combinators), the async functions suspended on it and their

@@ -22,7 +22,8 @@ const { types } = process.getBuiltinModule('node:util');
 import { limits } from '../runtime/frame.ts';
 import { DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_TEXT_LENGTH } from '../transform/constants.ts';
 import { compileGlob } from './glob.ts';
-import { PARSER_CHOICES, type ParserChoice } from '../transform/parse.ts';
+import { flagFromText } from './flag-text.ts';
+import { PARSER_CHOICES, type ParserChoice } from '../transform/parser-choice.ts';
 import { DEFAULT_CACHE_MAX_BYTES } from './transform-cache.ts';
 import type { HookOptions } from './install.ts';
 
@@ -67,10 +68,7 @@ export function integerAtLeast(min: number): Expect<number> {
 export const FLAG: Expect<boolean> = {
   expected: '1, 0, true or false',
   expectedOption: 'true or false',
-  fromText(text) {
-    const t = text.trim().toLowerCase();
-    return t === '1' || t === 'true' ? true : t === '0' || t === 'false' ? false : undefined;
-  },
+  fromText: flagFromText,
   fromValue: (value) => (typeof value === 'boolean' ? value : undefined),
 };
 

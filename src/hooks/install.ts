@@ -10,8 +10,8 @@ import module from 'node:module';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_MAX_FILE_BYTES } from '../transform/constants.ts';
-import { instrument, InstrumentSyntaxError, mayNeedInstrumenting, registerSites } from '../transform/instrument.ts';
-import { ParserUnavailableError, resolveParser, type ParserChoice, type ParserName } from '../transform/parse.ts';
+import { mayNeedInstrumenting, registerSites } from '../transform/precheck.ts';
+import type { ParserChoice, ParserName } from '../transform/parser-choice.ts';
 import { relocateIds } from '../transform/relocate.ts';
 import { stripTypes, TYPESCRIPT_FORMATS } from '../transform/typescript.ts';
 import { installRuntime, type Runtime } from '../runtime/runtime.ts';
@@ -25,6 +25,8 @@ import { defaultCacheDir } from './cache-dir.ts';
 import type { CachedOutcome } from './cache-entry.ts';
 import { describeUrl, nodeReadsSourceMaps, readInputMap } from './input-map.ts';
 import { DEFAULT_CACHE_MAX_BYTES, TransformCache, type CacheStats } from './transform-cache.ts';
+import { enableNodeCompileCache } from './compile-cache.ts';
+import { isTransformLoaded, loadTransform } from './lazy-transform.ts';
 
 export interface HookOptions extends ScopeOptions {
   /** Files larger than this many bytes load untransformed, with a note. @default 2 MiB */
@@ -43,7 +45,8 @@ export interface HookOptions extends ScopeOptions {
    */
   maxFrames?: number;
   /**
-   * Keep each file's transform on disk, so that a restarted program does not parse again.
+   * Keep each file's transform on disk, so that a restarted program does not parse again; with it,
+   * Node's own compile cache is turned on beside it (see hooks/compile-cache.ts for when not).
    * @default AWAITWHAT_CACHE (`0` turns it off), else true
    */
   cache?: boolean;
@@ -61,8 +64,19 @@ export interface HookOptions extends ScopeOptions {
 export interface HooksHandle {
   /** Modules instrumented so far (`cached`: of them, taken from the transform cache). */
   readonly stats: { instrumented: number; skipped: number; failed: number; cached: number };
-  /** The parser in use, and the transform cache's directory and counters (undefined when it is off). */
-  readonly load: { readonly parser: 'oxc' | 'acorn'; readonly cacheDir: string | undefined; readonly cache: Readonly<CacheStats> | undefined };
+  /**
+   * The parser in use (reading it loads the parser, as the first file to transform does), whether
+   * the transform has been loaded (a start served wholly by the cache never loads it), the
+   * transform cache's directory and counters (undefined when it is off), and the directory of
+   * Node's compile cache when awaitwhat turned it on.
+   */
+  readonly load: {
+    readonly parser: 'oxc' | 'acorn';
+    readonly transformLoaded: boolean;
+    readonly cacheDir: string | undefined;
+    readonly cache: Readonly<CacheStats> | undefined;
+    readonly compileCacheDir: string | undefined;
+  };
   /** Stops instrumenting further modules; code already instrumented keeps running, cheaply. */
   uninstall(): void;
 }
@@ -128,10 +142,10 @@ export function installHooks(requested: HookOptions = {}): HooksHandle {
   runtime.internals.faults.setReporter((fault) =>
     warn(`the awaitwhat runtime failed (${fault.kind}: ${fault.message}); the program is unaffected, later failures of this kind are counted, not reported`),
   );
-  const parser = availableParser(options.parser ?? 'auto', warn);
   const cache = options.cache !== false
     ? new TransformCache(resolve(options.cacheDir ?? defaultCacheDir(options.cwd ?? process.cwd())), options.cacheMaxBytes ?? DEFAULT_CACHE_MAX_BYTES, OWN_ROOT)
     : undefined;
+  const compileCacheDir = cache === undefined ? undefined : enableNodeCompileCache(`${cache.dir}-node-compile-cache`);
   const stats = { instrumented: 0, skipped: 0, failed: 0, cached: 0 };
   const packages = new PackageTally(warn);
 
@@ -143,7 +157,20 @@ export function installHooks(requested: HookOptions = {}): HooksHandle {
    * are not there yet). Such a module loads as it is.
    */
   let transforming = false;
-  const ctx: TransformContext = { runtime, scope, warn, maxFileBytes, options, stats, packages, parser, cache };
+  /** The parser, decided (and loaded) when first needed: a warm start never needs it. */
+  let parser: ParserName | undefined;
+  const parserName = (): ParserName => {
+    if (parser !== undefined) return parser;
+    // Loading it loads modules, which must load as they are (also when only `load.parser` is read).
+    const nested = transforming;
+    transforming = true;
+    try {
+      return (parser = availableParser(options.parser ?? 'auto', warn));
+    } finally {
+      transforming = nested;
+    }
+  };
+  const ctx: TransformContext = { runtime, scope, warn, maxFileBytes, options, stats, packages, parser: parserName, cache };
   const load: LoadHook = (url, context, nextLoad) => {
     const result = nextLoad(url, context);
     // A transpiler registered after awaitwhat shows up by the time it loads its first module.
@@ -183,7 +210,17 @@ export function installHooks(requested: HookOptions = {}): HooksHandle {
   const registered = (module as unknown as { registerHooks: RegisterHooks }).registerHooks({ load });
   const handle: HooksHandle = {
     stats,
-    load: { parser, cacheDir: cache?.dir, cache: cache?.stats },
+    load: {
+      get parser() {
+        return parserName();
+      },
+      get transformLoaded() {
+        return isTransformLoaded();
+      },
+      cacheDir: cache?.dir,
+      cache: cache?.stats,
+      compileCacheDir,
+    },
     uninstall() {
       registered.deregister();
       compileHook?.uninstall();
@@ -202,7 +239,8 @@ interface TransformContext {
   options: HookOptions;
   stats: HooksHandle['stats'];
   packages: PackageTally;
-  parser: 'oxc' | 'acorn';
+  /** The parser, loaded on first call. */
+  parser: () => ParserName;
   cache: TransformCache | undefined;
 }
 
@@ -280,6 +318,8 @@ function transformText(
   ctx: TransformContext,
 ): { outcome: FileOutcome; toCache?: CachedOutcome } {
   const format = result.format ?? '';
+  const parser = ctx.parser(); // first: an `oxc` that cannot load warns before the file's own warnings
+  const { instrument, InstrumentSyntaxError } = loadTransform();
   const isTypeScript = format.endsWith('typescript');
   const source = isTypeScript ? stripTypes(original) : original;
   const input = isTypeScript ? undefined : readInputMap(source, url, mapsOn, ctx.warn);
@@ -296,7 +336,7 @@ function transformText(
       inputMapBase: url,
       displaySource: isTypeScript ? original : undefined,
       sourceName: goal === 'module' ? url : file,
-      parser: ctx.parser,
+      parser,
     });
   let instrumented;
   let goal = jsFormat;
@@ -379,11 +419,12 @@ function formatBytes(n: number): string {
 }
 
 /**
- * The parser a choice comes to here. `oxc` asked for where its native binary cannot load is one
- * warning and acorn, as for any setting that cannot be honoured: nothing of awaitwhat stops the
- * program at start-up. (Tests that must prove the native path call the transform directly.)
+ * The parser a choice comes to here, decided when the first file is transformed. `oxc` asked for
+ * where its native binary cannot load is one warning and acorn, as for any setting that cannot be
+ * honoured: nothing of awaitwhat stops the program. (Tests that must prove the native path call the transform directly.)
  */
 function availableParser(choice: ParserChoice, warn: (message: string) => void): ParserName {
+  const { resolveParser, ParserUnavailableError } = loadTransform();
   try {
     return resolveParser(choice);
   } catch (error) {

@@ -53,6 +53,7 @@ export class Scope {
     const inside = !rel.startsWith('../') && rel !== '..';
     const shown = inside ? rel : path.split(sep).join('/');
     const pkg = packageOf(path);
+    if (pkg !== undefined && isParserPackage(pkg)) return undefined;
     if (pkg !== undefined && !this.#packages.has(pkg) && !(this.#include.length > 0 && matchesAny(shown, this.#include))) return undefined;
     if (this.#include.length > 0 && pkg === undefined && !matchesAny(shown, this.#include)) return undefined;
     if (matchesAny(shown, this.#exclude)) return undefined;
@@ -64,6 +65,15 @@ export class Scope {
     const pkg = packageOf(path);
     return pkg !== undefined && this.#packages.has(pkg) ? pkg : undefined;
   }
+}
+
+/**
+ * The parser's own packages are never instrumented, whatever opts them in: they load while a file
+ * is being transformed (the parser is loaded on the first cache miss), and instrumenting them would
+ * run the parser inside its own loading. They have no async code of the program's to show.
+ */
+function isParserPackage(pkg: string): boolean {
+  return pkg === 'oxc-parser' || pkg.startsWith('@oxc-parser/') || pkg === 'acorn';
 }
 
 /** The package a file belongs to when it lies under a `node_modules` directory. */

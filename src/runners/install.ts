@@ -2,8 +2,9 @@
  * Sets the runner integrations up in a process, from outside the runners' configuration: a module
  * hook that notices the program resolving `node:test` (then node-test.ts adds its root hooks) and
  * loading Mocha's `lib/runner.js` (then one line appended to it hands its `Runner` to mocha.ts,
- * through a diagnostics channel, so that no global of ours is visible to the program). Nothing
- * happens in a process that uses neither runner.
+ * through a diagnostics channel, so that no global of ours is visible to the program) or Jest's
+ * `jest-config` (handed over the same way to jest/config.ts, which adds awaitwhat's transformer and
+ * environment to the configuration Jest reads). Nothing happens in a process that uses none of them.
  */
 
 import { subscribe } from 'node:diagnostics_channel';
@@ -11,6 +12,8 @@ import { createRequire } from 'node:module';
 import { relative, resolve as resolvePath } from 'node:path';
 import { splitNodeOptions } from '../cli/node-options.ts';
 import * as module from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { watchJestConfig } from './jest/config.ts';
 import { watchMochaRunnerClass } from './mocha.ts';
 import { watchNodeTest } from './node-test.ts';
 import type { RunnerReports } from './reporting.ts';
@@ -33,8 +36,16 @@ const VITEST_NOTE =
  */
 const UNSUPPORTED: readonly [RegExp, string][] = [
   [/[\\/]node_modules[\\/]vitest[\\/]vitest\.mjs$/, VITEST_NOTE],
-  [/[\\/]node_modules[\\/]jest(?:-cli)?[\\/]bin[\\/]jest\.js$/, 'Jest runs test files in its own module registry and vm contexts, which awaitwhat does not reach yet: test and source files are not instrumented'],
 ];
+
+/** The channel on which Jest's `jest-config`, as loaded here, publishes its exports. */
+const JEST_CONFIG_CHANNEL = 'awaitwhat:jest-config';
+/** Jest's `jest-config` package entry (Jest 29 and 30 build it to this one CommonJS file). */
+const JEST_CONFIG = /[\\/]node_modules[\\/](?:\.pnpm[\\/][^\\/]+[\\/]node_modules[\\/])?jest-config[\\/]build[\\/]index\.js$/;
+/** awaitwhat's Jest transformer and environment, of this copy of awaitwhat, as command mode gives them to Jest. */
+const JEST_PATHS = { transformer: fileURLToPath(new URL('../jest.js', import.meta.url)), environment: fileURLToPath(new URL('../jest-environment.js', import.meta.url)) };
+/** What the user is told when a `jest-config` has no `readConfigs` to wrap (a Jest older than 29, or one built differently). */
+const JEST_UNKNOWN = "this Jest's configuration cannot be changed from outside (jest-config has no readConfigs): test files are not instrumented; add awaitwhat/jest and awaitwhat/jest/environment to its configuration (README: Jest)";
 
 /** A Mocha `lib/runner.js` (inside a `mocha` package directory, whatever the package manager's layout). */
 const MOCHA_RUNNER = /[\\/]node_modules[\\/](?:\.pnpm[\\/][^\\/]+[\\/]node_modules[\\/])?mocha[\\/]lib[\\/]runner\.js$/;
@@ -46,7 +57,12 @@ type RegisterHooks = (hooks: {
   load?: (url: string, context: object, next: (url: string, context?: object) => LoadResult) => LoadResult;
 }) => unknown;
 
-let installed = false;
+let installed: { reports: RunnerReports; onFault: (error: unknown) => void } | undefined;
+
+/** The reports and fault handler the runner watch was installed with (the command's, or awaitwhat/test's), for integrations the runner loads itself (Jest's environment). */
+export function installedReports(): { reports: RunnerReports; onFault: (error: unknown) => void } | undefined {
+  return installed;
+}
 
 // The hooks run on every module the program loads, after it may have replaced built-ins: what they
 // call is captured here, at load.
@@ -55,14 +71,19 @@ const regExpExec = RegExp.prototype.exec;
 const matches = (re: RegExp, text: string): boolean => apply(regExpExec, re, [text]) !== null;
 const Decoder = TextDecoder;
 // On a line of its own at the end, so that every line and column of Mocha's stays where it was.
-const HANDOVER = `\n;process.getBuiltinModule('node:diagnostics_channel').channel(${JSON.stringify(MOCHA_CHANNEL)}).publish(module.exports);\n`;
+const handover = (channel: string): string => `\n;process.getBuiltinModule('node:diagnostics_channel').channel(${JSON.stringify(channel)}).publish(module.exports);\n`;
+const HANDOVER = handover(MOCHA_CHANNEL);
+const JEST_CONFIG_HANDOVER = handover(JEST_CONFIG_CHANNEL);
 
 export function installRunnerWatch(reports: RunnerReports, onFault: (error: unknown) => void): void {
-  if (installed) return;
-  installed = true;
+  if (installed !== undefined) return;
+  installed = { reports, onFault };
   /** Whether node:test was resolved once already (the answer of runsNodeTests never changes). */
   let nodeTestSeen = false;
   subscribe(MOCHA_CHANNEL, (Runner) => watchMochaRunnerClass(Runner, reports, onFault));
+  subscribe(JEST_CONFIG_CHANNEL, (exports) => {
+    if (!watchJestConfig(exports, JEST_PATHS, onFault)) reports.note(JEST_UNKNOWN);
+  });
   (module as unknown as { registerHooks: RegisterHooks }).registerHooks({
     resolve(specifier, context, next) {
       if (!nodeTestSeen && specifier === 'node:test') {
@@ -79,9 +100,11 @@ export function installRunnerWatch(reports: RunnerReports, onFault: (error: unkn
       const result = next(url, context);
       if (typeof url !== 'string') return result;
       for (let i = 0; i < UNSUPPORTED.length; i++) if (matches(UNSUPPORTED[i]![0], url)) reports.note(UNSUPPORTED[i]![1]);
-      if (!matches(MOCHA_RUNNER, url) || result.source === null || result.source === undefined) return result;
+      if (result.source === null || result.source === undefined) return result;
+      const line = matches(MOCHA_RUNNER, url) ? HANDOVER : matches(JEST_CONFIG, url) ? JEST_CONFIG_HANDOVER : undefined;
+      if (line === undefined) return result;
       const source = typeof result.source === 'string' ? result.source : new Decoder().decode(result.source as Uint8Array);
-      return { ...result, source: source + HANDOVER };
+      return { ...result, source: source + line };
     },
   });
 }

@@ -51,11 +51,11 @@ import {
   type List,
 } from './intrinsics.ts';
 import { notePromise } from './created.ts';
-import { ArraySlot, CombinatorLink, IterationLink, UNCLAIMABLE } from './links.ts';
+import { ArraySlot, CombinatorLink, GENERATOR, isArraySlot, IterationLink, UNCLAIMABLE } from './links.ts';
 import { FOREIGN_SITE_BASE, getSite, RETURN_SITE_BASE } from './sites.ts';
 import { isPromiseObject, isProxyObject } from './values.ts';
 
-export { ArraySlot, CombinatorLink, IterationLink, UNCLAIMABLE };
+export { ArraySlot, CombinatorLink, GENERATOR, isArraySlot, IterationLink, UNCLAIMABLE };
 
 // `Frame.site` holds one of: a suspension site id (>= 0), RUNNING, DONE, or an early return.
 /** `Frame.site` while the frame runs its first synchronous part. */
@@ -125,6 +125,28 @@ let stashedMembers: unknown = undefined;
 
 /** Iterations of `for await`, `yield*` and `await using` in flight, keyed by frame: rare, so kept off the Frame. */
 const iterations = new SafeWeakMap<Frame, IterationLink[]>();
+/**
+ * The `for await` or `yield*` that began last in this run and has not entered a generator yet, and
+ * the nesting depth it began at: its first `next()`, called right after its iterable is evaluated,
+ * enters the generator it iterates one level deeper, in the same run. A generator entered deeper
+ * was entered while the iterable was evaluated; one entered in a later run, or by another call at
+ * the same depth after the loop suspended (`readCursor(); pullOnce();`), is not the loop's: the job
+ * that ends the run forgets the loop (`flushHandoffs`), and a call one level deeper than the loop
+ * could only be the loop's own `next()`.
+ */
+let nextLoop: IterationLink | undefined;
+let nextLoopDepth = 0;
+/**
+ * The loop that last noted a generator. A run resumed after others in the same microtask checkpoint
+ * can enter a generator at the loop's depth before the job ending the loop's run forgets it: when
+ * that run's own `await it.next()` then claims the generator, the loop gives it back.
+ */
+let lastNotedLoop: IterationLink | undefined;
+/** The same for the `await using` disposal that began last: the frame its disposer call entered is the first frame entered after it, one level deeper. */
+let nextDisposal: IterationLink | undefined;
+let nextDisposalDepth = 0;
+/** The frame whose block ended there. */
+let nextDisposalOwner: Frame | undefined;
 /** Combinator results that were kept rather than awaited directly (`const p = Promise.race(…)`). */
 const keptCombinators = new SafeWeakMap<object, CombinatorLink>();
 /** Call results that several frames handed off to at once (`await pMap(items, async …)`). */
@@ -221,7 +243,7 @@ export class Frame {
 
   /** `await g(…)` (or any operand that may have called an async function): claims the callee, then awaits. */
   c(site: number, q: number, v: unknown): unknown {
-    const target = handoff === undefined ? v : claimForAwait(q, v);
+    const target = handoff === undefined ? v : claimForAwait(q, v, true);
     if (this.site < 0) handOff(this);
     this.site = site;
     this.#value = target;
@@ -244,7 +266,7 @@ export class Frame {
 
   /** `return g(…)`: the frame's promise will follow the callee's. */
   rc(site: number, q: number, v: unknown): unknown {
-    this.#value = handoff === undefined ? v : claimForAwait(q, v);
+    this.#value = handoff === undefined ? v : claimForAwait(q, v, false);
     this.site = this.site < 0 ? earlyReturn(site) : site;
     this.since = clock;
     return v;
@@ -279,11 +301,17 @@ export class Frame {
   /**
    * Just before `for await (… of v)` or `yield* v` evaluates v: the loop's implicit awaits wait
    * on what v yields. The frame counts as suspended from here (v is not wrapped: V8 quotes its
-   * text in errors), and the async generator it iterates is the first one entered after this.
+   * text in errors), and the async generator it iterates is the one its first `next()` enters, if
+   * any: noted on the link when it enters (see `nextLoop`). Once per loop, not per item: a store,
+   * and a job queued at the end of the run unless one is already.
    */
   fb(site: number): void {
-    linkIteration(this, new IterationLink(site, undefined, seq + 1));
+    const link = new IterationLink(site, undefined, seq + 1);
+    linkIteration(this, link);
     this.a(site, undefined);
+    nextLoop = link;
+    nextLoopDepth = depth;
+    if (!flushQueued) queueFlush();
   }
 
   /**
@@ -304,8 +332,13 @@ export class Frame {
 
   /** End of a block holding `await using`: about to await the resources' disposal. */
   ud(site: number): void {
-    linkIteration(this, new IterationLink(site, undefined, seq + 1));
+    const link = new IterationLink(site, undefined, seq + 1);
+    linkIteration(this, link);
     this.a(site, undefined);
+    nextDisposal = link;
+    nextDisposalDepth = depth;
+    nextDisposalOwner = this;
+    if (!flushQueued) queueFlush();
   }
 
   /** The function body is left (return, throw, or end). */
@@ -373,6 +406,8 @@ function isObjectLike(v: unknown): boolean {
 
 function handOff(f: Frame): void {
   depth--;
+  // Rare: only between an `await using` block's end and the end of its run.
+  if (nextDisposal !== undefined) noteDisposer(f);
   if (handoff !== undefined) {
     if (overflowCount === overflow.length) growOverflow();
     overflow[overflowCount++] = handoff;
@@ -430,6 +465,47 @@ function flushHandoffs(): void {
   handoff = undefined;
   truncateOverflow(0);
   depth = 0;
+  // The run is over: a generator or disposer entered from now on was not entered by a loop's or a disposal's own call.
+  nextLoop = undefined;
+  nextDisposal = undefined;
+  nextDisposalOwner = undefined;
+  lastNotedLoop = undefined;
+}
+
+/**
+ * `f` is handing off: if it is the disposer the pending disposal called (the first frame entered
+ * after it, one level deeper), the disposal waits on it. When the function whose block ended is
+ * still the pending handoff (its first run: its caller has not claimed it yet), the disposer's
+ * promise is the disposal's, and no caller may claim it: that caller (`await useResource()`) would
+ * otherwise take it, entered one level below it after the function handed off, for a second
+ * callee. (A frame entered first after a disposal whose disposer no instrumented code made, by a
+ * call that a claim then takes, is told apart by the snapshot: a claimed frame is no disposer.)
+ */
+function noteDisposer(f: Frame): void {
+  const link = nextDisposal!;
+  if (f.seq !== link.firstSeq) return;
+  if (f.depth === nextDisposalDepth + 1) {
+    link.entered = f.seq;
+    if (handoff === nextDisposalOwner) setPromise(f, UNCLAIMABLE);
+  }
+  nextDisposal = undefined;
+  nextDisposalOwner = undefined;
+}
+
+/** An async generator's frame just entered: if the pending loop's first `next()` entered it, the loop iterates it. */
+export function noteGeneratorEntered(f: Frame): void {
+  const link = nextLoop;
+  if (link === undefined || f.depth !== nextLoopDepth + 1) return;
+  link.entered = f.seq;
+  lastNotedLoop = link;
+  nextLoop = undefined;
+}
+
+/** Generator `g` was entered by a claimer's own call: no loop's `next()` entered it. */
+function unnoteLoop(g: Frame): void {
+  const link = lastNotedLoop;
+  if (link !== undefined && link.entered === g.seq) link.entered = 0;
+  lastNotedLoop = undefined;
 }
 
 /**
@@ -444,11 +520,23 @@ function isCallee(f: Frame, q: number, claimerDepth: number): boolean {
 }
 
 /**
+ * An async generator whose body the claimed call entered (`await it.next()` on a generator not
+ * started yet): what the awaiter waits on, though the generator stays registered (its later
+ * `next()` calls are anyone's).
+ */
+function isEnteredGenerator(f: Frame, q: number, claimerDepth: number): boolean {
+  return f.depth === claimerDepth + 1 && f.seq > q && framePromise(f) === GENERATOR;
+}
+
+/**
  * Claims the callee for an await or a return: returns the callee's frame (which the awaiter then
  * holds, so it needs no registration), or `v` when no frame produced it. The promise is recorded
- * too: the callee may have kept it for others as well (`connecting ??= connect()`).
+ * too: the callee may have kept it for others as well (`connecting ??= connect()`). An `await`
+ * (`generator`) also takes an async generator the call entered: its `next()` settles when the
+ * generator next yields, so only an await may wait on it (a `return it.next()` would keep its
+ * frame returning until the generator ended).
  */
-function claimForAwait(q: number, v: unknown): unknown {
+function claimForAwait(q: number, v: unknown, generator: boolean): unknown {
   if (overflowCount === 0) {
     const g = handoff!;
     // A shallower frame waits for its own caller's claim; anything else is decided now.
@@ -458,10 +546,14 @@ function claimForAwait(q: number, v: unknown): unknown {
       setPromise(g, v);
       return g;
     }
+    // Off the common path: only a handoff that is not the callee gets here.
+    const entered = generator && isEnteredGenerator(g, q, depth);
     register(g);
-    return v;
+    if (!entered) return v;
+    unnoteLoop(g);
+    return g;
   }
-  const claimed = claimAll(q, v);
+  const claimed = claimAll(q, v, generator);
   return claimed ?? v;
 }
 
@@ -478,7 +570,7 @@ export function keep(q: number, v: unknown): unknown {
  */
 export function keepFrame(q: number, v: unknown): Frame | undefined {
   if (handoff === undefined) return undefined;
-  const claimed = overflowCount === 0 ? claimForAwait(q, v) : claimAll(q, v);
+  const claimed = overflowCount === 0 ? claimForAwait(q, v, false) : claimAll(q, v, false);
   // A claim that took nothing hands back `v` itself (or nothing); anything else is a frame. (No
   // `instanceof` on `v`: it is the program's value, and may be a proxy with traps.)
   if (claimed === v || claimed === undefined) return undefined;
@@ -499,7 +591,7 @@ export function keepFrame(q: number, v: unknown): Frame | undefined {
  * promises (`ids.map(async …)`) or a group (`await pMap(ids, async …)`), and are registered; the
  * rest are roots, and are registered.
  */
-function claimAll(q: number, v: unknown): Frame | undefined {
+function claimAll(q: number, v: unknown, generator: boolean): Frame | undefined {
   const want = depth + 1;
   const newest = handoff;
   if (newest === undefined || newest.depth < want) return undefined;
@@ -509,12 +601,13 @@ function claimAll(q: number, v: unknown): Frame | undefined {
   // First pass: how many direct callees. Nothing is changed yet, so the second pass sees the same.
   let direct = 0;
   let only: Frame | undefined;
+  let entered: Frame | undefined;
   for (let i = from; i <= count; i++) {
     const f = i < count ? overflow[i]! : newest;
     if (isCallee(f, q, depth)) {
       direct++;
       only = f;
-    }
+    } else if (generator && isEnteredGenerator(f, q, depth)) entered = f;
   }
   const slots = direct > 1 && typeof v === 'object' && v !== null && !isProxyObject(v) && isArray(v) && v.length === direct;
   const members = direct > 1 && !slots && isPromiseObject(v) ? newList<Frame>(direct) : undefined;
@@ -542,7 +635,10 @@ function claimAll(q: number, v: unknown): Frame | undefined {
     setPromise(only!, v);
     return only;
   }
-  return undefined;
+  // Registered above like any generator; the awaiter waits on it when the call entered no other callee.
+  if (direct !== 0 || entered === undefined) return undefined;
+  unnoteLoop(entered);
+  return entered;
 }
 
 function register(f: Frame): void {
@@ -796,4 +892,11 @@ export function enterFunction(_fn: number): Frame {
 
 export function enterUnclaimable(_fn: number): Frame {
   return new Frame(UNCLAIMABLE);
+}
+
+/** An async generator's body is entered (by its first `next()`): a module-variable check more than a module's entry. */
+export function enterGenerator(_fn: number): Frame {
+  const f = new Frame(GENERATOR);
+  if (nextLoop !== undefined) noteGeneratorEntered(f);
+  return f;
 }

@@ -146,20 +146,54 @@ const PromisePrototype = Promise.prototype;
 const promiseSpeciesGetter = getOwnPropertyDescriptor(Promise, Symbol.species)?.get;
 const promiseThen = uncurryThis(Promise.prototype.then) as (p: Promise<unknown>, onFulfilled: (v: unknown) => void, onRejected: (e: unknown) => void) => Promise<unknown>;
 
+/** A realm's promise intrinsics, as captured before its program ran. */
+interface PromiseIntrinsics {
+  readonly constructor: PromiseConstructor;
+  readonly speciesGetter: unknown;
+  readonly then: (p: Promise<unknown>, onFulfilled: (v: unknown) => void, onRejected: (e: unknown) => void) => Promise<unknown>;
+}
+
 /**
- * Calls `onSettled` once native promise `p` settles, by the original `then`, or returns false
- * without doing anything when that would run code of the program's: `then` reads `p.constructor`
- * and that constructor's `Symbol.species`, which the program may have made accessors or replaced.
- * The reaction never rejects (both handlers are given), so it adds no unhandled rejection. Callers
- * must only watch promises that something already handles (a returned promise, adopted by its
- * async function's own promise), so that the handler added here changes nothing the program sees.
+ * Other realms whose code is instrumented (Jest's `vm` contexts, one per test file), by their
+ * `Promise.prototype`: weakly, so that a context Jest is done with is collected with its entry.
+ */
+const realms = new SafeWeakMap<object, PromiseIntrinsics>();
+const main: PromiseIntrinsics = { constructor: PromiseConstructor, speciesGetter: promiseSpeciesGetter, then: promiseThen };
+
+/**
+ * Captures the promise intrinsics of another realm (a `vm` context's global object, before any of
+ * its program ran), so that the promises its instrumented code returns are watched as the main
+ * realm's are. Returns false, capturing nothing, when that global has no `Promise` of its own
+ * with the usual prototype, `then` and species.
+ */
+export function addPromiseRealm(global: object): boolean {
+  const constructor = getOwnPropertyDescriptor(global, 'Promise')?.value as PromiseConstructor | undefined;
+  if (typeof constructor !== 'function') return false;
+  const prototype = getOwnPropertyDescriptor(constructor, 'prototype')?.value as object | undefined;
+  const then = prototype === undefined ? undefined : (getOwnPropertyDescriptor(prototype, 'then')?.value as unknown);
+  const species = getOwnPropertyDescriptor(constructor, Symbol.species)?.get;
+  if (prototype === undefined || typeof then !== 'function' || species === undefined) return false;
+  realms.set(prototype, { constructor, speciesGetter: species, then: uncurryThis(then as Promise<unknown>['then']) as PromiseIntrinsics['then'] });
+  return true;
+}
+
+/**
+ * Calls `onSettled` once native promise `p` settles, by the original `then` of its realm, or
+ * returns false without doing anything when that would run code of the program's: `then` reads
+ * `p.constructor` and that constructor's `Symbol.species`, which the program may have made
+ * accessors or replaced; or when `p` is of a realm whose intrinsics were not captured. The reaction
+ * never rejects (both handlers are given), so it adds no unhandled rejection. Callers must only
+ * watch promises that something already handles (a returned promise, adopted by its async
+ * function's own promise), so that the handler added here changes nothing the program sees.
  */
 export function whenSettled(p: Promise<unknown>, onSettled: () => void): boolean {
-  if (getPrototypeOf(p) !== PromisePrototype || hasOwn(p, 'constructor')) return false;
-  const c = getOwnPropertyDescriptor(PromisePrototype, 'constructor');
-  if (c === undefined || !hasOwn(c, 'value') || c.value !== PromiseConstructor) return false;
-  const s = getOwnPropertyDescriptor(PromiseConstructor, Symbol.species);
-  if (s === undefined || !hasOwn(s, 'get') || s.get !== promiseSpeciesGetter) return false;
-  promiseThen(p, onSettled, onSettled);
+  const prototype = getPrototypeOf(p) as object;
+  const realm = prototype === PromisePrototype ? main : realms.get(prototype);
+  if (realm === undefined || hasOwn(p, 'constructor')) return false;
+  const c = getOwnPropertyDescriptor(prototype, 'constructor');
+  if (c === undefined || !hasOwn(c, 'value') || c.value !== realm.constructor) return false;
+  const s = getOwnPropertyDescriptor(realm.constructor, Symbol.species);
+  if (s === undefined || !hasOwn(s, 'get') || s.get !== realm.speciesGetter) return false;
+  realm.then(p, onSettled, onSettled);
   return true;
 }

@@ -6,16 +6,27 @@
 
 import { freeze } from './intrinsics.ts';
 
-/** Marks frames whose promise no caller can claim: async generators and modules. */
+/** Marks frames whose promise no caller can claim: modules, `await using` disposers (and, as `GENERATOR`, async generators). */
 export const UNCLAIMABLE: unique symbol = Symbol('awaitwhat.unclaimable');
+/** Marks async generators' frames: unclaimable too, but what an `await it.next()` or a loop's `next()` entered. */
+export const GENERATOR: unique symbol = Symbol('awaitwhat.generator');
+
+/** Whether `v` is an `ArraySlot`: safe and cheap on any value (the snapshot checks one per frame). */
+export let isArraySlot: (v: unknown) => v is ArraySlot;
 
 /** A claimed call result that was an array of promises (`items.map(async …)`): which element. */
 export class ArraySlot {
   readonly array: unknown[];
   readonly index: number;
+  /** A brand for `isArraySlot`: `#slot in v` runs no code of a proxy (unlike `instanceof`) and needs no native call (unlike `util.types.isProxy`). */
+  readonly #slot = true;
   constructor(array: unknown[], index: number) {
     this.array = array;
     this.index = index;
+  }
+
+  static {
+    isArraySlot = (v) => typeof v === 'object' && v !== null && #slot in v;
   }
 }
 
@@ -31,15 +42,21 @@ export class CombinatorLink {
   }
 }
 
-/** A `for await` loop, `yield*` delegation or `await using` disposal: the iterable (if any) and the first frame entered after it. */
+/**
+ * A `for await` loop, `yield*` delegation or `await using` disposal: the iterable (if any), the
+ * first frame seq after it began, and the seq of the frame its first `next()` (or disposer call)
+ * entered, once the runtime saw one enter (0 until then, and for good when none did).
+ */
 export class IterationLink {
   readonly site: number;
   readonly iterable: unknown;
   readonly firstSeq: number;
+  entered: number;
   constructor(site: number, iterable: unknown, firstSeq: number) {
     this.site = site;
     this.iterable = iterable;
     this.firstSeq = firstSeq;
+    this.entered = 0;
   }
 }
 

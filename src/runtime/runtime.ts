@@ -21,6 +21,7 @@ import {
   counters,
   currentSeq,
   enterFunction,
+  enterGenerator,
   enterUnclaimable,
   forEachRegistered,
   groupOf,
@@ -42,11 +43,11 @@ import {
 } from './frame.ts';
 import { notePromise, promiseSiteOf } from './created.ts';
 import { defineForeignSites } from './foreign-sites.ts';
-import { freeze } from './intrinsics.ts';
+import { addPromiseRealm, freeze } from './intrinsics.ts';
 import { addSite, getSite, siteCount, siteLimits, type SiteRecord } from './sites.ts';
 import { buildSnapshot, buildGraph, type Graph, type SnapshotOptions } from '../snapshot/build.ts';
 import { startTicker } from './ticker.ts';
-import { enterTraced, enterTracedUnclaimable, setFrameObserver, type FrameObserver } from './traced-frame.ts';
+import { enterTraced, enterTracedGenerator, enterTracedUnclaimable, setFrameObserver, type FrameObserver } from './traced-frame.ts';
 import type { Snapshot } from '../snapshot/schema.ts';
 
 /** What `globalThis.__awaitwhat` holds: the calls instrumented code makes, and a snapshot. Frozen. */
@@ -182,7 +183,7 @@ function createGlobal(internals: RuntimeInternals): RuntimeGlobal {
     format: FORMAT_VERSION,
     // One branch per call on a flag that changes only when tracing is turned on or off.
     e: (fn: number) => (tracing ? enterTraced(fn) : enterFunction(fn)),
-    g: (fn: number) => (tracing ? enterTracedUnclaimable(fn) : enterUnclaimable(fn)),
+    g: (fn: number) => (tracing ? enterTracedGenerator(fn) : enterGenerator(fn)),
     m: (fn: number) => (tracing ? enterTracedUnclaimable(fn) : enterUnclaimable(fn)),
     get q() {
       return currentSeq();
@@ -254,4 +255,21 @@ export function currentRuntime(): Runtime | undefined {
 export function runtimeGlobal(): RuntimeGlobal | undefined {
   const existing = installedGlobal() as RuntimeGlobal | undefined;
   return existing?.format === FORMAT_VERSION ? existing : undefined;
+}
+
+/**
+ * Makes the thread's runtime reachable from another realm of the thread (a `vm` context Jest runs a
+ * test file in): defines the same frozen global on that realm's global object, as `installRuntime`
+ * does on this one's, and captures the realm's promise intrinsics before any of its code runs, so
+ * that its promises are watched as this realm's are. Returns false when no compatible runtime is
+ * installed here, or the realm's global has one already that is not this thread's.
+ */
+export function installInRealm(realmGlobal: object): boolean {
+  const runtime = runtimeGlobal();
+  if (runtime === undefined) return false;
+  const existing = Object.getOwnPropertyDescriptor(realmGlobal, RUNTIME_GLOBAL);
+  if (existing !== undefined) return existing.value === runtime;
+  addPromiseRealm(realmGlobal);
+  Object.defineProperty(realmGlobal, RUNTIME_GLOBAL, { value: runtime, writable: false, configurable: false, enumerable: false });
+  return true;
 }

@@ -15,7 +15,7 @@
 
 import { preciseStamp, stampStart } from './clock.ts';
 import { reportFault } from './faults.ts';
-import { DONE, Frame, frameValue, KIND_YIELD, keepFrame, siteKindOf, UNCLAIMABLE } from './frame.ts';
+import { DONE, Frame, frameValue, framePromise, GENERATOR, KIND_YIELD, keepFrame, noteGeneratorEntered, siteKindOf, UNCLAIMABLE } from './frame.ts';
 import { freeze, nextTurn, preciseNow } from './intrinsics.ts';
 import { RETURN_SITE_BASE } from './sites.ts';
 
@@ -187,8 +187,10 @@ export class TracedFrame extends Frame {
     const now = first ? 0 : this.#resume(0);
     super.c(site, q, v);
     const callee = frameValue(this);
-    // The stored value is the awaited one unless a callee was claimed in its place.
-    this.ownValue = callee !== v;
+    // The stored value is the awaited one unless a callee was claimed in its place. An async
+    // generator the call entered (`await it.next()`) is not this call's child: a leaf await, as
+    // for any generator step.
+    this.ownValue = callee !== v && framePromise(callee as Frame) !== GENERATOR;
     if (this.ownValue) {
       if (first) this.#begin(callee instanceof TracedFrame && callee.start !== 0 ? callee.start : preciseNow());
       this.#adopt();
@@ -332,4 +334,10 @@ export function enterTraced(fn: number): Frame {
 
 export function enterTracedUnclaimable(fn: number): Frame {
   return new TracedFrame(fn, UNCLAIMABLE);
+}
+
+export function enterTracedGenerator(fn: number): Frame {
+  const f = new TracedFrame(fn, GENERATOR);
+  noteGeneratorEntered(f);
+  return f;
 }

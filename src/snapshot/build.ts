@@ -17,17 +17,22 @@ import { discoverFrames, type Discovered, type FrameState } from './discover.ts'
 import { edgesFrom, type Edges } from './edges.ts';
 import {
   awaitedValueOf,
+  isClaimed,
   isCombinatorCall,
   isDone,
   isFrameRecord,
   isUnclaimable,
-  keptPromiseOf,
-  mayHaveKept,
+  isUnclaimableField,
+  isSlotField,
+  keptPromiseFrom,
+  RETURN_SITE_BASE,
   SITE_RETURN,
   SITE_YIELD,
   type CombinatorCall,
+  type IterationRecord,
   type RuntimeFrame,
 } from './frame-records.ts';
+import { IntList } from './int-list.ts';
 import { readMembers, UNREADABLE } from './members.ts';
 import { Places, UNKNOWN_LOCATION } from './places.ts';
 import {
@@ -63,8 +68,6 @@ export interface SnapshotOptions {
 
 /** Distinct values looked up by scanning the frames before a promise → frame map is built instead. */
 const SCANNED_VALUES = 8;
-/** How many frames after a loop began may precede the generator it iterates. */
-const GENERATOR_SEARCH = 64;
 
 /** A snapshot, its edges by node position, and the runtime record behind each frame node. */
 export interface Graph {
@@ -102,10 +105,7 @@ function build(source: SnapshotSource, options: SnapshotOptions): { snapshot: Sn
     builder.frameNodeAt(k);
   }
   builder.resolveAll();
-  const links = builder.finishLinks();
-  const nodes = builder.nodes;
-  const roots: string[] = [];
-  for (const node of nodes) if (node.type === 'frame' && node.awaitedBy.length === 0) roots.push(node.id);
+  const { links, nodes, roots } = builder.finish();
   const snapshot: Snapshot = {
     schema: SNAPSHOT_SCHEMA,
     capturedAt: Date.now(),
@@ -124,10 +124,12 @@ function build(source: SnapshotSource, options: SnapshotOptions): { snapshot: Sn
 }
 
 class Builder {
-  readonly nodes: SnapshotNode[] = [];
+  readonly #nodes: SnapshotNode[] = [];
+  /** Every node's id, by position. */
+  readonly #ids: string[] = [];
   /** Link k goes from node `linkFrom[k]` to node `linkTo[k]`; `awaits`/`awaitedBy` are filled from these at the end, at their exact size. */
-  readonly #linkFrom: number[] = [];
-  readonly #linkTo: number[] = [];
+  readonly #linkFrom = new IntList();
+  readonly #linkTo = new IntList();
   frameCount = 0;
   readonly #source: SnapshotSource;
   readonly #places: Places;
@@ -144,11 +146,19 @@ class Builder {
   #byPromise: Map<unknown, RuntimeFrame> | undefined;
   /** Values looked up by scanning, before `#byPromise` is worth building. */
   readonly #scanned = new Map<unknown, RuntimeFrame | undefined>();
+  /** Positions of the frames whose promise field is an array slot, found on the first scan. */
+  #slotPositions: Int32Array | undefined;
   readonly #pendingMemo = new Map<RuntimeFrame, boolean>();
   /** The node index of each frame in `#framed`. */
-  readonly #framedNodes: number[] = [];
+  readonly #framedNodes = new IntList();
   /** The position in `#frames` of each frame in `#framed`, -1 for frames found otherwise. */
-  readonly #framedAt: number[] = [];
+  readonly #framedAt = new IntList();
+  /** What every frame node at a suspension site shares, by site id (return sites in their own table). */
+  readonly #atSite: FrameSite[] = [];
+  readonly #atReturnSite: FrameSite[] = [];
+  /** The last stamp turned into `pendingMs`, and what it gave: frames suspended in the same tick share a stamp. */
+  #lastSince = NaN;
+  #lastPendingMs = 0;
   #counter = 0;
   #stackFiles: Set<string> | undefined;
 
@@ -161,18 +171,13 @@ class Builder {
     this.#now = now;
   }
 
-  #functionOf(f: RuntimeFrame): SiteInfo | undefined {
-    const source = this.#source;
-    return source.getSite(source.getSite(f.site)?.fn ?? -1);
-  }
-
   /** `isPending` for the frame at position `k`, from the fields discovery read. */
   isPendingAt(k: number): boolean {
     const site = this.#state.site[k]!;
     if (site < 0) return false;
     const kind = this.#source.siteKindOf(site);
     if (kind === SITE_YIELD) return false;
-    if (kind !== SITE_RETURN) return !this.#moduleEndedAt(this.#frames[k]!, site, this.#state.value[k]);
+    if (kind !== SITE_RETURN) return !this.#moduleEndedAt(this.#frames[k]!, site, this.#state.value[k], isUnclaimableField(this.#state.kept[k]));
     return this.isPending(this.#frames[k]!);
   }
 
@@ -181,7 +186,7 @@ class Builder {
     if (f.site < 0) return false;
     const kind = this.#source.siteKindOf(f.site);
     if (kind === SITE_YIELD) return false;
-    if (kind !== SITE_RETURN) return !this.#moduleEndedAt(f, f.site, awaitedValueOf(f));
+    if (kind !== SITE_RETURN) return !this.#moduleEndedAt(f, f.site, awaitedValueOf(f), isUnclaimable(f));
     const memo = this.#pendingMemo.get(f);
     if (memo !== undefined) return memo;
     // Reached again while deciding: the frames returned each other's promises (f returns g(), g
@@ -201,8 +206,8 @@ class Builder {
    * caller can claim are looked at; a module ended at an await of a thenable that called back
    * still reads as pending (whether it called back cannot be read without running its code).
    */
-  #moduleEndedAt(f: RuntimeFrame, siteId: number, v: unknown): boolean {
-    if (!isUnclaimable(f)) return false;
+  #moduleEndedAt(f: RuntimeFrame, siteId: number, v: unknown, unclaimable: boolean): boolean {
+    if (!unclaimable) return false;
     const site = this.#source.getSite(siteId);
     const module = site?.kind === 'await' ? this.#source.getSite(site.fn ?? -1) : undefined;
     if (module?.kind !== 'module') return false;
@@ -248,22 +253,34 @@ class Builder {
     if (this.#byPromise !== undefined) return this.#byPromise.get(v);
     if (this.#scanned.has(v)) return this.#scanned.get(v);
     const frames = this.#frames;
+    const kept = this.#state.kept;
     if (this.#scanned.size < SCANNED_VALUES) {
-      let found: RuntimeFrame | undefined;
+      // Over the promise fields discovery read (no frame record is touched): the first frame
+      // whose field is `v`, or an earlier array slot whose element is.
+      let found = -1;
       for (let k = 0; k < frames.length; k++) {
-        const f = frames[k]!;
-        if (mayHaveKept(f, v) && keptPromiseOf(f) === v) {
-          found = f;
+        if (kept[k] === v) {
+          found = k;
           break;
         }
       }
-      this.#scanned.set(v, found);
-      return found;
+      const slots = (this.#slotPositions ??= slotPositionsOf(kept, frames.length));
+      for (let s = 0; s < slots.length; s++) {
+        const k = slots[s]!;
+        if (found >= 0 && k > found) break;
+        if (keptPromiseFrom(kept[k]) === v) {
+          found = k;
+          break;
+        }
+      }
+      const frame = found < 0 ? undefined : frames[found];
+      this.#scanned.set(v, frame);
+      return frame;
     }
     const map = new Map<unknown, RuntimeFrame>();
-    for (const f of frames) {
-      const p = keptPromiseOf(f);
-      if (p !== undefined && !map.has(p)) map.set(p, f);
+    for (let k = 0; k < frames.length; k++) {
+      const p = keptPromiseFrom(kept[k]);
+      if (p !== undefined && !map.has(p)) map.set(p, frames[k]!);
     }
     this.#byPromise = map;
     return map.get(v);
@@ -297,21 +314,15 @@ class Builder {
     return -1;
   }
 
-  /**
-   * The async generator a loop iterates: the first one entered after the loop began (calls made
-   * while evaluating its iterable come before it; a generator's body is entered by the loop).
-   */
-  #generatorFrom(firstSeq: number): RuntimeFrame | undefined {
-    for (let seq = firstSeq; seq < firstSeq + GENERATOR_SEARCH; seq++) {
-      const f = this.#frameBySeq(seq);
-      if (f !== undefined && f.site >= 0 && this.#functionOf(f)?.kind === 'generator') return f;
-    }
-    return undefined;
+  /** The frame a loop's first `next()` or a disposal's disposer call entered, as the runtime noted it (none when it entered none). */
+  #enteredBy(iteration: IterationRecord | undefined): RuntimeFrame | undefined {
+    return iteration === undefined || iteration.entered === 0 ? undefined : this.#frameBySeq(iteration.entered);
   }
 
-  #add(node: SnapshotNode): number {
-    this.nodes.push(node);
-    return this.nodes.length - 1;
+  #add(node: SnapshotNode, id: string): number {
+    this.#nodes.push(node);
+    this.#ids.push(id);
+    return this.#ids.length - 1;
   }
 
   #link(from: number, to: number): void {
@@ -319,16 +330,30 @@ class Builder {
     this.#linkTo.push(to);
   }
 
-  /** Fills every node's `awaits` and `awaitedBy` (in link order) and returns them by index. */
-  finishLinks(): { awaits: Edges; awaitedBy: Edges } {
-    const nodes = this.nodes;
-    const outgoing = edgesFrom(nodes.length, this.#linkFrom, this.#linkTo);
-    const incoming = edgesFrom(nodes.length, this.#linkTo, this.#linkFrom);
-    for (let i = 0; i < nodes.length; i++) {
-      nodes[i]!.awaits = idsOf(nodes, outgoing, i);
-      nodes[i]!.awaitedBy = idsOf(nodes, incoming, i);
+  /**
+   * Fills every node's `awaits` and `awaitedBy` (in link order); returns the nodes, the roots
+   * (frames nothing awaits, in node order, found from the edges rather than by reading every
+   * node again) and the edges by index.
+   */
+  finish(): { nodes: SnapshotNode[]; roots: string[]; links: { awaits: Edges; awaitedBy: Edges } } {
+    const nodes = this.#nodes;
+    const ids = this.#ids;
+    const from = this.#linkFrom.view();
+    const to = this.#linkTo.view();
+    const outgoing = edgesFrom(nodes.length, from, to);
+    const incoming = edgesFrom(nodes.length, to, from);
+    const framedNodes = this.#framedNodes.view();
+    const roots: string[] = [];
+    for (let k = 0; k < framedNodes.length; k++) {
+      const i = framedNodes[k]!;
+      if (incoming.start[i] === incoming.start[i + 1]) roots.push(ids[i]!);
     }
-    return { awaits: outgoing, awaitedBy: incoming };
+    for (let i = 0; i < nodes.length; i++) {
+      const node = nodes[i]!;
+      node.awaits = idsOf(ids, outgoing, i);
+      node.awaitedBy = idsOf(ids, incoming, i);
+    }
+    return { nodes, roots, links: { awaits: outgoing, awaitedBy: incoming } };
   }
 
   /** The node of the frame at position `k` of the discovered frames, made on first use. */
@@ -352,28 +377,28 @@ class Builder {
 
   #newFrameNode(f: RuntimeFrame, position: number): number {
     const state = this.#state;
-    const source = this.#source;
     const siteId = position < 0 ? f.site : state.site[position]!;
     const seq = position < 0 ? f.seq : state.seq[position]!;
     const since = position < 0 ? f.since : state.since[position]!;
-    const site = siteId >= 0 ? source.getSite(siteId) : undefined;
-    const fnId = site?.fn ?? -1;
-    const fn = source.getSite(fnId);
-    const kind = source.siteKindOf(siteId);
+    const at = this.#frameSite(siteId);
+    if (since !== this.#lastSince) {
+      this.#lastSince = since;
+      this.#lastPendingMs = this.#source.elapsed(since, this.#now);
+    }
     const node: FrameNode = {
       id: `f${seq}`,
       type: 'frame',
-      function: fn?.name ?? '<unknown>',
-      kind: fn?.kind === 'generator' || fn?.kind === 'module' ? fn.kind : 'function',
-      location: this.#places.location(fnId, fn),
-      state: kind === SITE_RETURN ? 'returning' : kind === SITE_YIELD ? 'yielded' : 'awaiting',
-      suspendedAt: site === undefined ? null : this.#places.suspension(siteId, site),
-      pendingMs: source.elapsed(since, this.#now),
+      function: at.function,
+      kind: at.kind,
+      location: at.location,
+      state: at.state,
+      suspendedAt: at.suspendedAt,
+      pendingMs: this.#lastPendingMs,
       seq,
       awaits: NO_LINKS,
       awaitedBy: NO_LINKS,
     };
-    const index = this.#add(node);
+    const index = this.#add(node, node.id);
     this.frameCount++;
     this.#framed.push(f);
     this.#framedNodes.push(index);
@@ -381,11 +406,33 @@ class Builder {
     return index;
   }
 
+  /** The fields every frame node suspended at `siteId` shares, worked out for its first frame. */
+  #frameSite(siteId: number): FrameSite {
+    const table = siteId >= RETURN_SITE_BASE ? this.#atReturnSite : this.#atSite;
+    const slot = siteId >= RETURN_SITE_BASE ? siteId - RETURN_SITE_BASE : siteId + 1;
+    let at = slot >= 0 ? table[slot] : undefined;
+    if (at !== undefined) return at;
+    const source = this.#source;
+    const site = siteId >= 0 ? source.getSite(siteId) : undefined;
+    const fnId = site?.fn ?? -1;
+    const fn = source.getSite(fnId);
+    const kind = source.siteKindOf(siteId);
+    at = {
+      function: fn?.name ?? '<unknown>',
+      kind: fn?.kind === 'generator' || fn?.kind === 'module' ? fn.kind : 'function',
+      location: this.#places.location(fnId, fn),
+      state: kind === SITE_RETURN ? 'returning' : kind === SITE_YIELD ? 'yielded' : 'awaiting',
+      suspendedAt: site === undefined ? null : this.#places.suspension(siteId, site),
+    };
+    if (slot >= 0) table[slot] = at;
+    return at;
+  }
+
   /** Each leaf node's value (objects only), by node position: what the heap analysis looks for. */
   leafValues(): Map<number, object> {
     const values = new Map<number, object>();
     for (const [v, index] of this.#valueIndex) {
-      if (this.nodes[index]?.type === 'leaf' && typeof v === 'object' && v !== null) values.set(index, v);
+      if (this.#nodes[index]?.type === 'leaf' && typeof v === 'object' && v !== null) values.set(index, v);
     }
     return values;
   }
@@ -393,13 +440,14 @@ class Builder {
   resolveAll(): void {
     // Resolving can add frames (a yielded generator reached through a loop); keep going until done.
     for (let i = 0; i < this.#framed.length; i++) {
-      const from = this.#framedNodes[i]!;
-      const to = this.#targetOf(this.#framed[i]!, from, this.#framedAt[i]!);
+      const from = this.#framedNodes.at(i)!;
+      const to = this.#targetOf(this.#framed[i]!, i, this.#framedAt.at(i)!);
       if (to !== undefined) this.#link(from, to);
     }
   }
 
-  #targetOf(f: RuntimeFrame, from: number, position: number): number | undefined {
+  /** What the frame at `framed` in `#framed` (node `from`, position `position` of the discovered frames) waits for. */
+  #targetOf(f: RuntimeFrame, framed: number, position: number): number | undefined {
     const source = this.#source;
     const siteId = position < 0 ? f.site : this.#state.site[position]!;
     const v = position < 0 ? awaitedValueOf(f) : this.#state.value[position];
@@ -409,17 +457,18 @@ class Builder {
     if (siteId < 0 || (source.siteKindOf(siteId) === SITE_YIELD && !this.#valuePending(v))) return undefined;
     const site = source.getSite(siteId);
     if (site === undefined) return undefined;
-    const awaiter = this.nodes[from] as FrameNode;
+    const awaiter = this.#nodes[this.#framedNodes.at(framed)!] as FrameNode;
     if (site.kind === 'for-await' || site.kind === 'yield*') {
       const iteration = source.iterationsOf(f)?.find((l) => l.site === siteId);
-      const inner = iteration === undefined ? undefined : this.#generatorFrom(iteration.firstSeq);
-      if (inner !== undefined) return this.frameNode(inner);
+      const inner = this.#enteredBy(iteration);
+      if (inner !== undefined && inner.site >= 0) return this.frameNode(inner);
       return this.#leaf(iteration?.iterable ?? v, 'async-iterable', site, awaiter);
     }
     if (site.kind === 'await-using') {
       const disposal = source.iterationsOf(f)?.find((l) => l.site === siteId);
-      const disposer = disposal === undefined ? undefined : this.#frameBySeq(disposal.firstSeq);
-      if (disposer !== undefined && this.isPending(disposer)) return this.frameNode(disposer);
+      const disposer = this.#enteredBy(disposal);
+      // A frame a caller claimed is that caller's callee, entered first after a disposal whose disposer no instrumented code made.
+      if (disposer !== undefined && !isClaimed(disposer) && this.isPending(disposer)) return this.frameNode(disposer);
       return this.#leaf(undefined, 'disposal', site, awaiter);
     }
     if (isFrameRecord(v)) return isDone(v) ? undefined : this.frameNode(v);
@@ -467,7 +516,7 @@ class Builder {
       awaits: NO_LINKS,
       awaitedBy: NO_LINKS,
     };
-    const index = this.#add(node);
+    const index = this.#add(node, node.id);
     if (typeof v === 'object' && v !== null) this.#valueIndex.set(v, index);
     const linked = new Set<number>();
     const count = members?.count ?? 0;
@@ -500,7 +549,7 @@ class Builder {
         linked.add(to);
         this.#link(index, to);
       }
-      if (listed) node.members.push({ index: i, text, state, node: to === undefined ? null : this.nodes[to]!.id } satisfies CombinatorMember);
+      if (listed) node.members.push({ index: i, text, state, node: to === undefined ? null : this.#ids[to]! } satisfies CombinatorMember);
     }
     node.pending = states.pending;
     return index;
@@ -509,7 +558,7 @@ class Builder {
   /** The node of a combinator member that a recorded combinator or group call returned, if it is one. */
   #innerNode(member: object, text: string): number | undefined {
     const known = this.#valueIndex.get(member);
-    if (known !== undefined && this.nodes[known]!.type !== 'leaf') return known;
+    if (known !== undefined && this.#nodes[known]!.type !== 'leaf') return known;
     const kept = this.#source.keptCombinatorOf(member);
     if (kept !== undefined) return this.#combinator(kept, member);
     const group = this.#source.groupOf(member);
@@ -520,7 +569,7 @@ class Builder {
   #group(frames: readonly RuntimeFrame[], v: object, site: SiteInfo | string): number {
     const text = typeof site === 'string' ? site : operandText(site);
     const node: GroupNode = { id: `g${++this.#counter}`, type: 'group', text, calls: frames.length, awaits: NO_LINKS, awaitedBy: NO_LINKS };
-    const index = this.#add(node);
+    const index = this.#add(node, node.id);
     this.#valueIndex.set(v, index);
     for (const f of frames) if (this.isPending(f)) this.#link(index, this.frameNode(f));
     return index;
@@ -542,7 +591,7 @@ class Builder {
       awaitedBy: NO_LINKS,
     };
     if (valueKind === 'promise') this.#noteCreation(leaf, shareable ? this.#source.promiseSiteOf(v as object) : undefined, site.created);
-    const index = this.#add(leaf);
+    const index = this.#add(leaf, leaf.id);
     if (shareable) this.#valueIndex.set(v, index);
     return index;
   }
@@ -567,23 +616,33 @@ class Builder {
       awaitedBy: NO_LINKS,
     };
     if (valueKind === 'promise') this.#noteCreation(leaf, this.#source.promiseSiteOf(v), undefined);
-    const index = this.#add(leaf);
+    const index = this.#add(leaf, leaf.id);
     this.#valueIndex.set(v, index);
     return index;
   }
 }
 
-/** Placeholder until `finishLinks` gives each node its own arrays. */
+/** Positions (ascending) of the first `count` promise fields that are array slots. */
+function slotPositionsOf(kept: readonly unknown[], count: number): Int32Array {
+  const positions = new IntList();
+  for (let k = 0; k < count; k++) if (isSlotField(kept[k])) positions.push(k);
+  return positions.view();
+}
+
+/** The fields of a frame node that follow from its suspension site. */
+type FrameSite = Pick<FrameNode, 'function' | 'kind' | 'location' | 'state' | 'suspendedAt'>;
+
+/** Placeholder until `finish` gives each node its own arrays. */
 const NO_LINKS: string[] = [];
 
-function idsOf(nodes: readonly SnapshotNode[], edges: Edges, i: number): string[] {
+function idsOf(ids: readonly string[], edges: Edges, i: number): string[] {
   const from = edges.start[i]!;
   const count = edges.start[i + 1]! - from;
   if (count === 0) return [];
-  if (count === 1) return [nodes[edges.to[from]!]!.id];
-  const ids = new Array<string>(count);
-  for (let k = 0; k < count; k++) ids[k] = nodes[edges.to[from + k]!]!.id;
-  return ids;
+  if (count === 1) return [ids[edges.to[from]!]!];
+  const list = new Array<string>(count);
+  for (let k = 0; k < count; k++) list[k] = ids[edges.to[from + k]!]!;
+  return list;
 }
 
 /** The awaited operand's text: `sleep(60_000)` for `await sleep(60_000)`. */

@@ -84,7 +84,14 @@ function tarjan(nodes: readonly SnapshotNode[], edges: Edges, removed: Uint8Arra
   return components;
 }
 
-/** Frames of one strongly connected component, in await order from the oldest frame. */
+/**
+ * A cycle through the oldest frame of one strongly connected component, its frames in await order.
+ * A depth-first search from that frame, each node entered once, backing up from a node whose every
+ * way on is taken: in a figure of eight (two loops sharing a frame) a walk that only goes forward
+ * can enter the other loop and end on a frame that does not await the first. The component is
+ * strongly connected, so some way leads back to the first frame; the search's path then is a
+ * simple cycle. Edges are tried in order, so a single loop reads as the walk along it.
+ */
 function orderCycle(component: readonly number[], nodes: readonly SnapshotNode[], edges: Edges): string[] {
   const members = new Set(component);
   const seqOf = (i: number) => {
@@ -93,13 +100,28 @@ function orderCycle(component: readonly number[], nodes: readonly SnapshotNode[]
   };
   let first = component[0]!;
   for (const i of component) if (seqOf(i) < seqOf(first)) first = i;
-  const result: string[] = [];
-  const seen = new Set<number>();
-  for (let current: number | undefined = first; current !== undefined && !seen.has(current); ) {
-    seen.add(current);
-    if (nodes[current]!.type === 'frame') result.push(nodes[current]!.id);
-    current = targetsOf(edges, current).find((to) => members.has(to) && (!seen.has(to) || to === first));
-    if (current === first) break;
+  const entered = new Set<number>([first]);
+  // The path from `first`, and how far along each node's edges the search is.
+  const path: number[] = [first];
+  const next: number[] = [edges.start[first]!];
+  while (path.length > 0) {
+    const top = path.length - 1;
+    const v = path[top]!;
+    const k = next[top]!;
+    if (k === edges.start[v + 1]!) {
+      path.pop();
+      next.pop();
+      continue;
+    }
+    next[top] = k + 1;
+    const to = edges.to[k]!;
+    if (to === first) break;
+    if (!members.has(to) || entered.has(to)) continue;
+    entered.add(to);
+    path.push(to);
+    next.push(edges.start[to]!);
   }
+  const result: string[] = [];
+  for (const i of path) if (nodes[i]!.type === 'frame') result.push(nodes[i]!.id);
   return result;
 }

@@ -3,7 +3,8 @@
  * frames are reachable only that way), oldest first, each read once.
  */
 
-import { awaitedValueOf, isDone, isFrameRecord, type RuntimeFrame } from './frame-records.ts';
+import { awaitedValueOf, isDone, isFrameRecord, keptFieldOf, type RuntimeFrame } from './frame-records.ts';
+import { FloatList, IntList } from './int-list.ts';
 import { seqOrder } from './seq-order.ts';
 import type { SnapshotSource } from './source.ts';
 
@@ -19,51 +20,79 @@ export interface FrameState {
   site: Int32Array;
   since: Float64Array;
   value: unknown[];
+  /** Each frame's promise field as stored (see `keptFieldOf`): what scans for a kept promise compare. */
+  kept: unknown[];
   /** The position of the frame each one awaits (its `value`, a pending frame), or -1. */
   awaitedAt: Int32Array;
 }
 
 /**
  * No map: a claimed frame always entered after its awaiter (greater seq), so following `value`
- * links cannot loop, and a frame reached twice sorts next to itself and is kept once. Each frame's
- * fields are read here, once: at 100k frames every further pass over the records themselves costs
- * a cache miss per frame.
+ * links cannot loop, and a frame reached twice sorts next to itself and is kept once. Each frame
+ * record is touched in one pass that reads every field the builder needs: at 100k frames each
+ * further pass over the records themselves (spread over the heap) costs a cache miss per frame;
+ * the sort and everything after it work on the columns read here.
  */
 export function discoverFrames(source: SnapshotSource): Discovered {
   const found: RuntimeFrame[] = [];
   source.forEachRegistered((f) => {
     found.push(f);
   });
+  const seqs = new FloatList(found.length * 2);
+  const sites = new IntList(found.length * 2);
+  const sinces = new FloatList(found.length * 2);
+  const values: unknown[] = [];
+  const kepts: unknown[] = [];
   // Found here once, the frame each frame awaits needs no lookup when the graph is linked.
-  const awaited: number[] = [];
+  const awaited = new IntList(found.length * 2);
   for (let i = 0; i < found.length; i++) {
     const f = found[i]!;
+    const seq = f.seq;
     const next = awaitedValueOf(f);
-    if (isFrameRecord(next) && !isDone(next) && next.seq > f.seq) {
+    seqs.push(seq);
+    sites.push(f.site);
+    sinces.push(f.since);
+    values.push(next);
+    kepts.push(keptFieldOf(f));
+    if (isFrameRecord(next) && !isDone(next) && next.seq > seq) {
       awaited.push(found.length);
       found.push(next);
     } else awaited.push(-1);
   }
   const count = found.length;
-  const seqs = new Float64Array(count);
-  for (let i = 0; i < count; i++) seqs[i] = found[i]!.seq;
-  const order = seqOrder(seqs);
-  const frames: RuntimeFrame[] = [];
+  const seqOf = seqs.view();
+  const siteOf = sites.view();
+  const sinceOf = sinces.view();
+  const awaitedOf = awaited.view();
+  const order = seqOrder(seqOf);
+  // Sized once (a frame reached twice leaves the tail unused, cut below): growing three arrays
+  // of 100k entries by pushes cost more than the sort.
+  const frames = new Array<RuntimeFrame>(count);
+  const value = new Array<unknown>(count);
+  const kept = new Array<unknown>(count);
+  const state: FrameState = { seq: new Float64Array(count), site: new Int32Array(count), since: new Float64Array(count), value, kept, awaitedAt: new Int32Array(count).fill(-1) };
   const rank = new Int32Array(count);
-  const state: FrameState = { seq: new Float64Array(count), site: new Int32Array(count), since: new Float64Array(count), value: [], awaitedAt: new Int32Array(count).fill(-1) };
+  let n = 0;
   for (let k = 0; k < count; k++) {
     const i = order[k]!;
     const f = found[i]!;
-    if (frames.length === 0 || frames[frames.length - 1] !== f) {
-      const at = frames.length;
-      frames.push(f);
-      state.seq[at] = seqs[i]!;
-      state.site[at] = f.site;
-      state.since[at] = f.since;
-      state.value.push(awaitedValueOf(f));
+    // A pointer comparison: the record itself is not read again.
+    if (n === 0 || frames[n - 1] !== f) {
+      frames[n] = f;
+      state.seq[n] = seqOf[i]!;
+      state.site[n] = siteOf[i]!;
+      state.since[n] = sinceOf[i]!;
+      value[n] = values[i];
+      kept[n] = kepts[i];
+      n++;
     }
-    rank[i] = frames.length - 1;
+    rank[i] = n - 1;
   }
-  for (let i = 0; i < count; i++) if (awaited[i]! >= 0) state.awaitedAt[rank[i]!] = rank[awaited[i]!]!;
+  if (n < count) {
+    frames.length = n;
+    value.length = n;
+    kept.length = n;
+  }
+  for (let i = 0; i < count; i++) if (awaitedOf[i]! >= 0) state.awaitedAt[rank[i]!] = rank[awaitedOf[i]!]!;
   return { frames, state };
 }

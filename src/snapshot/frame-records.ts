@@ -5,7 +5,7 @@
  * `SnapshotSource` it answers for) is what follows.
  */
 
-import { ArraySlot, CombinatorLink, DONE, Frame, framePromise, frameValue, isFrame, IterationLink, KIND_RETURN, KIND_YIELD, UNCLAIMABLE } from '../runtime/frame.ts';
+import { CombinatorLink, DONE, Frame, framePromise, frameValue, GENERATOR, isArraySlot, isFrame, IterationLink, KIND_RETURN, KIND_YIELD, UNCLAIMABLE } from '../runtime/frame.ts';
 import { getOwnPropertyDescriptor } from '../runtime/intrinsics.ts';
 export { RETURN_SITE_BASE } from '../runtime/sites.ts';
 import { isOwnInstance, isProxyObject } from '../runtime/values.ts';
@@ -46,27 +46,44 @@ export function isDone(f: RuntimeFrame): boolean {
 
 /** A frame no caller can claim: an async generator's or a module's. */
 export function isUnclaimable(f: RuntimeFrame): boolean {
-  return framePromise(f) === UNCLAIMABLE;
+  const p = framePromise(f);
+  return p === UNCLAIMABLE || p === GENERATOR;
+}
+
+/** Whether a caller claimed the frame (awaited it, kept its promise, or took it as a member of an array). */
+export function isClaimed(f: RuntimeFrame): boolean {
+  const p = framePromise(f);
+  return p !== undefined && p !== UNCLAIMABLE && p !== GENERATOR;
+}
+
+/** `isUnclaimable` from the frame's promise field as discovery read it (`keptFieldOf`). */
+export function isUnclaimableField(p: unknown): boolean {
+  return p === UNCLAIMABLE || p === GENERATOR;
 }
 
 /** The frame's promise when a caller kept it (for an array of call results, its element), read without running program code. */
 export function keptPromiseOf(f: RuntimeFrame): unknown {
-  const p = framePromise(f);
-  if (p === undefined || p === UNCLAIMABLE) return undefined;
-  if (isOwnInstance(p, ArraySlot)) {
+  return keptPromiseFrom(framePromise(f));
+}
+
+/** A frame's promise field as stored: `keptPromiseFrom` turns it into the kept promise; read once per frame by discovery. */
+export function keptFieldOf(f: RuntimeFrame): unknown {
+  return framePromise(f);
+}
+
+/** The kept promise a frame's promise field (`keptFieldOf`) stands for, if any. */
+export function keptPromiseFrom(p: unknown): unknown {
+  if (p === undefined || p === UNCLAIMABLE || p === GENERATOR) return undefined;
+  if (isArraySlot(p)) {
     const element = elementOf(p.array, p.index);
     return typeof element === 'object' && element !== null ? element : undefined;
   }
   return p;
 }
 
-/**
- * Whether `keptPromiseOf(f)` could be `v`: a pointer comparison, without reading the array an
- * array slot points into (for scans over every frame, where almost every answer is no).
- */
-export function mayHaveKept(f: RuntimeFrame, v: unknown): boolean {
-  const p = framePromise(f);
-  return p === v || isOwnInstance(p, ArraySlot);
+/** Whether a promise field (`keptFieldOf`) is an array slot, whose kept promise is an element of the array it names. */
+export function isSlotField(p: unknown): boolean {
+  return isArraySlot(p);
 }
 
 /** An array element read through its descriptor (no getter runs); undefined for holes, accessors and proxies. */

@@ -13,9 +13,12 @@ import { buildMap, composeMap, type RawSourceMap } from './sourcemap.ts';
 import { escapedIdentifierNames } from './escaped-names.ts';
 import { plan, type PlanResult, type SiteSink } from './visitor.ts';
 import { isForeignSiteId, type SiteRecord } from '../runtime/sites.ts';
+import { mayNeedInstrumenting, registerSites } from './precheck.ts';
 import { defineStatement } from './self-contained.ts';
 
-export { InstrumentSyntaxError } from './parse.ts';
+// The load hook requires this module alone (hooks/lazy-transform.ts): what it needs of parse.ts is here too.
+export { InstrumentSyntaxError, ParserUnavailableError, resolveParser } from './parse.ts';
+export { mayNeedInstrumenting, registerSites } from './precheck.ts';
 
 export interface InstrumentOptions {
   /** File path or URL recorded in every site and in the source map. */
@@ -74,12 +77,6 @@ export interface InstrumentResult {
   slots: number[];
 }
 
-/** Whether the text could contain anything to instrument: a cheap test that spares parsing most files. */
-export function mayNeedInstrumenting(source: string, format: 'module' | 'commonjs'): boolean {
-  if (source.includes(INSTRUMENTED_MARKER)) return false;
-  return source.includes('async') || (format === 'module' && source.includes('await'));
-}
-
 /**
  * Instruments `source`, or returns null when nothing was inserted or the text was instrumented
  * already. Text without `async` (nor, in a module, `await`) is not even parsed. A parsed file gets
@@ -136,19 +133,6 @@ function planFor(parsed: ParsedProgram, source: string, lines: LineIndex, option
     omitText: options.omitText ?? false,
     inspect: parsed.inspect,
   });
-}
-
-/** Registers a file's sites in order, each suspension site naming its function by id; the ids given. */
-export function registerSites(sites: readonly SiteRecord[], sink: SiteSink): number[] {
-  const ids: number[] = new Array(sites.length);
-  for (let i = 0; i < sites.length; i++) {
-    const site = sites[i]!;
-    const record = site.fn === undefined ? { ...site } : { ...site, fn: ids[site.fn]! };
-    // A `promise` site is registered before the await or return that names it.
-    if (site.created !== undefined) record.created = ids[site.created]!;
-    ids[i] = sink.addSite(record);
-  }
-  return ids;
 }
 
 function checkForeignIds(sites: readonly SiteRecord[], ids: readonly number[], filename: string): void {

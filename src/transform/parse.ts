@@ -10,13 +10,11 @@ import type { AnyNode } from './ast.ts';
 import { parseWithAcorn } from './parse-acorn.ts';
 import { loadOxc, oxcUnavailableReason, parseWithOxc } from './parse-oxc.ts';
 import type { NodeInspector } from './visitor.ts';
+import { PARSER_CHOICES, type ParserChoice, type ParserName } from './parser-choice.ts';
 
 export { NeedsAcorn } from './parse-oxc.ts';
 
-export type ParserName = 'oxc' | 'acorn';
-export type ParserChoice = ParserName | 'auto';
-
-export const PARSER_CHOICES: readonly ParserChoice[] = ['auto', 'oxc', 'acorn'];
+export { PARSER_CHOICES, type ParserChoice, type ParserName } from './parser-choice.ts';
 
 export class InstrumentSyntaxError extends SyntaxError {
   readonly filename: string;

@@ -11,6 +11,9 @@
  * - `await v`:            `await F.a(S,v)`
  * - `await Promise.all(xs)`: `await F.ac(S,Promise.all(F.pa(xs)))`; kept: `F.pc(S,Promise.all(F.pa(xs)))`
  * - kept call result:     `F.k(F.q,g())`
+ * - dropped call result (`g();` starting its line, after a statement or a block's `{` on an earlier
+ *   line): `;F.k(F.q,` at the end of that earlier token, `)` after the call, so that the call keeps
+ *   its column (V8 reports it in call sites, test runners show it as each test's location)
  * - `return g()`:         `return F.rc(S,F.q,g())`;   `return v`: `return F.r(S,v)`
  * - `for await (… of xs) body`: `F.fb(S);for await (… of xs) {try{body}finally{F.fh(S)}}`
  *   (in braces where a single statement is required; the iterable itself is never wrapped, since
@@ -108,6 +111,8 @@ const NOTHING_TO_CLAIM = new Set(['Identifier', 'Literal', 'ThisExpression', 'Te
 
 // Runs where the runtime is absent (a function serialised with toString() and evaluated in another
 // realm): every frame operation returns its last argument, and `q` reads as 0.
+/** A line terminator as ECMAScript counts them. */
+const LINE_BREAK = /[\n\r\u2028\u2029]/;
 const INERT_FRAME = 'new Proxy({},{get:(_,k)=>k==="q"?0:(...a)=>a[a.length-1]})';
 
 export interface PlanResult {
@@ -138,6 +143,8 @@ class Planner {
   readonly #options: PlanOptions;
   readonly #F: string;
   readonly #ancestors: AnyNode[] = [];
+  /** Statements that are a call whose result is dropped, each with the end of the token before it (a statement's, or a block's `{`). */
+  readonly #tokenBefore = new Map<AnyNode, number>();
   readonly #naming: NamingContext;
   #scope: Scope;
   #insideWith = 0;
@@ -229,6 +236,7 @@ class Planner {
       if (Array.isArray(child)) {
         for (let i = 0; i < child.length; i++) {
           const c = child[i];
+          if (c?.type === 'ExpressionStatement' && c.expression.type === 'CallExpression') this.#noteTokenBefore(node, key, child, i);
           if (c !== null && typeof c === 'object' && typeof c.type === 'string') {
             if (this.#visit(c, childRole(node, key, i, child.length, role))) suspends = true;
           }
@@ -239,6 +247,29 @@ class Planner {
     }
     this.#ancestors.pop();
     return suspends;
+  }
+
+  /** Records where the token before statement `list[i]` of `node` ends, when the list is a block's or the program's. */
+  #noteTokenBefore(node: AnyNode, key: string, list: AnyNode[], i: number): void {
+    if (key !== (node.type === 'SwitchCase' ? 'consequent' : 'body')) return;
+    if (i > 0) this.#tokenBefore.set(list[i]!, list[i - 1]!.end);
+    // A block's first statement follows its `{`; the program's and a case's first follow nothing or a label we would have to find.
+    else if (node.type === 'BlockStatement') this.#tokenBefore.set(list[i]!, node.start + 1);
+  }
+
+  /**
+   * Where a dropped call's claim opens: at the end of the token before its statement, when that is
+   * on an earlier line, so that the call itself, first on its line, keeps its column. Elsewhere
+   * (after a statement on the same line, the program's first statement) it is not claimed, as it
+   * was not before: a claim there would move the column V8 reports for the call.
+   */
+  #droppedClaimStart(node: AnyNode): number | undefined {
+    const statement = this.#ancestors[this.#ancestors.length - 1];
+    if (statement?.type !== 'ExpressionStatement' || statement.expression !== node) return undefined;
+    const before = this.#tokenBefore.get(statement);
+    if (before === undefined) return undefined;
+    // Only whitespace and comments lie between: a line break among them, and the claim's `;` ends nothing but an empty statement.
+    return LINE_BREAK.test(this.#source.slice(before, node.start)) ? before : undefined;
   }
 
   /**
@@ -380,6 +411,15 @@ class Planner {
 
   #visitCall(node: AnyNode, role: Role): boolean {
     const suspends = this.#visitChildren(node, role);
+    if (role === 'discard') {
+      if (suspends || !this.#canClaim || node.callee.type === 'Super' || combinatorOf(node) !== undefined) return suspends;
+      // A dropped result is claimed too, so that a promise its first user dropped and a memo kept
+      // (`init();` then `await init()`, `ready ??= load()`) is known as its frame's to later awaiters.
+      const start = this.#droppedClaimStart(node);
+      const C = this.#claimer;
+      if (start !== undefined) this.edits.wrap(start, node.end, `;${C}.k(${C}.q,`, ')');
+      return suspends;
+    }
     if (role !== 'value' || suspends || !this.#canClaim || node.callee.type === 'Super') return suspends;
     const C = this.#claimer;
     const combinator = combinatorOf(node);

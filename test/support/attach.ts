@@ -42,7 +42,9 @@ export interface AttachRun {
 export function attachTo(pid: number, args: readonly string[] = [], wrap: readonly string[] = [], onStderr?: (stderr: string, child: ChildProcess) => void): Promise<AttachRun> {
   return new Promise((resolve) => {
     const command = wrap.length === 0 ? NODE : wrap[0]!;
-    const child = spawn(command, [...wrap.slice(1), ...(wrap.length === 0 ? [] : [NODE]), CLI, 'attach', String(pid), ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    // The load factor pinned to 1: an estimate that does not depend on what else the machine runs.
+    const env = { ...process.env, AWAITWHAT_ATTACH_LOAD: '1' };
+    const child = spawn(command, [...wrap.slice(1), ...(wrap.length === 0 ? [] : [NODE]), CLI, 'attach', String(pid), ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));

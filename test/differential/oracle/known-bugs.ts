@@ -6,7 +6,7 @@
  * shape again.
  */
 
-import type { GraphProgram, GraphStmt } from './model.ts';
+import type { GraphProgram } from './model.ts';
 
 export interface KnownBug {
   id: string;
@@ -33,21 +33,9 @@ export const KNOWN_BUGS: KnownBug[] = [
       'a module has no `finally` to say its evaluation ended, so the snapshot reads that from what it awaited, and whether a thenable called back cannot be read without running its code',
     avoid: (p) => p.goal === 'module' && JSON.stringify(p.top).includes('"thenable"'),
   },
-  {
-    id: 'memo-first-dropped',
-    summary:
-      'a memoised promise whose first use dropped it (`init();` as a warm-up, `ready ??= load()`) is unknown to later users: `await init()` shows an opaque leaf, and the memoised frame a root. ' +
-      'Not fixed: claiming dropped call results (`init();` as `F.k(F.q,init())`) fixes it, but moves the column of every statement-level call, which V8 reports in structured call sites (a test runner then names the wrong column for every `describe(…)` and `test(…)`)',
-    avoid: (p) => someStatement(p, (s) => s.k === 'drop' && s.op.k === 'memo'),
-  },
 ];
 
 /** The ids of the bugs whose shape the program has. */
 export function avoidedBugs(program: GraphProgram): string[] {
   return KNOWN_BUGS.filter((b) => b.avoid(program)).map((b) => b.id);
-}
-
-function someStatement(program: GraphProgram, test: (s: GraphStmt) => boolean): boolean {
-  const top = program.goal === 'module' ? program.top : [];
-  return top.some(test) || program.fns.some((f) => f.body.some(test));
 }

@@ -1,7 +1,7 @@
 /**
  * A graph program as JavaScript text, the body of a function receiving the harness `h` and the
  * uninstrumented library `lib` (test/fixtures/oracle/library.mjs). One statement a line, each after
- * its note on the same line:
+ * its note on the same line (but a dropped call, on the line after its note):
  *
  *   h.at(t, 4, {c: t + '/4', a: [{g: 1}]}); await f2(t + '/4', 0, h.gate(1));
  *
@@ -10,8 +10,8 @@
  * by its tag and arguments, `{via, then}` a call through the library, `{grp, n, race}` a group,
  * `{map, n, w}` a combinator over library-made call promises, `{kept}`, `{par}`, `{memo}`,
  * `{slot}`, `{comb, w, id, items}`, `{wide, w, g, n, at}`. Descriptors hold no calls, so a note
- * never enters an async function and never gives awaitwhat a call result to claim; notes are
- * statements whose value is dropped, which the transform leaves alone.
+ * never enters an async function and never gives awaitwhat a call result to claim (a note that
+ * starts its line is claimed as any dropped call is, and takes nothing).
  *
  * The printer also returns where every suspension point, function and combinator is, so that the
  * oracle knows `file:line:column` and the source text awaitwhat should report.
@@ -176,7 +176,10 @@ class GraphPrinter {
       }
       case 'drop': {
         const op = this.#operand(s.op);
-        out.push(`${indent}h.drop(t, ${op.desc}); ${op.text};`);
+        // The call on a line of its own, as a statement usually starts one: awaitwhat claims a
+        // dropped result only there (a claim after the note on the same line would move its column).
+        out.push(`${indent}h.drop(t, ${op.desc});`);
+        out.push(`${indent}${op.text};`);
         return false;
       }
       case 'return': {

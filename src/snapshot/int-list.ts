@@ -1,0 +1,71 @@
+/**
+ * Growable lists of numbers on typed arrays, for the snapshot builder's per-frame columns: a
+ * `number[]` of a million entries is a million tagged slots the garbage collector scans (and may
+ * turn into boxed doubles), a typed array one flat buffer it never looks inside. Capacity doubles,
+ * so n appends cost O(n) copies in all.
+ */
+
+const INITIAL_CAPACITY = 16;
+
+/** A list of 32-bit signed integers. */
+export class IntList {
+  #items: Int32Array;
+  #length = 0;
+
+  constructor(capacity = INITIAL_CAPACITY) {
+    this.#items = new Int32Array(Math.max(1, capacity));
+  }
+
+  get length(): number {
+    return this.#length;
+  }
+
+  push(value: number): void {
+    if (this.#length === this.#items.length) this.#items = grown(this.#items, new Int32Array(this.#items.length * 2));
+    this.#items[this.#length++] = value;
+  }
+
+  /** The item at `i` (`0 <= i < length`; outside that, undefined). */
+  at(i: number): number | undefined {
+    return i >= 0 && i < this.#length ? this.#items[i] : undefined;
+  }
+
+  /** The items as a view of the current buffer (no copy); valid until the next `push`. */
+  view(): Int32Array {
+    return this.#items.subarray(0, this.#length);
+  }
+}
+
+/** A list of doubles. */
+export class FloatList {
+  #items: Float64Array;
+  #length = 0;
+
+  constructor(capacity = INITIAL_CAPACITY) {
+    this.#items = new Float64Array(Math.max(1, capacity));
+  }
+
+  get length(): number {
+    return this.#length;
+  }
+
+  push(value: number): void {
+    if (this.#length === this.#items.length) this.#items = grown(this.#items, new Float64Array(this.#items.length * 2));
+    this.#items[this.#length++] = value;
+  }
+
+  /** The item at `i` (`0 <= i < length`; outside that, undefined). */
+  at(i: number): number | undefined {
+    return i >= 0 && i < this.#length ? this.#items[i] : undefined;
+  }
+
+  /** The items as a view of the current buffer (no copy); valid until the next `push`. */
+  view(): Float64Array {
+    return this.#items.subarray(0, this.#length);
+  }
+}
+
+function grown<T extends Int32Array | Float64Array>(items: T, into: T): T {
+  into.set(items);
+  return into;
+}

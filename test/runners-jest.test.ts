@@ -1,0 +1,193 @@
+/**
+ * Hung tests in Jest 29.7.0 and 30.5.2 (test/runners-jest/jest29, jest30), against the real Jest
+ * with its default transformer (babel-jest) and environment (node), on the fixture project
+ * test/runners-jest/project, which has never heard of awaitwhat:
+ *
+ * - command mode (`awaitwhat node …/jest.js`): a test hung on a promise nobody resolves three
+ *   calls deep and one hung on a timer longer than its timeout each get exactly their chain, under
+ *   the test's full name; a hung `beforeAll` its chain, under the hook's name; a test that leaves a
+ *   polling chain behind (Jest "did not exit") the chain, under the test that started it; a passing
+ *   file prints exactly what it prints without awaitwhat;
+ * - a warm Jest cache: a file whose transform Jest takes from its cache (another process made it)
+ *   is reported the same;
+ * - Jest's workers (two files, `--maxWorkers=2`): the timeout report comes from the worker, through
+ *   Jest, and a worker kept alive by a chain a test left behind reports it when Jest ends it by force;
+ * - permanent use, without the command (`transform` and `testEnvironment` in Jest's config): a hung
+ *   test and a passing file.
+ *
+ * In every case Jest's own output is exactly what it is without awaitwhat once the reports (exact
+ * text) are taken out of it; durations and pids are normalised. Each run has a Jest cache
+ * directory of its own, removed after it.
+ */
+
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { NODE, ROOT, run, runCli, withoutDurations, type RunResult } from './support/run.ts';
+
+const HERE = join(ROOT, 'test', 'runners-jest');
+const PROJECT = join(HERE, 'project');
+const ENV: NodeJS.ProcessEnv = { ...process.env, CI: '1', FORCE_COLOR: '0' };
+delete ENV.NODE_TEST_CONTEXT;
+/** Reports appear well before; the threshold report must not. */
+const AFTER = ['--after', '60s'];
+/** A safety net only: a loaded machine has taken over a minute for one Jest run with workers. */
+const KILL_AFTER_MS = 180_000;
+
+/**
+ * Durations (`(312 ms)`, `Time: 1.721 s`, `300ms`), pids and the checkout's path out; a test's
+ * duration and Jest's estimate of the run's (from timings in its cache) out altogether, as Jest
+ * prints them or not depending on how long things took.
+ */
+function normalise(text: string): string {
+  return withoutDurations(text)
+    .replace(/\d+(\.\d+)? m?s\b/g, 'T')
+    .replace(/^(\s*[✓✕] .*|(?:PASS|FAIL) .*) \(T\)$/gm, '$1')
+    .replace(/^(Time: +T), estimated T$/gm, '$1')
+    .replace(/process \d+/g, 'process P')
+    .replaceAll(ROOT, '<root>/');
+}
+
+const CHAIN = (where: string): string[] => [
+  `<anonymous>  ${where}  await fetchUser()  T`,
+  '└─ fetchUser  chains.js:3:10  await queryUser()  T',
+  '   └─ queryUser  chains.js:6:10  await connect()  T',
+  '      └─ connect  chains.js:9:3  await new Promise(() => {})  T',
+  '         └─ new Promise(() => {})  — a new Promise at chains.js:9',
+];
+const TIMER = (where: string): string[] => [
+  `<anonymous>  ${where}  await waitFor(4000)  T`,
+  '└─ waitFor  chains.js:13:3  await new Promise((resolve) => setTimeout(resolve, ms))  T',
+  '   └─ new Promise((resolve) => setTimeout(resolve, ms))  — a new Promise at chains.js:13',
+];
+const POLL = [
+  'pollForever  chains.js:18:12  await waitFor(60_000)  T',
+  '└─ waitFor  chains.js:13:3  await new Promise((resolve) => setTimeout(resolve, ms))  T',
+  '   └─ new Promise((resolve) => setTimeout(resolve, ms))  — a new Promise at chains.js:13',
+];
+
+function block(title: string, frames: number, tree: string[]): string {
+  return [`awaitwhat report: process P: ${title}`, `awaitwhat: ${frames} pending async function${frames === 1 ? '' : 's'}`, '', ...tree, ''].join('\n');
+}
+
+const TIMED_OUT = (what: string, kind: 'test' | 'hook'): string => `${what} timed out (Exceeded timeout of T for a ${kind}); what it started is still pending`;
+const DID_NOT_EXIT = (test: string): string => `the process did not exit T after its last test; started by test "${test}", still pending`;
+
+interface Case {
+  file: string;
+  /** The reports expected, in order, on stderr (where Jest writes too). */
+  reports: string[];
+  /** `--once`: the run does not end by itself; it ends with 124 after the first report. */
+  once?: boolean;
+}
+
+const CASES: Case[] = [
+  { file: 'hung-promise', reports: [block(TIMED_OUT('test "users › loads a user"', 'test'), 4, CHAIN('hung-promise.test.js:5:5'))] },
+  {
+    file: 'hung-timer',
+    reports: [
+      block(TIMED_OUT('test "timer › waits longer than its timeout"', 'test'), 2, TIMER('hung-timer.test.js:5:5')),
+      block(DID_NOT_EXIT('timer › waits longer than its timeout'), 2, TIMER('hung-timer.test.js:5:5')),
+    ],
+  },
+  { file: 'passes', reports: [] },
+  { file: 'hung-hook', reports: [block(TIMED_OUT('"beforeAll" hook in "with a database"', 'hook'), 4, CHAIN('hung-hook.test.js:5:5'))] },
+  { file: 'left-behind', reports: [block(DID_NOT_EXIT('poller › starts polling and forgets it'), 2, POLL)], once: true },
+];
+
+/** Takes each expected report out of `text`, in order; what is left. */
+function takeReports(text: string, reports: string[]): string {
+  let rest = normalise(text);
+  let at = 0;
+  for (const report of reports) {
+    const found = rest.indexOf(report, at);
+    assert.ok(found !== -1, `report not found:\n${report}\n--- in ---\n${rest}`);
+    rest = rest.slice(0, found) + rest.slice(found + report.length);
+    at = found;
+  }
+  assert.ok(!rest.includes('awaitwhat'), `more from awaitwhat than expected:\n${rest}`);
+  return rest;
+}
+
+/** A Jest cache directory for one test, removed after it. */
+async function withCache<T>(task: (dir: string) => Promise<T>): Promise<T> {
+  const dir = mkdtempSync(join(tmpdir(), 'awaitwhat-jest-cache-'));
+  try {
+    return await task(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function compare(aw: RunResult, plain: RunResult, reports: string[]): void {
+  const stderr = takeReports(aw.stderr, reports);
+  assert.deepEqual(
+    { code: aw.code, signal: aw.signal, stdout: normalise(aw.stdout), stderr },
+    { code: plain.code, signal: plain.signal, stdout: normalise(plain.stdout), stderr: normalise(plain.stderr) },
+  );
+}
+
+// Both versions at once: most of a Jest run is waiting (Jest's start, a timeout, a timer), not CPU.
+describe('Jest 29 and 30', { concurrency: 2 }, () => {
+  for (const version of ['29', '30'] as const) {
+    const JEST = join(HERE, `jest${version}`, 'node_modules', 'jest', 'bin', 'jest.js');
+    const SKIP = existsSync(JEST) ? false : `install with: npm ci --prefix test/runners-jest/jest${version}`;
+    const jestArgs = (cache: string, ...args: string[]): string[] => [JEST, '--ci', '--cacheDirectory', cache, ...args];
+    const plainRun = (args: string[]): Promise<RunResult> => run(args, { cwd: PROJECT, env: ENV, killAfterMs: KILL_AFTER_MS });
+
+    describe(`Jest ${version}, through the command (npx awaitwhat jest)`, { concurrency: 2, skip: SKIP }, () => {
+      for (const c of CASES) {
+        const file = `${c.file}.test.js`;
+        it(`${file}${c.once === true ? ' (--once)' : ''}`, () =>
+          withCache(async (cache) => {
+            const aw = await runCli([...AFTER, ...(c.once === true ? ['--once'] : []), NODE, ...jestArgs(cache, file)], { cwd: PROJECT, env: ENV, killAfterMs: KILL_AFTER_MS });
+            if (c.once === true) {
+              assert.equal(aw.code, 124, normalise(aw.stderr));
+              takeReports(aw.stderr.slice(aw.stderr.indexOf('awaitwhat report')), c.reports);
+              return;
+            }
+            compare(aw, await withCache((plainCache) => plainRun(jestArgs(plainCache, file))), c.reports);
+          }));
+      }
+
+      it('a warm cache: files Jest transformed in an earlier run (another process) are reported the same', () =>
+        withCache(async (cache) => {
+          const c = CASES[0]!;
+          const first = await runCli([...AFTER, NODE, ...jestArgs(cache, 'hung-promise.test.js')], { cwd: PROJECT, env: ENV, killAfterMs: KILL_AFTER_MS });
+          takeReports(first.stderr, c.reports);
+          const second = await runCli([...AFTER, NODE, ...jestArgs(cache, 'hung-promise.test.js')], { cwd: PROJECT, env: ENV, killAfterMs: KILL_AFTER_MS });
+          compare(second, await withCache((plainCache) => plainRun(jestArgs(plainCache, 'hung-promise.test.js'))), c.reports);
+        }));
+
+      it('Jest workers (two files, --maxWorkers=2): a timed-out test is reported by its worker, and so is the chain that kept a worker from exiting when Jest ended it', () =>
+        withCache(async (cache) => {
+          const files = ['hung-promise.test.js', 'left-behind.test.js'];
+          const aw = await runCli([...AFTER, NODE, ...jestArgs(cache, '--maxWorkers=2', ...files)], { cwd: PROJECT, env: ENV, killAfterMs: KILL_AFTER_MS });
+          const plain = await withCache((plainCache) => plainRun(jestArgs(plainCache, '--maxWorkers=2', ...files)));
+          const reports = [...CASES[0]!.reports, block('the Jest worker did not exit when the run ended (Jest forced it to); started by test "poller › starts polling and forgets it", still pending', 2, POLL)];
+          // The two files finish in either order, and the workers' output reaches Jest in chunks a
+          // busy machine cuts differently: Jest's lines are compared as a set, blank ones aside.
+          const lines = (text: string): string[] => text.split('\n').filter((line) => line !== '').sort();
+          const rest = takeReports(aw.stderr, reports);
+          assert.deepEqual({ code: aw.code, stderr: lines(rest) }, { code: plain.code, stderr: lines(normalise(plain.stderr)) });
+        }));
+    });
+
+    describe(`Jest ${version}, permanent use (awaitwhat/jest and awaitwhat/jest/environment in its config)`, { concurrency: 2, skip: SKIP }, () => {
+      const config = JSON.stringify({
+        transform: { '\\.js$': [join(ROOT, 'dist', 'jest.js'), { transformer: 'babel-jest' }] },
+        testEnvironment: join(ROOT, 'dist', 'jest-environment.js'),
+      });
+      for (const c of CASES.filter((c) => c.file === 'hung-promise' || c.file === 'passes')) {
+        const file = `${c.file}.test.js`;
+        it(file, () =>
+          withCache(async (cache) => {
+            const aw = await plainRun(jestArgs(cache, '--config', config, file));
+            compare(aw, await withCache((plainCache) => plainRun(jestArgs(plainCache, file))), c.reports);
+          }));
+      }
+    });
+  }
+});

@@ -1,0 +1,7 @@
+const { fetchUser } = require('./chains.js');
+
+describe('users', () => {
+  test('loads a user', async () => {
+    await fetchUser();
+  }, 300);
+});
