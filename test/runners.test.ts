@@ -255,7 +255,7 @@ describe('processes that run no tests are left as they are', { concurrency: 2 },
       }
       const vitest = await runCli([NODE, join('node_modules', 'vitest', 'vitest.mjs')], { cwd: dir, env: ENV });
       assert.deepEqual(normalise(vitest.stderr), [
-        "awaitwhat: process P: Vitest runs test files through Vite's module runner, which awaitwhat does not reach yet: test and source files are not instrumented (only what Node.js loads itself, such as dependencies given with --package)",
+        "awaitwhat: process P: Vitest runs test files through Vite's module runner, which the command cannot reach from outside Vitest's config: unless it is there already, add the plugin to vitest.config — import awaitwhat from 'awaitwhat/vitest'; and in the config: plugins: [awaitwhat()] — to have test and source files instrumented and each timed-out test reported",
         '',
       ].join('\n'));
       assert.deepEqual({ ...vitest, stderr: '' }, { code: 0, signal: null, stdout: 'vitest ran\n', stderr: '', killed: false });

@@ -21,12 +21,21 @@ import type { RunnerReports } from './reporting.ts';
 /** The channel on which Mocha's `lib/runner.js`, as loaded here, publishes its exports. */
 const MOCHA_CHANNEL = 'awaitwhat:mocha-runner';
 /**
+ * Vitest loads test files through Vite's module runner, and a Vite plugin can only be given in its
+ * config: the command says which line to add there (the plugin does the rest by itself).
+ */
+const VITEST_NOTE =
+  "Vitest runs test files through Vite's module runner, which the command cannot reach from outside Vitest's config: " +
+  "unless it is there already, add the plugin to vitest.config — import awaitwhat from 'awaitwhat/vitest'; and in the config: plugins: [awaitwhat()] — " +
+  'to have test and source files instrumented and each timed-out test reported';
+
+/**
  * Runners whose test files Node.js's module hooks never see (Vite's module runner, Jest's `vm`
  * contexts and module registry): their command-line entry points, and what the user is told when
  * one starts, once per process.
  */
 const UNSUPPORTED: readonly [RegExp, string][] = [
-  [/[\\/]node_modules[\\/]vitest[\\/]vitest\.mjs$/, 'Vitest runs test files through Vite\'s module runner, which awaitwhat does not reach yet: test and source files are not instrumented (only what Node.js loads itself, such as dependencies given with --package)'],
+  [/[\\/]node_modules[\\/]vitest[\\/]vitest\.mjs$/, VITEST_NOTE],
 ];
 
 /** The channel on which Jest's `jest-config`, as loaded here, publishes its exports. */

@@ -49,6 +49,11 @@ export interface InstrumentOptions {
    * For code transformed in one process and run in another. @default false
    */
   selfContained?: boolean;
+  /**
+   * With `inputMap`: the map produced goes from `source` to the code instead of through `inputMap`
+   * (sites still name the original positions), for a tool that chains maps itself, as Vite does. @default false
+   */
+  mapToInput?: boolean;
 }
 
 export interface InstrumentResult {
@@ -106,7 +111,7 @@ export function instrument(source: string, options: InstrumentOptions): Instrume
   const result: InstrumentResult = { code, functions: planned.functions, suspensions: planned.suspensions, sites: planned.sites, ids, slots };
   if (options.sourceMap === true) {
     result.map =
-      options.inputMap !== undefined
+      options.inputMap !== undefined && options.mapToInput !== true
         ? composeMap(options.inputMap, sorted, lines)
         : buildMap(options.displaySource ?? source, sorted, lines, options.sourceName ?? options.filename);
   }
