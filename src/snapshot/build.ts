@@ -90,21 +90,28 @@ export function buildGraph(source: SnapshotSource, options: SnapshotOptions = {}
 
 function build(source: SnapshotSource, options: SnapshotOptions): { snapshot: Snapshot; builder: Builder; links: { awaits: Edges; awaitedBy: Edges } } {
   const maxFrames = options.maxFrames ?? Infinity;
-  if (!(maxFrames >= 0)) throw new TypeError(`maxFrames: expected a number >= 0, got ${String(options.maxFrames)}`);
+  if (typeof maxFrames !== 'number' || !(maxFrames >= 0)) {
+    const shown = typeof maxFrames === 'string' ? JSON.stringify(maxFrames) : String(maxFrames);
+    throw new TypeError(`maxFrames: expected a number >= 0, got ${shown}`);
+  }
   const discovered = discoverFrames(source);
   const frames = discovered.frames;
   const places = new Places(options.absolutePaths === true ? undefined : (options.cwd ?? process.cwd()));
   const builder = new Builder(source, discovered, places, performance.now());
-  let omitted = 0;
+  let over = false;
   for (let k = 0; k < frames.length; k++) {
     if (!builder.isPendingAt(k)) continue;
     if (builder.frameCount >= maxFrames) {
-      omitted++;
+      over = true;
       continue;
     }
     builder.frameNodeAt(k);
   }
   builder.resolveAll();
+  // Counted once the chains are resolved: a kept chain is kept whole, so a frame listed after the
+  // cap may already be in the snapshot as part of an earlier root's chain.
+  let omitted = 0;
+  if (over) for (let k = 0; k < frames.length; k++) if (builder.isPendingAt(k) && !builder.hasNodeAt(k)) omitted++;
   const { links, nodes, roots } = builder.finish();
   const snapshot: Snapshot = {
     schema: SNAPSHOT_SCHEMA,
@@ -357,6 +364,11 @@ class Builder {
   }
 
   /** The node of the frame at position `k` of the discovered frames, made on first use. */
+  /** Whether the frame at position k is in the snapshot already (made a node, as a root or in a chain). */
+  hasNodeAt(k: number): boolean {
+    return this.#nodeAt[k]! >= 0;
+  }
+
   frameNodeAt(k: number): number {
     const known = this.#nodeAt[k]!;
     if (known >= 0) return known;
