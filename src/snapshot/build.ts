@@ -52,7 +52,7 @@ import { addHolders, type HolderSnapshotOptions } from './holders.ts';
 import { awaitedKind } from './value-kind.ts';
 
 export interface SnapshotOptions {
-  /** Keep at most this many frames (the oldest), counting the rest in `stats.omitted`. @default Infinity */
+  /** Start chains from at most this many frames (the oldest), counting the frames left out in `stats.omitted`; a chain started is kept whole, so the snapshot may hold more. @default Infinity */
   maxFrames?: number;
   /** Base directory for relative file paths. @default process.cwd() */
   cwd?: string;
