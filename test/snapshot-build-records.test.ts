@@ -1,0 +1,141 @@
+/**
+ * buildGraph on runtime records made by hand (no program runs): which frames are pending —
+ * running and yielded frames not, returning frames while what they return is pending, a frame
+ * returning its own promise not, two frames returning each other's promises both (a deadlock) —,
+ * a caller's kept promise found through many distinct values (the scan, then the map), return
+ * sites kept apart from await sites with the same number, the graph's edges by position, and
+ * `frameOf`.
+ */
+
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { buildGraph } from '../dist/snapshot/build.js';
+import type { SiteInfo, SnapshotSource } from '../dist/snapshot/source.js';
+import { Frame, KIND_AWAIT, KIND_RETURN, KIND_YIELD } from '../dist/runtime/frame.js';
+import { RETURN_SITE_BASE } from '../dist/snapshot/frame-records.js';
+
+const FILE = '/app/a.mjs';
+const site = (kind: string, line: number, extra: Partial<SiteInfo> = {}): SiteInfo => ({ kind, file: FILE, line, column: 3, name: '', text: '', ...extra });
+
+/** Functions 0 (alpha) and 10 (gen, a generator); await 1, yield 11, await 2 with the same number as return site R2. */
+const R2 = RETURN_SITE_BASE + 2;
+const sites = new Map<number, SiteInfo>([
+  [0, site('function', 1, { name: 'alpha', column: 1 })],
+  [1, site('await', 2, { fn: 0, text: 'await x' })],
+  [2, site('await', 3, { fn: 0, text: 'await y' })],
+  [R2, site('return', 4, { fn: 0, text: 'return p' })],
+  [10, site('generator', 9, { name: 'gen', column: 1 })],
+  [11, site('yield', 10, { fn: 10, text: 'yield 1' })],
+]);
+const kinds = new Map([[R2, KIND_RETURN], [11, KIND_YIELD]]);
+
+function sourceOf(registered: Frame[]): SnapshotSource {
+  return {
+    forEachRegistered: (visit: (f: Frame) => void) => registered.forEach((f) => visit(f)),
+    getSite: (id: number) => sites.get(id),
+    siteKindOf: (id: number) => kinds.get(id) ?? KIND_AWAIT,
+    iterationsOf: () => undefined,
+    keptCombinatorOf: () => undefined,
+    groupOf: () => undefined,
+    promiseSiteOf: () => undefined,
+    elapsed: (since: number) => since,
+    counters: { collected: 0, evicted: 0 },
+  } as unknown as SnapshotSource;
+}
+
+/** A frame with the given seq (and kept promise), suspended at `siteId` on `value` (a return when the site is a return site). */
+function frame(seq: number, siteId: number, value: unknown, kept: unknown = undefined): Frame {
+  const f = new Frame(kept);
+  f.seq = seq;
+  f.site = 0;
+  if (siteId >= RETURN_SITE_BASE) f.r(siteId, value);
+  else f.a(siteId, value);
+  f.since = seq;
+  return f;
+}
+
+function running(seq: number): Frame {
+  const f = new Frame(undefined);
+  f.seq = seq;
+  return f;
+}
+
+/** Each node as `id state awaits`, and the roots. */
+function shape(registered: Frame[]) {
+  const graph = buildGraph(sourceOf(registered), { cwd: '/app' });
+  const nodes = graph.snapshot.nodes.map((n) => `${n.id} ${n.type === 'frame' ? n.state : n.type} > ${n.awaits.join(',')}`);
+  return { nodes, roots: graph.snapshot.roots, graph };
+}
+
+const pending = () => new Promise<never>(() => {});
+
+describe('buildGraph on hand-made records', () => {
+  it('frame nodes: function, kind, location, state, suspension and pendingMs from the site tables; return sites apart from await sites of the same number', () => {
+    const { graph } = shape([frame(1, 2, 'v'), frame(2, R2, pending()), frame(3, 2, 'w')]);
+    const frames = graph.snapshot.nodes.filter((n) => n.type === 'frame');
+    assert.deepEqual(
+      frames.map((n) => [n.id, n.function, n.kind, n.location, n.state, n.suspendedAt, n.pendingMs]),
+      [
+        ['f1', 'alpha', 'function', { file: 'a.mjs', line: 1, column: 1 }, 'awaiting', { file: 'a.mjs', line: 3, column: 3, kind: 'await', text: 'await y' }, 1],
+        ['f2', 'alpha', 'function', { file: 'a.mjs', line: 1, column: 1 }, 'returning', { file: 'a.mjs', line: 4, column: 3, kind: 'return', text: 'return p' }, 2],
+        ['f3', 'alpha', 'function', { file: 'a.mjs', line: 1, column: 1 }, 'awaiting', { file: 'a.mjs', line: 3, column: 3, kind: 'await', text: 'await y' }, 3],
+      ],
+    );
+    // The two awaits at site 2 share one suspension record; the return at R2 has its own.
+    assert.equal(frames[0]!.suspendedAt, frames[2]!.suspendedAt);
+    assert.notEqual(frames[0]!.suspendedAt, frames[1]!.suspendedAt);
+  });
+
+  it('running and yielded frames start no chain; a yielded generator a frame awaits is shown, awaiting what it yielded only while that is pending', () => {
+    const idle = frame(5, 11, 1);
+    const waiting = frame(8, 11, pending());
+    const r = shape([running(1), frame(2, 1, idle), idle, frame(6, 1, waiting), waiting, frame(7, 11, pending())]);
+    assert.deepEqual(r.nodes, ['f2 awaiting > f5', 'f6 awaiting > f8', 'f5 yielded > ', 'f8 yielded > l1', 'l1 leaf > ']);
+    assert.deepEqual(r.roots, ['f2', 'f6']);
+  });
+
+  it('returning frames: pending while what they return is; not when returning their own promise; two returning each other\'s promises are a deadlock', () => {
+    const settled = Promise.resolve(1);
+    const own = pending();
+    const pa = pending();
+    const pb = pending();
+    const r = shape([
+      frame(1, R2, pending()),
+      frame(2, R2, settled),
+      frame(3, R2, own, own),
+      frame(4, R2, pb, pa),
+      frame(5, R2, pa, pb),
+      frame(6, R2, 'not a promise'),
+    ]);
+    assert.deepEqual(r.nodes, ['f1 returning > l1', 'f4 returning > f5', 'f5 returning > f4', 'l1 leaf > ']);
+    assert.deepEqual(r.graph.snapshot.cycles, [['f4', 'f5']]);
+    assert.deepEqual(r.roots, ['f1']);
+  });
+
+  it('a kept promise is found for the first distinct values by a scan and for later ones by a map, each to the frame that kept it', () => {
+    // Frames 101…112 each keep promise k; frames 1…12 each await one of them.
+    const promises = Array.from({ length: 12 }, pending);
+    const callees = promises.map((p, k) => frame(101 + k, 1, `leaf ${k}`, p));
+    const awaiters = promises.map((p, k) => frame(1 + k, 1, p));
+    const r = shape([...awaiters, ...callees]);
+    assert.deepEqual(
+      r.graph.snapshot.nodes.filter((n) => n.type === 'frame' && n.seq < 100).map((n) => `${n.id}>${n.awaits.join(',')}`),
+      promises.map((_, k) => `f${1 + k}>f${101 + k}`),
+    );
+    assert.deepEqual(r.roots, awaiters.map((f) => `f${f.seq}`));
+  });
+
+  it('edges by node position match the ids, and frameOf gives each frame node\'s record', () => {
+    const leafValue = pending();
+    const c = frame(30, 1, leafValue);
+    const b = frame(20, 1, c);
+    const a = frame(10, 2, b);
+    const graph = buildGraph(sourceOf([a]), { cwd: '/app' });
+    const ids = graph.snapshot.nodes.map((n) => n.id);
+    assert.deepEqual(ids, ['f10', 'f20', 'f30', 'l1']);
+    const at = (e: { start: Int32Array; to: Int32Array }, i: number) => [...e.to.subarray(e.start[i]!, e.start[i + 1]!)].map((j) => ids[j]);
+    assert.deepEqual([0, 1, 2, 3].map((i) => at(graph.awaits, i)), [['f20'], ['f30'], ['l1'], []]);
+    assert.deepEqual([0, 1, 2, 3].map((i) => at(graph.awaitedBy, i)), [[], ['f10'], ['f20'], ['f30']]);
+    assert.deepEqual([10, 20, 30, 15, 40].map((seq) => graph.frameOf(seq)), [a, b, c, undefined, undefined]);
+  });
+});
