@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { buildGraph } from '../dist/snapshot/build.js';
 import type { SiteInfo, SnapshotSource } from '../dist/snapshot/source.js';
-import { Frame, KIND_AWAIT, KIND_RETURN, KIND_YIELD } from '../dist/runtime/frame.js';
+import { CombinatorLink, Frame, KIND_AWAIT, KIND_RETURN, KIND_YIELD } from '../dist/runtime/frame.js';
 import { RETURN_SITE_BASE } from '../dist/snapshot/frame-records.js';
 
 const FILE = '/app/a.mjs';
@@ -26,18 +26,29 @@ const sites = new Map<number, SiteInfo>([
   [R2, site('return', 4, { fn: 0, text: 'return p' })],
   [10, site('generator', 9, { name: 'gen', column: 1 })],
   [11, site('yield', 10, { fn: 10, text: 'yield 1' })],
+  [20, site('combinator', 20, { combinator: 'race', members: ['first()', '', 'third'] })],
+  [21, site('combinator', 21)],
+  [30, site('promise', 30, { column: 9 })],
+  [31, site('await', 31, { fn: 0, text: 'await new Promise(r)', created: 32 })],
+  [32, site('promise', 31, { column: 9 })],
 ]);
 const kinds = new Map([[R2, KIND_RETURN], [11, KIND_YIELD]]);
 
-function sourceOf(registered: Frame[]): SnapshotSource {
+interface Hooks {
+  groups?: Map<object, Frame[]>;
+  combinators?: Map<object, CombinatorLink>;
+  created?: Map<object, number>;
+}
+
+function sourceOf(registered: Frame[], hooks: Hooks = {}): SnapshotSource {
   return {
     forEachRegistered: (visit: (f: Frame) => void) => registered.forEach((f) => visit(f)),
     getSite: (id: number) => sites.get(id),
     siteKindOf: (id: number) => kinds.get(id) ?? KIND_AWAIT,
     iterationsOf: () => undefined,
-    keptCombinatorOf: () => undefined,
-    groupOf: () => undefined,
-    promiseSiteOf: () => undefined,
+    keptCombinatorOf: (v: object) => hooks.combinators?.get(v),
+    groupOf: (v: object) => hooks.groups?.get(v),
+    promiseSiteOf: (v: object) => hooks.created?.get(v),
     elapsed: (since: number) => since,
     counters: { collected: 0, evicted: 0 },
   } as unknown as SnapshotSource;
@@ -61,8 +72,8 @@ function running(seq: number): Frame {
 }
 
 /** Each node as `id state awaits`, and the roots. */
-function shape(registered: Frame[]) {
-  const graph = buildGraph(sourceOf(registered), { cwd: '/app' });
+function shape(registered: Frame[], hooks: Hooks = {}) {
+  const graph = buildGraph(sourceOf(registered, hooks), { cwd: '/app' });
   const nodes = graph.snapshot.nodes.map((n) => `${n.id} ${n.type === 'frame' ? n.state : n.type} > ${n.awaits.join(',')}`);
   return { nodes, roots: graph.snapshot.roots, graph };
 }
@@ -137,5 +148,60 @@ describe('buildGraph on hand-made records', () => {
     assert.deepEqual([0, 1, 2, 3].map((i) => at(graph.awaits, i)), [['f20'], ['f30'], ['l1'], []]);
     assert.deepEqual([0, 1, 2, 3].map((i) => at(graph.awaitedBy, i)), [[], ['f10'], ['f20'], ['f30']]);
     assert.deepEqual([10, 20, 30, 15, 40].map((seq) => graph.frameOf(seq)), [a, b, c, undefined, undefined]);
+  });
+
+  it('a group: its pending frames linked, its calls counted; a kept combinator: every member\'s state, listed texts, frames and inner calls linked once', () => {
+    const stuck = pending();
+    const inGroup = frame(50, 1, stuck);
+    const groupValue = {};
+    const calleePromise = pending();
+    const callee = frame(60, 1, 'v', calleePromise);
+    const innerPromise = pending();
+    const inner = new CombinatorLink(21, [], innerPromise);
+    const thenable = { then() {} };
+    const members: unknown[] = [calleePromise, thenable, 5, innerPromise, Promise.resolve(), calleePromise];
+    Object.defineProperty(members, 6, { get: () => assert.fail('a getter ran'), enumerable: true });
+    const racePromise = pending();
+    const race = new CombinatorLink(20, members, racePromise);
+    const r = shape([frame(1, 1, groupValue), frame(2, 1, racePromise), frame(3, 1, racePromise), inGroup, frame(51, 11, 1), callee], {
+      groups: new Map([[groupValue, [inGroup, frame(51, 11, 1)]]]),
+      combinators: new Map<object, CombinatorLink>([[racePromise, race], [innerPromise, inner]]),
+    });
+    const nodes = r.graph.snapshot.nodes;
+    assert.deepEqual(r.nodes, ['f1 awaiting > g1', 'f2 awaiting > c2', 'f3 awaiting > c2', 'f50 awaiting > l5', 'f60 awaiting > l6', 'g1 group > f50', 'c2 combinator > f60,l3,c4', 'l3 leaf > ', 'c4 combinator > ', 'l5 leaf > ', 'l6 leaf > ']);
+    assert.deepEqual(r.roots, ['f1', 'f2', 'f3']);
+    const group = nodes.find((n) => n.id === 'g1')!;
+    assert.deepEqual(group.type === 'group' && [group.text, group.calls], ['x', 2]);
+    const c2 = nodes.find((n) => n.id === 'c2')!;
+    assert.ok(c2.type === 'combinator');
+    assert.deepEqual([c2.combinator, c2.pending, c2.total, c2.states, c2.membersKnown], ['race', 3, 7, { pending: 3, fulfilled: 1, rejected: 0, value: 1, unknown: 2 }, true]);
+    assert.deepEqual(c2.members, [
+      { index: 0, text: 'first()', state: 'pending', node: 'f60' },
+      { index: 1, text: '', state: 'unknown', node: 'l3' },
+      { index: 2, text: 'third', state: 'value', node: null },
+      { index: 3, text: '', state: 'pending', node: 'c4' },
+      { index: 4, text: '', state: 'fulfilled', node: null },
+      { index: 5, text: '', state: 'pending', node: 'f60' },
+      { index: 6, text: '', state: 'unknown', node: null },
+    ]);
+    const l3 = nodes.find((n) => n.id === 'l3')!;
+    assert.deepEqual(l3.type === 'leaf' && [l3.valueKind, l3.text, l3.location], ['thenable', 'Promise.race member [1]', { file: 'a.mjs', line: 20, column: 3 }]);
+    const c4 = nodes.find((n) => n.id === 'c4')!;
+    assert.deepEqual(c4.type === 'combinator' && [c4.combinator, c4.total, c4.membersKnown], ['all', 0, true]);
+  });
+
+  it('a promise leaf\'s createdAt: the new Promise tagged at run time, else the one the await\'s operand names, else none', () => {
+    const tagged = pending();
+    const untagged = pending();
+    const r = shape([frame(1, 31, tagged), frame(2, 31, untagged), frame(3, 1, pending())], { created: new Map([[tagged, 30]]) });
+    const leaves = r.graph.snapshot.nodes.filter((n) => n.type === 'leaf');
+    assert.deepEqual(
+      leaves.map((n) => [n.id, n.valueKind, n.text, n.location, n.createdAt]),
+      [
+        ['l1', 'promise', 'new Promise(r)', { file: 'a.mjs', line: 31, column: 3 }, { file: 'a.mjs', line: 30, column: 9 }],
+        ['l2', 'promise', 'new Promise(r)', { file: 'a.mjs', line: 31, column: 3 }, { file: 'a.mjs', line: 31, column: 9 }],
+        ['l3', 'promise', 'x', { file: 'a.mjs', line: 2, column: 3 }, undefined],
+      ],
+    );
   });
 });
