@@ -38,17 +38,19 @@ describe('canonicalGraph: names', () => {
   });
 
   it('other nodes in the order the walk from the frames meets them, not the list\'s', () => {
-    // Walk: f1 → lB, cX; f2 → lA; cX → gY → lC. The list holds them in another order.
+    // Walk: f1 → lB, cX; f2 → lA; cX → gY → lC (two levels below a frame); lZ is reached by none.
+    // The list holds them in another order.
     const s = snapshotOf([
       frame('a', 1, ['lB', 'cX']),
       frame('b', 2, ['lA']),
       node('lA', 'leaf', [], ['b']),
+      node('lZ', 'leaf'),
       node('lC', 'leaf', [], ['gY']),
       node('gY', 'group', ['lC'], ['cX']),
       node('cX', 'combinator', ['gY'], ['a']),
       node('lB', 'leaf', [], ['a']),
     ]);
-    assert.deepEqual(shape(s), ['f1>l1,c1<', 'f2>l2<', 'c1>g1<f1', 'g1>l3<c1', 'l1><f1', 'l2><f2', 'l3><g1']);
+    assert.deepEqual(shape(s), ['f1>l1,c1<', 'f2>l2<', 'c1>g1<f1', 'g1>l3<c1', 'l1><f1', 'l2><f2', 'l3><g1', 'l4><']);
   });
 
   it('a node reached twice keeps its first name; nodes no frame reaches come last, in list order', () => {
