@@ -204,4 +204,17 @@ describe('buildGraph on hand-made records', () => {
       ],
     );
   });
+
+  it('a frame reached only through a group (not registered, awaited by no frame) gets its node from its own record', () => {
+    const groupValue = {};
+    const leafValue = pending();
+    const unregistered = frame(70, R2, leafValue);
+    unregistered.since = 7;
+    const { graph, nodes } = shape([frame(1, 1, groupValue)], { groups: new Map([[groupValue, [unregistered]]]) });
+    assert.deepEqual(nodes, ['f1 awaiting > g1', 'g1 group > f70', 'f70 returning > l2', 'l2 leaf > ']);
+    const f70 = graph.snapshot.nodes[2]!;
+    assert.deepEqual(f70.type === 'frame' && [f70.seq, f70.state, f70.pendingMs, f70.suspendedAt], [70, 'returning', 7, { file: 'a.mjs', line: 4, column: 3, kind: 'return', text: 'return p' }]);
+    assert.equal(graph.frameOf(70), unregistered);
+    assert.equal(graph.frameOf(71), undefined);
+  });
 });
