@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { buildGraph } from '../dist/snapshot/build.js';
 import type { SiteInfo, SnapshotSource } from '../dist/snapshot/source.js';
-import { CombinatorLink, Frame, KIND_AWAIT, KIND_RETURN, KIND_YIELD } from '../dist/runtime/frame.js';
+import { CombinatorLink, DONE, Frame, GENERATOR, KIND_AWAIT, KIND_RETURN, KIND_YIELD, UNCLAIMABLE } from '../dist/runtime/frame.js';
 import { RETURN_SITE_BASE } from '../dist/snapshot/frame-records.js';
 
 const FILE = '/app/a.mjs';
@@ -31,6 +31,13 @@ const sites = new Map<number, SiteInfo>([
   [30, site('promise', 30, { column: 9 })],
   [31, site('await', 31, { fn: 0, text: 'await new Promise(r)', created: 32 })],
   [32, site('promise', 31, { column: 9 })],
+  // A module's top level (another file), and one in this test's own file (on the stack while the test takes the snapshot).
+  [40, { kind: 'module', file: '/app/m.mjs', line: 1, column: 1, name: '<module>', text: '' }],
+  [41, { kind: 'await', file: '/app/m.mjs', line: 2, column: 1, name: '', text: 'await p', fn: 40 }],
+  [42, { kind: 'module', file: import.meta.url, line: 1, column: 1, name: '<module>', text: '' }],
+  [43, { kind: 'await', file: import.meta.url, line: 2, column: 1, name: '', text: 'await p', fn: 42 }],
+  [44, site('generator', 44, { name: 'gen', column: 1 })],
+  [45, site('await', 45, { fn: 44, text: 'await p' })],
 ]);
 const kinds = new Map([[R2, KIND_RETURN], [11, KIND_YIELD]]);
 
@@ -216,5 +223,32 @@ describe('buildGraph on hand-made records', () => {
     assert.deepEqual(f70.type === 'frame' && [f70.seq, f70.state, f70.pendingMs, f70.suspendedAt], [70, 'returning', 7, { file: 'a.mjs', line: 4, column: 3, kind: 'return', text: 'return p' }]);
     assert.equal(graph.frameOf(70), unregistered);
     assert.equal(graph.frameOf(71), undefined);
+  });
+
+  it('a module\'s top level recorded at an await is over once what it awaited settled (it threw), unless its code is on the stack; claimable frames and generators are not modules', () => {
+    const settled = Promise.resolve();
+    const done = frame(90, 1, 'x');
+    done.site = DONE;
+    const running = frame(91, 1, pending());
+    const settledAll = new CombinatorLink(21, [], settled);
+    const pendingAll = new CombinatorLink(21, [], pending());
+    const r = shape([
+      frame(1, 41, settled, UNCLAIMABLE),
+      frame(2, 41, pending(), UNCLAIMABLE),
+      frame(3, 41, settled),
+      frame(4, 41, 'a value', UNCLAIMABLE),
+      frame(5, 41, { then() {} }, UNCLAIMABLE),
+      frame(6, 41, done, UNCLAIMABLE),
+      frame(7, 41, running, UNCLAIMABLE),
+      frame(8, 41, settledAll, UNCLAIMABLE),
+      frame(9, 41, pendingAll, UNCLAIMABLE),
+      frame(10, 43, settled, UNCLAIMABLE),
+      frame(11, 45, settled, GENERATOR),
+      frame(12, 1, settled, UNCLAIMABLE),
+    ]);
+    assert.deepEqual(
+      r.graph.snapshot.nodes.filter((n) => n.type === 'frame').map((n) => `${n.id} ${n.kind}`),
+      ['f2 module', 'f3 module', 'f5 module', 'f7 module', 'f9 module', 'f10 module', 'f11 generator', 'f12 function', 'f91 function'],
+    );
   });
 });
