@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { buildGraph } from '../dist/snapshot/build.js';
 import type { SiteInfo, SnapshotSource } from '../dist/snapshot/source.js';
-import { CombinatorLink, DONE, Frame, GENERATOR, KIND_AWAIT, KIND_RETURN, KIND_YIELD, UNCLAIMABLE } from '../dist/runtime/frame.js';
+import { ArraySlot, CombinatorLink, DONE, Frame, GENERATOR, KIND_AWAIT, KIND_RETURN, KIND_YIELD, UNCLAIMABLE } from '../dist/runtime/frame.js';
 import { RETURN_SITE_BASE } from '../dist/snapshot/frame-records.js';
 
 const FILE = '/app/a.mjs';
@@ -249,6 +249,24 @@ describe('buildGraph on hand-made records', () => {
     assert.deepEqual(
       r.graph.snapshot.nodes.filter((n) => n.type === 'frame').map((n) => `${n.id} ${n.kind}`),
       ['f2 module', 'f3 module', 'f5 module', 'f7 module', 'f9 module', 'f10 module', 'f11 generator', 'f12 function', 'f91 function'],
+    );
+  });
+
+  it('promises kept as array elements (`[g(), h()]`) are found through each callee\'s slot', () => {
+    const pA = pending();
+    const pB = pending();
+    const array: unknown[] = [pA, pB, 7];
+    const r = shape([
+      frame(1, 1, pB),
+      frame(2, 1, pA),
+      frame(3, 1, pending()),
+      frame(50, 1, 'a', new ArraySlot(array, 0)),
+      frame(51, 1, 'b', new ArraySlot(array, 1)),
+      frame(52, 1, 'c', new ArraySlot(array, 2)),
+    ]);
+    assert.deepEqual(
+      r.graph.snapshot.nodes.filter((n) => n.type === 'frame').map((n) => `${n.id}>${n.awaits.join(',')}`),
+      ['f1>f51', 'f2>f50', 'f3>l1', 'f50>l2', 'f51>l3', 'f52>l4'],
     );
   });
 });
