@@ -221,6 +221,8 @@ describe('buildGraph on hand-made records', () => {
     assert.deepEqual(nodes, ['f1 awaiting > g1', 'g1 group > f70', 'f70 returning > l2', 'l2 leaf > ']);
     const f70 = graph.snapshot.nodes[2]!;
     assert.deepEqual(f70.type === 'frame' && [f70.seq, f70.state, f70.pendingMs, f70.suspendedAt], [70, 'returning', 7, { file: 'a.mjs', line: 4, column: 3, kind: 'return', text: 'return p' }]);
+    const l2 = graph.snapshot.nodes[3]!;
+    assert.deepEqual(l2.type === 'leaf' && [l2.valueKind, l2.text], ['promise', 'p']);
     assert.equal(graph.frameOf(70), unregistered);
     assert.equal(graph.frameOf(71), undefined);
   });
