@@ -275,7 +275,7 @@ class Builder {
       for (let s = 0; s < slots.length; s++) {
         const k = slots[s]!;
         if (found >= 0 && k > found) break;
-        if (keptPromiseFrom(kept[k]) === v) {
+        if (keptPromiseFrom(kept[k], this.#state.seq[k]!) === v) {
           found = k;
           break;
         }
@@ -286,7 +286,7 @@ class Builder {
     }
     const map = new Map<unknown, RuntimeFrame>();
     for (let k = 0; k < frames.length; k++) {
-      const p = keptPromiseFrom(kept[k]);
+      const p = keptPromiseFrom(kept[k], this.#state.seq[k]!);
       if (p !== undefined && !map.has(p)) map.set(p, frames[k]!);
     }
     this.#byPromise = map;
