@@ -6,13 +6,13 @@
  * so trees sharing one deep chain cost that chain once, however many they are.
  */
 
-import type { Edges } from '../snapshot/edges.ts';
 import type { FrameNode, SnapshotNode } from '../snapshot/schema.ts';
 import { describeNode, frameLine, shortName } from './labels.ts';
+import type { ReportGraph } from './report-graph.ts';
 
 export class BriefLines {
   readonly #nodes: readonly SnapshotNode[];
-  readonly #awaits: Edges;
+  readonly #graph: ReportGraph;
   readonly #showDurations: boolean;
   /** For each node once its path is known: the innermost frame on it (-1: none), what that frame waits for (-1: nothing), and how many frames the path holds. */
   readonly #innermost: Int32Array;
@@ -23,11 +23,11 @@ export class BriefLines {
   readonly #onPath: Int32Array;
   #stamp = 0;
 
-  constructor(nodes: readonly SnapshotNode[], awaits: Edges, showDurations: boolean) {
-    this.#nodes = nodes;
-    this.#awaits = awaits;
+  constructor(graph: ReportGraph, showDurations: boolean) {
+    this.#nodes = graph.nodes;
+    this.#graph = graph;
     this.#showDurations = showDurations;
-    const n = nodes.length;
+    const n = graph.nodes.length;
     this.#innermost = new Int32Array(n);
     this.#after = new Int32Array(n);
     this.#frames = new Int32Array(n);
@@ -53,7 +53,7 @@ export class BriefLines {
 
   /** The next node on a path: a frame's await; a combinator's or group's first pending frame, else its first node. */
   #next(i: number): number {
-    const { start, to } = this.#awaits;
+    const { start, to } = this.#graph.awaits;
     const from = start[i]!;
     const end = start[i + 1]!;
     if (from === end) return -1;
@@ -67,6 +67,7 @@ export class BriefLines {
     const path: number[] = [];
     let stop = root;
     while (stop >= 0 && this.#known[stop] === 0 && this.#onPath[stop] !== stamp) {
+      this.#graph.check(stop);
       this.#onPath[stop] = stamp;
       path.push(stop);
       stop = this.#next(stop);
