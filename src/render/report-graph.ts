@@ -1,19 +1,23 @@
 /**
  * What the text report asks of a snapshot's graph, two ways:
- * - `keptGraph`: the integer graph snapshot() built, kept beside the snapshot (built-graph.ts).
- *   Nothing is done over the whole graph: the report costs what it prints, plus, with a
- *   threshold, every frame's `pendingMs`, the awaiters above the frames over it, and a look at
- *   each tree's first frame; and the awaiters above each deadlock until a root is met. Every node
- *   the report reads is checked against the kept graph first; on any difference `STALE` is thrown
- *   and the report is made again the other way.
- * - `rebuiltGraph`: for any other snapshot (read from JSON, edited, made by hand): an index of every
- *   id, the edges looked up from ids, reachability marks over the whole graph.
+ * - `KeptGraph`: the integer graph snapshot() built, kept beside the snapshot (built-graph.ts).
+ *   No walk over the whole graph: the report costs what it prints, plus what decides what it
+ *   prints — with a threshold, every frame's `pendingMs`, the awaiters above the frames over it,
+ *   and a look at each tree start; for each deadlock, the awaiters above it until a root or an
+ *   earlier tree start is met; for each combinator printed, its first targets, scanned for each
+ *   listed member. Every node the report reads is checked against the kept graph first (its kind
+ *   and its awaits ids: the node's out-degree); on any difference `STALE` is thrown and the report
+ *   is made again the other way. Besides, a few zero-filled typed arrays of one entry per node
+ *   (about 20 MB at 1M nodes, allocated, not walked).
+ * - `RebuiltGraph`: for any other snapshot (read from JSON, its arrays replaced, made by hand): an
+ *   index of every id, the edges looked up from ids, reachability marks over the whole graph.
  */
 
 import { builtGraphOf, nodeMatches, type BuiltGraph } from '../snapshot/built-graph.ts';
 import { markReachable, reverseEdges, type Edges } from '../snapshot/edges.ts';
 import { NodeIndex } from '../snapshot/node-index.ts';
 import type { Snapshot, SnapshotNode } from '../snapshot/schema.ts';
+import { NodeInts } from './node-marks.ts';
 
 /** Thrown when a kept graph no longer matches its snapshot (edited in place). */
 export const STALE: unique symbol = Symbol('awaitwhat: snapshot edited since it was built');
@@ -62,7 +66,7 @@ class KeptGraph implements ReportGraph {
   readonly #snapshot: Snapshot;
   readonly #g: BuiltGraph;
   /** 1: node checked. Zero-filled typed arrays come from fresh pages: only the pages touched cost. */
-  readonly #checked: Uint8Array;
+  readonly #checked: NodeInts;
 
   constructor(snapshot: Snapshot, g: BuiltGraph) {
     this.#snapshot = snapshot;
@@ -70,7 +74,7 @@ class KeptGraph implements ReportGraph {
     this.nodes = g.nodes;
     this.awaits = g.awaits;
     this.frameCount = g.frameCount;
-    this.#checked = new Uint8Array(g.nodes.length);
+    this.#checked = new NodeInts(g.nodes.length);
   }
 
   slowFrames(minPending: number): number[] {
@@ -110,13 +114,13 @@ class KeptGraph implements ReportGraph {
     // Without it, a frame may lie under neither a root nor a cycle: only a walk over all tells.
     if (!g.sourcesAreRoots) throw STALE;
     const extra: number[] = [];
-    const isStart = new Uint8Array(g.nodes.length);
-    const seen = new Int32Array(g.nodes.length);
+    const isStart = new NodeInts(g.nodes.length);
+    const seen = new NodeInts(g.nodes.length);
     for (let c = 0; c < cycles.length; c++) {
       const first = cycles[c]![0]!;
       if (!this.#reached(first, isStart, seen, c + 1)) {
         extra.push(first);
-        isStart[first] = 1;
+        isStart.set(first, 1);
       }
     }
     const roots = g.roots;
@@ -127,17 +131,17 @@ class KeptGraph implements ReportGraph {
    * Whether a root or an earlier start lies above `from` (it itself included): up its awaiters
    * until one is met. Every node nothing awaits is a root here (`sourcesAreRoots`).
    */
-  #reached(from: number, isStart: Uint8Array, seen: Int32Array, stamp: number): boolean {
+  #reached(from: number, isStart: NodeInts, seen: NodeInts, stamp: number): boolean {
     const { start, to } = this.#g.awaitedBy;
     const stack = [from];
-    seen[from] = stamp;
+    seen.set(from, stamp);
     while (stack.length > 0) {
       const i = stack.pop()!;
-      if (isStart[i] === 1 || start[i] === start[i + 1]) return true;
+      if (isStart.get(i) === 1 || start[i] === start[i + 1]) return true;
       for (let k = start[i]!; k < start[i + 1]!; k++) {
         const j = to[k]!;
-        if (seen[j] !== stamp) {
-          seen[j] = stamp;
+        if (seen.get(j) !== stamp) {
+          seen.set(j, stamp);
           stack.push(j);
         }
       }
@@ -160,9 +164,9 @@ class KeptGraph implements ReportGraph {
   }
 
   check(i: number): void {
-    if (this.#checked[i] === 1) return;
+    if (this.#checked.get(i) === 1) return;
     if (!nodeMatches(this.#g, i)) throw STALE;
-    this.#checked[i] = 1;
+    this.#checked.set(i, 1);
   }
 
   checkStart(k: number): void {

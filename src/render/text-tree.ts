@@ -8,6 +8,7 @@
 
 import type { CombinatorMember, CombinatorNode, FrameNode, MemberState, SnapshotNode } from '../snapshot/schema.ts';
 import { describeNode, frameLine, MEMBER_STATES, plural, shortName, stateCounts } from './labels.ts';
+import { NodeInts } from './node-marks.ts';
 import type { ReportGraph } from './report-graph.ts';
 import { RunFinder, type Run } from './runs.ts';
 
@@ -50,14 +51,14 @@ export class TreePrinter {
   readonly #options: TreeOptions;
   readonly #runs: RunFinder;
   /** Nodes printed in full so far, in this report. */
-  readonly printed: Uint8Array;
+  readonly printed: NodeInts;
 
   constructor(graph: ReportGraph, options: TreeOptions) {
     this.#nodes = graph.nodes;
     this.#graph = graph;
     this.#options = options;
     this.#runs = new RunFinder(graph, options.collapseAfter);
-    this.printed = new Uint8Array(graph.nodes.length);
+    this.printed = new NodeInts(graph.nodes.length);
   }
 
   /** Prints the tree under `root` into `out`, which is left with at most `limit` lines; false when cut short. */
@@ -77,7 +78,7 @@ export class TreePrinter {
       }
       this.#graph.check(entry.node);
       const node = this.#nodes[entry.node]!;
-      if (this.printed[entry.node] === 1) {
+      if (this.printed.get(entry.node) === 1) {
         out.push(`${lead}${shortName(node)} (shown above)`);
         continue;
       }
@@ -87,7 +88,7 @@ export class TreePrinter {
       const run = node.type === 'frame' ? this.#runs.find(entry.node, this.printed) : undefined;
       if (run === undefined) {
         out.push(lead + describeNode(node, this.#options.showDurations));
-        this.printed[current] = 1;
+        this.printed.set(current, 1);
       } else {
         ({ indent, depth, last: current } = this.#printRun(run, lead, indent, depth, out));
       }
@@ -103,7 +104,7 @@ export class TreePrinter {
     const { frames, period, repeats } = run;
     const nodes = this.#nodes;
     const showDurations = this.#options.showDurations;
-    for (const f of frames) this.printed[f] = 1;
+    for (const f of frames) this.printed.set(f, 1);
     out.push(lead + frameLine(nodes[frames[0]!] as FrameNode, showDurations));
     const line = (text: string): void => {
       depth++;

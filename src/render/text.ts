@@ -67,7 +67,10 @@ function report(snapshot: Snapshot, options: TextOptions, graph: ReportGraph): s
   const starts = graph.treeStarts(cycles);
   let full: TreeList = starts;
   let brief: TreeList = NO_TREES;
-  if (filtering) {
+  if (filtering && slow.length === 0) {
+    full = NO_TREES;
+    brief = { length: starts.length, at: (k) => k };
+  } else if (filtering) {
     // Which trees hold a slow frame: the awaiters above each, and each tree's first frame.
     const leadsToSlow = new Uint8Array(nodes.length);
     graph.markAwaiting(slow, leadsToSlow);
