@@ -7,6 +7,9 @@
  * full and every other tree in one line (text-brief.ts): a chain that has not crossed the
  * threshold yet may be what the stuck one waits for, so none is left out. Within `maxLines`, room
  * is kept for one line per tree not shown in full; what still does not fit is counted at the end.
+ *
+ * Cost: on a snapshot() result, what it prints plus what decides what to print (report-graph.ts
+ * says exactly what that is); on any other snapshot, an index of every id first.
  */
 
 import type { FrameNode, Snapshot, SnapshotNode } from '../snapshot/schema.ts';
