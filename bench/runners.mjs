@@ -11,6 +11,7 @@
 //
 //   node bench/runners.mjs            → a Markdown table on stdout
 //   AWAITWHAT_BENCH_ONLY=test|none|mocha  → only that runner
+//   AWAITWHAT_BENCH_COMPARE=<dist>[,<dist>…]  → also another build's CLI (<dist>/cli/main.js) in each round
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -79,31 +80,34 @@ const RUNNERS = ONLY ? ONLY.split(',').map((key) => ALL_RUNNERS[key]) : Object.v
 const rows = [];
 if (process.env.AWAITWHAT_BENCH_KEEP) console.error(dir);
 try {
+  const builds = [['`awaitwhat <runner command>`', CLI], ...(process.env.AWAITWHAT_BENCH_COMPARE ?? '').split(',').filter(Boolean).map((d) => [`awaitwhat of ${d}`, join(d, 'cli', 'main.js')])];
   for (const [name, args] of RUNNERS) {
-    const variants = { plain: args, awaitwhat: [CLI, '--after', '10m', NODE, ...args] };
-    runOnce(variants.plain); // warms the file system's cache
-    runOnce(variants.awaitwhat); // warms the transform cache
-    const results = { plain: { cpu: [], wall: [] }, awaitwhat: { cpu: [], wall: [] } };
-    const cpuRatios = [];
-    const wallRatios = [];
+    const variants = { without: args };
+    for (const [label, cli] of builds) variants[label] = [cli, '--after', '10m', NODE, ...args];
+    const labels = Object.keys(variants);
+    for (const label of labels) runOnce(variants[label]); // warms the file system's cache and the transform caches
+    const results = Object.fromEntries(labels.map((label) => [label, { cpu: [], wall: [], cpuRatio: [], wallRatio: [] }]));
     for (let round = 0; round < ROUNDS; round++) {
-      const order = round % 2 === 0 ? ['plain', 'awaitwhat'] : ['awaitwhat', 'plain'];
+      const order = labels.slice(round % labels.length).concat(labels.slice(0, round % labels.length));
+      if (round % 2 === 1) order.reverse();
       const run = {};
-      for (const variant of order) run[variant] = runOnce(variants[variant]);
-      for (const variant of order) {
-        results[variant].cpu.push(run[variant].cpu);
-        results[variant].wall.push(run[variant].wall);
+      for (const label of order) run[label] = runOnce(variants[label]);
+      for (const label of labels) {
+        results[label].cpu.push(run[label].cpu);
+        results[label].wall.push(run[label].wall);
+        results[label].cpuRatio.push(run[label].cpu / run.without.cpu);
+        results[label].wallRatio.push(run[label].wall / run.without.wall);
       }
-      cpuRatios.push(run.awaitwhat.cpu / run.plain.cpu);
-      wallRatios.push(run.awaitwhat.wall / run.plain.wall);
     }
-    rows.push(`| ${name} | without | ${range(results.plain.cpu)} | ${range(results.plain.wall)} |  |  |`);
-    rows.push(`| ${name} | \`awaitwhat <runner command>\` | ${range(results.awaitwhat.cpu)} | ${range(results.awaitwhat.wall)} | ${ratio(cpuRatios)} | ${ratio(wallRatios)} |`);
+    for (const label of labels) {
+      const r = results[label];
+      rows.push(`| ${name} | ${label} | ${range(r.cpu)} | ${range(r.wall)} | ${label === 'without' ? '' : ratio(r.cpuRatio)} | ${label === 'without' ? '' : ratio(r.wallRatio)} |`);
+    }
   }
 } finally {
   if (!process.env.AWAITWHAT_BENCH_KEEP) rmSync(dir, { recursive: true, force: true });
 }
-console.log(`Node.js ${spawnSync(NODE, ['--version'], { encoding: 'utf8' }).stdout.trim()}, ${FILES} test files of 5 tests, ${ROUNDS} rounds (order rotated), warm transform cache, --max-semi-space-size=16.\n`);
+console.log(`Node.js ${spawnSync(NODE, ['--version'], { encoding: 'utf8' }).stdout.trim()}, ${FILES} test files of 5 tests, ${ROUNDS} rounds (order rotated, each variant its own process tree), warm transform cache, --max-semi-space-size=16.\n`);
 console.log('| runner | variant | CPU s, median (min–max) | wall s, median (min–max) | CPU ratio, median of rounds (min–max) | wall ratio, median of rounds (min–max) |');
 console.log('|---|---|---|---|---|---|');
 for (const row of rows) console.log(row);
