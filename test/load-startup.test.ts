@@ -167,7 +167,8 @@ describe("start-up: the awaitwhat command's preload and Node's compile cache", (
   /** awaitwhat's own modules whose code V8 took from Node's compile cache, as Node's debug output tells. */
   const fromCompileCache = (stderr: string): string[] => {
     const own = pathToFileURL(join(ROOT, 'dist')).href + '/';
-    const accepted = [...stderr.matchAll(/V8 code cache for ESM (\S+) was accepted/g)].map((m) => m[1]!);
+    // Node 24 says "V8 code cache for ESM <url> was accepted", Node 22 "cache for <url> was accepted".
+    const accepted = [...stderr.matchAll(/cache for (?:ESM )?(\S+) was accepted/g)].map((m) => m[1]!);
     return accepted.filter((url) => url.startsWith(own)).map((url) => url.slice(own.length)).sort();
   };
 
