@@ -114,6 +114,19 @@ describe('start-up: the transform is loaded only on a cache miss', { concurrency
     });
   });
 
+  it("a program importing awaitwhat itself, everything instrumented, cold: no file of that module graph fails to load instrumented (Node.js 22 refused a require() of the half-loaded transform)", async () => {
+    for (const [main, text] of [
+      ['main.mjs', `import { snapshot } from ${JSON.stringify(pathToFileURL(join(ROOT, 'dist', 'index.js')).href)};\nconsole.log(typeof snapshot);\n`],
+      ['main.cjs', `const { snapshot } = require(${JSON.stringify(join(ROOT, 'dist', 'index.js'))});\nconsole.log(typeof snapshot);\n`],
+    ] as const) {
+      // Nothing of the program's own needs a transform before awaitwhat's graph is fetched.
+      const { dir, cacheDir } = freshApp();
+      writeFileSync(join(dir, main), text);
+      const r = await run(['--import', HOOKS, main], { cwd: dir, env: { ...process.env, AWAITWHAT_CACHE: '1', AWAITWHAT_CACHE_DIR: cacheDir, AWAITWHAT_INCLUDE: '**' } });
+      assert.deepEqual({ code: r.code, stdout: r.stdout, stderr: r.stderr }, { code: 0, stdout: 'function\n', stderr: '' }, main);
+    }
+  });
+
   it('a warm start with one file changed loads the transform for that file only', async () => {
     const { dir, cacheDir } = freshApp();
     await start(dir, { AWAITWHAT_CACHE_DIR: cacheDir });
