@@ -60,6 +60,15 @@ if (section(2)) {
     out.push(`| ${n.toLocaleString('en')} | ${r.firstMs} ms | ${r.warmMs} ms | +${r.peakExtraRssMB} MB | ${r.keptHeapMB} MB |`);
   }
   out.push('');
+  // renderText on a snapshot() result, each size its own process (bench/programs/render-scale.mjs):
+  // what it costs should follow the lines printed, not the frames pending.
+  out.push('`renderText` on one `snapshot()` result, each size in its own process (`node --max-semi-space-size=16 --import dist/hooks.js bench/programs/render-scale.mjs N 4`): CPU time per call, median of 4 after a warm-up; "copy" renders `{ ...snapshot }`, whose graph is rebuilt from ids.', '');
+  out.push('| pending frames | default (lines) | maxLines 50 | minPendingMs 1 (every frame over) | minPendingMs 1e9 (none over) | copy, default |', '|---|---|---|---|---|---|');
+  for (const n of quick ? [100_000] : [100_000, 1_000_000]) {
+    const r = json(['--max-semi-space-size=16', '--import', HOOKS, 'bench/programs/render-scale.mjs', String(n), '4']);
+    out.push(`| ${n.toLocaleString('en')} | ${r.default.medianMs} ms (${r.default.lines}) | ${r.lines50.medianMs} ms | ${r.slowAll.medianMs} ms | ${r.slowNone.medianMs} ms | ${r.copyDefault.medianMs} ms |`);
+  }
+  out.push('');
 }
 
 // 3. Transform throughput over real code, in process.

@@ -12,19 +12,11 @@
  */
 
 import { createRequire } from 'node:module';
-import { resolve } from 'node:path';
-import { defaultCacheDir } from './hooks/cache-dir.ts';
-import { enableNodeCompileCache } from './hooks/compile-cache.ts';
-import { flagFromText } from './hooks/flag-text.ts';
+import { enableCompileCacheEarly } from './hooks/early-compile-cache.ts';
 import type * as Env from './hooks/env.ts';
 import type * as Install from './hooks/install.ts';
 
-const env = process.env;
-// The transform cache is on unless AWAITWHAT_CACHE says off (a bad value is its default, on, as in env.ts).
-if (flagFromText(env.AWAITWHAT_CACHE ?? '') !== false) {
-  const dir = env.AWAITWHAT_CACHE_DIR;
-  enableNodeCompileCache(`${resolve(dir !== undefined && dir !== '' ? dir : defaultCacheDir(process.cwd()))}-node-compile-cache`);
-}
+enableCompileCacheEarly(process.cwd());
 
 // The built package is .js, the sources (run with type stripping) .ts.
 const extension = import.meta.url.endsWith('.ts') ? '.ts' : '.js';

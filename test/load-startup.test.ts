@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, describe, it } from 'node:test';
 import { Scope } from '../dist/hooks/scope.js';
-import { ROOT, run } from './support/run.ts';
+import { ROOT, run, runCli } from './support/run.ts';
 
 const HOOKS = join(ROOT, 'dist', 'hooks.js');
 const scratch = mkdtempSync(join(tmpdir(), 'awaitwhat-startup-test-'));
@@ -114,6 +114,19 @@ describe('start-up: the transform is loaded only on a cache miss', { concurrency
     });
   });
 
+  it("a program importing awaitwhat itself, everything instrumented, cold: no file of that module graph fails to load instrumented (Node.js 22 refused a require() of the half-loaded transform)", async () => {
+    for (const [main, text] of [
+      ['main.mjs', `import { snapshot } from ${JSON.stringify(pathToFileURL(join(ROOT, 'dist', 'index.js')).href)};\nconsole.log(typeof snapshot);\n`],
+      ['main.cjs', `const { snapshot } = require(${JSON.stringify(join(ROOT, 'dist', 'index.js'))});\nconsole.log(typeof snapshot);\n`],
+    ] as const) {
+      // Nothing of the program's own needs a transform before awaitwhat's graph is fetched.
+      const { dir, cacheDir } = freshApp();
+      writeFileSync(join(dir, main), text);
+      const r = await run(['--import', HOOKS, main], { cwd: dir, env: { ...process.env, AWAITWHAT_CACHE: '1', AWAITWHAT_CACHE_DIR: cacheDir, AWAITWHAT_INCLUDE: '**' } });
+      assert.deepEqual({ code: r.code, stdout: r.stdout, stderr: r.stderr }, { code: 0, stdout: 'function\n', stderr: '' }, main);
+    }
+  });
+
   it('a warm start with one file changed loads the transform for that file only', async () => {
     const { dir, cacheDir } = freshApp();
     await start(dir, { AWAITWHAT_CACHE_DIR: cacheDir });
@@ -160,6 +173,33 @@ describe("start-up: Node's compile cache", { concurrency: 2 }, () => {
     const { dir, cacheDir } = freshApp();
     const r = await start(dir, { AWAITWHAT_CACHE_DIR: cacheDir, NODE_DISABLE_COMPILE_CACHE: '1' });
     assert.deepEqual([r.stdout, r.stderr, r.probe.compileCacheDir, r.probe.env], ['1 3\n', '', null, null]);
+  });
+});
+
+describe("start-up: the awaitwhat command's preload and Node's compile cache", () => {
+  /** awaitwhat's own modules whose code V8 took from Node's compile cache, as Node's debug output tells. */
+  const fromCompileCache = (stderr: string): string[] => {
+    const own = pathToFileURL(join(ROOT, 'dist')).href + '/';
+    // Node 24 says "V8 code cache for ESM <url> was accepted", Node 22 "cache for <url> was accepted".
+    const accepted = [...stderr.matchAll(/cache for (?:ESM )?(\S+) was accepted/g)].map((m) => m[1]!);
+    return accepted.filter((url) => url.startsWith(own)).map((url) => url.slice(own.length)).sort();
+  };
+
+  it('a warm start takes the modules the preload loads from the cache; only the entry and what it needs first compile again', async () => {
+    const { dir, cacheDir } = freshApp();
+    const env = { ...process.env, AWAITWHAT_CACHE_DIR: cacheDir, NODE_DEBUG_NATIVE: 'COMPILE_CACHE' };
+    const cold = await runCli(['--after', '10m', 'main.mjs'], { cwd: dir, env });
+    const warm = await runCli(['--after', '10m', 'main.mjs'], { cwd: dir, env });
+    assert.deepEqual([cold.code, cold.stdout, warm.code, warm.stdout], [0, '1 3\n', 0, '1 3\n']);
+    assert.deepEqual(fromCompileCache(cold.stderr), []);
+    const warmModules = fromCompileCache(warm.stderr);
+    // Loaded before the cache is on: compiled at every start (small, and few).
+    for (const entry of ['cli/preload.js', 'cli/config.js', 'hooks/early-compile-cache.js', 'hooks/compile-cache.js', 'hooks/cache-dir.js', 'hooks/flag-text.js']) {
+      assert.equal(warmModules.includes(entry), false, entry);
+    }
+    for (const module of ['cli/preload-run.js', 'cli/builtins.js', 'hooks/install.js', 'runtime/runtime.js', 'runtime/intrinsics.js', 'runners/install.js']) {
+      assert.equal(warmModules.includes(module), true, `${module} not from the cache: ${warmModules.join(', ')}`);
+    }
   });
 });
 

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
   ArraySlot,
+  arraySlotIndex,
   currentSeq,
   DONE,
   enterFunction,
@@ -99,7 +100,9 @@ describe('frame records', () => {
     assert.equal(keep(q, array), array);
     const slots = [g, h].map((f) => framePromise(f) as ArraySlot);
     assert.ok(slots.every((s) => s instanceof ArraySlot));
-    assert.deepEqual(slots.map((s) => [s.array, s.index]), [[array, 0], [array, 1]]);
+    assert.equal(slots[0], slots[1], 'one slot record for the whole array');
+    assert.deepEqual(slots.map((s, i) => [s.array, arraySlotIndex(s, [g, h][i]!.seq)]), [[array, 0], [array, 1]]);
+    assert.equal(slots[0]!.seqs, undefined, 'consecutive callees need no list of seqs');
     assert.equal(groupOf(array), undefined, 'an array is not a group');
     assert.deepEqual(registeredCount().unclaimed, 0);
     caller.a(0, forever);
@@ -109,7 +112,7 @@ describe('frame records', () => {
     one.a(0, forever);
     const single = [Promise.resolve()];
     keep(q2, single);
-    assert.deepEqual([(framePromise(one) as ArraySlot).array, (framePromise(one) as ArraySlot).index], [single, 0]);
+    assert.deepEqual([(framePromise(one) as ArraySlot).array, arraySlotIndex(framePromise(one) as ArraySlot, one.seq)], [single, 0]);
     // Two callees and a result of another length: neither slots nor a group (it is no promise).
     const caller2 = enterFunction(0);
     const q3 = caller2.q;
@@ -122,6 +125,7 @@ describe('frame records', () => {
     assert.deepEqual([framePromise(a), framePromise(b), groupOf(other)], [undefined, undefined, undefined]);
     caller2.a(0, forever);
     // One callee whose result is not a one-element array of its own: the result itself is kept.
+    let seqsOfLastKeep: number[] = [];
     const keptAs = (result: unknown, callees: number): unknown[] => {
       const c = enterFunction(0);
       const qq = c.q;
@@ -133,6 +137,7 @@ describe('frame records', () => {
       keep(qq, result);
       c.a(0, forever);
       const seen = made.map((f) => framePromise(f));
+      seqsOfLastKeep = made.map((f) => f.seq);
       for (const f of [...made, c]) f.x();
       return seen;
     };
@@ -151,8 +156,36 @@ describe('frame records', () => {
     assert.deepEqual(keptAs(function twoArgs(_a: unknown, _b: unknown) {}, 2), [undefined, undefined]);
     assert.deepEqual(keptAs(null, 2), [undefined, undefined]);
     const pair = [1, 2];
-    assert.deepEqual(keptAs(pair, 2).map((p) => [(p as ArraySlot).array, (p as ArraySlot).index]), [[pair, 0], [pair, 1]]);
+    assert.deepEqual(keptAs(pair, 2).map((p, i) => [(p as ArraySlot).array, arraySlotIndex(p as ArraySlot, seqsOfLastKeep[i]!)]), [[pair, 0], [pair, 1]]);
     for (const f of [g, h, caller, one, a, b, caller2]) f.x();
+    maintain(performance.now());
+  });
+
+  it('callees that made frames before suspending share one slot that lists their seqs', () => {
+    const caller = enterFunction(0);
+    const q = caller.q;
+    // g awaits an inner call (claimed by g) before suspending: the seqs of the array's callees are not consecutive.
+    const g = enterFunction(1);
+    const gq = g.q;
+    const inner = enterFunction(2);
+    inner.a(0, forever);
+    const innerPromise = Promise.resolve();
+    g.c(0, gq, innerPromise);
+    const h = enterFunction(1);
+    h.a(0, forever);
+    const k = enterFunction(1);
+    k.a(0, forever);
+    const array = [Promise.resolve('g'), Promise.resolve('h'), Promise.resolve('k')];
+    keep(q, array);
+    const slot = framePromise(g) as ArraySlot;
+    assert.ok(slot instanceof ArraySlot);
+    assert.deepEqual([framePromise(h), framePromise(k)], [slot, slot]);
+    assert.equal(framePromise(inner), innerPromise, 'the inner call stays claimed by g');
+    assert.deepEqual([g.seq + 2, k.seq], [h.seq, h.seq + 1]);
+    assert.deepEqual(Array.from(slot.seqs as ArrayLike<number>), [g.seq, h.seq, k.seq]);
+    assert.deepEqual([g, h, k, inner, caller].map((f) => arraySlotIndex(slot, f.seq)), [0, 1, 2, -1, -1]);
+    caller.a(0, forever);
+    for (const f of [inner, g, h, k, caller]) f.x();
     maintain(performance.now());
   });
 });

@@ -7,8 +7,10 @@ import { ArraySlot, CombinatorLink, IterationLink, UNCLAIMABLE } from '../dist/r
 describe('link records', () => {
   it('hold what they were made with', () => {
     const array = [1];
-    const slot = new ArraySlot(array, 0);
-    assert.deepEqual([slot.array, slot.index], [array, 0]);
+    const slot = new ArraySlot(array, 7);
+    assert.deepEqual([slot.array, slot.firstSeq, slot.seqs], [array, 7, undefined]);
+    const seqs = [7, 9];
+    assert.equal(new ArraySlot([1, 2], 7, seqs).seqs, seqs);
     const link = new CombinatorLink(4, array, 'p');
     assert.deepEqual([link.site, link.members, link.promise], [4, array, 'p']);
     const iteration = new IterationLink(5, array, 9);

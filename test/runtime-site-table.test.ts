@@ -6,7 +6,7 @@
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { addSite, COMBINATORS, getSite, RETURN_SITE_BASE, siteCount, siteLimits, SiteTableFullError } from '../dist/runtime/sites.js';
+import { addSite, COMBINATORS, FOREIGN_SITE_BASE, getSite, RETURN_SITE_BASE, siteCount, siteLimits, SiteTableFullError } from '../dist/runtime/sites.js';
 import type { SiteRecord } from '../dist/runtime/sites.js';
 
 function site(kind: SiteRecord['kind'], line: number): SiteRecord {
@@ -35,7 +35,7 @@ describe('site table', () => {
   });
 
   it('refuses a site once its range holds `capacity` sites, naming the range; the other range goes on', () => {
-    assert.equal(siteLimits.capacity, RETURN_SITE_BASE, 'by default, each range holds as many ids as lie below the return range');
+    assert.equal(siteLimits.capacity, FOREIGN_SITE_BASE, 'by default, each range holds as many ids as lie below the foreign range (ids a transforming process gave out)');
     const saved = siteLimits.capacity;
     try {
       // 4 function/suspension sites and 2 return sites registered above.

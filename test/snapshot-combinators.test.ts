@@ -123,3 +123,85 @@ describe('Promise.all over 1500 async calls', () => {
     assert.equal(renderText(snapshot, { durations: false }), lines.join('\n'));
   });
 });
+
+describe('Promise.all over calls whose frames are not consecutive (each waits through a call of its own)', () => {
+  it('links every pending member to its own element', async () => {
+    const fixture = 'test/fixtures/graph/members-with-inner-calls.mjs';
+    const snapshot = await reportOf(fixture);
+    assert.deepEqual(graphProblems(snapshot), []);
+    const at = (line: number, column: number) => ({ file: fixture, line, column });
+    // Pending members 1, 3, 5: work frames f2, f4, f6, each awaiting its inner frame f3, f5, f7, each awaiting leaf l1, l2, l3.
+    const chains = [1, 2, 3].flatMap((k) => [
+      {
+        id: `f${2 * k}`,
+        type: 'frame',
+        function: 'work',
+        kind: 'function',
+        location: at(8, 1),
+        state: 'awaiting',
+        suspendedAt: { ...at(10, 3), kind: 'await', text: 'await inner()' },
+        seq: 2 * k,
+        awaits: [`f${2 * k + 1}`],
+        awaitedBy: ['c1'],
+      },
+      {
+        id: `f${2 * k + 1}`,
+        type: 'frame',
+        function: 'inner',
+        kind: 'function',
+        location: at(4, 1),
+        state: 'awaiting',
+        suspendedAt: { ...at(5, 3), kind: 'await', text: 'await new Promise(() => {})' },
+        seq: 2 * k + 1,
+        awaits: [`l${k}`],
+        awaitedBy: [`f${2 * k}`],
+      },
+    ]);
+    const leaves = [1, 2, 3].map((k) => ({
+      id: `l${k}`,
+      type: 'leaf',
+      valueKind: 'promise',
+      text: 'new Promise(() => {})',
+      location: at(5, 3),
+      awaits: [],
+      awaitedBy: [`f${2 * k + 1}`],
+      createdAt: at(5, 9),
+    }));
+    const members = [0, 1, 2, 3, 4, 5].map((i) => ({ index: i, text: '', state: i % 2 === 0 ? 'fulfilled' : 'pending', node: i % 2 === 0 ? null : `f${i + 1}` }));
+    assert.deepEqual(canonicalGraph(snapshot), {
+      schema: 'awaitwhat.snapshot/1',
+      threadId: 0,
+      roots: ['f1'],
+      cycles: [],
+      stats: { frames: 7, collected: 0, evicted: 0, omitted: 0 },
+      nodes: [
+        {
+          id: 'f1',
+          type: 'frame',
+          function: 'main',
+          kind: 'function',
+          location: at(13, 1),
+          state: 'awaiting',
+          suspendedAt: { ...at(14, 3), kind: 'await', text: 'await Promise.all([0, 1, 2, 3, 4, 5].map((id) => work(id)))' },
+          seq: 1,
+          awaits: ['c1'],
+          awaitedBy: [],
+        },
+        ...chains,
+        {
+          id: 'c1',
+          type: 'combinator',
+          combinator: 'all',
+          members,
+          pending: 3,
+          total: 6,
+          states: { pending: 3, fulfilled: 3, rejected: 0, value: 0, unknown: 0 },
+          membersKnown: true,
+          awaits: ['f2', 'f4', 'f6'],
+          awaitedBy: ['f1'],
+        },
+        ...leaves,
+      ],
+    });
+  });
+});

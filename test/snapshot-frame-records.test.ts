@@ -15,7 +15,7 @@ import {
   SITE_RETURN,
   SITE_YIELD,
 } from '../dist/snapshot/frame-records.js';
-import { ArraySlot, CombinatorLink, DONE, Frame, KIND_AWAIT, KIND_RETURN, KIND_YIELD, UNCLAIMABLE } from '../dist/runtime/frame.js';
+import { ArraySlot, CombinatorLink, currentSeq, DONE, Frame, KIND_AWAIT, KIND_RETURN, KIND_YIELD, UNCLAIMABLE } from '../dist/runtime/frame.js';
 
 /** A proxy whose every trap fails the test. */
 function trappedProxy<T extends object>(target: T): T {
@@ -68,6 +68,8 @@ describe('frame records', () => {
   });
 
   it('keptPromiseOf: the kept promise itself, or an array slot\'s element when it is an object; nothing for unclaimable or unkept frames', () => {
+    // A frame holding a slot whose element `index` is its own: the next frame's seq minus index is the slot's first seq.
+    const slotFrame = (array: unknown, index: number): Frame => new Frame(new ArraySlot(array as unknown[], currentSeq() + 1 - index));
     const p = Promise.resolve(1);
     const other = { then() {} };
     assert.equal(keptPromiseOf(new Frame(p)), p);
@@ -79,15 +81,16 @@ describe('frame records', () => {
     array[6] = p; // index 5 is a hole
     Object.defineProperty(array, 7, { get: () => assert.fail('a getter ran'), enumerable: true });
     assert.deepEqual(
-      [0, 1, 2, 3, 4, 5, 6, 7, 8].map((i) => keptPromiseOf(new Frame(new ArraySlot(array, i)))),
+      [0, 1, 2, 3, 4, 5, 6, 7, 8].map((i) => keptPromiseOf(slotFrame(array, i))),
       [p, q, undefined, undefined, undefined, undefined, p, undefined, undefined],
     );
-    assert.equal(keptPromiseOf(new Frame(new ArraySlot(trappedProxy([p]), 0))), undefined, 'an array behind a proxy is not read');
-    assert.equal(keptPromiseOf(new Frame(new ArraySlot(null as unknown as unknown[], 0))), undefined);
-    assert.equal(keptPromiseOf(new Frame(new ArraySlot('ab' as unknown as unknown[], 0))), undefined);
+    assert.equal(keptPromiseOf(slotFrame(trappedProxy([p]), 0)), undefined, 'an array behind a proxy is not read');
+    assert.equal(keptPromiseOf(slotFrame(null, 0)), undefined);
+    assert.equal(keptPromiseOf(slotFrame('ab', 0)), undefined);
     // Only arrays are read: not a function that has an element-like property.
     const fn = Object.assign(() => {}, { 0: p });
-    assert.equal(keptPromiseOf(new Frame(new ArraySlot(fn as unknown as unknown[], 0))), undefined);
+    assert.equal(keptPromiseOf(slotFrame(fn, 0)), undefined);
+    assert.equal(keptPromiseOf(new Frame(new ArraySlot([p], currentSeq() + 2))), undefined, 'a frame entered before the slot\'s first callee has no element');
     const proxiedSlot = trappedProxy(new ArraySlot([p], 0));
     assert.equal(keptPromiseOf(new Frame(proxiedSlot)), proxiedSlot, 'a proxy of a slot is not a slot: it is what was kept');
   });

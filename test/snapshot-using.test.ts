@@ -30,7 +30,7 @@ if (parses) {
 }
 
 describe('await using disposals', () => {
-  it('wait on the disposer their own call entered, which no caller takes for its callee, and on no frame entered after an uninstrumented one, in a later run or claimed by its caller', { skip: !parses && `Node.js ${process.version} cannot parse await using` }, () => {
+  it('wait on the disposer their own call entered, which no caller takes for its callee, and on no frame entered after an uninstrumented one, in a later run or claimed by its caller', { skip: !parses && "this Node.js does not parse `await using x = null`" }, () => {
     assert.equal(
       renderText(snapshot(), { durations: false }),
       [

@@ -26,7 +26,7 @@ import type { CachedOutcome } from './cache-entry.ts';
 import { describeUrl, nodeReadsSourceMaps, readInputMap } from './input-map.ts';
 import { DEFAULT_CACHE_MAX_BYTES, TransformCache, type CacheStats } from './transform-cache.ts';
 import { enableNodeCompileCache } from './compile-cache.ts';
-import { isTransformLoaded, loadTransform } from './lazy-transform.ts';
+import { importsTransform, isTransformLoaded, loadTransform } from './lazy-transform.ts';
 
 export interface HookOptions extends ScopeOptions {
   /** Files larger than this many bytes load untransformed, with a note. @default 2 MiB */
@@ -172,6 +172,9 @@ export function installHooks(requested: HookOptions = {}): HooksHandle {
   };
   const ctx: TransformContext = { runtime, scope, warn, maxFileBytes, options, stats, packages, parser: parserName, cache };
   const load: LoadHook = (url, context, nextLoad) => {
+    // One of awaitwhat's modules that import the transform: load the transform now, before the
+    // module loader fetches it as part of the program's graph (lazy-transform.ts, importsTransform).
+    if (!transforming && !isTransformLoaded() && importsTransform(url)) preloadTransform(url);
     const result = nextLoad(url, context);
     // A transpiler registered after awaitwhat shows up by the time it loads its first module.
     if (compileHook === undefined && requireHookPresent()) compileHook = installCompileHook(compileInstrumented);
@@ -195,6 +198,17 @@ export function installHooks(requested: HookOptions = {}): HooksHandle {
         warn(`${error.message}: ${describeUrl(url)} and the files loaded after it are not instrumented`);
       } else warn(`${describeUrl(url)}: instrumentation failed (${(error as Error)?.message ?? String(error)}); loaded without it`);
       return untouched;
+    } finally {
+      transforming = false;
+    }
+  };
+  const preloadTransform = (url: string): void => {
+    transforming = true;
+    try {
+      loadTransform();
+    } catch (error) {
+      // The file that needs it later fails the same way and loads uninstrumented, with its own line.
+      warn(`${describeUrl(url)}: could not load the transform ahead of it (${(error as Error)?.message ?? String(error)})`);
     } finally {
       transforming = false;
     }

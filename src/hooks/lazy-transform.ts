@@ -10,6 +10,7 @@
  */
 
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import type * as InstrumentModule from '../transform/instrument.ts';
 
 export type Transform = Pick<typeof InstrumentModule, 'instrument' | 'InstrumentSyntaxError' | 'resolveParser' | 'ParserUnavailableError'>;
@@ -18,6 +19,26 @@ export type Transform = Pick<typeof InstrumentModule, 'instrument' | 'Instrument
 const EXTENSION = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
 
 let loaded: Transform | undefined;
+
+/**
+ * awaitwhat's own modules that import the transform statically (index, the Vitest plugin, the Jest
+ * transformer, attach's sites): the only ways into it from a program's module graph. See
+ * `importsTransform`.
+ */
+const IMPORTERS: ReadonlySet<string> = new Set(
+  ['../index', '../runners/vitest/plugin', '../runners/jest/transformer', '../attach/sites'].map((path) => fileURLToPath(new URL(`${path}${EXTENSION}`, import.meta.url))),
+);
+
+/**
+ * Whether the module at this URL imports the transform statically. When a program's module graph
+ * reaches one, the load hook loads the transform first, whole: otherwise the ES module loader
+ * fetches it as part of that graph, and a file of the same graph that needs a transform then
+ * `require`s a module the loader holds half-loaded, which Node.js 22 refuses ("Cannot require() ES
+ * Module … because it is not yet fully loaded").
+ */
+export function importsTransform(url: string): boolean {
+  return url.startsWith('file:') && IMPORTERS.has(fileURLToPath(url));
+}
 
 /** The transform's modules, loaded on first use. */
 export function loadTransform(): Transform {

@@ -8,8 +8,9 @@
  * report the work is linear in the frames it covers.
  */
 
-import type { Edges } from '../snapshot/edges.ts';
 import type { FrameNode, SnapshotNode } from '../snapshot/schema.ts';
+import { NodeInts } from './node-marks.ts';
+import type { ReportGraph } from './report-graph.ts';
 
 /** Longest repeating pattern looked for, in frames. */
 const MAX_PERIOD = 8;
@@ -25,19 +26,17 @@ export interface Run {
 
 export class RunFinder {
   readonly #nodes: readonly SnapshotNode[];
-  readonly #awaits: Edges;
-  readonly #inDegree: Int32Array;
+  readonly #graph: ReportGraph;
   readonly #collapseAfter: number;
   /** `#mark[i] === #stamp`: node i is already on the chain being examined (a cycle ends it). */
-  readonly #mark: Int32Array;
+  readonly #mark: NodeInts;
   #stamp = 0;
 
-  constructor(nodes: readonly SnapshotNode[], awaits: Edges, inDegree: Int32Array, collapseAfter: number) {
-    this.#nodes = nodes;
-    this.#awaits = awaits;
-    this.#inDegree = inDegree;
+  constructor(graph: ReportGraph, collapseAfter: number) {
+    this.#nodes = graph.nodes;
+    this.#graph = graph;
     this.#collapseAfter = collapseAfter;
-    this.#mark = new Int32Array(nodes.length);
+    this.#mark = new NodeInts(graph.nodes.length);
   }
 
   /**
@@ -45,20 +44,23 @@ export class RunFinder {
    * `collapseAfter` times. (Periods are tried shortest first, so a pattern found never repeats a
    * shorter one: that one's run would have been found before.)
    */
-  find(start: number, printed: Uint8Array): Run | undefined {
+  find(start: number, printed: NodeInts): Run | undefined {
     const chain = [start];
     const stamp = ++this.#stamp;
-    this.#mark[start] = stamp;
+    this.#mark.set(start, stamp);
     // Grows the chain until it has index n; false when it ends before.
+    const graph = this.#graph;
+    const { start: edgeStart, to } = graph.awaits;
     const reach = (n: number): boolean => {
       while (chain.length <= n) {
         const last = chain[chain.length - 1]!;
-        const from = this.#awaits.start[last]!;
-        if (this.#awaits.start[last + 1]! - from !== 1) return false;
-        const next = this.#awaits.to[from]!;
+        const from = edgeStart[last]!;
+        if (edgeStart[last + 1]! - from !== 1) return false;
+        const next = to[from]!;
+        graph.check(next);
         // A frame awaited by several is printed once, where its line can be referred to: never inside a run.
-        if (this.#nodes[next]!.type !== 'frame' || printed[next] === 1 || this.#mark[next] === stamp || this.#inDegree[next] !== 1) return false;
-        this.#mark[next] = stamp;
+        if (this.#nodes[next]!.type !== 'frame' || printed.get(next) === 1 || this.#mark.get(next) === stamp || graph.inDegree(next) !== 1) return false;
+        this.#mark.set(next, stamp);
         chain.push(next);
       }
       return true;

@@ -6,44 +6,45 @@
  * so trees sharing one deep chain cost that chain once, however many they are.
  */
 
-import type { Edges } from '../snapshot/edges.ts';
 import type { FrameNode, SnapshotNode } from '../snapshot/schema.ts';
 import { describeNode, frameLine, shortName } from './labels.ts';
+import { NodeInts } from './node-marks.ts';
+import type { ReportGraph } from './report-graph.ts';
 
 export class BriefLines {
   readonly #nodes: readonly SnapshotNode[];
-  readonly #awaits: Edges;
+  readonly #graph: ReportGraph;
   readonly #showDurations: boolean;
   /** For each node once its path is known: the innermost frame on it (-1: none), what that frame waits for (-1: nothing), and how many frames the path holds. */
-  readonly #innermost: Int32Array;
-  readonly #after: Int32Array;
-  readonly #frames: Int32Array;
-  readonly #known: Uint8Array;
+  readonly #innermost: NodeInts;
+  readonly #after: NodeInts;
+  readonly #frames: NodeInts;
+  readonly #known: NodeInts;
   /** `#onPath[i] === #stamp`: node i is on the path being followed (meeting it again is a cycle). */
-  readonly #onPath: Int32Array;
+  readonly #onPath: NodeInts;
   #stamp = 0;
 
-  constructor(nodes: readonly SnapshotNode[], awaits: Edges, showDurations: boolean) {
-    this.#nodes = nodes;
-    this.#awaits = awaits;
+  constructor(graph: ReportGraph, showDurations: boolean) {
+    this.#nodes = graph.nodes;
+    this.#graph = graph;
     this.#showDurations = showDurations;
-    const n = nodes.length;
-    this.#innermost = new Int32Array(n);
-    this.#after = new Int32Array(n);
-    this.#frames = new Int32Array(n);
-    this.#known = new Uint8Array(n);
-    this.#onPath = new Int32Array(n);
+    const n = graph.nodes.length;
+    this.#innermost = new NodeInts(n);
+    this.#after = new NodeInts(n);
+    this.#frames = new NodeInts(n);
+    this.#known = new NodeInts(n);
+    this.#onPath = new NodeInts(n);
   }
 
   line(root: number): string {
     this.#follow(root);
     const nodes = this.#nodes;
-    const innermost = this.#innermost[root]!;
-    const after = this.#after[root]!;
+    const innermost = this.#innermost.get(root);
+    const after = this.#after.get(root);
     let text: string;
     if (innermost < 0 || innermost === root) text = describeNode(nodes[root]!, this.#showDurations);
     else {
-      const between = this.#frames[root]! - 2;
+      const between = this.#frames.get(root) - 2;
       text = `${shortName(nodes[root]!)} → ${between > 0 ? `… ${between} more → ` : ''}${frameLine(nodes[innermost] as FrameNode, this.#showDurations)}`;
     }
     if (after < 0) return text;
@@ -53,7 +54,7 @@ export class BriefLines {
 
   /** The next node on a path: a frame's await; a combinator's or group's first pending frame, else its first node. */
   #next(i: number): number {
-    const { start, to } = this.#awaits;
+    const { start, to } = this.#graph.awaits;
     const from = start[i]!;
     const end = start[i + 1]!;
     if (from === end) return -1;
@@ -62,12 +63,13 @@ export class BriefLines {
   }
 
   #follow(root: number): void {
-    if (this.#known[root] === 1) return;
+    if (this.#known.get(root) === 1) return;
     const stamp = ++this.#stamp;
     const path: number[] = [];
     let stop = root;
-    while (stop >= 0 && this.#known[stop] === 0 && this.#onPath[stop] !== stamp) {
-      this.#onPath[stop] = stamp;
+    while (stop >= 0 && this.#known.get(stop) === 0 && this.#onPath.get(stop) !== stamp) {
+      this.#graph.check(stop);
+      this.#onPath.set(stop, stamp);
       path.push(stop);
       stop = this.#next(stop);
     }
@@ -75,10 +77,10 @@ export class BriefLines {
     let innermost = -1;
     let after = -1;
     let frames = 0;
-    if (stop >= 0 && this.#known[stop] === 1) {
-      innermost = this.#innermost[stop]!;
-      after = this.#after[stop]!;
-      frames = this.#frames[stop]!;
+    if (stop >= 0 && this.#known.get(stop) === 1) {
+      innermost = this.#innermost.get(stop);
+      after = this.#after.get(stop);
+      frames = this.#frames.get(stop);
     }
     let next = stop;
     for (let k = path.length - 1; k >= 0; k--) {
@@ -90,10 +92,10 @@ export class BriefLines {
         }
         frames++;
       }
-      this.#innermost[i] = innermost;
-      this.#after[i] = after;
-      this.#frames[i] = frames;
-      this.#known[i] = 1;
+      this.#innermost.set(i, innermost);
+      this.#after.set(i, after);
+      this.#frames.set(i, frames);
+      this.#known.set(i, 1);
       next = i;
     }
   }

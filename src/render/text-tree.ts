@@ -6,9 +6,10 @@
  * subtree continues at the left margin, so that no line grows with the depth of the tree.
  */
 
-import type { Edges } from '../snapshot/edges.ts';
 import type { CombinatorMember, CombinatorNode, FrameNode, MemberState, SnapshotNode } from '../snapshot/schema.ts';
 import { describeNode, frameLine, MEMBER_STATES, plural, shortName, stateCounts } from './labels.ts';
+import { NodeInts } from './node-marks.ts';
+import type { ReportGraph } from './report-graph.ts';
 import { RunFinder, type Run } from './runs.ts';
 
 /** Indentation levels (three columns each) before a subtree continues at the left margin. */
@@ -46,20 +47,18 @@ interface Entry {
 
 export class TreePrinter {
   readonly #nodes: readonly SnapshotNode[];
-  readonly #awaits: Edges;
-  readonly #indexOf: (id: string) => number;
+  readonly #graph: ReportGraph;
   readonly #options: TreeOptions;
   readonly #runs: RunFinder;
   /** Nodes printed in full so far, in this report. */
-  readonly printed: Uint8Array;
+  readonly printed: NodeInts;
 
-  constructor(nodes: readonly SnapshotNode[], awaits: Edges, inDegree: Int32Array, indexOf: (id: string) => number, options: TreeOptions) {
-    this.#nodes = nodes;
-    this.#awaits = awaits;
-    this.#indexOf = indexOf;
+  constructor(graph: ReportGraph, options: TreeOptions) {
+    this.#nodes = graph.nodes;
+    this.#graph = graph;
     this.#options = options;
-    this.#runs = new RunFinder(nodes, awaits, inDegree, options.collapseAfter);
-    this.printed = new Uint8Array(nodes.length);
+    this.#runs = new RunFinder(graph, options.collapseAfter);
+    this.printed = new NodeInts(graph.nodes.length);
   }
 
   /** Prints the tree under `root` into `out`, which is left with at most `limit` lines; false when cut short. */
@@ -77,8 +76,9 @@ export class TreePrinter {
         out.push(lead + entry.text);
         continue;
       }
+      this.#graph.check(entry.node);
       const node = this.#nodes[entry.node]!;
-      if (this.printed[entry.node] === 1) {
+      if (this.printed.get(entry.node) === 1) {
         out.push(`${lead}${shortName(node)} (shown above)`);
         continue;
       }
@@ -88,7 +88,7 @@ export class TreePrinter {
       const run = node.type === 'frame' ? this.#runs.find(entry.node, this.printed) : undefined;
       if (run === undefined) {
         out.push(lead + describeNode(node, this.#options.showDurations));
-        this.printed[current] = 1;
+        this.printed.set(current, 1);
       } else {
         ({ indent, depth, last: current } = this.#printRun(run, lead, indent, depth, out));
       }
@@ -104,7 +104,7 @@ export class TreePrinter {
     const { frames, period, repeats } = run;
     const nodes = this.#nodes;
     const showDurations = this.#options.showDurations;
-    for (const f of frames) this.printed[f] = 1;
+    for (const f of frames) this.printed.set(f, 1);
     out.push(lead + frameLine(nodes[frames[0]!] as FrameNode, showDurations));
     const line = (text: string): void => {
       depth++;
@@ -128,9 +128,9 @@ export class TreePrinter {
   #pushChildren(i: number, indent: Indent, depth: number, stack: Entry[], out: string[]): void {
     const node = this.#nodes[i]!;
     const children: Entry[] = [];
-    if (node.type === 'combinator') this.#memberEntries(node, children, depth);
+    if (node.type === 'combinator') this.#memberEntries(i, node, children, depth);
     else {
-      const { start, to } = this.#awaits;
+      const { start, to } = this.#graph.awaits;
       for (let k = start[i]!; k < start[i + 1]!; k++) children.push({ node: to[k]!, text: '', indent: null, last: false, label: '', depth });
     }
     if (children.length === 0) return;
@@ -143,14 +143,14 @@ export class TreePrinter {
   }
 
   /** The first `maxMembers` members, then one line counting the others by state. */
-  #memberEntries(c: CombinatorNode, children: Entry[], depth: number): void {
+  #memberEntries(i: number, c: CombinatorNode, children: Entry[], depth: number): void {
     const listed = c.members;
     const shown = Math.min(listed.length, this.#options.maxMembers);
     const shownStates: Record<MemberState, number> = { pending: 0, fulfilled: 0, rejected: 0, value: 0, unknown: 0 };
     for (let k = 0; k < shown; k++) {
       const m = listed[k]!;
       shownStates[m.state]++;
-      const node = m.node === null ? -1 : this.#indexOf(m.node);
+      const node = m.node === null ? -1 : this.#graph.memberNode(i, m.node, shown);
       children.push({ node, text: node < 0 ? memberText(m) : '', indent: null, last: false, label: `[${m.index}] `, depth });
     }
     const rest = (c.membersKnown ? c.total : listed.length) - shown;

@@ -7,15 +7,17 @@
  * full and every other tree in one line (text-brief.ts): a chain that has not crossed the
  * threshold yet may be what the stuck one waits for, so none is left out. Within `maxLines`, room
  * is kept for one line per tree not shown in full; what still does not fit is counted at the end.
+ *
+ * Cost: on a snapshot() result, what it prints plus what decides what to print (report-graph.ts
+ * says exactly what that is); on any other snapshot, an index of every id first.
  */
 
-import { markReachable, reverseEdges, type Edges } from '../snapshot/edges.ts';
-import { NodeIndex } from '../snapshot/node-index.ts';
-import type { Snapshot, SnapshotNode } from '../snapshot/schema.ts';
+import type { FrameNode, Snapshot, SnapshotNode } from '../snapshot/schema.ts';
 import { assertSnapshot } from '../snapshot/validate.ts';
 import { formatDuration } from '../util/duration.ts';
 import { frameLine, plural } from './labels.ts';
 import { BriefLines } from './text-brief.ts';
+import { rebuiltGraph, reportGraph, STALE, type ReportGraph, type TreeList } from './report-graph.ts';
 import { TreePrinter } from './text-tree.ts';
 
 export interface TextOptions {
@@ -36,49 +38,63 @@ const MAX_CYCLE_LINES = 20;
 
 export function renderText(snapshot: Snapshot, options: TextOptions = {}): string {
   assertSnapshot(snapshot, 'renderText');
+  try {
+    return report(snapshot, options, reportGraph(snapshot));
+  } catch (error) {
+    // The snapshot was edited in place since snapshot() made it: its ids are what counts.
+    if (error === STALE) return report(snapshot, options, rebuiltGraph(snapshot));
+    throw error;
+  }
+}
+
+function report(snapshot: Snapshot, options: TextOptions, graph: ReportGraph): string {
   const minPending = options.minPendingMs ?? 0;
   const showDurations = options.durations ?? true;
   const maxLines = Math.max(1, options.maxLines ?? 5000);
   const nodes = snapshot.nodes;
-  const byId = new NodeIndex(nodes);
-  const awaits = byId.edges('awaits');
   const filtering = minPending > 0;
   const out: string[] = [];
 
-  let frameCount = 0;
-  let slowCount = 0;
-  const slow = new Uint8Array(nodes.length);
-  for (let i = 0; i < nodes.length; i++) {
-    const n = nodes[i]!;
-    if (n.type !== 'frame') continue;
-    frameCount++;
-    if (filtering && n.pendingMs !== null && n.pendingMs >= minPending && byId.isNamedBy(i)) {
-      slow[i] = 1;
-      slowCount++;
-    }
-  }
-  const title = `awaitwhat: ${plural(frameCount, 'pending async function')}`;
-  out.push(filtering ? `${title}, ${plural(slowCount, 'suspension')} pending ${formatDuration(minPending)} or longer` : title);
+  const slow = filtering ? graph.slowFrames(minPending) : [];
+  const title = `awaitwhat: ${plural(graph.frameCount, 'pending async function')}`;
+  out.push(filtering ? `${title}, ${plural(slow.length, 'suspension')} pending ${formatDuration(minPending)} or longer` : title);
   const dropped = droppedLine(snapshot.stats);
   if (dropped !== undefined) out.push(dropped);
   for (const line of sourceLines(snapshot)) out.push(line);
   const holders = holdersLine(snapshot, showDurations);
   if (holders !== undefined) out.push(holders);
 
-  // Ids naming no node (a snapshot edited by hand, or cut short) are passed over.
-  const cycles = snapshot.cycles.filter((cycle) => cycle.length > 0 && cycle.every((id) => byId.get(id)?.type === 'frame'));
-  printCycles(cycles, byId, showDurations, out, Math.floor(maxLines / 2));
+  const cycles = graph.cycles();
+  printCycles(cycles, nodes, showDurations, out, Math.floor(maxLines / 2));
 
-  const leadsToSlow = new Uint8Array(nodes.length);
-  if (filtering) markReachable(reverseEdges(awaits), indicesOf(slow), leadsToSlow);
-  const starts = treeStarts(snapshot, byId, awaits, cycles);
-  const full: number[] = [];
-  const brief: number[] = [];
-  for (const i of starts) (!filtering || leadsToSlow[i] === 1 ? full : brief).push(i);
+  const starts = graph.treeStarts(cycles);
+  let full: TreeList = starts;
+  let brief: TreeList = NO_TREES;
+  if (filtering && slow.length === 0) {
+    full = NO_TREES;
+    brief = { length: starts.length, at: (k) => k };
+  } else if (filtering) {
+    // Which trees hold a slow frame: the awaiters above each, and each tree's first frame.
+    const leadsToSlow = new Uint8Array(nodes.length);
+    graph.markAwaiting(slow, leadsToSlow);
+    const fullList: number[] = [];
+    const briefList: number[] = [];
+    for (let k = 0; k < starts.length; k++) {
+      const i = starts.at(k);
+      (leadsToSlow[i] === 1 ? fullList : briefList).push(k);
+    }
+    full = { length: fullList.length, at: (k) => fullList[k]! };
+    brief = { length: briefList.length, at: (k) => briefList[k]! };
+  } else {
+    full = { length: starts.length, at: (k) => k };
+  }
+  // `full` and `brief` hold positions in `starts`, so that each start can be checked as it is printed.
+  const startAt = (k: number): number => {
+    graph.checkStart(k);
+    return starts.at(k);
+  };
 
-  const inDegree = new Int32Array(nodes.length);
-  for (let k = 0; k < awaits.to.length; k++) inDegree[awaits.to[k]!]!++;
-  const printer = new TreePrinter(nodes, awaits, inDegree, (id) => byId.indexOf(id), {
+  const printer = new TreePrinter(graph, {
     showDurations,
     collapseAfter: Math.max(2, options.collapseAfter ?? 3),
     maxMembers: Math.max(1, options.maxMembers ?? 100),
@@ -95,7 +111,7 @@ export function renderText(snapshot: Snapshot, options: TextOptions = {}): strin
     const reserve = Math.min(after + brief.length + headers, half);
     if (out.length + 1 >= limit - reserve) break;
     out.push('');
-    if (!printer.print(full[fullShown]!, out, limit - reserve)) {
+    if (!printer.print(startAt(full.at(fullShown)), out, limit - reserve)) {
       cutShort = true;
       fullShown++;
       break;
@@ -104,33 +120,36 @@ export function renderText(snapshot: Snapshot, options: TextOptions = {}): strin
 
   let lines: BriefLines | undefined;
   let notShown = 0;
-  const section = (trees: readonly number[], header: string): void => {
-    if (trees.length === 0) return;
+  const section = (trees: TreeList, from: number, header: string): void => {
+    const count = trees.length - from;
+    if (count <= 0) return;
     // A header is worth printing only with at least one line under it.
     if (out.length + 3 > limit) {
-      notShown += trees.length;
+      notShown += count;
       return;
     }
     out.push('', header);
-    lines ??= new BriefLines(nodes, awaits, showDurations);
-    for (let k = 0; k < trees.length; k++) {
+    lines ??= new BriefLines(graph, showDurations);
+    for (let k = from; k < trees.length; k++) {
       if (out.length >= limit) {
         notShown += trees.length - k;
         return;
       }
-      out.push(lines.line(trees[k]!));
+      out.push(lines.line(startAt(trees.at(k))));
     }
   };
-  const rest = full.slice(fullShown);
+  const rest = full.length - fullShown;
   const threshold = formatDuration(minPending);
-  section(rest, filtering ? `${plural(rest.length, 'more tree')} with a suspension pending ${threshold} or longer, one line each (no room to show them in full):` : `${plural(rest.length, 'more tree')}, one line each (no room to show them in full):`);
-  section(brief, `${plural(brief.length, 'other pending tree')}, each pending less than ${threshold}, one line each (first frame → innermost await → what it waits for):`);
+  section(full, fullShown, filtering ? `${plural(rest, 'more tree')} with a suspension pending ${threshold} or longer, one line each (no room to show them in full):` : `${plural(rest, 'more tree')}, one line each (no room to show them in full):`);
+  section(brief, 0, `${plural(brief.length, 'other pending tree')}, each pending less than ${threshold}, one line each (first frame → innermost await → what it waits for):`);
   if (cutShort || notShown > 0) out.push('', `… output cut at ${maxLines} lines${notShown > 0 ? `; ${plural(notShown, 'more tree')} not shown` : ''}`);
   return `${out.join('\n')}\n`;
 }
 
+const NO_TREES: TreeList = { length: 0, at: () => -1 };
+
 /** Deadlocks first, each as its frames in await order, within `limit` lines in all. */
-function printCycles(cycles: readonly string[][], byId: NodeIndex, showDurations: boolean, out: string[], limit: number): void {
+function printCycles(cycles: readonly number[][], nodes: readonly SnapshotNode[], showDurations: boolean, out: string[], limit: number): void {
   for (let c = 0; c < cycles.length; c++) {
     const cycle = cycles[c]!;
     const shown = cycle.length > MAX_CYCLE_LINES ? cycle.slice(0, MAX_CYCLE_LINES - 1) : cycle;
@@ -139,38 +158,11 @@ function printCycles(cycles: readonly string[][], byId: NodeIndex, showDurations
       return;
     }
     out.push('', cycle.length === 1 ? 'DEADLOCK: 1 frame awaits itself' : `DEADLOCK: ${plural(cycle.length, 'frame')} await each other`);
-    shown.forEach((id, i) => out.push(`${i === 0 ? '   ' : ' → '}${frameLine(byId.get(id) as Extract<SnapshotNode, { type: 'frame' }>, showDurations)}`));
+    shown.forEach((i, k) => out.push(`${k === 0 ? '   ' : ' → '}${frameLine(nodes[i] as FrameNode, showDurations)}`));
     if (shown.length < cycle.length) out.push(` → … ${cycle.length - shown.length} more`);
-    const first = byId.get(cycle[0]!) as Extract<SnapshotNode, { type: 'frame' }>;
+    const first = nodes[cycle[0]!] as FrameNode;
     out.push(` → ${first.function} (again)`);
   }
-}
-
-/**
- * Where trees start: the roots, then the first frame of each cycle no root reaches (frames only on
- * a cycle have no root), then any frame still unreached (a snapshot edited by hand), so that every
- * frame is in some tree.
- */
-function treeStarts(snapshot: Snapshot, byId: NodeIndex, awaits: Edges, cycles: readonly string[][]): number[] {
-  const nodes = snapshot.nodes;
-  const starts: number[] = [];
-  const reached = new Uint8Array(nodes.length);
-  const add = (i: number): void => {
-    if (reached[i] === 1) return;
-    starts.push(i);
-    markReachable(awaits, [i], reached);
-  };
-  for (const id of snapshot.roots) {
-    const i = byId.indexOf(id);
-    if (i >= 0 && nodes[i]!.type === 'frame') add(i);
-  }
-  for (const cycle of cycles) add(byId.indexOf(cycle[0]!));
-  for (let i = 0; i < nodes.length; i++) if (nodes[i]!.type === 'frame' && byId.isNamedBy(i)) add(i);
-  return starts;
-}
-
-function* indicesOf(marks: Uint8Array): Generator<number> {
-  for (let i = 0; i < marks.length; i++) if (marks[i] === 1) yield i;
 }
 
 /** What the report cannot show: frames dropped since the start, and frames left out of this snapshot. */

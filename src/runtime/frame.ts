@@ -51,11 +51,11 @@ import {
   type List,
 } from './intrinsics.ts';
 import { notePromise } from './created.ts';
-import { ArraySlot, CombinatorLink, GENERATOR, isArraySlot, IterationLink, UNCLAIMABLE } from './links.ts';
+import { ArraySlot, arraySlotIndex, CombinatorLink, GENERATOR, isArraySlot, IterationLink, UNCLAIMABLE } from './links.ts';
 import { FOREIGN_SITE_BASE, getSite, RETURN_SITE_BASE } from './sites.ts';
 import { isPromiseObject, isProxyObject } from './values.ts';
 
-export { ArraySlot, CombinatorLink, GENERATOR, isArraySlot, IterationLink, UNCLAIMABLE };
+export { ArraySlot, arraySlotIndex, CombinatorLink, GENERATOR, isArraySlot, IterationLink, UNCLAIMABLE };
 
 // `Frame.site` holds one of: a suspension site id (>= 0), RUNNING, DONE, or an early return.
 /** `Frame.site` while the frame runs its first synchronous part. */
@@ -579,7 +579,7 @@ export function keepFrame(q: number, v: unknown): Frame | undefined {
   // of one id) is not the frame's promise: its element is. Only when a frame was claimed, so the
   // common keep (nothing handed off) pays nothing; here it costs a type check and, for arrays, a
   // length read and one small allocation. (Several callees make slots in `claimAll`.)
-  if (typeof v === 'object' && v !== null && !isProxyObject(v) && isArray(v) && v.length === 1) setPromise(f, new ArraySlot(v, 0));
+  if (typeof v === 'object' && v !== null && !isProxyObject(v) && isArray(v) && v.length === 1) setPromise(f, new ArraySlot(v, f.seq));
   register(f);
   return f;
 }
@@ -602,22 +602,31 @@ function claimAll(q: number, v: unknown, generator: boolean): Frame | undefined 
   let direct = 0;
   let only: Frame | undefined;
   let entered: Frame | undefined;
+  let firstSeq = 0;
+  // Whether the callees' seqs run firstSeq, firstSeq + 1, …: then one slot serves them all with no list.
+  let consecutive = true;
   for (let i = from; i <= count; i++) {
     const f = i < count ? overflow[i]! : newest;
     if (isCallee(f, q, depth)) {
+      if (direct === 0) firstSeq = f.seq;
+      else if (f.seq !== firstSeq + direct) consecutive = false;
       direct++;
       only = f;
     } else if (generator && isEnteredGenerator(f, q, depth)) entered = f;
   }
   const slots = direct > 1 && typeof v === 'object' && v !== null && !isProxyObject(v) && isArray(v) && v.length === direct;
+  // One record for the whole array (a list of seqs only when the callees made frames in between).
+  const slot = slots ? new ArraySlot(v as unknown[], firstSeq, consecutive ? undefined : newList<number>(direct)) : undefined;
   const members = direct > 1 && !slots && isPromiseObject(v) ? newList<Frame>(direct) : undefined;
   let k = 0;
   for (let i = from; i <= count; i++) {
     const f = i < count ? overflow[i]! : newest;
     if (direct === 1 && f === only) continue;
     if (isCallee(f, q, depth)) {
-      if (slots) setPromise(f, new ArraySlot(v as unknown[], k));
-      else if (members !== undefined) members[k] = f;
+      if (slot !== undefined) {
+        setPromise(f, slot);
+        if (slot.seqs !== undefined) slot.seqs[k] = f.seq;
+      } else if (members !== undefined) members[k] = f;
       k++;
     }
     register(f);

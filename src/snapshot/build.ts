@@ -12,7 +12,8 @@ import { fileURLToPath } from 'node:url';
 const { getCallSites } = process.getBuiltinModule('node:util');
 import { threadId } from 'node:worker_threads';
 import { isPromiseObject, promiseState } from '../runtime/values.ts';
-import { findCycles } from './cycles.ts';
+import { keepBuiltGraph, sourcesAreRoots } from './built-graph.ts';
+import { findCyclePositions } from './cycles.ts';
 import { discoverFrames, type Discovered, type FrameState } from './discover.ts';
 import { edgesFrom, type Edges } from './edges.ts';
 import {
@@ -112,7 +113,8 @@ function build(source: SnapshotSource, options: SnapshotOptions): { snapshot: Sn
   // cap may already be in the snapshot as part of an earlier root's chain.
   let omitted = 0;
   if (over) for (let k = 0; k < frames.length; k++) if (builder.isPendingAt(k) && !builder.hasNodeAt(k)) omitted++;
-  const { links, nodes, roots } = builder.finish();
+  const { links, nodes, roots, rootPositions, framePositions } = builder.finish();
+  const cycles = findCyclePositions(nodes, links.awaits, links.awaitedBy);
   const snapshot: Snapshot = {
     schema: SNAPSHOT_SCHEMA,
     capturedAt: Date.now(),
@@ -120,9 +122,24 @@ function build(source: SnapshotSource, options: SnapshotOptions): { snapshot: Sn
     threadId,
     nodes,
     roots,
-    cycles: findCycles(nodes, links.awaits, links.awaitedBy),
+    cycles: cycles.map((cycle) => cycle.map((i) => nodes[i]!.id)),
     stats: { frames: builder.frameCount, collected: source.counters.collected, evicted: source.counters.evicted, omitted },
   };
+  // For renderText: the integer graph, so that a report costs what it prints (see built-graph.ts).
+  // A few typed-array passes over the nodes (about 1 ms at 1M).
+  const isFrame = new Uint8Array(nodes.length);
+  for (let k = 0; k < framePositions.length; k++) isFrame[framePositions[k]!] = 1;
+  keepBuiltGraph(snapshot, {
+    nodes,
+    awaits: links.awaits,
+    awaitedBy: links.awaitedBy,
+    isFrame,
+    frameCount: framePositions.length,
+    frames: framePositions,
+    roots: rootPositions,
+    cycles,
+    sourcesAreRoots: sourcesAreRoots(links.awaitedBy, rootPositions.length),
+  });
   if (options.holders !== undefined && options.holders !== false) {
     const holderOptions = options.holders === true ? {} : options.holders;
     snapshot.holders = addHolders(nodes, builder.leafValues(), holderOptions, (url) => places.displayUrl(url));
@@ -275,7 +292,7 @@ class Builder {
       for (let s = 0; s < slots.length; s++) {
         const k = slots[s]!;
         if (found >= 0 && k > found) break;
-        if (keptPromiseFrom(kept[k]) === v) {
+        if (keptPromiseFrom(kept[k], this.#state.seq[k]!) === v) {
           found = k;
           break;
         }
@@ -286,7 +303,7 @@ class Builder {
     }
     const map = new Map<unknown, RuntimeFrame>();
     for (let k = 0; k < frames.length; k++) {
-      const p = keptPromiseFrom(kept[k]);
+      const p = keptPromiseFrom(kept[k], this.#state.seq[k]!);
       if (p !== undefined && !map.has(p)) map.set(p, frames[k]!);
     }
     this.#byPromise = map;
@@ -342,7 +359,7 @@ class Builder {
    * (frames nothing awaits, in node order, found from the edges rather than by reading every
    * node again) and the edges by index.
    */
-  finish(): { nodes: SnapshotNode[]; roots: string[]; links: { awaits: Edges; awaitedBy: Edges } } {
+  finish(): { nodes: SnapshotNode[]; roots: string[]; rootPositions: Int32Array; framePositions: Int32Array; links: { awaits: Edges; awaitedBy: Edges } } {
     const nodes = this.#nodes;
     const ids = this.#ids;
     const from = this.#linkFrom.view();
@@ -351,16 +368,20 @@ class Builder {
     const incoming = edgesFrom(nodes.length, to, from);
     const framedNodes = this.#framedNodes.view();
     const roots: string[] = [];
+    const rootPositions = new IntList();
     for (let k = 0; k < framedNodes.length; k++) {
       const i = framedNodes[k]!;
-      if (incoming.start[i] === incoming.start[i + 1]) roots.push(ids[i]!);
+      if (incoming.start[i] === incoming.start[i + 1]) {
+        roots.push(ids[i]!);
+        rootPositions.push(i);
+      }
     }
     for (let i = 0; i < nodes.length; i++) {
       const node = nodes[i]!;
       node.awaits = idsOf(ids, outgoing, i);
       node.awaitedBy = idsOf(ids, incoming, i);
     }
-    return { nodes, roots, links: { awaits: outgoing, awaitedBy: incoming } };
+    return { nodes, roots, rootPositions: rootPositions.view(), framePositions: framedNodes, links: { awaits: outgoing, awaitedBy: incoming } };
   }
 
   /** The node of the frame at position `k` of the discovered frames, made on first use. */

@@ -16,6 +16,11 @@ export type { Edges };
  * nodes' `awaits` by index (the builder has them; otherwise they are derived from ids).
  */
 export function findCycles(nodes: readonly SnapshotNode[], edges: Edges = new NodeIndex(nodes).edges('awaits'), incoming: Edges = reverseEdges(edges)): string[][] {
+  return findCyclePositions(nodes, edges, incoming).map((cycle) => cycle.map((i) => nodes[i]!.id));
+}
+
+/** The same cycles as `findCycles`, each as the positions of its frames. */
+export function findCyclePositions(nodes: readonly SnapshotNode[], edges: Edges, incoming: Edges): number[][] {
   const n = nodes.length;
   const { start, to } = edges;
   const outDegree = new Int32Array(n);
@@ -92,7 +97,7 @@ function tarjan(nodes: readonly SnapshotNode[], edges: Edges, removed: Uint8Arra
  * strongly connected, so some way leads back to the first frame; the search's path then is a
  * simple cycle. Edges are tried in order, so a single loop reads as the walk along it.
  */
-function orderCycle(component: readonly number[], nodes: readonly SnapshotNode[], edges: Edges): string[] {
+function orderCycle(component: readonly number[], nodes: readonly SnapshotNode[], edges: Edges): number[] {
   const members = new Set(component);
   const seqOf = (i: number) => {
     const node = nodes[i]!;
@@ -121,7 +126,5 @@ function orderCycle(component: readonly number[], nodes: readonly SnapshotNode[]
     path.push(to);
     next.push(edges.start[to]!);
   }
-  const result: string[] = [];
-  for (const i of path) if (nodes[i]!.type === 'frame') result.push(nodes[i]!.id);
-  return result;
+  return path.filter((i) => nodes[i]!.type === 'frame');
 }

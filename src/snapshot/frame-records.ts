@@ -5,7 +5,7 @@
  * `SnapshotSource` it answers for) is what follows.
  */
 
-import { CombinatorLink, DONE, Frame, framePromise, frameValue, GENERATOR, isArraySlot, isFrame, IterationLink, KIND_RETURN, KIND_YIELD, UNCLAIMABLE } from '../runtime/frame.ts';
+import { arraySlotIndex, CombinatorLink, DONE, Frame, framePromise, frameValue, GENERATOR, isArraySlot, isFrame, IterationLink, KIND_RETURN, KIND_YIELD, UNCLAIMABLE } from '../runtime/frame.ts';
 import { getOwnPropertyDescriptor } from '../runtime/intrinsics.ts';
 export { RETURN_SITE_BASE } from '../runtime/sites.ts';
 import { isOwnInstance, isProxyObject } from '../runtime/values.ts';
@@ -63,7 +63,7 @@ export function isUnclaimableField(p: unknown): boolean {
 
 /** The frame's promise when a caller kept it (for an array of call results, its element), read without running program code. */
 export function keptPromiseOf(f: RuntimeFrame): unknown {
-  return keptPromiseFrom(framePromise(f));
+  return keptPromiseFrom(framePromise(f), f.seq);
 }
 
 /** A frame's promise field as stored: `keptPromiseFrom` turns it into the kept promise; read once per frame by discovery. */
@@ -71,11 +71,16 @@ export function keptFieldOf(f: RuntimeFrame): unknown {
   return framePromise(f);
 }
 
-/** The kept promise a frame's promise field (`keptFieldOf`) stands for, if any. */
-export function keptPromiseFrom(p: unknown): unknown {
+/**
+ * The kept promise a promise field (`keptFieldOf`) of the frame with seq `seq` stands for, if any
+ * (an array slot is shared by the callees of one claim: the seq picks the element).
+ */
+export function keptPromiseFrom(p: unknown, seq: number): unknown {
   if (p === undefined || p === UNCLAIMABLE || p === GENERATOR) return undefined;
   if (isArraySlot(p)) {
-    const element = elementOf(p.array, p.index);
+    const index = arraySlotIndex(p, seq);
+    if (index < 0) return undefined;
+    const element = elementOf(p.array, index);
     return typeof element === 'object' && element !== null ? element : undefined;
   }
   return p;
