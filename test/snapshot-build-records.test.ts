@@ -254,17 +254,19 @@ describe('buildGraph on hand-made records', () => {
     );
   });
 
-  it('promises kept as array elements (`[g(), h()]`) are found through each callee\'s slot', () => {
+  it('promises kept as array elements (`[g(), h()]`) are found through the callees\' shared slot, each by its seq', () => {
     const pA = pending();
     const pB = pending();
     const array: unknown[] = [pA, pB, 7];
+    // One slot for the claim's three callees, seqs 50, 51, 52 in element order.
+    const slot = new ArraySlot(array, 50);
     const r = shape([
       frame(1, 1, pB),
       frame(2, 1, pA),
       frame(3, 1, pending()),
-      frame(50, 1, 'a', new ArraySlot(array, 0)),
-      frame(51, 1, 'b', new ArraySlot(array, 1)),
-      frame(52, 1, 'c', new ArraySlot(array, 2)),
+      frame(50, 1, 'a', slot),
+      frame(51, 1, 'b', slot),
+      frame(52, 1, 'c', slot),
     ]);
     assert.deepEqual(
       r.graph.snapshot.nodes.filter((n) => n.type === 'frame').map((n) => `${n.id}>${n.awaits.join(',')}`),
