@@ -54,8 +54,9 @@ function canonicalNames(nodes: readonly SnapshotNode[]): Map<string, string> {
   const frames = nodes.filter((n) => n.type === 'frame').sort((a, b) => a.seq - b.seq);
   frames.forEach((f, i) => names.set(f.id, `f${i + 1}`));
   const counters = { c: 0, g: 0, l: 0 };
+  // Every frame is named above: only the other nodes get a letter here.
   const name = (node: SnapshotNode): void => {
-    if (names.has(node.id) || node.type === 'frame') return;
+    if (names.has(node.id)) return;
     const letter = node.type === 'combinator' ? 'c' : node.type === 'group' ? 'g' : 'l';
     names.set(node.id, `${letter}${++counters[letter]}`);
   };
