@@ -10,11 +10,11 @@ import { estimateAttachCost, loadFactor } from '../src/attach/estimate.ts';
 const MB = 1048576;
 
 describe('attach cost estimate', () => {
-  it('is 110 ms + 21 ms per MB for the walk, 75 ms per MB more for the heap snapshot, times the load factor', () => {
-    assert.deepEqual(estimateAttachCost(52 * MB, false, 1), { pauseMs: 1202, snapshotMs: 0, peakBytes: 104 * MB });
-    assert.deepEqual(estimateAttachCost(52 * MB, true, 1), { pauseMs: 5102, snapshotMs: 3900, peakBytes: 624 * MB });
-    assert.deepEqual(estimateAttachCost(52 * MB, true, 2), { pauseMs: 10_204, snapshotMs: 7800, peakBytes: 624 * MB });
-    assert.deepEqual(estimateAttachCost(0, false, 1), { pauseMs: 110, snapshotMs: 0, peakBytes: 0 });
+  it('is 25 ms + 10.5 ms per MB for the walk, 42 ms per MB more for the heap snapshot, times the load factor', () => {
+    assert.deepEqual(estimateAttachCost(52 * MB, false, 1), { pauseMs: 571, snapshotMs: 0, peakBytes: 104 * MB });
+    assert.deepEqual(estimateAttachCost(52 * MB, true, 1), { pauseMs: 2755, snapshotMs: 2184, peakBytes: 624 * MB });
+    assert.deepEqual(estimateAttachCost(52 * MB, true, 2), { pauseMs: 5510, snapshotMs: 4368, peakBytes: 624 * MB });
+    assert.deepEqual(estimateAttachCost(0, false, 1), { pauseMs: 25, snapshotMs: 0, peakBytes: 0 });
   });
 
   it('takes the load factor from AWAITWHAT_ATTACH_LOAD, else from the load per core (1 to 4)', () => {

@@ -6,6 +6,7 @@
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { SNAPSHOT_MS_PER_MB } from '../src/attach/estimate.ts';
 import type { Snapshot } from '../src/snapshot/schema.ts';
 import { attachTo, portsClosed, startTarget, type Target } from './support/attach.ts';
 
@@ -40,6 +41,7 @@ describe('awaitwhat attach --full', { concurrency: 1 }, () => {
           'awaitwhat: not seen: async functions that already returned a still-pending promise (their awaiter is shown awaiting it directly)',
           'awaitwhat: not seen: separate calls of one function suspended at the same place under the same awaiters (shown once)',
           'awaitwhat: not seen: async generators suspended at a yield, and worker threads',
+          'awaitwhat: not seen: async functions the garbage collector reclaimed while still pending (stats.collected is 0: only a process started with awaitwhat counts them)',
           'awaitwhat: 1 wait can never end: nothing can settle what it waits for',
           '',
           `<module>  ${F}:8:1  await main()`,
@@ -78,6 +80,7 @@ describe('awaitwhat attach --full', { concurrency: 1 }, () => {
           'awaitwhat: not seen: async functions that already returned a still-pending promise (their awaiter is shown awaiting it directly)',
           'awaitwhat: not seen: separate calls of one function suspended at the same place under the same awaiters (shown once)',
           'awaitwhat: not seen: async generators suspended at a yield, and worker threads',
+          'awaitwhat: not seen: async functions the garbage collector reclaimed while still pending (stats.collected is 0: only a process started with awaitwhat counts them)',
           'awaitwhat: every awaited promise is held by something that can settle it',
           '',
           'DEADLOCK: 2 frames await each other',
@@ -127,6 +130,7 @@ describe('awaitwhat attach --full', { concurrency: 1 }, () => {
           'awaitwhat: not seen: async functions that already returned a still-pending promise (their awaiter is shown awaiting it directly)',
           'awaitwhat: not seen: separate calls of one function suspended at the same place under the same awaiters (shown once)',
           'awaitwhat: not seen: async generators suspended at a yield, and worker threads',
+          'awaitwhat: not seen: async functions the garbage collector reclaimed while still pending (stats.collected is 0: only a process started with awaitwhat counts them)',
           '',
           'DEADLOCK: 2 frames await each other',
           `   first  ${S}:4:38  await shared`,
@@ -190,13 +194,13 @@ describe('awaitwhat attach --full', { concurrency: 1 }, () => {
   it('adds the heap snapshot to the estimate and refuses past --max-pause without --yes', async () => {
     const target = await startTarget(F);
     try {
-      // A --max-pause between the walk's estimate and the walk's plus the heap snapshot's (75 ms per MB of the heap attach reports).
+      // A --max-pause between the walk's estimate and the walk's plus the heap snapshot's (SNAPSHOT_MS_PER_MB per MB of the heap attach reports).
       const probe = await attachTo(target.pid, ['--format', 'json']);
       assert.equal(probe.code, 0, probe.stderr);
       const said = /heap ([\d.]+) MB used\): the walk will pause it about (\d+)ms /.exec(probe.stderr);
       assert.ok(said !== null, probe.stderr);
       const walkMs = Number(said[2]);
-      const between = `${Math.round(walkMs + (Number(said[1]) * 75) / 2)}ms`;
+      const between = `${Math.round(walkMs + (Number(said[1]) * SNAPSHOT_MS_PER_MB) / 2)}ms`;
       const fast = await attachTo(target.pid, ['--max-pause', between, '--format', 'json']);
       assert.equal(fast.code, 0, fast.stderr);
       const r = await attachTo(target.pid, ['--full', '--max-pause', between]);

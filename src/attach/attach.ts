@@ -42,6 +42,8 @@ export const FAST_LIMITS: readonly string[] = [
   'async functions that already returned a still-pending promise (their awaiter is shown awaiting it directly)',
   'separate calls of one function suspended at the same place under the same awaiters (shown once)',
   'async generators suspended at a yield, and worker threads',
+  // A promise collected while pending is gone from the heap; only awaitwhat's runtime counts them (stats.collected).
+  'async functions the garbage collector reclaimed while still pending (stats.collected is 0: only a process started with awaitwhat counts them)',
 ];
 
 /** What full mode cannot see: fast mode's limits, less the shared promises' awaiters (the heap snapshot gives them, shared.ts). */

@@ -6,11 +6,15 @@
 
 import { availableParallelism, loadavg } from 'node:os';
 
-/** Fast mode: Runtime.queryObjects (full garbage collections, then a test of every object) is almost all of it: 0.26 s at 7 MB, 1.2 s at 52 MB. */
-const WALK_BASE_MS = 110;
-const WALK_MS_PER_MB = 21;
-/** Full mode adds the heap snapshot, generated and sent by the target (parsed here, not there): 0.34 s at 7 MB, 3.9 s at 52 MB. */
-const SNAPSHOT_MS_PER_MB = 75;
+/**
+ * Fast mode: Runtime.queryObjects (full garbage collections, then a test of every object) is almost
+ * all of it. Measured on a quiet machine (load < 0.5), Node.js 22, 24 and 26: 83–161 ms at 7–9 MB,
+ * 436–646 ms at 45–53 MB, 2.1 s at 189 MB.
+ */
+const WALK_BASE_MS = 25;
+const WALK_MS_PER_MB = 10.5;
+/** Full mode adds the heap snapshot, generated and sent by the target (parsed here, not there): the whole pause 267–360 ms at 7 MB, 2.8–3.3 s at 52 MB. */
+export const SNAPSHOT_MS_PER_MB = 42;
 /** The target's memory rises while it writes the snapshot into the inspector's queue: 10–12× its heap in use (73 MB at 7 MB, 600 MB at 52 MB). */
 const SNAPSHOT_PEAK_FACTOR = 12;
 /** The promise query's rise: the array of every promise and the marking bitmaps, about twice the heap in use. */
