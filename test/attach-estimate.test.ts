@@ -17,13 +17,18 @@ describe('attach cost estimate', () => {
     assert.deepEqual(estimateAttachCost(0, false, 1), { pauseMs: 25, snapshotMs: 0, peakBytes: 0 });
   });
 
-  it('takes the load factor from AWAITWHAT_ATTACH_LOAD, else from the load per core (1 to 4)', () => {
+  it('takes the load factor from AWAITWHAT_ATTACH_LOAD, else from the load per core (1 to 8)', () => {
     assert.equal(loadFactor({ AWAITWHAT_ATTACH_LOAD: '2.5' }), 2.5);
     assert.equal(loadFactor({ AWAITWHAT_ATTACH_LOAD: '1' }), 1);
-    // Unset or empty: measured (the machine's load moves, so only its bounds are fixed).
+    // Unset or empty: 0.65 × the load average per core, from 1 to 8.
+    assert.equal(loadFactor({}, 20, 2), 6.5);
+    assert.equal(loadFactor({ AWAITWHAT_ATTACH_LOAD: '' }, 4, 2), 1.3);
+    assert.equal(loadFactor({}, 0.4, 2), 1);
+    assert.equal(loadFactor({}, 40, 2), 8);
+    // Unset or empty, read from this machine: measured (the machine's load moves, so only its bounds are fixed).
     for (const env of [{}, { AWAITWHAT_ATTACH_LOAD: '' }]) {
       const measured = loadFactor(env);
-      assert.ok(measured >= 1 && measured <= 4, String(measured));
+      assert.ok(measured >= 1 && measured <= 8, String(measured));
     }
   });
 

@@ -20,7 +20,9 @@ const SNAPSHOT_PEAK_FACTOR = 12;
 /** The promise query's rise: the array of every promise and the marking bitmaps, about twice the heap in use. */
 const WALK_PEAK_FACTOR = 2;
 /** The load factor is capped: past it the estimate would only say "long". */
-const MAX_LOAD_FACTOR = 4;
+const MAX_LOAD_FACTOR = 8;
+/** The share of the load per core the pause grows by (fitted at loads of 2 and 10 per core). */
+const LOAD_SLOPE = 0.65;
 
 export interface AttachCost {
   pauseMs: number;
@@ -31,19 +33,21 @@ export interface AttachCost {
 
 /**
  * The pause scales with how much CPU the target gets: with more runnable threads than cores it
- * waits its turn (measured 2–4× the quiet pause at a load of 12 per core). The factor is the
- * square root of the load per core, at least 1, at most 4; `AWAITWHAT_ATTACH_LOAD` sets it (tests
- * pin it to 1, so that an estimate does not depend on what else the machine runs).
+ * waits its turn. Measured at 50 MB (BENCHMARKS.md): the pause was 0.8–1.6× the quiet one at a load
+ * of 2 per core and 5.6–7.8× at 10 per core — about proportional to the load, as a fair scheduler
+ * gives each runnable thread its share. The factor is 0.65 × the load per core, at least 1, at
+ * most 8; `AWAITWHAT_ATTACH_LOAD` sets it (tests pin it to 1, so that an estimate does not depend
+ * on what else the machine runs).
  */
-export function loadFactor(env: NodeJS.ProcessEnv = process.env): number {
+export function loadFactor(env: NodeJS.ProcessEnv = process.env, load: number = loadavg()[0]!, cores: number = availableParallelism()): number {
   const pinned = env.AWAITWHAT_ATTACH_LOAD;
   if (pinned !== undefined && pinned !== '') {
     const value = Number(pinned);
     if (!Number.isFinite(value) || value < 1) throw new Error(`AWAITWHAT_ATTACH_LOAD=${JSON.stringify(pinned)}: expected a number of at least 1 (the factor the estimated pause is multiplied by)`);
     return value;
   }
-  const perCore = loadavg()[0]! / availableParallelism();
-  return Math.min(MAX_LOAD_FACTOR, Math.max(1, Math.sqrt(perCore)));
+  const perCore = load / cores;
+  return Math.min(MAX_LOAD_FACTOR, Math.max(1, perCore * LOAD_SLOPE));
 }
 
 /** The estimated pause and memory rise of an attach to a target with `usedBytes` of heap in use; `full` adds the heap snapshot. */
