@@ -33,8 +33,8 @@ export interface AttachCost {
 
 /**
  * The pause scales with how much CPU the target gets: with more runnable threads than cores it
- * waits its turn. Measured at 50 MB (BENCHMARKS.md): the pause was 0.8–1.6× the quiet one at a load
- * of 2 per core and 5.6–7.8× at 10 per core — about proportional to the load, as a fair scheduler
+ * waits its turn. Measured at 50 MB (BENCHMARKS.md): the pause was 0.8–1.5× the quiet one at a load
+ * of 2 per core and 5.5–7.6× at 10 per core — about proportional to the load, as a fair scheduler
  * gives each runnable thread its share. The factor is 0.65 × the load per core, at least 1, at
  * most 8; `AWAITWHAT_ATTACH_LOAD` sets it (tests pin it to 1, so that an estimate does not depend
  * on what else the machine runs).
