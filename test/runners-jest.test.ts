@@ -13,7 +13,13 @@
  * - Jest's workers (two files, `--maxWorkers=2`): the timeout report comes from the worker, through
  *   Jest, and a worker kept alive by a chain a test left behind reports it when Jest ends it by force;
  * - permanent use, without the command (`transform` and `testEnvironment` in Jest's config): a hung
- *   test and a passing file.
+ *   test and a passing file;
+ * - TypeScript through ts-jest (29.2.5 with Jest 29, 29.4.15 with Jest 30; the fixture project
+ *   test/runners-jest/project-ts, its config naming ts-jest), through the command and for permanent
+ *   use: the chain of a test hung three calls deep names the lines of the .ts files (awaitwhat's map
+ *   composed with ts-jest's: the TypeScript moves every line of the JavaScript it runs), a passing
+ *   file prints exactly what it prints without awaitwhat, and so does a failing one, whose stack
+ *   trace and code frame Jest takes from the composed map.
  *
  * In every case Jest's own output is exactly what it is without awaitwhat once the reports (exact
  * text) are taken out of it; durations and pids are normalised. Each run has a Jest cache
@@ -21,7 +27,7 @@
  */
 
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -29,6 +35,7 @@ import { NODE, ROOT, run, runCli, withoutDurations, type RunResult } from './sup
 
 const HERE = join(ROOT, 'test', 'runners-jest');
 const PROJECT = join(HERE, 'project');
+const PROJECT_TS = join(HERE, 'project-ts');
 const ENV: NodeJS.ProcessEnv = { ...process.env, CI: '1', FORCE_COLOR: '0' };
 delete ENV.NODE_TEST_CONTEXT;
 /** Reports appear well before; the threshold report must not. */
@@ -68,6 +75,15 @@ const POLL = [
   '   └─ new Promise((resolve) => setTimeout(resolve, ms))  — a new Promise at chains.js:13',
 ];
 
+/** The same chain in TypeScript (project-ts/chains.ts): lines and columns of the .ts files, the text of their lines. */
+const TS_CHAIN = [
+  '<anonymous>  hung-promise.test.ts:7:5  await fetchUser(wanted.id)  T',
+  '└─ fetchUser  chains.ts:12:20  await queryUser(id)  T',
+  '   └─ queryUser  chains.ts:17:10  await connect(`SELECT name FROM users WHERE id = ${id}`)  T',
+  '      └─ connect  chains.ts:21:10  await new Promise<Row>(() => {})  T',
+  '         └─ new Promise<Row>(() => {})  — a new Promise at chains.ts:21',
+];
+
 function block(title: string, frames: number, tree: string[]): string {
   return [`awaitwhat report: process P: ${title}`, `awaitwhat: ${frames} pending async function${frames === 1 ? '' : 's'}`, '', ...tree, ''].join('\n');
 }
@@ -95,6 +111,14 @@ const CASES: Case[] = [
   { file: 'passes', reports: [] },
   { file: 'hung-hook', reports: [block(TIMED_OUT('"beforeAll" hook in "with a database"', 'hook'), 4, CHAIN('hung-hook.test.js:5:5'))] },
   { file: 'left-behind', reports: [block(DID_NOT_EXIT('poller › starts polling and forgets it'), 2, POLL)], once: true },
+];
+
+const TS_CASES: Case[] = [
+  { file: 'hung-promise', reports: [block(TIMED_OUT('test "users › loads a user"', 'test'), 4, TS_CHAIN)] },
+  { file: 'passes', reports: [] },
+  // A failing test with nothing left pending: no report, and Jest's stack trace and code frame
+  // (chains.ts:32:17, fails.test.ts:8:5) exactly as without awaitwhat.
+  { file: 'fails', reports: [] },
 ];
 
 /** Takes each expected report out of `text`, in order; what is left. */
@@ -186,6 +210,35 @@ describe('Jest 29 and 30', { concurrency: 2 }, () => {
           withCache(async (cache) => {
             const aw = await plainRun(jestArgs(cache, '--config', config, file));
             compare(aw, await withCache((plainCache) => plainRun(jestArgs(plainCache, file))), c.reports);
+          }));
+      }
+    });
+
+    const TS_JEST = join(HERE, `jest${version}`, 'node_modules', 'ts-jest');
+    const tsJestVersion = existsSync(TS_JEST) ? (JSON.parse(readFileSync(join(TS_JEST, 'package.json'), 'utf8')) as { version: string }).version : 'not installed';
+    describe(`Jest ${version} with ts-jest ${tsJestVersion} (TypeScript)`, { concurrency: 2, skip: SKIP || (existsSync(TS_JEST) ? false : `install with: npm ci --prefix test/runners-jest/jest${version}`) }, () => {
+      // The project's own config names ts-jest (by path: the project has no node_modules of its own).
+      const projectConfig = JSON.stringify({ transform: { '\\.ts$': TS_JEST } });
+      const permanentConfig = JSON.stringify({
+        transform: { '\\.ts$': [join(ROOT, 'dist', 'jest.js'), { transformer: TS_JEST }] },
+        testEnvironment: join(ROOT, 'dist', 'jest-environment.js'),
+      });
+      const tsRun = (args: string[]): Promise<RunResult> => run(args, { cwd: PROJECT_TS, env: ENV, killAfterMs: KILL_AFTER_MS });
+      const plainTs = (file: string): Promise<RunResult> => withCache((plainCache) => tsRun(jestArgs(plainCache, '--config', projectConfig, file)));
+      for (const c of TS_CASES) {
+        const file = `${c.file}.test.ts`;
+        it(`${file}, through the command`, () =>
+          withCache(async (cache) => {
+            const aw = await runCli([...AFTER, NODE, ...jestArgs(cache, '--config', projectConfig, file)], { cwd: PROJECT_TS, env: ENV, killAfterMs: KILL_AFTER_MS });
+            compare(aw, await plainTs(file), c.reports);
+          }));
+      }
+      for (const c of TS_CASES.filter((c) => c.file !== 'fails')) {
+        const file = `${c.file}.test.ts`;
+        it(`${file}, permanent use (['awaitwhat/jest', { transformer: 'ts-jest' }])`, () =>
+          withCache(async (cache) => {
+            const aw = await tsRun(jestArgs(cache, '--config', permanentConfig, file));
+            compare(aw, await plainTs(file), c.reports);
           }));
       }
     });
