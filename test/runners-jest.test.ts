@@ -7,7 +7,8 @@
  *   calls deep and one hung on a timer longer than its timeout each get exactly their chain, under
  *   the test's full name; a hung `beforeAll` its chain, under the hook's name; a test that leaves a
  *   polling chain behind (Jest "did not exit") the chain, under the test that started it; a passing
- *   file prints exactly what it prints without awaitwhat;
+ *   file prints exactly what it prints without awaitwhat; `test.concurrent` tests hung side by
+ *   side each get their own chain, and are each named for the chain they left behind;
  * - a warm Jest cache: a file whose transform Jest takes from its cache (another process made it)
  *   is reported the same;
  * - Jest's workers (two files, `--maxWorkers=2`): the timeout report comes from the worker, through
@@ -111,6 +112,18 @@ const CASES: Case[] = [
   { file: 'passes', reports: [] },
   { file: 'hung-hook', reports: [block(TIMED_OUT('"beforeAll" hook in "with a database"', 'hook'), 4, CHAIN('hung-hook.test.js:5:5'))] },
   { file: 'left-behind', reports: [block(DID_NOT_EXIT('poller › starts polling and forgets it'), 2, POLL)], once: true },
+  // test.concurrent: the three functions run side by side (Jest 29 calls them all before the first
+  // test_start, Jest 30 after the three test_starts); each hung test gets its own chain only, and
+  // each chain left behind is told under the test that started it.
+  {
+    file: 'concurrent',
+    reports: [
+      block(TIMED_OUT('test "concurrent › hangs on a user"', 'test'), 4, CHAIN('concurrent.test.js:5:5')),
+      block(TIMED_OUT('test "concurrent › hangs on a timer"', 'test'), 2, TIMER('concurrent.test.js:13:5')),
+      // One report, a section per test, a blank line between.
+      [block(DID_NOT_EXIT('concurrent › hangs on a user'), 4, CHAIN('concurrent.test.js:5:5')), block(DID_NOT_EXIT('concurrent › hangs on a timer'), 2, TIMER('concurrent.test.js:13:5'))].join('\n'),
+    ],
+  },
 ];
 
 const TS_CASES: Case[] = [
