@@ -11,8 +11,9 @@
  *   side each get their own chain, and are each named for the chain they left behind;
  * - a warm Jest cache: a file whose transform Jest takes from its cache (another process made it)
  *   is reported the same;
- * - Jest's workers (two files, `--maxWorkers=2`): the timeout report comes from the worker, through
- *   Jest, and a worker kept alive by a chain a test left behind reports it when Jest ends it by force;
+ * - Jest's workers (two files, `--maxWorkers=2`), processes and threads (`--workerThreads`): the
+ *   timeout report comes from the worker, through Jest, and a worker kept alive by a chain a test
+ *   left behind reports it when Jest ends it by force (a thread: just before);
  * - permanent use, without the command (`transform` and `testEnvironment` in Jest's config): a hung
  *   test and a passing file;
  * - TypeScript through ts-jest (29.2.5 with Jest 29, 29.4.15 with Jest 30; the fixture project
@@ -55,6 +56,7 @@ function normalise(text: string): string {
     .replace(/^(\s*[✓✕] .*|(?:PASS|FAIL) .*) \(T\)$/gm, '$1')
     .replace(/^(Time: +T), estimated T$/gm, '$1')
     .replace(/process \d+/g, 'process P')
+    .replace(/, worker thread \d+:/g, ', worker thread W:')
     .replaceAll(ROOT, '<root>/');
 }
 
@@ -85,8 +87,9 @@ const TS_CHAIN = [
   '         └─ new Promise<Row>(() => {})  — a new Promise at chains.ts:21',
 ];
 
-function block(title: string, frames: number, tree: string[]): string {
-  return [`awaitwhat report: process P: ${title}`, `awaitwhat: ${frames} pending async function${frames === 1 ? '' : 's'}`, '', ...tree, ''].join('\n');
+/** A report of one section; `who` as the title names the reporting process (`process P`, or `process P, worker thread W` in a Jest worker thread). */
+function block(title: string, frames: number, tree: string[], who = 'process P'): string {
+  return [`awaitwhat report: ${who}: ${title}`, `awaitwhat: ${frames} pending async function${frames === 1 ? '' : 's'}`, '', ...tree, ''].join('\n');
 }
 
 const TIMED_OUT = (what: string, kind: 'test' | 'hook'): string => `${what} timed out (Exceeded timeout of T for a ${kind}); what it started is still pending`;
@@ -198,18 +201,30 @@ describe('Jest 29 and 30', { concurrency: 2 }, () => {
           compare(second, await withCache((plainCache) => plainRun(jestArgs(plainCache, 'hung-promise.test.js'))), c.reports);
         }));
 
-      it('Jest workers (two files, --maxWorkers=2): a timed-out test is reported by its worker, and so is the chain that kept a worker from exiting when Jest ended it', () =>
-        withCache(async (cache) => {
-          const files = ['hung-promise.test.js', 'left-behind.test.js'];
-          const aw = await runCli([...AFTER, NODE, ...jestArgs(cache, '--maxWorkers=2', ...files)], { cwd: PROJECT, env: ENV, killAfterMs: KILL_AFTER_MS });
-          const plain = await withCache((plainCache) => plainRun(jestArgs(plainCache, '--maxWorkers=2', ...files)));
-          const reports = [...CASES[0]!.reports, block('the Jest worker did not exit when the run ended (Jest forced it to); started by test "poller › starts polling and forgets it", still pending', 2, POLL)];
-          // The two files finish in either order, and the workers' output reaches Jest in chunks a
-          // busy machine cuts differently: Jest's lines are compared as a set, blank ones aside.
-          const lines = (text: string): string[] => text.split('\n').filter((line) => line !== '').sort();
-          const rest = takeReports(aw.stderr, reports);
-          assert.deepEqual({ code: aw.code, stderr: lines(rest) }, { code: plain.code, stderr: lines(normalise(plain.stderr)) });
-        }));
+      // Worker processes, and worker threads (`--workerThreads`): Jest ends a process by SIGTERM, a
+      // thread by terminate(); the thread reports before, still there 100 ms (T once normalised) after
+      // the end message.
+      const WORKERS = [
+        { kind: 'processes', args: ['--maxWorkers=2'], who: 'process P', ended: 'the Jest worker did not exit when the run ended (Jest forced it to)' },
+        { kind: 'threads', args: ['--maxWorkers=2', '--workerThreads'], who: 'process P, worker thread W', ended: 'the Jest worker thread did not exit T after the run ended (Jest ends it by force)' },
+      ];
+      for (const workers of WORKERS) {
+        it(`Jest worker ${workers.kind} (two files, ${workers.args.join(' ')}): a timed-out test is reported by its worker, and so is the chain that kept a worker from exiting when Jest ended it`, () =>
+          withCache(async (cache) => {
+            const files = ['hung-promise.test.js', 'left-behind.test.js'];
+            const aw = await runCli([...AFTER, NODE, ...jestArgs(cache, ...workers.args, ...files)], { cwd: PROJECT, env: ENV, killAfterMs: KILL_AFTER_MS });
+            const plain = await withCache((plainCache) => plainRun(jestArgs(plainCache, ...workers.args, ...files)));
+            const reports = [
+              block(TIMED_OUT('test "users › loads a user"', 'test'), 4, CHAIN('hung-promise.test.js:5:5'), workers.who),
+              block(`${workers.ended}; started by test "poller › starts polling and forgets it", still pending`, 2, POLL, workers.who),
+            ];
+            // The two files finish in either order, and the workers' output reaches Jest in chunks a
+            // busy machine cuts differently: Jest's lines are compared as a set, blank ones aside.
+            const lines = (text: string): string[] => text.split('\n').filter((line) => line !== '').sort();
+            const rest = takeReports(aw.stderr, reports);
+            assert.deepEqual({ code: aw.code, stderr: lines(rest) }, { code: plain.code, stderr: lines(normalise(plain.stderr)) });
+          }));
+      }
     });
 
     describe(`Jest ${version}, permanent use (awaitwhat/jest and awaitwhat/jest/environment in its config)`, { concurrency: 2, skip: SKIP }, () => {
