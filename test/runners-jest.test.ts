@@ -9,6 +9,8 @@
  *   polling chain behind (Jest "did not exit") the chain, under the test that started it; a passing
  *   file prints exactly what it prints without awaitwhat; `test.concurrent` tests hung side by
  *   side each get their own chain, and are each named for the chain they left behind;
+ * - a script that runs Jest by `runCLI` (project/run-cli.js): a chain left behind is reported when
+ *   the process does not exit; a passing file prints exactly what it prints without awaitwhat;
  * - a warm Jest cache: a file whose transform Jest takes from its cache (another process made it)
  *   is reported the same;
  * - Jest's workers (two files, `--maxWorkers=2`), processes and threads (`--workerThreads`): the
@@ -199,6 +201,22 @@ describe('Jest 29 and 30', { concurrency: 2 }, () => {
           takeReports(first.stderr, c.reports);
           const second = await runCli([...AFTER, NODE, ...jestArgs(cache, 'hung-promise.test.js')], { cwd: PROJECT, env: ENV, killAfterMs: KILL_AFTER_MS });
           compare(second, await withCache((plainCache) => plainRun(jestArgs(plainCache, 'hung-promise.test.js'))), c.reports);
+        }));
+
+      // A script that runs Jest by runCLI (project/run-cli.js), in band: no `jest` command, no
+      // exit listener of jest-cli's; the run's end is runCLI's.
+      const runCliArgs = (cache: string, file: string): string[] => [join(PROJECT, 'run-cli.js'), join(HERE, `jest${version}`, 'node_modules', 'jest'), cache, file];
+      it('runCLI from a script: a chain a test left behind keeps the process alive, and is reported under that test (--once)', () =>
+        withCache(async (cache) => {
+          const aw = await runCli([...AFTER, '--once', NODE, ...runCliArgs(cache, 'left-behind.test.js')], { cwd: PROJECT, env: ENV, killAfterMs: KILL_AFTER_MS });
+          assert.equal(aw.code, 124, normalise(aw.stderr));
+          assert.equal(normalise(aw.stdout), 'run-cli: 1 passed, 0 failed\n');
+          takeReports(aw.stderr.slice(aw.stderr.indexOf('awaitwhat report')), [block(DID_NOT_EXIT('poller › starts polling and forgets it'), 2, POLL)]);
+        }));
+      it('runCLI from a script: a passing file prints exactly what it prints without awaitwhat, and the process exits', () =>
+        withCache(async (cache) => {
+          const aw = await runCli([...AFTER, NODE, ...runCliArgs(cache, 'passes.test.js')], { cwd: PROJECT, env: ENV, killAfterMs: KILL_AFTER_MS });
+          compare(aw, await withCache((plainCache) => plainRun(runCliArgs(plainCache, 'passes.test.js'))), []);
         }));
 
       // Worker processes, and worker threads (`--workerThreads`): Jest ends a process by SIGTERM, a

@@ -7,8 +7,9 @@
  *   frames it started are still pending — Jest timed it out ("Exceeded timeout of 300 ms for a
  *   test"), or it failed and left work behind — with those frames and what they await, under its
  *   full name (`test "users › loads a user"`, Jest's own ` › ` between the describe blocks);
- * - a second after the run is over (run-end.ts: where Jest starts its own timer for "did not exit
- *   one second after the test run has completed"), if the process is still there, everything still pending,
+ * - a second after the run is over (run-end.ts: as `runCLI` returns, where `jest` starts its own
+ *   timer for "did not exit one second after the test run has completed", and where a script that
+ *   runs Jest by `runCLI` goes on), if the process is still there, everything still pending,
  *   each chain under the test or hook that started it (after-run.ts); in a Jest worker, when Jest
  *   ends the worker by force because it did not exit (worker-end.ts).
  *
@@ -114,7 +115,15 @@ export class JestEvents {
         return;
       case 'run_finish':
         if (inJestWorker()) watchWorkerEnd(this.#reports, this.#log, this.#onFault);
-        else whenJestRunEnds(() => afterRunReport(this.#reports, this.#log, this.#onFault));
+        else
+          whenJestRunEnds(() => {
+            // Called from a PerformanceObserver's or a listener's callback: nothing may be thrown there.
+            try {
+              afterRunReport(this.#reports, this.#log, this.#onFault);
+            } catch (error) {
+              this.#onFault(error);
+            }
+          });
         return;
       default:
     }
