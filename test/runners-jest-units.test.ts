@@ -1,7 +1,9 @@
 /**
  * The Jest integration's parts that need no Jest: command mode's change to Jest's configuration
  * (src/runners/jest/config.ts), the transformer's options, how tests, hooks and timeouts are named
- * (events.ts), and the site id blocks claimed in Jest's cache directory (sites.ts).
+ * (events.ts), the site id blocks claimed in Jest's cache directory (sites.ts), and how a
+ * concurrent test's run is recorded: the call of its function (concurrent.ts), a run nested in
+ * whatever test runs then (tests.ts).
  */
 
 import assert from 'node:assert/strict';
@@ -13,6 +15,9 @@ import { readConfigsWithAwaitwhat, watchJestConfig, withAwaitwhat, type JestProj
 import { hookName, testName, timeoutMessage } from '../src/runners/jest/events.ts';
 import { BLOCK, FileSiteIds, fileVersionKey, SiteBlocks } from '../src/runners/jest/sites.ts';
 import { readOptions } from '../src/runners/jest/transformer.ts';
+import { watchConcurrentTests, type CircusNode } from '../src/runners/jest/concurrent.ts';
+import { TestLog } from '../src/runners/tests.ts';
+import { SNAPSHOT_SCHEMA, type FrameNode, type Snapshot } from '../src/snapshot/schema.ts';
 import { FOREIGN_SITE_BASE, RETURN_SITE_BASE, type SiteRecord } from '../src/runtime/sites.ts';
 
 const PATHS = { transformer: '/opt/awaitwhat/dist/jest.js', environment: '/opt/awaitwhat/dist/jest-environment.js' };
@@ -179,4 +184,120 @@ describe('site id blocks in Jest’s cache directory', () => {
       again.done();
       assert.deepEqual(readdirSync(join(dir, 'blocks')), ['9']);
     }));
+});
+
+/** Seven pending frames, seq 1 to 7, none awaiting another. */
+function sevenFrames(): Snapshot {
+  const nodes: FrameNode[] = [1, 2, 3, 4, 5, 6, 7].map((seq) => ({
+    id: `f${seq}`,
+    type: 'frame',
+    function: `f${seq}`,
+    kind: 'function',
+    location: { file: 'a.js', line: seq, column: 1 },
+    state: 'awaiting',
+    suspendedAt: { file: 'a.js', line: seq, column: 3, kind: 'await', text: 'await x' },
+    pendingMs: 0,
+    seq,
+    awaits: [],
+    awaitedBy: [],
+  }));
+  return { schema: SNAPSHOT_SCHEMA, capturedAt: 0, pid: 1, threadId: 0, nodes, roots: nodes.map((node) => node.id), cycles: [], stats: { frames: 7, collected: 0, evicted: 0, omitted: 0 } };
+}
+
+describe('test.concurrent: a run recorded around the call of the test’s function', () => {
+  /** jest-circus's tree: a root block with a concurrent test, a test that is not, and a block with another concurrent test. */
+  function tree(fns: Record<'a' | 'b' | 'c', (...args: never[]) => unknown>): { root: CircusNode; tests: Record<'a' | 'b' | 'c', CircusNode> } {
+    const root: CircusNode = { type: 'describeBlock', name: 'ROOT_DESCRIBE_BLOCK', children: [] };
+    const inner: CircusNode = { type: 'describeBlock', name: 'inner', parent: root, children: [] };
+    const tests = {
+      a: { type: 'test', name: 'a', parent: root, concurrent: true, fn: fns.a },
+      b: { type: 'test', name: 'b', parent: root, concurrent: false, fn: fns.b },
+      c: { type: 'test', name: 'c', parent: inner, concurrent: true, fn: fns.c },
+    };
+    root.children = [tests.a, tests.b, inner];
+    inner.children = [tests.c];
+    return { root, tests };
+  }
+
+  it('wraps each concurrent test’s function, at any depth, once: same this, arguments, result, length and name; the call told before and its end after', () => {
+    const said: string[] = [];
+    const a = function named(this: unknown, x: number, y: number): unknown {
+      said.push(`a(${x}, ${y}) on ${String(this)}`);
+      return 'result';
+    };
+    const b = (): void => {};
+    const c = (done: () => void): void => done();
+    const { root, tests } = tree({ a, b, c });
+    const onCall = (test: CircusNode): (() => void) => {
+      said.push(`call ${test.name}`);
+      return () => said.push(`end ${test.name}`);
+    };
+    watchConcurrentTests(root, onCall);
+    const wrappedA = tests.a.fn as typeof a;
+    watchConcurrentTests(root, onCall);
+    assert.equal(tests.a.fn, wrappedA);
+    assert.notEqual(wrappedA, a);
+    assert.equal(tests.b.fn, b);
+    assert.notEqual(tests.c.fn, c);
+    assert.deepEqual([wrappedA.length, wrappedA.name, (tests.c.fn as typeof c).length], [2, 'named', 1]);
+    assert.equal(wrappedA.call('ctx', 1, 2), 'result');
+    (tests.c.fn as typeof c)(() => said.push('done'));
+    assert.deepEqual(said, ['call a', 'a(1, 2) on ctx', 'end a', 'call c', 'done', 'end c']);
+  });
+
+  it('a function that throws: the throw reaches Jest as it is, the call’s end is told', () => {
+    const error = new Error('in the test');
+    const { root, tests } = tree({
+      a: () => {
+        throw error;
+      },
+      b: () => {},
+      c: () => {},
+    });
+    const said: string[] = [];
+    watchConcurrentTests(root, (test) => () => said.push(`end ${test.name}`));
+    assert.throws(() => (tests.a.fn as () => void)(), (thrown) => thrown === error);
+    assert.deepEqual(said, ['end a']);
+  });
+
+  it('no tree (a Jest that hands no state): nothing', () => {
+    assert.doesNotThrow(() => watchConcurrentTests(undefined, () => () => {}));
+  });
+
+  it('a run nested in an open one: frames created during it are its own, the open run’s before and after it are the open run’s, and its scope leaves the nested run’s out', () => {
+    let counter = 0;
+    const log = new TestLog(() => counter);
+    const outer = log.start('outer', 'test');
+    counter = 2; // frames 1, 2: the outer test's
+    const inner = log.start('inner', 'test', true);
+    counter = 4; // frames 3, 4: the nested call's
+    log.end(inner);
+    counter = 5; // frame 5: the outer test's again
+    log.end(outer);
+    counter = 6; // frame 6: no test's
+    const second = log.start('second', 'test', true);
+    counter = 7; // frame 7: a nested call when no test is open
+    log.end(second);
+    assert.deepEqual(
+      [1, 2, 3, 4, 5, 6, 7].map((seq) => log.startedBy(seq)?.name),
+      ['outer', 'outer', 'inner', 'inner', 'outer', undefined, 'second'],
+    );
+    assert.equal(inner.enclosing, outer);
+    assert.equal(second.enclosing, undefined);
+    const frames = (part: Snapshot): number[] => part.nodes.map((node) => (node.type === 'frame' ? node.seq : -1));
+    assert.deepEqual([frames(log.scope(sevenFrames(), outer)), frames(log.scope(sevenFrames(), inner))], [[1, 2, 5], [3, 4]]);
+  });
+
+  it('runs that are not nested take over from the one before, as before: a run started while another is open ends that one’s frames, and what comes after it is no run’s', () => {
+    let counter = 0;
+    const log = new TestLog(() => counter);
+    log.start('first', 'test');
+    counter = 1;
+    const next = log.start('next', 'test');
+    counter = 2;
+    log.end(next);
+    counter = 3;
+    assert.deepEqual([1, 2, 3].map((seq) => log.startedBy(seq)?.name), ['first', 'next', undefined]);
+    assert.equal(next.enclosing, undefined);
+  });
 });

@@ -7,13 +7,23 @@
  *   calls deep and one hung on a timer longer than its timeout each get exactly their chain, under
  *   the test's full name; a hung `beforeAll` its chain, under the hook's name; a test that leaves a
  *   polling chain behind (Jest "did not exit") the chain, under the test that started it; a passing
- *   file prints exactly what it prints without awaitwhat;
+ *   file prints exactly what it prints without awaitwhat; `test.concurrent` tests hung side by
+ *   side each get their own chain, and are each named for the chain they left behind;
+ * - a script that runs Jest by `runCLI` (project/run-cli.js): a chain left behind is reported when
+ *   the process does not exit; a passing file prints exactly what it prints without awaitwhat;
  * - a warm Jest cache: a file whose transform Jest takes from its cache (another process made it)
  *   is reported the same;
- * - Jest's workers (two files, `--maxWorkers=2`): the timeout report comes from the worker, through
- *   Jest, and a worker kept alive by a chain a test left behind reports it when Jest ends it by force;
+ * - Jest's workers (two files, `--maxWorkers=2`), processes and threads (`--workerThreads`): the
+ *   timeout report comes from the worker, through Jest, and a worker kept alive by a chain a test
+ *   left behind reports it when Jest ends it by force (a thread: just before);
  * - permanent use, without the command (`transform` and `testEnvironment` in Jest's config): a hung
- *   test and a passing file.
+ *   test and a passing file;
+ * - TypeScript through ts-jest (29.2.5 with Jest 29, 29.4.15 with Jest 30; the fixture project
+ *   test/runners-jest/project-ts, its config naming ts-jest), through the command and for permanent
+ *   use: the chain of a test hung three calls deep names the lines of the .ts files (awaitwhat's map
+ *   composed with ts-jest's: the TypeScript moves every line of the JavaScript it runs), a passing
+ *   file prints exactly what it prints without awaitwhat, and so does a failing one, whose stack
+ *   trace and code frame Jest takes from the composed map.
  *
  * In every case Jest's own output is exactly what it is without awaitwhat once the reports (exact
  * text) are taken out of it; durations and pids are normalised. Each run has a Jest cache
@@ -21,7 +31,7 @@
  */
 
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -29,6 +39,7 @@ import { NODE, ROOT, run, runCli, withoutDurations, type RunResult } from './sup
 
 const HERE = join(ROOT, 'test', 'runners-jest');
 const PROJECT = join(HERE, 'project');
+const PROJECT_TS = join(HERE, 'project-ts');
 const ENV: NodeJS.ProcessEnv = { ...process.env, CI: '1', FORCE_COLOR: '0' };
 delete ENV.NODE_TEST_CONTEXT;
 /** Reports appear well before; the threshold report must not. */
@@ -47,6 +58,7 @@ function normalise(text: string): string {
     .replace(/^(\s*[✓✕] .*|(?:PASS|FAIL) .*) \(T\)$/gm, '$1')
     .replace(/^(Time: +T), estimated T$/gm, '$1')
     .replace(/process \d+/g, 'process P')
+    .replace(/, worker thread \d+:/g, ', worker thread W:')
     .replaceAll(ROOT, '<root>/');
 }
 
@@ -68,8 +80,18 @@ const POLL = [
   '   └─ new Promise((resolve) => setTimeout(resolve, ms))  — a new Promise at chains.js:13',
 ];
 
-function block(title: string, frames: number, tree: string[]): string {
-  return [`awaitwhat report: process P: ${title}`, `awaitwhat: ${frames} pending async function${frames === 1 ? '' : 's'}`, '', ...tree, ''].join('\n');
+/** The same chain in TypeScript (project-ts/chains.ts): lines and columns of the .ts files, the text of their lines. */
+const TS_CHAIN = [
+  '<anonymous>  hung-promise.test.ts:7:5  await fetchUser(wanted.id)  T',
+  '└─ fetchUser  chains.ts:12:20  await queryUser(id)  T',
+  '   └─ queryUser  chains.ts:17:10  await connect(`SELECT name FROM users WHERE id = ${id}`)  T',
+  '      └─ connect  chains.ts:21:10  await new Promise<Row>(() => {})  T',
+  '         └─ new Promise<Row>(() => {})  — a new Promise at chains.ts:21',
+];
+
+/** A report of one section; `who` as the title names the reporting process (`process P`, or `process P, worker thread W` in a Jest worker thread). */
+function block(title: string, frames: number, tree: string[], who = 'process P'): string {
+  return [`awaitwhat report: ${who}: ${title}`, `awaitwhat: ${frames} pending async function${frames === 1 ? '' : 's'}`, '', ...tree, ''].join('\n');
 }
 
 const TIMED_OUT = (what: string, kind: 'test' | 'hook'): string => `${what} timed out (Exceeded timeout of T for a ${kind}); what it started is still pending`;
@@ -95,6 +117,26 @@ const CASES: Case[] = [
   { file: 'passes', reports: [] },
   { file: 'hung-hook', reports: [block(TIMED_OUT('"beforeAll" hook in "with a database"', 'hook'), 4, CHAIN('hung-hook.test.js:5:5'))] },
   { file: 'left-behind', reports: [block(DID_NOT_EXIT('poller › starts polling and forgets it'), 2, POLL)], once: true },
+  // test.concurrent: the three functions run side by side (Jest 29 calls them all before the first
+  // test_start, Jest 30 after the three test_starts); each hung test gets its own chain only, and
+  // each chain left behind is told under the test that started it.
+  {
+    file: 'concurrent',
+    reports: [
+      block(TIMED_OUT('test "concurrent › hangs on a user"', 'test'), 4, CHAIN('concurrent.test.js:5:5')),
+      block(TIMED_OUT('test "concurrent › hangs on a timer"', 'test'), 2, TIMER('concurrent.test.js:13:5')),
+      // One report, a section per test, a blank line between.
+      [block(DID_NOT_EXIT('concurrent › hangs on a user'), 4, CHAIN('concurrent.test.js:5:5')), block(DID_NOT_EXIT('concurrent › hangs on a timer'), 2, TIMER('concurrent.test.js:13:5'))].join('\n'),
+    ],
+  },
+];
+
+const TS_CASES: Case[] = [
+  { file: 'hung-promise', reports: [block(TIMED_OUT('test "users › loads a user"', 'test'), 4, TS_CHAIN)] },
+  { file: 'passes', reports: [] },
+  // A failing test with nothing left pending: no report, and Jest's stack trace and code frame
+  // (chains.ts:32:17, fails.test.ts:8:5) exactly as without awaitwhat.
+  { file: 'fails', reports: [] },
 ];
 
 /** Takes each expected report out of `text`, in order; what is left. */
@@ -161,18 +203,46 @@ describe('Jest 29 and 30', { concurrency: 2 }, () => {
           compare(second, await withCache((plainCache) => plainRun(jestArgs(plainCache, 'hung-promise.test.js'))), c.reports);
         }));
 
-      it('Jest workers (two files, --maxWorkers=2): a timed-out test is reported by its worker, and so is the chain that kept a worker from exiting when Jest ended it', () =>
+      // A script that runs Jest by runCLI (project/run-cli.js), in band: no `jest` command, no
+      // exit listener of jest-cli's; the run's end is runCLI's.
+      const runCliArgs = (cache: string, file: string): string[] => [join(PROJECT, 'run-cli.js'), join(HERE, `jest${version}`, 'node_modules', 'jest'), cache, file];
+      it('runCLI from a script: a chain a test left behind keeps the process alive, and is reported under that test (--once)', () =>
         withCache(async (cache) => {
-          const files = ['hung-promise.test.js', 'left-behind.test.js'];
-          const aw = await runCli([...AFTER, NODE, ...jestArgs(cache, '--maxWorkers=2', ...files)], { cwd: PROJECT, env: ENV, killAfterMs: KILL_AFTER_MS });
-          const plain = await withCache((plainCache) => plainRun(jestArgs(plainCache, '--maxWorkers=2', ...files)));
-          const reports = [...CASES[0]!.reports, block('the Jest worker did not exit when the run ended (Jest forced it to); started by test "poller › starts polling and forgets it", still pending', 2, POLL)];
-          // The two files finish in either order, and the workers' output reaches Jest in chunks a
-          // busy machine cuts differently: Jest's lines are compared as a set, blank ones aside.
-          const lines = (text: string): string[] => text.split('\n').filter((line) => line !== '').sort();
-          const rest = takeReports(aw.stderr, reports);
-          assert.deepEqual({ code: aw.code, stderr: lines(rest) }, { code: plain.code, stderr: lines(normalise(plain.stderr)) });
+          const aw = await runCli([...AFTER, '--once', NODE, ...runCliArgs(cache, 'left-behind.test.js')], { cwd: PROJECT, env: ENV, killAfterMs: KILL_AFTER_MS });
+          assert.equal(aw.code, 124, normalise(aw.stderr));
+          assert.equal(normalise(aw.stdout), 'run-cli: 1 passed, 0 failed\n');
+          takeReports(aw.stderr.slice(aw.stderr.indexOf('awaitwhat report')), [block(DID_NOT_EXIT('poller › starts polling and forgets it'), 2, POLL)]);
         }));
+      it('runCLI from a script: a passing file prints exactly what it prints without awaitwhat, and the process exits', () =>
+        withCache(async (cache) => {
+          const aw = await runCli([...AFTER, NODE, ...runCliArgs(cache, 'passes.test.js')], { cwd: PROJECT, env: ENV, killAfterMs: KILL_AFTER_MS });
+          compare(aw, await withCache((plainCache) => plainRun(runCliArgs(plainCache, 'passes.test.js'))), []);
+        }));
+
+      // Worker processes, and worker threads (`--workerThreads`): Jest ends a process by SIGTERM, a
+      // thread by terminate(); the thread reports before, still there 100 ms (T once normalised) after
+      // the end message.
+      const WORKERS = [
+        { kind: 'processes', args: ['--maxWorkers=2'], who: 'process P', ended: 'the Jest worker did not exit when the run ended (Jest forced it to)' },
+        { kind: 'threads', args: ['--maxWorkers=2', '--workerThreads'], who: 'process P, worker thread W', ended: 'the Jest worker thread did not exit T after the run ended (Jest ends it by force)' },
+      ];
+      for (const workers of WORKERS) {
+        it(`Jest worker ${workers.kind} (two files, ${workers.args.join(' ')}): a timed-out test is reported by its worker, and so is the chain that kept a worker from exiting when Jest ended it`, () =>
+          withCache(async (cache) => {
+            const files = ['hung-promise.test.js', 'left-behind.test.js'];
+            const aw = await runCli([...AFTER, NODE, ...jestArgs(cache, ...workers.args, ...files)], { cwd: PROJECT, env: ENV, killAfterMs: KILL_AFTER_MS });
+            const plain = await withCache((plainCache) => plainRun(jestArgs(plainCache, ...workers.args, ...files)));
+            const reports = [
+              block(TIMED_OUT('test "users › loads a user"', 'test'), 4, CHAIN('hung-promise.test.js:5:5'), workers.who),
+              block(`${workers.ended}; started by test "poller › starts polling and forgets it", still pending`, 2, POLL, workers.who),
+            ];
+            // The two files finish in either order, and the workers' output reaches Jest in chunks a
+            // busy machine cuts differently: Jest's lines are compared as a set, blank ones aside.
+            const lines = (text: string): string[] => text.split('\n').filter((line) => line !== '').sort();
+            const rest = takeReports(aw.stderr, reports);
+            assert.deepEqual({ code: aw.code, stderr: lines(rest) }, { code: plain.code, stderr: lines(normalise(plain.stderr)) });
+          }));
+      }
     });
 
     describe(`Jest ${version}, permanent use (awaitwhat/jest and awaitwhat/jest/environment in its config)`, { concurrency: 2, skip: SKIP }, () => {
@@ -186,6 +256,35 @@ describe('Jest 29 and 30', { concurrency: 2 }, () => {
           withCache(async (cache) => {
             const aw = await plainRun(jestArgs(cache, '--config', config, file));
             compare(aw, await withCache((plainCache) => plainRun(jestArgs(plainCache, file))), c.reports);
+          }));
+      }
+    });
+
+    const TS_JEST = join(HERE, `jest${version}`, 'node_modules', 'ts-jest');
+    const tsJestVersion = existsSync(TS_JEST) ? (JSON.parse(readFileSync(join(TS_JEST, 'package.json'), 'utf8')) as { version: string }).version : 'not installed';
+    describe(`Jest ${version} with ts-jest ${tsJestVersion} (TypeScript)`, { concurrency: 2, skip: SKIP || (existsSync(TS_JEST) ? false : `install with: npm ci --prefix test/runners-jest/jest${version}`) }, () => {
+      // The project's own config names ts-jest (by path: the project has no node_modules of its own).
+      const projectConfig = JSON.stringify({ transform: { '\\.ts$': TS_JEST } });
+      const permanentConfig = JSON.stringify({
+        transform: { '\\.ts$': [join(ROOT, 'dist', 'jest.js'), { transformer: TS_JEST }] },
+        testEnvironment: join(ROOT, 'dist', 'jest-environment.js'),
+      });
+      const tsRun = (args: string[]): Promise<RunResult> => run(args, { cwd: PROJECT_TS, env: ENV, killAfterMs: KILL_AFTER_MS });
+      const plainTs = (file: string): Promise<RunResult> => withCache((plainCache) => tsRun(jestArgs(plainCache, '--config', projectConfig, file)));
+      for (const c of TS_CASES) {
+        const file = `${c.file}.test.ts`;
+        it(`${file}, through the command`, () =>
+          withCache(async (cache) => {
+            const aw = await runCli([...AFTER, NODE, ...jestArgs(cache, '--config', projectConfig, file)], { cwd: PROJECT_TS, env: ENV, killAfterMs: KILL_AFTER_MS });
+            compare(aw, await plainTs(file), c.reports);
+          }));
+      }
+      for (const c of TS_CASES.filter((c) => c.file !== 'fails')) {
+        const file = `${c.file}.test.ts`;
+        it(`${file}, permanent use (['awaitwhat/jest', { transformer: 'ts-jest' }])`, () =>
+          withCache(async (cache) => {
+            const aw = await tsRun(jestArgs(cache, '--config', permanentConfig, file));
+            compare(aw, await plainTs(file), c.reports);
           }));
       }
     });

@@ -5,7 +5,10 @@
  * snapshot (scope.ts). Runner integrations (node-test.ts, mocha.ts) fill it from their runner's
  * events; tests of one process run one at a time in every runner supported, so ranges do not
  * overlap (a test that timed out keeps running in the background, but its range ends at its end:
- * what its chains start later belongs to no test).
+ * what its chains start later belongs to no test). A run may start inside another one that is
+ * still open and end before it (Jest's concurrent tests are recorded as the synchronous call of
+ * their function, which can come while another test runs): ranges are then nested, never
+ * crossing, and a frame belongs to the innermost run it was created in.
  */
 
 import { runtimeGlobal } from '../runtime/runtime.ts';
@@ -18,6 +21,8 @@ export interface TestRun {
   /** `test`, or the hook's kind as the runner says it (`before all` hook…). */
   readonly kind: 'test' | 'hook';
   readonly range: SeqRange;
+  /** The run that was open when this one started, if any: this one's range is inside its range. */
+  readonly enclosing?: TestRun | undefined;
 }
 
 /** The frame counter now: frames created from here on have a greater `seq`. */
@@ -36,8 +41,13 @@ export class TestLog {
     this.#limit = limit;
   }
 
-  start(name: string, kind: TestRun['kind']): TestRun {
-    const run: TestRun = { name, kind, range: { from: this.#counter(), to: undefined } };
+  /**
+   * A run starts now. `nested`: it may start while another is open (and will end before it),
+   * as the synchronous call of a Jest concurrent test's function does; other runs start after the
+   * last one ended, or, where a runner starts one before the last ended, take over from it.
+   */
+  start(name: string, kind: TestRun['kind'], nested = false): TestRun {
+    const run: TestRun = { name, kind, range: { from: this.#counter(), to: undefined }, enclosing: nested ? this.#innermostOpen() : undefined };
     if (this.#runs.length >= this.#limit) this.#runs.splice(0, this.#runs.length - this.#limit + 1);
     this.#runs.push(run);
     return run;
@@ -52,9 +62,17 @@ export class TestLog {
     if (run.range.to === undefined) run.range.to = this.#counter();
   }
 
+  /** The innermost run still open: the last one started, or one it was nested in. */
+  #innermostOpen(): TestRun | undefined {
+    let run = this.#runs.at(-1);
+    while (run !== undefined && run.range.to !== undefined) run = run.enclosing;
+    return run;
+  }
+
   /** The run that started the frame with this `seq`, if any. */
   startedBy(seq: number): TestRun | undefined {
-    // Ranges are in start order and do not overlap: the last one starting before `seq`, found by bisection.
+    // Ranges are in start order and do not cross: the last one starting before `seq`, found by
+    // bisection, or the innermost of the runs it was started in that contains `seq`.
     let low = 0;
     let high = this.#runs.length;
     while (low < high) {
@@ -62,13 +80,14 @@ export class TestLog {
       if (this.#runs[mid]!.range.from < seq) low = mid + 1;
       else high = mid;
     }
-    const run = this.#runs[low - 1];
-    return run !== undefined && inRange(seq, run.range) ? run : undefined;
+    let run = this.#runs[low - 1];
+    while (run !== undefined && !inRange(seq, run.range)) run = run.enclosing;
+    return run;
   }
 
-  /** The part of `snapshot` that `run` started (and what that awaits). */
+  /** The part of `snapshot` that `run` started (and what that awaits); not what runs nested in it started. */
   scope(snapshot: Snapshot, run: TestRun): Snapshot {
-    return subSnapshot(snapshot, (seq) => inRange(seq, run.range));
+    return subSnapshot(snapshot, (seq) => inRange(seq, run.range) && !isNestedIn(this.startedBy(seq), run));
   }
 
   /**
@@ -92,6 +111,12 @@ export class TestLog {
     if (runs.includes(undefined)) parts.push({ run: undefined, snapshot: subSnapshot(snapshot, (seq) => this.startedBy(seq) === undefined) });
     return parts;
   }
+}
+
+/** Whether `inner` is a run nested in `outer` (started while it was open). */
+function isNestedIn(inner: TestRun | undefined, outer: TestRun): boolean {
+  for (let run = inner?.enclosing; run !== undefined; run = run.enclosing) if (run === outer) return true;
+  return false;
 }
 
 /** How a report names a run: `test "a > b"`, `"before all" hook: "x"`. */

@@ -18,7 +18,7 @@ import { installedReports } from '../install.ts';
 import { stderrReports } from '../stderr-reports.ts';
 import { requireDefault, resolveForJest } from './resolve.ts';
 import { BASE_OPTION } from './config.ts';
-import { JestEvents, type CircusEvent } from './events.ts';
+import { JestEvents, type CircusEvent, type CircusState } from './events.ts';
 
 const DEFAULT_BASE = 'jest-environment-node';
 
@@ -30,7 +30,7 @@ export interface JestEnvironmentConfig {
 
 interface JestEnvironment {
   global?: object;
-  handleTestEvent?: (event: CircusEvent, state: unknown) => unknown;
+  handleTestEvent?: (event: CircusEvent, state: CircusState) => unknown;
 }
 
 type EnvironmentClass = new (config: JestEnvironmentConfig, context: unknown) => JestEnvironment;
@@ -84,8 +84,8 @@ function addAwaitwhat(environment: JestEnvironment): void {
   events ??= newEvents(runtime);
   const own = environment.handleTestEvent;
   const handler = events;
-  environment.handleTestEvent = function handleTestEvent(this: JestEnvironment, event: CircusEvent, state: unknown): unknown {
-    handler.handle(event);
+  environment.handleTestEvent = function handleTestEvent(this: JestEnvironment, event: CircusEvent, state: CircusState): unknown {
+    handler.handle(event, state);
     return own === undefined ? undefined : Reflect.apply(own, this, [event, state]);
   };
 }

@@ -7,8 +7,9 @@
  *   frames it started are still pending — Jest timed it out ("Exceeded timeout of 300 ms for a
  *   test"), or it failed and left work behind — with those frames and what they await, under its
  *   full name (`test "users › loads a user"`, Jest's own ` › ` between the describe blocks);
- * - a second after the run is over (run-end.ts: where Jest starts its own timer for "did not exit
- *   one second after the test run has completed"), if the process is still there, everything still pending,
+ * - a second after the run is over (run-end.ts: as `runCLI` returns, where `jest` starts its own
+ *   timer for "did not exit one second after the test run has completed", and where a script that
+ *   runs Jest by `runCLI` goes on), if the process is still there, everything still pending,
  *   each chain under the test or hook that started it (after-run.ts); in a Jest worker, when Jest
  *   ends the worker by force because it did not exit (worker-end.ts).
  *
@@ -20,6 +21,7 @@ import { setCurrentLog } from '../current.ts';
 import type { RunnerReports } from '../reporting.ts';
 import { frameCount } from '../scope.ts';
 import { describeRun, scoped, TestLog, type TestRun } from '../tests.ts';
+import { watchConcurrentTests, type CircusNode } from './concurrent.ts';
 import { cancelRunEnd, whenJestRunEnds } from './run-end.ts';
 import { inJestWorker, stopWatchingWorkerEnd, watchWorkerEnd } from './worker-end.ts';
 
@@ -34,6 +36,7 @@ const ONCE_HOOKS: ReadonlySet<string> = new Set(['beforeAll', 'afterAll']);
 interface Block {
   name: string;
   parent?: Block;
+  concurrent?: boolean;
 }
 interface Hook {
   type: string;
@@ -45,6 +48,10 @@ export interface CircusEvent {
   test?: Block;
   hook?: Hook;
   error?: unknown;
+}
+/** What of jest-circus's state (handed with each event) is read here. */
+export interface CircusState {
+  rootDescribeBlock?: CircusNode;
 }
 
 /** One log per process: a Jest worker runs test file after test file, each in an environment of its own. */
@@ -68,23 +75,25 @@ export class JestEvents {
   }
 
   /** One jest-circus event (called by the environment's `handleTestEvent`). Never throws. */
-  handle(event: CircusEvent): void {
+  handle(event: CircusEvent, state?: CircusState): void {
     try {
-      this.#handle(event);
+      this.#handle(event, state);
     } catch (error) {
       this.#onFault(error);
     }
   }
 
-  #handle(event: CircusEvent): void {
+  #handle(event: CircusEvent, state: CircusState | undefined): void {
     switch (event.name) {
       case 'run_start':
         runStarts();
         cancelRunEnd();
         stopWatchingWorkerEnd();
+        watchConcurrentTests(state?.rootDescribeBlock, (test) => this.#concurrentCall(test));
         return;
       case 'test_start':
-        if (event.test !== undefined) this.#tests.set(event.test, this.#log.start(testName(event.test), 'test'));
+        // A concurrent test's run is the call of its function (concurrent.ts), not this.
+        if (event.test !== undefined && event.test.concurrent !== true) this.#tests.set(event.test, this.#log.start(testName(event.test), 'test'));
         return;
       case 'test_done':
       case 'test_skip':
@@ -106,9 +115,29 @@ export class JestEvents {
         return;
       case 'run_finish':
         if (inJestWorker()) watchWorkerEnd(this.#reports, this.#log, this.#onFault);
-        else whenJestRunEnds(() => afterRunReport(this.#reports, this.#log, this.#onFault));
+        else
+          whenJestRunEnds(() => {
+            // Called from a PerformanceObserver's or a listener's callback: nothing may be thrown there.
+            try {
+              afterRunReport(this.#reports, this.#log, this.#onFault);
+            } catch (error) {
+              this.#onFault(error);
+            }
+          });
         return;
       default:
+    }
+  }
+
+  /** A concurrent test's function is called: its run, nested in whatever runs now, until the call returns. Never throws (it runs inside Jest's call of the test). */
+  #concurrentCall(test: CircusNode): () => void {
+    try {
+      const run = this.#log.start(testName(test), 'test', true);
+      this.#tests.set(test, run);
+      return () => this.#log.end(run);
+    } catch (error) {
+      this.#onFault(error);
+      return () => {};
     }
   }
 
