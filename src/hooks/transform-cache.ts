@@ -1,27 +1,30 @@
 /**
  * The on-disk transform cache: a restarted program pays each file's transform once.
  *
- * Keyed by a SHA-256 of what decides the output: the source text, its URL and format, the options
+ * Keyed by a 128-bit hash (content-hash.ts: not `node:crypto`, whose loading cost more than the
+ * hashing) of what decides the output: the source text, its URL and format, the options
  * that change the output (texts omitted or cut, source maps), the Node.js version, and awaitwhat's
- * version with a digest of its own transform code (a rebuilt awaitwhat never reuses another
- * build's entries). One file per entry, written to a temporary name and renamed into place, so
- * that concurrent processes see a whole entry or none; entries are checked (length, CRC-32, key)
+ * version with the name, size and modification time of each file of its own transform code (a
+ * rebuilt awaitwhat never reuses another build's entries). One file per entry, written to a temporary name and renamed into place, so
+ * that concurrent processes see a whole entry or none (the temporary name is the writer's pid and
+ * a random number); entries are checked (length, CRC-32, key)
  * and a bad one is ignored and replaced. Bounded: past `maxBytes`, the least recently used entries
  * go, checked once per process after its first write, on an unref'd immediate. Any failure to read
  * or write makes a miss, silently: a read-only disk must not change what the program prints.
  */
 
-import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, fstatSync, futimesSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join, sep } from 'node:path';
 import { setImmediate } from 'node:timers';
 import { decodeEntry, encodeEntry, type CachedOutcome } from './cache-entry.ts';
+import { ContentHash } from './content-hash.ts';
 import { append, dateNow, newList, sortList, stringEndsWith, uncurryThis } from '../runtime/intrinsics.ts';
 
 const stringCharCodeAt = uncurryThis(String.prototype.charCodeAt);
+const random = Math.random;
 
 /** Bumped when an entry's layout or meaning changes. */
-const CACHE_FORMAT = 2;
+const CACHE_FORMAT = 3;
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** A temporary file this old was left by a writer that died. */
 const STALE_TEMP_MS = 10 * 60 * 1000;
@@ -51,9 +54,9 @@ export class TransformCache {
 
   /** The key of a file's transform: what decides the output, then the text. */
   key(decisive: readonly string[], source: string): string {
-    const hash = createHash('sha256').update(this.#salt);
-    for (const part of decisive) hash.update(part).update('\0');
-    return hash.update(source).digest('hex');
+    const hash = new ContentHash().update(this.#salt);
+    for (let i = 0; i < decisive.length; i++) hash.update(decisive[i]!).update('\0');
+    return hash.update(source).digest();
   }
 
   get(key: string, file: string): CachedOutcome | undefined {
@@ -100,7 +103,8 @@ export class TransformCache {
 
   set(key: string, outcome: CachedOutcome, file: string): void {
     if (!this.#writable) return;
-    const temp = join(this.dir, `${key}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+    // Unique to this writer: the process, and a random number for its threads.
+    const temp = join(this.dir, `${key}.${process.pid}.${(random() * 0x100000000) >>> 0}.tmp`);
     try {
       mkdirSync(this.dir, { recursive: true });
       writeFileSync(temp, encodeEntry(key, outcome, file), { flag: 'wx' });
@@ -171,24 +175,31 @@ export class TransformCache {
   }
 }
 
-/** Characters of a key: a SHA-256 in lowercase hex. */
-const KEY_LENGTH = 64;
+/** Characters of a key: 128 bits in lowercase hex. */
+const KEY_LENGTH = 32;
+/** Characters of the keys of cache formats 1 and 2 (SHA-256): such entries are still the cache's own, to evict. */
+const OLD_KEY_LENGTH = 64;
 
 /**
- * Whether a file name is an entry (its key) or a writer's temporary file (`<key>.<pid>.<hex>.tmp`).
+ * Whether a file name is an entry (its key) or a writer's temporary file (`<key>.<pid>.<number>.tmp`),
+ * of this cache format or of an older one (whose entries are never read again, only evicted).
  * By character codes: a RegExp would look up the program's `RegExp.prototype.exec`.
  */
 function isOwnFile(name: string, temporary: boolean): boolean {
-  if (temporary ? name.length <= KEY_LENGTH + 1 : name.length !== KEY_LENGTH) return false;
-  for (let i = 0; i < KEY_LENGTH; i++) {
+  return isKeyed(name, KEY_LENGTH, temporary) || isKeyed(name, OLD_KEY_LENGTH, temporary);
+}
+
+function isKeyed(name: string, keyLength: number, temporary: boolean): boolean {
+  if (temporary ? name.length <= keyLength + 1 : name.length !== keyLength) return false;
+  for (let i = 0; i < keyLength; i++) {
     const c = stringCharCodeAt(name, i);
     if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 102))) return false;
   }
-  return !temporary || stringCharCodeAt(name, KEY_LENGTH) === 46; // '.'
+  return !temporary || stringCharCodeAt(name, keyLength) === 46; // '.'
 }
 
 function buildSalt(codeRoot: string): string {
-  const hash = createHash('sha256').update(`awaitwhat-cache/${CACHE_FORMAT}\0${process.version}\0`);
+  const hash = new ContentHash().update(`awaitwhat-cache/${CACHE_FORMAT}\0${process.version}\0`);
   try {
     hash.update((JSON.parse(readFileSync(join(codeRoot, '..', 'package.json'), 'utf8')) as { version?: string }).version ?? '');
   } catch {
@@ -201,7 +212,13 @@ function buildSalt(codeRoot: string): string {
     } catch {
       continue; // harmless: a build without this folder has none of its code to digest
     }
-    for (const name of names) hash.update(name).update(readFileSync(join(codeRoot, folder, name)));
+    // Each file's name, size and modification time, not its text: a build rewrites the files it
+    // changes, and reading and hashing ~600 KB of code at every start cost more than the rest of
+    // the cache's start together.
+    for (const name of names) {
+      const stat = statSync(join(codeRoot, folder, name), { throwIfNoEntry: false });
+      hash.update(`${name}\0${stat?.size ?? -1}\0${stat?.mtimeMs ?? -1}\0`);
+    }
   }
-  return hash.digest('hex');
+  return hash.digest();
 }
