@@ -2,9 +2,10 @@
 // What awaitwhat's own start-up costs, in parts: CPU time of a process that loads an empty module,
 // plain and after importing each part of awaitwhat (with Node's compile cache warm for all, as a
 // warm start has it). Each variant its own process, rotated; medians (min–max) of CPU ms.
-// `npm run build && node bench/load/startup.mjs [--rounds=N]`. Prints Markdown rows.
+// `npm run build && node bench/load/startup.mjs [--rounds=N]`. Prints Markdown rows. With
+// AWAITWHAT_BENCH_COMPARE=<dist>[,<dist>…], also `--import <dist>/hooks.js` of another build.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -13,9 +14,7 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const DIST = join(ROOT, 'dist');
 const ROUNDS = Number(process.argv.find((a) => a.startsWith('--rounds='))?.split('=')[1] ?? 12);
 const NODE = process.env.AWAITWHAT_BENCH_NODE || process.execPath;
-const WORK = join(tmpdir(), 'awaitwhat-bench-startup');
-rmSync(WORK, { recursive: true, force: true });
-mkdirSync(WORK, { recursive: true });
+const WORK = mkdtempSync(join(tmpdir(), 'awaitwhat-bench-startup-'));
 const write = (name, text) => {
   writeFileSync(join(WORK, name), text);
   return join(WORK, name);
@@ -30,9 +29,10 @@ const VARIANTS = [
   ['node:zlib', ['--import', importing('zlib.mjs', 'node:zlib')]],
   ['node:crypto', ['--import', importing('crypto.mjs', 'node:crypto')]],
   ["awaitwhat's snapshot modules (snapshot/build.js and what it imports)", ['--import', importing('snapshot.mjs', url('snapshot/build.js'))]],
-  ["awaitwhat's runtime modules (runtime/runtime.js, with the snapshot's)", ['--import', importing('runtime.mjs', url('runtime/runtime.js'))]],
+  ["awaitwhat's runtime modules (runtime/runtime.js; the snapshot's load on the first snapshot)", ['--import', importing('runtime.mjs', url('runtime/runtime.js'))]],
   ["awaitwhat's hook modules (hooks/install.js, with the runtime's)", ['--import', importing('install.mjs', url('hooks/install.js'))]],
   ['`--import awaitwhat/hooks` (modules, runtime and hooks installed)', ['--import', join(DIST, 'hooks.js')]],
+  ...(process.env.AWAITWHAT_BENCH_COMPARE ?? '').split(',').filter(Boolean).map((other) => [`\`--import awaitwhat/hooks\` of ${other}`, ['--import', join(other, 'hooks.js')]]),
 ];
 
 const cpuFile = join(WORK, 'cpu.txt');
