@@ -29,7 +29,7 @@ const VARIANTS = [
   ['node:zlib', ['--import', importing('zlib.mjs', 'node:zlib')]],
   ['node:crypto', ['--import', importing('crypto.mjs', 'node:crypto')]],
   ["awaitwhat's snapshot modules (snapshot/build.js and what it imports)", ['--import', importing('snapshot.mjs', url('snapshot/build.js'))]],
-  ["awaitwhat's runtime modules (runtime/runtime.js; the snapshot's load on the first snapshot)", ['--import', importing('runtime.mjs', url('runtime/runtime.js'))]],
+  ["awaitwhat's runtime modules (runtime/runtime.js, with the snapshot's)", ['--import', importing('runtime.mjs', url('runtime/runtime.js'))]],
   ["awaitwhat's hook modules (hooks/install.js, with the runtime's)", ['--import', importing('install.mjs', url('hooks/install.js'))]],
   ['`--import awaitwhat/hooks` (modules, runtime and hooks installed)', ['--import', join(DIST, 'hooks.js')]],
   ...(process.env.AWAITWHAT_BENCH_COMPARE ?? '').split(',').filter(Boolean).map((other) => [`\`--import awaitwhat/hooks\` of ${other}`, ['--import', join(other, 'hooks.js')]]),
