@@ -86,6 +86,9 @@ const FOLDERS = {
   otel: ['test/otel-extract-chains.test.ts', 'test/otel-faults.test.ts', 'test/settings.test.ts', 'test/otel.test.ts'],
   runtime: [
     'test/clock.test.ts',
+    'test/runtime-clock-record.test.ts',
+    'test/runtime-faults-describe.test.ts',
+    'test/runtime-values.test.ts',
     'test/runtime-site-table.test.ts',
     'test/runtime-registry.test.ts',
     'test/runtime-frame-records.test.ts',
