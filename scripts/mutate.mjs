@@ -89,6 +89,7 @@ const FOLDERS = {
     'test/runtime-clock-record.test.ts',
     'test/runtime-faults-describe.test.ts',
     'test/runtime-values.test.ts',
+    'test/runtime-install.test.ts',
     'test/runtime-site-table.test.ts',
     'test/runtime-registry.test.ts',
     'test/runtime-frame-records.test.ts',
