@@ -104,6 +104,16 @@ describe('installing the runtime', () => {
     assert.notEqual(Object.getOwnPropertyDescriptor(taken, RUNTIME_GLOBAL)!.value, runtimeGlobal());
   });
 
+  it('no code can replace or add a method of the frames instrumented code calls', () => {
+    assert.ok(Object.isFrozen(Frame) && Object.isFrozen(Frame.prototype));
+    assert.throws(() => {
+      (Frame.prototype as unknown as Record<string, unknown>).a = () => 0;
+    }, TypeError);
+    assert.throws(() => {
+      (Frame as unknown as Record<string, unknown>).extra = 1;
+    }, TypeError);
+  });
+
   it('notes each site\'s kind where the hot path reads it', () => {
     const internals = installRuntime().internals;
     const fn = internals.addSite(site('function'));
