@@ -1,0 +1,118 @@
+/**
+ * Corners of the runtime's frame records (src/runtime/frame.ts) driven directly, each case on a
+ * fresh instance of the module (its own counters, lists and flags): site kinds of foreign ids
+ * (self-contained modules), the job that ends a run when the first thing it did was start a
+ * `for await` or an `await using` disposal, and which frame a disposal waits on.
+ */
+
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { FOREIGN_SITE_BASE, RETURN_SITE_BASE } from '../dist/runtime/sites.js';
+
+type FrameModule = typeof import('../dist/runtime/frame.js');
+let instances = 0;
+const freshFrames = async (): Promise<FrameModule> => (await import(`../dist/runtime/frame.js?edges=${++instances}`)) as FrameModule;
+
+const forever = new Promise(() => {});
+const turn = () => new Promise((resolve) => setImmediate(resolve));
+/** A `for await` / `await using` site and a plain await site (no site records needed). */
+const LOOP = 11;
+const AWAIT = 12;
+
+describe('frame records: corners', () => {
+  it('site kinds of foreign ids live in their own table, grown as needed; own ids and return ids unaffected', async () => {
+    const m = await freshFrames();
+    m.setSiteKind(FOREIGN_SITE_BASE, m.KIND_YIELD);
+    m.setSiteKind(7, m.KIND_YIELD);
+    // The foreign table starts at 1024 entries: 2048 is past its size and exactly its double.
+    m.setSiteKind(FOREIGN_SITE_BASE + 2048, m.KIND_RETURN);
+    m.setSiteKind(FOREIGN_SITE_BASE + 9000, m.KIND_YIELD);
+    assert.deepEqual(
+      [0, 7, 2048, FOREIGN_SITE_BASE, FOREIGN_SITE_BASE + 7, FOREIGN_SITE_BASE + 2047, FOREIGN_SITE_BASE + 2048, FOREIGN_SITE_BASE + 9000, FOREIGN_SITE_BASE + 9001].map(m.siteKindOf),
+      [m.KIND_AWAIT, m.KIND_YIELD, m.KIND_AWAIT, m.KIND_YIELD, m.KIND_AWAIT, m.KIND_AWAIT, m.KIND_RETURN, m.KIND_YIELD, m.KIND_AWAIT],
+    );
+    assert.equal(m.siteKindOf(RETURN_SITE_BASE + FOREIGN_SITE_BASE), m.KIND_RETURN);
+  });
+
+  it('the first run of the thread hands its unclaimed calls to the job behind it, with no maintenance before', async () => {
+    const m = await freshFrames();
+    const a = m.enterFunction(0);
+    a.a(AWAIT, forever);
+    const b = m.enterFunction(0);
+    b.a(AWAIT, forever);
+    assert.deepEqual(m.registeredCount(), { recent: 0, live: 0, old: 0, unclaimed: 2 });
+    await turn();
+    assert.deepEqual(m.registeredCount(), { recent: 2, live: 0, old: 0, unclaimed: 0 });
+  });
+
+  it('a `for await` begun first in its run: the run\'s end forgets it, so a generator entered in a later run is not its', async () => {
+    const m = await freshFrames();
+    const f = m.enterFunction(0);
+    f.fb(LOOP);
+    assert.equal(f.site, LOOP);
+    await turn();
+    const g = m.enterGenerator(1);
+    g.a(AWAIT, forever);
+    assert.deepEqual(m.iterationsOf(f)!.map((l) => [l.site, l.firstSeq, l.entered]), [[LOOP, f.seq + 1, 0]]);
+  });
+
+  it('an `await using` block ending first in its run: suspended at the disposal, which the run\'s end forgets', async () => {
+    const m = await freshFrames();
+    m.setClock(5000);
+    const f = m.enterFunction(0);
+    f.ud(LOOP);
+    assert.deepEqual([f.site, m.frameValue(f), f.since], [LOOP, undefined, 5000]);
+    await turn();
+    const later = m.enterFunction(1);
+    later.a(AWAIT, forever);
+    assert.deepEqual(m.iterationsOf(f)!.map((l) => [l.site, l.firstSeq, l.entered]), [[LOOP, f.seq + 1, 0]]);
+    assert.equal(m.framePromise(later), undefined);
+  });
+
+  it('the disposal waits on the first frame entered after it one level deeper; while its function is the pending handoff, no caller may claim that frame', async () => {
+    const m = await freshFrames();
+    const f = m.enterFunction(0);
+    f.ud(LOOP);
+    const disposer = m.enterFunction(1);
+    disposer.a(AWAIT, forever);
+    assert.equal(m.iterationsOf(f)![0]!.entered, disposer.seq);
+    assert.equal(m.framePromise(disposer), m.UNCLAIMABLE);
+    // The next frame to hand off is no disposer.
+    const next = m.enterFunction(2);
+    next.a(AWAIT, forever);
+    assert.equal(m.framePromise(next), undefined);
+    await turn();
+  });
+
+  it('a disposal in a later run of its function (claimed already): the disposer is its, and claimable', async () => {
+    const m = await freshFrames();
+    const f = m.enterFunction(0);
+    f.a(AWAIT, forever);
+    // A single handoff waits for the next claim or maintenance to be registered.
+    m.maintain(0);
+    assert.deepEqual(m.registeredCount(), { recent: 0, live: 1, old: 0, unclaimed: 0 });
+    f.ud(LOOP);
+    const disposer = m.enterFunction(1);
+    disposer.a(AWAIT, forever);
+    assert.equal(m.iterationsOf(f)![0]!.entered, disposer.seq);
+    assert.equal(m.framePromise(disposer), undefined);
+    await turn();
+  });
+
+  it('the first frame after a disposal, entered at another depth, is not its disposer, and the disposal is forgotten', async () => {
+    const m = await freshFrames();
+    const outer = m.enterFunction(0);
+    const f = m.enterFunction(1);
+    f.ud(LOOP);
+    // Back in `outer` (depth 1), which suspends: it entered before the disposal.
+    outer.a(AWAIT, forever);
+    // Entered at depth 1, not 2: a call `outer`'s caller made, not the disposal's.
+    const other = m.enterFunction(2);
+    other.a(AWAIT, forever);
+    const after = m.enterFunction(3);
+    after.a(AWAIT, forever);
+    assert.equal(m.iterationsOf(f)![0]!.entered, 0);
+    assert.deepEqual([m.framePromise(other), m.framePromise(after)], [undefined, undefined]);
+    await turn();
+  });
+});
