@@ -115,4 +115,78 @@ describe('frame records: corners', () => {
     assert.deepEqual([m.framePromise(other), m.framePromise(after)], [undefined, undefined]);
     await turn();
   });
+
+  it('longestSuspension: walks a chain to its end (the deepest waits longest), the earliest precise reading wins, an await of null ends the walk', async () => {
+    const m = await freshFrames();
+    const T = 1_000_000;
+    const root = m.enterFunction(0);
+    const q0 = root.q;
+    const c1 = m.enterFunction(1);
+    const q1 = c1.q;
+    const c2 = m.enterFunction(2);
+    const q2 = c2.q;
+    const c3 = m.enterFunction(3);
+    c3.a(AWAIT, forever);
+    c2.c(AWAIT, q2, forever);
+    c1.c(AWAIT, q1, forever);
+    root.c(AWAIT, q0, forever);
+    assert.deepEqual([m.frameValue(root), m.frameValue(c1), m.frameValue(c2)], [c1, c2, c3]);
+    m.maintain(0);
+    // Precise stamps (negative readings): exact durations at T.
+    root.since = -(T - 10);
+    c1.since = -(T - 20);
+    c2.since = -(T - 30);
+    c3.since = -(T - 4000);
+    assert.equal(m.longestSuspension(T), 4000);
+    // A later root with a later reading does not replace the earliest.
+    const later = m.enterFunction(0);
+    later.a(AWAIT, null);
+    m.maintain(0);
+    later.since = -(T - 5);
+    assert.equal(m.longestSuspension(T), 4000);
+    c3.since = -(T - 40);
+    assert.equal(m.longestSuspension(T), 40);
+  });
+
+  it('a kept combinator result that is null or a primitive is returned as it is, and recorded nowhere', async () => {
+    const m = await freshFrames();
+    assert.equal(m.keepCombinator(5, null), null);
+    assert.equal(m.keepCombinator(5, 42), 42);
+    const kept = Promise.resolve();
+    assert.equal(m.keepCombinator(5, kept), kept);
+    assert.equal(m.keptCombinatorOf(kept)!.site, 5);
+  });
+
+  it('a proxy of a one-element array kept for a callee is not read: the callee\'s promise is the proxy itself, no slot', async () => {
+    const m = await freshFrames();
+    let trapped = 0;
+    const proxy = new Proxy([Promise.resolve()], {
+      get(target, key) {
+        trapped++;
+        return Reflect.get(target, key);
+      },
+      getPrototypeOf(target) {
+        trapped++;
+        return Reflect.getPrototypeOf(target);
+      },
+    });
+    const caller = m.enterFunction(0);
+    const q = caller.q;
+    const g = m.enterFunction(1);
+    g.a(AWAIT, forever);
+    assert.equal(m.keep(q, proxy), proxy);
+    assert.equal(m.framePromise(g), proxy);
+    // Two callees and a proxy of a two-element array: the same.
+    const q2 = caller.q;
+    const h1 = m.enterFunction(1);
+    h1.a(AWAIT, forever);
+    const h2 = m.enterFunction(1);
+    h2.a(AWAIT, forever);
+    const proxy2 = new Proxy([1, 2], { get: (t, k) => (trapped++, Reflect.get(t, k)) });
+    assert.equal(m.keep(q2, proxy2), proxy2);
+    assert.deepEqual([m.framePromise(h1), m.framePromise(h2)], [undefined, undefined]);
+    assert.equal(trapped, 0);
+    caller.a(AWAIT, forever);
+    await turn();
+  });
 });
