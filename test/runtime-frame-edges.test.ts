@@ -8,6 +8,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { FOREIGN_SITE_BASE, RETURN_SITE_BASE } from '../dist/runtime/sites.js';
+import { tick } from '../dist/runtime/clock.js';
 
 type FrameModule = typeof import('../dist/runtime/frame.js');
 let instances = 0;
@@ -188,5 +189,80 @@ describe('frame records: corners', () => {
     assert.equal(trapped, 0);
     caller.a(AWAIT, forever);
     await turn();
+  });
+
+  it('over maxFrames, the weakly held frames kept move down in the list: each finishing later clears its own entry, an evicted one none', async () => {
+    const m = await freshFrames();
+    const saved = m.limits.maxFrames;
+    try {
+      let now = 2_000_000;
+      const advance = (ms: number) => {
+        now += ms;
+        m.setClock(tick(now));
+        return now;
+      };
+      advance(0);
+      const frames = [0, 1, 2, 3].map(() => {
+        const f = m.enterFunction(0);
+        f.a(AWAIT, forever);
+        return f;
+      });
+      const [o1, o2, o3, o4] = frames as [InstanceType<FrameModule['Frame']>, InstanceType<FrameModule['Frame']>, InstanceType<FrameModule['Frame']>, InstanceType<FrameModule['Frame']>];
+      m.maintain(advance(100));
+      m.maintain(advance(m.limits.weakAfterMs + 1000));
+      assert.deepEqual(m.registeredCount(), { recent: 0, live: 0, old: 4, unclaimed: 0 });
+      m.limits.maxFrames = 3;
+      m.maintain(advance(100));
+      const seqs = () => {
+        const out: number[] = [];
+        m.forEachRegistered((f) => out.push(f.seq));
+        return out;
+      };
+      assert.deepEqual(seqs(), [o2.seq, o3.seq, o4.seq]);
+      // The evicted frame finishing clears nobody's entry; a kept one clears exactly its own.
+      o1.x();
+      assert.deepEqual(seqs(), [o2.seq, o3.seq, o4.seq]);
+      o2.x();
+      assert.deepEqual(seqs(), [o3.seq, o4.seq]);
+      o4.x();
+      assert.deepEqual(seqs(), [o3.seq]);
+      m.limits.maxFrames = saved;
+      m.maintain(advance(100));
+      assert.deepEqual(m.registeredCount(), { recent: 0, live: 0, old: 1, unclaimed: 0 });
+      assert.equal(m.counters.evicted, 1);
+    } finally {
+      m.limits.maxFrames = saved;
+    }
+  });
+
+  it('a frame that returned a pending promise, watched, is held weakly once pending weakAfterMs, and retired when the promise settles', async () => {
+    const m = await freshFrames();
+    let now = 3_000_000;
+    const advance = (ms: number) => {
+      now += ms;
+      m.setClock(tick(now));
+      return now;
+    };
+    advance(0);
+    let resolve!: () => void;
+    const pending = new Promise<void>((r) => (resolve = r));
+    const f = m.enterFunction(0);
+    f.a(AWAIT, forever);
+    m.maintain(advance(100));
+    f.r(RETURN_SITE_BASE + 1, pending);
+    f.x();
+    m.maintain(advance(100));
+    assert.deepEqual(m.registeredCount(), { recent: 0, live: 1, old: 0, unclaimed: 0 });
+    m.maintain(advance(m.limits.weakAfterMs + 1000));
+    assert.deepEqual(m.registeredCount(), { recent: 0, live: 0, old: 1, unclaimed: 0 });
+    m.maintain(advance(100));
+    assert.deepEqual(m.registeredCount(), { recent: 0, live: 0, old: 1, unclaimed: 0 });
+    assert.equal(f.site, RETURN_SITE_BASE + 1);
+    resolve();
+    await pending;
+    await turn();
+    assert.equal(f.site, m.DONE);
+    m.maintain(advance(100));
+    assert.deepEqual(m.registeredCount(), { recent: 0, live: 0, old: 0, unclaimed: 0 });
   });
 });
