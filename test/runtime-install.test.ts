@@ -16,6 +16,7 @@ import { FORMAT_VERSION, RUNTIME_GLOBAL } from '../dist/transform/constants.js';
 import { currentRuntime, installInRealm, installRuntime, runtimeGlobal } from '../dist/runtime/runtime.js';
 import { runtimeInternals } from '../dist/runtime/internals.js';
 import { DONE, Frame, KIND_AWAIT, KIND_RETURN, KIND_YIELD } from '../dist/runtime/frame.js';
+import { FOREIGN_SITE_BASE } from '../dist/runtime/sites.js';
 
 const RUNTIME_URL = pathToFileURL(join(ROOT, 'dist', 'runtime', 'runtime.js')).href;
 const forever = new Promise(() => {});
@@ -152,5 +153,33 @@ describe('installing the runtime', () => {
     f.x();
     assert.equal(m.site, DONE);
     assert.equal(internals.moduleFramePending(), false);
+  });
+
+  it('the global\'s snapshot and `d`, and the internals\' graph, reach this thread\'s runtime', () => {
+    const { internals } = installRuntime();
+    const g = runtimeGlobal() as unknown as Global & { snapshot(): { nodes: unknown[] }; d(entries: unknown): void };
+    const viaGlobal = g.snapshot();
+    assert.ok(Array.isArray(viaGlobal.nodes));
+    assert.deepEqual(Object.keys(viaGlobal).sort(), Object.keys(internals.snapshot()).sort());
+    const graph = internals.graph();
+    assert.ok(Array.isArray(graph.snapshot.nodes));
+    const id = FOREIGN_SITE_BASE + 77;
+    assert.equal(g.d([id, site('yield', { name: '', fn: 0 })]), undefined);
+    assert.equal(internals.getSite(id)!.kind, 'yield');
+    assert.equal(internals.siteKindOf(id), KIND_YIELD);
+  });
+
+  it('moduleFramePending: a frame at a site with no record, or whose site names no function, is no module\'s', () => {
+    const { internals } = installRuntime();
+    const g = runtimeGlobal() as unknown as Global;
+    const orphan = internals.addSite(site('await'));
+    const f = g.e(0);
+    f.a(FOREIGN_SITE_BASE + 999, forever);
+    const h = g.e(0);
+    h.a(orphan, forever);
+    internals.maintain(performance.now());
+    assert.equal(internals.moduleFramePending(), false);
+    f.x();
+    h.x();
   });
 });
