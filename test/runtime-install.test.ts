@@ -16,7 +16,7 @@ import { FORMAT_VERSION, RUNTIME_GLOBAL } from '../dist/transform/constants.js';
 import { currentRuntime, installInRealm, installRuntime, runtimeGlobal } from '../dist/runtime/runtime.js';
 import { runtimeInternals } from '../dist/runtime/internals.js';
 import { DONE, Frame, KIND_AWAIT, KIND_RETURN, KIND_YIELD } from '../dist/runtime/frame.js';
-import { FOREIGN_SITE_BASE } from '../dist/runtime/sites.js';
+import { FOREIGN_SITE_BASE, type SiteKind, type SiteRecord } from '../dist/runtime/sites.js';
 
 const RUNTIME_URL = pathToFileURL(join(ROOT, 'dist', 'runtime', 'runtime.js')).href;
 const forever = new Promise(() => {});
@@ -29,7 +29,7 @@ interface Global {
 }
 
 /** A site record with the fields every kind has. */
-const site = (kind: string, more: Record<string, unknown> = {}) => ({ kind, file: 'file:///install.mjs', line: 1, column: 1, name: '', text: '', ...more });
+const site = (kind: SiteKind, more: Partial<SiteRecord> = {}): SiteRecord => ({ kind, file: 'file:///install.mjs', line: 1, column: 1, name: '', text: '', ...more });
 
 describe('installing the runtime', () => {
   it('before: no global, no handle, no internals, and no realm can be given one', () => {
@@ -118,7 +118,7 @@ describe('installing the runtime', () => {
   it('notes each site\'s kind where the hot path reads it', () => {
     const internals = installRuntime().internals;
     const fn = internals.addSite(site('function'));
-    const kinds = ['await', 'for-await', 'yield', 'yield*', 'await-using', 'return'].map((kind) => internals.siteKindOf(internals.addSite(site(kind, { fn }))));
+    const kinds = (['await', 'for-await', 'yield', 'yield*', 'await-using', 'return'] as const).map((kind) => internals.siteKindOf(internals.addSite(site(kind, { fn }))));
     assert.deepEqual(kinds, [KIND_AWAIT, KIND_AWAIT, KIND_YIELD, KIND_AWAIT, KIND_AWAIT, KIND_RETURN]);
   });
 
