@@ -86,6 +86,12 @@ const FOLDERS = {
   otel: ['test/otel-extract-chains.test.ts', 'test/otel-faults.test.ts', 'test/settings.test.ts', 'test/otel.test.ts'],
   runtime: [
     'test/clock.test.ts',
+    'test/runtime-clock-record.test.ts',
+    'test/runtime-faults-describe.test.ts',
+    'test/runtime-values.test.ts',
+    'test/runtime-install.test.ts',
+    'test/runtime-frame-edges.test.ts',
+    'test/runtime-frame-claims.test.ts',
     'test/runtime-site-table.test.ts',
     'test/runtime-registry.test.ts',
     'test/runtime-frame-records.test.ts',
@@ -93,6 +99,13 @@ const FOLDERS = {
     'test/runtime-links.test.ts',
     // The runtime in the test's own process: every frame, claim, combinator and iteration record.
     'test/snapshot-shapes.test.ts',
+    // In-process programs (a second each): the loop, disposal and array-slot records of for await,
+    // yield*, await using and `[g(), h()]`, and frames awaiting each other in cycles.
+    'test/snapshot-for-await-cases.test.ts',
+    'test/snapshot-for-await.test.ts',
+    'test/snapshot-using.test.ts',
+    'test/snapshot-cycles.test.ts',
+    'test/runtime-array-slot.test.ts',
     'test/runtime-claims.test.ts',
     'test/runtime-faults.test.ts',
   ],
