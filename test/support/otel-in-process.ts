@@ -44,7 +44,12 @@ function configOf(options: AwaitInstrumentationConfig): ResolvedConfig {
   return resolveConfig({ minSpanDurationMs: 1e9, pendingThresholdMs: 1000, ...options }, {}, (m) => warnings.push(`config: ${m}`));
 }
 
-export const bridge = new SpanBridge(() => tracer, () => config, rt, faults);
+/** The tracer the bridge makes real spans with (set per test). */
+let bridgeTracer: Tracer = tracer;
+export function useBridgeTracer(t: Tracer): void {
+  bridgeTracer = t;
+}
+export const bridge = new SpanBridge(() => bridgeTracer, () => config, rt, faults);
 rt.setTracing(bridge);
 
 /** Pending times the snapshot says, by function name (others: 0 ms); the longest suspension the sampler's cheap check sees. */
@@ -88,6 +93,7 @@ export function reset(): void {
   warnings.length = 0;
   pendingByFunction.clear();
   longest = 0;
+  bridgeTracer = tracer;
   configure({});
 }
 
