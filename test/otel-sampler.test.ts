@@ -49,8 +49,8 @@ function finished(name: string, snapshot: boolean) {
 }
 
 /** handler → service → repo under an open server span, pending 7, 6 and 5 s. */
-async function hungRequest(): Promise<{ server: Span; release: () => Promise<void> }> {
-  const server = tracer.startSpan('GET /orders', { kind: SpanKind.SERVER, attributes: { 'http.method': 'GET' } });
+async function hungRequest(startTime?: [number, number]): Promise<{ server: Span; release: () => Promise<void> }> {
+  const server = tracer.startSpan('GET /orders', { kind: SpanKind.SERVER, attributes: { 'http.method': 'GET' }, ...(startTime ? { startTime } : {}) });
   const done = context.with(trace.setSpan(context.active(), server), () => app.handler());
   await turn();
   pendingByFunction.set('handler', 7000).set('service', 6000).set('repo', 5000);
@@ -175,7 +175,8 @@ describe('PendingSampler: the first report of a chain', () => {
 
 describe('PendingSampler: re-reports', () => {
   it('a chain still hung is reported again after doubling intervals, each time a still pending span in its snapshot trace, k µs after the root', async () => {
-    const { server, release } = await hungRequest();
+    // The server span starts 500 ns before a whole second: the re-reports' start times carry into the seconds.
+    const { server, release } = await hungRequest([1_800_000_000, 999_999_500]);
     const sampler = newSampler();
     const c = performance.now() + 1e6;
     const first = at(c, () => sampler.tick())!;
@@ -216,8 +217,9 @@ describe('PendingSampler: re-reports', () => {
     assert.equal(pending2!.parentSpanContext?.spanId ?? (pending2 as never as { parentSpanId: string }).parentSpanId, still2!.spanContext().spanId);
     // Started 1 µs and 2 µs after the root (the server span's start, an [s, ns] time), ending with their pending span.
     const rootStart = root.startTime;
-    assert.deepEqual(still2!.startTime, [rootStart[0] + Math.floor((rootStart[1] + 1000) / 1e9), (rootStart[1] + 1000) % 1e9]);
-    assert.deepEqual(still3!.startTime, [rootStart[0] + Math.floor((rootStart[1] + 2000) / 1e9), (rootStart[1] + 2000) % 1e9]);
+    assert.deepEqual(rootStart, [1_800_000_000, 999_999_500]);
+    assert.deepEqual(still2!.startTime, [1_800_000_001, 500]);
+    assert.deepEqual(still3!.startTime, [1_800_000_001, 1500]);
     const anchor = anchorOf(server);
     assert.ok(Math.abs(ms(pending2!.startTime) - (c + 1000 + anchor)) < 0.001);
     assert.ok(Math.abs(ms(still2!.endTime) - (c + 1001 + anchor)) < 0.001);
@@ -329,6 +331,20 @@ describe('PendingSampler: traces', () => {
     app.releaseQuery();
     await done;
     assert.deepEqual(exporter.getFinishedSpans(), []);
+  });
+});
+
+describe('PendingSampler: missing records', () => {
+  it('a chain whose innermost frame has no record (collected meanwhile) is left out', async () => {
+    const done = app.handler();
+    await turn();
+    pendingByFunction.set('repo', 2000);
+    setLongest(2000);
+    const noRecords = { ...runtimeView, graph: (o: never) => ({ ...runtimeView.graph(o), frameOf: () => undefined }) };
+    assert.equal(at(1e9, () => newSampler({ runtime: noRecords }).tick()), undefined);
+    assert.deepEqual(exporter.getFinishedSpans(), []);
+    app.releaseQuery();
+    await done;
   });
 });
 
