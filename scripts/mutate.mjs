@@ -86,7 +86,7 @@ const FOLDERS = {
   // The in-process tests first (the sampler and the span bridge driven in the test's own process,
   // a fraction of a second each); test/otel.test.ts, whose cases spawn programs, last: it runs only
   // for the mutants the others leave alive.
-  otel: ['test/otel-sampler.test.ts', 'test/otel-span-bridge.test.ts', 'test/otel-holders.test.ts', 'test/otel-diag-logger.test.ts', 'test/otel-metrics-unit.test.ts', 'test/otel-instrumentation.test.ts', 'test/otel-sdk.test.ts', 'test/otel-sampler-holders.test.ts', 'test/otel-extract-chains.test.ts', 'test/otel-faults.test.ts', 'test/settings.test.ts', 'test/otel.test.ts'],
+  otel: ['test/otel-sampler.test.ts', 'test/otel-span-bridge.test.ts', 'test/otel-omit-text.test.ts', 'test/otel-holders.test.ts', 'test/otel-diag-logger.test.ts', 'test/otel-metrics-unit.test.ts', 'test/otel-instrumentation.test.ts', 'test/otel-sdk.test.ts', 'test/otel-sampler-holders.test.ts', 'test/otel-extract-chains.test.ts', 'test/otel-faults.test.ts', 'test/settings.test.ts', 'test/otel.test.ts'],
   runtime: [
     'test/clock.test.ts',
     'test/runtime-site-table.test.ts',

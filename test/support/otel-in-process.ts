@@ -22,7 +22,9 @@ export const exporter = new InMemorySpanExporter();
 export const provider = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter })] });
 export const tracer: Tracer = provider.getTracer('test');
 
-installHooks({ include: ['test/fixtures/otel-unit/app-*.mjs'], cache: false });
+// A test file that sets globalThis.awaitwhatTestOmitText before importing this module gets the
+// await expressions left out of the transform (the omitText option).
+installHooks({ include: ['test/fixtures/otel-unit/app-*.mjs'], cache: false, omitText: (globalThis as { awaitwhatTestOmitText?: boolean }).awaitwhatTestOmitText === true });
 export const rt: RuntimeInternals = currentRuntime()!.internals;
 
 export const warnings: string[] = [];
