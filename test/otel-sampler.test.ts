@@ -480,38 +480,209 @@ describe('PendingSampler: onPending and faults', () => {
 });
 
 describe('PendingSampler: start and stop', () => {
-  it('start() samples every sampleIntervalMs on one timer however often called, stop() ends it', async () => {
-    const release = (async () => {
-      const done = app.first();
-      await turn();
-      return async () => {
-        app.releaseWaits();
-        await done;
-      };
-    })();
-    const finish = await release;
-    pendingByFunction.set('first', 2000);
-    setLongest(2000);
-    const reports: unknown[] = [];
-    configure({ sampleIntervalMs: 250, onPending: (r) => void reports.push(r) });
+  it('start() samples every sampleIntervalMs on one timer however often called, stop() ends it', () => {
+    let ticks = 0;
+    const counting = { ...runtimeView, longestSuspension: () => (ticks++, 0) };
+    configure({ sampleIntervalMs: 250 });
     mock.timers.enable({ apis: ['setInterval'] });
     try {
-      const sampler = newSampler();
+      const sampler = newSampler({ runtime: counting });
+      sampler.stop();
       sampler.start();
       sampler.start();
       mock.timers.tick(249);
-      assert.equal(reports.length, 0);
-      // Due at each tick (a new chain each time is not needed: the pending time grows past the doubling intervals).
+      assert.equal(ticks, 0);
       mock.timers.tick(1);
-      assert.equal(reports.length, 1);
+      assert.equal(ticks, 1);
+      mock.timers.tick(250);
+      assert.equal(ticks, 2);
       sampler.stop();
       sampler.stop();
       mock.timers.tick(10_000);
-      assert.equal(reports.length, 1);
+      assert.equal(ticks, 2);
+      // Started again after a stop: a timer again.
+      sampler.start();
+      mock.timers.tick(250);
+      assert.equal(ticks, 3);
+      sampler.stop();
     } finally {
       mock.timers.reset();
     }
-    await finish();
+  });
+});
+
+describe('PendingSampler: more shapes', () => {
+  it('a sampled remote parent above the chain is not copied (no SDK span to copy): the root is the outermost frame', async () => {
+    const remote = trace.setSpanContext(ROOT_CONTEXT, { traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331', traceFlags: TraceFlags.SAMPLED, isRemote: true });
+    const done = context.with(remote, () => app.handler());
+    await turn();
+    pendingByFunction.set('repo', 2000);
+    setLongest(2000);
+    at(1e9, () => newSampler().tick());
+    const views = spans();
+    assert.deepEqual(views.map((v) => [v.name, v.parent]), [['pending await', 'repo*'], ['repo', 'service*'], ['service', 'pending: handler (repo)*'], ['pending: handler (repo)', null]]);
+    assert.deepEqual(views[0]!.attributes['awaitwhat.chain'], ['handler', 'service', 'repo', 'await db.promise']);
+    app.releaseQuery();
+    await done;
+  });
+
+  it('a server span that ended while its calls hang is not copied either', async () => {
+    const server = tracer.startSpan('GET /fire-and-forget');
+    const done = context.with(trace.setSpan(ROOT_CONTEXT, server), () => app.handler());
+    server.end();
+    await turn();
+    pendingByFunction.set('repo', 2000);
+    setLongest(2000);
+    exporter.reset();
+    at(1e9, () => newSampler().tick());
+    assert.deepEqual(spans().map((v) => v.name), ['pending await', 'repo', 'service', 'pending: handler (repo)']);
+    app.releaseQuery();
+    await done;
+  });
+
+  it('two hung calls under one frame: two chains, each with its own snapshot trace, each re-reported in its own', async () => {
+    const done = app.both();
+    await turn();
+    pendingByFunction.set('left', 3000).set('right', 2000);
+    setLongest(3000);
+    const sampler = newSampler();
+    const first = at(1e9, () => sampler.tick())!;
+    assert.deepEqual(first.chains.map((c) => c.frames.map((f) => f.function)), [['both', 'left'], ['both', 'right']]);
+    const traces = first.chains.map((c) => c.snapshotTraceId);
+    assert.notEqual(traces[0], traces[1]);
+    assert.deepEqual(spans().filter((v) => v.parent === null).map((v) => v.name), ['pending: both (left)', 'pending: both (right)']);
+    exporter.reset();
+    const again = at(1e9 + 1000, () => sampler.tick())!;
+    assert.deepEqual(again.chains.map((c) => c.snapshotTraceId), traces);
+    assert.deepEqual(spans().map((v) => v.name), ['pending await', 'still pending', 'pending await', 'still pending']);
+    app.releasePair();
+    await done;
+  });
+
+  it('sampled inside an active span, the snapshot root is still a root', async () => {
+    const done = app.handler();
+    await turn();
+    pendingByFunction.set('repo', 2000);
+    setLongest(2000);
+    const active = tracer.startSpan('timer callback');
+    context.with(trace.setSpan(ROOT_CONTEXT, active), () => at(1e9, () => newSampler().tick()));
+    active.end();
+    assert.deepEqual(spans().map((v) => [v.name, v.parent]).slice(-2), [['pending: handler (repo)', null], ['timer callback', null]]);
+    app.releaseQuery();
+    await done;
+  });
+
+  it('an anonymous function: the copies and the root are named as its real span is', async () => {
+    const done = app.anonymous();
+    await turn();
+    pendingByFunction.set('<anonymous>', 2000);
+    setLongest(2000);
+    at(1e9, () => newSampler().tick());
+    assert.deepEqual(spans().map((v) => v.name), ['pending await', 'pending: <anonymous> at app-chains.mjs:79 (<anonymous> at app-chains.mjs:79)']);
+    app.releaseSlow();
+    await done;
+  });
+
+  it('an extra awaiter in an unsampled trace gets no link (and breaks nothing)', async () => {
+    const unsampled = trace.setSpanContext(ROOT_CONTEXT, { traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331', traceFlags: TraceFlags.NONE });
+    const done = [app.query(), context.with(unsampled, () => app.query())];
+    await turn();
+    pendingByFunction.set('query', 4000).set('connect', 4000);
+    setLongest(4000);
+    const report = at(1e9, () => newSampler().tick());
+    assert.deepEqual(report?.chains.map((ch) => ch.frames.map((f) => f.function)), [['query', 'connect']]);
+    app.releaseSocket();
+    await Promise.all(done);
+    assert.deepEqual(finished('connect', false)[0]!.links.map((l) => l.context.spanId), [finished('connect', true)[0]!.spanContext().spanId]);
+  });
+
+  it('a chain whose innermost frame waits on nothing known: value kind "frame", no leaf', () => {
+    const node = {
+      id: 'f1', type: 'frame', function: 'stuck', kind: 'function', location: { file: '/app/a.mjs', line: 1, column: 1 }, state: 'awaiting',
+      suspendedAt: { file: '/app/a.mjs', line: 2, column: 3, kind: 'await', text: 'await x' }, pendingMs: 2000, seq: 1, awaits: [], awaitedBy: [],
+    };
+    const record = {};
+    const synthetic = {
+      ...runtimeView,
+      graph: () => ({
+        snapshot: { schema: 'awaitwhat.snapshot/1', capturedAt: 1, pid: 1, threadId: 0, nodes: [node], roots: [], cycles: [], stats: { frames: 1, collected: 0, evicted: 0, omitted: 0 } },
+        awaits: { start: new Int32Array([0, 0]), to: new Int32Array(0) },
+        awaitedBy: { start: new Int32Array([0, 0]), to: new Int32Array(0) },
+        frameOf: () => record,
+      }),
+    } as never;
+    setLongest(2000);
+    const report = at(1e9, () => newSampler({ runtime: synthetic }).tick());
+    assert.equal(report?.chains[0]?.leaf, null);
+    assert.equal(spans()[0]!.attributes['awaitwhat.await.value_kind'], 'frame');
+  });
+});
+
+describe('PendingSampler: onPending calls in flight', () => {
+  async function hung(): Promise<() => Promise<void>> {
+    const done = app.first();
+    await turn();
+    pendingByFunction.set('first', 5000);
+    setLongest(5000);
+    return async () => {
+      app.releaseWaits();
+      await done;
+    };
+  }
+
+  it('a callback that returns nothing, or null, is never waited for', async () => {
+    const release = await hung();
+    const faults = new Faults(diag);
+    for (const value of [undefined, null]) {
+      configure({ onPending: () => value as never });
+      const sampler = newSampler({ faults });
+      at(1e9, () => sampler.tick());
+      at(1e9 + 1000, () => sampler.tick());
+      at(1e9 + 3000, () => sampler.tick());
+    }
+    assert.deepEqual(faults.counts(), { user: {}, internal: {} });
+    await release();
+  });
+
+  it('a rejected call no longer counts as in flight', async () => {
+    const release = await hung();
+    const faults = new Faults(diag);
+    configure({ onPending: () => Promise.reject(new Error('nope')) });
+    const sampler = newSampler({ faults });
+    at(1e9, () => sampler.tick());
+    await turn();
+    at(1e9 + 1000, () => sampler.tick());
+    await turn();
+    assert.deepEqual(faults.counts(), { user: { 'onPending failed': 2 }, internal: {} });
+    await release();
+  });
+
+  it('the wait is measured from the oldest call in flight, at the threshold exactly, and said in seconds', async () => {
+    const release = await hung();
+    const faults = new Faults(diag);
+    const settles: (() => void)[] = [];
+    const onPending = () => new Promise<void>((resolve) => void settles.push(resolve));
+    const sampler = newSampler({ faults });
+    const c = 1e9;
+    // Calls at c and c + 1 s (threshold 1001: not yet); the first settles; a call at c + 3 s with a
+    // threshold of 3001 ms is still under it (measured from c), one at c + 7 s with 7000 is at it.
+    configure({ onPending });
+    at(c, () => sampler.tick());
+    configure({ onPending, pendingThresholdMs: 1001 });
+    at(c + 1000, () => sampler.tick());
+    settles.shift()!();
+    await turn();
+    configure({ onPending, pendingThresholdMs: 3001 });
+    assert.notEqual(at(c + 3000, () => sampler.tick()), undefined);
+    assert.deepEqual(faults.counts(), { user: {}, internal: {} });
+    pendingByFunction.set('first', 7000);
+    setLongest(7000);
+    configure({ onPending, pendingThresholdMs: 7000 });
+    assert.notEqual(at(c + 7000, () => sampler.tick()), undefined);
+    assert.deepEqual(faults.counts(), { user: { 'onPending unsettled': 1 }, internal: {} });
+    assert.deepEqual(warnings, ['an onPending call has not settled for 7.0s; calls go on, later ones that do not settle are counted, not reported']);
+    for (const settle of settles.splice(0)) settle();
+    await release();
   });
 });
 
@@ -523,8 +694,8 @@ describe('PendingSampler: cycles', () => {
     const sampler = newSampler();
     setLongest(1000);
     const report = at(1e9, () => sampler.tick())!;
-    const ping = { function: 'ping', file: FILE, line: 64, column: 3, await: 'await two', pendingMs: 0 };
-    const pong = { function: 'pong', file: FILE, line: 68, column: 3, await: 'await one', pendingMs: 0 };
+    const ping = { function: 'ping', file: FILE, line: 66, column: 3, await: 'await two', pendingMs: 0 };
+    const pong = { function: 'pong', file: FILE, line: 70, column: 3, await: 'await one', pendingMs: 0 };
     assert.deepEqual(report.chains, []);
     assert.equal(report.cycles.length, 1);
     const names = report.cycles[0]!.frames.map((f) => f.function);
@@ -536,5 +707,20 @@ describe('PendingSampler: cycles', () => {
     assert.ok(Math.abs(ms(cycle!.endTime) - (1e9 + 1 + performance.timeOrigin)) < 0.001);
     assert.deepEqual(warnings, [`deadlock, 2 async functions await each other: ${text.join(' → ')}`]);
     assert.equal(at(1e9 + 1e6, () => sampler.tick()), undefined);
+  });
+
+  it('a cycle through a combinator names its frames only; its span is a root even inside an active span', async () => {
+    await app.tangle();
+    await turn();
+    await turn();
+    setLongest(1000);
+    const active = tracer.startSpan('timer callback');
+    const report = context.with(trace.setSpan(ROOT_CONTEXT, active), () => at(1e9, () => newSampler().tick()))!;
+    active.end();
+    const cycles = report.cycles.map((c) => c.frames.map((f) => f.function).sort());
+    assert.deepEqual(cycles.filter((c) => c.includes('knot')), [['knot', 'tie']]);
+    const span = spans().find((v) => v.name === 'await cycle' && (v.attributes['awaitwhat.cycle'] as string[]).some((n) => n.startsWith('knot')))!;
+    assert.equal(span.parent, null);
+    assert.equal((span.attributes['awaitwhat.cycle'] as string[]).length, 2);
   });
 });

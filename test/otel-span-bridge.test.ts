@@ -81,10 +81,10 @@ describe('SpanBridge: which calls get spans', () => {
     await Promise.all(done);
     const text = 'await slow.promise.then((aVeryLongParameterNameNumberOne) => aVeryLongParameterNameNumberOne).then((anotherVeryLongName…';
     assert.deepEqual(spans(), [
-      { name: 'await slow.promise', kind: SpanKind.INTERNAL, parent: '<anonymous> at app-chains.mjs:77', attributes: awaitAt(78, 3, 'await slow.promise'), links: [] },
-      { name: '<anonymous> at app-chains.mjs:77', kind: SpanKind.INTERNAL, parent: null, attributes: { ...code('<anonymous>', 77, 27), ...awaitAt(78, 3, 'await slow.promise') }, links: [] },
-      { name: `${text.slice(0, 79)}…`, kind: SpanKind.INTERNAL, parent: 'longText', attributes: awaitAt(81, 3, text), links: [] },
-      { name: 'longText', kind: SpanKind.INTERNAL, parent: null, attributes: { ...code('longText', 80, 8), ...awaitAt(81, 3, text) }, links: [] },
+      { name: 'await slow.promise', kind: SpanKind.INTERNAL, parent: '<anonymous> at app-chains.mjs:79', attributes: awaitAt(80, 3, 'await slow.promise'), links: [] },
+      { name: '<anonymous> at app-chains.mjs:79', kind: SpanKind.INTERNAL, parent: null, attributes: { ...code('<anonymous>', 79, 27), ...awaitAt(80, 3, 'await slow.promise') }, links: [] },
+      { name: `${text.slice(0, 79)}…`, kind: SpanKind.INTERNAL, parent: 'longText', attributes: awaitAt(83, 3, text), links: [] },
+      { name: 'longText', kind: SpanKind.INTERNAL, parent: null, attributes: { ...code('longText', 82, 8), ...awaitAt(83, 3, text) }, links: [] },
     ]);
     assert.equal(exporter.getFinishedSpans()[2]!.name.length, 80);
   });
