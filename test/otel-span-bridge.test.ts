@@ -9,7 +9,7 @@
 
 import assert from 'node:assert/strict';
 import { context, ROOT_CONTEXT, SpanKind, trace, TraceFlags, type ContextManager } from '@opentelemetry/api';
-import { AlwaysOffSampler, SimpleSpanProcessor, TracerProvider, type ReadableSpan } from '@opentelemetry/sdk-trace';
+import { AlwaysOffSampler, AlwaysOnSampler, SimpleSpanProcessor, TracerProvider, type ReadableSpan } from '@opentelemetry/sdk-trace';
 import { beforeEach, describe, it } from 'node:test';
 import { app, at, bridge, configure, exporter, faults, ms, newSampler, pendingByFunction, reset, setLongest, spans, tracer, turn, useBridgeTracer, warnings } from './support/otel-in-process.ts';
 
@@ -67,8 +67,10 @@ describe('SpanBridge: which calls get spans', () => {
   });
 
   it('below the minimum, no span at all; the bridge says the minimum', async () => {
-    configure({ minSpanDurationMs: 60_000 });
-    assert.equal(bridge.minDurationMs(), 60_000);
+    // 500 ms: less than the process's age in performance.now() ms (a sum of two readings is over it).
+    configure({ minSpanDurationMs: 500 });
+    assert.ok(performance.now() > 500);
+    assert.equal(bridge.minDurationMs(), 500);
     await request();
     assert.deepEqual(exporter.getFinishedSpans(), []);
   });
@@ -87,6 +89,23 @@ describe('SpanBridge: which calls get spans', () => {
       { name: 'longText', kind: SpanKind.INTERNAL, parent: null, attributes: { ...code('longText', 82, 8), ...awaitAt(83, 3, text) }, links: [] },
     ]);
     assert.equal(exporter.getFinishedSpans()[2]!.name.length, 80);
+  });
+
+  it('an await expression of exactly 80 characters names its span whole', async () => {
+    configure({ minSpanDurationMs: 0 });
+    const done = app.eighty();
+    await turn();
+    app.releaseSlow();
+    await done;
+    const text = 'await slow.promise.then((value) => value).then((other) => other).then((x) => !x)';
+    assert.equal(text.length, 80);
+    assert.deepEqual(spans().map((v) => v.name), [text, 'eighty']);
+  });
+
+  it('a call that awaits only another instrumented call (no leaf span) gets its span at its exit', async () => {
+    configure({ minSpanDurationMs: 0 });
+    assert.equal(await app.awaitsCall(), 1);
+    assert.deepEqual(spans().map((v) => [v.name, v.parent]), [['awaitsCall', null]]);
   });
 });
 
@@ -134,13 +153,48 @@ describe('SpanBridge: parents', () => {
     assert.equal(exporter.getFinishedSpans().length, 4);
   });
 
-  it('a tracer whose spans do not record: nothing exported, nothing reported', async () => {
+  it('a tracer whose spans do not record: nothing exported, nothing reported, and a hung chain in it gets no snapshot', async () => {
     configure({ minSpanDurationMs: 0 });
     const off = new TracerProvider({ sampler: new AlwaysOffSampler(), spanProcessors: [new SimpleSpanProcessor({ exporter })] });
     useBridgeTracer(off.getTracer('off'));
+    const before = faults.counts();
     await request();
     assert.deepEqual(exporter.getFinishedSpans(), []);
-    assert.deepEqual(faults.counts(), { user: {}, internal: {} });
+    const done = app.handler();
+    await turn();
+    pendingByFunction.set('repo', 2000);
+    setLongest(2000);
+    const report = at(performance.now() + 1e7, () => newSampler().tick());
+    assert.deepEqual(report?.chains.map((c) => [c.traceId, c.snapshotTraceId, c.frames.map((f) => f.spanId)]), [[undefined, undefined, [undefined, undefined, undefined]]]);
+    app.releaseQuery();
+    await done;
+    assert.deepEqual(exporter.getFinishedSpans(), []);
+    assert.deepEqual(faults.counts(), before);
+  });
+
+  it('an unsampled active span: no span even with a sampler that would sample its children', async () => {
+    configure({ minSpanDurationMs: 0 });
+    const on = new TracerProvider({ sampler: new AlwaysOnSampler(), spanProcessors: [new SimpleSpanProcessor({ exporter })] });
+    useBridgeTracer(on.getTracer('on'));
+    const unsampled = trace.setSpanContext(ROOT_CONTEXT, { traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331', traceFlags: TraceFlags.NONE });
+    await context.with(unsampled, () => request());
+    assert.deepEqual(exporter.getFinishedSpans(), []);
+  });
+
+  it('a call whose awaiter already has a span starts no earlier than it (inner calls suspend first)', async () => {
+    configure({ minSpanDurationMs: 0 });
+    const done = app.both();
+    await turn();
+    // Only left is reported: both and left get spans; right's span comes later, under both's.
+    pendingByFunction.set('left', 3000);
+    setLongest(3000);
+    at(performance.now() + 1e7, () => newSampler().tick());
+    exporter.reset();
+    app.releasePair();
+    await done;
+    const names = spans().map((v) => [v.name, v.parent]);
+    assert.deepEqual(names.filter(([n]) => n === 'right' || n === 'both'), [['right', 'both'], ['both', null]]);
+    assertNested();
   });
 });
 
@@ -168,9 +222,12 @@ describe('SpanBridge: pending reports', () => {
     pendingByFunction.set('handler', 4000).set('service', 3500).set('repo', 3000);
     setLongest(3000);
     // Captured at 1 ms (the process's start): each await started its pending time before that and ended now.
+    // Reported again at 1001 ms with the same times: the start of the pending await stays the first report's.
     const capture = 1;
     const before = performance.now();
-    at(capture, () => newSampler().tick());
+    const sampler = newSampler();
+    at(capture, () => sampler.tick());
+    at(capture + 1000, () => sampler.tick());
     exporter.reset();
     app.releaseQuery();
     await done;
@@ -181,6 +238,36 @@ describe('SpanBridge: pending reports', () => {
       const high = Math.round(after - (capture - reported));
       assert.ok(wasPending[name]! >= low && wasPending[name]! <= high, `${name}: ${wasPending[name]}, expected ${low} to ${high}`);
     }
+  });
+
+  it('was_pending_ms ends where the reported await ended, not where the call did (leaf and call awaits)', async () => {
+    const done = app.outerSlow();
+    await turn();
+    pendingByFunction.set('outerSlow', 3000).set('middleSlow', 3000).set('innerSlow', 3000);
+    setLongest(3000);
+    const capture = 1;
+    const since = capture - 3000;
+    at(capture, () => newSampler().tick());
+    exporter.reset();
+    const t0 = performance.now();
+    app.releaseDb2();
+    await turn();
+    const t1 = performance.now();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    app.releaseInner();
+    await turn();
+    const t2 = performance.now();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    app.releaseMiddle();
+    await done;
+    const t3 = performance.now();
+    const wasPending = Object.fromEntries(exporter.getFinishedSpans().filter((s) => s.attributes['awaitwhat.was_pending'] === true).map((s) => [s.name, s.attributes['awaitwhat.was_pending_ms'] as number]));
+    const within = (name: string, from: number, to: number) =>
+      assert.ok(wasPending[name]! >= Math.round(from - since) && wasPending[name]! <= Math.round(to - since), `${name}: ${wasPending[name]}, expected ${Math.round(from - since)} to ${Math.round(to - since)}`);
+    // innerSlow's reported await (of db2) ended before t1; middleSlow's (of innerSlow) between t1 and t2; outerSlow's by t3.
+    within('innerSlow', t0, t1);
+    within('middleSlow', t1, t2);
+    within('outerSlow', t2, t3);
   });
 
   it('a leaf await shorter than the minimum gets no span, even in a reported call', async () => {
@@ -200,7 +287,7 @@ describe('SpanBridge: pending reports', () => {
 describe('SpanBridge: faults', () => {
   it('a tracer that throws: the program goes on with its results, the fault is counted once per kind', async () => {
     configure({ minSpanDurationMs: 0 });
-    const before = faults.counts().internal.span ?? 0;
+    const before = faults.counts().internal;
     useBridgeTracer({
       startSpan: () => {
         throw new Error('tracer down');
@@ -210,8 +297,8 @@ describe('SpanBridge: faults', () => {
       },
     } as never);
     assert.equal(await request(), 'rows');
-    assert.ok((faults.counts().internal.span ?? 0) > before);
-    assert.deepEqual(warnings, ['could not record a span (tracer down); the program is unaffected, later span failures are counted, not reported']);
+    // One fault at the end of the leaf await, one at each of the three exits; all of kind span.
+    assert.deepEqual(faults.counts().internal, { ...before, span: (before.span ?? 0) + 4 });
   });
 
   it('a context manager that throws: context() reports it and returns nothing', () => {
@@ -224,8 +311,10 @@ describe('SpanBridge: faults', () => {
     const previous = (context as unknown as { _getContextManager(): ContextManager })._getContextManager();
     context.disable();
     context.setGlobalContextManager(manager);
+    const before = faults.counts().internal.span ?? 0;
     try {
       assert.equal(bridge.context(), undefined);
+      assert.equal(faults.counts().internal.span, before + 1);
     } finally {
       context.disable();
       context.setGlobalContextManager(previous);

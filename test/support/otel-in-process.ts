@@ -106,8 +106,8 @@ export function turn(): Promise<void> {
 
 type AppFunction = () => Promise<unknown>;
 /** test/fixtures/otel-unit/app-chains.mjs, instrumented. */
-export const app = (await import(new URL('../fixtures/otel-unit/app-chains.mjs', import.meta.url).href)) as Record<'handler' | 'first' | 'second' | 'third' | 'query' | 'anonymous' | 'longText' | 'both' | 'tangle', AppFunction> &
-  Record<'releaseQuery' | 'releaseWaits' | 'releaseSocket' | 'releaseSlow' | 'releasePair', () => void> & { deadlock(): Promise<void> };
+export const app = (await import(new URL('../fixtures/otel-unit/app-chains.mjs', import.meta.url).href)) as Record<'handler' | 'first' | 'second' | 'third' | 'query' | 'anonymous' | 'longText' | 'both' | 'tangle' | 'eighty' | 'awaitsCall' | 'outerSlow', AppFunction> &
+  Record<'releaseQuery' | 'releaseWaits' | 'releaseSocket' | 'releaseSlow' | 'releasePair' | 'releaseDb2' | 'releaseInner' | 'releaseMiddle', () => void> & { deadlock(): Promise<void> };
 
 export interface SpanView {
   name: string;
