@@ -53,7 +53,11 @@ async function request(): Promise<unknown> {
 describe('SpanBridge: which calls get spans', () => {
   it('with a minimum of 0, every call that suspended and every leaf await: named after the function and the await expression, parented to its awaiter, each call saying where it last awaited', async () => {
     configure({ minSpanDurationMs: 0 });
+    const before = performance.timeOrigin + performance.now();
     assert.equal(await request(), 'rows');
+    const after = performance.timeOrigin + performance.now();
+    // True times: within the request (to the clocks' rounding).
+    for (const s of exporter.getFinishedSpans()) assert.ok(ms(s.startTime) >= before - 1 && ms(s.endTime) <= after + 1, `${s.name}: ${ms(s.startTime)}–${ms(s.endTime)} outside ${before}–${after}`);
     assert.deepEqual(spans(), [
       { name: 'await db.promise', kind: SpanKind.INTERNAL, parent: 'repo', attributes: awaitAt(21, 10, 'await db.promise'), links: [] },
       { name: 'repo', kind: SpanKind.INTERNAL, parent: 'service', attributes: REPO, links: [] },
