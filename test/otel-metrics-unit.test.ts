@@ -79,7 +79,8 @@ function logger(): { warnings: string[]; warn: (m: string) => void; error(): voi
 
 describe('PendingMetrics', () => {
   it('two gauges on the meter given, one batch callback; a new meter takes them over', () => {
-    const metrics = new PendingMetrics(() => undefined, () => config, new Faults(logger()));
+    const faults = new Faults(logger());
+    const metrics = new PendingMetrics(() => undefined, () => config, faults);
     const one = fakeMeter();
     metrics.use(one.meter);
     assert.deepEqual(one.gauges, [
@@ -94,8 +95,10 @@ describe('PendingMetrics', () => {
     assert.deepEqual(one.removed[0]!.observables, one.callbacks[0]!.observables);
     assert.equal(two.callbacks.length, 1);
     assert.equal(two.removed.length, 0);
-    // Disabled (no runtime): nothing observed.
+    // Disabled (no runtime): nothing observed, nothing failed.
+    assert.deepEqual(metrics.sites(), []);
     assert.deepEqual(two.collect(), []);
+    assert.deepEqual(faults.counts(), { user: {}, internal: {} });
   });
 
   it('hung chains by their innermost await site: a count and the oldest pending time in seconds; a site whose hang ended reads 0', () => {
