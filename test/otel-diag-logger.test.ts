@@ -27,6 +27,11 @@ describe('OutageAwareLogger', () => {
     log.warn('awaitwhat', 'the sampler failed', 2);
     log.warn('awaitwhat', 'the sampler failed', 3);
     log.warn('awaitwhat', 42);
+    log.warn('sdk', 'not awaitwhat\'s');
+    log.warn('retry 12 of 20');
+    log.warn('retry 7 of 20');
+    log.warn('exporter v2');
+    log.warn('exporter v');
     log.info('awaitwhat', 'started');
     log.info('awaitwhat', 'started');
     log.debug('d', 1);
@@ -36,6 +41,10 @@ describe('OutageAwareLogger', () => {
       ['error', 'another error'],
       ['warn', 'awaitwhat: the sampler failed', 2],
       ['warn', 'awaitwhat', 42],
+      ['warn', 'sdk', "not awaitwhat's"],
+      ['warn', 'retry 12 of 20'],
+      ['warn', 'exporter v2'],
+      ['warn', 'exporter v'],
       ['info', 'awaitwhat: started'],
       ['info', 'awaitwhat: started'],
       ['debug', 'd', 1],
