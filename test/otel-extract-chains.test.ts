@@ -92,6 +92,11 @@ describe('extractChains', () => {
     ]);
   });
 
+  it('a frame awaiting a group of leaves only is innermost, its leaf the group\'s first leaf', () => {
+    const s = snapshotOf([frame(1, ['g1'], [], 300), group('g1', ['l1', 'l2'], ['f1']), leaf('l1', ['g1']), leaf('l2', ['g1'])]);
+    assert.deepEqual(chains(s, 0), [[['f1'], [0], 'l1', 300]]);
+  });
+
   it('longest pending first; equal times keep snapshot order', () => {
     const s = snapshotOf([frame(1, ['l1'], [], 100), frame(2, ['l1'], [], 300), frame(3, ['l1'], [], 100), frame(4, ['l1'], [], 200), leaf('l1', ['f1', 'f2', 'f3', 'f4'])]);
     assert.deepEqual(chains(s, 0).map(([ids, , , ms]) => [ids[0], ms]), [['f2', 300], ['f4', 200], ['f1', 100], ['f3', 100]]);
