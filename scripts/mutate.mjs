@@ -101,6 +101,7 @@ const FOLDERS = {
     'test/otel-extract-chains.test.ts',
     'test/otel-faults.test.ts',
     'test/settings.test.ts',
+    'test/otel-version.test.ts',
   ],
   runtime: [
     'test/clock.test.ts',
