@@ -127,6 +127,13 @@ const FOLDERS = {
     'test/runtime-array-slot.test.ts',
     'test/runtime-claims.test.ts',
     'test/runtime-faults.test.ts',
+    // Traced frames (AwaitInstrumentation) in the test's own process: spans and hung-chain samples
+    // of real instrumented chains, exported to memory.
+    'test/otel-span-bridge.test.ts',
+    'test/otel-sampler.test.ts',
+    // Modules defining their own sites (foreign ids) and promises of other realms.
+    'test/self-contained.test.ts',
+    'test/runtime-realms.test.ts',
   ],
 };
 
