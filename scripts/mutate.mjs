@@ -60,6 +60,9 @@ const FOLDERS = {
     'test/snapshot-canonical.test.ts',
     'test/snapshot-validate.test.ts',
     'test/snapshot-build-records.test.ts',
+    'test/snapshot-build-gaps.test.ts',
+    'test/snapshot-built-graph.test.ts',
+    'test/snapshot-int-list.test.ts',
     // In-process programs (a fixture imported under installHooks, a second each): for await,
     // yield*, await using, figure-of-eight cycles, array slots.
     'test/snapshot-for-await-cases.test.ts',
@@ -77,6 +80,10 @@ const FOLDERS = {
     'test/render-exact.test.ts',
     // What the renderers say of something that is not a snapshot (validate.ts).
     'test/render.test.ts',
+    // The kept integer graph as the renderer reads it (built-graph.ts), and holders.ts's heap
+    // snapshots (a second or two per case: last, so only mutants nothing else kills reach them).
+    'test/render-kept-graph.test.ts',
+    'test/heap-holders.test.ts',
     // Not test/runtime-claims.test.ts nor test/snapshot-combinators.test.ts: they run programs
     // under the command (seconds each, and a mutant that breaks the report makes them wait for
     // their kill timer), which made a run of this folder take hours on the shared machine.
