@@ -105,6 +105,13 @@ describe('buildGraph: the corners the mutation run found', () => {
     assert.deepEqual(s.roots, ['f1', 'f2']);
   });
 
+  it('a frame awaiting a newer frame record links to it whatever its site; a yielded generator links to the one it yielded only while that one is pending', () => {
+    assert.deepEqual(shape([frame(1, 99, frame(2, 1, pending()))]), ['f1 awaiting > f2', 'f2 awaiting > l1', 'l1 leaf > ']);
+    const inner = frame(4, 11, 1);
+    const outer = frame(3, 11, inner);
+    assert.deepEqual(shape([frame(1, 1, outer), outer, inner]), ['f1 awaiting > f3', 'f3 yielded > ']);
+  });
+
   it('a returning frame is pending while the frame it returns is, or the frame whose kept promise it returns; returning nothing is not', () => {
     const callee = frame(20, 1, pending());
     const keptByYielded = pending();
