@@ -83,6 +83,7 @@ const FOLDERS = {
     // The kept integer graph as the renderer reads it (built-graph.ts), and holders.ts's heap
     // snapshots (a second or two per case: last, so only mutants nothing else kills reach them).
     'test/render-kept-graph.test.ts',
+    'test/snapshot-holders.test.ts',
     'test/heap-holders.test.ts',
     // Not test/runtime-claims.test.ts nor test/snapshot-combinators.test.ts: they run programs
     // under the command (seconds each, and a mutant that breaks the report makes them wait for
