@@ -215,6 +215,16 @@ describe('buildGraph: the corners the mutation run found', () => {
     assert.deepEqual(c.type === 'combinator' && [c.awaits, c.total, c.members.length, c.states], [[], 1001, 1000, { pending: 0, fulfilled: 0, rejected: 0, value: 1000, unknown: 1 }]);
   });
 
+  it('holders: none unless asked; over maxHeapBytes the promise leaves make it skipped (no heap snapshot taken); with no promise leaf there is nothing to analyse', () => {
+    const promiseLeaf = () => sourceOf([frame(1, 1, pending()), frame(2, 1, 5)]);
+    assert.equal('holders' in buildSnapshot(promiseLeaf()), false);
+    assert.equal('holders' in buildSnapshot(promiseLeaf(), { holders: false }), false);
+    const skipped = buildSnapshot(promiseLeaf(), { holders: { maxHeapBytes: 1 } }).holders!;
+    assert.deepEqual([skipped.state, skipped.reason.slice(0, 17), skipped.analysed], ['skipped', 'the heap in use (', 0]);
+    const none = buildSnapshot(sourceOf([frame(2, 1, 5), frame(4, 1, new CombinatorLink(20, [], pending()))]), { holders: { maxHeapBytes: 1 } }).holders!;
+    assert.deepEqual([none.state, none.reason, none.analysed], ['done', 'no leaf is a promise, a thenable, a for await or an await using', 0]);
+  });
+
   it('the integer graph kept beside the snapshot: frame marks, frame and root positions, cycles, and whether every source is a root', () => {
     const pa = pending();
     const pb = pending();
