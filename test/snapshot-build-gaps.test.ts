@@ -25,6 +25,8 @@ const sites = new Map<number, SiteInfo>([
   [0, site('function', 1, { name: 'alpha', column: 1 })],
   [1, site('await', 2, { fn: 0, text: 'await x' })],
   [R2, site('return', 4, { fn: 0, text: 'return p' })],
+  // The first return site the runtime registers has id RETURN_SITE_BASE itself.
+  [RETURN_SITE_BASE, site('return', 5, { fn: 0, text: 'return q' })],
   [10, site('generator', 9, { name: 'gen', column: 1 })],
   [11, site('yield', 10, { fn: 10, text: 'yield 1' })],
   [20, site('combinator', 20, { combinator: 'race', members: ['first()', '', 'third'] })],
@@ -37,7 +39,7 @@ const sites = new Map<number, SiteInfo>([
   [50, { kind: 'module', file: fileURLToPath(import.meta.url), line: 1, column: 1, name: '<module>', text: '' }],
   [51, { kind: 'await', file: fileURLToPath(import.meta.url), line: 2, column: 1, name: '', text: 'await p', fn: 50 }],
 ]);
-const kinds = new Map([[R2, KIND_RETURN], [11, KIND_YIELD]]);
+const kinds = new Map([[R2, KIND_RETURN], [RETURN_SITE_BASE, KIND_RETURN], [11, KIND_YIELD]]);
 
 interface Hooks {
   groups?: Map<object, Frame[]>;
@@ -103,6 +105,19 @@ describe('buildGraph: the corners the mutation run found', () => {
       ],
     );
     assert.deepEqual(s.roots, ['f1', 'f2']);
+  });
+
+  it('the first return site (id RETURN_SITE_BASE) and a frame with no site (running, its node made last) keep records of their own', () => {
+    const taker = running(5);
+    const s = build([frame(1, 1, taker), taker, frame(3, RETURN_SITE_BASE, pending())]);
+    assert.deepEqual(
+      s.nodes.filter((n) => n.type === 'frame').map((n) => [n.id, n.function, n.state, n.suspendedAt]),
+      [
+        ['f1', 'alpha', 'awaiting', { file: 'a.mjs', line: 2, column: 3, kind: 'await', text: 'await x' }],
+        ['f3', 'alpha', 'returning', { file: 'a.mjs', line: 5, column: 3, kind: 'return', text: 'return q' }],
+        ['f5', '<unknown>', 'awaiting', null],
+      ],
+    );
   });
 
   it('a frame awaiting a newer frame record links to it whatever its site; a yielded generator links to the one it yielded only while that one is pending', () => {
