@@ -61,6 +61,14 @@ describe('the built graph kept beside a snapshot', () => {
     }
   });
 
+  it('a node replaced by null or a string does not match, nor does a node awaiting it', () => {
+    for (const replacement of [null, 'l1']) {
+      const { snapshot, graph } = made();
+      (snapshot.nodes as unknown[])[2] = replacement;
+      assert.deepEqual([0, 1, 2, 3].map((i) => nodeMatches(graph, i)), [true, false, false, false]);
+    }
+  });
+
   it('an id changed is seen from the node that awaits it', () => {
     const { snapshot, graph } = made();
     snapshot.nodes[2]!.id = 'l2';
