@@ -150,7 +150,7 @@ describe('buildGraph: the corners the mutation run found', () => {
   it('a module at a `for await` is pending whatever it iterates; a frame no caller can claim at an unknown site too; a module of a file on the stack named by path', () => {
     const s = build([frame(1, 46, 'a value', UNCLAIMABLE), frame(2, 99, Promise.resolve(), UNCLAIMABLE), frame(3, 51, Promise.resolve(), UNCLAIMABLE)]);
     assert.deepEqual(
-      s.nodes.map((n) => (n.type === 'frame' ? `${n.id} ${n.kind} ${n.state} > ${n.awaits.join(',')}` : `${n.id} ${n.type} ${n.valueKind} ${n.text}`)),
+      s.nodes.map((n) => (n.type === 'frame' ? `${n.id} ${n.kind} ${n.state} > ${n.awaits.join(',')}` : n.type === 'leaf' ? `${n.id} ${n.type} ${n.valueKind} ${n.text}` : n.id)),
       ['f1 module awaiting > l1', 'f2 function awaiting > ', 'f3 module awaiting > l2', 'l1 leaf async-iterable for await (const x of xs)', 'l2 leaf promise p'],
     );
   });
@@ -170,7 +170,7 @@ describe('buildGraph: the corners the mutation run found', () => {
     ]);
     const s = build([a, b, c, callee, taker], { iterations });
     assert.deepEqual(
-      s.nodes.map((n) => (n.type === 'frame' ? `${n.id} > ${n.awaits.join(',')}` : `${n.id} ${n.type} ${n.valueKind} ${n.text}`)),
+      s.nodes.map((n) => (n.type === 'frame' ? `${n.id} > ${n.awaits.join(',')}` : n.type === 'leaf' ? `${n.id} ${n.type} ${n.valueKind} ${n.text}` : n.id)),
       ['f1 > l1', 'f2 > l1', 'f3 > l2', 'f8 > l3', 'l1 leaf async-iterable for await (const x of xs)', 'l2 leaf disposal await using r = open()', 'l3 leaf promise x'],
     );
   });
@@ -228,6 +228,29 @@ describe('buildGraph: the corners the mutation run found', () => {
     const s2 = build([frame(1, 1, new CombinatorLink(20, many, pending()))]);
     const c = s2.nodes[1]!;
     assert.deepEqual(c.type === 'combinator' && [c.awaits, c.total, c.members.length, c.states], [[], 1001, 1000, { pending: 0, fulfilled: 0, rejected: 0, value: 1000, unknown: 1 }]);
+  });
+
+  it('past the listed 1000: a member that is a group is linked and named by position; a promise some frame awaits as a leaf is not', () => {
+    const groupPromise = pending();
+    const awaitedElsewhere = pending();
+    const inGroup = frame(70, 1, 'v');
+    const many: unknown[] = Array.from({ length: 1002 }, () => 0);
+    many[1000] = groupPromise;
+    many[1001] = awaitedElsewhere;
+    const s = build([frame(1, 1, awaitedElsewhere), frame(2, 1, new CombinatorLink(20, many, pending()))], { groups: new Map([[groupPromise, [inGroup]]]) });
+    assert.deepEqual(
+      s.nodes.map((n) => `${n.id} ${n.type === 'group' || n.type === 'leaf' ? n.text : n.type} > ${n.awaits.join(',')}`),
+      ['f1 frame > l1', 'f2 frame > c2', 'l1 x > ', 'c2 combinator > g3', 'g3 Promise.race member [1000] > f70', 'f70 frame > l4', 'l4 x > '],
+    );
+  });
+
+  it('an `await using` whose frame has no iteration record is a disposal leaf; a frame awaiting an older frame record (which discovery does not link) links to it', () => {
+    const older = frame(1, 1, pending());
+    const s = build([older, frame(2, 49, undefined), frame(3, 1, older)]);
+    assert.deepEqual(
+      s.nodes.map((n) => `${n.id} ${n.type === 'leaf' ? n.valueKind : n.type} > ${n.awaits.join(',')}`),
+      ['f1 frame > l1', 'f2 frame > l2', 'f3 frame > f1', 'l1 promise > ', 'l2 disposal > '],
+    );
   });
 
   it('holders: none unless asked; over maxHeapBytes the promise leaves make it skipped (no heap snapshot taken); with no promise leaf there is nothing to analyse', () => {

@@ -7,9 +7,14 @@
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import type { SnapshotNode } from '../dist/index.js';
 import { SHARED_AWAIT_TEXT } from '../dist/heap/holders.js';
 import { addHolders, estimateCost, holdersInProgress, leafHolderOf } from '../dist/snapshot/holders.js';
+import { buildSnapshot } from '../dist/snapshot/build.js';
+import type { SnapshotSource } from '../dist/snapshot/source.js';
+import { Frame, KIND_AWAIT } from '../dist/runtime/frame.js';
 
 const MB = 1024 * 1024;
 const at = { file: 'a.mjs', line: 1, column: 1 };
@@ -18,7 +23,8 @@ const frame = (id: string, awaits: string[]) => ({ id, type: 'frame', function: 
 const identity = (url: string) => url;
 /** Settles the test's gated promise: a module variable, which the heap snapshot shows as its holder. */
 let release: (() => void) | undefined;
-const RELEASE_LINE = 20;
+/** The line declaring the variable above (the heap analysis finds it in this file's text: written here in two pieces so that it is found once). */
+const RELEASE_LINE = readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n').findIndex((line) => line.startsWith('let ' + 'release:')) + 1;
 
 describe('snapshot holders', () => {
   it('estimates 150 ms per MB of heap and a peak of 14 times the heap', () => {
@@ -71,6 +77,33 @@ describe('snapshot holders', () => {
     const line = RELEASE_LINE;
     assert.deepEqual([held.text, held.holder, held.package, held.path.at(-1)], [`module variable release (this test:${line})`, `module variable release (this test:${line})`, null, 'variable release → closure (anonymous)']);
     assert.equal(holdersInProgress(), false);
+    release!();
+  });
+
+  it('buildSnapshot({ holders: true }): the holder names its file as the snapshot names paths, relative to cwd', () => {
+    const gated = new Promise<void>((r) => (release = r));
+    const f = new Frame(undefined);
+    f.seq = 1;
+    f.site = 0;
+    f.a(1, gated);
+    const sites = new Map([
+      [0, { kind: 'function', file: '/app/a.mjs', line: 1, column: 1, name: 'alpha', text: '' }],
+      [1, { kind: 'await', file: '/app/a.mjs', line: 2, column: 3, name: '', text: 'await gate', fn: 0 }],
+    ]);
+    const source = {
+      forEachRegistered: (visit: (frame: Frame) => void) => visit(f),
+      getSite: (id: number) => sites.get(id),
+      siteKindOf: () => KIND_AWAIT,
+      iterationsOf: () => undefined,
+      keptCombinatorOf: () => undefined,
+      groupOf: () => undefined,
+      promiseSiteOf: () => undefined,
+      elapsed: () => 0,
+      counters: { collected: 0, evicted: 0 },
+    } as unknown as SnapshotSource;
+    const s = buildSnapshot(source, { holders: true, cwd: fileURLToPath(new URL('..', import.meta.url)) });
+    const l1 = s.nodes[1] as { holder: { state: string; text: string } };
+    assert.deepEqual([s.holders!.state, s.holders!.analysed, l1.holder.state, l1.holder.text], ['done', 1, 'held', `module variable release (test/snapshot-holders.test.ts:${RELEASE_LINE})`]);
     release!();
   });
 

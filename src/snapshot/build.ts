@@ -142,6 +142,7 @@ function build(source: SnapshotSource, options: SnapshotOptions): { snapshot: Sn
     sourcesAreRoots: sourcesAreRoots(links.awaitedBy, rootPositions.length),
   });
   if (options.holders !== undefined && options.holders !== false) {
+    // Stryker disable next-line BooleanLiteral: equivalent: `holders: true` passed on as the options reads undefined for every option, the defaults, as `{}` does
     const holderOptions = options.holders === true ? {} : options.holders;
     snapshot.holders = addHolders(nodes, builder.leafValues(), holderOptions, (url) => places.displayUrl(url));
   }
@@ -307,6 +308,7 @@ class Builder {
     const map = new Map<unknown, RuntimeFrame>();
     for (let k = 0; k < frames.length; k++) {
       const p = keptPromiseFrom(kept[k], this.#state.seq[k]!);
+      // Stryker disable next-line LogicalOperator: equivalent: an undefined key is never looked up (only objects are), and no promise is two frames' own, so first-wins never decides
       if (p !== undefined && !map.has(p)) map.set(p, frames[k]!);
     }
     this.#byPromise = map;
@@ -471,6 +473,7 @@ class Builder {
   leafValues(): Map<number, object> {
     const values = new Map<number, object>();
     for (const [v, index] of this.#valueIndex) {
+      // Stryker disable next-line LogicalOperator,OptionalChaining: equivalent: the value index holds objects only, at positions of nodes, and addHolders takes only promise leaves of what it is handed
       if (this.#nodes[index]?.type === 'leaf' && typeof v === 'object' && v !== null) values.set(index, v);
     }
     return values;
@@ -517,6 +520,7 @@ class Builder {
 
   /** The node for an awaited or returned value: its frame, a kept combinator, a group, or a leaf. */
   #valueNode(v: unknown, site: SiteInfo, awaiter: FrameNode): number {
+    // Stryker disable next-line LogicalOperator: equivalent: a primitive is in no value index, no frame's kept promise, and no WeakMap of kept combinators or groups (WeakMap get answers undefined)
     if (typeof v === 'object' && v !== null) {
       // Values already seen first: a value shared by many awaiters is looked up once.
       const known = this.#valueIndex.get(v);
@@ -556,6 +560,7 @@ class Builder {
       awaitedBy: NO_LINKS,
     };
     const index = this.#add(node, node.id);
+    // Stryker disable next-line LogicalOperator: equivalent: v is the combinator's own result promise, always an object
     if (typeof v === 'object' && v !== null) this.#valueIndex.set(v, index);
     const linked = new Set<number>();
     const count = members?.count ?? 0;
@@ -701,6 +706,7 @@ function memberText(text: string, combinator: CombinatorNode['combinator'], i: n
 
 /** A file URL as a path; anything else as it is. */
 function asPath(file: string): string {
+  // Stryker disable next-line StringLiteral: equivalent: every name then goes to fileURLToPath, which throws for any but file: URLs, and the catch returns those as given
   if (!file.startsWith('file:')) return file;
   try {
     return fileURLToPath(file);
