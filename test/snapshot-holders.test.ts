@@ -10,7 +10,7 @@ import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { readFileSync } from 'node:fs';
 import type { SnapshotNode } from '../dist/index.js';
-import { SHARED_AWAIT_TEXT } from '../dist/heap/holders.js';
+import { NO_AWAITER_TEXT, SHARED_AWAIT_TEXT } from '../dist/heap/holders.js';
 import { addHolders, estimateCost, holdersInProgress, leafHolderOf } from '../dist/snapshot/holders.js';
 import { buildSnapshot } from '../dist/snapshot/build.js';
 import type { SnapshotSource } from '../dist/snapshot/source.js';
@@ -107,6 +107,58 @@ describe('snapshot holders', () => {
     release!();
   });
 
+  it('thenable, for await and await using leaves: what their one suspended call awaits is analysed; two calls at that line cannot be told apart; no call is not found', () => {
+    void stuckOnce();
+    void stuckTwice();
+    void stuckTwice();
+    const lineOf = (name: string) => readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n').findIndex((line) => line.startsWith(`async function ${name}(`)) + 1;
+    const at = (line: number) => ({ file: 'this test', line, column: 1 });
+    const waiter = (id: string, fn: string, line: number, awaits: string) => ({ ...(frame(id, [awaits]) as object), function: fn, location: at(line) }) as unknown as SnapshotNode;
+    const nodes = [
+      waiter('f1', 'stuckOnce', lineOf('stuckOnce'), 'l4'),
+      waiter('f2', 'stuckTwice', lineOf('stuckTwice'), 'l5'),
+      waiter('f3', 'gone', 1, 'l6'),
+      leaf('l4', 'thenable', ['f1']),
+      leaf('l5', 'async-iterable', ['f2']),
+      leaf('l6', 'disposal', ['f3']),
+    ];
+    const summary = addHolders(nodes, new Map(), {}, (url) => (url === import.meta.url ? 'this test' : url));
+    assert.deepEqual([summary.state, summary.reason, summary.analysed, summary.neverSettle], ['done', '', 1, 1]);
+    assert.deepEqual(
+      nodes.slice(3).map((n) => {
+        const h = (n as { holder: { state: string; text: string } }).holder;
+        return [h.state, h.text];
+      }),
+      [
+        ['never', 'nothing can settle this promise: no one holds its resolve function'],
+        ['unknown', 'not told: 2 calls of stuckTwice are suspended and the heap does not say which one this is'],
+        ['unknown', NO_AWAITER_TEXT],
+      ],
+    );
+  });
+
+  it('which leaves are looked up through their awaiting call: thenable, for await and await using ones awaited by one frame; awaited by more, or by no frame, they are not told', () => {
+    const nodes = [
+      frame('f1', ['l3', 'l4', 'l5', 'l6', 'l7', 'l9']),
+      frame('f2', ['l3', 'l4', 'l5', 'l6', 'l7']),
+      { id: 'c8', type: 'combinator', awaits: ['l9', 'l10'], awaitedBy: [] } as unknown as SnapshotNode,
+      leaf('l3', 'thenable', ['f1', 'f2']),
+      leaf('l4', 'async-iterable', ['f1', 'f2']),
+      leaf('l5', 'disposal', ['f1', 'f2']),
+      leaf('l6', 'promise', ['f1', 'f2']),
+      leaf('l7', 'value', ['f1', 'f2']),
+      leaf('l9', 'thenable', ['f1']),
+      leaf('l10', 'thenable', ['c8']),
+    ];
+    const summary = addHolders(nodes, new Map(), { maxHeapBytes: 1 }, identity);
+    assert.equal(summary.state, 'skipped');
+    const untoldShared = { state: 'unknown', text: SHARED_AWAIT_TEXT, holder: '', package: null, facts: {}, alternatives: 0, path: [] };
+    assert.deepEqual(
+      nodes.map((n) => (n as { holder?: unknown }).holder),
+      [undefined, undefined, undefined, untoldShared, untoldShared, untoldShared, undefined, undefined, undefined, untoldShared],
+    );
+  });
+
   it('a holder\'s path reads step by step: property, element, Map entry, variable, anything else in parentheses', () => {
     const steps = [
       { kind: 'property', name: 'waiters', to: 'Array' },
@@ -127,3 +179,12 @@ describe('snapshot holders', () => {
     });
   });
 });
+
+/** Suspended for good on a thenable that never calls back: their calls are what the heap analysis finds by line. */
+async function stuckOnce(): Promise<void> {
+  await ({ then() {} } as unknown);
+}
+
+async function stuckTwice(): Promise<void> {
+  await ({ then() {} } as unknown);
+}
