@@ -60,6 +60,9 @@ const FOLDERS = {
     'test/snapshot-canonical.test.ts',
     'test/snapshot-validate.test.ts',
     'test/snapshot-build-records.test.ts',
+    'test/snapshot-build-gaps.test.ts',
+    'test/snapshot-built-graph.test.ts',
+    'test/snapshot-int-list.test.ts',
     // In-process programs (a fixture imported under installHooks, a second each): for await,
     // yield*, await using, figure-of-eight cycles, array slots.
     'test/snapshot-for-await-cases.test.ts',
@@ -77,6 +80,12 @@ const FOLDERS = {
     'test/render-exact.test.ts',
     // What the renderers say of something that is not a snapshot (validate.ts).
     'test/render.test.ts',
+    // The kept integer graph as the renderer reads it (built-graph.ts), and holders.ts in this
+    // process (one heap snapshot of the test's own, 3 s). Not test/heap-holders.test.ts: its
+    // programs' heap snapshots take seconds each, and under a loaded machine its cases ran past
+    // the per-mutant timeout, counting surviving mutants as killed.
+    'test/render-kept-graph.test.ts',
+    'test/snapshot-holders.test.ts',
     // Not test/runtime-claims.test.ts nor test/snapshot-combinators.test.ts: they run programs
     // under the command (seconds each, and a mutant that breaks the report makes them wait for
     // their kill timer), which made a run of this folder take hours on the shared machine.

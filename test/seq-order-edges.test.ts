@@ -18,6 +18,11 @@ describe('seqOrder edges', () => {
     }
   });
 
+  it('a span past 2^32 is sorted whole (its offsets would wrap in 32 bits)', () => {
+    assert.deepEqual(order([2 ** 32 + 5, 3, 2 ** 32]), [1, 2, 0]);
+    assert.deepEqual(order([2 ** 33, 1, 2 ** 32 + 2]), [1, 2, 0]);
+  });
+
   it('seqs that are not whole numbers: the comparator sort, whichever end they are at', () => {
     assert.deepEqual(order([2, 1.5]), [1, 0]);
     assert.deepEqual(order([1, 2.5, 2]), [0, 2, 1]);

@@ -61,6 +61,23 @@ describe('the built graph kept beside a snapshot', () => {
     }
   });
 
+  it('a node replaced by null or a string does not match, nor does a node awaiting it', () => {
+    for (const replacement of [null, 'l1']) {
+      const { snapshot, graph } = made();
+      (snapshot.nodes as unknown[])[2] = replacement;
+      assert.deepEqual([0, 1, 2, 3].map((i) => nodeMatches(graph, i)), [true, false, false, false]);
+    }
+  });
+
+  it('a node awaiting several matches while their ids are in the built order, not once two are swapped', () => {
+    const nodes = [node('c1', 'combinator', ['f2', 'f3', 'l4']), node('f2', 'frame', []), node('f3', 'frame', []), node('l4', 'leaf', [])];
+    const awaits = edgesFrom(4, [0, 0, 0], [1, 2, 3]);
+    const graph: BuiltGraph = { nodes, awaits, awaitedBy: edgesFrom(4, [1, 2, 3], [0, 0, 0]), isFrame: Uint8Array.of(0, 1, 1, 0), frameCount: 2, frames: Int32Array.of(1, 2), roots: Int32Array.of(), cycles: [], sourcesAreRoots: false };
+    assert.equal(nodeMatches(graph, 0), true);
+    nodes[0]!.awaits = ['f2', 'l4', 'f3'];
+    assert.equal(nodeMatches(graph, 0), false);
+  });
+
   it('an id changed is seen from the node that awaits it', () => {
     const { snapshot, graph } = made();
     snapshot.nodes[2]!.id = 'l2';

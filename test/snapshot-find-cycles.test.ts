@@ -27,6 +27,11 @@ describe('findCycles', () => {
     assert.deepEqual(findCycles([combinator('c1', 'f1', 'f2', 'l1'), frame('f1', 1, 'l1'), frame('f2', 2, 'l1'), leaf('l1'), frame('f3', 3, 'c1')]), []);
   });
 
+  it('the walk backs out of a dead end and goes on from the frame before it: A\'s first way (X) only leads back into A, its second (Y) to the oldest', () => {
+    assert.deepEqual(findCycles([frame('fF', 1, 'fA'), frame('fA', 2, 'fX', 'fY'), frame('fY', 4, 'fF'), frame('fX', 3, 'fA')]), [['fF', 'fA', 'fY']]);
+    assert.deepEqual(findCycles([frame('fF', 1, 'fA'), frame('fA', 2, 'fX', 'fY'), frame('fX', 3, 'fA', 'fZ'), frame('fZ', 5, 'fX'), frame('fY', 4, 'fF')]), [['fF', 'fA', 'fY']]);
+  });
+
   it('a frame awaiting itself is a cycle of one', () => {
     assert.deepEqual(findCycles([frame('f1', 1, 'f1')]), [['f1']]);
     assert.deepEqual(findCycles([frame('f9', 9, 'f1'), frame('f1', 1, 'f1')]), [['f1']], 'its awaiter is not on it');

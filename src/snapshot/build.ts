@@ -99,6 +99,7 @@ function build(source: SnapshotSource, options: SnapshotOptions): { snapshot: Sn
   const frames = discovered.frames;
   const places = new Places(options.absolutePaths === true ? undefined : (options.cwd ?? process.cwd()));
   const builder = new Builder(source, discovered, places, performance.now());
+  // Stryker disable next-line BooleanLiteral: equivalent: with no cap every pending frame has a node, so counting those without one gives 0 either way (speed only)
   let over = false;
   for (let k = 0; k < frames.length; k++) {
     if (!builder.isPendingAt(k)) continue;
@@ -141,6 +142,7 @@ function build(source: SnapshotSource, options: SnapshotOptions): { snapshot: Sn
     sourcesAreRoots: sourcesAreRoots(links.awaitedBy, rootPositions.length),
   });
   if (options.holders !== undefined && options.holders !== false) {
+    // Stryker disable next-line BooleanLiteral: equivalent: `holders: true` passed on as the options reads undefined for every option, the defaults, as `{}` does
     const holderOptions = options.holders === true ? {} : options.holders;
     snapshot.holders = addHolders(nodes, builder.leafValues(), holderOptions, (url) => places.displayUrl(url));
   }
@@ -278,6 +280,7 @@ class Builder {
     if (this.#scanned.has(v)) return this.#scanned.get(v);
     const frames = this.#frames;
     const kept = this.#state.kept;
+    // Stryker disable next-line ConditionalExpression,EqualityOperator,BlockStatement: equivalent (speed only): the scan and the map both give the first frame in seq order whose kept promise (field or array slot element) is v
     if (this.#scanned.size < SCANNED_VALUES) {
       // Over the promise fields discovery read (no frame record is touched): the first frame
       // whose field is `v`, or an earlier array slot whose element is.
@@ -298,12 +301,14 @@ class Builder {
         }
       }
       const frame = found < 0 ? undefined : frames[found];
+      // Stryker disable next-line CallExpression: equivalent (speed only): unremembered, a value is scanned again, to the same frame
       this.#scanned.set(v, frame);
       return frame;
     }
     const map = new Map<unknown, RuntimeFrame>();
     for (let k = 0; k < frames.length; k++) {
       const p = keptPromiseFrom(kept[k], this.#state.seq[k]!);
+      // Stryker disable next-line LogicalOperator: equivalent: an undefined key is never looked up (only objects are), and no promise is two frames' own, so first-wins never decides
       if (p !== undefined && !map.has(p)) map.set(p, frames[k]!);
     }
     this.#byPromise = map;
@@ -442,7 +447,9 @@ class Builder {
   /** The fields every frame node suspended at `siteId` shares, worked out for its first frame. */
   #frameSite(siteId: number): FrameSite {
     const table = siteId >= RETURN_SITE_BASE ? this.#atReturnSite : this.#atSite;
+    // Stryker disable next-line ConditionalExpression,EqualityOperator,ArithmeticOperator: equivalent: every form keeps the cached slots of return sites and await sites apart (or leaves a site uncached), so each site's record is its own; uncached, it is rebuilt equal from Places' shared objects
     const slot = siteId >= RETURN_SITE_BASE ? siteId - RETURN_SITE_BASE : siteId + 1;
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: equivalent: slot is never negative here, so these only skip the cache (a record rebuilt equal, from Places' shared objects)
     let at = slot >= 0 ? table[slot] : undefined;
     if (at !== undefined) return at;
     const source = this.#source;
@@ -457,6 +464,7 @@ class Builder {
       state: kind === SITE_RETURN ? 'returning' : kind === SITE_YIELD ? 'yielded' : 'awaiting',
       suspendedAt: site === undefined ? null : this.#places.suspension(siteId, site),
     };
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: equivalent: these only cache fewer sites (a record rebuilt equal, from Places' shared objects)
     if (slot >= 0) table[slot] = at;
     return at;
   }
@@ -465,6 +473,7 @@ class Builder {
   leafValues(): Map<number, object> {
     const values = new Map<number, object>();
     for (const [v, index] of this.#valueIndex) {
+      // Stryker disable next-line LogicalOperator,OptionalChaining: equivalent: the value index holds objects only, at positions of nodes, and addHolders takes only promise leaves of what it is handed
       if (this.#nodes[index]?.type === 'leaf' && typeof v === 'object' && v !== null) values.set(index, v);
     }
     return values;
@@ -511,6 +520,7 @@ class Builder {
 
   /** The node for an awaited or returned value: its frame, a kept combinator, a group, or a leaf. */
   #valueNode(v: unknown, site: SiteInfo, awaiter: FrameNode): number {
+    // Stryker disable next-line LogicalOperator: equivalent: a primitive is in no value index, no frame's kept promise, and no WeakMap of kept combinators or groups (WeakMap get answers undefined)
     if (typeof v === 'object' && v !== null) {
       // Values already seen first: a value shared by many awaiters is looked up once.
       const known = this.#valueIndex.get(v);
@@ -550,6 +560,7 @@ class Builder {
       awaitedBy: NO_LINKS,
     };
     const index = this.#add(node, node.id);
+    // Stryker disable next-line LogicalOperator: equivalent: v is the combinator's own result promise, always an object
     if (typeof v === 'object' && v !== null) this.#valueIndex.set(v, index);
     const linked = new Set<number>();
     const count = members?.count ?? 0;
@@ -666,6 +677,7 @@ function slotPositionsOf(kept: readonly unknown[], count: number): Int32Array {
 type FrameSite = Pick<FrameNode, 'function' | 'kind' | 'location' | 'state' | 'suspendedAt'>;
 
 /** Placeholder until `finish` gives each node its own arrays. */
+// Stryker disable next-line ArrayDeclaration: equivalent: finish() gives every node its own lists before anything reads them
 const NO_LINKS: string[] = [];
 
 function idsOf(ids: readonly string[], edges: Edges, i: number): string[] {
@@ -673,6 +685,7 @@ function idsOf(ids: readonly string[], edges: Edges, i: number): string[] {
   const count = edges.start[i + 1]! - from;
   if (count === 0) return [];
   if (count === 1) return [ids[edges.to[from]!]!];
+  // Stryker disable next-line ArrayDeclaration: equivalent: filled by index 0 to count - 1, the same array
   const list = new Array<string>(count);
   for (let k = 0; k < count; k++) list[k] = ids[edges.to[from + k]!]!;
   return list;
@@ -693,6 +706,7 @@ function memberText(text: string, combinator: CombinatorNode['combinator'], i: n
 
 /** A file URL as a path; anything else as it is. */
 function asPath(file: string): string {
+  // Stryker disable next-line StringLiteral: equivalent: every name then goes to fileURLToPath, which throws for any but file: URLs, and the catch returns those as given
   if (!file.startsWith('file:')) return file;
   try {
     return fileURLToPath(file);

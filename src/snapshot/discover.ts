@@ -38,12 +38,16 @@ export function discoverFrames(source: SnapshotSource): Discovered {
   source.forEachRegistered((f) => {
     found.push(f);
   });
+  // Stryker disable next-line ArithmeticOperator: equivalent (speed only): a smaller initial capacity, and the list grows
   const seqs = new FloatList(found.length * 2);
+  // Stryker disable next-line ArithmeticOperator: equivalent (speed only): a smaller initial capacity, and the list grows
   const sites = new IntList(found.length * 2);
+  // Stryker disable next-line ArithmeticOperator: equivalent (speed only): a smaller initial capacity, and the list grows
   const sinces = new FloatList(found.length * 2);
   const values: unknown[] = [];
   const kepts: unknown[] = [];
   // Found here once, the frame each frame awaits needs no lookup when the graph is linked.
+  // Stryker disable next-line ArithmeticOperator: equivalent (speed only): a smaller initial capacity, and the list grows
   const awaited = new IntList(found.length * 2);
   for (let i = 0; i < found.length; i++) {
     const f = found[i]!;
@@ -67,8 +71,11 @@ export function discoverFrames(source: SnapshotSource): Discovered {
   const order = seqOrder(seqOf);
   // Sized once (a frame reached twice leaves the tail unused, cut below): growing three arrays
   // of 100k entries by pushes cost more than the sort.
+  // Stryker disable next-line ArrayDeclaration: equivalent: filled by index up to n, then cut to n
   const frames = new Array<RuntimeFrame>(count);
+  // Stryker disable next-line ArrayDeclaration: equivalent: filled by index up to n, then cut to n
   const value = new Array<unknown>(count);
+  // Stryker disable next-line ArrayDeclaration: equivalent: filled by index up to n, then cut to n
   const kept = new Array<unknown>(count);
   const state: FrameState = { seq: new Float64Array(count), site: new Int32Array(count), since: new Float64Array(count), value, kept, awaitedAt: new Int32Array(count).fill(-1) };
   const rank = new Int32Array(count);

@@ -38,23 +38,29 @@ export class NodeIndex {
   constructor(nodes: readonly SnapshotNode[]) {
     this.nodes = nodes;
     const numbers = new Float64Array(nodes.length);
+    // Stryker disable next-line ConditionalExpression,BlockStatement: equivalent: with no numbers read, no letter gets a table and every id goes to the Map: the same answers
     for (let i = 0; i < nodes.length; i++) {
       const id = nodes[i]!.id;
       const n = idNumber(id);
       numbers[i] = n;
+      // Stryker disable next-line ConditionalExpression: equivalent: `true` sends every id to the Map; `false` lets ids of no letter-number form (-1) widen their letter's table, whose slots they never take (both loops send -1 to the Map)
       if (n < 0) continue;
       const letter = id.charCodeAt(0);
       const table = this.#tables.get(letter);
       if (table === undefined) {
+        // Stryker disable next-line ObjectLiteral: equivalent: a table without min, max or count gets no slots (NaN span), so its ids go to the Map
         this.#tables.set(letter, { min: n, max: n, count: 1, slots: undefined });
         continue;
       }
+      // Stryker disable next-line UpdateOperator: equivalent: a count too low only makes a table look sparse, and its ids go to the Map
       table.count++;
       if (n < table.min) table.min = n;
       else if (n > table.max) table.max = n;
     }
+    // Stryker disable next-line BlockStatement: equivalent: no table gets slots, so every id goes to the Map
     for (const table of this.#tables.values()) {
       const span = table.max - table.min + 1;
+      // Stryker disable next-line ArithmeticOperator: equivalent: a different sparseness bound only decides between a table and the Map, both exact
       if (span <= SPARSENESS * table.count + 1024) table.slots = new Int32Array(span);
     }
     let unique = true;
@@ -118,15 +124,22 @@ export class NodeIndex {
  * The number in an id of the form letter + decimal digits (no leading zero, so that each number
  * has one spelling), or -1. Ids are whatever a snapshot holds, so anything else is possible.
  */
+// Stryker disable next-line BlockStatement: equivalent: an undefined number is neither < 0 nor a table index (NaN), so the id goes to the Map
 function idNumber(id: unknown): number {
+  // Stryker disable next-line StringLiteral: equivalent: every id then reads as not a letter and number, and goes to the Map
   if (typeof id !== 'string') return -1;
   const length = id.length;
+  // Stryker disable next-line ArithmeticOperator: equivalent: ids of 15 digits then go to the Map
   if (length < 2 || length > MAX_DIGITS + 1) return -1;
   const letter = id.charCodeAt(0);
+  // Stryker disable next-line ConditionalExpression,LogicalOperator,EqualityOperator: equivalent: a wrong letter test sends ids to the Map, or gives ids of another first character a table of their own (tables are per character code)
   if (letter < 97 || letter > 122) return -1;
+  // Stryker disable next-line LogicalOperator: equivalent: `||` sends every id longer than two characters, and ids like `f0`, to the Map
   if (id.charCodeAt(1) === 48 && length > 2) return -1;
   let n = 0;
+  // Stryker disable next-line UpdateOperator: equivalent: counting down reaches the letter at k = 0, which is no digit: the id goes to the Map
   for (let k = 1; k < length; k++) {
+    // Stryker disable next-line ArithmeticOperator: equivalent: every character then reads as no digit: the id goes to the Map
     const digit = id.charCodeAt(k) - 48;
     if (digit < 0 || digit > 9) return -1;
     n = n * 10 + digit;

@@ -38,6 +38,7 @@ export class Places {
   /** The suspension point of await (yield, return…) site `id`; return sites have their own range of ids. */
   suspension(id: number, site: SiteInfo): SuspensionPoint {
     const table = id >= RETURN_SITE_BASE ? this.#returnSuspensions : this.#suspensions;
+    // Stryker disable next-line ConditionalExpression,EqualityOperator,ArithmeticOperator: equivalent: every form keeps the slots of await and return sites apart (two tables, or negative or offset slots), so each site caches its own point
     const slot = id >= RETURN_SITE_BASE ? id - RETURN_SITE_BASE : id;
     let point = table[slot];
     if (point === undefined) {
@@ -55,6 +56,7 @@ export class Places {
 
   /** A script URL as the heap snapshot names it (`file:///app/a.mjs`, `node:events`), shown as `file` shows paths. */
   displayUrl(url: string): string {
+    // Stryker disable next-line StringLiteral: equivalent: every URL then goes to fileURLToPath, which throws for any but file: URLs, and the catch returns those as given
     if (!url.startsWith('file:')) return url;
     try {
       return this.file(fileURLToPath(url));
@@ -69,6 +71,7 @@ export class Places {
     if (shown === undefined) {
       const rel = relative(this.#cwd, file);
       shown = rel === '' || rel.startsWith('..') || rel.startsWith(sep) ? file : rel.split(sep).join('/');
+      // Stryker disable next-line CallExpression: equivalent: uncached, the shown path is recomputed, the same string
       this.#files.set(file, shown);
     }
     return shown;

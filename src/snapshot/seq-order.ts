@@ -14,10 +14,14 @@ export function seqOrder(seqs: ArrayLike<number>): Int32Array {
   for (let i = 0; i < n; i++) order[i] = i;
   if (n < 2) return order;
   let min = Infinity;
+  // Stryker disable next-line UnaryOperator: equivalent: max stuck at +Infinity gives an infinite span, which sends the sort to the comparator: the same order
   let max = -Infinity;
+  // Stryker disable next-line ConditionalExpression,EqualityOperator,BlockStatement: equivalent: a min/max scan skipped or cut leaves min or max infinite (comparator sort) or reads seqs[n] (undefined, compared false): the same order
   for (let i = 0; i < n; i++) {
     const seq = seqs[i]!;
+    // Stryker disable next-line EqualityOperator: equivalent: min starts at Infinity, so `>=` never updates it (comparator sort) and `<=` finds the same minimum
     if (seq < min) min = seq;
+    // Stryker disable next-line EqualityOperator: equivalent: max starts at -Infinity, so `<=` never updates it (comparator sort) and `>=` finds the same maximum
     if (seq > max) max = seq;
   }
   const span = max - min;
@@ -29,6 +33,7 @@ export function seqOrder(seqs: ArrayLike<number>): Int32Array {
   for (let i = 0; i < n; i++) keys[i] = seqs[i]! - min;
   let next = new Int32Array(n);
   const counts = new Int32Array(RADIX);
+  // Stryker disable next-line LogicalOperator: equivalent: `||` runs the three passes of shifts 0, 11 and 22 whatever the span; a pass over all-zero digits keeps the order (stable)
   for (let shift = 0; shift < 32 && span >= 2 ** shift; shift += RADIX_BITS) {
     counts.fill(0);
     for (let i = 0; i < n; i++) counts[(keys[i]! >>> shift) & (RADIX - 1)]!++;
