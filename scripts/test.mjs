@@ -24,8 +24,16 @@ const ci = process.env.AWAITWHAT_CI === '1';
 const explicit = process.argv.slice(2);
 const version = spawnSync(node, ['--version'], { encoding: 'utf8' }).stdout.trim();
 
-// Not the tests of packages installed for the tests (test/packages/node_modules).
-const allFiles = globSync('test/**/*.test.ts').filter((f) => !f.split(/[\\/]/).includes('node_modules')).sort();
+// Not the tests of packages installed for the tests (test/packages/node_modules), nor the test
+// files of the projects Jest and Vitest run in test/runners-jest and test/runners-vitest (theirs,
+// run by those runners inside runners-jest.test.ts and runners-vitest.test.ts).
+const RUNNER_PROJECTS = new Set(['runners-jest', 'runners-vitest']);
+const allFiles = globSync('test/**/*.test.ts')
+  .filter((f) => {
+    const parts = f.split(/[\\/]/);
+    return !parts.includes('node_modules') && !RUNNER_PROJECTS.has(parts[1]);
+  })
+  .sort();
 /** The OpenTelemetry tests: every file whose tests load the OpenTelemetry SDK or spans made with it. */
 const OTEL_FILE = /^test\/(otel[^/]*|register|privacy|settings[^/]*)\.test\.ts$|^test\/e2e\/[^/]+\.test\.ts$/;
 const otelFiles = allFiles.filter((f) => OTEL_FILE.test(f.split(/[\\/]/).join('/')));
