@@ -141,6 +141,7 @@ const FOLDERS = {
     'test/otel-span-bridge.test.ts',
     'test/otel-sampler.test.ts',
     // Modules defining their own sites (foreign ids) and promises of other realms.
+    'test/runtime-foreign-sites.test.ts',
     'test/self-contained.test.ts',
     'test/runtime-realms.test.ts',
   ],
