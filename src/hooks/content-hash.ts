@@ -1,7 +1,7 @@
 /**
  * A 128-bit hash of text, computed in JavaScript: the transform cache's keys (transform-cache.ts).
  * Not `node:crypto`'s SHA-256, because loading `node:crypto` cost every process ~7 ms of CPU at
- * start (BENCHMARKS.md, "What a process pays to load awaitwhat"), more than hashing a start's
+ * start (BENCHMARKS.md, "Loading with awaitwhat/hooks", "Without `node:crypto`"), more than hashing a start's
  * files does.
  *
  * MurmurHash3's x86 128-bit variant (Austin Appleby, public domain) over the text's UTF-8 bytes,

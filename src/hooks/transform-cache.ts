@@ -214,7 +214,8 @@ function buildSalt(codeRoot: string): string {
     }
     // Each file's name, size and modification time, not its text: a build rewrites the files it
     // changes, and reading and hashing ~600 KB of code at every start cost more than the rest of
-    // the cache's start together.
+    // the cache's start together. An installed package's files all carry npm's fixed modification
+    // time; there the version above tells releases apart.
     for (const name of names) {
       const stat = statSync(join(codeRoot, folder, name), { throwIfNoEntry: false });
       hash.update(`${name}\0${stat?.size ?? -1}\0${stat?.mtimeMs ?? -1}\0`);
