@@ -8,7 +8,8 @@
  *   the test's full name; a hung `beforeAll` its chain, under the hook's name; a test that leaves a
  *   polling chain behind (Jest "did not exit") the chain, under the test that started it; a passing
  *   file prints exactly what it prints without awaitwhat; `test.concurrent` tests hung side by
- *   side each get their own chain, and are each named for the chain they left behind;
+ *   side, or beside a test that is not concurrent, each get their own chain, and are each named for
+ *   the chain they left behind;
  * - a script that runs Jest by `runCLI` (project/run-cli.js): a chain left behind is reported when
  *   the process does not exit; a passing file prints exactly what it prints without awaitwhat;
  * - a warm Jest cache: a file whose transform Jest takes from its cache (another process made it)
@@ -72,6 +73,17 @@ const CASES: Case[] = [
       block(TIMED_OUT('test "concurrent › hangs on a timer"', 'test'), 2, TIMER('concurrent.test.js:13:5')),
       // One report, a section per test, a blank line between.
       [block(DID_NOT_EXIT('concurrent › hangs on a user'), 4, CHAIN('concurrent.test.js:5:5')), block(DID_NOT_EXIT('concurrent › hangs on a timer'), 2, TIMER('concurrent.test.js:13:5'))].join('\n'),
+    ],
+  },
+  // A concurrent test and one that is not, side by side in one block (Jest 29 calls the concurrent
+  // one's function before any test starts, and the other while the concurrent one is still hung):
+  // each told by its own chain only.
+  {
+    file: 'concurrent-mixed',
+    reports: [
+      block(TIMED_OUT('test "mixed › hangs on a user"', 'test'), 4, CHAIN('concurrent-mixed.test.js:7:5')),
+      block(TIMED_OUT('test "mixed › hangs on a timer"', 'test'), 2, TIMER('concurrent-mixed.test.js:11:5')),
+      [block(DID_NOT_EXIT('mixed › hangs on a user'), 4, CHAIN('concurrent-mixed.test.js:7:5')), block(DID_NOT_EXIT('mixed › hangs on a timer'), 2, TIMER('concurrent-mixed.test.js:11:5'))].join('\n'),
     ],
   },
 ];
