@@ -107,6 +107,10 @@ const FOLDERS = {
     'test/otel-metrics-unit.test.ts',
     'test/otel-instrumentation.test.ts',
     'test/otel-sdk.test.ts',
+    // The exporters register wires up, against a collector in the test's process (an HTTP server), and
+    // the copies of core its error handler goes to.
+    'test/otel-sdk-export.test.ts',
+    'test/otel-sdk-cores.test.ts',
     'test/otel-extract-chains.test.ts',
     'test/otel-faults.test.ts',
     'test/settings.test.ts',
