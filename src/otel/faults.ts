@@ -62,10 +62,11 @@ export class Faults {
   /**
    * The runtime's faults (a failed registry sweep, dropped handoffs), counted as awaitwhat's own.
    * This is where the runtime's fault sink is wired once it exists: its reporter calls this with
-   * the runtime's kind and error, once per kind.
+   * the runtime's kind and the error's message, once per kind.
    */
-  reportRuntimeFault(kind: string, error: unknown): void {
-    this.#count('internal', `runtime: ${kind}`, () => `the awaitwhat runtime failed (${kind}: ${describeError(error)}); the program is unaffected, later failures of this kind are counted, not reported`);
+  reportRuntimeFault(kind: string, message: string): void {
+    // `message` is the runtime's own description of the error (src/runtime/faults.ts), shown as it is.
+    this.#count('internal', `runtime: ${kind}`, () => `the awaitwhat runtime failed (${kind}: ${message}); the program is unaffected, later failures of this kind are counted, not reported`);
   }
 
   counts(): FaultCounts {

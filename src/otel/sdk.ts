@@ -180,7 +180,7 @@ export class ReportingExporter implements ExporterLike {
 }
 
 /** The same for a metric exporter, whose reader also asks it which temporality and aggregation to use. */
-class ReportingMetricExporter extends ReportingExporter {
+export class ReportingMetricExporter extends ReportingExporter {
   readonly selectAggregationTemporality?: (instrumentType: unknown) => unknown;
   readonly selectAggregation?: (instrumentType: unknown) => unknown;
 
