@@ -1,6 +1,6 @@
 /**
  * AwaitInstrumentation's life in the test's own process (src/otel/instrumentation.ts): the load
- * hooks get its include option; its sampler runs on a timer of `sampleIntervalMs`, started by
+ * hooks get its include and omitText options; its sampler runs on a timer of `sampleIntervalMs`, started by
  * enable(), restarted by setConfig() with the new interval, stopped by disable(); its gauges observe
  * the hung chains while it is enabled and 0 for them once disabled; the runtime's faults reach diag
  * through it and are counted as its own; isEnabled() follows enable() and disable().
@@ -76,7 +76,7 @@ describe('AwaitInstrumentation, enabled and disabled', () => {
   it('its include option reaches the hooks; the sampler\'s timer follows enable, setConfig and disable; the gauges observe while enabled; runtime faults are its own', async () => {
     messages.length = 0;
     const meters = fakeMeterProvider();
-    const instrumentation = new AwaitInstrumentation({ enabled: false, include: ['test/fixtures/otel-unit/app-instrumented.mjs'], minSpanDurationMs: 0, pendingThresholdMs: 1, sampleIntervalMs: 3_600_000 });
+    const instrumentation = new AwaitInstrumentation({ enabled: false, include: ['test/fixtures/otel-unit/app-instrumented.mjs'], omitText: true, minSpanDurationMs: 0, pendingThresholdMs: 1, sampleIntervalMs: 3_600_000 });
     instrumentation.setTracerProvider(provider);
     instrumentation.setMeterProvider(meters.provider);
     await recordingTimers(async (timers) => {
@@ -86,10 +86,14 @@ describe('AwaitInstrumentation, enabled and disabled', () => {
       assert.deepEqual(timers.set.map((t) => t.ms), [50, 3_600_000]);
       const sampler = timers.set[1]!;
 
-      const app = (await import(INSTRUMENTED.href)) as { waitForIt(): Promise<void>; release(): void };
+      const app = (await import(INSTRUMENTED.href)) as { waitForIt(): Promise<void>; later(): Promise<string>; release(): void };
       const { outside } = (await import(OUTSIDE.href)) as { outside(): Promise<string> };
       assert.equal(await outside(), 'outside');
       assert.deepEqual(exporter.getFinishedSpans().map((s) => s.name), []);
+      // The omitText option reached the hooks too: a leaf span named by its place, not by `await null`.
+      assert.equal(await app.later(), 'done');
+      assert.deepEqual(exporter.getFinishedSpans().map((s) => s.name), ['await at app-instrumented.mjs:11', 'later']);
+      exporter.reset();
       const done = app.waitForIt();
 
       // The runtime's coarse clock must move past the 1 ms threshold: polled, at most 10 s.
