@@ -112,6 +112,7 @@ const FOLDERS = {
     'test/otel-instrumentation-refusals.test.ts',
     'test/otel-sdk.test.ts',
     'test/otel-sdk-missing.test.ts',
+    'test/otel-sdk-nested-core.test.ts',
     // The exporters register wires up, against a collector in the test's process (an HTTP server), and
     // the copies of core its error handler goes to.
     'test/otel-sdk-export.test.ts',

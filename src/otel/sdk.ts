@@ -71,8 +71,9 @@ export async function startSdk(settings: SdkSettings): Promise<StartedSdk> {
     seen.add(message);
     diag.error(`OpenTelemetry SDK: ${message}`);
   };
-  // On every copy of core the processor and the reader report through (sdk-cores.ts).
-  for (const c of await coresOf(core, metrics !== undefined && 'provider' in metrics ? ['@opentelemetry/sdk-trace', '@opentelemetry/sdk-metrics'] : ['@opentelemetry/sdk-trace'])) c.setGlobalErrorHandler(handler);
+  // On every copy of core the processor and the reader report through (sdk-cores.ts); sdk-metrics'
+  // even without metrics (a copy found there is one more handler set, nothing else).
+  for (const c of await coresOf(core, ['@opentelemetry/sdk-trace', '@opentelemetry/sdk-metrics'])) c.setGlobalErrorHandler(handler);
   const processor = new sdk.BatchSpanProcessor({ exporter, ...settings.batch });
   const provider = new sdk.TracerProvider({
     resource,
