@@ -25,6 +25,7 @@ describe('esmEntry()', () => {
     ['only conditions Node.js does not match for import', { exports: { require: './r.cjs', browser: './b.js' } }, undefined],
     ['a subpath map without "."', { exports: { './sub': './s.js' } }, undefined],
     ['a "." key read only at the top', { exports: { import: { '.': './nested.js' } } }, undefined],
+    ['a "." key inside the "." entry is no condition', { exports: { '.': { '.': './nested.js' } } }, undefined],
     ['fallback arrays and null: not followed', { exports: { '.': ['./a.js'] } }, undefined],
     ['null', { exports: { '.': null } }, undefined],
   ] as const) {
