@@ -92,7 +92,8 @@ export class Faults {
  * `message` data property (not a getter, not through a Proxy), a primitive as itself.
  */
 export function describeError(error: unknown): string {
-  if (typeof error !== 'object' || error === null) return typeof error === 'function' ? 'a function' : show(error);
+  // show() names a function 'a function' and never calls it.
+  if (typeof error !== 'object' || error === null) return show(error);
   if (types.isProxy(error) || !types.isNativeError(error)) return 'a thrown object that is not an Error';
   const message = Object.getOwnPropertyDescriptor(error, 'message');
   return message !== undefined && 'value' in message && typeof message.value === 'string' ? message.value : 'an Error without a message';
