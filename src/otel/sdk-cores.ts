@@ -26,10 +26,8 @@ export async function coresOf(loaded: CoreLike, packages: readonly string[]): Pr
   for (const name of packages) {
     try {
       const manifest = module.findPackageJSON('@opentelemetry/core', import.meta.resolve(name));
-      // Stryker disable next-line ConditionalExpression: equivalent: reading an undefined path throws, and the catch below skips the package the same
       if (manifest === undefined) continue;
       const entry = esmEntry(JSON.parse(readFileSync(manifest, 'utf8')) as PackageManifest);
-      // Stryker disable next-line ConditionalExpression: equivalent: joining an undefined entry throws, and the catch below skips the package the same
       if (entry !== undefined) cores.add((await import(pathToFileURL(join(dirname(manifest), entry)).href)) as CoreLike);
     } catch {
       // Harmless (see above): that package's errors reach diag through its own copy's default handler.
