@@ -6,14 +6,16 @@
 // loaded later than before.
 //
 // What stays a separate module, imported by the bundles as before (never copied into one):
-// - runtime/ and runners/, and every module they import (at any depth): their state is the
-//   thread's (the runtime a program's own `import 'awaitwhat'` finds through currentRuntime(),
-//   the test runners' current test), and their built-ins are captured once, when the start path
-//   loads them, before the program runs; a copy in a bundle would be a second runtime, and a
-//   later separate load would capture built-ins the program may have replaced by then;
-// - hooks/compile-cache.js: it remembers the directory of Node's compile cache that the early
-//   entry (cli/preload.js, hooks.js) turned on, for installHooks() in the bundle loaded after it;
+// - runtime/ and runners/, and every module they import (at any depth) in the bundle's graph:
+//   their state is the thread's (the runtime a program's own `import 'awaitwhat'` finds through
+//   currentRuntime(), the test runners' current test); a copy in a bundle would be a second one;
+// - modules whose state others read, or that capture built-ins when they load (SHARED_STATE):
+//   a second copy loaded later by another entry (the Vitest or Jest integration) would capture
+//   them after the program may have replaced them;
 // - the bundles themselves: an entry loads the next bundle only after turning the compile cache on.
+// Other modules copied into a bundle may also be loaded separately by another entry in the same
+// process (the renderer by the Vitest and Jest integrations): they hold no state, so two copies
+// only cost the second load, as the one load did before.
 // Every bundle lies in the directory of the module it replaces, so the paths its code computes
 // from import.meta.url (the transform beside the hooks, dist/ as awaitwhat's own root) stay right:
 // the check below refuses a bundle with a module from another depth of dist/ that reads import.meta.
@@ -30,7 +32,7 @@ const DIST = join(ROOT, 'dist');
 
 /**
  * The start path's modules made one file each (paths under dist/), and what each may copy in:
- * - 'start': every module it imports except the shared ones (below). The hook modules it copies
+ * - 'start': every module it imports except the separate ones (above). The hook modules it copies
  *   are also loaded separately when a program imports `awaitwhat` or `awaitwhat/test` itself;
  *   that is safe: one installation per thread (a global symbol), whose state is its own.
  * - 'private': only modules that nothing else in a program's process imports (everything a
@@ -44,10 +46,14 @@ const BUNDLES = [
   // Loaded by runtime/runtime.js: the snapshot builder and the heap analysis, ~20 modules.
   { file: 'snapshot/build.js', copies: 'private' },
 ];
-/** Kept separate, and for 'start' bundles with everything they import. */
 const SHARED_ROOTS = /^(runtime|runners)\//;
-/** Modules whose state others read: built-graph's WeakMap (the renderer finds the snapshot's graph there); compile-cache (above). */
-const SHARED_STATE = ['hooks/compile-cache.js', 'snapshot/built-graph.js'];
+const SHARED_STATE = [
+  'hooks/compile-cache.js', // the directory of Node's compile cache the early entry turned on, for installHooks() after it
+  'snapshot/built-graph.js', // a WeakMap of each snapshot's graph, filled by the builder and read by the renderer
+  'cli/builtins.js', // built-ins captured at load
+  'cli/out-file.js', // `path` captured at load
+  'cli/faults.js', // what was told once
+];
 /** What a program's process can load: the package's exports (package.json) and what the entries load by a computed name. */
 const PROGRAM_ENTRIES = ['index.js', 'hooks.js', 'test.js', 'register.js', 'vitest.js', 'jest.js', 'jest-environment.js', 'cli/preload.js', 'cli/preload-run.js', 'hooks/start.js'];
 
@@ -143,17 +149,22 @@ async function bundleOne(bundle, copies) {
   return { bundle, contents: output.contents, modules: inputs.length };
 }
 
-/** runtime/, runners/ and every module they import, at any depth. */
-const shared = new Set((await importGraph(distFiles().filter((file) => SHARED_ROOTS.test(file)))).keys());
 const program = await importGraph(PROGRAM_ENTRIES);
 const entries = new Set(BUNDLES.map(({ file }) => file));
 const separate = new Set([...distFiles().filter((file) => SHARED_ROOTS.test(file)), ...SHARED_STATE, ...entries]);
 
+/** For a 'start' bundle: what it may copy in, all it imports but runtime/, runners/ and their imports, and the separate modules. */
+async function startModules(bundle) {
+  const graph = await importGraph([bundle]);
+  const shared = closureOf(graph, [...graph.keys()].filter((file) => file !== bundle && SHARED_ROOTS.test(file)));
+  return new Set([...graph.keys()].filter((file) => file !== bundle && !shared.has(file) && !separate.has(file)));
+}
+
 // Every bundle is made from tsc's output before any is written.
 const outputs = [];
 for (const { file, copies } of BUNDLES) {
-  const allowed = copies === 'private' ? privateModules(program, file, separate) : undefined;
-  outputs.push(await bundleOne(file, (target) => (allowed !== undefined ? allowed.has(target) : !shared.has(target) && !separate.has(target))));
+  const allowed = copies === 'private' ? privateModules(program, file, separate) : await startModules(file);
+  outputs.push(await bundleOne(file, (target) => allowed.has(target)));
 }
 for (const { bundle, contents, modules } of outputs) {
   writeFileSync(join(DIST, bundle), contents);
