@@ -12,10 +12,13 @@
 // - modules whose state others read, or that capture built-ins when they load (SHARED_STATE):
 //   a second copy loaded later by another entry (the Vitest or Jest integration) would capture
 //   them after the program may have replaced them;
+// - the renderer, until it is hardened (NOT_HARDENED says why);
+// - what any of these imports: loaded anyway, so a copy would only be loaded twice;
 // - the bundles themselves: an entry loads the next bundle only after turning the compile cache on.
 // Other modules copied into a bundle may also be loaded separately by another entry in the same
-// process (the renderer by the Vitest and Jest integrations): they hold no state, so two copies
-// only cost the second load, as the one load did before.
+// process (cli/reporter and the transform's pre-check by the Vitest and Jest integrations, the
+// hooks by `import 'awaitwhat'`): they hold no state others read, so two copies only cost the
+// second load.
 // Every bundle lies in the directory of the module it replaces, so the paths its code computes
 // from import.meta.url (the transform beside the hooks, dist/ as awaitwhat's own root) stay right:
 // the check below refuses a bundle with a module from another depth of dist/ that reads import.meta.
