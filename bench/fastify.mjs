@@ -5,6 +5,8 @@
 // loopback. Prints Markdown.
 //
 //   node bench/fastify.mjs [--rounds=5] [--seconds=5] [--warmup=5] [--connections=10] [--quick]
+//   node bench/fastify.mjs --check   (start the four servers, check each one's answer and whether
+//                                     awaitwhat's runtime is in it, print JSON, no load)
 //
 // The four servers start together and stay up; each is warmed up once, then every round measures
 // each variant for --seconds, in an order rotated round by round. The servers run on CPU 0 and this
@@ -21,6 +23,7 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const NODE = process.env.AWAITWHAT_BENCH_NODE || process.execPath;
 const arg = (name, fallback) => Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback);
 const quick = process.argv.includes('--quick');
+const check = process.argv.includes('--check');
 const ROUNDS = arg('rounds', quick ? 2 : 5);
 const SECONDS = arg('seconds', quick ? 2 : 5);
 const WARMUP = arg('warmup', quick ? 2 : 5);
@@ -34,10 +37,10 @@ const SEMI_SPACE = '--max-semi-space-size=16';
 const EXCLUDE = 'bench/programs/fastify-pool.mjs,bench/programs/fastify-tracing.mjs';
 
 const VARIANTS = [
-  { name: 'plain', label: 'plain', args: [] },
-  { name: 'hooks', label: '`--import awaitwhat/hooks`', args: ['--import', './dist/hooks.js'] },
-  { name: 'sdk', label: 'SDK + HTTP instrumentation', args: ['--import', './bench/programs/fastify-tracing.mjs'], env: { AWAIT: '0' } },
-  { name: 'sdkAwait', label: 'SDK + HTTP + AwaitInstrumentation (defaults)', args: ['--import', './bench/programs/fastify-tracing.mjs'], env: { AWAIT: '1' } },
+  { name: 'plain', label: 'plain', args: [], awaitwhat: false },
+  { name: 'hooks', label: '`--import awaitwhat/hooks`', args: ['--import', './dist/hooks.js'], awaitwhat: true },
+  { name: 'sdk', label: 'SDK + HTTP instrumentation', args: ['--import', './bench/programs/fastify-tracing.mjs'], env: { AWAIT: '0' }, awaitwhat: false },
+  { name: 'sdkAwait', label: 'SDK + HTTP + AwaitInstrumentation (defaults)', args: ['--import', './bench/programs/fastify-tracing.mjs'], env: { AWAIT: '1' }, awaitwhat: true },
 ];
 
 if (!existsSync(join(ROOT, 'bench', 'service', 'node_modules', 'fastify'))) {
@@ -45,7 +48,8 @@ if (!existsSync(join(ROOT, 'bench', 'service', 'node_modules', 'fastify'))) {
 }
 if (!existsSync(join(ROOT, 'dist', 'hooks.js'))) throw new Error('bench/fastify.mjs needs the build: run `npm run build`');
 
-const taskset = spawnSync('taskset', ['-p', '-c', '1', String(process.pid)]).status === 0;
+// Pinned only when measuring: --check starts the servers wherever the machine has room.
+const taskset = !check && spawnSync('taskset', ['-p', '-c', '1', String(process.pid)]).status === 0;
 
 function start(variant) {
   return new Promise((resolve, reject) => {
@@ -58,12 +62,14 @@ function start(variant) {
   });
 }
 
-// The server's CPU time (user + system, µs), over its IPC channel.
-const cpuOf = (server) =>
+// One question to a server over its IPC channel: 'cpu' (its CPU time, user + system, µs) or
+// 'awaitwhat' (whether awaitwhat's runtime is installed).
+const ask = (server, question) =>
   new Promise((resolve) => {
     server.child.once('message', resolve);
-    server.child.send('cpu');
+    server.child.send(question);
   });
+const cpuOf = (server) => ask(server, 'cpu');
 
 async function measure(server, seconds) {
   const before = await cpuOf(server);
@@ -85,11 +91,27 @@ const load = () => loadavg().map((x) => x.toFixed(1)).join(' ');
 const loadBefore = load();
 const servers = [];
 try {
-  for (const variant of VARIANTS) servers.push(await start(variant));
-  for (const server of servers) {
-    const body = await (await fetch(`http://127.0.0.1:${server.port}${PATH}`)).text();
-    if (body !== EXPECTED) throw new Error(`${server.name} answered ${body}, expected ${EXPECTED}`);
+  // Started together (a server that fails to start takes the others down with this process: they
+  // exit when their IPC channel closes).
+  await Promise.all(VARIANTS.map(async (variant) => servers.push(await start(variant))));
+  servers.sort((a, b) => VARIANTS.findIndex((v) => v.name === a.name) - VARIANTS.findIndex((v) => v.name === b.name));
+  const answers = {};
+  for (const server of servers) answers[server.name] = { body: await (await fetch(`http://127.0.0.1:${server.port}${PATH}`)).text(), awaitwhat: await ask(server, 'awaitwhat') };
+  if (check) {
+    console.log(JSON.stringify(answers));
+  } else {
+    for (const server of servers) {
+      const { body, awaitwhat } = answers[server.name];
+      if (body !== EXPECTED) throw new Error(`${server.name} answered ${body}, expected ${EXPECTED}`);
+      if (awaitwhat !== server.awaitwhat) throw new Error(`${server.name}: awaitwhat's runtime ${awaitwhat ? 'is' : 'is not'} installed`);
+    }
+    await run();
   }
+} finally {
+  for (const server of servers) server.child.kill();
+}
+
+async function run() {
   for (const server of servers) await measure(server, WARMUP);
   const results = Object.fromEntries(VARIANTS.map((v) => [v.name, []]));
   for (let round = 0; round < ROUNDS; round++) {
@@ -97,8 +119,6 @@ try {
     for (const server of order) results[server.name].push(await measure(server, SECONDS));
   }
   print(results);
-} finally {
-  for (const server of servers) server.child.kill();
 }
 
 function print(results) {
@@ -108,10 +128,13 @@ function print(results) {
   const diffs = (name, base, key) => results[name].map((m, i) => m[key] - results[base][i][key]);
   const out = [];
   out.push(`Node.js ${process.version}; ${ROUNDS} rounds of ${SECONDS} s per variant after a ${WARMUP} s warm-up of each, rotated order; autocannon, ${CONNECTIONS} connections, GET ${PATH} on loopback${taskset ? ', servers on CPU 0 and autocannon on CPU 1 (taskset)' : ''}; load average (1, 5, 15 min) ${loadBefore} before, ${load()} after. Medians, with min–max over the rounds.`, '');
-  out.push('| variant | requests/s | p99 latency | server CPU per request | CPU per request vs plain (per round) |', '|---|---|---|---|---|');
+  // "Server busy": the server's CPU seconds per second of load. Well under 100 % means the server
+  // was not what limited the rate (the client, or other processes on its CPU, were).
+  out.push('| variant | requests/s | p99 latency | server CPU per request | CPU per request vs plain (per round) | server busy |', '|---|---|---|---|---|---|');
   for (const v of VARIANTS) {
     const vsPlain = v.name === 'plain' ? '1.00×' : `${spread(ratios(v.name, 'plain', 'cpuUs'), 2)}×`;
-    out.push(`| ${v.label} | ${spread(of(v.name, 'rps'), 0)} | ${spread(of(v.name, 'p99'), 0)} ms | ${spread(of(v.name, 'cpuUs'), 1)} µs | ${vsPlain} |`);
+    const busy = results[v.name].map((m) => (m.cpuUs * m.rps) / 1e4);
+    out.push(`| ${v.label} | ${spread(of(v.name, 'rps'), 0)} | ${spread(of(v.name, 'p99'), 0)} ms | ${spread(of(v.name, 'cpuUs'), 1)} µs | ${vsPlain} | ${spread(busy, 0)} % |`);
   }
   out.push('');
   const cpu = ratios('sdkAwait', 'sdk', 'cpuUs').map((x) => (x - 1) * 100);

@@ -7,7 +7,7 @@
 //
 // Prints {"port":…} once listening on loopback. With an IPC channel (bench/fastify.mjs), answers
 // each 'cpu' message with the process's CPU time in µs, so that the measured window can be read
-// without a request of its own.
+// without a request of its own, and 'awaitwhat' with whether awaitwhat's runtime is installed.
 import { createRequire } from 'node:module';
 import { Pool } from './fastify-pool.mjs';
 
@@ -68,9 +68,13 @@ app.get('/users/:id/orders/summary', async function orderSummary(request) {
 const address = await app.listen({ port: 0, host: '127.0.0.1' });
 console.log(JSON.stringify({ port: Number(new URL(address).port) }));
 process.on('message', (message) => {
-  if (message !== 'cpu') return;
-  const { user, system } = process.cpuUsage();
-  process.send?.(user + system);
+  if (message === 'cpu') {
+    const { user, system } = process.cpuUsage();
+    process.send?.(user + system);
+  } else if (message === 'awaitwhat') {
+    // For `bench/fastify.mjs --check`: whether awaitwhat's runtime is installed in this variant.
+    process.send?.(typeof globalThis.__awaitwhat === 'object');
+  }
 });
 // A server whose benchmark is gone (killed, crashed) does not outlive it.
 process.on('disconnect', () => process.exit(0));
