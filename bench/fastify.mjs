@@ -39,8 +39,8 @@ const EXCLUDE = 'bench/programs/fastify-pool.mjs,bench/programs/fastify-tracing.
 const VARIANTS = [
   { name: 'plain', label: 'plain', args: [], awaitwhat: false },
   { name: 'hooks', label: '`--import awaitwhat/hooks`', args: ['--import', './dist/hooks.js'], awaitwhat: true },
-  { name: 'sdk', label: 'SDK + HTTP instrumentation', args: ['--import', './bench/programs/fastify-tracing.mjs'], env: { AWAIT: '0' }, awaitwhat: false },
-  { name: 'sdkAwait', label: 'SDK + HTTP + AwaitInstrumentation (defaults)', args: ['--import', './bench/programs/fastify-tracing.mjs'], env: { AWAIT: '1' }, awaitwhat: true },
+  { name: 'sdk', label: 'SDK + HTTP instrumentation', args: ['--import', './bench/programs/fastify-tracing.mjs'], env: { AWAIT: '0' }, awaitwhat: false, spans: true },
+  { name: 'sdkAwait', label: 'SDK + HTTP + AwaitInstrumentation (defaults)', args: ['--import', './bench/programs/fastify-tracing.mjs'], env: { AWAIT: '1' }, awaitwhat: true, spans: true },
 ];
 
 if (!existsSync(join(ROOT, 'bench', 'service', 'node_modules', 'fastify'))) {
@@ -62,8 +62,9 @@ function start(variant) {
   });
 }
 
-// One question to a server over its IPC channel: 'cpu' (its CPU time, user + system, µs) or
-// 'awaitwhat' (whether awaitwhat's runtime is installed).
+// One question to a server over its IPC channel: 'cpu' (its CPU time, user + system, µs),
+// 'awaitwhat' (whether awaitwhat's runtime is installed) or, with the SDK, 'spans' (spans ended).
+// One question at a time per server: answers are matched to questions by order.
 const ask = (server, question) =>
   new Promise((resolve) => {
     server.child.once('message', resolve);
@@ -72,12 +73,14 @@ const ask = (server, question) =>
 const cpuOf = (server) => ask(server, 'cpu');
 
 async function measure(server, seconds) {
+  const spansBefore = server.spans ? await ask(server, 'spans') : 0;
   const before = await cpuOf(server);
   const r = await autocannon({ url: `http://127.0.0.1:${server.port}${PATH}`, connections: CONNECTIONS, duration: seconds });
   const after = await cpuOf(server);
+  const spans = server.spans ? ((await ask(server, 'spans')) - spansBefore) / r.requests.total : undefined;
   if (r.non2xx !== 0 || r.errors !== 0 || r.timeouts !== 0) throw new Error(`${server.name}: ${r.non2xx} non-2xx, ${r.errors} errors, ${r.timeouts} timeouts`);
   // Requests per second over autocannon's own measured duration, not its per-second samples.
-  return { rps: r.requests.total / r.duration, p99: r.latency.p99, cpuUs: (after - before) / r.requests.total };
+  return { rps: r.requests.total / r.duration, p99: r.latency.p99, cpuUs: (after - before) / r.requests.total, spans };
 }
 
 const median = (xs) => {
@@ -130,11 +133,12 @@ function print(results) {
   out.push(`Node.js ${process.version}; ${ROUNDS} rounds of ${SECONDS} s per variant after a ${WARMUP} s warm-up of each, rotated order; autocannon, ${CONNECTIONS} connections, GET ${PATH} on loopback${taskset ? ', servers on CPU 0 and autocannon on CPU 1 (taskset)' : ''}; load average (1, 5, 15 min) ${loadBefore} before, ${load()} after. Medians, with min–max over the rounds.`, '');
   // "Server busy": the server's CPU seconds per second of load. Well under 100 % means the server
   // was not what limited the rate (the client, or other processes on its CPU, were).
-  out.push('| variant | requests/s | p99 latency | server CPU per request | CPU per request vs plain (per round) | server busy |', '|---|---|---|---|---|---|');
+  out.push('| variant | requests/s | p99 latency | server CPU per request | CPU per request vs plain (per round) | server busy | spans per request |', '|---|---|---|---|---|---|---|');
   for (const v of VARIANTS) {
     const vsPlain = v.name === 'plain' ? '1.00×' : `${spread(ratios(v.name, 'plain', 'cpuUs'), 2)}×`;
     const busy = results[v.name].map((m) => (m.cpuUs * m.rps) / 1e4);
-    out.push(`| ${v.label} | ${spread(of(v.name, 'rps'), 0)} | ${spread(of(v.name, 'p99'), 0)} ms | ${spread(of(v.name, 'cpuUs'), 1)} µs | ${vsPlain} | ${spread(busy, 0)} % |`);
+    const spans = v.spans ? spread(of(v.name, 'spans'), 2) : '—';
+    out.push(`| ${v.label} | ${spread(of(v.name, 'rps'), 0)} | ${spread(of(v.name, 'p99'), 0)} ms | ${spread(of(v.name, 'cpuUs'), 1)} µs | ${vsPlain} | ${spread(busy, 0)} % | ${spans} |`);
   }
   out.push('');
   const cpu = ratios('sdkAwait', 'sdk', 'cpuUs').map((x) => (x - 1) * 100);
