@@ -7,6 +7,8 @@
 //   node bench/fastify.mjs [--rounds=5] [--seconds=5] [--warmup=5] [--connections=10] [--quick]
 //   node bench/fastify.mjs --check   (start the four servers, check each one's answer and whether
 //                                     awaitwhat's runtime is in it, print JSON, no load)
+//   node bench/fastify.mjs --cpu-prof=DIR …   (each server writes a CPU profile to DIR/<variant>;
+//                                     summarise with bench/programs/cpu-profile-summary.mjs)
 //
 // The four servers start together and stay up; each is warmed up once, then every round measures
 // each variant for --seconds, in an order rotated round by round. The servers run on CPU 0 and this
@@ -24,6 +26,7 @@ const NODE = process.env.AWAITWHAT_BENCH_NODE || process.execPath;
 const arg = (name, fallback) => Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback);
 const quick = process.argv.includes('--quick');
 const check = process.argv.includes('--check');
+const cpuProf = process.argv.find((a) => a.startsWith('--cpu-prof='))?.slice('--cpu-prof='.length);
 const ROUNDS = arg('rounds', quick ? 2 : 5);
 const SECONDS = arg('seconds', quick ? 2 : 5);
 const WARMUP = arg('warmup', quick ? 2 : 5);
@@ -53,7 +56,8 @@ const taskset = !check && spawnSync('taskset', ['-p', '-c', '1', String(process.
 
 function start(variant) {
   return new Promise((resolve, reject) => {
-    const args = [SEMI_SPACE, ...variant.args, 'bench/programs/fastify-service.mjs'];
+    const profile = cpuProf === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', join(cpuProf, variant.name)];
+    const args = [SEMI_SPACE, ...profile, ...variant.args, 'bench/programs/fastify-service.mjs'];
     const options = { cwd: ROOT, env: { ...process.env, AWAITWHAT_EXCLUDE: EXCLUDE, ...variant.env }, stdio: ['ignore', 'pipe', 'inherit', 'ipc'] };
     const child = taskset ? spawn('taskset', ['-c', '0', NODE, ...args], options) : spawn(NODE, args, options);
     child.once('error', reject);
@@ -111,7 +115,9 @@ try {
     await run();
   }
 } finally {
-  for (const server of servers) server.child.kill();
+  // A profiled server must exit by itself to write its profile: closing its IPC channel makes it.
+  if (cpuProf === undefined) for (const server of servers) server.child.kill();
+  else await Promise.all(servers.map((server) => new Promise((resolve) => server.child.once('exit', resolve).disconnect())));
 }
 
 async function run() {
