@@ -23,7 +23,12 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const NODE = process.env.AWAITWHAT_BENCH_NODE || process.execPath;
-const arg = (name, fallback) => Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback);
+function arg(name, fallback) {
+  const text = process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+  if (text === undefined) return fallback;
+  if (!/^[1-9]\d*$/.test(text)) throw new Error(`bench/fastify.mjs: --${name}=${text}: expected a whole number of at least 1`);
+  return Number(text);
+}
 const quick = process.argv.includes('--quick');
 const check = process.argv.includes('--check');
 const cpuProf = process.argv.find((a) => a.startsWith('--cpu-prof='))?.slice('--cpu-prof='.length);

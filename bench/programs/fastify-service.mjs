@@ -11,7 +11,10 @@
 import { createRequire } from 'node:module';
 import { Pool } from './fastify-pool.mjs';
 
+// From bench/service's own node_modules (the repository's root has no fastify).
 const fastify = createRequire(new URL('../service/package.json', import.meta.url))('fastify');
+// 16 connections: the benchmark's 10 concurrent requests hold at most one each, except during their
+// two parallel reads (up to 20), when a query now and then waits for one, as in a busy service.
 const pool = new Pool(16);
 
 const sessions = {
