@@ -155,6 +155,15 @@ describe('frame records', () => {
     assert.deepEqual(keptAs({ 0: 1, 1: 2, length: 2 }, 2), [undefined, undefined]);
     assert.deepEqual(keptAs(function twoArgs(_a: unknown, _b: unknown) {}, 2), [undefined, undefined]);
     assert.deepEqual(keptAs(null, 2), [undefined, undefined]);
+    // A revoked proxy (on which Array.isArray throws): kept as the result itself with one callee, nothing with two; no throw.
+    const revoked = (target: unknown[]): unknown => {
+      const { proxy, revoke } = Proxy.revocable(target, {});
+      revoke();
+      return proxy;
+    };
+    const revokedOfOne = revoked([Promise.resolve()]);
+    assert.deepEqual(keptAs(revokedOfOne, 1), [revokedOfOne]);
+    assert.deepEqual(keptAs(revoked([1, 2]), 2), [undefined, undefined]);
     const pair = [1, 2];
     assert.deepEqual(keptAs(pair, 2).map((p, i) => [(p as ArraySlot).array, arraySlotIndex(p as ArraySlot, seqsOfLastKeep[i]!)]), [[pair, 0], [pair, 1]]);
     for (const f of [g, h, caller, one, a, b, caller2]) f.x();

@@ -38,7 +38,6 @@ import {
   append,
   appendToArray,
   freeze,
-  isArray,
   newList,
   publish,
   queueJob,
@@ -53,7 +52,7 @@ import {
 import { notePromise } from './created.ts';
 import { ArraySlot, arraySlotIndex, CombinatorLink, GENERATOR, isArraySlot, IterationLink, UNCLAIMABLE } from './links.ts';
 import { FOREIGN_SITE_BASE, getSite, RETURN_SITE_BASE } from './sites.ts';
-import { isPromiseObject, isProxyObject } from './values.ts';
+import { isOrdinaryArray, isPromiseObject } from './values.ts';
 
 export { ArraySlot, arraySlotIndex, CombinatorLink, GENERATOR, isArraySlot, IterationLink, UNCLAIMABLE };
 
@@ -579,7 +578,7 @@ export function keepFrame(q: number, v: unknown): Frame | undefined {
   // of one id) is not the frame's promise: its element is. Only when a frame was claimed, so the
   // common keep (nothing handed off) pays nothing; here it costs a type check and, for arrays, a
   // length read and one small allocation. (Several callees make slots in `claimAll`.)
-  if (typeof v === 'object' && v !== null && !isProxyObject(v) && isArray(v) && v.length === 1) setPromise(f, new ArraySlot(v, f.seq));
+  if (isOrdinaryArray(v) && v.length === 1) setPromise(f, new ArraySlot(v, f.seq));
   register(f);
   return f;
 }
@@ -614,7 +613,7 @@ function claimAll(q: number, v: unknown, generator: boolean): Frame | undefined 
       only = f;
     } else if (generator && isEnteredGenerator(f, q, depth)) entered = f;
   }
-  const slots = direct > 1 && typeof v === 'object' && v !== null && !isProxyObject(v) && isArray(v) && v.length === direct;
+  const slots = direct > 1 && isOrdinaryArray(v) && v.length === direct;
   // One record for the whole array (a list of seqs only when the callees made frames in between).
   const slot = slots ? new ArraySlot(v as unknown[], firstSeq, consecutive ? undefined : newList<number>(direct)) : undefined;
   const members = direct > 1 && !slots && isPromiseObject(v) ? newList<Frame>(direct) : undefined;
