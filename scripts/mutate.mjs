@@ -140,6 +140,9 @@ const FOLDERS = {
     // of real instrumented chains, exported to memory.
     'test/otel-span-bridge.test.ts',
     'test/otel-sampler.test.ts',
+    // Traced frames seen from their spans: leaf awaits, returns, kept calls, for await, generators,
+    // event-loop turns under a positive minimum, observers that throw or are gone.
+    'test/runtime-traced-frames.test.ts',
     // Modules defining their own sites (foreign ids) and promises of other realms.
     'test/runtime-foreign-sites.test.ts',
     'test/self-contained.test.ts',
