@@ -125,6 +125,8 @@ const FOLDERS = {
     'test/runtime-frame-records.test.ts',
     'test/runtime-ticker.test.ts',
     'test/runtime-links.test.ts',
+    // The captured built-ins against a program that changes the originals (vm realms included).
+    'test/runtime-intrinsics.test.ts',
     // The runtime in the test's own process: every frame, claim, combinator and iteration record.
     'test/snapshot-shapes.test.ts',
     // In-process programs (a second each): the loop, disposal and array-slot records of for await,
