@@ -37,12 +37,15 @@ updateOperatorMutator.mutate = function* mutate(path) {
  * Per folder, the tests that cover it, cheapest and most telling first. SKIP: tests left out of
  * mutant runs: render's take seconds each (graphs of 100k frames, for the stack and linear time,
  * which a mutation score does not measure); otel's checks where the SDK packages load from, which
- * in Stryker's sandbox (node_modules linked in) is another path than the test expects.
+ * in Stryker's sandbox (node_modules linked in) is another path than the test expects; runtime's
+ * todo of a known fault.
  */
 const SKIP = {
   render: '\\d+k-(deep|long)',
   snapshot: '\\d+k-(deep|long)',
   otel: 'loads OpenTelemetry SDK',
+  // A known fault kept as a `todo` (runtime-traced-frames): the tap runner counts its `not ok # TODO` as a failure.
+  runtime: 'children end within their parents',
 };
 const FOLDERS = {
   render: ['test/render-exact.test.ts', 'test/render.test.ts'],
