@@ -70,6 +70,9 @@ async function minimum(ms: number): Promise<void> {
   await turn();
   await pending;
   exporter.reset();
+  // Go on from a timer's callback, not an immediate's: a turn that ends in the check phase after
+  // the one it began in would count a call waiting on a timer as never having waited (the todo below).
+  await new Promise((resolve) => setTimeout(resolve, 0));
 }
 
 /** Calls `fn` and awaits it: `entered` is read just before the call, `returned` as it hands back its promise, `done` after it settled. */
@@ -455,7 +458,6 @@ describe('traced frames under a positive minimum: only what waited for the event
       ['await t', 'sequence', 'await t'],
       ['sequence', null, 'await t'],
     ]);
-    exporter.reset();
     await minimum(10);
     await call(app.awaitsThenReturnsCall!);
     assert.deepEqual(shape(timed()), [
@@ -464,6 +466,18 @@ describe('traced frames under a positive minimum: only what waited for the event
       ['await sleep(20)', 'inner', 'await sleep(20)'],
       ['inner', 'awaitsThenReturnsCall', 'await sleep(20)'],
     ]);
+  });
+
+  it('leaves each shorter than the minimum, then a callee settling in the same turn: the call lasted longer than the minimum, and gets its span alone', async () => {
+    await minimum(30);
+    for (const name of ['twiceThenQuick', 'twiceThenReturnsQuick']) {
+      exporter.reset();
+      const { entered, returned, done } = await call(app[name]!);
+      const all = timed();
+      assert.deepEqual(shape(all), [[name, null, name === 'twiceThenQuick' ? 'await quick()' : 'await sleep(20)']]);
+      assert.ok(all[0]!.start >= entered - EPS && all[0]!.start <= returned + EPS, `${name} starts at ${all[0]!.start}, called ${entered}–${returned}`);
+      within(all[0]!, entered, done);
+    }
   });
 
   it('a call that never waited for the event loop gets no span, nor its leaves, however long its synchronous part and its settled awaits took', async () => {
