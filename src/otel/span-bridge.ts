@@ -9,7 +9,18 @@
 import { context, ROOT_CONTEXT, SpanKind, trace, TraceFlags, type Context, type Span, type Tracer } from '@opentelemetry/api';
 import type { RuntimeInternals } from '../runtime/runtime.ts';
 import type { SiteRecord } from '../runtime/sites.ts';
-import { awaiterOf, TracedFrame, type FrameObserver } from '../runtime/traced-frame.ts';
+import {
+  awaiterOf,
+  contextOf as capturedContext,
+  reportedPendingOf,
+  setReportedPending,
+  setSpan,
+  setStart,
+  spanOf,
+  startOf,
+  TracedFrame,
+  type FrameObserver,
+} from '../runtime/traced-frame.ts';
 import { RETURN_SITE_BASE } from '../runtime/sites.ts';
 import {
   AWAIT_EXPRESSION,
@@ -83,15 +94,15 @@ export class SpanBridge implements FrameObserver {
   exited(frame: TracedFrame, now: number, lastSite: number): void {
     try {
       // A reported frame's exit ends its awaiter's reported await (only reported frames pay for this).
-      if (frame.reportedPendingMs > 0) this.#pendingEnded(awaiterOf(frame), now);
-      if (frame.span === undefined && now - frame.start < this.#config().minSpanDurationMs) return;
+      if (reportedPendingOf(frame) > 0) this.#pendingEnded(awaiterOf(frame), now);
+      if (spanOf(frame) === undefined && now - startOf(frame) < this.#config().minSpanDurationMs) return;
       const span = this.materialize(frame);
       if (span === undefined) return;
       // Where it last awaited: the last site, or before a `return` the await the return followed.
       const awaitSite = lastSite >= 0 && lastSite < RETURN_SITE_BASE ? lastSite : frame.lastAwait;
       const last = awaitSite >= 0 ? this.#rt.getSite(awaitSite) : undefined;
       if (last !== undefined) span.setAttributes(this.awaitAttributes(last));
-      if (frame.reportedPendingMs > 0) span.setAttributes({ [WAS_PENDING]: true, [WAS_PENDING_MS]: Math.round(this.#wasPendingMs(frame, now)) });
+      if (reportedPendingOf(frame) > 0) span.setAttributes({ [WAS_PENDING]: true, [WAS_PENDING_MS]: Math.round(this.#wasPendingMs(frame, now)) });
       span.end(this.time(span, now));
     } catch (error) {
       this.#faults.report('span', error);
@@ -100,7 +111,7 @@ export class SpanBridge implements FrameObserver {
 
   leafAwaitEnded(frame: TracedFrame, site: number, start: number, end: number): void {
     try {
-      if (frame.reportedPendingMs > 0) this.#pendingEnded(frame, end);
+      if (reportedPendingOf(frame) > 0) this.#pendingEnded(frame, end);
       if (end - start < this.#config().minSpanDurationMs) return;
       const parent = this.materialize(frame);
       if (parent === undefined) return;
@@ -108,7 +119,7 @@ export class SpanBridge implements FrameObserver {
       if (record === undefined) return;
       const child = this.#tracer().startSpan(
         leafSpanName(record),
-        { kind: SpanKind.INTERNAL, startTime: this.time(parent, Math.max(start, frame.start)), attributes: this.awaitAttributes(record) },
+        { kind: SpanKind.INTERNAL, startTime: this.time(parent, Math.max(start, startOf(frame))), attributes: this.awaitAttributes(record) },
         trace.setSpan(contextOf(frame), parent),
       );
       child.end(this.time(parent, end));
@@ -119,38 +130,39 @@ export class SpanBridge implements FrameObserver {
 
   /** A sampler reports `frame` pending for `pendingMs` at `captureMs` (performance.now() ms). */
   reportedPending(frame: TracedFrame, pendingMs: number, captureMs: number): void {
-    frame.reportedPendingMs = Math.max(frame.reportedPendingMs, pendingMs);
+    setReportedPending(frame, Math.max(reportedPendingOf(frame), pendingMs));
     if (!this.#pendingSince.has(frame)) this.#pendingSince.set(frame, captureMs - pendingMs);
   }
 
   /** The first end of an await after a report is the end of the reported await (the frame was suspended there). */
   #pendingEnded(frame: TracedFrame | undefined, at: number): void {
-    if (frame === undefined || frame.reportedPendingMs === 0 || this.#pendingEnd.has(frame)) return;
+    if (frame === undefined || reportedPendingOf(frame) === 0 || this.#pendingEnd.has(frame)) return;
     this.#pendingEnd.set(frame, at);
   }
 
   /** The true longest pending time of a reported frame: from the start of its reported await to that await's end. */
   #wasPendingMs(frame: TracedFrame, now: number): number {
     const since = this.#pendingSince.get(frame);
-    if (since === undefined) return frame.reportedPendingMs;
-    return Math.max(frame.reportedPendingMs, (this.#pendingEnd.get(frame) ?? now) - since);
+    const reported = reportedPendingOf(frame);
+    if (since === undefined) return reported;
+    return Math.max(reported, (this.#pendingEnd.get(frame) ?? now) - since);
   }
 
   /** The frame's span, made (with its awaiters' spans, outermost first) if needed; undefined when it gets none. */
   materialize(frame: TracedFrame): Span | undefined {
     const chain: TracedFrame[] = [];
     let above: TracedFrame | undefined = frame;
-    while (above !== undefined && above.span === undefined) {
+    while (above !== undefined && spanOf(above) === undefined) {
       chain.push(above);
       above = awaiterOf(above);
     }
-    let parent = above?.span as Span | typeof NO_SPAN | undefined;
+    let parent = (above !== undefined ? spanOf(above) : undefined) as Span | typeof NO_SPAN | undefined;
     // A child never starts before its parent (inner calls suspend, and so get their start, first).
-    let floor = above?.start ?? 0;
+    let floor = above !== undefined ? startOf(above) : 0;
     for (let i = chain.length - 1; i >= 0; i--) {
       const f = chain[i]!;
       if (parent === NO_SPAN) {
-        f.span = NO_SPAN;
+        setSpan(f, NO_SPAN);
         continue;
       }
       let ctx = contextOf(f);
@@ -165,22 +177,23 @@ export class SpanBridge implements FrameObserver {
         const active = trace.getSpanContext(ctx);
         const skip = active === undefined ? this.#config().requireParentSpan : (active.traceFlags & TraceFlags.SAMPLED) === 0;
         if (skip) {
-          f.span = parent = NO_SPAN;
+          setSpan(f, (parent = NO_SPAN));
           continue;
         }
       }
-      if (f.start < floor) f.start = floor;
-      floor = f.start;
-      const span = this.#tracer().startSpan(this.spanName(f), { kind: SpanKind.INTERNAL, startTime: f.start + anchor, attributes: this.functionAttributes(f) }, ctx);
+      if (startOf(f) < floor) setStart(f, floor);
+      floor = startOf(f);
+      const span = this.#tracer().startSpan(this.spanName(f), { kind: SpanKind.INTERNAL, startTime: floor + anchor, attributes: this.functionAttributes(f) }, ctx);
       if (!span.isRecording()) {
         span.end();
-        f.span = parent = NO_SPAN;
+        setSpan(f, (parent = NO_SPAN));
         continue;
       }
       this.#anchors.set(span, anchor);
-      f.span = parent = span;
+      setSpan(f, (parent = span));
     }
-    return frame.span === NO_SPAN ? undefined : (frame.span as Span | undefined);
+    const made = spanOf(frame);
+    return made === NO_SPAN ? undefined : (made as Span | undefined);
   }
 
   /** A performance.now() reading as an epoch time in the time base of `span`'s tree. */
@@ -209,7 +222,7 @@ export class SpanBridge implements FrameObserver {
 }
 
 function contextOf(f: TracedFrame): Context {
-  return (f.context as Context | undefined) ?? ROOT_CONTEXT;
+  return (capturedContext(f) as Context | undefined) ?? ROOT_CONTEXT;
 }
 
 /** `await db.query(…)`: the await expression a leaf span stands for. */
