@@ -129,25 +129,23 @@ freeze(SpanState);
  * preallocated lists and a Float64Array (a reading stored there is not boxed).
  */
 const TURN_CAPACITY = 256;
-// The lists are replaced at every flush rather than cleared: a fresh list is in the young
-// generation, where storing a young frame into it needs no remembered-set entry (a list that
-// lived long enough to be promoted pays a write-barrier slow path per store), and nothing it held
-// is kept alive past the flush.
-let turnFrames: List<TracedFrame | undefined> = newList(TURN_CAPACITY);
+const turnFrames: List<TracedFrame | undefined> = newList(TURN_CAPACITY);
 const turnStarts = new Float64Array(TURN_CAPACITY);
-let turnContexts: List<unknown> = newList(TURN_CAPACITY);
-let turnAwaiters: List<TracedFrame | undefined> = newList(TURN_CAPACITY);
+const turnContexts: List<unknown> = newList(TURN_CAPACITY);
+const turnAwaiters: List<TracedFrame | undefined> = newList(TURN_CAPACITY);
 let turnCount = 0;
 
 /** Gives every frame of the turn's buffers still running or pending its `SpanState`, and empties the buffers. */
 function flushTurn(): void {
   const count = turnCount;
   turnCount = 0;
-  if (count === 0) return;
-  for (let i = 0; i < count; i++) recordFlushed(turnFrames[i]!, i);
-  turnFrames = newList(TURN_CAPACITY);
-  turnContexts = newList(TURN_CAPACITY);
-  turnAwaiters = newList(TURN_CAPACITY);
+  for (let i = 0; i < count; i++) {
+    const f = turnFrames[i]!;
+    recordFlushed(f, i);
+    turnFrames[i] = undefined;
+    turnContexts[i] = undefined;
+    turnAwaiters[i] = undefined;
+  }
 }
 
 /** The frame that claimed `f` by awaiting (or returning) it, whose span is `f`'s span's parent. */
