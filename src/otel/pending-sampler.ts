@@ -32,7 +32,7 @@ import type { RuntimeInternals } from '../runtime/runtime.ts';
 import type { Graph } from '../snapshot/build.ts';
 import { targetsOf, type Edges } from '../snapshot/edges.ts';
 import { NodeIndex } from '../snapshot/node-index.ts';
-import { awaiterOf, contextOf, spanOf, startOf, TracedFrame } from '../runtime/traced-frame.ts';
+import { awaiterOf, TracedFrame } from '../runtime/traced-frame.ts';
 import type { FrameNode, LeafHolder, LeafNode, Snapshot, SnapshotNode } from '../snapshot/schema.ts';
 import { FirstReportHolders, holderAttributes } from './holders.ts';
 import { ReportSchedule } from '../util/report-schedule.ts';
@@ -182,7 +182,7 @@ export class PendingSampler {
 
     // The span active above the outermost frame (an HTTP server span), when it is an open SDK span.
     const top = records[0];
-    const above = top instanceof TracedFrame ? trace.getSpan((contextOf(top) as never) ?? ROOT_CONTEXT) : undefined;
+    const above = top instanceof TracedFrame ? trace.getSpan((top.context as never) ?? ROOT_CONTEXT) : undefined;
     const aboveData = above !== undefined && isOpenSdkSpan(above) ? above : undefined;
 
     const reals: (Span | undefined)[] = chain.nodes.map((node, i) => {
@@ -269,7 +269,7 @@ export class PendingSampler {
       const record = records[i];
       const span = reals[i];
       const attributes: Attributes = { ...this.#nodeAttributes(node), [PENDING_MS]: node.pendingMs ?? 0 };
-      const start = this.#bridge.time(span ?? real, record instanceof TracedFrame ? startOf(record) : captureMs - (node.pendingMs ?? 0));
+      const start = this.#bridge.time(span ?? real, record instanceof TracedFrame ? record.start : captureMs - (node.pendingMs ?? 0));
       const name = span !== undefined ? this.#bridge.spanName(record as TracedFrame) : node.function;
       started = startCopy(copies.length === 0 ? rootName(name) : name, start, attributes, span);
       originals.push(span);
@@ -312,8 +312,8 @@ export class PendingSampler {
   /** A shared promise: the extra awaiters of a frame are links on its real span, each added once. */
   #linkExtraAwaiters(record: TracedFrame, position: number, graph: Graph): void {
     const { start, to } = graph.awaitedBy;
-    if (start[position + 1]! - start[position]! < 2 || !(spanOf(record) !== undefined && spanOf(record) !== NO_SPAN)) return;
-    const span = spanOf(record) as Span;
+    if (start[position + 1]! - start[position]! < 2 || !(record.span !== undefined && record.span !== NO_SPAN)) return;
+    const span = record.span as Span;
     let done = this.#linked.get(record);
     if (done === undefined) this.#linked.set(record, (done = new Set()));
     const links: Link[] = [];

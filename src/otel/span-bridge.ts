@@ -9,18 +9,7 @@
 import { context, ROOT_CONTEXT, SpanKind, trace, TraceFlags, type Context, type Span, type Tracer } from '@opentelemetry/api';
 import type { RuntimeInternals } from '../runtime/runtime.ts';
 import type { SiteRecord } from '../runtime/sites.ts';
-import {
-  awaiterOf,
-  contextOf as capturedContext,
-  reportedPendingOf,
-  setReportedPending,
-  setSpan,
-  setStart,
-  spanOf,
-  startOf,
-  TracedFrame,
-  type FrameObserver,
-} from '../runtime/traced-frame.ts';
+import { awaiterOf, TracedFrame, type FrameObserver } from '../runtime/traced-frame.ts';
 import { RETURN_SITE_BASE } from '../runtime/sites.ts';
 import {
   AWAIT_EXPRESSION,
@@ -94,15 +83,15 @@ export class SpanBridge implements FrameObserver {
   exited(frame: TracedFrame, now: number, lastSite: number): void {
     try {
       // A reported frame's exit ends its awaiter's reported await (only reported frames pay for this).
-      if (reportedPendingOf(frame) > 0) this.#pendingEnded(awaiterOf(frame), now);
-      if (spanOf(frame) === undefined && now - startOf(frame) < this.#config().minSpanDurationMs) return;
+      if (frame.reportedPendingMs > 0) this.#pendingEnded(awaiterOf(frame), now);
+      if (frame.span === undefined && now - frame.start < this.#config().minSpanDurationMs) return;
       const span = this.materialize(frame);
       if (span === undefined) return;
       // Where it last awaited: the last site, or before a `return` the await the return followed.
       const awaitSite = lastSite >= 0 && lastSite < RETURN_SITE_BASE ? lastSite : frame.lastAwait;
       const last = awaitSite >= 0 ? this.#rt.getSite(awaitSite) : undefined;
       if (last !== undefined) span.setAttributes(this.awaitAttributes(last));
-      if (reportedPendingOf(frame) > 0) span.setAttributes({ [WAS_PENDING]: true, [WAS_PENDING_MS]: Math.round(this.#wasPendingMs(frame, now)) });
+      if (frame.reportedPendingMs > 0) span.setAttributes({ [WAS_PENDING]: true, [WAS_PENDING_MS]: Math.round(this.#wasPendingMs(frame, now)) });
       span.end(this.time(span, now));
     } catch (error) {
       this.#faults.report('span', error);
@@ -111,7 +100,7 @@ export class SpanBridge implements FrameObserver {
 
   leafAwaitEnded(frame: TracedFrame, site: number, start: number, end: number): void {
     try {
-      if (reportedPendingOf(frame) > 0) this.#pendingEnded(frame, end);
+      if (frame.reportedPendingMs > 0) this.#pendingEnded(frame, end);
       if (end - start < this.#config().minSpanDurationMs) return;
       const parent = this.materialize(frame);
       if (parent === undefined) return;
@@ -119,7 +108,7 @@ export class SpanBridge implements FrameObserver {
       if (record === undefined) return;
       const child = this.#tracer().startSpan(
         leafSpanName(record),
-        { kind: SpanKind.INTERNAL, startTime: this.time(parent, Math.max(start, startOf(frame))), attributes: this.awaitAttributes(record) },
+        { kind: SpanKind.INTERNAL, startTime: this.time(parent, Math.max(start, frame.start)), attributes: this.awaitAttributes(record) },
         trace.setSpan(contextOf(frame), parent),
       );
       child.end(this.time(parent, end));
@@ -130,39 +119,38 @@ export class SpanBridge implements FrameObserver {
 
   /** A sampler reports `frame` pending for `pendingMs` at `captureMs` (performance.now() ms). */
   reportedPending(frame: TracedFrame, pendingMs: number, captureMs: number): void {
-    setReportedPending(frame, Math.max(reportedPendingOf(frame), pendingMs));
+    frame.reportedPendingMs = Math.max(frame.reportedPendingMs, pendingMs);
     if (!this.#pendingSince.has(frame)) this.#pendingSince.set(frame, captureMs - pendingMs);
   }
 
   /** The first end of an await after a report is the end of the reported await (the frame was suspended there). */
   #pendingEnded(frame: TracedFrame | undefined, at: number): void {
-    if (frame === undefined || reportedPendingOf(frame) === 0 || this.#pendingEnd.has(frame)) return;
+    if (frame === undefined || frame.reportedPendingMs === 0 || this.#pendingEnd.has(frame)) return;
     this.#pendingEnd.set(frame, at);
   }
 
   /** The true longest pending time of a reported frame: from the start of its reported await to that await's end. */
   #wasPendingMs(frame: TracedFrame, now: number): number {
     const since = this.#pendingSince.get(frame);
-    const reported = reportedPendingOf(frame);
-    if (since === undefined) return reported;
-    return Math.max(reported, (this.#pendingEnd.get(frame) ?? now) - since);
+    if (since === undefined) return frame.reportedPendingMs;
+    return Math.max(frame.reportedPendingMs, (this.#pendingEnd.get(frame) ?? now) - since);
   }
 
   /** The frame's span, made (with its awaiters' spans, outermost first) if needed; undefined when it gets none. */
   materialize(frame: TracedFrame): Span | undefined {
     const chain: TracedFrame[] = [];
     let above: TracedFrame | undefined = frame;
-    while (above !== undefined && spanOf(above) === undefined) {
+    while (above !== undefined && above.span === undefined) {
       chain.push(above);
       above = awaiterOf(above);
     }
-    let parent = (above !== undefined ? spanOf(above) : undefined) as Span | typeof NO_SPAN | undefined;
+    let parent = above?.span as Span | typeof NO_SPAN | undefined;
     // A child never starts before its parent (inner calls suspend, and so get their start, first).
-    let floor = above !== undefined ? startOf(above) : 0;
+    let floor = above?.start ?? 0;
     for (let i = chain.length - 1; i >= 0; i--) {
       const f = chain[i]!;
       if (parent === NO_SPAN) {
-        setSpan(f, NO_SPAN);
+        f.span = NO_SPAN;
         continue;
       }
       let ctx = contextOf(f);
@@ -177,23 +165,22 @@ export class SpanBridge implements FrameObserver {
         const active = trace.getSpanContext(ctx);
         const skip = active === undefined ? this.#config().requireParentSpan : (active.traceFlags & TraceFlags.SAMPLED) === 0;
         if (skip) {
-          setSpan(f, (parent = NO_SPAN));
+          f.span = parent = NO_SPAN;
           continue;
         }
       }
-      if (startOf(f) < floor) setStart(f, floor);
-      floor = startOf(f);
-      const span = this.#tracer().startSpan(this.spanName(f), { kind: SpanKind.INTERNAL, startTime: floor + anchor, attributes: this.functionAttributes(f) }, ctx);
+      if (f.start < floor) f.start = floor;
+      floor = f.start;
+      const span = this.#tracer().startSpan(this.spanName(f), { kind: SpanKind.INTERNAL, startTime: f.start + anchor, attributes: this.functionAttributes(f) }, ctx);
       if (!span.isRecording()) {
         span.end();
-        setSpan(f, (parent = NO_SPAN));
+        f.span = parent = NO_SPAN;
         continue;
       }
       this.#anchors.set(span, anchor);
-      setSpan(f, (parent = span));
+      f.span = parent = span;
     }
-    const made = spanOf(frame);
-    return made === NO_SPAN ? undefined : (made as Span | undefined);
+    return frame.span === NO_SPAN ? undefined : (frame.span as Span | undefined);
   }
 
   /** A performance.now() reading as an epoch time in the time base of `span`'s tree. */
@@ -222,7 +209,7 @@ export class SpanBridge implements FrameObserver {
 }
 
 function contextOf(f: TracedFrame): Context {
-  return (capturedContext(f) as Context | undefined) ?? ROOT_CONTEXT;
+  return (f.context as Context | undefined) ?? ROOT_CONTEXT;
 }
 
 /** `await db.query(…)`: the await expression a leaf span stands for. */

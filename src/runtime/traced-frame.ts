@@ -16,7 +16,7 @@
 import { preciseStamp, stampStart } from './clock.ts';
 import { reportFault } from './faults.ts';
 import { DONE, Frame, frameValue, framePromise, GENERATOR, KIND_YIELD, keepFrame, noteGeneratorEntered, siteKindOf, UNCLAIMABLE } from './frame.ts';
-import { freeze, newList, nextTurn, preciseNow, type List } from './intrinsics.ts';
+import { freeze, nextTurn, preciseNow } from './intrinsics.ts';
 import { RETURN_SITE_BASE } from './sites.ts';
 
 export interface FrameObserver {
@@ -59,7 +59,6 @@ let turnEnding = false;
 let untimedShort = false;
 
 function endTurn(): void {
-  flushTurn();
   turn++;
   turnEnding = false;
   readMinimum();
@@ -88,162 +87,58 @@ function thisTurn(): number {
   return turn;
 }
 
-/**
- * What a span needs of a frame that outlived the event-loop turn it first suspended in (or whose
- * span was asked for sooner). While a frame is in its first turn, its start reading, caller context
- * and awaiter sit in the turn's buffers (below) at the frame's slot, and the frame holds only the
- * slot number: a frame that finishes within its turn (the common call) allocates nothing more than
- * its own record, and that record has five fields fewer and no boxed double (a `start` field of its
- * own held a heap number from construction on). Private to this module: the awaiter is another
- * frame of the program (see `awaiterOf`).
- */
-class SpanState {
-  /** See `startOf`. */
-  start: number;
-  /** See `contextOf`. */
-  context: unknown;
-  /** See `awaiterOf`. */
-  awaiter: TracedFrame | undefined;
-  /** See `spanOf`. */
-  span: unknown;
-  /** See `reportedPendingOf`. */
-  reportedPendingMs: number;
-
-  constructor(start: number, context: unknown, awaiter: TracedFrame | undefined) {
-    this.start = start;
-    this.context = context;
-    this.awaiter = awaiter;
-    this.span = undefined;
-    this.reportedPendingMs = 0;
-  }
-}
-freeze(SpanState.prototype);
-freeze(SpanState);
-
-/**
- * The turn's buffers: the frames that first suspended since the last flush, each with its start
- * reading, caller context and awaiter at the same index (its slot). Flushed at the end of the turn
- * (`endTurn`) and whenever they fill (a long synchronous run of settled awaits is one turn): each
- * frame not done by then gets a `SpanState` holding the same values, so a frame's span data is the
- * same whether read from its slot or its record. Fixed capacity, so the hot path only stores into
- * preallocated lists and a Float64Array (a reading stored there is not boxed).
- */
-const TURN_CAPACITY = 256;
-const turnFrames: List<TracedFrame | undefined> = newList(TURN_CAPACITY);
-const turnStarts = new Float64Array(TURN_CAPACITY);
-const turnContexts: List<unknown> = newList(TURN_CAPACITY);
-const turnAwaiters: List<TracedFrame | undefined> = newList(TURN_CAPACITY);
-let turnCount = 0;
-
-/** Gives every frame of the turn's buffers still running or pending its `SpanState`, and empties the buffers. */
-function flushTurn(): void {
-  const count = turnCount;
-  turnCount = 0;
-  for (let i = 0; i < count; i++) {
-    const f = turnFrames[i]!;
-    recordFlushed(f, i);
-    turnFrames[i] = undefined;
-    turnContexts[i] = undefined;
-    turnAwaiters[i] = undefined;
-  }
-}
-
 /** The frame that claimed `f` by awaiting (or returning) it, whose span is `f`'s span's parent. */
 export let awaiterOf: (f: TracedFrame) => TracedFrame | undefined;
-/**
- * performance.now() at the frame's first suspension (0 before): a frame that never suspends never
- * needs a time. A span starts there, or at its parent's start if that is later (the inner call
- * suspends first), which is the entry time to within the synchronous part of the call.
- */
-export let startOf: (f: TracedFrame) => number;
-/** The caller's context at the first suspension. */
-export let contextOf: (f: TracedFrame) => unknown;
-/** The span, once the observer made one (a pending frame, or one lasting long enough). */
-export let spanOf: (f: TracedFrame) => unknown;
-/** Longest pending time a sampler reported for this frame, in ms; 0 if never reported. */
-export let reportedPendingOf: (f: TracedFrame) => number;
-/** Sets the frame's span (the observer's, once it made or refused one). Only for a frame that suspended. */
-export let setSpan: (f: TracedFrame, span: unknown) => void;
-/** Moves the frame's span start (a child never starts before its parent). Only for a frame that suspended. */
-export let setStart: (f: TracedFrame, start: number) => void;
-/** Records a pending time a sampler reported. Only for a frame that suspended. */
-export let setReportedPending: (f: TracedFrame, ms: number) => void;
-let recordFlushed: (f: TracedFrame, slot: number) => void;
 
 export class TracedFrame extends Frame {
   /** Function site id (the plain frame reads it from its sites; a span may be needed before any). */
   fn: number;
   /**
+   * performance.now() at the first suspension (0 before): a frame that never suspends never needs
+   * a time. A span starts there, or at its parent's start if that is later (the inner call
+   * suspends first), which is the entry time to within the synchronous part of the call.
+   */
+  start: number;
+  /**
    * The event-loop turn of the first suspension (see `thisTurn`); 0 until the frame suspends (a
    * frame that never did finishes in no time: no span).
    */
   turn: number;
-  /**
-   * The event-loop turn the current leaf await began in; 0 while what the frame waits for is
-   * awaitwhat's own (a claimed frame, a combinator link) rather than the program's, or it waits on
-   * no leaf (a yield, a return). Known when the value is stored, so that no `instanceof` ever runs
-   * on a program's value (a proxy's getPrototypeOf trap would run, and may throw).
-   */
+  /** The event-loop turn the current leaf await began in. */
   leafTurn: number;
+  /** The caller's context at the first suspension. */
+  context: unknown;
+  /** See `awaiterOf`. */
+  #awaiter: TracedFrame | undefined;
+  /** The span, once the observer made one (a pending frame, or one lasting long enough). */
+  span: unknown;
+  /** Longest pending time a sampler reported for this frame, in ms; 0 if never reported. */
+  reportedPendingMs: number;
   /** The last await site before a `return` (the span says where the call last awaited); -1 before any. */
   lastAwait: number;
   /**
-   * Undefined before the first suspension; then the frame's slot in the turn's buffers (a small
-   * integer: no allocation), and once the frame outlives the buffers or its span is asked for, its
-   * `SpanState`.
+   * Whether what the frame waits for is awaitwhat's own (a claimed frame, a combinator link)
+   * rather than the program's: known when it is stored, so that no `instanceof` ever runs on a
+   * program's value (a proxy's getPrototypeOf trap would run, and may throw).
    */
-  #state: number | SpanState | undefined;
+  ownValue: boolean;
 
   constructor(fn: number, promise: unknown) {
     super(promise);
     this.fn = fn;
+    this.start = 0;
     this.turn = 0;
     this.leafTurn = 0;
+    this.context = undefined;
+    this.#awaiter = undefined;
+    this.span = undefined;
+    this.reportedPendingMs = 0;
     this.lastAwait = -1;
-    this.#state = undefined;
+    this.ownValue = false;
   }
 
   static {
-    const record = (f: TracedFrame): SpanState => {
-      const state = f.#state;
-      if (typeof state !== 'number') return (f.#state = state ?? new SpanState(0, undefined, undefined));
-      return (f.#state = new SpanState(turnStarts[state]!, turnContexts[state], turnAwaiters[state]));
-    };
-    recordFlushed = (f, slot) => {
-      // A frame already given its record keeps it. A done one gets none: it already exited (its
-      // span, if any, was made then), so its span data is read no more, and the slot is reused.
-      if (f.#state !== slot) return;
-      f.#state = f.site === DONE ? undefined : new SpanState(turnStarts[slot]!, turnContexts[slot], turnAwaiters[slot]);
-    };
-    awaiterOf = (f) => {
-      const state = f.#state;
-      return typeof state === 'number' ? turnAwaiters[state] : state?.awaiter;
-    };
-    startOf = (f) => {
-      const state = f.#state;
-      return typeof state === 'number' ? turnStarts[state]! : (state?.start ?? 0);
-    };
-    contextOf = (f) => {
-      const state = f.#state;
-      return typeof state === 'number' ? turnContexts[state] : state?.context;
-    };
-    spanOf = (f) => {
-      const state = f.#state;
-      return typeof state === 'object' ? state.span : undefined;
-    };
-    reportedPendingOf = (f) => {
-      const state = f.#state;
-      return typeof state === 'object' ? state.reportedPendingMs : 0;
-    };
-    setSpan = (f, span) => {
-      record(f).span = span;
-    };
-    setStart = (f, start) => {
-      record(f).start = start;
-    };
-    setReportedPending = (f, ms) => {
-      record(f).reportedPendingMs = ms;
-    };
+    awaiterOf = (f) => f.#awaiter;
   }
 
   /**
@@ -252,25 +147,12 @@ export class TracedFrame extends Frame {
    * frame whose first suspension awaits a traced callee it just claimed takes the callee's start
    * instead of reading the clock (the callee entered after this frame did and suspended before it,
    * so its start lies in this frame's synchronous part as well): in a chain only the innermost
-   * frame reads the clock at entry. The caller's context is captured here too (about 15 ns). All
-   * three go to the frame's slot in the turn's buffers: four stores, no allocation.
+   * frame reads the clock at entry. The caller's context is captured here too (about 15 ns).
    */
   #begin(start: number): void {
     this.turn = thisTurn();
-    if (turnCount === TURN_CAPACITY) flushTurn();
-    const slot = turnCount++;
-    turnFrames[slot] = this;
-    turnStarts[slot] = start;
-    turnContexts[slot] = callerContext();
-    this.#state = slot;
-  }
-
-  /** Sets `callee`'s awaiter to this frame unless it has one: in its slot while it has one, else in its record. */
-  #claim(callee: TracedFrame): void {
-    const state = callee.#state;
-    if (typeof state === 'number') {
-      if (turnAwaiters[state] === undefined) turnAwaiters[state] = this;
-    } else if (state !== undefined && state.awaiter === undefined) state.awaiter = this;
+    this.start = start;
+    this.context = callerContext();
   }
 
   /**
@@ -280,7 +162,7 @@ export class TracedFrame extends Frame {
    * 60–200 ns). Returns the reading taken, or 0.
    */
   #resume(now: number): number {
-    if (this.leafTurn === 0 || this.site >= RETURN_SITE_BASE || siteKindOf(this.site) === KIND_YIELD) return now;
+    if (this.ownValue || this.site >= RETURN_SITE_BASE || siteKindOf(this.site) === KIND_YIELD) return now;
     // A leaf await that began in this turn never waited for the event loop: not timed.
     if (untimedShort && this.leafTurn === turn) return now;
     if (now === 0) now = preciseNow();
@@ -295,7 +177,7 @@ export class TracedFrame extends Frame {
     if (this.turn === 0) this.#begin((now = preciseNow()));
     else now = this.#resume(0);
     super.a(site, v);
-    this.leafTurn = 0;
+    this.ownValue = false;
     if (siteKindOf(site) !== KIND_YIELD) this.#leafBegins(now);
     return v;
   }
@@ -308,11 +190,10 @@ export class TracedFrame extends Frame {
     // The stored value is the awaited one unless a callee was claimed in its place. An async
     // generator the call entered (`await it.next()`) is not this call's child: a leaf await, as
     // for any generator step.
-    if (callee !== v && framePromise(callee as Frame) !== GENERATOR) {
-      this.leafTurn = 0;
-      const traced = callee instanceof TracedFrame;
-      if (first) this.#begin(traced ? startOrNow(callee) : preciseNow());
-      if (traced) this.#claim(callee);
+    this.ownValue = callee !== v && framePromise(callee as Frame) !== GENERATOR;
+    if (this.ownValue) {
+      if (first) this.#begin(callee instanceof TracedFrame && callee.start !== 0 ? callee.start : preciseNow());
+      this.#adopt();
       return v;
     }
     // A leaf await: its precise start, from the reading already taken if there is one.
@@ -326,7 +207,7 @@ export class TracedFrame extends Frame {
     if (this.turn === 0) this.#begin(preciseNow());
     else this.#resume(0);
     super.ac(site, v);
-    this.leafTurn = 0;
+    this.ownValue = true;
     return v;
   }
 
@@ -338,7 +219,7 @@ export class TracedFrame extends Frame {
     if (this.turn === 0) this.#begin(preciseNow());
     else this.#resume(0);
     super.r(site, v);
-    this.leafTurn = 0;
+    this.ownValue = false;
     return v;
   }
 
@@ -348,17 +229,16 @@ export class TracedFrame extends Frame {
     if (!first) this.#resume(0);
     super.rc(site, q, v);
     const callee = frameValue(this);
-    const traced = callee !== v && callee instanceof TracedFrame;
-    this.leafTurn = 0;
-    if (first) this.#begin(traced ? startOrNow(callee) : preciseNow());
-    if (traced) this.#claim(callee);
+    this.ownValue = callee !== v;
+    if (first) this.#begin(this.ownValue && callee instanceof TracedFrame && callee.start !== 0 ? callee.start : preciseNow());
+    this.#adopt();
     return v;
   }
 
   /** A kept call result's frame (`connecting ??= connect()`) becomes this frame's child too: its caller. */
   override k(q: number, v: unknown): unknown {
     const kept = keepFrame(q, v);
-    if (kept instanceof TracedFrame) this.#claim(kept);
+    if (kept instanceof TracedFrame && kept.#awaiter === undefined) kept.#awaiter = this;
     return v;
   }
 
@@ -370,6 +250,7 @@ export class TracedFrame extends Frame {
   override fh(site: number): void {
     const now = this.turn !== 0 ? this.#resume(0) : 0;
     super.fh(site);
+    this.ownValue = false;
     this.#leafBegins(now);
   }
 
@@ -379,6 +260,12 @@ export class TracedFrame extends Frame {
     this.leafTurn = thisTurn();
   }
 
+  /** A claimed callee becomes this frame's child. */
+  #adopt(): void {
+    const callee = frameValue(this);
+    if (this.ownValue && callee instanceof TracedFrame && callee.#awaiter === undefined) callee.#awaiter = this;
+  }
+
   override x(): void {
     if (this.turn === 0) {
       // Finished without ever suspending: no span can be due, and no time is needed.
@@ -386,8 +273,7 @@ export class TracedFrame extends Frame {
       return;
     }
     const lastSite = this.site;
-    const state = this.#state;
-    if (untimedShort && this.turn === turn && (typeof state !== 'object' || state.span === undefined)) {
+    if (untimedShort && this.turn === turn && this.span === undefined) {
       // Never waited for the event loop (see `thisTurn`): no span of its own, nor its last leaf's.
       super.x();
     } else {
@@ -399,13 +285,10 @@ export class TracedFrame extends Frame {
     }
     if (this.site === DONE) {
       // Done frames can wait in the registry until the next sweep: let go of the request's context
-      // and spans meanwhile (a frame still in the turn's buffers lets go at the flush).
-      const after = this.#state;
-      if (typeof after === 'object') {
-        after.context = undefined;
-        after.awaiter = undefined;
-        after.span = undefined;
-      }
+      // and spans meanwhile.
+      this.context = undefined;
+      this.#awaiter = undefined;
+      this.span = undefined;
     }
   }
 }
@@ -423,12 +306,6 @@ function callerContext(): unknown {
     reportFault('observer', error);
     return undefined;
   }
-}
-
-/** A claimed callee's start, or a reading of the clock if it has none (it never suspended, or its slot was reused). */
-function startOrNow(callee: TracedFrame): number {
-  const start = startOf(callee);
-  return start !== 0 ? start : preciseNow();
 }
 
 function leafEnded(frame: TracedFrame, site: number, start: number, end: number): void {
