@@ -37,12 +37,15 @@ updateOperatorMutator.mutate = function* mutate(path) {
  * Per folder, the tests that cover it, cheapest and most telling first. SKIP: tests left out of
  * mutant runs: render's take seconds each (graphs of 100k frames, for the stack and linear time,
  * which a mutation score does not measure); otel's checks where the SDK packages load from, which
- * in Stryker's sandbox (node_modules linked in) is another path than the test expects.
+ * in Stryker's sandbox (node_modules linked in) is another path than the test expects; runtime's
+ * todo of a known fault.
  */
 const SKIP = {
   render: '\\d+k-(deep|long)',
   snapshot: '\\d+k-(deep|long)',
   otel: 'loads OpenTelemetry SDK',
+  // Known faults kept as `todo`s (runtime-traced-frames): the tap runner counts a `not ok # TODO` as a failure.
+  runtime: 'children end within their parents|waiting on a timer that expires while its caller runs on',
 };
 const FOLDERS = {
   render: ['test/render-exact.test.ts', 'test/render.test.ts'],
@@ -125,6 +128,8 @@ const FOLDERS = {
     'test/runtime-frame-records.test.ts',
     'test/runtime-ticker.test.ts',
     'test/runtime-links.test.ts',
+    // The captured built-ins against a program that changes the originals (vm realms included).
+    'test/runtime-intrinsics.test.ts',
     // The runtime in the test's own process: every frame, claim, combinator and iteration record.
     'test/snapshot-shapes.test.ts',
     // In-process programs (a second each): the loop, disposal and array-slot records of for await,
@@ -140,6 +145,9 @@ const FOLDERS = {
     // of real instrumented chains, exported to memory.
     'test/otel-span-bridge.test.ts',
     'test/otel-sampler.test.ts',
+    // Traced frames seen from their spans: leaf awaits, returns, kept calls, for await, generators,
+    // event-loop turns under a positive minimum, observers that throw or are gone.
+    'test/runtime-traced-frames.test.ts',
     // Modules defining their own sites (foreign ids) and promises of other realms.
     'test/runtime-foreign-sites.test.ts',
     'test/self-contained.test.ts',

@@ -17,6 +17,7 @@ import { currentRuntime, installInRealm, installRuntime, runtimeGlobal } from '.
 import { runtimeInternals } from '../dist/runtime/internals.js';
 import { DONE, Frame, KIND_AWAIT, KIND_RETURN, KIND_YIELD } from '../dist/runtime/frame.js';
 import { FOREIGN_SITE_BASE, type SiteKind, type SiteRecord } from '../dist/runtime/sites.js';
+import { TracedFrame } from '../dist/runtime/traced-frame.js';
 
 const RUNTIME_URL = pathToFileURL(join(ROOT, 'dist', 'runtime', 'runtime.js')).href;
 const forever = new Promise(() => {});
@@ -107,6 +108,11 @@ describe('installing the runtime', () => {
 
   it('no code can replace or add a method of the frames instrumented code calls', () => {
     assert.ok(Object.isFrozen(Frame) && Object.isFrozen(Frame.prototype));
+    // Traced frames (under AwaitInstrumentation) as well.
+    assert.ok(Object.isFrozen(TracedFrame) && Object.isFrozen(TracedFrame.prototype));
+    assert.throws(() => {
+      (TracedFrame.prototype as unknown as Record<string, unknown>).a = () => 0;
+    }, TypeError);
     assert.throws(() => {
       (Frame.prototype as unknown as Record<string, unknown>).a = () => 0;
     }, TypeError);
