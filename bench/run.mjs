@@ -213,4 +213,13 @@ if (section(6)) {
   out.push('');
 }
 
+// 7. The fastify service: plain, awaitwhat/hooks, the SDK with HTTP instrumentation and the same with
+// AwaitInstrumentation, each its own server process (bench/fastify.mjs; needs
+// `npm ci --prefix bench/service`).
+if (section(7)) {
+  out.push('## Fastify service: plain, hooks, SDK + HTTP, SDK + HTTP + AwaitInstrumentation', '');
+  out.push('`node bench/fastify.mjs' + (quick ? ' --quick' : '') + '` (bench/programs/fastify-service.mjs: 7 async functions and 5 awaited queries per request against a fake pool whose queries resolve after one event-loop turn):', '');
+  out.push(node(['bench/fastify.mjs', ...(quick ? ['--quick'] : [])]).trim(), '');
+}
+
 console.log(out.join('\n'));

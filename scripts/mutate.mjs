@@ -109,7 +109,17 @@ const FOLDERS = {
     'test/otel-diag-logger.test.ts',
     'test/otel-metrics-unit.test.ts',
     'test/otel-instrumentation.test.ts',
+    // Its timer, gauges, runtime faults and hook options (a hung call of its own); its refusals (no
+    // registerHooks, another copy's runtime), each file its own process.
+    'test/otel-instrumentation-lifecycle.test.ts',
+    'test/otel-instrumentation-refusals.test.ts',
     'test/otel-sdk.test.ts',
+    'test/otel-sdk-missing.test.ts',
+    'test/otel-sdk-nested-core.test.ts',
+    // The exporters register wires up, against a collector in the test's process (an HTTP server), and
+    // the copies of core its error handler goes to.
+    'test/otel-sdk-export.test.ts',
+    'test/otel-sdk-cores.test.ts',
     'test/otel-extract-chains.test.ts',
     'test/otel-faults.test.ts',
     'test/settings.test.ts',

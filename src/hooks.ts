@@ -13,15 +13,14 @@
 
 import { createRequire } from 'node:module';
 import { enableCompileCacheEarly } from './hooks/early-compile-cache.ts';
-import type * as Env from './hooks/env.ts';
-import type * as Install from './hooks/install.ts';
+import type * as Start from './hooks/start.ts';
 
 enableCompileCacheEarly(process.cwd());
 
 // The built package is .js, the sources (run with type stripping) .ts.
 const extension = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
 const require = createRequire(import.meta.url);
-const { installHooks } = require(`./hooks/install${extension}`) as typeof Install;
-const { hookOptionsFromEnv } = require(`./hooks/env${extension}`) as typeof Env;
+// One file in the built package (scripts/bundle.mjs): the hook modules, without the runtime's.
+const { installHooks, hookOptionsFromEnv } = require(`./hooks/start${extension}`) as typeof Start;
 
 installHooks(hookOptionsFromEnv(process.env));

@@ -193,13 +193,39 @@ describe("start-up: the awaitwhat command's preload and Node's compile cache", (
     assert.deepEqual([cold.code, cold.stdout, warm.code, warm.stdout], [0, '1 3\n', 0, '1 3\n']);
     assert.deepEqual(fromCompileCache(cold.stderr), []);
     const warmModules = fromCompileCache(warm.stderr);
-    // Loaded before the cache is on: compiled at every start (small, and few).
-    for (const entry of ['cli/preload.js', 'cli/config.js', 'hooks/early-compile-cache.js', 'hooks/compile-cache.js', 'hooks/cache-dir.js', 'hooks/flag-text.js']) {
+    // Loaded before the cache is on: compiled at every start (small, and few; the entry is one
+    // file with what turns the cache on, scripts/bundle.mjs).
+    for (const entry of ['cli/preload.js', 'hooks/compile-cache.js']) {
       assert.equal(warmModules.includes(entry), false, entry);
     }
-    for (const module of ['cli/preload-run.js', 'cli/builtins.js', 'hooks/install.js', 'runtime/runtime.js', 'runtime/intrinsics.js', 'runners/install.js']) {
+    // The bundles of the start path (the hooks are in cli/preload-run.js), and modules kept separate.
+    for (const module of ['cli/preload-run.js', 'snapshot/build.js', 'cli/builtins.js', 'runtime/runtime.js', 'runtime/intrinsics.js', 'runners/install.js']) {
       assert.equal(warmModules.includes(module), true, `${module} not from the cache: ${warmModules.join(', ')}`);
     }
+  });
+
+  /** Of the modules in `dirs`, those a start compiled with the cache on (cold or warm). */
+  const loadedIn = (stderr: string, dirs: RegExp): string[] => {
+    const own = pathToFileURL(join(ROOT, 'dist')).href + '/';
+    const urls = [...stderr.matchAll(/for (?:ESM )?(file:\S+?)(?:\.\.\.|\s)/g)].map((m) => m[1]!).filter((url) => url.startsWith(own));
+    return [...new Set(urls.map((url) => url.slice(own.length)))].filter((path) => dirs.test(path)).sort();
+  };
+
+  it("loads the start path's bundles (scripts/bundle.mjs), not the modules bundled into them; runtime/, runners/ and what else shares state stay separate modules", async () => {
+    const { dir, cacheDir } = freshApp();
+    const env = { ...process.env, AWAITWHAT_CACHE_DIR: cacheDir, NODE_DEBUG_NATIVE: 'COMPILE_CACHE' };
+    const cli = await runCli(['--after', '10m', 'main.mjs'], { cwd: dir, env });
+    const hooks = await run(['--import', HOOKS, 'main.mjs'], { cwd: dir, env });
+    assert.deepEqual([cli.code, cli.stdout, hooks.code, hooks.stdout], [0, '1 3\n', 0, '1 3\n']);
+    const bundled = /^(hooks|heap|snapshot|util)\/|^cli\/(preload-run|threads|identity|once-tree|parent-watch|args|reporter)\.js$/;
+    // The supervisor (cli/main.js) loads its own modules: only the program's process is looked at.
+    const program = (stderr: string): string => stderr.split('\n').filter((line) => !/\/dist\/(cli\/main|attach\/)/.test(line)).join('\n');
+    // snapshot/build.js is the builder's own bundle; the others are what the runtime's modules and
+    // the renderer (kept separate, scripts/bundle.mjs says why) both import: built-graph's WeakMap
+    // of each snapshot's graph is one.
+    assert.deepEqual(loadedIn(program(cli.stderr), bundled), ['cli/preload-run.js', 'snapshot/build.js', 'snapshot/built-graph.js', 'snapshot/edges.js', 'snapshot/node-index.js', 'snapshot/schema.js', 'snapshot/validate.js', 'util/duration.js']);
+    assert.deepEqual(loadedIn(hooks.stderr, bundled), ['hooks/start.js', 'snapshot/build.js', 'snapshot/built-graph.js', 'snapshot/edges.js', 'snapshot/node-index.js', 'snapshot/schema.js']);
+    assert.equal(loadedIn(cli.stderr, /^runtime\//).length > 10 && loadedIn(hooks.stderr, /^runtime\//).includes('runtime/runtime.js'), true);
   });
 });
 

@@ -22,21 +22,24 @@ describe('Faults', () => {
     faults.report('onPending unsettled', 1500);
     faults.report('span', 'a string');
     faults.report('span', undefined);
+    faults.report('metrics', new RangeError('no meter'));
     assert.deepEqual(log.warnings, [
       'onPending callback failed (first); the program is unaffected, later failures of the callback are counted, not reported',
       'the pending-await sampler failed (internal); the program is unaffected, later sampler failures are counted, not reported',
       'an onPending call has not settled for 1.5s; calls go on, later ones that do not settle are counted, not reported',
       'could not record a span ("a string"); the program is unaffected, later span failures are counted, not reported',
+      'could not observe the pending-await metrics (no meter); the program is unaffected, later metric failures are counted, not reported',
     ]);
-    assert.deepEqual(faults.counts(), { user: { 'onPending failed': 2, 'onPending unsettled': 1 }, internal: { sampler: 1, span: 2 } });
+    assert.deepEqual(faults.counts(), { user: { 'onPending failed': 2, 'onPending unsettled': 1 }, internal: { sampler: 1, span: 2, metrics: 1 } });
   });
 
   it('.reportRuntimeFault(): the runtime\'s faults count as awaitwhat\'s own, once per kind', () => {
     const log = logger();
     const faults = new Faults(log);
-    faults.reportRuntimeFault('sweep', new TypeError('x is not a function'));
-    faults.reportRuntimeFault('sweep', new TypeError('again'));
-    faults.reportRuntimeFault('handoff', new Error('dropped'));
+    // The runtime hands over its own description of the error: shown as it is (not quoted as a string value).
+    faults.reportRuntimeFault('sweep', 'x is not a function');
+    faults.reportRuntimeFault('sweep', 'again');
+    faults.reportRuntimeFault('handoff', 'dropped');
     assert.deepEqual(log.warnings, [
       'the awaitwhat runtime failed (sweep: x is not a function); the program is unaffected, later failures of this kind are counted, not reported',
       'the awaitwhat runtime failed (handoff: dropped); the program is unaffected, later failures of this kind are counted, not reported',
@@ -68,8 +71,8 @@ describe('describeError()', () => {
     const thing = { message: 'not an Error', toString: () => String(++ran) };
     class Custom extends Error {}
     assert.deepEqual(
-      [new Custom('custom'), getter, proxy, thing, 'text', 42, null, () => {}, Object.assign(new Error(), { message: undefined })].map(describeError),
-      ['custom', 'an Error without a message', 'a thrown object that is not an Error', 'a thrown object that is not an Error', '"text"', '42', 'null', 'a function', 'an Error without a message'],
+      [new Custom('custom'), getter, proxy, thing, 'text', 42, null, () => {}, Object.assign(new Error(), { message: undefined }), new Error()].map(describeError),
+      ['custom', 'an Error without a message', 'a thrown object that is not an Error', 'a thrown object that is not an Error', '"text"', '42', 'null', 'a function', 'an Error without a message', 'an Error without a message'],
     );
     assert.equal(ran, 0);
   });

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { context, diag, DiagLogLevel, ROOT_CONTEXT, trace, TraceFlags } from '@opentelemetry/api';
 import { hostname } from 'node:os';
 import { describe, it } from 'node:test';
-import { ReportingExporter, startSdk } from '../dist/otel/sdk.js';
+import { ReportingExporter, ReportingMetricExporter, startSdk } from '../dist/otel/sdk.js';
 import { readSdkSettings } from '../dist/otel/sdk-settings.js';
 
 const warnings: string[] = [];
@@ -144,5 +144,35 @@ describe('ReportingExporter', () => {
     assert.deepEqual(calls, { shutdown: 1, flush: 1 });
     const bare = new ReportingExporter({ export() {}, shutdown: async () => {} }, 'x', 'spans');
     assert.equal(await bare.forceFlush(), undefined);
+  });
+
+  it('forceFlush() waits for the exporter\'s flush', async () => {
+    let flushed = false;
+    const slow = new ReportingExporter({ export() {}, shutdown: async () => {}, forceFlush: () => new Promise<void>((resolve) => setImmediate(() => ((flushed = true), resolve()))) }, 'x', 'spans');
+    await slow.forceFlush();
+    assert.equal(flushed, true);
+  });
+});
+
+describe('ReportingMetricExporter', () => {
+  it('answers the reader\'s temporality and aggregation questions as the exporter it wraps does, and not at all when it does not', () => {
+    const asked: unknown[] = [];
+    const inner = {
+      export() {},
+      shutdown: async () => {},
+      selectAggregationTemporality(this: unknown, type: unknown) {
+        asked.push([this === inner, type]);
+        return 1;
+      },
+      selectAggregation(this: unknown, type: unknown) {
+        asked.push([this === inner, type]);
+        return { type: 'DROP' };
+      },
+    };
+    const wrapped = new ReportingMetricExporter(inner, 'x', 'metrics');
+    assert.deepEqual([wrapped.selectAggregationTemporality!('COUNTER'), wrapped.selectAggregation!('GAUGE')], [1, { type: 'DROP' }]);
+    assert.deepEqual(asked, [[true, 'COUNTER'], [true, 'GAUGE']]);
+    const bare = new ReportingMetricExporter({ export() {}, shutdown: async () => {} }, 'x', 'metrics');
+    assert.deepEqual([bare.selectAggregationTemporality, bare.selectAggregation], [undefined, undefined]);
   });
 });

@@ -8,7 +8,8 @@
  *   the test's full name; a hung `beforeAll` its chain, under the hook's name; a test that leaves a
  *   polling chain behind (Jest "did not exit") the chain, under the test that started it; a passing
  *   file prints exactly what it prints without awaitwhat; `test.concurrent` tests hung side by
- *   side each get their own chain, and are each named for the chain they left behind;
+ *   side, or beside a test that is not concurrent, each get their own chain, and are each named for
+ *   the chain they left behind;
  * - a script that runs Jest by `runCLI` (project/run-cli.js): a chain left behind is reported when
  *   the process does not exit; a passing file prints exactly what it prints without awaitwhat;
  * - a warm Jest cache: a file whose transform Jest takes from its cache (another process made it)
@@ -31,44 +32,12 @@
  */
 
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { NODE, ROOT, run, runCli, withoutDurations, type RunResult } from './support/run.ts';
+import { AFTER, block, CHAIN, compare, ENV, HERE, KILL_AFTER_MS, normalise, PROJECT, PROJECT_TS, takeReports, TIMED_OUT, TS_CHAIN, withCache, type Case } from './support/jest-runs.ts';
+import { NODE, ROOT, run, runCli, type RunResult } from './support/run.ts';
 
-const HERE = join(ROOT, 'test', 'runners-jest');
-const PROJECT = join(HERE, 'project');
-const PROJECT_TS = join(HERE, 'project-ts');
-const ENV: NodeJS.ProcessEnv = { ...process.env, CI: '1', FORCE_COLOR: '0' };
-delete ENV.NODE_TEST_CONTEXT;
-/** Reports appear well before; the threshold report must not. */
-const AFTER = ['--after', '60s'];
-/** A safety net only: a loaded machine has taken over a minute for one Jest run with workers. */
-const KILL_AFTER_MS = 180_000;
-
-/**
- * Durations (`(312 ms)`, `Time: 1.721 s`, `300ms`), pids and the checkout's path out; a test's
- * duration and Jest's estimate of the run's (from timings in its cache) out altogether, as Jest
- * prints them or not depending on how long things took.
- */
-function normalise(text: string): string {
-  return withoutDurations(text)
-    .replace(/\d+(\.\d+)? m?s\b/g, 'T')
-    .replace(/^(\s*[✓✕] .*|(?:PASS|FAIL) .*) \(T\)$/gm, '$1')
-    .replace(/^(Time: +T), estimated T$/gm, '$1')
-    .replace(/process \d+/g, 'process P')
-    .replace(/, worker thread \d+:/g, ', worker thread W:')
-    .replaceAll(ROOT, '<root>/');
-}
-
-const CHAIN = (where: string): string[] => [
-  `<anonymous>  ${where}  await fetchUser()  T`,
-  '└─ fetchUser  chains.js:3:10  await queryUser()  T',
-  '   └─ queryUser  chains.js:6:10  await connect()  T',
-  '      └─ connect  chains.js:9:3  await new Promise(() => {})  T',
-  '         └─ new Promise(() => {})  — a new Promise at chains.js:9',
-];
 const TIMER = (where: string): string[] => [
   `<anonymous>  ${where}  await waitFor(4000)  T`,
   '└─ waitFor  chains.js:13:3  await new Promise((resolve) => setTimeout(resolve, ms))  T',
@@ -80,30 +49,7 @@ const POLL = [
   '   └─ new Promise((resolve) => setTimeout(resolve, ms))  — a new Promise at chains.js:13',
 ];
 
-/** The same chain in TypeScript (project-ts/chains.ts): lines and columns of the .ts files, the text of their lines. */
-const TS_CHAIN = [
-  '<anonymous>  hung-promise.test.ts:7:5  await fetchUser(wanted.id)  T',
-  '└─ fetchUser  chains.ts:12:20  await queryUser(id)  T',
-  '   └─ queryUser  chains.ts:17:10  await connect(`SELECT name FROM users WHERE id = ${id}`)  T',
-  '      └─ connect  chains.ts:21:10  await new Promise<Row>(() => {})  T',
-  '         └─ new Promise<Row>(() => {})  — a new Promise at chains.ts:21',
-];
-
-/** A report of one section; `who` as the title names the reporting process (`process P`, or `process P, worker thread W` in a Jest worker thread). */
-function block(title: string, frames: number, tree: string[], who = 'process P'): string {
-  return [`awaitwhat report: ${who}: ${title}`, `awaitwhat: ${frames} pending async function${frames === 1 ? '' : 's'}`, '', ...tree, ''].join('\n');
-}
-
-const TIMED_OUT = (what: string, kind: 'test' | 'hook'): string => `${what} timed out (Exceeded timeout of T for a ${kind}); what it started is still pending`;
 const DID_NOT_EXIT = (test: string): string => `the process did not exit T after its last test; started by test "${test}", still pending`;
-
-interface Case {
-  file: string;
-  /** The reports expected, in order, on stderr (where Jest writes too). */
-  reports: string[];
-  /** `--once`: the run does not end by itself; it ends with 124 after the first report. */
-  once?: boolean;
-}
 
 const CASES: Case[] = [
   { file: 'hung-promise', reports: [block(TIMED_OUT('test "users › loads a user"', 'test'), 4, CHAIN('hung-promise.test.js:5:5'))] },
@@ -129,6 +75,17 @@ const CASES: Case[] = [
       [block(DID_NOT_EXIT('concurrent › hangs on a user'), 4, CHAIN('concurrent.test.js:5:5')), block(DID_NOT_EXIT('concurrent › hangs on a timer'), 2, TIMER('concurrent.test.js:13:5'))].join('\n'),
     ],
   },
+  // A concurrent test and one that is not, side by side in one block (Jest 29 calls the concurrent
+  // one's function before any test starts, and the other while the concurrent one is still hung):
+  // each told by its own chain only.
+  {
+    file: 'concurrent-mixed',
+    reports: [
+      block(TIMED_OUT('test "mixed › hangs on a user"', 'test'), 4, CHAIN('concurrent-mixed.test.js:7:5')),
+      block(TIMED_OUT('test "mixed › hangs on a timer"', 'test'), 2, TIMER('concurrent-mixed.test.js:11:5')),
+      [block(DID_NOT_EXIT('mixed › hangs on a user'), 4, CHAIN('concurrent-mixed.test.js:7:5')), block(DID_NOT_EXIT('mixed › hangs on a timer'), 2, TIMER('concurrent-mixed.test.js:11:5'))].join('\n'),
+    ],
+  },
 ];
 
 const TS_CASES: Case[] = [
@@ -138,38 +95,6 @@ const TS_CASES: Case[] = [
   // (chains.ts:32:17, fails.test.ts:8:5) exactly as without awaitwhat.
   { file: 'fails', reports: [] },
 ];
-
-/** Takes each expected report out of `text`, in order; what is left. */
-function takeReports(text: string, reports: string[]): string {
-  let rest = normalise(text);
-  let at = 0;
-  for (const report of reports) {
-    const found = rest.indexOf(report, at);
-    assert.ok(found !== -1, `report not found:\n${report}\n--- in ---\n${rest}`);
-    rest = rest.slice(0, found) + rest.slice(found + report.length);
-    at = found;
-  }
-  assert.ok(!rest.includes('awaitwhat'), `more from awaitwhat than expected:\n${rest}`);
-  return rest;
-}
-
-/** A Jest cache directory for one test, removed after it. */
-async function withCache<T>(task: (dir: string) => Promise<T>): Promise<T> {
-  const dir = mkdtempSync(join(tmpdir(), 'awaitwhat-jest-cache-'));
-  try {
-    return await task(dir);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-function compare(aw: RunResult, plain: RunResult, reports: string[]): void {
-  const stderr = takeReports(aw.stderr, reports);
-  assert.deepEqual(
-    { code: aw.code, signal: aw.signal, stdout: normalise(aw.stdout), stderr },
-    { code: plain.code, signal: plain.signal, stdout: normalise(plain.stdout), stderr: normalise(plain.stderr) },
-  );
-}
 
 // Both versions at once: most of a Jest run is waiting (Jest's start, a timeout, a timer), not CPU.
 describe('Jest 29 and 30', { concurrency: 2 }, () => {

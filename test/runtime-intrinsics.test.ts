@@ -89,8 +89,8 @@ describe('addPromiseRealm', () => {
     ['no Promise', 'delete globalThis.Promise'],
     ['a Promise that is not a function', 'globalThis.Promise = 1'],
     ['a Promise without a prototype of its own', 'globalThis.Promise = () => {}'],
-    ['a Promise whose prototype has no then', 'globalThis.Promise = function P() {}'],
-    ['a Promise whose then is not a function', 'function P() {} globalThis.Promise = P; P.prototype.then = 1'],
+    ['a Promise whose prototype has no then', 'function P() {} globalThis.Promise = P; Object.defineProperty(P, Symbol.species, { get() { return P; } })'],
+    ['a Promise whose then is not a function', 'function P() {} globalThis.Promise = P; P.prototype.then = 1; Object.defineProperty(P, Symbol.species, { get() { return P; } })'],
     ['a Promise without Symbol.species', 'function P() {} globalThis.Promise = P; P.prototype.then = function then() {}'],
     ['a Promise whose species is no getter', 'function P() {} globalThis.Promise = P; P.prototype.then = function then() {}; Object.defineProperty(P, Symbol.species, { value: P })'],
   ] as const) {

@@ -70,6 +70,9 @@ async function minimum(ms: number): Promise<void> {
   await turn();
   await pending;
   exporter.reset();
+  // Go on from a timer's callback, not an immediate's: a turn that ends in the check phase after
+  // the one it began in would count a call waiting on a timer as never having waited (the todo below).
+  await new Promise((resolve) => setTimeout(resolve, 0));
 }
 
 /** Calls `fn` and awaits it: `entered` is read just before the call, `returned` as it hands back its promise, `done` after it settled. */
@@ -333,14 +336,78 @@ describe('traced frames: spans of calls and of leaf awaits (minimum 0)', () => {
       [
         'awaitwhat: 2 pending async functions',
         '',
-        `drains  ${file}:200:3  for await (const v of gated())`,
-        `└─ gated (async generator)  ${file}:195:3  await new Promise((resolve) => (gate = resolve))`,
-        `   └─ new Promise((resolve) => (gate = resolve))  — a new Promise at ${file}:195`,
+        `drains  ${file}:202:3  for await (const v of gated())`,
+        `└─ gated (async generator)  ${file}:197:3  await new Promise((resolve) => (gate = resolve))`,
+        `   └─ new Promise((resolve) => (gate = resolve))  — a new Promise at ${file}:197`,
         '',
       ].join('\n'),
     );
     app.openGate();
     assert.deepEqual(await drained, [1]);
+  });
+
+  it('awaits in turn (two leaves, a claimed callee, a leaf after it): the call starts at its entry, each leaf where it was awaited', async () => {
+    await minimum(0);
+    const { entered, returned, done } = await call(app.sequence!);
+    const all = timed();
+    assert.deepEqual(shape(all), [
+      ['await sleep(20)', 'sequence', 'await sleep(20)'],
+      ['await sleep(20)', 'sequence', 'await sleep(20)'],
+      ['await sleep(20)', 'inner', 'await sleep(20)'],
+      ['inner', 'sequence', 'await sleep(20)'],
+      ['await t', 'sequence', 'await t'],
+      ['sequence', null, 'await t'],
+    ]);
+    const outer = one(all, 'sequence');
+    assert.ok(outer.start >= entered - EPS && outer.start <= returned + EPS, `sequence starts at ${outer.start}, called ${entered}–${returned}`);
+    within(outer, entered, done);
+    // The last leaf, after a claimed callee, starts when awaited.
+    within(one(all, 'await t'), app.marks[1]!, outer.end);
+    assert.ok(all[0]!.end <= all[1]!.start + EPS && all[1]!.end >= app.fired[1]!);
+  });
+
+  it('a callee that finished without suspending, awaited or returned first thing: the call starts at its entry, the callee gets no span', async () => {
+    await minimum(0);
+    const awaited = await call(app.awaitsEmpty!);
+    let all = timed();
+    assert.deepEqual(shape(all), [
+      ['await sleep(20)', 'awaitsEmpty', 'await sleep(20)'],
+      ['awaitsEmpty', null, 'await sleep(20)'],
+    ]);
+    within(one(all, 'awaitsEmpty'), awaited.entered, awaited.done);
+    assert.ok(one(all, 'awaitsEmpty').start <= awaited.returned + EPS);
+    exporter.reset();
+    const returned = await call(app.returnsEmpty!);
+    all = timed();
+    assert.deepEqual(shape(all), [['returnsEmpty', null, null]]);
+    within(all[0]!, returned.entered, returned.returned);
+  });
+
+  it('`await it.next()` entering an async generator: a leaf of the caller; the generator is no child of it', async () => {
+    await minimum(0);
+    assert.equal(await app.pullsOnce!(), 1);
+    assert.deepEqual(shape(timed()), [
+      ['await sleep(20)', 'unexported', 'await sleep(20)'],
+      ['await it.next()', 'pullsOnce', 'await it.next()'],
+      ['pullsOnce', null, 'await it.next()'],
+    ]);
+  });
+
+  it('a second return from `finally` (a value, or a call): the call names the await before the first return', async () => {
+    await minimum(0);
+    assert.equal(await app.returnsTwice!(), 2);
+    assert.deepEqual(shape(timed()), [
+      ['await sleep(5)', 'returnsTwice', 'await sleep(5)'],
+      ['returnsTwice', null, 'await sleep(5)'],
+    ]);
+    exporter.reset();
+    await app.returnsCallAfterReturn!();
+    assert.deepEqual(shape(timed()), [
+      ['await sleep(5)', 'returnsCallAfterReturn', 'await sleep(5)'],
+      ['returnsCallAfterReturn', null, 'await sleep(5)'],
+      ['await sleep(20)', 'inner', 'await sleep(20)'],
+      ['inner', 'returnsCallAfterReturn', 'await sleep(20)'],
+    ]);
   });
 
   it('a program\'s proxy returned or awaited: its traps never run (awaitwhat looks into no value of the program\'s)', async () => {
@@ -349,6 +416,7 @@ describe('traced frames: spans of calls and of leaf awaits (minimum 0)', () => {
     app.trapped.get = 0;
     assert.equal(await app.returnsProxy!(), 7);
     assert.equal(await app.awaitsProxy!(), 7);
+    assert.equal(await app.returnsProxyFirst!(), 7);
     assert.deepEqual(app.trapped, { getPrototypeOf: 0, get: 0 });
     assert.deepEqual(shape(timed()), [
       ['await sleep(5)', 'returnsProxy', 'await sleep(5)'],
@@ -356,6 +424,7 @@ describe('traced frames: spans of calls and of leaf awaits (minimum 0)', () => {
       ['await sleep(5)', 'awaitsProxy', 'await sleep(5)'],
       ['await proxied()', 'awaitsProxy', 'await proxied()'],
       ['awaitsProxy', null, 'await proxied()'],
+      ['returnsProxyFirst', null, null],
     ]);
   });
 });
@@ -375,6 +444,39 @@ describe('traced frames under a positive minimum: only what waited for the event
       ]);
       within(one(all, 'waitsTimer'), entered, done);
       await turn();
+    }
+  });
+
+  it('calls that waited for the event loop before a later await or return are timed from their first turn', async () => {
+    await minimum(10);
+    await call(app.sequence!);
+    assert.deepEqual(shape(timed()), [
+      ['await sleep(20)', 'sequence', 'await sleep(20)'],
+      ['await sleep(20)', 'sequence', 'await sleep(20)'],
+      ['await sleep(20)', 'inner', 'await sleep(20)'],
+      ['inner', 'sequence', 'await sleep(20)'],
+      ['await t', 'sequence', 'await t'],
+      ['sequence', null, 'await t'],
+    ]);
+    await minimum(10);
+    await call(app.awaitsThenReturnsCall!);
+    assert.deepEqual(shape(timed()), [
+      ['await sleep(20)', 'awaitsThenReturnsCall', 'await sleep(20)'],
+      ['awaitsThenReturnsCall', null, 'await sleep(20)'],
+      ['await sleep(20)', 'inner', 'await sleep(20)'],
+      ['inner', 'awaitsThenReturnsCall', 'await sleep(20)'],
+    ]);
+  });
+
+  it('leaves each shorter than the minimum, then a callee settling in the same turn: the call lasted longer than the minimum, and gets its span alone', async () => {
+    await minimum(30);
+    for (const name of ['twiceThenQuick', 'twiceThenReturnsQuick']) {
+      exporter.reset();
+      const { entered, returned, done } = await call(app[name]!);
+      const all = timed();
+      assert.deepEqual(shape(all), [[name, null, name === 'twiceThenQuick' ? 'await quick()' : 'await sleep(20)']]);
+      assert.ok(all[0]!.start >= entered - EPS && all[0]!.start <= returned + EPS, `${name} starts at ${all[0]!.start}, called ${entered}–${returned}`);
+      within(all[0]!, entered, done);
     }
   });
 
@@ -486,7 +588,7 @@ describe('traced frames: the observer', () => {
       assert.equal(await app.busy!(), 'busy');
     });
     assert.deepEqual(seen.exits, ['busy']);
-    assert.deepEqual(seen.leaves, ['await null', 'await null']);
+    assert.deepEqual(seen.leaves, ['await null', 'await null', 'await null']);
   });
 
   it('tracing turned off while a traced call waits: it finishes as before, with no span and no fault', async () => {
@@ -496,7 +598,20 @@ describe('traced frames: the observer', () => {
     rt.setTracing(undefined);
     try {
       assert.equal(await done, 'timer');
+      assert.equal(await (app.callsBack as unknown as (before: () => void) => Promise<unknown>)(() => {}), 'called');
       assert.equal(await app.busy!(), 'busy');
+    } finally {
+      rt.setTracing(bridge);
+    }
+    assert.deepEqual(exporter.getFinishedSpans(), []);
+    assert.deepEqual(rt.faults.counts(), before);
+  });
+
+  it('tracing turned off inside a traced call before its first await: it finishes as before, with no span and no fault', async () => {
+    await minimum(0);
+    const before = rt.faults.counts();
+    try {
+      assert.equal(await (app.callsBack as unknown as (before: () => void) => Promise<unknown>)(() => rt.setTracing(undefined)), 'called');
     } finally {
       rt.setTracing(bridge);
     }

@@ -322,6 +322,28 @@ describe('OTEL_* variables of awaitwhat/register, read as the SDK reads them', (
       { metrics: { exportIntervalMillis: 1000, exportTimeoutMillis: 1000, explicit: false } },
       ['OTEL_METRIC_EXPORT_TIMEOUT=5000 is longer than the export interval (1000 ms, OTEL_METRIC_EXPORT_INTERVAL); using 1000'],
     ],
+    ['OTEL_SDK_DISABLED=false, in any case: no warning', { OTEL_SDK_DISABLED: ' False ' }, { disabled: false }, []],
+    ['resource attributes: an entry of spaces only is skipped too', { OTEL_RESOURCE_ATTRIBUTES: 'a=1, ,b=2' }, { resourceAttributes: { a: '1', b: '2' } }, []],
+    [
+      'a resource attribute whose key is only spaces',
+      { OTEL_RESOURCE_ATTRIBUTES: 'a=1, =v' },
+      {},
+      ['OTEL_RESOURCE_ATTRIBUTES="a=1, =v" is not valid (expected comma-separated key=value pairs, percent-encoded, each key and value at most 255 characters); using the default, none'],
+    ],
+    ['a key of 255 characters', { OTEL_RESOURCE_ATTRIBUTES: `${'k'.repeat(255)}=v` }, { resourceAttributes: { ['k'.repeat(255)]: 'v' } }, []],
+    [
+      'a key of 256 characters',
+      { OTEL_RESOURCE_ATTRIBUTES: `${'k'.repeat(256)}=v` },
+      {},
+      [`OTEL_RESOURCE_ATTRIBUTES="${'k'.repeat(256)}=v" is not valid (expected comma-separated key=value pairs, percent-encoded, each key and value at most 255 characters); using the default, none`],
+    ],
+    ['an export timeout equal to the interval is kept, silently', { OTEL_METRIC_EXPORT_INTERVAL: '1000', OTEL_METRIC_EXPORT_TIMEOUT: '1000' }, { metrics: { exportIntervalMillis: 1000, exportTimeoutMillis: 1000, explicit: false } }, []],
+    ['a blank export timeout is unset: the default, cut to a short interval silently', { OTEL_METRIC_EXPORT_INTERVAL: '1000', OTEL_METRIC_EXPORT_TIMEOUT: '  ' }, { metrics: { exportIntervalMillis: 1000, exportTimeoutMillis: 1000, explicit: false } }, []],
+    ['a blank OTEL_METRICS_EXPORTER is unset, not said explicitly', { OTEL_METRICS_EXPORTER: '  ' }, {}, []],
+    ['a traces endpoint that is no URL: the base endpoint instead', { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'not a url', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' }, { tracesEndpoint: 'http://collector:4318/v1/traces', metricsEndpoint: 'http://collector:4318/v1/metrics' }, []],
+    ['a base endpoint ending in a slash gets no second one', { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318/' }, { tracesEndpoint: 'http://collector:4318/v1/traces', metricsEndpoint: 'http://collector:4318/v1/metrics' }, []],
+    // `http:/` is no URL (no host), though `http:/v1/traces` is one (http://v1/traces): the base must parse by itself.
+    ['a base endpoint that is no URL, even once the path is appended: localhost', { OTEL_EXPORTER_OTLP_ENDPOINT: 'http:/' }, {}, []],
     [
       'an export interval of 0',
       { OTEL_METRIC_EXPORT_INTERVAL: '0' },

@@ -62,10 +62,11 @@ export class Faults {
   /**
    * The runtime's faults (a failed registry sweep, dropped handoffs), counted as awaitwhat's own.
    * This is where the runtime's fault sink is wired once it exists: its reporter calls this with
-   * the runtime's kind and error, once per kind.
+   * the runtime's kind and the error's message, once per kind.
    */
-  reportRuntimeFault(kind: string, error: unknown): void {
-    this.#count('internal', `runtime: ${kind}`, () => `the awaitwhat runtime failed (${kind}: ${describeError(error)}); the program is unaffected, later failures of this kind are counted, not reported`);
+  reportRuntimeFault(kind: string, message: string): void {
+    // `message` is the runtime's own description of the error (src/runtime/faults.ts), shown as it is.
+    this.#count('internal', `runtime: ${kind}`, () => `the awaitwhat runtime failed (${kind}: ${message}); the program is unaffected, later failures of this kind are counted, not reported`);
   }
 
   counts(): FaultCounts {
@@ -91,7 +92,8 @@ export class Faults {
  * `message` data property (not a getter, not through a Proxy), a primitive as itself.
  */
 export function describeError(error: unknown): string {
-  if (typeof error !== 'object' || error === null) return typeof error === 'function' ? 'a function' : show(error);
+  // show() names a function 'a function' and never calls it.
+  if (typeof error !== 'object' || error === null) return show(error);
   if (types.isProxy(error) || !types.isNativeError(error)) return 'a thrown object that is not an Error';
   const message = Object.getOwnPropertyDescriptor(error, 'message');
   return message !== undefined && 'value' in message && typeof message.value === 'string' ? message.value : 'an Error without a message';

@@ -8,7 +8,7 @@
  */
 
 import { InstrumentationBase } from '@opentelemetry/instrumentation';
-import { installHooks } from '../hooks/install.ts';
+import { installHooks, type HookOptions } from '../hooks/install.ts';
 import type { Warn } from '../hooks/env.ts';
 import { currentRuntime, type RuntimeInternals } from '../runtime/runtime.ts';
 import { resolveConfig, type AwaitInstrumentationConfig, type ResolvedConfig } from './config.ts';
@@ -37,9 +37,24 @@ interface State {
  */
 const warnSoon: Warn = (message) => queueMicrotask(() => warnSafely(message));
 
+/**
+ * The load hooks' options from the instrumentation's: only those set (a default left out), so that
+ * when the thread's hooks are already installed (`--import awaitwhat/hooks`, the command), the
+ * hooks' warning that options were ignored names only options the user gave.
+ */
+function hookOptions(config: ResolvedConfig): HookOptions {
+  const options: HookOptions = { onWarning: warnSafely };
+  if (config.include !== undefined) options.include = config.include;
+  if (config.exclude !== undefined) options.exclude = config.exclude;
+  if (config.packages !== undefined) options.packages = config.packages;
+  if (config.omitText) options.omitText = true;
+  return options;
+}
+
 export class AwaitInstrumentation extends InstrumentationBase<AwaitInstrumentationConfig> {
   // Declared, not initialised: InstrumentationBase's constructor calls setConfig() and enable()
   // before subclass field initialisers would run (open-telemetry/opentelemetry-js#1989).
+  // Undefined only until that first setConfig(): every other method runs after it (hence the `!`s).
   declare private _awaitwhat: State | undefined;
 
   /** A bad option or AWAITWHAT_* variable is a warning through `diag` and its default; this never throws. */
@@ -48,6 +63,7 @@ export class AwaitInstrumentation extends InstrumentationBase<AwaitInstrumentati
     super(PACKAGE_NAME, PACKAGE_VERSION, config);
   }
 
+  // Stryker disable next-line BlockStatement: equivalent: InstrumentationBase reads init()'s undefined as no modules (`modules || []`, `?? []`)
   protected override init(): [] {
     return [];
   }
@@ -74,12 +90,14 @@ export class AwaitInstrumentation extends InstrumentationBase<AwaitInstrumentati
    * registerInstrumentations' meterProvider): the gauges move to the new meter.
    */
   protected override _updateMetricInstruments(): void {
-    this._awaitwhat?.metrics.use(this.meter);
+    // InstrumentationBase's constructor calls this only after setConfig(), which creates the state.
+    this._awaitwhat!.metrics.use(this.meter);
   }
 
   /** The runtime the sampler reads, while enabled. */
   #enabledRuntime(): RuntimeInternals | undefined {
-    return this._awaitwhat?.sampler !== undefined ? currentRuntime()?.internals : undefined;
+    // Stryker disable next-line OptionalChaining: equivalent: a sampler exists only with the runtime it was made for (never uninstalled)
+    return this._awaitwhat!.sampler !== undefined ? currentRuntime()?.internals : undefined;
   }
 
   override enable(): void {
@@ -88,13 +106,7 @@ export class AwaitInstrumentation extends InstrumentationBase<AwaitInstrumentati
     if (state.sampler !== undefined || state.unsupported) return;
     const config = state.config;
     try {
-      installHooks({
-        include: config.include,
-        exclude: config.exclude,
-        packages: config.packages,
-        omitText: config.omitText,
-        onWarning: warnSafely,
-      });
+      installHooks(hookOptions(config));
     } catch (error) {
       // A Node.js without module.registerHooks (UnsupportedNodeError; bad settings are only
       // warnings): no tracing, and the program runs as it would without awaitwhat.
@@ -119,16 +131,17 @@ export class AwaitInstrumentation extends InstrumentationBase<AwaitInstrumentati
 
   override disable(): void {
     super.disable();
-    const state = this._awaitwhat;
-    if (state?.sampler === undefined) return;
+    const state = this._awaitwhat!;
+    if (state.sampler === undefined) return;
     state.sampler.stop();
     state.sampler = undefined;
+    // Stryker disable next-line OptionalChaining: equivalent: a sampler exists only with the runtime it was made for (never uninstalled)
     currentRuntime()?.internals.setTracing(undefined);
   }
 
   /** Runs one sample now (as the timer would) and returns what it reported, if anything. */
   samplePending(): PendingReport | undefined {
-    return this._awaitwhat?.sampler?.tick();
+    return this._awaitwhat!.sampler?.tick();
   }
 
   /**

@@ -8,6 +8,7 @@ import { hostname } from 'node:os';
 import { diag, type ContextManager, type MeterProvider, type TracerProvider } from '@opentelemetry/api';
 import { warnSafely } from './diag-logger.ts';
 import { describeError } from './faults.ts';
+import { coresOf } from './sdk-cores.ts';
 import type { SdkSettings } from './sdk-settings.ts';
 
 interface StartedSdk {
@@ -59,7 +60,7 @@ export async function startSdk(settings: SdkSettings): Promise<StartedSdk> {
   // export timeout ('Timeout') is the outage itself, and may come first when the process is slow
   // (before the exporter's shorter timeout has called back): it is reported as the outage.
   const seen = new Set<string>();
-  core.setGlobalErrorHandler((error: unknown) => {
+  const handler = (error: unknown): void => {
     if (exporter.failing || (metrics !== undefined && 'exporter' in metrics && metrics.exporter.failing)) return;
     const message = describeError(error);
     if (message === 'Timeout') {
@@ -69,7 +70,10 @@ export async function startSdk(settings: SdkSettings): Promise<StartedSdk> {
     if (seen.has(message)) return;
     seen.add(message);
     diag.error(`OpenTelemetry SDK: ${message}`);
-  });
+  };
+  // On every copy of core the processor and the reader report through (sdk-cores.ts); sdk-metrics'
+  // even without metrics (a copy found there is one more handler set, nothing else).
+  for (const c of await coresOf(core, ['@opentelemetry/sdk-trace', '@opentelemetry/sdk-metrics'])) c.setGlobalErrorHandler(handler);
   const processor = new sdk.BatchSpanProcessor({ exporter, ...settings.batch });
   const provider = new sdk.TracerProvider({
     resource,
@@ -177,7 +181,7 @@ export class ReportingExporter implements ExporterLike {
 }
 
 /** The same for a metric exporter, whose reader also asks it which temporality and aggregation to use. */
-class ReportingMetricExporter extends ReportingExporter {
+export class ReportingMetricExporter extends ReportingExporter {
   readonly selectAggregationTemporality?: (instrumentType: unknown) => unknown;
   readonly selectAggregation?: (instrumentType: unknown) => unknown;
 
