@@ -89,6 +89,12 @@ function thisTurn(): number {
 
 /** The frame that claimed `f` by awaiting (or returning) it, whose span is `f`'s span's parent. */
 export let awaiterOf: (f: TracedFrame) => TracedFrame | undefined;
+/**
+ * The frame that returned `f` (`return f()`) and exited, whose promise settles with `f`'s: a frame
+ * sits at a return site only between its `return` and its exit (synchronous), so one found there
+ * while `f` ends has exited.
+ */
+let returnerOf: (f: TracedFrame) => TracedFrame | undefined;
 
 export class TracedFrame extends Frame {
   /** Function site id (the plain frame reads it from its sites; a span may be needed before any). */
@@ -139,6 +145,10 @@ export class TracedFrame extends Frame {
 
   static {
     awaiterOf = (f) => f.#awaiter;
+    returnerOf = (f) => {
+      const a = f.#awaiter;
+      return a !== undefined && a.site >= RETURN_SITE_BASE && a.ownValue && frameValue(a) === f ? a : undefined;
+    };
   }
 
   /**
@@ -273,15 +283,22 @@ export class TracedFrame extends Frame {
       return;
     }
     const lastSite = this.site;
+    let now = 0;
     if (untimedShort && this.turn === turn && this.span === undefined) {
       // Never waited for the event loop (see `thisTurn`): no span of its own, nor its last leaf's.
       super.x();
+      // `return g()` of a call still pending: this call's promise settles with g's, later (below).
+      if (!endsLater(this)) endReturners(this, 0);
     } else {
       // One reading: the end of the last leaf await, if the last suspension was one, and the exit.
-      const now = preciseNow();
+      now = preciseNow();
       if (lastSite >= 0 && lastSite < RETURN_SITE_BASE) this.#resume(now);
       super.x();
+      // A call that returned a traced call still pending (`return g()`) ends when that call does
+      // (its promise settles with g's): its span, a parent, must not end before its child's.
+      if (endsLater(this)) return;
       exited(this, now, lastSite);
+      endReturners(this, now);
     }
     if (this.site === DONE) {
       // Done frames can wait in the registry until the next sweep: let go of the request's context
@@ -294,6 +311,41 @@ export class TracedFrame extends Frame {
 }
 freeze(TracedFrame.prototype);
 freeze(TracedFrame);
+
+/**
+ * Whether `f`, which has just exited, ends later: it returned (`return g()`) a traced call that
+ * has not ended yet — one still suspended, or one that itself returned such a call. A call that
+ * returned anything else ends at its exit (awaitwhat cannot see when a program's promise settles
+ * without calling into it).
+ */
+function endsLater(f: TracedFrame): boolean {
+  let at = f;
+  // Bounded: calls returning each other in a cycle never settle (and so end later).
+  for (let hops = 0; at.site >= RETURN_SITE_BASE && at.ownValue; hops++) {
+    if (hops === MAX_RETURN_HOPS) return true;
+    const callee = frameValue(at);
+    if (!(callee instanceof TracedFrame) || callee.site === DONE) return false;
+    if (callee.site < RETURN_SITE_BASE) return true;
+    at = callee;
+  }
+  return false;
+}
+
+/** How many `return g()` links the two walks above follow at most (a program's own cycle must not hang them). */
+const MAX_RETURN_HOPS = 1000;
+
+/**
+ * `f` has ended (at `now`, or untimed: 0): the calls that returned it (`return f()`, and the calls
+ * that returned those) end with it, each timed unless it never waited for the event loop.
+ */
+function endReturners(f: TracedFrame, now: number): void {
+  let hops = 0;
+  for (let a = returnerOf(f); a !== undefined && hops < MAX_RETURN_HOPS; a = returnerOf(a), hops++) {
+    if (untimedShort && a.turn === turn && a.span === undefined) continue;
+    if (now === 0) now = preciseNow();
+    exited(a, now, a.site);
+  }
+}
 
 // The observer's calls, each contained: the observer is awaitwhat's own bridge, but it calls the
 // OpenTelemetry SDK and whatever processors and exporters the application configured.
