@@ -85,6 +85,20 @@ describe('frame records: corners', () => {
     await turn();
   });
 
+  it('a disposer that calls an async function and drops it before its own first await: still the disposal\'s, and unclaimable while its function is the pending handoff', async () => {
+    const m = await freshFrames();
+    const f = m.enterFunction(0);
+    f.ud(LOOP);
+    const disposer = m.enterFunction(1);
+    // `log()` inside the disposer, entered one level deeper, hands off before the disposer does.
+    const dropped = m.enterFunction(2);
+    dropped.a(AWAIT, forever);
+    disposer.a(AWAIT, forever);
+    assert.equal(m.iterationsOf(f)![0]!.entered, disposer.seq);
+    assert.deepEqual([m.framePromise(disposer), m.framePromise(dropped)], [m.UNCLAIMABLE, undefined]);
+    await turn();
+  });
+
   it('a disposal in a later run of its function (claimed already): the disposer is its, and claimable', async () => {
     const m = await freshFrames();
     const f = m.enterFunction(0);

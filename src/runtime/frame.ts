@@ -146,6 +146,12 @@ let nextDisposal: IterationLink | undefined;
 let nextDisposalDepth = 0;
 /** The frame whose block ended there. */
 let nextDisposalOwner: Frame | undefined;
+/**
+ * Whether that frame was the pending handoff when its block ended (its first run: its caller has
+ * not claimed it yet). The disposer may call async functions of its own before its first await,
+ * which hand off before it does and so take the owner's place as the pending handoff.
+ */
+let nextDisposalOwnerPending = false;
 /** Combinator results that were kept rather than awaited directly (`const p = Promise.race(…)`). */
 const keptCombinators = new SafeWeakMap<object, CombinatorLink>();
 /** Call results that several frames handed off to at once (`await pMap(items, async …)`). */
@@ -337,6 +343,7 @@ export class Frame {
     nextDisposal = link;
     nextDisposalDepth = depth;
     nextDisposalOwner = this;
+    nextDisposalOwnerPending = handoff === this;
     if (!flushQueued) queueFlush();
   }
 
@@ -468,6 +475,7 @@ function flushHandoffs(): void {
   nextLoop = undefined;
   nextDisposal = undefined;
   nextDisposalOwner = undefined;
+  nextDisposalOwnerPending = false;
   lastNotedLoop = undefined;
 }
 
@@ -485,10 +493,13 @@ function noteDisposer(f: Frame): void {
   if (f.seq !== link.firstSeq) return;
   if (f.depth === nextDisposalDepth + 1) {
     link.entered = f.seq;
-    if (handoff === nextDisposalOwner) setPromise(f, UNCLAIMABLE);
+    // The owner is still the pending handoff, or was at the block's end and only the disposer's
+    // own callees (entered after it) have handed off since: nothing could claim the owner meanwhile.
+    if (handoff === nextDisposalOwner || (nextDisposalOwnerPending && handoff !== undefined && handoff.seq > f.seq)) setPromise(f, UNCLAIMABLE);
   }
   nextDisposal = undefined;
   nextDisposalOwner = undefined;
+  nextDisposalOwnerPending = false;
 }
 
 /** An async generator's frame just entered: if the pending loop's first `next()` entered it, the loop iterates it. */
