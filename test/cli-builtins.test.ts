@@ -1,7 +1,7 @@
 /**
  * The command's code in the program's process (the preload's timer, the reporter, the thread
- * gathering, the --out writer) calls none of the program's replacements of built-ins: it uses what
- * it captured before the program ran (issue 9.2, the CLI's part). The fixture's replacements throw
+ * gathering, the renderer, the --out writer) calls none of the program's replacements of built-ins:
+ * it uses what it captured before the program ran (issue 9.2, the CLI's part; the renderer's since s21). The fixture's replacements throw
  * when the command's code calls them, as a program's own patch might.
  */
 
@@ -18,7 +18,7 @@ const REPORT = [
   'awaitwhat: 1 pending async function, 1 suspension pending T or longer',
   'awaitwhat: every awaited promise is held by something that can settle it (heap analysed in T)',
   '',
-  "ask  test/fixtures/cli/patched-builtins.mjs:71:20  await once(worker, 'message')  T",
+  "ask  test/fixtures/cli/patched-builtins.mjs:75:20  await once(worker, 'message')  T",
   "└─ once(worker, 'message')  — a promise no instrumented code created; held by Worker._events.message (1 listener, thread 1)",
   '',
 ].join('\n');

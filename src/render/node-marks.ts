@@ -5,16 +5,19 @@
  * reads a few thousand nodes, so it should pay for those. A read is two loads and a branch.
  */
 
+import { newList, type List } from '../runtime/intrinsics.ts';
+
 const PAGE_BITS = 8;
 const PAGE_SIZE = 1 << PAGE_BITS;
 const IN_PAGE = PAGE_SIZE - 1;
 
 export class NodeInts {
   /** One slot per 256 nodes: 32 KB for a million. */
-  readonly #pages: (Int32Array | undefined)[];
+  readonly #pages: List<Int32Array | undefined>;
 
   constructor(nodeCount: number) {
-    this.#pages = new Array<Int32Array | undefined>((nodeCount >>> PAGE_BITS) + 1).fill(undefined);
+    // A List: no `fill` the program may have replaced; reading one of its holes gives undefined and reaches no prototype.
+    this.#pages = newList<Int32Array | undefined>((nodeCount >>> PAGE_BITS) + 1);
   }
 
   get(i: number): number {

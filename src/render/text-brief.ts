@@ -8,6 +8,7 @@
 
 import type { FrameNode, SnapshotNode } from '../snapshot/schema.ts';
 import { describeNode, frameLine, shortName } from './labels.ts';
+import { append, newList } from '../runtime/intrinsics.ts';
 import { NodeInts } from './node-marks.ts';
 import type { ReportGraph } from './report-graph.ts';
 
@@ -65,12 +66,12 @@ export class BriefLines {
   #follow(root: number): void {
     if (this.#known.get(root) === 1) return;
     const stamp = ++this.#stamp;
-    const path: number[] = [];
+    const path = newList<number>();
     let stop = root;
     while (stop >= 0 && this.#known.get(stop) === 0 && this.#onPath.get(stop) !== stamp) {
       this.#graph.check(stop);
       this.#onPath.set(stop, stamp);
-      path.push(stop);
+      append(path, stop);
       stop = this.#next(stop);
     }
     // What lies past the path's end: a node whose path is known, or nothing (the end, or a cycle back onto the path).

@@ -1,5 +1,7 @@
 /** Graph edges on node positions, stored compactly (CSR): what walks over 100k-node snapshots use instead of ids. */
 
+import { append, newList, popList } from '../runtime/intrinsics.ts';
+
 /** Directed edges between node indices: node i's targets are `to[start[i]] … to[start[i + 1] - 1]`. */
 export interface Edges {
   start: Int32Array;
@@ -31,13 +33,14 @@ export function reverseEdges(edges: Edges): Edges {
 }
 
 /** Sets `seen[i]` for every node reachable from `starts` (themselves included) that was not set yet. */
-export function markReachable(edges: Edges, starts: Iterable<number>, seen: Uint8Array): void {
-  const stack: number[] = [];
-  for (const s of starts) stack.push(s);
+// A report calls it inside the program: a List and indexed loops, no array method or iterator the program may have replaced.
+export function markReachable(edges: Edges, starts: ArrayLike<number>, seen: Uint8Array): void {
+  const stack = newList<number>();
+  for (let k = 0; k < starts.length; k++) append(stack, starts[k]!);
   while (stack.length > 0) {
-    const i = stack.pop()!;
+    const i = popList(stack);
     if (seen[i] === 1) continue;
     seen[i] = 1;
-    for (let k = edges.start[i]!; k < edges.start[i + 1]!; k++) if (seen[edges.to[k]!] === 0) stack.push(edges.to[k]!);
+    for (let k = edges.start[i]!; k < edges.start[i + 1]!; k++) if (seen[edges.to[k]!] === 0) append(stack, edges.to[k]!);
   }
 }
