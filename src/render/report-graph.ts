@@ -15,6 +15,7 @@
 
 import { append, isArray, mathMin, newList, popList, type List } from '../runtime/intrinsics.ts';
 import { builtGraphOf, nodeMatches, type BuiltGraph } from '../snapshot/built-graph.ts';
+import { IntList } from '../snapshot/int-list.ts';
 import { markReachable, reverseEdges, type Edges } from '../snapshot/edges.ts';
 import { NodeIndex } from '../snapshot/node-index.ts';
 import type { Snapshot, SnapshotNode } from '../snapshot/schema.ts';
@@ -34,9 +35,9 @@ export interface ReportGraph {
   readonly awaits: Edges;
   readonly frameCount: number;
   /** Frames pending at least `minPending`, ascending. */
-  slowFrames(minPending: number): List<number>;
+  slowFrames(minPending: number): ArrayLike<number>;
   /** Marks every node from which one of `frames` is reached (themselves included). */
-  markAwaiting(frames: List<number>, marks: Uint8Array): void;
+  markAwaiting(frames: ArrayLike<number>, marks: Uint8Array): void;
   /** The snapshot's cycles whose every id names a frame, as positions. */
   cycles(): List<readonly number[]>;
   /** Where trees start: the roots, then the first frame of each cycle no earlier start reaches, then any frame still unreached. */
@@ -78,18 +79,18 @@ class KeptGraph implements ReportGraph {
     this.#checked = new NodeInts(g.nodes.length);
   }
 
-  slowFrames(minPending: number): List<number> {
+  slowFrames(minPending: number): ArrayLike<number> {
     const { nodes, frames } = this.#g;
-    const slow = newList<number>();
+    const slow = new IntList();
     for (let k = 0; k < frames.length; k++) {
       const n = nodes[frames[k]!]!;
       if (n.type !== 'frame') throw STALE;
-      if (n.pendingMs !== null && n.pendingMs >= minPending) append(slow, frames[k]!);
+      if (n.pendingMs !== null && n.pendingMs >= minPending) slow.push(frames[k]!);
     }
-    return slow;
+    return slow.view();
   }
 
-  markAwaiting(frames: List<number>, marks: Uint8Array): void {
+  markAwaiting(frames: ArrayLike<number>, marks: Uint8Array): void {
     markReachable(this.#g.awaitedBy, frames, marks);
   }
 
@@ -196,17 +197,17 @@ class RebuiltGraph implements ReportGraph {
     this.frameCount = frames;
   }
 
-  slowFrames(minPending: number): List<number> {
-    const slow = newList<number>();
+  slowFrames(minPending: number): ArrayLike<number> {
+    const slow = new IntList();
     const nodes = this.nodes;
     for (let i = 0; i < nodes.length; i++) {
       const n = nodes[i]!;
-      if (n.type === 'frame' && n.pendingMs !== null && n.pendingMs >= minPending && this.#byId.isNamedBy(i)) append(slow, i);
+      if (n.type === 'frame' && n.pendingMs !== null && n.pendingMs >= minPending && this.#byId.isNamedBy(i)) slow.push(i);
     }
-    return slow;
+    return slow.view();
   }
 
-  markAwaiting(frames: List<number>, marks: Uint8Array): void {
+  markAwaiting(frames: ArrayLike<number>, marks: Uint8Array): void {
     markReachable(reverseEdges(this.awaits), frames, marks);
   }
 
@@ -231,12 +232,15 @@ class RebuiltGraph implements ReportGraph {
 
   treeStarts(cycles: List<readonly number[]>): TreeList {
     const nodes = this.nodes;
-    const starts = newList<number>();
+    const starts = new IntList();
     const reached = new Uint8Array(nodes.length);
+    const start = new Int32Array(1);
+    const stack = new IntList();
     const add = (i: number): void => {
       if (reached[i] === 1) return;
-      append(starts, i);
-      markReachable(this.awaits, [i], reached);
+      starts.push(i);
+      start[0] = i;
+      markReachable(this.awaits, start, reached, stack);
     };
     const roots = this.#snapshot.roots;
     for (let k = 0; k < roots.length; k++) {
@@ -245,7 +249,7 @@ class RebuiltGraph implements ReportGraph {
     }
     for (let c = 0; c < cycles.length; c++) add(cycles[c]![0]!);
     for (let i = 0; i < nodes.length; i++) if (nodes[i]!.type === 'frame' && this.#byId.isNamedBy(i)) add(i);
-    return { length: starts.length, at: (k) => starts[k]! };
+    return { length: starts.length, at: (k) => starts.at(k)! };
   }
 
   inDegree(i: number): number {

@@ -60,7 +60,7 @@ function report(snapshot: Snapshot, options: TextOptions, graph: ReportGraph): s
   const filtering = minPending > 0;
   const out = newList<string>();
 
-  const slow = filtering ? graph.slowFrames(minPending) : newList<number>();
+  const slow = filtering ? graph.slowFrames(minPending) : NO_FRAMES;
   const title = `awaitwhat: ${plural(graph.frameCount, 'pending async function')}`;
   append(out, filtering ? `${title}, ${plural(slow.length, 'suspension')} pending ${formatDuration(minPending)} or longer` : title);
   const dropped = droppedLine(snapshot.stats);
@@ -156,6 +156,7 @@ function report(snapshot: Snapshot, options: TextOptions, graph: ReportGraph): s
   return `${listJoin(out, '\n')}\n`;
 }
 
+const NO_FRAMES: ArrayLike<number> = new Int32Array(0);
 const NO_TREES: TreeList = { length: 0, at: () => -1 };
 
 /** Deadlocks first, each as its frames in await order, within `limit` lines in all. */

@@ -107,6 +107,8 @@ export const weakRefDeref: <T extends WeakKey>(ref: WeakRef<T>) => T | undefined
 export const Uint8ArrayConstructor = Uint8Array;
 /** `target.set(source)` for typed arrays. */
 export const typedArraySet: (target: Uint8Array, source: Uint8Array) => void = uncurryThis((reflectGetPrototypeOf(Uint8Array.prototype) as Uint8Array).set) as never;
+/** `array.subarray(start, end)` for typed arrays. */
+export const typedArraySubarray: <T extends Int32Array | Float64Array>(array: T, start: number, end: number) => T = uncurryThis((reflectGetPrototypeOf(Uint8Array.prototype) as Uint8Array).subarray) as never;
 
 export const stringIndexOf = uncurryThis(String.prototype.indexOf);
 export const stringSlice = uncurryThis(String.prototype.slice);

@@ -1,6 +1,6 @@
 /** Graph edges on node positions, stored compactly (CSR): what walks over 100k-node snapshots use instead of ids. */
 
-import { append, newList, popList } from '../runtime/intrinsics.ts';
+import { IntList } from './int-list.ts';
 
 /** Directed edges between node indices: node i's targets are `to[start[i]] … to[start[i + 1] - 1]`. */
 export interface Edges {
@@ -32,15 +32,18 @@ export function reverseEdges(edges: Edges): Edges {
   return edgesFrom(n, edges.to, sources);
 }
 
-/** Sets `seen[i]` for every node reachable from `starts` (themselves included) that was not set yet. */
-// A report calls it inside the program: a List and indexed loops, no array method or iterator the program may have replaced.
-export function markReachable(edges: Edges, starts: ArrayLike<number>, seen: Uint8Array): void {
-  const stack = newList<number>();
-  for (let k = 0; k < starts.length; k++) append(stack, starts[k]!);
+/**
+ * Sets `seen[i]` for every node reachable from `starts` (themselves included) that was not set yet.
+ * `stack`: an empty list to work in, for callers that mark from one start at a time (a list each
+ * time costs a typed array each time); left empty.
+ */
+// A report calls it inside the program: an IntList and indexed loops, no array method or iterator the program may have replaced.
+export function markReachable(edges: Edges, starts: ArrayLike<number>, seen: Uint8Array, stack = new IntList(starts.length + 16)): void {
+  for (let k = 0; k < starts.length; k++) stack.push(starts[k]!);
   while (stack.length > 0) {
-    const i = popList(stack);
+    const i = stack.pop();
     if (seen[i] === 1) continue;
     seen[i] = 1;
-    for (let k = edges.start[i]!; k < edges.start[i + 1]!; k++) if (seen[edges.to[k]!] === 0) append(stack, edges.to[k]!);
+    for (let k = edges.start[i]!; k < edges.start[i + 1]!; k++) if (seen[edges.to[k]!] === 0) stack.push(edges.to[k]!);
   }
 }

@@ -10,7 +10,8 @@
  * milliseconds. Other ids, and numbers too sparse for a table, go to a `Map`.
  */
 
-import { append, newList, SafeMap, stringCharCodeAt } from '../runtime/intrinsics.ts';
+import { SafeMap, stringCharCodeAt } from '../runtime/intrinsics.ts';
+import { IntList } from './int-list.ts';
 import type { Edges } from './edges.ts';
 import type { SnapshotNode } from './schema.ts';
 
@@ -110,17 +111,17 @@ export class NodeIndex {
   edges(field: 'awaits' | 'awaitedBy'): Edges {
     const n = this.nodes.length;
     const start = new Int32Array(n + 1);
-    const to = newList<number>();
+    const to = new IntList();
     for (let i = 0; i < n; i++) {
       const ids = this.nodes[i]![field];
       for (let k = 0; k < ids.length; k++) {
         const j = this.indexOf(ids[k]!);
-        if (j >= 0) append(to, j);
+        if (j >= 0) to.push(j);
       }
       start[i + 1] = to.length;
     }
     const edges = new Int32Array(to.length);
-    for (let k = 0; k < to.length; k++) edges[k] = to[k]!;
+    for (let k = 0; k < to.length; k++) edges[k] = to.at(k)!;
     return { start, to: edges };
   }
 }
