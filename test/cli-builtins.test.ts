@@ -30,6 +30,21 @@ describe("a program that replaces built-ins after awaitwhat loaded", { concurren
     assert.deepEqual({ ...r, stderr: withoutDurations(r.stderr) }, { code: 124, signal: null, stdout: STDOUT, stderr: REPORT, killed: false });
   });
 
+  it('still gets its Graphviz report (--format dot), and none of its replacements is called', async () => {
+    const r = await runCli(['--once', '--after', '1s', '--format', 'dot', FIXTURE], { killAfterMs: 30_000 });
+    const dot = [
+      'digraph awaitwhat {',
+      '  rankdir=TB;',
+      '  node [fontname="monospace", fontsize=10];',
+      `  "f1" [shape=box, label="ask\\ntest/fixtures/cli/patched-builtins.mjs:75:20\\nawait once(worker, 'message')\\nT"];`,
+      `  "l1" [shape=ellipse, label="once(worker, 'message')\\n(promise)\\nheld by Worker._events.message (1 listener, thread 1)"];`,
+      '  "f1" -> "l1";',
+      '}',
+      '',
+    ].join('\n');
+    assert.deepEqual({ ...r, stderr: withoutDurations(r.stderr) }, { code: 124, signal: null, stdout: STDOUT, stderr: dot, killed: false });
+  });
+
   it('still gets its report in the --out file, and none of its replacements is called', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'awaitwhat-builtins-'));
     try {
