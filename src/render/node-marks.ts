@@ -16,8 +16,11 @@ export class NodeInts {
   readonly #pages: List<Int32Array | undefined>;
 
   constructor(nodeCount: number) {
-    // A List: no `fill` the program may have replaced; reading one of its holes gives undefined and reaches no prototype.
-    this.#pages = newList<Int32Array | undefined>((nodeCount >>> PAGE_BITS) + 1);
+    // A List, filled by a loop, not `fill` (the program may have replaced it). Filled, not left
+    // holes: reading a hole of an array whose prototype is not Array.prototype takes V8's slow path.
+    const pages = newList<Int32Array | undefined>((nodeCount >>> PAGE_BITS) + 1);
+    for (let p = 0; p < pages.length; p++) pages[p] = undefined;
+    this.#pages = pages;
   }
 
   get(i: number): number {

@@ -32,6 +32,8 @@ export class RunFinder {
   /** `#mark[i] === #stamp`: node i is already on the chain being examined (a cycle ends it). */
   readonly #mark: NodeInts;
   #stamp = 0;
+  /** The chain being examined, one list for every search (a new List costs a `setPrototypeOf`, and a search runs per frame printed). */
+  readonly #chain = newList<number>();
 
   constructor(graph: ReportGraph, collapseAfter: number) {
     this.#nodes = graph.nodes;
@@ -46,7 +48,8 @@ export class RunFinder {
    * shorter one: that one's run would have been found before.)
    */
   find(start: number, printed: NodeInts): Run | undefined {
-    const chain = newList<number>();
+    const chain = this.#chain;
+    chain.length = 0;
     append(chain, start);
     const stamp = ++this.#stamp;
     this.#mark.set(start, stamp);
@@ -73,9 +76,9 @@ export class RunFinder {
       while (reach(matched + period) && sameSuspension(nodes[chain[matched]!] as FrameNode, nodes[chain[matched + period]!] as FrameNode)) matched++;
       const repeats = mathFloor((matched + period) / period);
       if (repeats > this.#collapseAfter) {
-        // The chain may have been read past the run: cut to it (writing `length` of a List is safe).
-        chain.length = repeats * period;
-        return { period, repeats, frames: chain };
+        const frames = newList<number>(repeats * period);
+        for (let k = 0; k < frames.length; k++) frames[k] = chain[k]!;
+        return { period, repeats, frames };
       }
     }
     return undefined;

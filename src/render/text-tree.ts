@@ -53,6 +53,9 @@ export class TreePrinter {
   readonly #runs: RunFinder;
   /** Nodes printed in full so far, in this report. */
   readonly printed: NodeInts;
+  /** Lists reused for every tree and every node printed (a new List costs a `setPrototypeOf`). */
+  readonly #stack = newList<Entry>();
+  readonly #children = newList<Entry>();
 
   constructor(graph: ReportGraph, options: TreeOptions) {
     this.#nodes = graph.nodes;
@@ -65,7 +68,8 @@ export class TreePrinter {
   /** Prints the tree under `root` into `out`, which is left with at most `limit` lines; false when cut short. */
   print(root: number, out: List<string>, limit: number): boolean {
     // A List, indexed loops and captured functions: the report runs inside the program (see text.ts).
-    const stack = newList<Entry>();
+    const stack = this.#stack;
+    stack.length = 0;
     append(stack, { node: root, text: '', indent: null, last: true, label: '', depth: 0 });
     while (stack.length > 0) {
       // One entry may print a few lines (a collapsed run); what passes the limit is taken back.
@@ -132,7 +136,8 @@ export class TreePrinter {
 
   #pushChildren(i: number, indent: Indent, depth: number, stack: List<Entry>, out: List<string>): void {
     const node = this.#nodes[i]!;
-    const children = newList<Entry>();
+    const children = this.#children;
+    children.length = 0;
     if (node.type === 'combinator') this.#memberEntries(i, node, children, depth);
     else {
       const { start, to } = this.#graph.awaits;

@@ -39,6 +39,11 @@ export class IntList {
     return this.#items[--this.#length]!;
   }
 
+  /** Empties the list, keeping its buffer for the next use. */
+  clear(): void {
+    this.#length = 0;
+  }
+
   /** The items as a view of the current buffer (no copy); valid until the next `push`. */
   view(): Int32Array {
     return typedArraySubarray(this.#items, 0, this.#length);
