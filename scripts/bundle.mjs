@@ -12,7 +12,6 @@
 // - modules whose state others read, or that capture built-ins when they load (SHARED_STATE):
 //   a second copy loaded later by another entry (the Vitest or Jest integration) would capture
 //   them after the program may have replaced them;
-// - the renderer, until it is hardened (NOT_HARDENED says why);
 // - what any of these imports: loaded anyway, so a copy would only be loaded twice;
 // - the bundles themselves: an entry loads the next bundle only after turning the compile cache on.
 // Other modules copied into a bundle may also be loaded separately by another entry in the same
@@ -57,13 +56,6 @@ const SHARED_STATE = [
   'cli/out-file.js', // `path` captured at load
   'cli/faults.js', // what was told once
 ];
-/**
- * The renderer runs inside the program at report time and still calls built-ins the program can
- * replace (Array.prototype.push, Math.max, an array's iterator); test/cli-builtins.test.ts checks
- * only code in files under cli/ and util/ for that, so a copy of the renderer in cli/preload-run.js
- * fails it. Kept in its own files until it captures what it calls, as cli/ does.
- */
-const NOT_HARDENED = /^render\/|^snapshot\/validate\.js$/;
 /** What a program's process can load: the package's exports (package.json) and what the entries load by a computed name. */
 const PROGRAM_ENTRIES = ['index.js', 'hooks.js', 'test.js', 'register.js', 'vitest.js', 'jest.js', 'jest-environment.js', 'cli/preload.js', 'cli/preload-run.js', 'hooks/start.js'];
 
@@ -161,7 +153,7 @@ async function bundleOne(bundle, copies) {
 
 const program = await importGraph(PROGRAM_ENTRIES);
 const entries = new Set(BUNDLES.map(({ file }) => file));
-const separate = new Set([...distFiles().filter((file) => SHARED_ROOTS.test(file) || NOT_HARDENED.test(file)), ...SHARED_STATE, ...entries]);
+const separate = new Set([...distFiles().filter((file) => SHARED_ROOTS.test(file)), ...SHARED_STATE, ...entries]);
 
 /** For a 'start' bundle: what it may copy in, all it imports but the separate modules and what they import (loaded anyway). */
 async function startModules(bundle) {

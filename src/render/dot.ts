@@ -1,9 +1,12 @@
 /**
  * Graphviz, as the original awaitwhat drew it: an edge from each awaiter to what it awaits.
  * Frames are boxes, combinators diamonds, leaves ellipses; cycle edges are red.
+ *
+ * Rendered inside the program (`--format dot`): only captured built-ins, indexed loops (see text.ts).
  */
 
 import type { Snapshot, SnapshotNode } from '../snapshot/schema.ts';
+import { append, listJoin, newList, SafeMap, stringCharCodeAt, stringSlice } from '../runtime/intrinsics.ts';
 import { formatDuration } from '../util/duration.ts';
 import { assertSnapshot } from '../snapshot/validate.ts';
 import { combinatorState, groupState, holderText, textOf } from './labels.ts';
@@ -16,28 +19,39 @@ export interface DotOptions {
 export function renderDot(snapshot: Snapshot, options: DotOptions = {}): string {
   assertSnapshot(snapshot, 'renderDot');
   const showDurations = options.durations ?? true;
-  const cycleEdges = new Set<string>();
-  for (const cycle of snapshot.cycles) cycle.forEach((id, i) => cycleEdges.add(`${id}->${cycle[(i + 1) % cycle.length]}`));
-  const lines = ['digraph awaitwhat {', '  rankdir=TB;', '  node [fontname="monospace", fontsize=10];'];
-  for (const node of snapshot.nodes) lines.push(`  ${quote(node.id)} [${attributes(node, showDurations)}];`);
-  for (const node of snapshot.nodes) {
-    for (const to of node.awaits) {
+  const cycleEdges = new SafeMap<string, true>();
+  const cycles = snapshot.cycles;
+  for (let c = 0; c < cycles.length; c++) {
+    const cycle = cycles[c]!;
+    for (let i = 0; i < cycle.length; i++) cycleEdges.set(`${cycle[i]}->${cycle[(i + 1) % cycle.length]}`, true);
+  }
+  const lines = newList<string>();
+  append(lines, 'digraph awaitwhat {');
+  append(lines, '  rankdir=TB;');
+  append(lines, '  node [fontname="monospace", fontsize=10];');
+  const nodes = snapshot.nodes;
+  for (let i = 0; i < nodes.length; i++) append(lines, `  ${quote(nodes[i]!.id)} [${attributes(nodes[i]!, showDurations)}];`);
+  for (let i = 0; i < nodes.length; i++) {
+    const node = nodes[i]!;
+    const awaits = node.awaits;
+    for (let k = 0; k < awaits.length; k++) {
+      const to = awaits[k]!;
       const red = cycleEdges.has(`${node.id}->${to}`) ? ' [color=red, penwidth=2]' : '';
-      lines.push(`  ${quote(node.id)} -> ${quote(to)}${red};`);
+      append(lines, `  ${quote(node.id)} -> ${quote(to)}${red};`);
     }
   }
-  lines.push('}');
-  return `${lines.join('\n')}\n`;
+  append(lines, '}');
+  return `${listJoin(lines, '\n')}\n`;
 }
 
 function attributes(node: SnapshotNode, showDurations: boolean): string {
   switch (node.type) {
     case 'frame': {
       const at = node.suspendedAt ?? node.location;
-      const parts = [node.function, `${at.file}:${at.line}:${at.column}`];
-      if (node.suspendedAt !== null && node.suspendedAt.text !== '') parts.push(node.suspendedAt.text);
-      if (showDurations && node.pendingMs !== null) parts.push(formatDuration(node.pendingMs));
-      return `shape=box, label=${quote(parts.join('\n'))}`;
+      let label = `${node.function}\n${at.file}:${at.line}:${at.column}`;
+      if (node.suspendedAt !== null && node.suspendedAt.text !== '') label += `\n${node.suspendedAt.text}`;
+      if (showDurations && node.pendingMs !== null) label += `\n${formatDuration(node.pendingMs)}`;
+      return `shape=box, label=${quote(label)}`;
     }
     case 'combinator':
       return `shape=diamond, label=${quote(`Promise.${node.combinator}\n${combinatorState(node)}`)}`;
@@ -52,6 +66,18 @@ function attributes(node: SnapshotNode, showDurations: boolean): string {
   }
 }
 
+/** `text` in double quotes, with `\\`, `"` and newlines escaped: a loop over its characters, not `replace` (whose RegExp methods the program can replace). */
 function quote(text: string): string {
-  return `"${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`;
+  let quoted = '"';
+  let from = 0;
+  for (let k = 0; k < text.length; k++) {
+    const c = stringCharCodeAt(text, k);
+    if (c !== BACKSLASH && c !== QUOTE && c !== NEWLINE) continue;
+    quoted += `${stringSlice(text, from, k)}${c === NEWLINE ? '\\n' : c === QUOTE ? '\\"' : '\\\\'}`;
+    from = k + 1;
+  }
+  return `${quoted}${stringSlice(text, from)}"`;
 }
+const BACKSLASH = 0x5c;
+const QUOTE = 0x22;
+const NEWLINE = 0x0a;

@@ -4,6 +4,7 @@
  */
 
 import type { CombinatorNode, FrameNode, GroupNode, LeafNode, MemberState, SnapshotNode } from '../snapshot/schema.ts';
+import { append, listJoin, newList } from '../runtime/intrinsics.ts';
 import { formatDuration } from '../util/duration.ts';
 
 const TEXT_OMITTED = '<text omitted>';
@@ -115,9 +116,12 @@ export function textOf(node: LeafNode | GroupNode): string {
 
 /** `12 pending, 3 fulfilled`: counts in a fixed order, zeros left out. */
 export function stateCounts(counts: Readonly<Record<MemberState, number>>): string {
-  const parts: string[] = [];
-  for (const state of MEMBER_STATES) if (counts[state] > 0) parts.push(`${counts[state]} ${state === 'value' ? 'not a promise' : state === 'unknown' ? 'of unknown state' : state}`);
-  return parts.join(', ');
+  const parts = newList<string>();
+  for (let k = 0; k < MEMBER_STATES.length; k++) {
+    const state = MEMBER_STATES[k]!;
+    if (counts[state] > 0) append(parts, `${counts[state]} ${state === 'value' ? 'not a promise' : state === 'unknown' ? 'of unknown state' : state}`);
+  }
+  return listJoin(parts, ', ');
 }
 
 export const MEMBER_STATES: readonly MemberState[] = ['pending', 'fulfilled', 'rejected', 'value', 'unknown'];

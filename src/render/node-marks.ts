@@ -5,16 +5,22 @@
  * reads a few thousand nodes, so it should pay for those. A read is two loads and a branch.
  */
 
+import { newList, type List } from '../runtime/intrinsics.ts';
+
 const PAGE_BITS = 8;
 const PAGE_SIZE = 1 << PAGE_BITS;
 const IN_PAGE = PAGE_SIZE - 1;
 
 export class NodeInts {
   /** One slot per 256 nodes: 32 KB for a million. */
-  readonly #pages: (Int32Array | undefined)[];
+  readonly #pages: List<Int32Array | undefined>;
 
   constructor(nodeCount: number) {
-    this.#pages = new Array<Int32Array | undefined>((nodeCount >>> PAGE_BITS) + 1).fill(undefined);
+    // A List, filled by a loop, not `fill` (the program may have replaced it). Filled, not left
+    // holes: reading a hole of an array whose prototype is not Array.prototype takes V8's slow path.
+    const pages = newList<Int32Array | undefined>((nodeCount >>> PAGE_BITS) + 1);
+    for (let p = 0; p < pages.length; p++) pages[p] = undefined;
+    this.#pages = pages;
   }
 
   get(i: number): number {

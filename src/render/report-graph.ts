@@ -13,7 +13,9 @@
  *   index of every id, the edges looked up from ids, reachability marks over the whole graph.
  */
 
+import { append, isArray, mathMin, newList, popList, type List } from '../runtime/intrinsics.ts';
 import { builtGraphOf, nodeMatches, type BuiltGraph } from '../snapshot/built-graph.ts';
+import { IntList } from '../snapshot/int-list.ts';
 import { markReachable, reverseEdges, type Edges } from '../snapshot/edges.ts';
 import { NodeIndex } from '../snapshot/node-index.ts';
 import type { Snapshot, SnapshotNode } from '../snapshot/schema.ts';
@@ -33,13 +35,13 @@ export interface ReportGraph {
   readonly awaits: Edges;
   readonly frameCount: number;
   /** Frames pending at least `minPending`, ascending. */
-  slowFrames(minPending: number): number[];
+  slowFrames(minPending: number): ArrayLike<number>;
   /** Marks every node from which one of `frames` is reached (themselves included). */
-  markAwaiting(frames: readonly number[], marks: Uint8Array): void;
+  markAwaiting(frames: ArrayLike<number>, marks: Uint8Array): void;
   /** The snapshot's cycles whose every id names a frame, as positions. */
-  cycles(): number[][];
+  cycles(): List<readonly number[]>;
   /** Where trees start: the roots, then the first frame of each cycle no earlier start reaches, then any frame still unreached. */
-  treeStarts(cycles: readonly (readonly number[])[]): TreeList;
+  treeStarts(cycles: List<readonly number[]>): TreeList;
   /** How many awaits name node i. */
   inDegree(i: number): number;
   /** The node of member `id` of combinator c, or -1; `listed` members of c are asked for. */
@@ -77,49 +79,49 @@ class KeptGraph implements ReportGraph {
     this.#checked = new NodeInts(g.nodes.length);
   }
 
-  slowFrames(minPending: number): number[] {
+  slowFrames(minPending: number): ArrayLike<number> {
     const { nodes, frames } = this.#g;
-    const slow: number[] = [];
+    const slow = new IntList();
     for (let k = 0; k < frames.length; k++) {
       const n = nodes[frames[k]!]!;
       if (n.type !== 'frame') throw STALE;
       if (n.pendingMs !== null && n.pendingMs >= minPending) slow.push(frames[k]!);
     }
-    return slow;
+    return slow.view();
   }
 
-  markAwaiting(frames: readonly number[], marks: Uint8Array): void {
+  markAwaiting(frames: ArrayLike<number>, marks: Uint8Array): void {
     markReachable(this.#g.awaitedBy, frames, marks);
   }
 
-  cycles(): number[][] {
+  cycles(): List<readonly number[]> {
     const listed = this.#snapshot.cycles;
     const g = this.#g;
-    const result: number[][] = [];
+    const result = newList<readonly number[]>();
     for (let c = 0; c < g.cycles.length; c++) {
       const ids = listed[c];
       const cycle = g.cycles[c]!;
-      if (!Array.isArray(ids) || ids.length !== cycle.length) throw STALE;
+      if (!isArray(ids) || ids.length !== cycle.length) throw STALE;
       for (let k = 0; k < cycle.length; k++) {
         const node = g.nodes[cycle[k]!]!;
         if (node.id !== ids[k] || node.type !== 'frame') throw STALE;
       }
-      if (cycle.length > 0) result.push(cycle as number[]);
+      if (cycle.length > 0) append(result, cycle);
     }
     return result;
   }
 
-  treeStarts(cycles: readonly (readonly number[])[]): TreeList {
+  treeStarts(cycles: List<readonly number[]>): TreeList {
     const g = this.#g;
     // Without it, a frame may lie under neither a root nor a cycle: only a walk over all tells.
     if (!g.sourcesAreRoots) throw STALE;
-    const extra: number[] = [];
+    const extra = newList<number>();
     const isStart = new NodeInts(g.nodes.length);
     const seen = new NodeInts(g.nodes.length);
     for (let c = 0; c < cycles.length; c++) {
       const first = cycles[c]![0]!;
       if (!this.#reached(first, isStart, seen, c + 1)) {
-        extra.push(first);
+        append(extra, first);
         isStart.set(first, 1);
       }
     }
@@ -133,16 +135,17 @@ class KeptGraph implements ReportGraph {
    */
   #reached(from: number, isStart: NodeInts, seen: NodeInts, stamp: number): boolean {
     const { start, to } = this.#g.awaitedBy;
-    const stack = [from];
+    const stack = newList<number>();
+    append(stack, from);
     seen.set(from, stamp);
     while (stack.length > 0) {
-      const i = stack.pop()!;
+      const i = popList(stack);
       if (isStart.get(i) === 1 || start[i] === start[i + 1]) return true;
       for (let k = start[i]!; k < start[i + 1]!; k++) {
         const j = to[k]!;
         if (seen.get(j) !== stamp) {
           seen.set(j, stamp);
-          stack.push(j);
+          append(stack, j);
         }
       }
     }
@@ -158,7 +161,7 @@ class KeptGraph implements ReportGraph {
     // The builder links a combinator's members in member order, each node once: the listed
     // members' nodes are among its first `listed` targets.
     const { start, to } = this.#g.awaits;
-    const end = Math.min(start[c + 1]!, start[c]! + listed);
+    const end = mathMin(start[c + 1]!, start[c]! + listed);
     for (let k = start[c]!; k < end; k++) if (this.nodes[to[k]!]!.id === id) return to[k]!;
     throw STALE;
   }
@@ -189,46 +192,64 @@ class RebuiltGraph implements ReportGraph {
     this.#byId = new NodeIndex(snapshot.nodes);
     this.awaits = this.#byId.edges('awaits');
     let frames = 0;
-    for (const n of snapshot.nodes) if (n.type === 'frame') frames++;
+    const nodes = snapshot.nodes;
+    for (let i = 0; i < nodes.length; i++) if (nodes[i]!.type === 'frame') frames++;
     this.frameCount = frames;
   }
 
-  slowFrames(minPending: number): number[] {
-    const slow: number[] = [];
+  slowFrames(minPending: number): ArrayLike<number> {
+    const slow = new IntList();
     const nodes = this.nodes;
     for (let i = 0; i < nodes.length; i++) {
       const n = nodes[i]!;
       if (n.type === 'frame' && n.pendingMs !== null && n.pendingMs >= minPending && this.#byId.isNamedBy(i)) slow.push(i);
     }
-    return slow;
+    return slow.view();
   }
 
-  markAwaiting(frames: readonly number[], marks: Uint8Array): void {
+  markAwaiting(frames: ArrayLike<number>, marks: Uint8Array): void {
     markReachable(reverseEdges(this.awaits), frames, marks);
   }
 
-  cycles(): number[][] {
+  cycles(): List<readonly number[]> {
     // Ids naming no node (a snapshot edited by hand, or cut short) are passed over.
     const byId = this.#byId;
-    return this.#snapshot.cycles.filter((cycle) => cycle.length > 0 && cycle.every((id) => byId.get(id)?.type === 'frame')).map((cycle) => cycle.map((id) => byId.indexOf(id)));
+    const listed = this.#snapshot.cycles;
+    const result = newList<readonly number[]>();
+    next: for (let c = 0; c < listed.length; c++) {
+      const ids = listed[c]!;
+      if (ids.length === 0) continue;
+      const cycle = newList<number>(ids.length);
+      for (let k = 0; k < ids.length; k++) {
+        const i = byId.indexOf(ids[k]!);
+        if (i < 0 || this.nodes[i]!.type !== 'frame') continue next;
+        cycle[k] = i;
+      }
+      append(result, cycle as unknown as readonly number[]);
+    }
+    return result;
   }
 
-  treeStarts(cycles: readonly (readonly number[])[]): TreeList {
+  treeStarts(cycles: List<readonly number[]>): TreeList {
     const nodes = this.nodes;
-    const starts: number[] = [];
+    const starts = new IntList();
     const reached = new Uint8Array(nodes.length);
+    const start = new Int32Array(1);
+    const stack = new IntList();
     const add = (i: number): void => {
       if (reached[i] === 1) return;
       starts.push(i);
-      markReachable(this.awaits, [i], reached);
+      start[0] = i;
+      markReachable(this.awaits, start, reached, stack);
     };
-    for (const id of this.#snapshot.roots) {
-      const i = this.#byId.indexOf(id);
+    const roots = this.#snapshot.roots;
+    for (let k = 0; k < roots.length; k++) {
+      const i = this.#byId.indexOf(roots[k]!);
       if (i >= 0 && nodes[i]!.type === 'frame') add(i);
     }
-    for (const cycle of cycles) add(cycle[0]!);
+    for (let c = 0; c < cycles.length; c++) add(cycles[c]![0]!);
     for (let i = 0; i < nodes.length; i++) if (nodes[i]!.type === 'frame' && this.#byId.isNamedBy(i)) add(i);
-    return { length: starts.length, at: (k) => starts[k]! };
+    return { length: starts.length, at: (k) => starts.at(k)! };
   }
 
   inDegree(i: number): number {

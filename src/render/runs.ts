@@ -9,6 +9,7 @@
  */
 
 import type { FrameNode, SnapshotNode } from '../snapshot/schema.ts';
+import { append, mathFloor, newList, type List } from '../runtime/intrinsics.ts';
 import { NodeInts } from './node-marks.ts';
 import type { ReportGraph } from './report-graph.ts';
 
@@ -21,7 +22,7 @@ export interface Run {
   /** Whole repetitions in the run (more than `collapseAfter`). */
   repeats: number;
   /** The run's frames, `period × repeats` of them, outermost first. */
-  frames: number[];
+  frames: List<number>;
 }
 
 export class RunFinder {
@@ -31,6 +32,8 @@ export class RunFinder {
   /** `#mark[i] === #stamp`: node i is already on the chain being examined (a cycle ends it). */
   readonly #mark: NodeInts;
   #stamp = 0;
+  /** The chain being examined, one list for every search (a new List costs a `setPrototypeOf`, and a search runs per frame printed). */
+  readonly #chain = newList<number>();
 
   constructor(graph: ReportGraph, collapseAfter: number) {
     this.#nodes = graph.nodes;
@@ -45,7 +48,9 @@ export class RunFinder {
    * shorter one: that one's run would have been found before.)
    */
   find(start: number, printed: NodeInts): Run | undefined {
-    const chain = [start];
+    const chain = this.#chain;
+    chain.length = 0;
+    append(chain, start);
     const stamp = ++this.#stamp;
     this.#mark.set(start, stamp);
     // Grows the chain until it has index n; false when it ends before.
@@ -61,7 +66,7 @@ export class RunFinder {
         // A frame awaited by several is printed once, where its line can be referred to: never inside a run.
         if (this.#nodes[next]!.type !== 'frame' || printed.get(next) === 1 || this.#mark.get(next) === stamp || graph.inDegree(next) !== 1) return false;
         this.#mark.set(next, stamp);
-        chain.push(next);
+        append(chain, next);
       }
       return true;
     };
@@ -69,8 +74,12 @@ export class RunFinder {
     for (let period = 1; period <= MAX_PERIOD && reach(period); period++) {
       let matched = 0;
       while (reach(matched + period) && sameSuspension(nodes[chain[matched]!] as FrameNode, nodes[chain[matched + period]!] as FrameNode)) matched++;
-      const repeats = Math.floor((matched + period) / period);
-      if (repeats > this.#collapseAfter) return { period, repeats, frames: chain.slice(0, repeats * period) };
+      const repeats = mathFloor((matched + period) / period);
+      if (repeats > this.#collapseAfter) {
+        const frames = newList<number>(repeats * period);
+        for (let k = 0; k < frames.length; k++) frames[k] = chain[k]!;
+        return { period, repeats, frames };
+      }
     }
     return undefined;
   }

@@ -8,6 +8,7 @@
 
 import type { FrameNode, SnapshotNode } from '../snapshot/schema.ts';
 import { describeNode, frameLine, shortName } from './labels.ts';
+import { IntList } from '../snapshot/int-list.ts';
 import { NodeInts } from './node-marks.ts';
 import type { ReportGraph } from './report-graph.ts';
 
@@ -23,6 +24,8 @@ export class BriefLines {
   /** `#onPath[i] === #stamp`: node i is on the path being followed (meeting it again is a cycle). */
   readonly #onPath: NodeInts;
   #stamp = 0;
+  /** The path being followed, one list for every line. */
+  readonly #path = new IntList();
 
   constructor(graph: ReportGraph, showDurations: boolean) {
     this.#nodes = graph.nodes;
@@ -65,7 +68,8 @@ export class BriefLines {
   #follow(root: number): void {
     if (this.#known.get(root) === 1) return;
     const stamp = ++this.#stamp;
-    const path: number[] = [];
+    const path = this.#path;
+    path.clear();
     let stop = root;
     while (stop >= 0 && this.#known.get(stop) === 0 && this.#onPath.get(stop) !== stamp) {
       this.#graph.check(stop);
@@ -84,7 +88,7 @@ export class BriefLines {
     }
     let next = stop;
     for (let k = path.length - 1; k >= 0; k--) {
-      const i = path[k]!;
+      const i = path.at(k)!;
       if (this.#nodes[i]!.type === 'frame') {
         if (innermost < 0) {
           innermost = i;

@@ -6,6 +6,7 @@
  * subtree continues at the left margin, so that no line grows with the depth of the tree.
  */
 
+import { append, listJoin, mathMin, newList, popList, type List } from '../runtime/intrinsics.ts';
 import type { CombinatorMember, CombinatorNode, FrameNode, MemberState, SnapshotNode } from '../snapshot/schema.ts';
 import { describeNode, frameLine, MEMBER_STATES, plural, shortName, stateCounts } from './labels.ts';
 import { NodeInts } from './node-marks.ts';
@@ -52,6 +53,9 @@ export class TreePrinter {
   readonly #runs: RunFinder;
   /** Nodes printed in full so far, in this report. */
   readonly printed: NodeInts;
+  /** Lists reused for every tree and every node printed (a new List costs a `setPrototypeOf`). */
+  readonly #stack = newList<Entry>();
+  readonly #children = newList<Entry>();
 
   constructor(graph: ReportGraph, options: TreeOptions) {
     this.#nodes = graph.nodes;
@@ -62,24 +66,27 @@ export class TreePrinter {
   }
 
   /** Prints the tree under `root` into `out`, which is left with at most `limit` lines; false when cut short. */
-  print(root: number, out: string[], limit: number): boolean {
-    const stack: Entry[] = [{ node: root, text: '', indent: null, last: true, label: '', depth: 0 }];
+  print(root: number, out: List<string>, limit: number): boolean {
+    // A List, indexed loops and captured functions: the report runs inside the program (see text.ts).
+    const stack = this.#stack;
+    stack.length = 0;
+    append(stack, { node: root, text: '', indent: null, last: true, label: '', depth: 0 });
     while (stack.length > 0) {
       // One entry may print a few lines (a collapsed run); what passes the limit is taken back.
       if (out.length >= limit) {
         out.length = limit;
         return false;
       }
-      const entry = stack.pop()!;
+      const entry = popList(stack);
       const lead = entry.indent === null ? entry.label : `${entry.indent.prefix}${entry.last ? ELBOW : TEE}${entry.label}`;
       if (entry.node < 0) {
-        out.push(lead + entry.text);
+        append(out, lead + entry.text);
         continue;
       }
       this.#graph.check(entry.node);
       const node = this.#nodes[entry.node]!;
       if (this.printed.get(entry.node) === 1) {
-        out.push(`${lead}${shortName(node)} (shown above)`);
+        append(out, `${lead}${shortName(node)} (shown above)`);
         continue;
       }
       let indent = childIndent(entry);
@@ -87,7 +94,7 @@ export class TreePrinter {
       let current = entry.node;
       const run = node.type === 'frame' ? this.#runs.find(entry.node, this.printed) : undefined;
       if (run === undefined) {
-        out.push(lead + describeNode(node, this.#options.showDurations));
+        append(out, lead + describeNode(node, this.#options.showDurations));
         this.printed.set(current, 1);
       } else {
         ({ indent, depth, last: current } = this.#printRun(run, lead, indent, depth, out));
@@ -100,16 +107,16 @@ export class TreePrinter {
   }
 
   /** A run as its first repetition, a count, and its last repetition, each frame one level below the one before. */
-  #printRun(run: Run, lead: string, indent: Indent, depth: number, out: string[]): { indent: Indent; depth: number; last: number } {
+  #printRun(run: Run, lead: string, indent: Indent, depth: number, out: List<string>): { indent: Indent; depth: number; last: number } {
     const { frames, period, repeats } = run;
     const nodes = this.#nodes;
     const showDurations = this.#options.showDurations;
-    for (const f of frames) this.printed.set(f, 1);
-    out.push(lead + frameLine(nodes[frames[0]!] as FrameNode, showDurations));
+    for (let k = 0; k < frames.length; k++) this.printed.set(frames[k]!, 1);
+    append(out, lead + frameLine(nodes[frames[0]!] as FrameNode, showDurations));
     const line = (text: string): void => {
       depth++;
       indent = this.#atMargin(indent, depth, out);
-      out.push(`${indent.prefix}${ELBOW}${text}`);
+      append(out, `${indent.prefix}${ELBOW}${text}`);
       indent = { prefix: indent.prefix + SPACE, level: indent.level + 1 };
     };
     for (let j = 1; j < period; j++) line(frameLine(nodes[frames[j]!] as FrameNode, showDurations));
@@ -117,7 +124,9 @@ export class TreePrinter {
     const hidden = repeats - 2;
     if (period === 1) line(`… ${hidden} more ${first.function} at the same await`);
     else {
-      const pattern = frames.slice(0, period).map((f) => (nodes[f] as FrameNode).function).join(' → ');
+      const names = newList<string>(period);
+      for (let j = 0; j < period; j++) names[j] = (nodes[frames[j]!] as FrameNode).function;
+      const pattern = listJoin(names, ' → ');
       line(`… ${hidden} more repetitions of ${pattern} (${hidden * period} frames)`);
     }
     for (let j = (repeats - 1) * period; j < frames.length; j++) line(frameLine(nodes[frames[j]!] as FrameNode, showDurations));
@@ -125,49 +134,50 @@ export class TreePrinter {
     return { indent, depth, last: frames[frames.length - 1]! };
   }
 
-  #pushChildren(i: number, indent: Indent, depth: number, stack: Entry[], out: string[]): void {
+  #pushChildren(i: number, indent: Indent, depth: number, stack: List<Entry>, out: List<string>): void {
     const node = this.#nodes[i]!;
-    const children: Entry[] = [];
+    const children = this.#children;
+    children.length = 0;
     if (node.type === 'combinator') this.#memberEntries(i, node, children, depth);
     else {
       const { start, to } = this.#graph.awaits;
-      for (let k = start[i]!; k < start[i + 1]!; k++) children.push({ node: to[k]!, text: '', indent: null, last: false, label: '', depth });
+      for (let k = start[i]!; k < start[i + 1]!; k++) append(children, { node: to[k]!, text: '', indent: null, last: false, label: '', depth });
     }
     if (children.length === 0) return;
     const at = this.#atMargin(indent, depth, out);
     children[children.length - 1]!.last = true;
     for (let k = children.length - 1; k >= 0; k--) {
       children[k]!.indent = at;
-      stack.push(children[k]!);
+      append(stack, children[k]!);
     }
   }
 
   /** The first `maxMembers` members, then one line counting the others by state. */
-  #memberEntries(i: number, c: CombinatorNode, children: Entry[], depth: number): void {
+  #memberEntries(i: number, c: CombinatorNode, children: List<Entry>, depth: number): void {
     const listed = c.members;
-    const shown = Math.min(listed.length, this.#options.maxMembers);
+    const shown = mathMin(listed.length, this.#options.maxMembers);
     const shownStates: Record<MemberState, number> = { pending: 0, fulfilled: 0, rejected: 0, value: 0, unknown: 0 };
     for (let k = 0; k < shown; k++) {
       const m = listed[k]!;
       shownStates[m.state]++;
       const node = m.node === null ? -1 : this.#graph.memberNode(i, m.node, shown);
-      children.push({ node, text: node < 0 ? memberText(m) : '', indent: null, last: false, label: `[${m.index}] `, depth });
+      append(children, { node, text: node < 0 ? memberText(m) : '', indent: null, last: false, label: `[${m.index}] `, depth });
     }
     const rest = (c.membersKnown ? c.total : listed.length) - shown;
     if (rest <= 0) return;
     let counts = '';
     if (c.states !== undefined) {
       const others = { ...c.states };
-      for (const state of MEMBER_STATES) others[state] -= shownStates[state];
+      for (let k = 0; k < MEMBER_STATES.length; k++) others[MEMBER_STATES[k]!] -= shownStates[MEMBER_STATES[k]!];
       counts = `: ${stateCounts(others)}`;
     }
-    children.push({ node: -1, text: `… ${plural(rest, 'more member')}${counts}`, indent: null, last: false, label: '', depth });
+    append(children, { node: -1, text: `… ${plural(rest, 'more member')}${counts}`, indent: null, last: false, label: '', depth });
   }
 
   /** The indent for lines at `depth`: as given, or back at the left margin (saying so) once it is `MAX_LEVELS` deep. */
-  #atMargin(indent: Indent, depth: number, out: string[]): Indent {
+  #atMargin(indent: Indent, depth: number, out: List<string>): Indent {
     if (indent.level < MAX_LEVELS) return indent;
-    out.push(`${indent.prefix}↓ depth ${depth} and below continue at the left margin`);
+    append(out, `${indent.prefix}↓ depth ${depth} and below continue at the left margin`);
     return { prefix: '', level: 0 };
   }
 }

@@ -10,8 +10,13 @@
  *
  * Cost: on a snapshot() result, what it prints plus what decides what to print (report-graph.ts
  * says exactly what that is); on any other snapshot, an index of every id first.
+ *
+ * A report runs inside the program, which may have replaced built-ins after awaitwhat loaded: the
+ * renderer calls only what runtime/intrinsics.ts captured (lines go into a `List`, joined by the
+ * original `join`; loops are indexed, never an array's iterator).
  */
 
+import { append, listJoin, mathFloor, mathMax, mathMin, newList, type List } from '../runtime/intrinsics.ts';
 import type { FrameNode, Snapshot, SnapshotNode } from '../snapshot/schema.ts';
 import { assertSnapshot } from '../snapshot/validate.ts';
 import { formatDuration } from '../util/duration.ts';
@@ -50,22 +55,23 @@ export function renderText(snapshot: Snapshot, options: TextOptions = {}): strin
 function report(snapshot: Snapshot, options: TextOptions, graph: ReportGraph): string {
   const minPending = options.minPendingMs ?? 0;
   const showDurations = options.durations ?? true;
-  const maxLines = Math.max(1, options.maxLines ?? 5000);
+  const maxLines = mathMax(1, options.maxLines ?? 5000);
   const nodes = snapshot.nodes;
   const filtering = minPending > 0;
-  const out: string[] = [];
+  const out = newList<string>();
 
-  const slow = filtering ? graph.slowFrames(minPending) : [];
+  const slow = filtering ? graph.slowFrames(minPending) : NO_FRAMES;
   const title = `awaitwhat: ${plural(graph.frameCount, 'pending async function')}`;
-  out.push(filtering ? `${title}, ${plural(slow.length, 'suspension')} pending ${formatDuration(minPending)} or longer` : title);
+  append(out, filtering ? `${title}, ${plural(slow.length, 'suspension')} pending ${formatDuration(minPending)} or longer` : title);
   const dropped = droppedLine(snapshot.stats);
-  if (dropped !== undefined) out.push(dropped);
-  for (const line of sourceLines(snapshot)) out.push(line);
+  if (dropped !== undefined) append(out, dropped);
+  const sources = sourceLines(snapshot);
+  for (let k = 0; k < sources.length; k++) append(out, sources[k]!);
   const holders = holdersLine(snapshot, showDurations);
-  if (holders !== undefined) out.push(holders);
+  if (holders !== undefined) append(out, holders);
 
   const cycles = graph.cycles();
-  printCycles(cycles, nodes, showDurations, out, Math.floor(maxLines / 2));
+  printCycles(cycles, nodes, showDurations, out, mathFloor(maxLines / 2));
 
   const starts = graph.treeStarts(cycles);
   let full: TreeList = starts;
@@ -77,11 +83,11 @@ function report(snapshot: Snapshot, options: TextOptions, graph: ReportGraph): s
     // Which trees hold a slow frame: the awaiters above each, and each tree's first frame.
     const leadsToSlow = new Uint8Array(nodes.length);
     graph.markAwaiting(slow, leadsToSlow);
-    const fullList: number[] = [];
-    const briefList: number[] = [];
+    const fullList = newList<number>();
+    const briefList = newList<number>();
     for (let k = 0; k < starts.length; k++) {
       const i = starts.at(k);
-      (leadsToSlow[i] === 1 ? fullList : briefList).push(k);
+      append(leadsToSlow[i] === 1 ? fullList : briefList, k);
     }
     full = { length: fullList.length, at: (k) => fullList[k]! };
     brief = { length: briefList.length, at: (k) => briefList[k]! };
@@ -96,21 +102,21 @@ function report(snapshot: Snapshot, options: TextOptions, graph: ReportGraph): s
 
   const printer = new TreePrinter(graph, {
     showDurations,
-    collapseAfter: Math.max(2, options.collapseAfter ?? 3),
-    maxMembers: Math.max(1, options.maxMembers ?? 100),
+    collapseAfter: mathMax(2, options.collapseAfter ?? 3),
+    maxMembers: mathMax(1, options.maxMembers ?? 100),
   });
   // Two lines stay free for the notice that output was cut.
   const limit = maxLines - 2;
-  const half = Math.max(0, Math.floor((limit - out.length) / 2));
+  const half = mathMax(0, mathFloor((limit - out.length) / 2));
   let cutShort = false;
   let fullShown = 0;
   for (; fullShown < full.length; fullShown++) {
     // Room for a line each for the trees after this one, and for the headers of their sections.
     const after = full.length - fullShown - 1;
     const headers = 2 * (Number(after > 0) + Number(brief.length > 0));
-    const reserve = Math.min(after + brief.length + headers, half);
+    const reserve = mathMin(after + brief.length + headers, half);
     if (out.length + 1 >= limit - reserve) break;
-    out.push('');
+    append(out, '');
     if (!printer.print(startAt(full.at(fullShown)), out, limit - reserve)) {
       cutShort = true;
       fullShown++;
@@ -128,59 +134,70 @@ function report(snapshot: Snapshot, options: TextOptions, graph: ReportGraph): s
       notShown += count;
       return;
     }
-    out.push('', header);
+    append(out, '');
+    append(out, header);
     lines ??= new BriefLines(graph, showDurations);
     for (let k = from; k < trees.length; k++) {
       if (out.length >= limit) {
         notShown += trees.length - k;
         return;
       }
-      out.push(lines.line(startAt(trees.at(k))));
+      append(out, lines.line(startAt(trees.at(k))));
     }
   };
   const rest = full.length - fullShown;
   const threshold = formatDuration(minPending);
   section(full, fullShown, filtering ? `${plural(rest, 'more tree')} with a suspension pending ${threshold} or longer, one line each (no room to show them in full):` : `${plural(rest, 'more tree')}, one line each (no room to show them in full):`);
   section(brief, 0, `${plural(brief.length, 'other pending tree')}, each pending less than ${threshold}, one line each (first frame → innermost await → what it waits for):`);
-  if (cutShort || notShown > 0) out.push('', `… output cut at ${maxLines} lines${notShown > 0 ? `; ${plural(notShown, 'more tree')} not shown` : ''}`);
-  return `${out.join('\n')}\n`;
+  if (cutShort || notShown > 0) {
+    append(out, '');
+    append(out, `… output cut at ${maxLines} lines${notShown > 0 ? `; ${plural(notShown, 'more tree')} not shown` : ''}`);
+  }
+  return `${listJoin(out, '\n')}\n`;
 }
 
+const NO_FRAMES: ArrayLike<number> = new Int32Array(0);
 const NO_TREES: TreeList = { length: 0, at: () => -1 };
 
 /** Deadlocks first, each as its frames in await order, within `limit` lines in all. */
-function printCycles(cycles: readonly number[][], nodes: readonly SnapshotNode[], showDurations: boolean, out: string[], limit: number): void {
+function printCycles(cycles: List<readonly number[]>, nodes: readonly SnapshotNode[], showDurations: boolean, out: List<string>, limit: number): void {
   for (let c = 0; c < cycles.length; c++) {
     const cycle = cycles[c]!;
-    const shown = cycle.length > MAX_CYCLE_LINES ? cycle.slice(0, MAX_CYCLE_LINES - 1) : cycle;
-    if (out.length + shown.length + 4 > limit) {
-      out.push('', `… ${plural(cycles.length - c, 'more deadlock')} not listed`);
+    const shown = cycle.length > MAX_CYCLE_LINES ? MAX_CYCLE_LINES - 1 : cycle.length;
+    if (out.length + shown + 4 > limit) {
+      append(out, '');
+      append(out, `… ${plural(cycles.length - c, 'more deadlock')} not listed`);
       return;
     }
-    out.push('', cycle.length === 1 ? 'DEADLOCK: 1 frame awaits itself' : `DEADLOCK: ${plural(cycle.length, 'frame')} await each other`);
-    shown.forEach((i, k) => out.push(`${k === 0 ? '   ' : ' → '}${frameLine(nodes[i] as FrameNode, showDurations)}`));
-    if (shown.length < cycle.length) out.push(` → … ${cycle.length - shown.length} more`);
+    append(out, '');
+    append(out, cycle.length === 1 ? 'DEADLOCK: 1 frame awaits itself' : `DEADLOCK: ${plural(cycle.length, 'frame')} await each other`);
+    for (let k = 0; k < shown; k++) append(out, `${k === 0 ? '   ' : ' → '}${frameLine(nodes[cycle[k]!] as FrameNode, showDurations)}`);
+    if (shown < cycle.length) append(out, ` → … ${cycle.length - shown} more`);
     const first = nodes[cycle[0]!] as FrameNode;
-    out.push(` → ${first.function} (again)`);
+    append(out, ` → ${first.function} (again)`);
   }
 }
 
 /** What the report cannot show: frames dropped since the start, and frames left out of this snapshot. */
 /** A snapshot taken from outside (`awaitwhat attach`): how, and what that way could not see. */
-function sourceLines(snapshot: Snapshot): string[] {
+function sourceLines(snapshot: Snapshot): List<string> {
+  const lines = newList<string>();
   const source = snapshot.source;
-  if (source === undefined) return [];
+  if (source === undefined) return lines;
   const how = source.mode === 'runtime' ? "from the process's own awaitwhat runtime" : `${source.mode} mode, through the inspector`;
-  return [`awaitwhat: attached to process ${snapshot.pid} (${how})`, ...source.limits.map((limit) => `awaitwhat: not seen: ${limit}`)];
+  append(lines, `awaitwhat: attached to process ${snapshot.pid} (${how})`);
+  const limits = source.limits;
+  for (let k = 0; k < limits.length; k++) append(lines, `awaitwhat: not seen: ${limits[k]}`);
+  return lines;
 }
 
 function droppedLine(stats: Snapshot['stats'] | undefined): string | undefined {
   if (stats === undefined) return undefined;
-  const parts: string[] = [];
-  if (stats.collected > 0) parts.push(`${plural(stats.collected, 'pending frame')} reclaimed by the garbage collector (nothing could resume them: waits that could never end)`);
-  if (stats.evicted > 0) parts.push(`${plural(stats.evicted, 'frame')} evicted over the limit of pending frames`);
-  if (stats.omitted > 0) parts.push(`${plural(stats.omitted, 'frame')} left out of this snapshot`);
-  return parts.length === 0 ? undefined : `awaitwhat: not shown: ${parts.join('; ')}`;
+  const parts = newList<string>();
+  if (stats.collected > 0) append(parts, `${plural(stats.collected, 'pending frame')} reclaimed by the garbage collector (nothing could resume them: waits that could never end)`);
+  if (stats.evicted > 0) append(parts, `${plural(stats.evicted, 'frame')} evicted over the limit of pending frames`);
+  if (stats.omitted > 0) append(parts, `${plural(stats.omitted, 'frame')} left out of this snapshot`);
+  return parts.length === 0 ? undefined : `awaitwhat: not shown: ${listJoin(parts, '; ')}`;
 }
 
 /** What the holder analysis found in sum, or why it did not run; nothing when it was not asked for. */
@@ -194,7 +211,11 @@ function holdersLine(snapshot: Snapshot, showDurations: boolean): string | undef
   const took = showDurations ? ` (heap analysed in ${formatDuration(holders.tookMs)})` : '';
   // Leaves whose holder the heap could not tell: not counted as held.
   let untold = 0;
-  for (const node of snapshot.nodes) if (node.type === 'leaf' && node.holder?.state === 'unknown') untold++;
+  const nodes = snapshot.nodes;
+  for (let i = 0; i < nodes.length; i++) {
+    const node = nodes[i]!;
+    if (node.type === 'leaf' && node.holder?.state === 'unknown') untold++;
+  }
   const notTold = untold === 0 ? '' : `; ${untold === 1 ? 'the holder of 1 wait' : `the holders of ${untold} waits`} could not be told`;
   if (never === 0) return untold === 0 ? `awaitwhat: every awaited promise is held by something that can settle it${took}` : `awaitwhat: no wait is proven endless${notTold}${took}`;
   return `awaitwhat: ${never === 1 ? '1 wait can never end' : `${never} waits can never end`}: nothing can settle what ${never === 1 ? 'it waits' : 'they wait'} for${notTold}${took}`;

@@ -107,12 +107,15 @@ export const weakRefDeref: <T extends WeakKey>(ref: WeakRef<T>) => T | undefined
 export const Uint8ArrayConstructor = Uint8Array;
 /** `target.set(source)` for typed arrays. */
 export const typedArraySet: (target: Uint8Array, source: Uint8Array) => void = uncurryThis((reflectGetPrototypeOf(Uint8Array.prototype) as Uint8Array).set) as never;
+/** `array.subarray(start, end)` for typed arrays. */
+export const typedArraySubarray: <T extends Int32Array | Float64Array>(array: T, start: number, end: number) => T = uncurryThis((reflectGetPrototypeOf(Uint8Array.prototype) as Uint8Array).subarray) as never;
 
 export const stringIndexOf = uncurryThis(String.prototype.indexOf);
 export const stringSlice = uncurryThis(String.prototype.slice);
 export const stringTrimStart = uncurryThis(String.prototype.trimStart);
 export const stringStartsWith = uncurryThis(String.prototype.startsWith);
 export const stringEndsWith = uncurryThis(String.prototype.endsWith);
+export const stringCharCodeAt = uncurryThis(String.prototype.charCodeAt);
 
 /** `Date.now()`, as it was when awaitwhat loaded. */
 export const dateNow: () => number = Date.now;
@@ -197,3 +200,27 @@ export function whenSettled(p: Promise<unknown>, onSettled: () => void): boolean
   realm.then(p, onSettled, onSettled);
   return true;
 }
+
+/** `Math.max`, `Math.min` and `Math.floor`, as they were when awaitwhat loaded (the renderer's arithmetic). */
+export const { max: mathMax, min: mathMin, floor: mathFloor } = Math;
+
+/** The elements of `list` (a `List` or an ordinary array) joined by `separator`, by the original `Array.prototype.join`. */
+export const listJoin: (list: List<string> | readonly string[], separator: string) => string = uncurryThis(Array.prototype.join) as never;
+
+/** The last element of `list`, removed (the list must not be empty): reads an own element and writes `length`. */
+export function popList<T>(list: List<T>): T {
+  const last = list[list.length - 1]!;
+  list.length--;
+  return last;
+}
+
+/**
+ * A Map whose methods are its own and frozen, as `SafeWeakMap`: `forEach` in place of the
+ * iterators (whose `next` lies on a prototype the program can reach).
+ */
+export class SafeMap<K, V> extends Map<K, V> {}
+for (const key of ['get', 'set', 'has', 'delete', 'forEach'] as const) {
+  defineProperty(SafeMap.prototype, key, { __proto__: null, value: Map.prototype[key], writable: false, enumerable: false, configurable: false } as PropertyDescriptor);
+}
+freeze(SafeMap.prototype);
+freeze(SafeMap);

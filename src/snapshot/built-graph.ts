@@ -12,6 +12,7 @@
 
 import type { Edges } from './edges.ts';
 import type { Snapshot, SnapshotNode } from './schema.ts';
+import { isArray, SafeWeakMap } from '../runtime/intrinsics.ts';
 
 export interface BuiltGraph {
   readonly nodes: readonly SnapshotNode[];
@@ -44,7 +45,8 @@ interface Kept {
   cycleCount: number;
 }
 
-const kept = new WeakMap<object, Kept>();
+// Safe: the renderer reads it inside the program, which may have replaced `WeakMap.prototype.get`.
+const kept = new SafeWeakMap<object, Kept>();
 
 export function keepBuiltGraph(snapshot: Snapshot, graph: BuiltGraph): void {
   kept.set(snapshot, { graph, nodeCount: snapshot.nodes.length, roots: snapshot.roots, rootCount: snapshot.roots.length, cycles: snapshot.cycles, cycleCount: snapshot.cycles.length });
@@ -69,7 +71,7 @@ export function nodeMatches(graph: BuiltGraph, i: number): boolean {
   const ids = node.awaits;
   const { start, to } = graph.awaits;
   const from = start[i]!;
-  if (!Array.isArray(ids) || ids.length !== start[i + 1]! - from) return false;
+  if (!isArray(ids) || ids.length !== start[i + 1]! - from) return false;
   for (let k = 0; k < ids.length; k++) if (graph.nodes[to[from + k]!]?.id !== ids[k]) return false;
   return true;
 }

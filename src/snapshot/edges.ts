@@ -1,5 +1,7 @@
 /** Graph edges on node positions, stored compactly (CSR): what walks over 100k-node snapshots use instead of ids. */
 
+import { IntList } from './int-list.ts';
+
 /** Directed edges between node indices: node i's targets are `to[start[i]] … to[start[i + 1] - 1]`. */
 export interface Edges {
   start: Int32Array;
@@ -30,12 +32,16 @@ export function reverseEdges(edges: Edges): Edges {
   return edgesFrom(n, edges.to, sources);
 }
 
-/** Sets `seen[i]` for every node reachable from `starts` (themselves included) that was not set yet. */
-export function markReachable(edges: Edges, starts: Iterable<number>, seen: Uint8Array): void {
-  const stack: number[] = [];
-  for (const s of starts) stack.push(s);
+/**
+ * Sets `seen[i]` for every node reachable from `starts` (themselves included) that was not set yet.
+ * `stack`: an empty list to work in, for callers that mark from one start at a time (a list each
+ * time costs a typed array each time); left empty.
+ */
+// A report calls it inside the program: an IntList and indexed loops, no array method or iterator the program may have replaced.
+export function markReachable(edges: Edges, starts: ArrayLike<number>, seen: Uint8Array, stack = new IntList(starts.length + 16)): void {
+  for (let k = 0; k < starts.length; k++) stack.push(starts[k]!);
   while (stack.length > 0) {
-    const i = stack.pop()!;
+    const i = stack.pop();
     if (seen[i] === 1) continue;
     seen[i] = 1;
     for (let k = edges.start[i]!; k < edges.start[i + 1]!; k++) if (seen[edges.to[k]!] === 0) stack.push(edges.to[k]!);

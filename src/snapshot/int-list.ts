@@ -3,7 +3,11 @@
  * `number[]` of a million entries is a million tagged slots the garbage collector scans (and may
  * turn into boxed doubles), a typed array one flat buffer it never looks inside. Capacity doubles,
  * so n appends cost O(n) copies in all.
+ *
+ * The renderer uses them too, inside the program: only built-ins captured in runtime/intrinsics.ts.
  */
+
+import { mathMax, typedArraySet, typedArraySubarray } from '../runtime/intrinsics.ts';
 
 const INITIAL_CAPACITY = 16;
 
@@ -13,7 +17,7 @@ export class IntList {
   #length = 0;
 
   constructor(capacity = INITIAL_CAPACITY) {
-    this.#items = new Int32Array(Math.max(1, capacity));
+    this.#items = new Int32Array(mathMax(1, capacity));
   }
 
   get length(): number {
@@ -30,9 +34,19 @@ export class IntList {
     return i >= 0 && i < this.#length ? this.#items[i] : undefined;
   }
 
+  /** Removes and returns the last item (the list must not be empty). */
+  pop(): number {
+    return this.#items[--this.#length]!;
+  }
+
+  /** Empties the list, keeping its buffer for the next use. */
+  clear(): void {
+    this.#length = 0;
+  }
+
   /** The items as a view of the current buffer (no copy); valid until the next `push`. */
   view(): Int32Array {
-    return this.#items.subarray(0, this.#length);
+    return typedArraySubarray(this.#items, 0, this.#length);
   }
 }
 
@@ -42,7 +56,7 @@ export class FloatList {
   #length = 0;
 
   constructor(capacity = INITIAL_CAPACITY) {
-    this.#items = new Float64Array(Math.max(1, capacity));
+    this.#items = new Float64Array(mathMax(1, capacity));
   }
 
   get length(): number {
@@ -61,11 +75,11 @@ export class FloatList {
 
   /** The items as a view of the current buffer (no copy); valid until the next `push`. */
   view(): Float64Array {
-    return this.#items.subarray(0, this.#length);
+    return typedArraySubarray(this.#items, 0, this.#length);
   }
 }
 
 function grown<T extends Int32Array | Float64Array>(items: T, into: T): T {
-  into.set(items);
+  typedArraySet(into as unknown as Uint8Array, items as unknown as Uint8Array);
   return into;
 }

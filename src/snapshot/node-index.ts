@@ -10,6 +10,8 @@
  * milliseconds. Other ids, and numbers too sparse for a table, go to a `Map`.
  */
 
+import { SafeMap, stringCharCodeAt } from '../runtime/intrinsics.ts';
+import { IntList } from './int-list.ts';
 import type { Edges } from './edges.ts';
 import type { SnapshotNode } from './schema.ts';
 
@@ -30,8 +32,9 @@ interface Table {
 export class NodeIndex {
   readonly nodes: readonly SnapshotNode[];
   /** Ids that are not a letter and a number, or whose letter's numbers are too sparse for a table. */
-  readonly #others = new Map<string, number>();
-  readonly #tables = new Map<number, Table>();
+  readonly #others = new SafeMap<string, number>();
+  // Safe maps, indexed loops: a report builds an index inside the program, which may have replaced built-ins.
+  readonly #tables = new SafeMap<number, Table>();
   /** No two nodes share an id (as in every snapshot the builder makes): each node is the one its id names. */
   readonly unique: boolean;
 
@@ -45,7 +48,7 @@ export class NodeIndex {
       numbers[i] = n;
       // Stryker disable next-line ConditionalExpression: equivalent: `true` sends every id to the Map; `false` lets ids of no letter-number form (-1) widen their letter's table, whose slots they never take (both loops send -1 to the Map)
       if (n < 0) continue;
-      const letter = id.charCodeAt(0);
+      const letter = stringCharCodeAt(id, 0);
       const table = this.#tables.get(letter);
       if (table === undefined) {
         // Stryker disable next-line ObjectLiteral: equivalent: a table without min, max or count gets no slots (NaN span), so its ids go to the Map
@@ -58,16 +61,16 @@ export class NodeIndex {
       else if (n > table.max) table.max = n;
     }
     // Stryker disable next-line BlockStatement: equivalent: no table gets slots, so every id goes to the Map
-    for (const table of this.#tables.values()) {
+    this.#tables.forEach((table) => {
       const span = table.max - table.min + 1;
       // Stryker disable next-line ArithmeticOperator: equivalent: a different sparseness bound only decides between a table and the Map, both exact
       if (span <= SPARSENESS * table.count + 1024) table.slots = new Int32Array(span);
-    }
+    });
     let unique = true;
     for (let i = 0; i < nodes.length; i++) {
       const id = nodes[i]!.id;
       const n = numbers[i]!;
-      const table = n < 0 ? undefined : this.#tables.get(id.charCodeAt(0))!;
+      const table = n < 0 ? undefined : this.#tables.get(stringCharCodeAt(id, 0))!;
       if (table?.slots !== undefined) {
         const k = n - table.min;
         if (table.slots[k] !== 0) unique = false;
@@ -84,7 +87,7 @@ export class NodeIndex {
   indexOf(id: string): number {
     const n = idNumber(id);
     if (n >= 0) {
-      const table = this.#tables.get(id.charCodeAt(0));
+      const table = this.#tables.get(stringCharCodeAt(id, 0));
       if (table?.slots !== undefined) return n < table.min || n > table.max ? -1 : table.slots[n - table.min]! - 1;
     }
     return this.#others.get(id) ?? -1;
@@ -108,15 +111,18 @@ export class NodeIndex {
   edges(field: 'awaits' | 'awaitedBy'): Edges {
     const n = this.nodes.length;
     const start = new Int32Array(n + 1);
-    const to: number[] = [];
+    const to = new IntList();
     for (let i = 0; i < n; i++) {
-      for (const id of this.nodes[i]![field]) {
-        const j = this.indexOf(id);
+      const ids = this.nodes[i]![field];
+      for (let k = 0; k < ids.length; k++) {
+        const j = this.indexOf(ids[k]!);
         if (j >= 0) to.push(j);
       }
       start[i + 1] = to.length;
     }
-    return { start, to: Int32Array.from(to) };
+    const edges = new Int32Array(to.length);
+    for (let k = 0; k < to.length; k++) edges[k] = to.at(k)!;
+    return { start, to: edges };
   }
 }
 
@@ -131,16 +137,16 @@ function idNumber(id: unknown): number {
   const length = id.length;
   // Stryker disable next-line ArithmeticOperator: equivalent: ids of 15 digits then go to the Map
   if (length < 2 || length > MAX_DIGITS + 1) return -1;
-  const letter = id.charCodeAt(0);
+  const letter = stringCharCodeAt(id, 0);
   // Stryker disable next-line ConditionalExpression,LogicalOperator,EqualityOperator: equivalent: a wrong letter test sends ids to the Map, or gives ids of another first character a table of their own (tables are per character code)
   if (letter < 97 || letter > 122) return -1;
   // Stryker disable next-line LogicalOperator: equivalent: `||` sends every id longer than two characters, and ids like `f0`, to the Map
-  if (id.charCodeAt(1) === 48 && length > 2) return -1;
+  if (stringCharCodeAt(id, 1) === 48 && length > 2) return -1;
   let n = 0;
   // Stryker disable next-line UpdateOperator: equivalent: counting down reaches the letter at k = 0, which is no digit: the id goes to the Map
   for (let k = 1; k < length; k++) {
     // Stryker disable next-line ArithmeticOperator: equivalent: every character then reads as no digit: the id goes to the Map
-    const digit = id.charCodeAt(k) - 48;
+    const digit = stringCharCodeAt(id, k) - 48;
     if (digit < 0 || digit > 9) return -1;
     n = n * 10 + digit;
   }
