@@ -133,6 +133,7 @@ const FOLDERS = {
     'test/runtime-install.test.ts',
     'test/runtime-frame-edges.test.ts',
     'test/runtime-frame-claims.test.ts',
+    'test/runtime-frame-open.test.ts',
     'test/runtime-site-table.test.ts',
     'test/runtime-registry.test.ts',
     'test/runtime-frame-records.test.ts',
