@@ -48,7 +48,7 @@ const SKIP = {
   runtime: 'children end within their parents|waiting on a timer that expires while its caller runs on',
 };
 const FOLDERS = {
-  render: ['test/render-exact.test.ts', 'test/render.test.ts'],
+  render: ['test/render-exact.test.ts', 'test/render-cuts.test.ts', 'test/render.test.ts'],
   snapshot: [
     'test/snapshot-value-kind.test.ts',
     'test/snapshot-places.test.ts',
@@ -133,6 +133,7 @@ const FOLDERS = {
     'test/runtime-install.test.ts',
     'test/runtime-frame-edges.test.ts',
     'test/runtime-frame-claims.test.ts',
+    'test/runtime-frame-open.test.ts',
     'test/runtime-site-table.test.ts',
     'test/runtime-registry.test.ts',
     'test/runtime-frame-records.test.ts',

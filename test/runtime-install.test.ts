@@ -188,4 +188,30 @@ describe('installing the runtime', () => {
     f.x();
     h.x();
   });
+
+  it('moduleFramePending: a frame at a site without `fn` is no module\'s while site 1 is a module site (a fresh process)', () => {
+    // Here site 1 is whatever an earlier case added; in a fresh process this program decides it.
+    const program = `
+      const { installRuntime, runtimeGlobal } = await import(${JSON.stringify(RUNTIME_URL)});
+      const { internals } = installRuntime();
+      const g = runtimeGlobal();
+      const site = (kind, more = {}) => ({ kind, file: 'file:///fresh.mjs', line: 1, column: 1, name: '', text: '', ...more });
+      const fn = internals.addSite(site('function', { name: 'f' }));
+      const mod = internals.addSite(site('module', { name: '<module>' }));
+      const orphan = internals.addSite(site('await'));
+      const inModule = internals.addSite(site('await', { fn: mod }));
+      const forever = new Promise(() => {});
+      const f = g.e(fn);
+      f.a(orphan, forever);
+      internals.maintain(performance.now());
+      const out = [fn, mod, internals.moduleFramePending()];
+      const m = g.m(mod);
+      m.a(inModule, forever);
+      out.push(internals.moduleFramePending());
+      m.x();
+      f.x();
+      console.log(JSON.stringify(out));`;
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', program], { encoding: 'utf8' });
+    assert.deepEqual(JSON.parse(out), [0, 1, false, true]);
+  });
 });
