@@ -171,6 +171,35 @@ describe('PendingSampler: the first report of a chain', () => {
     app.releaseWaits();
     await done!;
   });
+
+  it('a graph slow to build: the copies and the pending span are timed from the reading its pending times were measured to, not from when the sampler got there', async () => {
+    rt.setTracing(undefined);
+    let done: Promise<unknown>;
+    try {
+      done = app.first();
+    } finally {
+      rt.setTracing((await import('./support/otel-in-process.ts')).bridge);
+    }
+    await turn();
+    pendingByFunction.set('first', 2500);
+    setLongest(2500);
+    // The clock reads 10 000 while the graph is built, and 40 ms later once it is (a loaded machine).
+    let clock = 10_000;
+    const slowGraph = { ...runtimeView, graph: (o: never) => { const g = runtimeView.graph(o); clock += 40; return g; } } as never;
+    const now = performance.now;
+    performance.now = () => clock;
+    try {
+      newSampler({ runtime: slowGraph }).tick();
+    } finally {
+      performance.now = now;
+    }
+    const [pending, root] = exporter.getFinishedSpans();
+    assert.equal(pending!.name, 'pending await');
+    assert.ok(Math.abs(ms(root!.startTime) - (10_000 - 2500 + performance.timeOrigin)) < 0.001, `root copy starts at ${ms(root!.startTime) - performance.timeOrigin}`);
+    assert.ok(Math.abs(ms(pending!.startTime) - (10_000 + performance.timeOrigin)) < 0.001, `pending span starts at ${ms(pending!.startTime) - performance.timeOrigin}`);
+    app.releaseWaits();
+    await done!;
+  });
 });
 
 describe('PendingSampler: re-reports', () => {
@@ -609,6 +638,7 @@ describe('PendingSampler: more shapes', () => {
         awaits: { start: new Int32Array([0, 0]), to: new Int32Array(0) },
         awaitedBy: { start: new Int32Array([0, 0]), to: new Int32Array(0) },
         frameOf: () => record,
+        measuredAt: 1e9,
       }),
     } as never;
     setLongest(2000);

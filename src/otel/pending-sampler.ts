@@ -153,7 +153,10 @@ export class PendingSampler {
       });
       if (due.length === 0 && cycles.length === 0) return undefined;
       const capturedAt = Date.now();
-      const captureMs = performance.now();
+      // The reading the graph's pending times were measured to, not a later one: a frame's pending
+      // start (`captureMs - pendingMs`) would otherwise move later by however long the graph, the
+      // chains and the schedules took (tens of ms on a loaded machine), understating was_pending_ms.
+      const captureMs = graph.measuredAt;
       const report: PendingReport = { capturedAt, thresholdMs: config.pendingThresholdMs, chains: [], cycles: [] };
       // The holders option: a heap snapshot for the chains reported for the first time (holders.ts).
       const holders = config.holders ? this.#holders.forFirstReports(this.#rt, due.map((c) => ({ leaf: c.leaf, innermost: graph.frameOf(c.nodes[c.nodes.length - 1]!.seq) })), config.omitText) : undefined;

@@ -78,6 +78,8 @@ export interface Graph {
   awaitedBy: Edges;
   /** The runtime record of the frame node with this seq. */
   frameOf(seq: number): RuntimeFrame | undefined;
+  /** The performance.now() reading every `pendingMs` of the snapshot was measured to. */
+  measuredAt: number;
 }
 
 export function buildSnapshot(source: SnapshotSource, options: SnapshotOptions = {}): Snapshot {
@@ -86,7 +88,7 @@ export function buildSnapshot(source: SnapshotSource, options: SnapshotOptions =
 
 export function buildGraph(source: SnapshotSource, options: SnapshotOptions = {}): Graph {
   const { snapshot, builder, links } = build(source, options);
-  return { snapshot, awaits: links.awaits, awaitedBy: links.awaitedBy, frameOf: (seq) => builder.frameOf(seq) };
+  return { snapshot, awaits: links.awaits, awaitedBy: links.awaitedBy, frameOf: (seq) => builder.frameOf(seq), measuredAt: builder.measuredAt };
 }
 
 function build(source: SnapshotSource, options: SnapshotOptions): { snapshot: Snapshot; builder: Builder; links: { awaits: Edges; awaitedBy: Edges } } {
@@ -221,6 +223,11 @@ class Builder {
     const pending = this.#valuePending(awaitedValueOf(f), f);
     this.#pendingMemo.set(f, pending);
     return pending;
+  }
+
+  /** The performance.now() reading the pending times are measured to. */
+  get measuredAt(): number {
+    return this.#now;
   }
 
   /**
