@@ -48,7 +48,7 @@ const SKIP = {
   runtime: 'children end within their parents|waiting on a timer that expires while its caller runs on',
 };
 const FOLDERS = {
-  render: ['test/render-exact.test.ts', 'test/render-cuts.test.ts', 'test/render-kept-graph.test.ts', 'test/render-node-marks.test.ts', 'test/render.test.ts'],
+  render: ['test/render-exact.test.ts', 'test/render-cuts.test.ts', 'test/render-header.test.ts', 'test/render-kept-graph.test.ts', 'test/render-node-marks.test.ts', 'test/render.test.ts'],
   snapshot: [
     'test/snapshot-value-kind.test.ts',
     'test/snapshot-places.test.ts',
