@@ -1,9 +1,11 @@
 /**
- * renderText's header, exactly (issue 15.5: src/render/text.ts's `droppedLine`, `sourceLines` and
+ * renderText's header, and a leaf's line, exactly (issue 15.5: src/render/text.ts's `droppedLine`, `sourceLines` and
  * `holdersLine`, which only the attach and holders tests reached before): what the report cannot
  * show (frames collected, evicted, left out), where an attached snapshot comes from and what its
  * mode could not see, and the holder analysis in sum — each branch and each plural. The header is
- * every line before the first blank one; the tree under it is render-exact's.
+ * every line before the first blank one; the tree under it is render-exact's, but for the leaf's
+ * line with each holder state (`holderText`, which only the holders tests reached) and where a
+ * promise was created.
  */
 
 import assert from 'node:assert/strict';
@@ -112,5 +114,30 @@ describe('renderText: the holder analysis in sum', () => {
       TITLE,
       'awaitwhat: 3 waits can never end: nothing can settle what they wait for; the holder of 1 wait could not be told (heap analysed in 1.2s)',
     ]);
+  });
+});
+
+describe('renderText: a leaf\'s line', () => {
+  /** The leaf's line (the last of the report), `l` awaited by the one frame. */
+  const leafLineOf = (l: LeafNode): string => {
+    const lines = renderText(snapshot({}, [l]), { durations: false }).trimEnd().split('\n');
+    return lines[lines.length - 1]!;
+  };
+  const holder = (state: Holder['state'], text: string): Holder => ({ state, text, holder: '', package: null, facts: {}, alternatives: 0, path: [] });
+
+  it('each holder state in its own words; no holder, or a null one: the kind alone', () => {
+    assert.equal(leafLineOf(leaf('l1', holder('held', 'Timeout._onTimeout (timer 60s, 58s left)'))), '└─ p  — a promise no instrumented code created; held by Timeout._onTimeout (timer 60s, 58s left)');
+    assert.equal(leafLineOf(leaf('l1', holder('native', 'native code (FSReqPromise)'))), '└─ p  — a promise no instrumented code created; settled by native code (FSReqPromise)');
+    assert.equal(leafLineOf(leaf('l1', holder('never', 'nothing can settle this promise: no one holds its resolve function'))), '└─ p  — a promise no instrumented code created; NEVER SETTLES: nothing can settle this promise: no one holds its resolve function');
+    assert.equal(leafLineOf(leaf('l1', holder('unknown', 'not told: 2 calls of readAll are suspended'))), '└─ p  — a promise no instrumented code created; holder not told: 2 calls of readAll are suspended');
+    assert.equal(leafLineOf(leaf('l1')), '└─ p  — a promise no instrumented code created');
+    assert.equal(leafLineOf({ ...leaf('l1'), holder: null as never }), '└─ p  — a promise no instrumented code created');
+  });
+
+  it('where a promise was created, for a promise only; text omitted: the placeholder', () => {
+    const at = { file: 'src/db.mjs', line: 12, column: 5 };
+    assert.equal(leafLineOf({ ...leaf('l1'), createdAt: at }), '└─ p  — a new Promise at src/db.mjs:12');
+    assert.equal(leafLineOf({ ...leaf('l1'), valueKind: 'thenable', createdAt: at }), '└─ p  — a thenable (its state cannot be read)');
+    assert.equal(leafLineOf({ ...leaf('l1'), text: '' }), '└─ <text omitted>  — a promise no instrumented code created');
   });
 });
