@@ -138,7 +138,11 @@ describe('PendingSampler: the first report of a chain', () => {
     }
   });
 
-  it('a chain of untraced frames: copies named after the functions, starting the pending time before the capture, without links or real span ids', async () => {
+  /**
+   * `app.first()` started with tracing off (its frames untraced), pending 2500 ms when sampled.
+   * Its promise comes back in an object: an async function returning it would wait for it.
+   */
+  async function untracedFirstPending(): Promise<{ done: Promise<unknown> }> {
     rt.setTracing(undefined);
     let done: Promise<unknown>;
     try {
@@ -149,6 +153,11 @@ describe('PendingSampler: the first report of a chain', () => {
     await turn();
     pendingByFunction.set('first', 2500);
     setLongest(2500);
+    return { done };
+  }
+
+  it('a chain of untraced frames: copies named after the functions, starting the pending time before the capture, without links or real span ids', async () => {
+    const { done } = await untracedFirstPending();
     const capture = 10_000;
     const report = at(capture, () => newSampler().tick());
     const first = frameAttributes('first', 30, 8, 31, 3, 'await waits.promise');
@@ -169,20 +178,11 @@ describe('PendingSampler: the first report of a chain', () => {
       { pendingMs: 2500, frames: [{ function: 'first', file: FILE, line: 31, column: 3, await: 'await waits.promise', pendingMs: 2500 }], leaf: { text: 'waits.promise', kind: 'promise' }, snapshotTraceId: root!.spanContext().traceId },
     ]);
     app.releaseWaits();
-    await done!;
+    await done;
   });
 
   it('a graph slow to build: the copies and the pending span are timed from the reading its pending times were measured to, not from when the sampler got there', async () => {
-    rt.setTracing(undefined);
-    let done: Promise<unknown>;
-    try {
-      done = app.first();
-    } finally {
-      rt.setTracing((await import('./support/otel-in-process.ts')).bridge);
-    }
-    await turn();
-    pendingByFunction.set('first', 2500);
-    setLongest(2500);
+    const { done } = await untracedFirstPending();
     // The clock reads 10 000 while the graph is built, and 40 ms later once it is (a loaded machine).
     let clock = 10_000;
     const slowGraph = { ...runtimeView, graph: (o: never) => { const g = runtimeView.graph(o); clock += 40; return g; } } as never;
@@ -198,7 +198,7 @@ describe('PendingSampler: the first report of a chain', () => {
     assert.ok(Math.abs(ms(root!.startTime) - (10_000 - 2500 + performance.timeOrigin)) < 0.001, `root copy starts at ${ms(root!.startTime) - performance.timeOrigin}`);
     assert.ok(Math.abs(ms(pending!.startTime) - (10_000 + performance.timeOrigin)) < 0.001, `pending span starts at ${ms(pending!.startTime) - performance.timeOrigin}`);
     app.releaseWaits();
-    await done!;
+    await done;
   });
 });
 
