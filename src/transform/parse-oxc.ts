@@ -188,7 +188,7 @@ function loadPruned(): PrunedParse | undefined {
 }
 
 /** Adapts a whole tree at once, as the planner would node by node (for tests); false where acorn must judge. */
-export function adaptWholeTree(parsed: OxcParsed): boolean {
+export function adaptWholeTree(parsed: Pick<OxcParsed, 'program' | 'inspect'>): boolean {
   const ancestors: AnyNode[] = [];
   const visit = (node: AnyNode): void => {
     parsed.inspect(node, ancestors);
