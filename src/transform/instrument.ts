@@ -94,7 +94,7 @@ export function instrument(source: string, options: InstrumentOptions): Instrume
   const parser = resolveParser(options.parser);
   let planned: PlanResult;
   try {
-    planned = planFor(parseProgram(source, options.format, options.filename, parser), source, lines, options);
+    planned = planFor(parseProgram(source, options.format, options.filename, parser, true), source, lines, options);
   } catch (error) {
     if (!(error instanceof NeedsAcorn)) throw error;
     planned = planFor(parseProgram(source, options.format, options.filename, 'acorn'), source, lines, options);
@@ -132,6 +132,7 @@ function planFor(parsed: ParsedProgram, source: string, lines: LineIndex, option
     maxTextLength: options.maxTextLength ?? DEFAULT_MAX_TEXT_LENGTH,
     omitText: options.omitText ?? false,
     inspect: parsed.inspect,
+    words: parsed.words,
   });
 }
 

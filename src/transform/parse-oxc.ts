@@ -18,6 +18,7 @@
 import { createRequire } from 'node:module';
 import { clearTimeout as nodeClearTimeout, setTimeout as nodeSetTimeout } from 'node:timers';
 import { CHILD_KEYS, type AnyNode } from './ast.ts';
+import { WordOffsets } from './words.ts';
 
 interface OxcComment {
   start: number;
@@ -33,6 +34,24 @@ interface OxcResult {
 interface OxcModule {
   parseSync(filename: string, source: string, options: object): OxcResult;
   rawTransferSupported(): boolean;
+}
+
+/** What the pruned parse needs of oxc-parser's raw transfer (src-js/raw-transfer/common.js). */
+interface OxcRawTransfer {
+  parseSyncRawImpl(filename: string, source: string, options: object, convert: (buffer: Uint8Array, sourceText: string, sourceStartPos: number, sourceByteLen: number) => OxcResult): OxcResult;
+  isJsAst(buffer: Uint8Array): boolean;
+  returnBufferToCache(buffer: Uint8Array): void;
+}
+
+/** dist/transform/oxc-deserialize-pruned.js, made at build time by scripts/oxc-pruned.mjs. */
+interface PrunedDeserializer {
+  OXC_VERSION: string;
+  deserialize(buffer: Uint8Array, sourceText: string, sourceStartPos: number, sourceByteLen: number, skipBody: (start: number, end: number) => boolean): OxcResult;
+}
+
+interface PrunedParse {
+  raw: OxcRawTransfer;
+  deserializer: PrunedDeserializer;
 }
 
 let oxc: OxcModule | null | undefined;
@@ -66,6 +85,8 @@ export class NeedsAcorn extends Error {
 
 interface OxcParsed {
   program: AnyNode;
+  /** The text's word offsets (words.ts), for the planner: found for the parse already. */
+  words: WordOffsets;
   /**
    * Adapts each node to acorn's shape as the planner reaches it (no walk of its own: a second
    * walk over a fresh tree cost as much as the planning), and throws NeedsAcorn where acorn must judge.
@@ -73,17 +94,23 @@ interface OxcParsed {
   inspect: (node: AnyNode, ancestors: readonly AnyNode[]) => void;
 }
 
-/** The program, or undefined when oxc rejects it (acorn then decides, and reports). */
-export function parseWithOxc(parser: OxcModule, source: string, format: 'module' | 'commonjs'): OxcParsed | undefined {
+/**
+ * The program, or undefined when oxc rejects it (acorn then decides, and reports). With
+ * `leaveOutSkipped`, the functions the planner skips get an empty body (parsePruned): for the
+ * planner only; a tree compared node for node (the tests) is built whole.
+ */
+export function parseWithOxc(parser: OxcModule, source: string, format: 'module' | 'commonjs', leaveOutSkipped = false): OxcParsed | undefined {
   const text = source.charCodeAt(0) === 0xfeff ? ` ${source.slice(1)}` : source;
-  const result = parseOnce(parser, format, text);
+  // The byte-order mark, read as a space, keeps every offset: the words are where the planner looks for them.
+  const words = new WordOffsets(source);
+  const result = parseOnce(parser, format, text, leaveOutSkipped ? words : undefined);
   if (result.errors.length > 0) return undefined;
   const program = result.program;
   if (format === 'commonjs') program.sourceType = 'script';
   // A hashbang is a comment to acorn; oxc keeps it apart.
   const hashbangEnd = (program.hashbang as AnyNode | null | undefined)?.end ?? 0;
   const adapter = new Adapter(source, result.comments, format, hashbangEnd);
-  return { program, inspect: (node, ancestors) => adapter.inspect(node, ancestors) };
+  return { program, words, inspect: (node, ancestors) => adapter.inspect(node, ancestors) };
 }
 
 /**
@@ -94,12 +121,20 @@ export function parseWithOxc(parser: OxcModule, source: string, format: 'module'
  */
 let rawTransfer: boolean | undefined;
 
-function parseOnce(parser: OxcModule, format: 'module' | 'commonjs', text: string): OxcResult {
+function parseOnce(parser: OxcModule, format: 'module' | 'commonjs', text: string, words: WordOffsets | undefined): OxcResult {
   const filename = format === 'module' ? 'input.mjs' : 'input.cjs';
   // Early errors acorn reports (redeclarations, `eval` as a binding in strict code) need showSemanticErrors.
   const options = { lang: 'js', sourceType: format, preserveParens: true, showSemanticErrors: true, experimentalRawTransfer: false };
   rawTransfer ??= parser.rawTransferSupported();
   if (rawTransfer && globalThis.setTimeout === nodeSetTimeout && globalThis.clearTimeout === nodeClearTimeout) {
+    const pruned = words === undefined ? undefined : loadPruned();
+    if (pruned !== undefined && words !== undefined) {
+      try {
+        return parsePruned(pruned, filename, text, { ...options, experimentalRawTransfer: true }, words);
+      } catch {
+        prunedParse = null; // harmless: pruning is only faster; the whole tree is built below
+      }
+    }
     try {
       return parser.parseSync(filename, text, { ...options, experimentalRawTransfer: true });
     } catch {
@@ -109,8 +144,51 @@ function parseOnce(parser: OxcModule, format: 'module' | 'commonjs', text: strin
   return parser.parseSync(filename, text, options);
 }
 
+/**
+ * The parse whose tree leaves out the bodies the planner would not walk (the functions neither
+ * async nor holding the text `async` or `Promise`: words.ts), each an empty block with the body's
+ * span. The rest of the tree, the comments and the errors are what oxc-parser's own raw transfer
+ * gives (its deserialiser, changed in that one place: scripts/oxc-pruned.mjs); the errors come from
+ * the whole text, which oxc parsed whole. Most of a library's tree is in such bodies (about three
+ * quarters of prettier's index.mjs), and building it was most of the parse and of the GC after it.
+ */
+function parsePruned(pruned: PrunedParse, filename: string, text: string, options: object, words: WordOffsets): OxcResult {
+  const skipBody = (start: number, end: number): boolean => !words.worthWalking(start, end);
+  return pruned.raw.parseSyncRawImpl(filename, text, options, (buffer, sourceText, sourceStartPos, sourceByteLen) => {
+    if (!pruned.raw.isJsAst(buffer)) throw new Error('oxc-parser gave a TypeScript tree'); // never with lang: 'js'
+    const data = pruned.deserializer.deserialize(buffer, sourceText, sourceStartPos, sourceByteLen, skipBody);
+    // As oxc-parser's own raw transfer does for JavaScript (raw-transfer/eager.js): the hashbang as a line comment too.
+    const hashbang = data.program.hashbang as AnyNode | null;
+    if (hashbang !== null) (data.comments as OxcComment[]).unshift({ type: 'Line', value: hashbang.value, start: hashbang.start, end: hashbang.end } as OxcComment);
+    pruned.raw.returnBufferToCache(buffer);
+    return data;
+  });
+}
+
+let prunedParse: PrunedParse | null | undefined;
+
+/**
+ * The pruned deserialiser and oxc's raw transfer, loaded on first use; undefined where the build
+ * made none (oxc-parser was not installed), when running from the sources, or when the installed
+ * oxc-parser is not the version it was made from (its tree's layout in memory may differ).
+ */
+function loadPruned(): PrunedParse | undefined {
+  if (prunedParse === undefined) {
+    prunedParse = null;
+    try {
+      const require = createRequire(import.meta.url);
+      const deserializer = require('./oxc-deserialize-pruned.js') as PrunedDeserializer;
+      const { version } = require('oxc-parser/package.json') as { version: string };
+      if (deserializer.OXC_VERSION === version) prunedParse = { deserializer, raw: require('oxc-parser/src-js/raw-transfer/common.js') as OxcRawTransfer };
+    } catch {
+      // not built, or not loadable: the whole tree, as oxc-parser builds it
+    }
+  }
+  return prunedParse ?? undefined;
+}
+
 /** Adapts a whole tree at once, as the planner would node by node (for tests); false where acorn must judge. */
-export function adaptWholeTree(parsed: OxcParsed): boolean {
+export function adaptWholeTree(parsed: Pick<OxcParsed, 'program' | 'inspect'>): boolean {
   const ancestors: AnyNode[] = [];
   const visit = (node: AnyNode): void => {
     parsed.inspect(node, ancestors);

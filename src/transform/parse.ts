@@ -10,6 +10,7 @@ import type { AnyNode } from './ast.ts';
 import { parseWithAcorn } from './parse-acorn.ts';
 import { loadOxc, oxcUnavailableReason, parseWithOxc } from './parse-oxc.ts';
 import type { NodeInspector } from './visitor.ts';
+import type { WordOffsets } from './words.ts';
 import { PARSER_CHOICES, type ParserChoice, type ParserName } from './parser-choice.ts';
 
 export { NeedsAcorn } from './parse-oxc.ts';
@@ -60,12 +61,17 @@ export interface ParsedProgram {
   program: AnyNode;
   /** For the planner to call on every node: oxc's adapter, which may throw NeedsAcorn (then parse with acorn). */
   inspect?: NodeInspector;
+  /** The text's word offsets, when the parse needed them (oxc's, to leave out bodies the planner skips). */
+  words?: WordOffsets;
 }
 
-/** The program's tree in acorn's shape; throws InstrumentSyntaxError (acorn's message) when it does not parse. */
-export function parseProgram(source: string, format: 'module' | 'commonjs', filename: string, parser: ParserName): ParsedProgram {
+/**
+ * The program's tree in acorn's shape; throws InstrumentSyntaxError (acorn's message) when it does
+ * not parse. `forPlanner`: oxc may leave out the bodies of functions the planner skips (parse-oxc.ts).
+ */
+export function parseProgram(source: string, format: 'module' | 'commonjs', filename: string, parser: ParserName, forPlanner = false): ParsedProgram {
   if (parser === 'oxc') {
-    const parsed = parseWithOxc(loadOxc()!, source, format);
+    const parsed = parseWithOxc(loadOxc()!, source, format, forPlanner);
     if (parsed !== undefined) return parsed;
   }
   const parsed = parseWithAcorn(source, format);

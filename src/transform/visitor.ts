@@ -28,6 +28,7 @@ import { EditList } from './edits.ts';
 import type { LineIndex } from './lines.ts';
 import { inferFunctionName, type NamingContext } from './names.ts';
 import type { OriginMapper } from './origin.ts';
+import { WordOffsets } from './words.ts';
 import { COMBINATORS, type CombinatorKind, type SiteKind, type SiteRecord } from '../runtime/sites.ts';
 
 /** Where sites go: the runtime's table when instrumenting at load time. */
@@ -64,6 +65,8 @@ interface PlanOptions {
   omitText: boolean;
   /** Sees every node first (the oxc adapter). */
   inspect?: NodeInspector;
+  /** The text's word offsets, when the parse found them already. */
+  words?: WordOffsets;
 }
 
 /**
@@ -141,7 +144,7 @@ class Planner {
   readonly #naming: NamingContext;
   #scope: Scope;
   #insideWith = 0;
-  readonly #wordOffsets = new Map<string, number[]>();
+  readonly #words: WordOffsets;
   /** A `new Promise(…)` the enclosing await or return records in its own site (so it needs no tag at run time). */
   #staticNew: AnyNode | undefined;
 
@@ -152,6 +155,7 @@ class Planner {
     this.#options = options;
     this.#F = options.frameVariable;
     this.#naming = { source, origin: options.origin, omitLiterals: options.omitText };
+    this.#words = options.words ?? new WordOffsets(source);
     this.#scope = { kind: isModule ? 'module' : 'script', used: false, fnSite: -1 };
   }
 
@@ -309,35 +313,14 @@ class Planner {
     this.functions++;
   }
 
-  /** Whether a synchronous scope may hold anything to instrument: an async function or a `new Promise(…)`. */
-  #worthWalking(node: AnyNode): boolean {
-    return this.#asyncWithin(node) || this.#wordWithin(node, 'Promise');
-  }
-
   /**
-   * Whether the word `async` occurs in the node's text: where it does not, a synchronous scope holds
-   * no async function and need not be walked (most of a library's code). Binary search over the
-   * word's offsets, found once per file.
+   * Whether a synchronous scope may hold anything to instrument: an async function or a `new
+   * Promise(…)`, found by their text (words.ts). Where the word `async` does not occur, a
+   * synchronous scope holds no async function and need not be walked (most of a library's code);
+   * oxc's parse does not even build the bodies of such functions (parse-oxc.ts).
    */
-  #asyncWithin(node: AnyNode): boolean {
-    return this.#wordWithin(node, 'async');
-  }
-
-  #wordWithin(node: AnyNode, word: 'async' | 'Promise'): boolean {
-    let at = this.#wordOffsets.get(word);
-    if (at === undefined) {
-      at = [];
-      this.#wordOffsets.set(word, at);
-      for (let i = this.#source.indexOf(word); i !== -1; i = this.#source.indexOf(word, i + word.length)) at.push(i);
-    }
-    let lo = 0;
-    let hi = at.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (at[mid]! < node.start) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo < at.length && at[lo]! < node.end;
+  #worthWalking(node: AnyNode): boolean {
+    return this.#words.worthWalking(node.start, node.end);
   }
 
   /** Methods and properties are reported where their definition starts, `async` keyword included. */
