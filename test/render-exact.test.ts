@@ -268,6 +268,69 @@ function manyTrees(): Snapshot {
   return snapshotOf(nodes, roots);
 }
 
+/** `walk` recursing through a group of one call at each level: groups are never part of a run (and have no place to compare). */
+function groupChain(): Snapshot {
+  const nodes: SnapshotNode[] = [];
+  for (let k = 1; k <= 5; k++) {
+    nodes.push(frame(k, { fn: 'walk', line: 3, text: 'await pMap(next, walk)', awaits: [k < 5 ? `g${k}` : 'l1'], awaitedBy: k === 1 ? [] : [`g${k - 1}`] }));
+    if (k < 5) nodes.push(group(`g${k}`, 'pMap(next, walk)', 1, [`f${k + 1}`], [`f${k}`]));
+  }
+  return snapshotOf([...nodes, leaf('l1', 'io()', ['f5'])], ['f1']);
+}
+
+/** A roots list (edited by hand) naming a frame another frame awaits, first: `recur` 5 deep from f1, its tree printed after the one from f3. */
+function rootedInside(): Snapshot {
+  const frames = chain(1, Array(5).fill({ fn: 'recur', line: 4, text: 'await recur(n - 1)' }), 'l1');
+  return snapshotOf([...frames, leaf('l1', 'io()', ['f5'])], ['f3', 'f1']);
+}
+
+/** Brief lines into a deadlock, entered at each of its two frames: r1 → c1 ⇄ c2 ← r2; a stuck tree makes the others brief. */
+function briefIntoCycle(): Snapshot {
+  return snapshotOf(
+    [
+      frame(1, { fn: 'r1', awaits: ['f3'], pendingMs: 10 }),
+      frame(2, { fn: 'r2', awaits: ['f4'], pendingMs: 10 }),
+      frame(3, { fn: 'c1', awaits: ['f4'], awaitedBy: ['f1', 'f4'], pendingMs: 10 }),
+      frame(4, { fn: 'c2', awaits: ['f3'], awaitedBy: ['f2', 'f3'], pendingMs: 10 }),
+      frame(5, { fn: 'stuck', awaits: ['l1'], pendingMs: 9000 }),
+      leaf('l1', 'never()', ['f5']),
+    ],
+    ['f1', 'f2', 'f5'],
+    [['f3', 'f4']],
+  );
+}
+
+/** Brief lines of three trees sharing `inner` (the second and third each meet the path already followed). */
+function briefThreeShare(): Snapshot {
+  return snapshotOf(
+    [
+      frame(1, { fn: 'outerA', awaits: ['f4'], pendingMs: 10 }),
+      frame(2, { fn: 'outerB', awaits: ['f4'], pendingMs: 10 }),
+      frame(3, { fn: 'outerC', awaits: ['f4'], pendingMs: 10 }),
+      frame(4, { fn: 'inner', awaits: ['f5'], awaitedBy: ['f1', 'f2', 'f3'], pendingMs: 10 }),
+      frame(5, { fn: 'innermost', awaits: ['l1'], awaitedBy: ['f4'], pendingMs: 10 }),
+      leaf('l1', 'io()', ['f5']),
+      frame(6, { fn: 'stuck', pendingMs: 9000 }),
+    ],
+    ['f1', 'f2', 'f3', 'f6'],
+  );
+}
+
+/** Holders on leaves (never: drawn red; held; none), a frame with no pending time; a cycle, and a node whose id is the string `undefined` awaiting into it (not a cycle edge). */
+function holdersDot(): Snapshot {
+  const never = leaf('l1', 'new Promise(() => {})', ['f1']);
+  never.holder = { state: 'never', text: 'nothing holds it', holder: '', package: null, facts: {}, alternatives: 0, path: [] } as unknown as LeafNode['holder'];
+  const held = leaf('l2', 'sleep(1000)', ['f2']);
+  held.holder = { state: 'held', text: 'Timeout._onTimeout (timer 1000ms)', holder: 'Timeout._onTimeout', package: null, facts: {}, alternatives: 0, path: [] } as unknown as LeafNode['holder'];
+  const untimed = frame(1, { fn: 'forever', awaits: ['l1'] });
+  untimed.pendingMs = null;
+  return snapshotOf(
+    [untimed, never, frame(2, { fn: 'nap', awaits: ['l2'] }), held, frame(3, { fn: 'plain', awaits: ['l3'] }), leaf('l3', 'io()', ['f3']), frame(4, { fn: 'a', awaits: ['f5'], awaitedBy: ['f5'] }), frame(5, { fn: 'b', awaits: ['f4'], awaitedBy: ['f4', 'undefined'] }), { ...frame(6, { fn: 'outside', awaits: ['f5'] }), id: 'undefined' }],
+    ['f1', 'f2', 'f3', 'undefined'],
+    [['f4', 'f5']],
+  );
+}
+
 const CASES: { name: string; render: () => string; expected: string }[] = [
   { name: 'everything, as text with durations', render: () => renderText(everything()), expected: lines(
       'awaitwhat: 10 pending async functions',
@@ -871,6 +934,100 @@ const CASES: { name: string; render: () => string; expected: string }[] = [
       't4a  app.mjs:13:3 → … 1 more → t4c  app.mjs:15:3  await x15()',
       '',
       '… output cut at 14 lines; 1 more tree not shown',
+    ) },
+  { name: 'recursion through groups of one call: no run', render: () => renderText(groupChain(), { durations: false }), expected: lines(
+      'awaitwhat: 5 pending async functions',
+      '',
+      'walk  app.mjs:3:3  await pMap(next, walk)',
+      '└─ pMap(next, walk): 1 of 1 call into instrumented code still pending',
+      '   └─ walk  app.mjs:3:3  await pMap(next, walk)',
+      '      └─ pMap(next, walk): 1 of 1 call into instrumented code still pending',
+      '         └─ walk  app.mjs:3:3  await pMap(next, walk)',
+      '            └─ pMap(next, walk): 1 of 1 call into instrumented code still pending',
+      '               └─ walk  app.mjs:3:3  await pMap(next, walk)',
+      '                  └─ pMap(next, walk): 1 of 1 call into instrumented code still pending',
+      '                     └─ walk  app.mjs:3:3  await pMap(next, walk)',
+      '                        └─ io()  — a promise no instrumented code created',
+    ) },
+  { name: 'a root inside a chain (roots edited by hand): the tree above it stops at its frame, shown above; a run before the first node', render: () => renderText(rootedInside(), { durations: false, collapseAfter: 2 }), expected: lines(
+      'awaitwhat: 5 pending async functions',
+      '',
+      'recur  app.mjs:4:3  await recur(n - 1)',
+      '└─ … 1 more recur at the same await',
+      '   └─ recur  app.mjs:4:3  await recur(n - 1)',
+      '      └─ io()  — a promise no instrumented code created',
+      '',
+      'recur  app.mjs:4:3  await recur(n - 1)',
+      '└─ recur  app.mjs:4:3  await recur(n - 1)',
+      '   └─ recur  app.mjs:4:3 (shown above)',
+    ) },
+  { name: 'brief lines into a deadlock at each of its frames', render: () => renderText(briefIntoCycle(), { durations: false, minPendingMs: 1000 }), expected: lines(
+      'awaitwhat: 5 pending async functions, 1 suspension pending 1.0s or longer',
+      '',
+      'DEADLOCK: 2 frames await each other',
+      '   c1  app.mjs:3:3  await x3()',
+      ' → c2  app.mjs:4:3  await x4()',
+      ' → c1 (again)',
+      '',
+      'stuck  app.mjs:5:3  await x5()',
+      '└─ never()  — a promise no instrumented code created',
+      '',
+      '2 other pending trees, each pending less than 1.0s, one line each (first frame → innermost await → what it waits for):',
+      'r1  app.mjs:1:3 → … 1 more → c2  app.mjs:4:3  await x4() → c1  app.mjs:3:3 (again: an await cycle)',
+      'r2  app.mjs:2:3 → c2  app.mjs:4:3  await x4() → c1  app.mjs:3:3 (again: an await cycle)',
+    ) },
+  { name: 'brief lines of three trees sharing a path', render: () => renderText(briefThreeShare(), { durations: false, minPendingMs: 1000 }), expected: lines(
+      'awaitwhat: 6 pending async functions, 1 suspension pending 1.0s or longer',
+      '',
+      'stuck  app.mjs:6:3  await x6()',
+      '',
+      '3 other pending trees, each pending less than 1.0s, one line each (first frame → innermost await → what it waits for):',
+      'outerA  app.mjs:1:3 → … 1 more → innermost  app.mjs:5:3  await x5() → io()  — a promise no instrumented code created',
+      'outerB  app.mjs:2:3 → … 1 more → innermost  app.mjs:5:3  await x5() → io()  — a promise no instrumented code created',
+      'outerC  app.mjs:3:3 → … 1 more → innermost  app.mjs:5:3  await x5() → io()  — a promise no instrumented code created',
+    ) },
+  { name: 'holders on leaves, a frame with no pending time, as text with durations', render: () => renderText(holdersDot()), expected: lines(
+      'awaitwhat: 6 pending async functions',
+      '',
+      'DEADLOCK: 2 frames await each other',
+      '   a  app.mjs:4:3  await x4()  1.5s',
+      ' → b  app.mjs:5:3  await x5()  1.5s',
+      ' → a (again)',
+      '',
+      'forever  app.mjs:1:3  await x1()',
+      '└─ new Promise(() => {})  — a promise no instrumented code created; NEVER SETTLES: nothing holds it',
+      '',
+      'nap  app.mjs:2:3  await x2()  1.5s',
+      '└─ sleep(1000)  — a promise no instrumented code created; held by Timeout._onTimeout (timer 1000ms)',
+      '',
+      'plain  app.mjs:3:3  await x3()  1.5s',
+      '└─ io()  — a promise no instrumented code created',
+      '',
+      'outside  app.mjs:6:3  await x6()  1.5s',
+      '└─ b  app.mjs:5:3  await x5()  1.5s',
+      '   └─ a  app.mjs:4:3  await x4()  1.5s',
+      '      └─ b  app.mjs:5:3 (shown above)',
+    ) },
+  { name: 'holders on leaves, a frame with no pending time, a node named `undefined` awaiting into a cycle, as DOT with durations', render: () => renderDot(holdersDot()), expected: lines(
+      'digraph awaitwhat {',
+      '  rankdir=TB;',
+      '  node [fontname="monospace", fontsize=10];',
+      '  "f1" [shape=box, label="forever\\napp.mjs:1:3\\nawait x1()"];',
+      '  "l1" [shape=ellipse, color=red, fontcolor=red, label="new Promise(() => {})\\n(promise)\\nNEVER SETTLES: nothing holds it"];',
+      '  "f2" [shape=box, label="nap\\napp.mjs:2:3\\nawait x2()\\n1.5s"];',
+      '  "l2" [shape=ellipse, label="sleep(1000)\\n(promise)\\nheld by Timeout._onTimeout (timer 1000ms)"];',
+      '  "f3" [shape=box, label="plain\\napp.mjs:3:3\\nawait x3()\\n1.5s"];',
+      '  "l3" [shape=ellipse, label="io()\\n(promise)"];',
+      '  "f4" [shape=box, label="a\\napp.mjs:4:3\\nawait x4()\\n1.5s"];',
+      '  "f5" [shape=box, label="b\\napp.mjs:5:3\\nawait x5()\\n1.5s"];',
+      '  "undefined" [shape=box, label="outside\\napp.mjs:6:3\\nawait x6()\\n1.5s"];',
+      '  "f1" -> "l1";',
+      '  "f2" -> "l2";',
+      '  "f3" -> "l3";',
+      '  "f4" -> "f5" [color=red, penwidth=2];',
+      '  "f5" -> "f4" [color=red, penwidth=2];',
+      '  "undefined" -> "f5";',
+      '}',
     ) },
 ];
 

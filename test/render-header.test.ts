@@ -141,3 +141,27 @@ describe('renderText: a leaf\'s line', () => {
     assert.equal(leafLineOf({ ...leaf('l1'), text: '' }), '└─ <text omitted>  — a promise no instrumented code created');
   });
 });
+
+describe('renderText: fields a snapshot read from JSON carries where they do not belong', () => {
+  it('a holder summary or a leaf holder that is not an object: no line, no holder text', () => {
+    assert.deepEqual(header(snapshot({ holders: 'done' as never })), [TITLE]);
+    const lines = renderText(snapshot({}, [{ ...leaf('l1'), holder: 'held' as never }]), { durations: false }).trimEnd().split('\n');
+    assert.equal(lines[lines.length - 1], '└─ p  — a promise no instrumented code created');
+  });
+
+  it('a holder on a frame is not a leaf\'s: not counted among the untold', () => {
+    const frame = { ...FRAME, holder: { state: 'unknown', text: 'not told' } } as FrameNode;
+    assert.deepEqual(header(snapshot({ holders: holders({}), nodes: [frame, leaf('l1')] })), [TITLE, 'awaitwhat: every awaited promise is held by something that can settle it']);
+  });
+
+  it('a pending time on a leaf is not a suspension: the threshold counts frames only', () => {
+    const s = snapshot({}, [{ ...leaf('l1'), pendingMs: 5000 } as LeafNode]);
+    assert.deepEqual(renderText({ ...s, nodes: [{ ...FRAME, pendingMs: 10 }, s.nodes[1]!] }, { durations: false, minPendingMs: 1000 }).split('\n'), [
+      'awaitwhat: 1 pending async function, 0 suspensions pending 1.0s or longer',
+      '',
+      '1 other pending tree, each pending less than 1.0s, one line each (first frame → innermost await → what it waits for):',
+      'wait  app.mjs:2:3  await p → p  — a promise no instrumented code created',
+      '',
+    ]);
+  });
+});

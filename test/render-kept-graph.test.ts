@@ -9,13 +9,15 @@
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { installHooks, renderText, snapshot, type FrameNode, type Snapshot, type TextOptions } from '../dist/index.js';
+import { installHooks, renderText, snapshot, type FrameNode, type Snapshot, type SnapshotNode, type TextOptions } from '../dist/index.js';
 import { builtGraphOf } from '../dist/snapshot/built-graph.js';
 
 installHooks({ exclude: ['**/plain-*.mjs'], cache: false });
 await import(new URL('./fixtures/snapshot/shapes.mjs', import.meta.url).href);
 await import(new URL('./fixtures/render/kept.mjs', import.meta.url).href);
 await new Promise((resolve) => setImmediate(resolve));
+
+const nodeOf = (s: Snapshot, id: string): SnapshotNode => s.nodes.find((n) => n.id === id)!;
 
 function grid(): TextOptions[] {
   const all: TextOptions[] = [];
@@ -76,6 +78,8 @@ describe('renderText on the graph snapshot() kept', () => {
       ['root id changed', (s) => (s.roots[0] = s.roots[1]!)],
       ['cycle id changed', (s) => (s.cycles[0]![0] = s.roots[0]!)],
       ['cycle shortened', (s) => s.cycles[0]!.pop()],
+      ['cycle lengthened', (s) => s.cycles[0]!.push(s.roots[0]!)],
+      ['a cycle frame\'s kind changed', (s) => ((nodeOf(s, s.cycles[0]![0]!) as { type: string }).type = 'leaf')],
       ['member node changed', (s) => {
         const c = firstCombinator(s);
         if (c.type === 'combinator') c.members.find((m) => m.node !== null)!.node = s.roots[0]!;
@@ -85,7 +89,26 @@ describe('renderText on the graph snapshot() kept', () => {
       const s = snapshot();
       edit(s);
       assert.notEqual(builtGraphOf(s), undefined, `${what}: the arrays are the same`);
-      for (const options of [{ durations: false }, { durations: false, minPendingMs: 30 }, { durations: false, maxLines: 12 }]) assert.equal(renderText(s, options), rebuilt(s, options), what);
+      for (const options of [{ durations: false }, { durations: false, minPendingMs: 30 }, { durations: false, maxLines: 12 }, { durations: false, maxLines: 25 }]) assert.equal(renderText(s, options), rebuilt(s, options), what);
+    }
+  });
+
+  it('rebuilds when a node only a run\'s walk or a brief line\'s path reads was edited in place (whole reports: a cut one does not read it)', () => {
+    const edits: [string, (s: Snapshot) => void, TextOptions][] = [
+      ['the awaits of a frame inside a collapsed run cleared', (s) => {
+        let f = nodeOf(s, s.roots.find((r) => (nodeOf(s, r) as FrameNode).function === 'descend')!);
+        for (let k = 0; k < 20; k++) f = nodeOf(s, f.awaits[0]!);
+        f.awaits = [];
+      }, { durations: false }],
+      ['the awaits of a frame on a brief line\'s path cleared (the last tree is young)', (s) => (nodeOf(s, nodeOf(s, s.roots.at(-1)!).awaits[0]!).awaits = []), { durations: false, minPendingMs: 30 }],
+    ];
+    for (const [what, edit, options] of edits) {
+      const s = snapshot();
+      const before = renderText(s, options);
+      edit(s);
+      assert.notEqual(builtGraphOf(s), undefined, `${what}: the arrays are the same`);
+      assert.notEqual(rebuilt(s, options), before, `${what}: the edit shows`);
+      assert.equal(renderText(s, options), rebuilt(s, options), what);
     }
   });
 
@@ -98,5 +121,43 @@ describe('renderText on the graph snapshot() kept', () => {
     const frames = s.stats!.frames;
     assert.equal(renderText(s, options).split('\n')[0], `awaitwhat: ${frames} pending async functions`);
     assert.equal(rebuilt(s, options).split('\n')[0], `awaitwhat: ${frames - 1} pending async functions`);
+  });
+
+  it('is what a whole report uses: a member past the listed ones, edited in place, is not seen (every node it prints checked, none rebuilt)', () => {
+    for (const maxMembers of [1, 99]) {
+      const s = snapshot();
+      const options = { durations: false, maxMembers };
+      const before = renderText(s, options);
+      // Promise.all over 150 calls (kept.mjs's `wide`), 100 of them pending frames: its last member frame, never listed.
+      const wide = s.nodes.find((n) => n.type === 'combinator' && n.members.length === 150)!;
+      const last = wide.type === 'combinator' ? wide.members.findLast((m) => m.node !== null)!.node! : '';
+      (nodeOf(s, last) as { type: string }).type = 'leaf';
+      assert.equal(renderText(s, options), before, `maxMembers ${maxMembers}`);
+      assert.notEqual(rebuilt(s, options), before, `maxMembers ${maxMembers}: the rebuilt graph sees it`);
+    }
+  });
+
+  it('with a threshold: a leaf made a frame in place is not seen (only frames are scanned), a frame made a leaf is', () => {
+    const options = { durations: false, minPendingMs: 30, maxLines: 3 };
+    const s = snapshot();
+    const before = renderText(s, options);
+    (s.nodes.findLast((n) => n.type === 'leaf') as { type: string }).type = 'frame';
+    assert.equal(renderText(s, options), before);
+    assert.notEqual(rebuilt(s, options), before);
+    const t = snapshot();
+    (t.nodes.findLast((n) => n.type === 'frame') as { type: string }).type = 'leaf';
+    assert.equal(renderText(t, options), rebuilt(t, options));
+    assert.notEqual(renderText(t, options), before);
+  });
+
+  it('a frame pending exactly the threshold counts, as on the rebuilt graph', () => {
+    const s = snapshot();
+    const frames = s.nodes.filter((n): n is FrameNode => n.type === 'frame');
+    for (const f of frames) f.pendingMs = 5;
+    frames[frames.length - 1]!.pendingMs = 30;
+    const options = { durations: false, minPendingMs: 30 };
+    const report = renderText(s, options);
+    assert.equal(report.split('\n')[0], `awaitwhat: ${frames.length} pending async functions, 1 suspension pending 30ms or longer`);
+    assert.equal(report, rebuilt(s, options));
   });
 });

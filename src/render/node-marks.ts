@@ -19,6 +19,7 @@ export class NodeInts {
     // A List, filled by a loop, not `fill` (the program may have replaced it). Filled, not left
     // holes: reading a hole of an array whose prototype is not Array.prototype takes V8's slow path.
     const pages = newList<Int32Array | undefined>((nodeCount >>> PAGE_BITS) + 1);
+    // Stryker disable next-line ConditionalExpression: equivalent (speed only): a page slot left a hole reads as undefined too (the list has no prototype)
     for (let p = 0; p < pages.length; p++) pages[p] = undefined;
     this.#pages = pages;
   }

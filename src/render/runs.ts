@@ -51,6 +51,7 @@ export class RunFinder {
     const chain = this.#chain;
     chain.length = 0;
     append(chain, start);
+    // Stryker disable next-line UpdateOperator: equivalent: stamps only need to differ from one another and from the initial 0
     const stamp = ++this.#stamp;
     this.#mark.set(start, stamp);
     // Grows the chain until it has index n; false when it ends before.

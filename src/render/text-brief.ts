@@ -67,6 +67,7 @@ export class BriefLines {
 
   #follow(root: number): void {
     if (this.#known.get(root) === 1) return;
+    // Stryker disable next-line UpdateOperator: equivalent: stamps only need to differ from one another and from the initial 0
     const stamp = ++this.#stamp;
     const path = this.#path;
     path.clear();

@@ -70,6 +70,7 @@ export class TreePrinter {
     // A List, indexed loops and captured functions: the report runs inside the program (see text.ts).
     const stack = this.#stack;
     stack.length = 0;
+    // Stryker disable next-line BooleanLiteral: equivalent: a tree's first entry has no indent, so its `last` is never read
     append(stack, { node: root, text: '', indent: null, last: true, label: '', depth: 0 });
     while (stack.length > 0) {
       // One entry may print a few lines (a collapsed run); what passes the limit is taken back.
@@ -171,6 +172,7 @@ export class TreePrinter {
       for (let k = 0; k < MEMBER_STATES.length; k++) others[MEMBER_STATES[k]!] -= shownStates[MEMBER_STATES[k]!];
       counts = `: ${stateCounts(others)}`;
     }
+    // Stryker disable next-line BooleanLiteral: equivalent: this count is always the last child, whose `last` #pushChildren sets
     append(children, { node: -1, text: `… ${plural(rest, 'more member')}${counts}`, indent: null, last: false, label: '', depth });
   }
 

@@ -157,6 +157,7 @@ function report(snapshot: Snapshot, options: TextOptions, graph: ReportGraph): s
 }
 
 const NO_FRAMES: ArrayLike<number> = new Int32Array(0);
+// Stryker disable next-line UnaryOperator,ArrowFunction: equivalent: never called, its length is 0
 const NO_TREES: TreeList = { length: 0, at: () => -1 };
 
 /** Deadlocks first, each as its frames in await order, within `limit` lines in all. */
