@@ -48,7 +48,7 @@ describe('AwaitInstrumentation refusing to trace', () => {
   it('the hooks and the runtime of another copy of awaitwhat: one warning, no tracing, no sampler', async () => {
     messages.length = 0;
     // Another copy: its own module instance of the runtime installs the thread's runtime, and its hooks are the thread's.
-    const copy = (await import(`${pathToFileURL(join(ROOT, 'dist', 'runtime', 'runtime.js')).href}?copy=other`)) as typeof import('../dist/runtime/runtime.js');
+    const copy = (await import(`${pathToFileURL(join(ROOT, 'dist', 'runtime', 'runtime.instance.js')).href}?copy=other`)) as typeof import('../dist/runtime/runtime.js');
     copy.installRuntime();
     (globalThis as Record<symbol, unknown>)[HOOKS_HANDLE] = { stats: { instrumented: 0, skipped: 0, failed: 0, cached: 0 } };
     const instrumentation = new AwaitInstrumentation({ enabled: false, pendingThresholdMs: 1 });

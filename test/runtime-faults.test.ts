@@ -18,7 +18,8 @@ interface Faults {
   faultCounts(): Record<string, number>;
 }
 let instances = 0;
-const freshFaults = async (): Promise<Faults> => (await import(`../dist/runtime/faults.js?instance=${++instances}`)) as Faults;
+// faults.instance.js: the module's own code beside dist/runtime/faults.js, which re-exports the shared bundle (scripts/bundle.mjs); a fresh instance of it imports the shared rest.
+const freshFaults = async (): Promise<Faults> => (await import(`../dist/runtime/faults.instance.js?instance=${++instances}`)) as Faults;
 
 describe('the runtime fault sink', () => {
   it('counts every fault, and hands the first of each kind to the reporter, once', async () => {

@@ -12,7 +12,8 @@ import { tick } from '../dist/runtime/clock.js';
 
 type FrameModule = typeof import('../dist/runtime/frame.js');
 let instances = 0;
-const freshFrames = async (): Promise<FrameModule> => (await import(`../dist/runtime/frame.js?edges=${++instances}`)) as FrameModule;
+// frame.instance.js: the module's own code beside dist/runtime/frame.js, which re-exports the shared bundle (scripts/bundle.mjs); a fresh instance of it imports the shared rest.
+const freshFrames = async (): Promise<FrameModule> => (await import(`../dist/runtime/frame.instance.js?edges=${++instances}`)) as FrameModule;
 
 const forever = new Promise(() => {});
 const turn = () => new Promise((resolve) => setImmediate(resolve));

@@ -60,7 +60,7 @@ describe('installing the runtime', () => {
 
   it('a second copy of awaitwhat sees the global but cannot install: it is told who owns the runtime', async () => {
     installRuntime();
-    const copy = (await import(`${RUNTIME_URL}?copy=1`)) as typeof import('../dist/runtime/runtime.js');
+    const copy = (await import(`${RUNTIME_URL.replace(/\.js$/, '.instance.js')}?copy=1`)) as typeof import('../dist/runtime/runtime.js');
     assert.equal(copy.runtimeGlobal(), runtimeGlobal());
     assert.equal(copy.currentRuntime(), undefined);
     assert.throws(() => copy.installRuntime(), {
