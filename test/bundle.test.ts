@@ -1,19 +1,22 @@
 /**
  * The built start path (scripts/bundle.mjs): each bundle holds the modules only it uses and imports
- * the shared ones — runtime/, runners/, and the modules whose state others read or
- * that capture built-ins at load — from their own files, so that a program's own `import
- * 'awaitwhat'` finds the same runtime and nothing is loaded twice. Read from the files in dist/:
- * esbuild marks each module it copied in with a `// dist/<path>` line.
+ * the shared ones — runtime/, runners/, the modules whose state others read or that capture
+ * built-ins at load, and all they import — from one shared bundle, runtime/shared.js, whose every
+ * module's own file only re-exports from it, so that a program's own `import 'awaitwhat'` finds the
+ * same runtime and nothing is loaded twice. Read from the files in dist/: esbuild marks each module
+ * it copied in with a `// dist/<path>` line.
  */
 
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { describe, it } from 'node:test';
+import { pathToFileURL } from 'node:url';
 import { ROOT } from './support/run.ts';
 
 const DIST = join(ROOT, 'dist');
-const BUNDLES = ['cli/preload.js', 'cli/preload-run.js', 'hooks.js', 'hooks/start.js', 'snapshot/build.js'];
+const SHARED = 'runtime/shared.js';
+const BUNDLES = ['cli/preload.js', 'cli/preload-run.js', 'hooks.js', 'hooks/start.js'];
 const NEVER_COPIED = /^(runtime|runners)\/|^(snapshot\/built-graph|cli\/builtins|cli\/out-file|cli\/faults|hooks\/compile-cache)\.js$/;
 
 const text = (bundle: string): string => readFileSync(join(DIST, bundle), 'utf8');
@@ -21,7 +24,7 @@ const text = (bundle: string): string => readFileSync(join(DIST, bundle), 'utf8'
 const copied = (bundle: string): string[] => [...new Set([...text(bundle).matchAll(/^\/\/ dist\/(\S+\.js)$/gm)].map((m) => m[1]!))].sort();
 /** The files of awaitwhat a bundle imports statically, as paths under dist/. */
 const imported = (bundle: string): string[] =>
-  [...new Set([...text(bundle).matchAll(/^import [^'"]*["'](\.{1,2}\/[^'"]+)["'];$/gm)].map((m) => relative(DIST, resolve(dirname(join(DIST, bundle)), m[1]!)).replaceAll('\\', '/')))].sort();
+  [...new Set([...text(bundle).matchAll(/^(?:import|export) [^'"]*["'](\.{1,2}\/[^'"]+)["'];$/gm)].map((m) => relative(DIST, resolve(dirname(join(DIST, bundle)), m[1]!)).replaceAll('\\', '/')))].sort();
 
 describe('the bundled start path (scripts/bundle.mjs)', () => {
   for (const bundle of BUNDLES) {
@@ -44,14 +47,60 @@ describe('the bundled start path (scripts/bundle.mjs)', () => {
       // The renderer calls only built-ins it captured (test/cli-builtins.test.ts), so it can be copied into the start path.
       ['cli/preload-run.js', 'render/text.js'],
       ['cli/preload-run.js', 'snapshot/validate.js'],
-      ['snapshot/build.js', 'heap/take.js'],
-      ['snapshot/build.js', 'snapshot/frame-records.js'],
+      [SHARED, 'heap/take.js'],
+      [SHARED, 'snapshot/frame-records.js'],
     ] as const) {
       assert.equal(copied(bundle).includes(module), true, `${module} not in ${bundle}`);
     }
+    // The runtime and the runners are imported from the shared bundle, never from their own files.
     assert.deepEqual(
-      [imported('hooks/start.js').includes('runtime/runtime.js'), imported('cli/preload-run.js').includes('runtime/runtime.js'), imported('snapshot/build.js').includes('runtime/frame.js')],
-      [true, true, true],
+      BUNDLES.map((bundle) => [bundle, imported(bundle).filter((file) => !/^node:/.test(file))]),
+      [
+        // Loaded before Node's compile cache is on (the command's preload, awaitwhat/hooks): import only the early file.
+        ['cli/preload.js', ['hooks/compile-cache.js']],
+        ['cli/preload-run.js', ['hooks/compile-cache.js', SHARED]],
+        ['hooks.js', ['hooks/compile-cache.js']],
+        ['hooks/start.js', ['hooks/compile-cache.js', SHARED]],
+      ],
     );
+  });
+});
+
+describe('the shared bundle (runtime/shared.js)', () => {
+  const shared = copied(SHARED);
+
+  it("holds runtime/, runners/, the modules with state, the snapshot builder and the heap analysis, and imports no other file of awaitwhat's", () => {
+    for (const module of ['runtime/runtime.js', 'runtime/intrinsics.js', 'runtime/frame.js', 'runners/install.js', 'runners/node-test.js', 'runners/mocha.js', 'snapshot/build.js', 'snapshot/built-graph.js', 'heap/take.js', 'cli/builtins.js', 'cli/out-file.js', 'cli/faults.js']) {
+      assert.equal(shared.includes(module), true, `${module} not in ${SHARED}`);
+    }
+    assert.deepEqual(imported(SHARED), []);
+  });
+
+  it('every module it holds is, in its own file, one line re-exporting all its exports from it', () => {
+    const wrong = shared.filter((module) => {
+      const own = text(module);
+      return !/^(?:export \{ [^}]* \} from|import) "(?:\.{1,2}\/)+(?:runtime\/)?shared\.js";\n$/.test(own) || imported(module).join() !== SHARED || existsSync(join(DIST, `${module}.map`));
+    });
+    assert.deepEqual(wrong, []);
+  });
+
+  it('no other bundle copies a module it holds, but the preload entry its stateless configuration decoder', () => {
+    assert.deepEqual(
+      BUNDLES.map((bundle) => [bundle, copied(bundle).filter((module) => shared.includes(module))]),
+      [
+        ['cli/preload.js', ['cli/config.js']],
+        ['cli/preload-run.js', []],
+        ['hooks.js', []],
+        ['hooks/start.js', []],
+      ],
+    );
+  });
+
+  it('one runtime: its own file, the shared bundle and a package entry give the same functions', async () => {
+    const own = await import(pathToFileURL(join(DIST, 'runtime', 'runtime.js')).href);
+    const bundled = await import(pathToFileURL(join(DIST, SHARED)).href);
+    assert.equal(own.currentRuntime, bundled.runtime_runtime$currentRuntime);
+    const clock = await import(pathToFileURL(join(DIST, 'runtime', 'clock.js')).href);
+    assert.equal(clock.currentTick, bundled.runtime_clock$currentTick);
   });
 });

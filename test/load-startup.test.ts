@@ -6,7 +6,7 @@
  */
 
 import assert from 'node:assert/strict';
-import { appendFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -71,7 +71,6 @@ async function start(dir: string, env: Record<string, string> = {}): Promise<{ s
   const file = join(scratch, `probe${probes++}.json`);
   const r = await run(['--import', HOOKS, '--import', PROBE, 'main.mjs'], { cwd: dir, env: { ...process.env, AWAITWHAT_CACHE: '1', PROBE_FILE: file, ...env } });
   assert.equal(r.code, 0, r.stderr);
-  const { readFileSync } = await import('node:fs');
   return { stdout: r.stdout, stderr: r.stderr, probe: JSON.parse(readFileSync(file, 'utf8')) as Probe };
 }
 
@@ -194,39 +193,44 @@ describe("start-up: the awaitwhat command's preload and Node's compile cache", (
     assert.deepEqual(fromCompileCache(cold.stderr), []);
     const warmModules = fromCompileCache(warm.stderr);
     // Loaded before the cache is on: compiled at every start (small, and few; the entry is one
-    // file with what turns the cache on, scripts/bundle.mjs).
-    for (const entry of ['cli/preload.js', 'hooks/compile-cache.js']) {
-      assert.equal(warmModules.includes(entry), false, entry);
-    }
-    // The bundles of the start path (the hooks are in cli/preload-run.js), and modules kept separate.
-    for (const module of ['cli/preload-run.js', 'snapshot/build.js', 'cli/builtins.js', 'runtime/runtime.js', 'runtime/intrinsics.js', 'runners/install.js']) {
-      assert.equal(warmModules.includes(module), true, `${module} not from the cache: ${warmModules.join(', ')}`);
-    }
+    // file with what turns the cache on, scripts/bundle.mjs). After it: the entry's bundle and the
+    // shared bundle (runtime/, runners/ and what shares state), nothing else.
+    assert.deepEqual(warmModules, ['cli/preload-run.js', 'runtime/shared.js']);
   });
 
-  /** Of the modules in `dirs`, those a start compiled with the cache on (cold or warm). */
-  const loadedIn = (stderr: string, dirs: RegExp): string[] => {
-    const own = pathToFileURL(join(ROOT, 'dist')).href + '/';
-    const urls = [...stderr.matchAll(/for (?:ESM )?(file:\S+?)(?:\.\.\.|\s)/g)].map((m) => m[1]!).filter((url) => url.startsWith(own));
-    return [...new Set(urls.map((url) => url.slice(own.length)))].filter((path) => dirs.test(path)).sort();
+  /** A module registered first (before awaitwhat's entry) whose load hook sees every module the program's process loads; it writes awaitwhat's own, in order, at exit. */
+  const LOAD_PROBE = `import module from 'node:module';
+import { writeFileSync } from 'node:fs';
+const seen = [];
+module.registerHooks({ load(url, context, nextLoad) { seen.push(url); return nextLoad(url, context); } });
+if (process.argv[1]?.endsWith('main.mjs')) process.on('exit', () => writeFileSync(process.env.PROBE_FILE, JSON.stringify(seen)));
+`;
+  const own = (file: string): string[] => {
+    const root = pathToFileURL(join(ROOT, 'dist')).href + '/';
+    return (JSON.parse(readFileSync(file, 'utf8')) as string[]).filter((url) => url.startsWith(root)).map((url) => url.slice(root.length).replace(/\?.*$/, ''));
   };
 
-  it("loads the start path's bundles (scripts/bundle.mjs), not the modules bundled into them; runtime/, runners/ and what else shares state stay separate modules", async () => {
+  it("loads four files of awaitwhat's: the entry, the early file, the entry's bundle and the shared bundle (scripts/bundle.mjs), warm and instrumenting", async () => {
     const { dir, cacheDir } = freshApp();
-    const env = { ...process.env, AWAITWHAT_CACHE_DIR: cacheDir, NODE_DEBUG_NATIVE: 'COMPILE_CACHE' };
-    const cli = await runCli(['--after', '10m', 'main.mjs'], { cwd: dir, env });
-    const hooks = await run(['--import', HOOKS, 'main.mjs'], { cwd: dir, env });
-    assert.deepEqual([cli.code, cli.stdout, hooks.code, hooks.stdout], [0, '1 3\n', 0, '1 3\n']);
-    const bundled = /^(hooks|heap|snapshot|util)\/|^cli\/(preload-run|threads|identity|once-tree|parent-watch|args|reporter)\.js$/;
-    // The supervisor (cli/main.js) loads its own modules: only the program's process is looked at.
-    const program = (stderr: string): string => stderr.split('\n').filter((line) => !/\/dist\/(cli\/main|attach\/)/.test(line)).join('\n');
-    // snapshot/build.js is the builder's own bundle; the others are what the builder and the
-    // renderer (copied into cli/preload-run.js, with snapshot/validate.js and util/duration.js)
-    // both import, so each is loaded once: built-graph's WeakMap of each snapshot's graph, the
-    // edges and the IntLists both walk on, the index of ids, the schema's name.
-    assert.deepEqual(loadedIn(program(cli.stderr), bundled), ['cli/preload-run.js', 'snapshot/build.js', 'snapshot/built-graph.js', 'snapshot/edges.js', 'snapshot/int-list.js', 'snapshot/node-index.js', 'snapshot/schema.js']);
-    assert.deepEqual(loadedIn(hooks.stderr, bundled), ['hooks/start.js', 'snapshot/build.js', 'snapshot/built-graph.js', 'snapshot/edges.js', 'snapshot/int-list.js', 'snapshot/node-index.js', 'snapshot/schema.js']);
-    assert.equal(loadedIn(cli.stderr, /^runtime\//).length > 10 && loadedIn(hooks.stderr, /^runtime\//).includes('runtime/runtime.js'), true);
+    const probe = join(dir, 'load-probe.mjs');
+    writeFileSync(probe, LOAD_PROBE);
+    const files = { cli: join(dir, 'cli.json'), hooks: join(dir, 'hooks.json') };
+    const env = { ...process.env, AWAITWHAT_CACHE_DIR: cacheDir };
+    // The command's preload comes after the user's NODE_OPTIONS, so the probe is registered before it.
+    const cliEnv = { ...env, NODE_OPTIONS: `--import=${pathToFileURL(probe).href}`, PROBE_FILE: files.cli };
+    const hooksArgs = ['--import', pathToFileURL(probe).href, '--import', HOOKS, 'main.mjs'];
+    await runCli(['--after', '10m', 'main.mjs'], { cwd: dir, env: cliEnv });
+    await run(hooksArgs, { cwd: dir, env: { ...env, PROBE_FILE: files.hooks } });
+    const cli = await runCli(['--after', '10m', 'main.mjs'], { cwd: dir, env: cliEnv });
+    const hooks = await run(hooksArgs, { cwd: dir, env: { ...env, PROBE_FILE: files.hooks } });
+    assert.deepEqual([cli.code, cli.stdout, cli.stderr, hooks.code, hooks.stdout, hooks.stderr], [0, '1 3\n', '', 0, '1 3\n', '']);
+    assert.deepEqual(
+      { cli: own(files.cli), hooks: own(files.hooks) },
+      {
+        cli: ['cli/preload.js', 'hooks/compile-cache.js', 'cli/preload-run.js', 'runtime/shared.js'],
+        hooks: ['hooks.js', 'hooks/compile-cache.js', 'hooks/start.js', 'runtime/shared.js'],
+      },
+    );
   });
 });
 

@@ -9,12 +9,10 @@
 
 import assert from 'node:assert/strict';
 import module from 'node:module';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { diag, DiagLogLevel } from '@opentelemetry/api';
 import { describe, it } from 'node:test';
 import { AwaitInstrumentation } from '../dist/index.js';
-import { ROOT } from './support/run.ts';
+import { freshInstanceUrl } from './support/fresh.ts';
 
 const messages: string[] = [];
 diag.setLogger(
@@ -48,7 +46,7 @@ describe('AwaitInstrumentation refusing to trace', () => {
   it('the hooks and the runtime of another copy of awaitwhat: one warning, no tracing, no sampler', async () => {
     messages.length = 0;
     // Another copy: its own module instance of the runtime installs the thread's runtime, and its hooks are the thread's.
-    const copy = (await import(`${pathToFileURL(join(ROOT, 'dist', 'runtime', 'runtime.js')).href}?copy=other`)) as typeof import('../dist/runtime/runtime.js');
+    const copy = (await import(freshInstanceUrl('runtime/runtime.js', 'copy=other'))) as typeof import('../dist/runtime/runtime.js');
     copy.installRuntime();
     (globalThis as Record<symbol, unknown>)[HOOKS_HANDLE] = { stats: { instrumented: 0, skipped: 0, failed: 0, cached: 0 } };
     const instrumentation = new AwaitInstrumentation({ enabled: false, pendingThresholdMs: 1 });

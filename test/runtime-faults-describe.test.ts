@@ -6,13 +6,14 @@
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { freshInstanceUrl } from './support/fresh.ts';
 
 interface Faults {
   reportFault(kind: string, error: unknown): void;
   setFaultReporter(reporter: ((fault: { kind: string; message: string }) => void) | undefined): void;
 }
 let instances = 0;
-const freshFaults = async (): Promise<Faults> => (await import(`../dist/runtime/faults.js?describe=${++instances}`)) as Faults;
+const freshFaults = async (): Promise<Faults> => (await import(freshInstanceUrl('runtime/faults.js', `describe=${++instances}`))) as Faults;
 
 /** The message the reporter receives for `thrown`, reported as the first fault of its kind. */
 async function described(thrown: unknown): Promise<string> {

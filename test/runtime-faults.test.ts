@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { ROOT, run } from './support/run.ts';
+import { freshInstanceUrl } from './support/fresh.ts';
 
 const HOOKS = join(ROOT, 'dist', 'hooks.js');
 const PROGRAM = join('test', 'fixtures', 'runtime', 'faults', 'program.mjs');
@@ -18,7 +19,7 @@ interface Faults {
   faultCounts(): Record<string, number>;
 }
 let instances = 0;
-const freshFaults = async (): Promise<Faults> => (await import(`../dist/runtime/faults.js?instance=${++instances}`)) as Faults;
+const freshFaults = async (): Promise<Faults> => (await import(freshInstanceUrl('runtime/faults.js', `instance=${++instances}`))) as Faults;
 
 describe('the runtime fault sink', () => {
   it('counts every fault, and hands the first of each kind to the reporter, once', async () => {

@@ -11,10 +11,11 @@ import { describe, it } from 'node:test';
 import { RETURN_SITE_BASE } from '../dist/runtime/sites.js';
 import { promiseSiteOf } from '../dist/runtime/created.js';
 import { tick } from '../dist/runtime/clock.js';
+import { freshInstanceUrl } from './support/fresh.ts';
 
 type FrameModule = typeof import('../dist/runtime/frame.js');
 let instances = 0;
-const freshFrames = async (): Promise<FrameModule> => (await import(`../dist/runtime/frame.js?claims=${++instances}`)) as FrameModule;
+const freshFrames = async (): Promise<FrameModule> => (await import(freshInstanceUrl('runtime/frame.js', `claims=${++instances}`))) as FrameModule;
 
 const forever = new Promise(() => {});
 const AWAIT = 12;

@@ -10,11 +10,12 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { addSite, RETURN_SITE_BASE } from '../dist/runtime/sites.js';
 import { tick } from '../dist/runtime/clock.js';
+import { freshInstanceUrl } from './support/fresh.ts';
 
 type FrameModule = typeof import('../dist/runtime/frame.js');
 type Frame = InstanceType<FrameModule['Frame']>;
 let instances = 0;
-const freshFrames = async (): Promise<FrameModule> => (await import(`../dist/runtime/frame.js?open=${++instances}`)) as FrameModule;
+const freshFrames = async (): Promise<FrameModule> => (await import(freshInstanceUrl('runtime/frame.js', `open=${++instances}`))) as FrameModule;
 
 const forever = new Promise(() => {});
 const turn = () => new Promise((resolve) => setImmediate(resolve));

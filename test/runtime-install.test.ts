@@ -18,6 +18,7 @@ import { runtimeInternals } from '../dist/runtime/internals.js';
 import { DONE, Frame, KIND_AWAIT, KIND_RETURN, KIND_YIELD } from '../dist/runtime/frame.js';
 import { FOREIGN_SITE_BASE, type SiteKind, type SiteRecord } from '../dist/runtime/sites.js';
 import { TracedFrame } from '../dist/runtime/traced-frame.js';
+import { freshInstanceUrl } from './support/fresh.ts';
 
 const RUNTIME_URL = pathToFileURL(join(ROOT, 'dist', 'runtime', 'runtime.js')).href;
 const forever = new Promise(() => {});
@@ -60,7 +61,7 @@ describe('installing the runtime', () => {
 
   it('a second copy of awaitwhat sees the global but cannot install: it is told who owns the runtime', async () => {
     installRuntime();
-    const copy = (await import(`${RUNTIME_URL}?copy=1`)) as typeof import('../dist/runtime/runtime.js');
+    const copy = (await import(freshInstanceUrl('runtime/runtime.js', 'copy=1'))) as typeof import('../dist/runtime/runtime.js');
     assert.equal(copy.runtimeGlobal(), runtimeGlobal());
     assert.equal(copy.currentRuntime(), undefined);
     assert.throws(() => copy.installRuntime(), {

@@ -24,7 +24,8 @@ export type PreloadConfig = Omit<CliOptions, 'script' | 'scriptArgs' | 'children
 /** The query parameter that carries the configuration; it also marks a preload URL as awaitwhat's. */
 export const CONFIG_PARAM = 'awaitwhat';
 
-const PRELOAD = new URL('./preload.js', import.meta.url);
+// Through dist/'s root, not './': this module runs from the shared bundle in runtime/ (scripts/bundle.mjs).
+const PRELOAD = new URL('../cli/preload.js', import.meta.url);
 
 export function preloadUrl(config: PreloadConfig): string {
   const url = new URL(PRELOAD.href);
