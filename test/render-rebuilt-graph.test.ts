@@ -1,0 +1,54 @@
+/**
+ * The rebuilt graph (report-graph.ts, for a snapshot without its kept graph) counts in-degrees in
+ * one byte a node, up to 255, and counts a node awaited 255 times or more by a scan: each count
+ * must be exact on both sides of that bound, with ids that name no node left out.
+ */
+
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { FrameNode, Snapshot, SnapshotNode } from '../dist/index.js';
+import { rebuiltGraph } from '../dist/render/report-graph.js';
+
+function frame(seq: number, awaits: string[]): FrameNode {
+  return {
+    id: `f${seq}`,
+    type: 'frame',
+    function: `fn${seq}`,
+    kind: 'function',
+    location: { file: 'app.mjs', line: 1, column: 1 },
+    state: 'awaiting',
+    suspendedAt: { file: 'app.mjs', line: 1, column: 3, kind: 'await', text: 'await x()' },
+    pendingMs: 1,
+    seq,
+    awaits,
+    awaitedBy: [],
+  };
+}
+
+function snapshotOf(nodes: SnapshotNode[]): Snapshot {
+  return { schema: 'awaitwhat.snapshot/1', capturedAt: 0, pid: 1, threadId: 0, nodes, roots: [], cycles: [], stats: { frames: nodes.length, collected: 0, evicted: 0, omitted: 0 } };
+}
+
+describe('rebuiltGraph().inDegree', () => {
+  it('is exact below, at and above 255 awaiters, whether asked once or again', () => {
+    // Targets f0…f5, awaited 0, 1, 254, 255, 256 and 600 times; the awaiters from f100 on.
+    const wanted = [0, 1, 254, 255, 256, 600];
+    const nodes: SnapshotNode[] = wanted.map((_, t) => frame(t, []));
+    let seq = 100;
+    for (let t = 0; t < wanted.length; t++) for (let k = 0; k < wanted[t]!; k++) nodes.push(frame(seq++, [`f${t}`]));
+    const graph = rebuiltGraph(snapshotOf(nodes));
+    for (let t = 0; t < wanted.length; t++) assert.equal(graph.inDegree(t), wanted[t], `f${t}`);
+    for (let t = 0; t < wanted.length; t++) assert.equal(graph.inDegree(t), wanted[t], `f${t}, asked again`);
+    assert.equal(graph.inDegree(nodes.length - 1), 0);
+  });
+
+  it('counts an awaiter once per id it lists, and no id that names no node', () => {
+    const nodes: SnapshotNode[] = [frame(0, []), frame(1, [])];
+    // 300 awaiters listing f0 twice each and f1 once, and an id that names nothing.
+    for (let k = 0; k < 300; k++) nodes.push(frame(10 + k, ['f0', 'f0', 'f1', 'f99999']));
+    const graph = rebuiltGraph(snapshotOf(nodes));
+    assert.equal(graph.inDegree(0), 600);
+    assert.equal(graph.inDegree(1), 300);
+    assert.equal(graph.inDegree(2), 0);
+  });
+});
