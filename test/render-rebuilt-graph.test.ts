@@ -1,13 +1,16 @@
 /**
  * The rebuilt graph (report-graph.ts, for a snapshot without its kept graph) counts in-degrees in
  * one byte a node, up to 255, and counts a node awaited 255 times or more by a scan: each count
- * must be exact on both sides of that bound, with ids that name no node left out.
+ * must be exact on both sides of that bound, with ids that name no node left out. Its edges come
+ * from NodeIndex.edges, which sizes one array by counting the id lists first (BENCHMARKS.md, "A copy
+ * at 1M frames": fewer typed arrays per report).
  */
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { FrameNode, Snapshot, SnapshotNode } from '../dist/index.js';
 import { rebuiltGraph } from '../dist/render/report-graph.js';
+import { NodeIndex } from '../dist/snapshot/node-index.js';
 
 function frame(seq: number, awaits: string[]): FrameNode {
   return {
@@ -50,5 +53,25 @@ describe('rebuiltGraph().inDegree', () => {
     assert.equal(graph.inDegree(0), 600);
     assert.equal(graph.inDegree(1), 300);
     assert.equal(graph.inDegree(2), 0);
+  });
+});
+
+describe('NodeIndex.edges, sized by a first pass over the id lists', () => {
+  it('gives an exact array when every id names a node, and a view of the filled part otherwise', () => {
+    const all = new NodeIndex([frame(0, ['f1']), frame(1, [])]).edges('awaits');
+    assert.deepEqual([...all.to], [1]);
+    assert.equal(all.to.buffer.byteLength, 4);
+    const some = new NodeIndex([frame(0, ['f1', 'f7', 'f1']), frame(1, ['f9'])]).edges('awaits');
+    assert.deepEqual([...some.to], [1, 1]);
+    assert.deepEqual([...some.start], [0, 2, 2]);
+  });
+
+  it('writes no more edges than it counted when an id list grows between the passes (a getter)', () => {
+    let reads = 0;
+    const grows = frame(0, []);
+    Object.defineProperty(grows, 'awaits', { get: () => (++reads === 1 ? ['f1'] : ['f1', 'f1', 'f1']) });
+    const edges = new NodeIndex([grows, frame(1, [])]).edges('awaits');
+    assert.deepEqual([...edges.to], [1]);
+    assert.deepEqual([...edges.start], [0, 1, 1]);
   });
 });
