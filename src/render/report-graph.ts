@@ -13,13 +13,16 @@
  *   index of every id, the edges looked up from ids, reachability marks over the whole graph.
  */
 
-import { append, isArray, mathMin, newList, popList, type List } from '../runtime/intrinsics.ts';
+import { append, isArray, mathMin, newList, popList, SafeMap, type List } from '../runtime/intrinsics.ts';
 import { builtGraphOf, nodeMatches, type BuiltGraph } from '../snapshot/built-graph.ts';
 import { IntList } from '../snapshot/int-list.ts';
 import { markReachable, reverseEdges, type Edges } from '../snapshot/edges.ts';
 import { NodeIndex } from '../snapshot/node-index.ts';
 import type { Snapshot, SnapshotNode } from '../snapshot/schema.ts';
 import { NodeInts } from './node-marks.ts';
+
+/** The rebuilt graph's in-degree counts stop here (one byte a node). */
+const SATURATED = 255;
 
 /** Thrown when a kept graph no longer matches its snapshot (edited in place). */
 export const STALE: unique symbol = Symbol('awaitwhat: snapshot edited since it was built');
@@ -184,7 +187,9 @@ class RebuiltGraph implements ReportGraph {
   readonly frameCount: number;
   readonly #snapshot: Snapshot;
   readonly #byId: NodeIndex;
-  #inDegree: Int32Array | undefined;
+  #inDegree: Uint8Array | undefined;
+  /** In-degrees of 255 or more, counted when asked. */
+  readonly #manyAwaiters = new SafeMap<number, number>();
 
   constructor(snapshot: Snapshot) {
     this.#snapshot = snapshot;
@@ -232,7 +237,8 @@ class RebuiltGraph implements ReportGraph {
 
   treeStarts(cycles: List<readonly number[]>): TreeList {
     const nodes = this.nodes;
-    const starts = new IntList();
+    // Sized for the roots and cycles: grown from 16, it allocated twice its final size (external memory, see node-index.ts).
+    const starts = new IntList(this.#snapshot.roots.length + cycles.length + 16);
     const reached = new Uint8Array(nodes.length);
     const start = new Int32Array(1);
     const stack = new IntList();
@@ -253,12 +259,23 @@ class RebuiltGraph implements ReportGraph {
   }
 
   inDegree(i: number): number {
+    const to = this.awaits.to;
     if (this.#inDegree === undefined) {
-      const to = this.awaits.to;
-      this.#inDegree = new Int32Array(this.nodes.length);
-      for (let k = 0; k < to.length; k++) this.#inDegree[to[k]!]!++;
+      // One byte a node, counting up to 255 (1 MB at 1M nodes, not 4: external memory, see
+      // node-index.ts); a node awaited 255 times or more is counted exactly by a scan of the edges.
+      const counts = new Uint8Array(this.nodes.length);
+      for (let k = 0; k < to.length; k++) if (counts[to[k]!]! < SATURATED) counts[to[k]!]!++;
+      this.#inDegree = counts;
     }
-    return this.#inDegree[i]!;
+    const count = this.#inDegree[i]!;
+    if (count < SATURATED) return count;
+    let exact = this.#manyAwaiters.get(i);
+    if (exact === undefined) {
+      exact = 0;
+      for (let k = 0; k < to.length; k++) if (to[k] === i) exact++;
+      this.#manyAwaiters.set(i, exact);
+    }
+    return exact;
   }
 
   memberNode(_c: number, id: string): number {

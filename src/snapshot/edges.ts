@@ -38,12 +38,18 @@ export function reverseEdges(edges: Edges): Edges {
  * time costs a typed array each time); left empty.
  */
 // A report calls it inside the program: an IntList and indexed loops, no array method or iterator the program may have replaced.
-export function markReachable(edges: Edges, starts: ArrayLike<number>, seen: Uint8Array, stack = new IntList(starts.length + 16)): void {
-  for (let k = 0; k < starts.length; k++) stack.push(starts[k]!);
-  while (stack.length > 0) {
-    const i = stack.pop();
-    if (seen[i] === 1) continue;
-    seen[i] = 1;
-    for (let k = edges.start[i]!; k < edges.start[i + 1]!; k++) if (seen[edges.to[k]!] === 0) stack.push(edges.to[k]!);
+// One start at a time: the stack holds one walk, not every start at once (a report marking from
+// 1M slow frames held a 4 MB stack, external memory that helps start a full collection of the
+// program's heap; see node-index.ts).
+export function markReachable(edges: Edges, starts: ArrayLike<number>, seen: Uint8Array, stack = new IntList()): void {
+  for (let s = 0; s < starts.length; s++) {
+    if (seen[starts[s]!] === 1) continue;
+    stack.push(starts[s]!);
+    while (stack.length > 0) {
+      const i = stack.pop();
+      if (seen[i] === 1) continue;
+      seen[i] = 1;
+      for (let k = edges.start[i]!; k < edges.start[i + 1]!; k++) if (seen[edges.to[k]!] === 0) stack.push(edges.to[k]!);
+    }
   }
 }
