@@ -11,14 +11,13 @@
  * sections are read digit by digit; `strings` string by string. Unknown sections are skipped.
  */
 
-import { uncurryThis } from '../runtime/intrinsics.ts';
+import { isArray, jsonParse, listIndexOf, regExpExec, stringCharCodeAt, stringEndsWith, stringIndexOf, stringSlice, stringTrimEnd, textDecode } from '../runtime/intrinsics.ts';
 import { HeapGraph, type HeapMeta } from './graph.ts';
 
 // Captured at load: the parser runs inside the program's process (a report), where the program
 // may have replaced these; and the loops below call them once per string of the snapshot.
-const sliceOf = uncurryThis(String.prototype.slice);
-const indexIn = uncurryThis(String.prototype.indexOf);
-const jsonParse = JSON.parse;
+const sliceOf = stringSlice;
+const indexIn = stringIndexOf;
 
 export class HeapSnapshotSyntaxError extends Error {
   constructor(message: string) {
@@ -61,19 +60,21 @@ export class HeapSnapshotParser {
 
   /** Feeds the next piece of the snapshot, as text or UTF-8 bytes. */
   write(chunk: string | Uint8Array): void {
-    const text = typeof chunk === 'string' ? chunk : this.#decoder.decode(chunk, { stream: true });
+    const text = typeof chunk === 'string' ? chunk : textDecode(this.#decoder, chunk, { stream: true });
     this.#feed(text);
   }
 
   /** The parsed graph; throws `HeapSnapshotSyntaxError` when the snapshot was incomplete. */
   end(): HeapGraph {
-    this.#feed(this.#decoder.decode());
+    this.#feed(textDecode(this.#decoder));
     if (this.#state !== State.Done && !(this.#state === State.Key && this.#strings.length > 0)) {
       throw new HeapSnapshotSyntaxError('it ended early');
     }
     const meta = this.#meta!;
     if (this.#nodes.length !== meta.nodeCount * meta.nodeFields.length) throw new HeapSnapshotSyntaxError('node count does not match its nodes');
-    return new HeapGraph(meta, this.#nodes, this.#edges, this.#strings, Uint32Array.from(this.#locations));
+    const locations = new Uint32Array(this.#locations.length);
+    for (let k = 0; k < locations.length; k++) locations[k] = this.#locations[k]!;
+    return new HeapGraph(meta, this.#nodes, this.#edges, this.#strings, locations);
   }
 
   #feed(text: string): void {
@@ -113,8 +114,8 @@ export class HeapSnapshotParser {
       this.#text = text;
       return -1;
     }
-    const head = sliceOf(text, 0, at).trimEnd();
-    if (!head.endsWith(',')) throw new HeapSnapshotSyntaxError('unexpected header');
+    const head = stringTrimEnd(sliceOf(text, 0, at));
+    if (!stringEndsWith(head, ',')) throw new HeapSnapshotSyntaxError('unexpected header');
     let parsed: { snapshot?: { meta?: Record<string, unknown>; node_count?: number; edge_count?: number } };
     try {
       parsed = jsonParse(sliceOf(head, 0, -1) + '}') as typeof parsed;
@@ -140,7 +141,7 @@ export class HeapSnapshotParser {
       this.#text = sliceOf(text, i);
       return -1;
     }
-    const name = /"([a-z_]+)"\s*:\s*$/.exec(sliceOf(text, i, open))?.[1];
+    const name = regExpExec(/"([a-z_]+)"\s*:\s*$/, sliceOf(text, i, open))?.[1];
     this.#count = 0;
     this.#number = 0;
     this.#inNumber = false;
@@ -170,13 +171,13 @@ export class HeapSnapshotParser {
   /** Non-negative integers separated by commas and whitespace, up to `]`. */
   #numbers(text: string, i: number): number {
     const target = this.#target!;
-    const typed = target instanceof Uint32Array;
+    const typed = !isArray(target);
     let n = this.#number;
     let inNumber = this.#inNumber;
     let count = this.#count;
     const length = text.length;
     for (; i < length; i++) {
-      const c = text.charCodeAt(i);
+      const c = stringCharCodeAt(text, i);
       if (c >= 48 && c <= 57) {
         n = n * 10 + (c - 48);
         inNumber = true;
@@ -208,7 +209,7 @@ export class HeapSnapshotParser {
   #stringsSection(text: string, i: number): number {
     const length = text.length;
     while (i < length) {
-      const c = text.charCodeAt(i);
+      const c = stringCharCodeAt(text, i);
       if (c === 93 /* ] */) {
         this.#state = State.Key;
         return i + 1;
@@ -220,7 +221,7 @@ export class HeapSnapshotParser {
       let j = i + 1;
       let escaped = false;
       for (; j < length; j++) {
-        const d = text.charCodeAt(j);
+        const d = stringCharCodeAt(text, j);
         if (d === 92 /* \ */) {
           escaped = true;
           j++;
@@ -242,7 +243,7 @@ export class HeapSnapshotParser {
     let depth = this.#skipDepth;
     const length = text.length;
     for (; i < length; i++) {
-      const c = text.charCodeAt(i);
+      const c = stringCharCodeAt(text, i);
       if (c === 91) depth++;
       else if (c === 93 && --depth === 0) {
         this.#state = State.Key;
@@ -267,11 +268,15 @@ function readMeta(snapshot: { meta?: Record<string, unknown>; node_count?: numbe
   if (!isStrings(nodeFields) || !isStrings(edgeFields) || !isStrings(nodeTypes) || !isStrings(edgeTypes) || !isStrings(locationFields)) {
     throw new HeapSnapshotSyntaxError('meta lacks its field and type lists');
   }
-  for (const f of ['type', 'name', 'id', 'self_size', 'edge_count']) if (!nodeFields.includes(f)) throw new HeapSnapshotSyntaxError(`nodes have no ${f}`);
-  for (const f of ['type', 'name_or_index', 'to_node']) if (!edgeFields.includes(f)) throw new HeapSnapshotSyntaxError(`edges have no ${f}`);
+  const nodeNeeds = ['type', 'name', 'id', 'self_size', 'edge_count'];
+  for (let k = 0; k < nodeNeeds.length; k++) if (listIndexOf(nodeFields, nodeNeeds[k]!) < 0) throw new HeapSnapshotSyntaxError(`nodes have no ${nodeNeeds[k]!}`);
+  const edgeNeeds = ['type', 'name_or_index', 'to_node'];
+  for (let k = 0; k < edgeNeeds.length; k++) if (listIndexOf(edgeFields, edgeNeeds[k]!) < 0) throw new HeapSnapshotSyntaxError(`edges have no ${edgeNeeds[k]!}`);
   return { nodeFields, edgeFields, nodeTypes, edgeTypes, locationFields, nodeCount: snapshot.node_count, edgeCount: snapshot.edge_count };
 }
 
 function isStrings(v: unknown): v is string[] {
-  return Array.isArray(v) && v.every((s) => typeof s === 'string');
+  if (!isArray(v)) return false;
+  for (let k = 0; k < v.length; k++) if (typeof v[k] !== 'string') return false;
+  return true;
 }
