@@ -107,8 +107,23 @@ export const weakRefDeref: <T extends WeakKey>(ref: WeakRef<T>) => T | undefined
 export const Uint8ArrayConstructor = Uint8Array;
 /** `target.set(source)` for typed arrays. */
 export const typedArraySet: (target: Uint8Array, source: Uint8Array) => void = uncurryThis((reflectGetPrototypeOf(Uint8Array.prototype) as Uint8Array).set) as never;
-/** `array.subarray(start, end)` for typed arrays. */
-export const typedArraySubarray: <T extends Int32Array | Float64Array>(array: T, start: number, end: number) => T = uncurryThis((reflectGetPrototypeOf(Uint8Array.prototype) as Uint8Array).subarray) as never;
+const typedArrayPrototype = reflectGetPrototypeOf(Uint8Array.prototype) as object;
+const typedArrayBuffer = uncurryThis(getOwnPropertyDescriptor(typedArrayPrototype, 'buffer')!.get!) as (array: ArrayBufferView) => ArrayBuffer;
+const typedArrayByteOffset = uncurryThis(getOwnPropertyDescriptor(typedArrayPrototype, 'byteOffset')!.get!) as (array: ArrayBufferView) => number;
+const Int32ArrayConstructor = Int32Array;
+const Float64ArrayConstructor = Float64Array;
+/**
+ * `array.subarray(start, end)` for an Int32Array, as a new view of its buffer: not `subarray`
+ * itself, which looks up `array.constructor` and its `Symbol.species` (the program's, if it
+ * replaced `Int32Array.prototype.constructor`).
+ */
+export function int32Part(array: Int32Array, start: number, end: number): Int32Array {
+  return new Int32ArrayConstructor(typedArrayBuffer(array), typedArrayByteOffset(array) + start * 4, end - start);
+}
+/** `array.subarray(start, end)` for a Float64Array, as `int32Part`. */
+export function float64Part(array: Float64Array, start: number, end: number): Float64Array {
+  return new Float64ArrayConstructor(typedArrayBuffer(array), typedArrayByteOffset(array) + start * 8, end - start);
+}
 
 export const stringIndexOf = uncurryThis(String.prototype.indexOf);
 export const stringSlice = uncurryThis(String.prototype.slice);

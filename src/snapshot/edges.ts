@@ -1,6 +1,6 @@
 /** Graph edges on node positions, stored compactly (CSR): what walks over 100k-node snapshots use instead of ids. */
 
-import { typedArrayFill, typedArraySubarray } from '../runtime/intrinsics.ts';
+import { int32Part, typedArrayFill } from '../runtime/intrinsics.ts';
 import { IntList } from './int-list.ts';
 
 /** Directed edges between node indices: node i's targets are `to[start[i]] … to[start[i + 1] - 1]`. */
@@ -24,7 +24,7 @@ export function edgesFrom(n: number, sources: ArrayLike<number>, targets: ArrayL
 
 /** Node i's targets, as a view (no copy). */
 export function targetsOf(edges: Edges, i: number): Int32Array {
-  return typedArraySubarray(edges.to, edges.start[i]!, edges.start[i + 1]!);
+  return int32Part(edges.to, edges.start[i]!, edges.start[i + 1]!);
 }
 
 /** The same edges reversed; each node's sources in ascending order. */
