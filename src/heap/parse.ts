@@ -11,13 +11,28 @@
  * sections are read digit by digit; `strings` string by string. Unknown sections are skipped.
  */
 
-import { isArray, jsonParse, listIndexOf, regExpExec, stringCharCodeAt, stringEndsWith, stringIndexOf, stringSlice, stringTrimEnd, textDecode } from '../runtime/intrinsics.ts';
+import { getOwnPropertyDescriptor, hasOwn, isArray, jsonParse, listIndexOf, regExpExec, stringCharCodeAt, stringEndsWith, stringIndexOf, stringSlice, stringTrimEnd, textDecode } from '../runtime/intrinsics.ts';
 import { HeapGraph, type HeapMeta } from './graph.ts';
 
 // Captured at load: the parser runs inside the program's process (a report), where the program
 // may have replaced these; and the loops below call them once per string of the snapshot.
 const sliceOf = stringSlice;
 const indexIn = stringIndexOf;
+
+/**
+ * The character code at `i`, for the loops below (once per character of the snapshot's JSON). The
+ * captured `stringCharCodeAt` cost the parse about 10 % (BENCHMARKS.md); while the program has not
+ * replaced `String.prototype.charCodeAt` (looked at once per chunk, by its descriptor, which runs no
+ * code), the direct call is the same function and V8 inlines it.
+ */
+type CharCodeAt = (text: string, i: number) => number;
+const directCharCodeAt: CharCodeAt = (text, i) => text.charCodeAt(i);
+const originalCharCodeAt = String.prototype.charCodeAt;
+const StringPrototype = String.prototype;
+function charCodeReader(): CharCodeAt {
+  const d = getOwnPropertyDescriptor(StringPrototype, 'charCodeAt');
+  return d !== undefined && hasOwn(d, 'value') && d.value === originalCharCodeAt ? directCharCodeAt : stringCharCodeAt;
+}
 
 export class HeapSnapshotSyntaxError extends Error {
   constructor(message: string) {
@@ -78,6 +93,7 @@ export class HeapSnapshotParser {
   }
 
   #feed(text: string): void {
+    const charCodeAt = charCodeReader();
     let i = 0;
     if (this.#text.length > 0) {
       text = this.#text + text;
@@ -92,13 +108,13 @@ export class HeapSnapshotParser {
           i = this.#key(text, i);
           break;
         case State.Numbers:
-          i = this.#numbers(text, i);
+          i = this.#numbers(text, i, charCodeAt);
           break;
         case State.Strings:
-          i = this.#stringsSection(text, i);
+          i = this.#stringsSection(text, i, charCodeAt);
           break;
         case State.Skip:
-          i = this.#skip(text, i);
+          i = this.#skip(text, i, charCodeAt);
           break;
         case State.Done:
           return;
@@ -169,7 +185,7 @@ export class HeapSnapshotParser {
   }
 
   /** Non-negative integers separated by commas and whitespace, up to `]`. */
-  #numbers(text: string, i: number): number {
+  #numbers(text: string, i: number, charCodeAt: CharCodeAt): number {
     const target = this.#target!;
     const typed = !isArray(target);
     let n = this.#number;
@@ -177,7 +193,7 @@ export class HeapSnapshotParser {
     let count = this.#count;
     const length = text.length;
     for (; i < length; i++) {
-      const c = stringCharCodeAt(text, i);
+      const c = charCodeAt(text, i);
       if (c >= 48 && c <= 57) {
         n = n * 10 + (c - 48);
         inNumber = true;
@@ -206,10 +222,10 @@ export class HeapSnapshotParser {
   }
 
   /** JSON strings separated by commas, up to `]`; a string split across chunks waits for the rest. */
-  #stringsSection(text: string, i: number): number {
+  #stringsSection(text: string, i: number, charCodeAt: CharCodeAt): number {
     const length = text.length;
     while (i < length) {
-      const c = stringCharCodeAt(text, i);
+      const c = charCodeAt(text, i);
       if (c === 93 /* ] */) {
         this.#state = State.Key;
         return i + 1;
@@ -221,7 +237,7 @@ export class HeapSnapshotParser {
       let j = i + 1;
       let escaped = false;
       for (; j < length; j++) {
-        const d = stringCharCodeAt(text, j);
+        const d = charCodeAt(text, j);
         if (d === 92 /* \ */) {
           escaped = true;
           j++;
@@ -239,11 +255,11 @@ export class HeapSnapshotParser {
   }
 
   /** A section not used (trace tree, samples): numbers and nested arrays, up to its `]`. */
-  #skip(text: string, i: number): number {
+  #skip(text: string, i: number, charCodeAt: CharCodeAt): number {
     let depth = this.#skipDepth;
     const length = text.length;
     for (; i < length; i++) {
-      const c = stringCharCodeAt(text, i);
+      const c = charCodeAt(text, i);
       if (c === 91) depth++;
       else if (c === 93 && --depth === 0) {
         this.#state = State.Key;
