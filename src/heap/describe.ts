@@ -13,7 +13,9 @@ import {
   decodeUriComponent,
   jsonStringify,
   mathMax,
+  newList,
   numberIsInteger,
+  publish,
   RegExpConstructor,
   regExpExec,
   regExpTest,
@@ -198,8 +200,9 @@ export function defaultReadSource(url: string): string | undefined {
 
 /** Describes the path (edge indexes from the root) to a settle function. */
 export function describePath(graph: HeapGraph, edges: readonly number[], options: DescribeOptions = {}): Described {
-  const steps: PathStep[] = [];
-  for (let k = 0; k < edges.length; k++) steps[k] = stepOf(graph, edges[k]!, options.omitValues === true);
+  const stepList = newList<PathStep>(edges.length);
+  for (let k = 0; k < edges.length; k++) stepList[k] = stepOf(graph, edges[k]!, options.omitValues === true);
+  const steps = publish(stepList);
   const displayPath = options.displayPath ?? ((url: string) => url);
   const readSource = options.readSource ?? defaultReadSource;
   // The anchor: the last class instance reached, or the last top-level variable, whichever is later.

@@ -6,7 +6,7 @@
  * value there) is left out, never guessed.
  */
 
-import { mathFloor, mathMax, mathRound } from '../runtime/intrinsics.ts';
+import { mathFloor, mathMax, mathRound, newList, publish, type List } from '../runtime/intrinsics.ts';
 import type { HeapGraph } from './graph.ts';
 import type { PathStep } from './describe.ts';
 
@@ -53,8 +53,9 @@ function seconds(ms: number): string {
 /** Facts, and the words a report shows in parentheses after the holder. */
 export function factsOf(graph: HeapGraph, anchor: number, stepsAfter: readonly PathStep[], options: FactOptions = {}): { facts: Facts; words: string[] } {
   const facts: Facts = {};
-  const words: string[] = [];
-  if (anchor < 0) return { facts, words };
+  // A list (no prototype) while it grows: storing past its end reaches no setter of Array.prototype.
+  const words = newList<string>();
+  if (anchor < 0) return { facts, words: publish(words) };
   const cls = graph.nodeName(anchor);
   if (cls === 'Timeout' || cls === 'Immediate') {
     const delay = primitive(graph, anchor, '_idleTimeout');
@@ -77,7 +78,7 @@ export function factsOf(graph: HeapGraph, anchor: number, stepsAfter: readonly P
       facts['unref'] = true;
       words[words.length] = "unref'd";
     }
-    return { facts, words };
+    return { facts, words: publish(words) };
   }
   const events = graph.child(anchor, 'property', '_events');
   if (events >= 0 && stepsAfter[0]?.name === '_events' && stepsAfter[1] !== undefined) {
@@ -140,7 +141,7 @@ export function factsOf(graph: HeapGraph, anchor: number, stepsAfter: readonly P
     }
   }
   streamFacts(graph, anchor, facts, words);
-  return { facts, words };
+  return { facts, words: publish(words) };
 }
 
 /**
@@ -156,7 +157,7 @@ const WRITABLE_ENDING = 1 << 12;
 const WRITABLE_FINISHED = 1 << 13;
 
 /** A Readable's or Writable's state (`_readableState`, `_writableState`): ended, flowing, what waits in its buffers. */
-function streamFacts(graph: HeapGraph, anchor: number, facts: Facts, words: string[]): void {
+function streamFacts(graph: HeapGraph, anchor: number, facts: Facts, words: List<string>): void {
   const readable = graph.child(anchor, 'property', '_readableState');
   const writable = graph.child(anchor, 'property', '_writableState');
   let destroyed = false;

@@ -4,7 +4,7 @@
  * numbers' values, and closures' source positions.
  */
 
-import { listIndexOf, numberIsNaN, SafeMap, toNumber } from '../runtime/intrinsics.ts';
+import { listIndexOf, newList, numberIsNaN, publish, SafeMap, toNumber } from '../runtime/intrinsics.ts';
 
 export interface HeapMeta {
   nodeFields: string[];
@@ -187,8 +187,8 @@ export class HeapGraph {
   edgesNamed(type: EdgeType, name: string): number[] {
     const typeIndex = listIndexOf(this.#edgeTypes, type);
     const nameIndex = listIndexOf(this.strings, name);
-    const found: number[] = [];
-    if (typeIndex < 0 || nameIndex < 0 || type === 'element' || type === 'hidden') return found;
+    const found = newList<number>();
+    if (typeIndex < 0 || nameIndex < 0 || type === 'element' || type === 'hidden') return publish(found);
     const f = this.#edgeFieldCount;
     const edges = this.#edges;
     const typeField = this.#edgeTypeField;
@@ -196,7 +196,7 @@ export class HeapGraph {
     for (let e = 0, n = this.edgeCount; e < n; e++) {
       if (edges[e * f + nameField] === nameIndex && edges[e * f + typeField] === typeIndex) found[found.length] = e;
     }
-    return found;
+    return publish(found);
   }
 
   /** The node an edge of this type and name leads to, or -1. */

@@ -12,7 +12,7 @@ import { describePath, type DescribeOptions, type PathStep } from './describe.ts
 import { factsOf, type Facts, type FactOptions } from './facts.ts';
 import type { HeapGraph } from './graph.ts';
 import { shortestPaths, type RetainerPath } from './paths.ts';
-import { hasOwn, listJoin, toNumber, listSlice, publish } from '../runtime/intrinsics.ts';
+import { append, listJoin, listSlice, newList, publish, toNumber, type List } from '../runtime/intrinsics.ts';
 import { findSettlers, markWaitingSide, type Settlers } from './settlers.ts';
 
 export interface HolderResult {
@@ -56,21 +56,24 @@ export function findMarkedTargets(graph: HeapGraph, key: string): { targets: num
     const e = named[n]!;
     const i = graph.edgeFrom(e);
     const array = graph.edgeTo(e);
-    const targets: number[] = [];
-    const markerNodes = [i, array];
+    // Lists (no prototype): storing past their end (or reading a hole) reaches no accessor of Array.prototype.
+    const targets = newList<number>();
+    const markerNodes = newList<number>();
+    append(markerNodes, i);
+    append(markerNodes, array);
     for (let k = graph.firstEdge(array); k < graph.endEdge(array); k++) {
       if (graph.edgeType(k) === 'element') targets[toNumber(graph.edgeName(k))] = graph.edgeTo(k);
-      else if (graph.edgeName(k) === 'elements') markerNodes[markerNodes.length] = graph.edgeTo(k);
+      else if (graph.edgeName(k) === 'elements') append(markerNodes, graph.edgeTo(k));
     }
-    for (let k = 0; k < targets.length; k++) if (!hasOwn(targets, k)) targets[k] = -1;
-    return { targets, markerNodes };
+    for (let k = 0; k < targets.length; k++) if (targets[k] === undefined) targets[k] = -1;
+    return { targets: publish(targets), markerNodes: publish(markerNodes) };
   }
   return undefined;
 }
 
 export function findHolders(graph: HeapGraph, targets: readonly number[], options: HolderOptions = {}): HolderResult[] {
-  const settlers: Settlers[] = [];
-  const all: number[] = [];
+  const settlers = newList<Settlers>();
+  const all = newList<number>();
   for (let k = 0; k < targets.length; k++) {
     settlers[k] = findSettlers(graph, targets[k]!);
     all[k] = k;
@@ -87,9 +90,9 @@ export function findHolders(graph: HeapGraph, targets: readonly number[], option
   }
   // Resolve functions first (a listener for the value says more than the one for an error); the reject functions of those not reached.
   const paths = walk(graph, settlers, excludedAll, all);
-  const results: HolderResult[] = [];
+  const results = newList<HolderResult>();
   for (let k = 0; k < targets.length; k++) results[k] = holderOf(graph, targets, k, settlers[k]!, paths[k], options);
-  return results;
+  return publish(results);
 }
 
 /** What holds `targets[k]`, from its settlers and the path the walk of every target found to one. */
@@ -101,7 +104,11 @@ function holderOf(graph: HeapGraph, targets: readonly number[], k: number, s: Se
     for (let j = 0; j < exclude.length; j++) own[exclude[j]!] = 1;
     markWaitingSide(graph, targets[k]!, own);
     for (let j = 0; j < s.promises.length; j++) own[s.promises[j]!] = 1;
-    path = walk(graph, [s], own, [0])[0];
+    const one = newList<Settlers>();
+    append(one, s);
+    const first = newList<number>();
+    append(first, 0);
+    path = walk(graph, one, own, first)[0];
   }
   const base = { facts: {}, alternatives: 0, promisesFollowed: s.promises.length, steps: [] as PathStep[], package: null };
   if (path !== undefined) {
@@ -114,12 +121,12 @@ function holderOf(graph: HeapGraph, targets: readonly number[], k: number, s: Se
         break;
       }
     }
-    const after: PathStep[] = [];
-    for (let i = anchorStep + 1; i < described.steps.length; i++) after[after.length] = described.steps[i]!;
-    const { facts, words } = factsOf(graph, described.anchor, after, options);
+    const after = listSlice(described.steps, anchorStep + 1);
+    const { facts, words } = factsOf(graph, described.anchor, publish(after), options);
     let text = described.text;
-    if (described.package !== null) words[words.length] = described.package;
-    if (words.length > 0) text += ` (${listJoin(words, ', ')})`;
+    const told = listSlice(words, 0);
+    if (described.package !== null) append(told, described.package);
+    if (told.length > 0) text += ` (${listJoin(told, ', ')})`;
     if (path.alternatives > 0) text += '; one of several holders';
     return { ...base, state: 'held', text, holder: described.text, package: described.package, facts, alternatives: path.alternatives, steps: described.steps };
   }
@@ -152,16 +159,16 @@ function fileHandleOf(graph: HeapGraph, generators: readonly number[]): number {
 }
 
 /** Paths to the resolve functions of each target, else to its reject functions. */
-function walk(graph: HeapGraph, settlers: readonly Settlers[], excluded: Uint8Array, which: readonly number[]): (RetainerPath | undefined)[] {
-  const resolveGroups: number[][] = [];
+function walk(graph: HeapGraph, settlers: List<Settlers>, excluded: Uint8Array, which: List<number>): (RetainerPath | undefined)[] {
+  const resolveGroups = newList<number[]>();
   for (let i = 0; i < which.length; i++) {
     const s = settlers[which[i]!]!;
     resolveGroups[i] = publish(listSlice(s.functions, 0, s.resolveCount));
   }
-  const resolved = shortestPaths(graph, resolveGroups, excluded);
+  const resolved = shortestPaths(graph, publish(resolveGroups), excluded);
   // For each of `which`, its place among those walked again for their reject functions, or -1.
-  const missingAt: number[] = [];
-  const rejectGroups: number[][] = [];
+  const missingAt = newList<number>();
+  const rejectGroups = newList<number[]>();
   for (let i = 0; i < which.length; i++) {
     const s = settlers[which[i]!]!;
     missingAt[i] = -1;
@@ -171,8 +178,8 @@ function walk(graph: HeapGraph, settlers: readonly Settlers[], excluded: Uint8Ar
     }
   }
   if (rejectGroups.length === 0) return resolved;
-  const rejected = shortestPaths(graph, rejectGroups, excluded);
-  const out: (RetainerPath | undefined)[] = [];
+  const rejected = shortestPaths(graph, publish(rejectGroups), excluded);
+  const out = newList<RetainerPath | undefined>();
   for (let i = 0; i < which.length; i++) out[i] = resolved[i] ?? (missingAt[i]! >= 0 ? rejected[missingAt[i]!] : undefined);
-  return out;
+  return publish(out);
 }

@@ -11,7 +11,7 @@
  * sections are read digit by digit; `strings` string by string. Unknown sections are skipped.
  */
 
-import { getOwnPropertyDescriptor, hasOwn, isArray, jsonParse, listIndexOf, regExpExec, stringCharCodeAt, stringEndsWith, stringIndexOf, stringSlice, stringTrimEnd, textDecode } from '../runtime/intrinsics.ts';
+import { getOwnPropertyDescriptor, hasOwn, isArray, jsonParse, newList, publish, type List, listIndexOf, regExpExec, stringCharCodeAt, stringEndsWith, stringIndexOf, stringSlice, stringTrimEnd, textDecode } from '../runtime/intrinsics.ts';
 import { HeapGraph, type HeapMeta } from './graph.ts';
 
 // Captured at load: the parser runs inside the program's process (a report), where the program
@@ -62,15 +62,16 @@ export class HeapSnapshotParser {
   #meta: HeapMeta | undefined;
   #nodes: Uint32Array = new Uint32Array(0);
   #edges: Uint32Array = new Uint32Array(0);
-  #locations: number[] = [];
+  // Lists (no prototype): storing past their end reaches no setter of Array.prototype.
+  #locations = newList<number>();
   /** The typed array or list the current number section fills, and how far. */
-  #target: Uint32Array | number[] | undefined;
+  #target: Uint32Array | List<number> | undefined;
   #count = 0;
   /** A number split across chunks: its value so far, and whether any digit was read. */
   #number = 0;
   #inNumber = false;
   #skipDepth = 0;
-  readonly #strings: string[] = [];
+  readonly #strings = newList<string>();
   readonly #decoder = new TextDecoder('utf-8', { fatal: false });
 
   /** Feeds the next piece of the snapshot, as text or UTF-8 bytes. */
@@ -89,7 +90,7 @@ export class HeapSnapshotParser {
     if (this.#nodes.length !== meta.nodeCount * meta.nodeFields.length) throw new HeapSnapshotSyntaxError('node count does not match its nodes');
     const locations = new Uint32Array(this.#locations.length);
     for (let k = 0; k < locations.length; k++) locations[k] = this.#locations[k]!;
-    return new HeapGraph(meta, this.#nodes, this.#edges, this.#strings, locations);
+    return new HeapGraph(meta, this.#nodes, this.#edges, publish(this.#strings), locations);
   }
 
   #feed(text: string): void {
@@ -203,7 +204,7 @@ export class HeapSnapshotParser {
         if (typed) {
           if (count >= target.length) throw new HeapSnapshotSyntaxError('more numbers than the header announced');
           target[count++] = n;
-        } else (target as number[])[count++] = n;
+        } else (target as List<number>)[count++] = n;
         n = 0;
         inNumber = false;
       }

@@ -4,11 +4,10 @@
  * answers every target at once; its cost is one pass over the edges (O(nodes + edges)).
  */
 
-import { regExpTest, toNumber, SafeMap, SafeSet, typedArrayFill, uncurryThis } from '../runtime/intrinsics.ts';
+import { append, newList, publish, regExpTest, SafeMap, SafeSet, sortList, toNumber, typedArrayFill, type List } from '../runtime/intrinsics.ts';
 import type { HeapGraph } from './graph.ts';
 
 // Captured at load (the walk runs in the program's process, once per node of a level).
-const sortList = uncurryThis(Array.prototype.sort) as <T>(list: T[], compare: (a: T, b: T) => number) => T[];
 
 /**
  * Roots that hold only what the code running at the snapshot holds: awaitwhat's own call (and
@@ -33,21 +32,25 @@ export interface RetainerPath {
 export function shortestPaths(graph: HeapGraph, groups: readonly (readonly number[])[], excluded: Uint8Array): (RetainerPath | undefined)[] {
   const n = graph.nodeCount;
   // Which groups each target belongs to; most targets belong to one.
-  const groupOf = new SafeMap<number, number[]>();
-  const result: (RetainerPath | undefined)[] = [];
+  // Lists (no prototype): storing past their end reaches no setter the program put on Array.prototype.
+  const groupOf = new SafeMap<number, List<number>>();
+  const result = newList<RetainerPath | undefined>();
   let open = 0;
   for (let k = 0; k < groups.length; k++) {
     const g = groups[k]!;
     for (let j = 0; j < g.length; j++) {
       const t = g[j]!;
       const list = groupOf.get(t);
-      if (list === undefined) groupOf.set(t, [k]);
-      else list[list.length] = k;
+      if (list === undefined) {
+        const first = newList<number>();
+        append(first, k);
+        groupOf.set(t, first);
+      } else append(list, k);
     }
     result[k] = undefined;
     if (g.length > 0) open++;
   }
-  if (open === 0) return result;
+  if (open === 0) return publish(result);
   // Level by level, so that every node's parent is the best one of the level before: nodes of a
   // level are ordered (`order`) by their parent's order, then by the edge (see `compareEdges`).
   // That makes the path chosen the same in every run, whatever order V8 put properties in.
@@ -56,10 +59,11 @@ export function shortestPaths(graph: HeapGraph, groups: readonly (readonly numbe
   const order = new Uint32Array(n);
   const levelOf = new Uint32Array(n);
   let depth = 0;
-  let level: number[] = [0];
+  let level = newList<number>();
+  append(level, 0);
   seen[0] = 1;
   while (level.length > 0 && open > 0) {
-    const next: number[] = [];
+    const next = newList<number>();
     for (let li = 0; li < level.length; li++) {
       const i = level[li]!;
       if (i !== 0 && graph.nodeType(i) === 'synthetic' && TRANSIENT_ROOTS.has(graph.nodeName(i))) continue;
@@ -77,7 +81,7 @@ export function shortestPaths(graph: HeapGraph, groups: readonly (readonly numbe
         seen[to] = 1;
         levelOf[to] = depth + 1;
         parentEdge[to] = e;
-        next[next.length] = to;
+        append(next, to);
       }
     }
     sortList(next, (a, b) => {
@@ -102,20 +106,20 @@ export function shortestPaths(graph: HeapGraph, groups: readonly (readonly numbe
     level = next;
     depth++;
   }
-  return result;
+  return publish(result);
 }
 
 function pathTo(graph: HeapGraph, parentEdge: Int32Array, to: number): number[] {
-  const edges: number[] = [];
+  const edges = newList<number>();
   let at = to;
   while (at !== 0) {
     const e = parentEdge[at]!;
-    edges[edges.length] = e;
+    append(edges, e);
     at = graph.edgeFrom(e);
   }
-  const forward: number[] = [];
-  for (let k = edges.length - 1; k >= 0; k--) forward[forward.length] = edges[k]!;
-  return forward;
+  const forward = newList<number>();
+  for (let k = edges.length - 1; k >= 0; k--) append(forward, edges[k]!);
+  return publish(forward);
 }
 
 /** How many different nodes hold `at` one level nearer the root (its holders on a shortest path). */

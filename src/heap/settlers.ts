@@ -15,7 +15,7 @@
  * through those are not holders: code that is itself waiting cannot settle what it waits for.
  */
 
-import { listIndexOf, regExpExec, regExpTest, SafeSet } from '../runtime/intrinsics.ts';
+import { append, listIndexOf, newList, popList, publish, regExpExec, regExpTest, SafeSet } from '../runtime/intrinsics.ts';
 import type { HeapGraph } from './graph.ts';
 
 /** Builtin code (`(<name> builtin code)` nodes) of the functions that settle a promise. */
@@ -114,19 +114,25 @@ function reactionOwner(graph: HeapGraph, reaction: number): number {
 }
 
 export function findSettlers(graph: HeapGraph, promise: number): Settlers {
-  const result: Settlers = { functions: [], resolveCount: 0, native: [], promises: [], unresolved: false, generators: [] };
-  const rejecters: number[] = [];
+  // Lists (no prototype) while they grow, published in the result.
+  const functions = newList<number>();
+  const native = newList<number>();
+  const promises = newList<number>();
+  const generators = newList<number>();
+  let unresolved = false;
+  const rejecters = newList<number>();
   const seen = new SafeSet<number>();
-  const queue = [promise];
+  const queue = newList<number>();
+  append(queue, promise);
   const follow = (p: number): void => {
-    if (p >= 0 && !seen.has(p) && result.promises.length < MAX_HOPS) queue[queue.length] = p;
+    if (p >= 0 && !seen.has(p) && promises.length < MAX_HOPS) append(queue, p);
   };
   // A queue read from its head (not `shift`, which the program can replace).
   for (let head = 0; head < queue.length; head++) {
     const p = queue[head]!;
     if (seen.has(p)) continue;
     seen.add(p);
-    result.promises[result.promises.length] = p;
+    append(promises, p);
     for (let eR = graph.firstRetainer(p), eEnd = graph.endRetainer(p); eR < eEnd; eR++) {
       const e = graph.retainerEdge(eR);
       if (graph.isWeak(e)) continue;
@@ -143,8 +149,8 @@ export function findSettlers(graph: HeapGraph, promise: number): Settlers {
           const inReaction = reactionHolding(graph, closure);
           if (inReaction >= 0) follow(reactionOwner(graph, inReaction));
           else {
-            const list = code === 'PromiseCapabilityDefaultResolve' ? result.functions : rejecters;
-            if (listIndexOf(list, closure) < 0) list[list.length] = closure;
+            const list = code === 'PromiseCapabilityDefaultResolve' ? functions : rejecters;
+            if (listIndexOf(list, closure) < 0) append(list, closure);
           }
         }
       } else if (isReaction(graph, from) && reactionFieldOf(graph, e) === 'promise') {
@@ -160,26 +166,26 @@ export function findSettlers(graph: HeapGraph, promise: number): Settlers {
         // A `next()` of an async generator: settled when the generator next yields or returns,
         // that is when what it awaits settles.
         const generator = requestOwner(graph, from);
-        if (generator < 0) result.unresolved = true;
+        if (generator < 0) unresolved = true;
         else {
-          if (listIndexOf(result.generators, generator) < 0) result.generators[result.generators.length] = generator;
+          if (listIndexOf(generators, generator) < 0) append(generators, generator);
           const awaited = awaitedBy(graph, generator);
-          if (awaited.length === 0) result.unresolved = true;
+          if (awaited.length === 0) unresolved = true;
           for (let k = 0; k < awaited.length; k++) follow(awaited[k]!);
         }
       } else if (isGenerator(graph, from) && graph.edgeType(e) === 'hidden') {
-        if (listIndexOf(result.generators, from) < 0) result.generators[result.generators.length] = from;
+        if (listIndexOf(generators, from) < 0) append(generators, from);
         const awaited = awaitedBy(graph, from);
-        if (awaited.length === 0) result.unresolved = true;
+        if (awaited.length === 0) unresolved = true;
         for (let k = 0; k < awaited.length; k++) follow(awaited[k]!);
-      } else if (regExpTest(NATIVE_HOLDER, name) && listIndexOf(result.native, from) < 0) {
-        result.native[result.native.length] = from;
+      } else if (regExpTest(NATIVE_HOLDER, name) && listIndexOf(native, from) < 0) {
+        append(native, from);
       }
     }
   }
-  result.resolveCount = result.functions.length;
-  for (let k = 0; k < rejecters.length; k++) result.functions[result.functions.length] = rejecters[k]!;
-  return result;
+  const resolveCount = functions.length;
+  for (let k = 0; k < rejecters.length; k++) append(functions, rejecters[k]!);
+  return { functions: publish(functions), resolveCount, native: publish(native), promises: publish(promises), unresolved, generators: publish(generators) };
 }
 
 /** The async generator whose request queue holds this request (walking `next` links back), or -1. */
@@ -212,7 +218,7 @@ function reactionHolding(graph: HeapGraph, closure: number): number {
 
 /** The promises a suspended async function (its generator object) awaits: the owners of the reactions holding its await closures. */
 export function awaitedBy(graph: HeapGraph, generator: number): number[] {
-  const promises: number[] = [];
+  const promises = newList<number>();
   for (let eR = graph.firstRetainer(generator), eEnd = graph.endRetainer(generator); eR < eEnd; eR++) {
     const e = graph.retainerEdge(eR);
     if (graph.edgeName(e) !== 'extension') continue;
@@ -223,10 +229,10 @@ export function awaitedBy(graph: HeapGraph, generator: number): number[] {
       if (graph.nodeType(closure) !== 'closure' || !AWAIT_CODES.has(builtinCodeOf(graph, closure))) continue;
       const reaction = reactionHolding(graph, closure);
       const owner = reaction < 0 ? -1 : reactionOwner(graph, reaction);
-      if (owner >= 0 && listIndexOf(promises, owner) < 0) promises[promises.length] = owner;
+      if (owner >= 0 && listIndexOf(promises, owner) < 0) append(promises, owner);
     }
   }
-  return promises;
+  return publish(promises);
 }
 
 /** The suspended async function (its generator object) whose own promise `promise` is, or -1. */
@@ -241,7 +247,7 @@ export function ownerGenerator(graph: HeapGraph, promise: number): number {
 
 /** The suspended async functions (generator objects) awaiting `promise`: the owners of the await closures in its reactions, the first to await first (V8 keeps the list newest first). */
 export function awaitersOf(graph: HeapGraph, promise: number): number[] {
-  const generators: number[] = [];
+  const generators = newList<number>();
   let reaction = graph.child(promise, 'internal', 'reactions_or_result');
   for (let hops = 0; reaction >= 0 && isReaction(graph, reaction) && hops < 100_000; hops++) {
     let next = -1;
@@ -252,13 +258,13 @@ export function awaitersOf(graph: HeapGraph, promise: number): number[] {
       if (field !== 'handler' || !AWAIT_CODES.has(builtinCodeOf(graph, to))) continue;
       const context = graph.child(to, 'internal', 'context');
       const generator = context < 0 ? -1 : graph.child(context, 'internal', 'extension');
-      if (generator >= 0 && isGenerator(graph, generator) && listIndexOf(generators, generator) < 0) generators[generators.length] = generator;
+      if (generator >= 0 && isGenerator(graph, generator) && listIndexOf(generators, generator) < 0) append(generators, generator);
     }
     reaction = next;
   }
-  const reversed: number[] = [];
-  for (let k = generators.length - 1; k >= 0; k--) reversed[reversed.length] = generators[k]!;
-  return reversed;
+  const reversed = newList<number>();
+  for (let k = generators.length - 1; k >= 0; k--) append(reversed, generators[k]!);
+  return publish(reversed);
 }
 
 /**
@@ -267,17 +273,17 @@ export function awaitersOf(graph: HeapGraph, promise: number): number[] {
  * own promises, derived promises, onwards.
  */
 export function markWaitingSide(graph: HeapGraph, promise: number, marked: Uint8Array): void {
-  const queue = [promise];
+  const queue = newList<number>();
+  append(queue, promise);
   const push = (i: number): void => {
     if (i >= 0 && marked[i] !== 1) {
       marked[i] = 1;
-      queue[queue.length] = i;
+      append(queue, i);
     }
   };
   marked[promise] = 1;
   while (queue.length > 0) {
-    const i = queue[queue.length - 1]!;
-    queue.length--;
+    const i = popList(queue);
     const name = graph.nodeName(i);
     if (isPromise(graph, i)) {
       const reactions = graph.child(i, 'internal', 'reactions_or_result');

@@ -11,7 +11,7 @@
 
 import * as os from 'node:os';
 import * as v8 from 'node:v8';
-import { mathRandom, mathRound, numberToFixed, numberToString, preciseNow, SafeMap, stringSlice, toText } from '../runtime/intrinsics.ts';
+import { mathRandom, mathRound, newList, numberToFixed, numberToString, preciseNow, publish, SafeMap, stringSlice, toText } from '../runtime/intrinsics.ts';
 import { findHolders, findMarkedTargets, NO_AWAITER_TEXT, SHARED_AWAIT_TEXT, type HolderResult } from '../heap/holders.ts';
 import { SuspendedCalls } from '../heap/steps.ts';
 import { takeOwnHeapSnapshot } from '../heap/take.ts';
@@ -61,8 +61,9 @@ export function addHolders(nodes: SnapshotNode[], leafValues: ReadonlyMap<number
     neverSettle: 0,
     tookMs: 0,
   };
-  const targets: object[] = [];
-  const leaves: LeafNode[] = [];
+  // Lists (no prototype): storing past their end reaches no setter of Array.prototype.
+  const targets = newList<object>();
+  const leaves = newList<LeafNode>();
   // A SafeMap from the builder (its own `forEach`, not the program's Map.prototype's).
   leafValues.forEach((value, index) => {
     const node = nodes[index];
@@ -73,7 +74,7 @@ export function addHolders(nodes: SnapshotNode[], leafValues: ReadonlyMap<number
   // A `for await`, a thenable or an `await using` waits for a promise awaitwhat does not keep (the
   // iterator's pending `next()`, the promise whose resolve functions `then` was given, what
   // `[Symbol.asyncDispose]()` returned): the promise its awaiting function awaits, looked up in the heap.
-  const iterations: { leaf: LeafNode; awaiter: FrameNode }[] = [];
+  const iterations = newList<{ leaf: LeafNode; awaiter: FrameNode }>();
   let byId: SafeMap<string, SnapshotNode> | undefined;
   for (let k = 0; k < nodes.length; k++) {
     const node = nodes[k]!;
@@ -97,7 +98,7 @@ export function addHolders(nodes: SnapshotNode[], leafValues: ReadonlyMap<number
   const started = preciseNow();
   try {
     const key = `awaitwhat-holders-${process.pid}-${stringSlice(numberToString(mathRandom(), 36), 2)}`;
-    marker = { [key]: targets };
+    marker = { [key]: publish(targets) };
     let graph;
     try {
       graph = takeOwnHeapSnapshot();
@@ -106,8 +107,8 @@ export function addHolders(nodes: SnapshotNode[], leafValues: ReadonlyMap<number
     }
     const marked = targets.length === 0 ? { targets: [], markerNodes: [] } : findMarkedTargets(graph, key);
     if (marked === undefined) throw new Error('the promises handed over were not found in the heap snapshot');
-    const analysed: LeafNode[] = [];
-    const nodesOf: number[] = [];
+    const analysed = newList<LeafNode>();
+    const nodesOf = newList<number>();
     for (let k = 0; k < marked.targets.length; k++) {
       const t = marked.targets[k]!;
       if (t < 0) leaves[k]!.holder = untold('not found: the promise handed over is not in the heap snapshot');
@@ -128,7 +129,7 @@ export function addHolders(nodes: SnapshotNode[], leafValues: ReadonlyMap<number
         nodesOf[nodesOf.length] = found.promise;
       }
     }
-    const results = findHolders(graph, nodesOf, { exclude: marked.markerNodes, timerNowMs: started, displayPath, omitValues: options.omitText === true });
+    const results = findHolders(graph, publish(nodesOf), { exclude: marked.markerNodes, timerNowMs: started, displayPath, omitValues: options.omitText === true });
     for (let k = 0; k < results.length; k++) {
       const r = results[k]!;
       analysed[k]!.holder = leafHolderOf(r);
@@ -145,9 +146,9 @@ export function addHolders(nodes: SnapshotNode[], leafValues: ReadonlyMap<number
 
 /** A holder as the snapshot schema has it (in-process and `awaitwhat attach --full`). */
 export function leafHolderOf(r: HolderResult): LeafHolder {
-  const path: string[] = [];
+  const path = newList<string>(r.steps.length);
   for (let k = 0; k < r.steps.length; k++) path[k] = stepText(r.steps[k]!);
-  return { state: r.state, text: r.text, holder: r.holder, package: r.package, facts: r.facts, alternatives: r.alternatives, path };
+  return { state: r.state, text: r.text, holder: r.holder, package: r.package, facts: r.facts, alternatives: r.alternatives, path: publish(path) };
 }
 
 /** A holder that cannot be told, with the reason. */
