@@ -3,13 +3,30 @@
  * originals: WeakMap methods replaced, sets read to a limit, lists sorted without
  * Array.prototype, and promises watched only when watching them runs none of the program's code
  * (its realm's `then`, `constructor` and `Symbol.species` as captured), in this realm and in `vm`
- * contexts whose `Promise` is missing, odd or changed after capture.
+ * contexts whose `Promise` is missing, odd or changed after capture. The report's own: Map and Set
+ * methods and `size`, `RegExp.prototype.exec` and `test`, typed arrays' `constructor`, and the list
+ * and string helpers.
  */
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import vm from 'node:vm';
-import { addPromiseRealm, newList, SafeWeakMap, setElements, sortList, whenSettled } from '../dist/runtime/intrinsics.js';
+import {
+  addPromiseRealm,
+  float64Part,
+  int32Part,
+  listIndexOf,
+  listSlice,
+  newList,
+  regExpTest,
+  SafeMap,
+  SafeSet,
+  SafeWeakMap,
+  setElements,
+  sortList,
+  stringSplit,
+  whenSettled,
+} from '../dist/runtime/intrinsics.js';
 
 /** A new `vm` context: its global object, and a way to run code in it. */
 function realm(): { global: object; run: (code: string) => unknown } {
@@ -47,6 +64,93 @@ describe('SafeWeakMap', () => {
     assert.throws(() => Object.defineProperty(SafeWeakMap, 'extra', { value: 1 }), TypeError);
     assert.throws(() => Object.defineProperty(SafeWeakMap.prototype, 'extra', { value: 1 }), TypeError);
     assert.deepEqual(Object.keys(SafeWeakMap.prototype), []);
+  });
+});
+
+/** Runs `body` with `owner[key]` replaced by a function that throws; puts the original back. */
+function withReplaced(owner: object, key: PropertyKey, body: () => void): void {
+  const original = Object.getOwnPropertyDescriptor(owner, key)!;
+  Object.defineProperty(owner, key, {
+    configurable: true,
+    get() {
+      throw new Error(`the program's ${String(key)} ran`);
+    },
+  });
+  try {
+    body();
+  } finally {
+    Object.defineProperty(owner, key, original);
+  }
+}
+
+describe('SafeMap and SafeSet', () => {
+  it('keep the original methods and size when the program replaces Map.prototype\'s and Set.prototype\'s', () => {
+    const map = new SafeMap<string, number>();
+    const set = new SafeSet<string>();
+    for (const [proto, keys] of [
+      [Map.prototype, ['get', 'set', 'has', 'delete', 'forEach', 'size']],
+      [Set.prototype, ['add', 'has', 'delete', 'forEach', 'size']],
+    ] as const) {
+      for (const key of keys) {
+        withReplaced(proto, key, () => {
+          map.set('a', 1);
+          set.add('a');
+          const seen: string[] = [];
+          map.forEach((v, k) => seen.push(`${k}=${v}`));
+          set.forEach((v) => seen.push(v));
+          assert.deepEqual([map.get('a'), map.has('a'), map.size, set.has('a'), set.size, seen], [1, true, 1, true, 1, ['a=1', 'a']]);
+          assert.deepEqual([map.delete('a'), set.delete('a'), map.size, set.size], [true, true, 0, 0]);
+        });
+      }
+    }
+    assert.throws(() => ((SafeSet.prototype as unknown as Record<string, unknown>).add = () => {}), TypeError);
+    assert.throws(() => Object.defineProperty(SafeMap.prototype, 'size', { value: 1 }), TypeError);
+    assert.deepEqual([Object.keys(SafeMap.prototype), Object.keys(SafeSet.prototype)], [[], []]);
+  });
+});
+
+describe('regExpTest, int32Part and float64Part', () => {
+  it('regExpTest matches by the original exec, with RegExp.prototype.exec and test replaced', () => {
+    withReplaced(RegExp.prototype, 'exec', () => {
+      withReplaced(RegExp.prototype, 'test', () => {
+        assert.deepEqual([regExpTest(/^\d+$/, '42'), regExpTest(/^\d+$/, '4x'), regExpTest(/b/g, 'abc'), regExpTest(/b/g, 'abc')], [true, false, true, true]);
+      });
+    });
+  });
+
+  it('int32Part and float64Part view the part of the buffer, with subarray and the typed arrays\' constructor replaced', () => {
+    const ints = new Int32Array([1, 2, 3, 4, 5]).subarray(1);
+    const floats = new Float64Array([0.5, 1.5, 2.5, 3.5]).subarray(1);
+    const typedArray = Object.getPrototypeOf(Int32Array.prototype) as object;
+    withReplaced(typedArray, 'subarray', () => {
+      withReplaced(Int32Array.prototype, 'constructor', () => {
+        withReplaced(Float64Array.prototype, 'constructor', () => {
+          const part = int32Part(ints, 1, 3);
+          part[0] = 30;
+          assert.deepEqual([Array.from(part), ints[1], Array.from(float64Part(floats, 0, 2)), int32Part(ints, 2, 2).length], [[30, 4], 30, [1.5, 2.5], 0]);
+        });
+      });
+    });
+  });
+});
+
+describe('listIndexOf, listSlice and stringSplit', () => {
+  it('work over own elements, with the array and string methods replaced', () => {
+    const list = newList<string>();
+    for (const v of ['a', 'b', 'c', 'b']) list[list.length] = v;
+    withReplaced(Array.prototype, 'indexOf', () => {
+      withReplaced(Array.prototype, 'slice', () => {
+        withReplaced(String.prototype, 'split', () => {
+          const sliced = listSlice(list, 1, 3);
+          const tail = listSlice(['x', 'y', 'z'], -2);
+          assert.deepEqual(
+            [listIndexOf(list, 'b'), listIndexOf(list, 'd'), [sliced[0], sliced[1], sliced.length], [tail[0], tail[1], tail.length]],
+            [1, -1, ['b', 'c', 2], ['y', 'z', 2]],
+          );
+          assert.deepEqual([stringSplit('a/b//c', '/'), stringSplit('abc', '/'), stringSplit('', '/'), stringSplit('a::b', '::')], [['a', 'b', '', 'c'], ['abc'], [''], ['a', 'b']]);
+        });
+      });
+    });
   });
 });
 

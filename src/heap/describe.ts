@@ -7,9 +7,29 @@
  * a script URL; a line only when the script's source on disk declares the name exactly once.
  */
 
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import * as fs from 'node:fs';
+import * as nodeUrl from 'node:url';
+import {
+  decodeUriComponent,
+  jsonStringify,
+  mathMax,
+  newList,
+  numberIsInteger,
+  publish,
+  RegExpConstructor,
+  regExpExec,
+  regExpTest,
+  SafeSet,
+  stringSplit,
+  stringStartsWith,
+  toNumber,
+} from '../runtime/intrinsics.ts';
 import type { HeapGraph } from './graph.ts';
+
+// As they are when awaitwhat loads: named imports of node: modules follow a program's replacements
+// after `module.syncBuiltinESMExports()`.
+const { readFileSync } = fs;
+const { fileURLToPath } = nodeUrl;
 
 export interface PathStep {
   /** `property`, `element`, `variable` (a context slot), or `internal` (V8's own, not written). */
@@ -40,16 +60,16 @@ export interface DescribeOptions {
   omitValues?: boolean;
 }
 
-const CONTAINERS = new Set(['Object', 'Array', 'Map', 'Set', 'WeakMap', 'WeakSet', '']);
+const CONTAINERS = new SafeSet(['Object', 'Array', 'Map', 'Set', 'WeakMap', 'WeakSet', '']);
 /** Node.js's own bookkeeping objects a path passes through on its way to what the program made: never the holder named. */
-const TRANSPARENT = new Set(['ModuleWrap', 'Module', 'Listener', 'TimersList', 'PriorityQueue', 'FreeList', 'AsyncContextFrame']);
+const TRANSPARENT = new SafeSet(['ModuleWrap', 'Module', 'Listener', 'TimersList', 'PriorityQueue', 'FreeList', 'AsyncContextFrame']);
 
 export function isClassInstance(graph: HeapGraph, i: number): boolean {
   if (graph.nodeType(i) !== 'object') return false;
   const name = graph.nodeName(i);
   // Node.js's own bookkeeping classes only: a package may have a PriorityQueue of its own.
   if (TRANSPARENT.has(name) && isNodeInternal(classScriptOf(graph, i))) return false;
-  return !CONTAINERS.has(name) && !name.startsWith('system /') && !name.startsWith('global') && name !== 'Promise' && name !== 'Generator';
+  return !CONTAINERS.has(name) && !stringStartsWith(name, 'system /') && !stringStartsWith(name, 'global') && name !== 'Promise' && name !== 'Generator';
 }
 
 /** The script URL a closure's code comes from, or ''. */
@@ -68,12 +88,12 @@ export function classScriptOf(graph: HeapGraph, object: number): string {
 
 /** `pg-pool` for `file:///app/node_modules/pg-pool/index.js`, `@scope/name` for scoped packages; null when not in node_modules. */
 export function packageOf(url: string): string | null {
-  const m = /\/node_modules\/((?:@[^/]+\/)?[^/]+)\/(?!.*\/node_modules\/)/.exec(url);
-  return m === null ? null : decodeURIComponent(m[1]!);
+  const m = regExpExec(/\/node_modules\/((?:@[^/]+\/)?[^/]+)\/(?!.*\/node_modules\/)/, url);
+  return m === null ? null : decodeUriComponent(m[1]!);
 }
 
 function isNodeInternal(url: string): boolean {
-  return url.startsWith('node:') || url === '';
+  return stringStartsWith(url, 'node:') || url === '';
 }
 
 /**
@@ -91,7 +111,8 @@ function isTopLevelContext(graph: HeapGraph, context: number): boolean {
 
 /** The script of the code that uses a context: a closure or generator whose context it is. */
 function contextScript(graph: HeapGraph, context: number): string {
-  for (const e of graph.retainerEdges(context)) {
+  for (let eR = graph.firstRetainer(context), eEnd = graph.endRetainer(context); eR < eEnd; eR++) {
+    const e = graph.retainerEdge(eR);
     if (graph.edgeName(e) !== 'context') continue;
     const from = graph.edgeFrom(e);
     if (graph.nodeType(from) === 'closure') {
@@ -118,12 +139,12 @@ function stepOf(graph: HeapGraph, e: number, omitValues: boolean): PathStep {
   if (type === 'property') kind = 'property';
   else if (type === 'element') kind = 'element';
   else if (type === 'context') kind = 'variable';
-  else if (type === 'internal' && graph.nodeName(from) === '(object elements)' && /^\d+$/.test(graph.edgeName(e))) kind = 'element';
-  else if (type === 'internal' && /^\d+$/.test(graph.edgeName(e)) && isHashTableOf(graph, from)) {
+  else if (type === 'internal' && graph.nodeName(from) === '(object elements)' && regExpTest(/^\d+$/, graph.edgeName(e))) kind = 'element';
+  else if (type === 'internal' && regExpTest(/^\d+$/, graph.edgeName(e)) && isHashTableOf(graph, from)) {
     // A Map's table holds key, value, chain per entry: the key is the slot before the value.
-    const key = graph.child(from, 'internal', String(Number(graph.edgeName(e)) - 1));
+    const key = graph.child(from, 'internal', `${toNumber(graph.edgeName(e)) - 1}`);
     const keyType = key < 0 ? '' : graph.nodeType(key);
-    const keyText = omitValues ? '…' : keyType === 'string' || keyType === 'concatenated string' || keyType === 'sliced string' ? JSON.stringify(graph.nodeName(key)) : keyType === 'number' ? String(graph.numberValue(key) ?? '…') : '…';
+    const keyText = omitValues ? '…' : keyType === 'string' || keyType === 'concatenated string' || keyType === 'sliced string' ? jsonStringify(graph.nodeName(key)) : keyType === 'number' ? `${graph.numberValue(key) ?? '…'}` : '…';
     return { kind: 'entry', name: keyText, to: toText };
   } else kind = 'internal';
   return { kind, name: graph.edgeName(e), to: toText };
@@ -135,7 +156,8 @@ function stepOf(graph: HeapGraph, e: number, omitValues: boolean): PathStep {
  * slots are numbered edges differs between V8 versions, so naming them would change the text).
  */
 function isHashTableOf(graph: HeapGraph, table: number): boolean {
-  for (const e of graph.retainerEdges(table)) {
+  for (let eR = graph.firstRetainer(table), eEnd = graph.endRetainer(table); eR < eEnd; eR++) {
+    const e = graph.retainerEdge(eR);
     if (graph.edgeName(e) !== 'table') continue;
     if (graph.nodeName(graph.edgeFrom(e)) === 'Map') return true;
   }
@@ -145,20 +167,21 @@ function isHashTableOf(graph: HeapGraph, table: number): boolean {
 function accessor(step: PathStep): string {
   if (step.kind === 'element') return `[${step.name}]`;
   if (step.kind === 'entry') return `.get(${step.name})`;
-  const symbol = /^<symbol (.*)>$/.exec(step.name);
+  const symbol = regExpExec(/^<symbol (.*)>$/, step.name);
   if (symbol !== null) return `[Symbol(${symbol[1]})]`;
-  return /^[A-Za-z_$#][\w$]*$/.test(step.name) ? `.${step.name}` : `[${JSON.stringify(step.name)}]`;
+  return regExpTest(/^[A-Za-z_$#][\w$]*$/, step.name) ? `.${step.name}` : `[${jsonStringify(step.name)}]`;
 }
 
 /** The line declaring `name` in the source, when exactly one line does. */
 function declarationLine(source: string, name: string): number | undefined {
-  const escaped = name.replace(/[$]/g, '\\$');
-  const re = new RegExp(`(?:\\b(?:let|const|var|function\\*?|class)\\s+${escaped}\\b)|(?:\\b(?:let|const|var)\\s*[{[][^=;]*\\b${escaped}\\b[^=;]*[}\\]]\\s*=)`, 'g');
-  const lines = source.split('\n');
+  let escaped = '';
+  for (let k = 0; k < name.length; k++) escaped += name[k] === '$' ? '\\$' : name[k];
+  const re = new RegExpConstructor(`(?:\\b(?:let|const|var|function\\*?|class)\\s+${escaped}\\b)|(?:\\b(?:let|const|var)\\s*[{[][^=;]*\\b${escaped}\\b[^=;]*[}\\]]\\s*=)`, 'g');
+  const lines = stringSplit(source, '\n');
   let found: number | undefined;
   for (let k = 0; k < lines.length; k++) {
     re.lastIndex = 0;
-    if (re.test(lines[k]!)) {
+    if (regExpTest(re, lines[k]!)) {
       if (found !== undefined) return undefined;
       found = k + 1;
     }
@@ -167,7 +190,7 @@ function declarationLine(source: string, name: string): number | undefined {
 }
 
 export function defaultReadSource(url: string): string | undefined {
-  if (!url.startsWith('file:')) return undefined;
+  if (!stringStartsWith(url, 'file:')) return undefined;
   try {
     return readFileSync(fileURLToPath(url), 'utf8');
   } catch {
@@ -177,7 +200,9 @@ export function defaultReadSource(url: string): string | undefined {
 
 /** Describes the path (edge indexes from the root) to a settle function. */
 export function describePath(graph: HeapGraph, edges: readonly number[], options: DescribeOptions = {}): Described {
-  const steps = edges.map((e) => stepOf(graph, e, options.omitValues === true));
+  const stepList = newList<PathStep>(edges.length);
+  for (let k = 0; k < edges.length; k++) stepList[k] = stepOf(graph, edges[k]!, options.omitValues === true);
+  const steps = publish(stepList);
   const displayPath = options.displayPath ?? ((url: string) => url);
   const readSource = options.readSource ?? defaultReadSource;
   // The anchor: the last class instance reached, or the last top-level variable, whichever is later.
@@ -189,7 +214,7 @@ export function describePath(graph: HeapGraph, edges: readonly number[], options
     const e = edges[k]!;
     const to = graph.edgeTo(e);
     const from = graph.edgeFrom(e);
-    const ephemeron = /part of key \((\S+) @\d+\)/.exec(graph.edgeName(e));
+    const ephemeron = regExpExec(/part of key \((\S+) @\d+\)/, graph.edgeName(e));
     if (ephemeron !== null && graph.edgeType(e) === 'internal') {
       // A WeakMap entry (Node.js keeps EventTarget listeners so): the key object is what holds it.
       anchorAt = k;
@@ -226,14 +251,19 @@ export function describePath(graph: HeapGraph, edges: readonly number[], options
       const text = isTopLevelContext(graph, from) ? moduleVariable(graph, from, graph.edgeName(e), displayPath, readSource) : `closure variable ${graph.edgeName(e)}`;
       return { text, anchor: -1, package: packageOf(contextScript(graph, from)), steps };
     }
-    return { text: steps.slice(-3).map((s, k) => (k === 0 ? s.to + '' : '') + accessor(s)).join(''), anchor: -1, package: null, steps };
+    // The last three steps: `to` of the first of them, then each one's accessor.
+    const first = mathMax(0, steps.length - 3);
+    let text = '';
+    for (let k = first; k < steps.length; k++) text += (k === first ? steps[k]!.to : '') + accessor(steps[k]!);
+    return { text, anchor: -1, package: null, steps };
   }
   let text = anchorText;
   for (let k = anchorAt + 1; k <= last; k++) {
     const e = edges[k]!;
     const step = steps[k]!;
     const to = graph.edgeTo(e);
-    const entry = steps.slice(k + 1).find((s) => s.kind !== 'internal');
+    let entry: PathStep | undefined;
+    for (let j = k + 1; j < steps.length && entry === undefined; j++) if (steps[j]!.kind !== 'internal') entry = steps[j];
     if (step.kind === 'property' && step.name === '<symbol kEvents>' && entry?.kind === 'entry') {
       // An EventTarget's listeners (AbortSignal, MessagePort): the event is what matters.
       text += ` listener of ${entry.name}`;
@@ -268,14 +298,15 @@ function moduleVariableAt(url: string, name: string, displayPath: (url: string) 
  */
 function exportName(graph: HeapGraph, edgeIntoCell: number): { name: string; url: string } | undefined {
   const table = graph.edgeFrom(edgeIntoCell);
-  const slot = Number(graph.edgeName(edgeIntoCell));
-  if (!Number.isInteger(slot) || slot < 1) return undefined;
+  const slot = toNumber(graph.edgeName(edgeIntoCell));
+  if (!numberIsInteger(slot) || slot < 1) return undefined;
   let module = -1;
-  for (const e of graph.retainerEdges(table)) {
+  for (let eR = graph.firstRetainer(table), eEnd = graph.endRetainer(table); eR < eEnd; eR++) {
+    const e = graph.retainerEdge(eR);
     if (graph.nodeName(graph.edgeFrom(e)) === 'system / SourceTextModule') module = graph.edgeFrom(e);
   }
   if (module < 0) return undefined;
-  const key = graph.child(table, 'internal', String(slot - 1));
+  const key = graph.child(table, 'internal', `${slot - 1}`);
   if (key < 0 || graph.nodeType(key) !== 'string') return undefined;
   return { name: graph.nodeName(key), url: moduleUrl(graph, module) };
 }

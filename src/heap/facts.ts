@@ -6,6 +6,7 @@
  * value there) is left out, never guessed.
  */
 
+import { mathFloor, mathMax, mathRound, newList, publish, type List } from '../runtime/intrinsics.ts';
 import type { HeapGraph } from './graph.ts';
 import type { PathStep } from './describe.ts';
 
@@ -45,15 +46,16 @@ function bool(v: FactValue | null | undefined): boolean | undefined {
 }
 
 function seconds(ms: number): string {
-  if (ms < 1000) return `${Math.max(0, Math.round(ms))}ms`;
-  return `${Math.floor(ms / 1000)}s`;
+  if (ms < 1000) return `${mathMax(0, mathRound(ms))}ms`;
+  return `${mathFloor(ms / 1000)}s`;
 }
 
 /** Facts, and the words a report shows in parentheses after the holder. */
 export function factsOf(graph: HeapGraph, anchor: number, stepsAfter: readonly PathStep[], options: FactOptions = {}): { facts: Facts; words: string[] } {
   const facts: Facts = {};
-  const words: string[] = [];
-  if (anchor < 0) return { facts, words };
+  // A list (no prototype) while it grows: storing past its end reaches no setter of Array.prototype.
+  const words = newList<string>();
+  if (anchor < 0) return { facts, words: publish(words) };
   const cls = graph.nodeName(anchor);
   if (cls === 'Timeout' || cls === 'Immediate') {
     const delay = primitive(graph, anchor, '_idleTimeout');
@@ -66,17 +68,17 @@ export function factsOf(graph: HeapGraph, anchor: number, stepsAfter: readonly P
       if (interval) facts['interval'] = true;
       let word = `${interval ? 'interval' : 'timer'} ${seconds(delay)}`;
       if (typeof start === 'number' && options.timerNowMs !== undefined && !interval) {
-        const left = Math.max(0, start + delay - options.timerNowMs);
-        facts['leftMs'] = Math.round(left);
+        const left = mathMax(0, start + delay - options.timerNowMs);
+        facts['leftMs'] = mathRound(left);
         word += `, ${seconds(left)} left`;
       }
-      words.push(word);
+      words[words.length] = word;
     }
     if (refed === false) {
       facts['unref'] = true;
-      words.push("unref'd");
+      words[words.length] = "unref'd";
     }
-    return { facts, words };
+    return { facts, words: publish(words) };
   }
   const events = graph.child(anchor, 'property', '_events');
   if (events >= 0 && stepsAfter[0]?.name === '_events' && stepsAfter[1] !== undefined) {
@@ -90,26 +92,26 @@ export function factsOf(graph: HeapGraph, anchor: number, stepsAfter: readonly P
         for (let e = graph.firstEdge(listeners); e < graph.endEdge(listeners); e++) if (graph.edgeType(e) === 'element') count++;
       }
       facts['listeners'] = count;
-      words.push(`${count} listener${count === 1 ? '' : 's'}`);
+      words[words.length] = `${count} listener${count === 1 ? '' : 's'}`;
     }
   }
   if (cls === 'AbortSignal') {
     const aborted = bool(primitive(graph, anchor, '<symbol kAborted>'));
     if (aborted !== undefined) {
       facts['aborted'] = aborted;
-      words.push(aborted ? 'aborted' : 'not aborted');
+      words[words.length] = aborted ? 'aborted' : 'not aborted';
     }
   }
   if (cls === 'ChildProcess') {
     const pid = primitive(graph, anchor, 'pid');
     if (typeof pid === 'number') {
       facts['pid'] = pid;
-      words.push(`pid ${pid}`);
+      words[words.length] = `pid ${pid}`;
     }
     const exitCode = primitive(graph, anchor, 'exitCode');
     if (exitCode === null) {
       facts['exited'] = false;
-      words.push('running');
+      words[words.length] = 'running';
     }
   }
   if (cls === 'Worker') {
@@ -118,7 +120,7 @@ export function factsOf(graph: HeapGraph, anchor: number, stepsAfter: readonly P
     const threadId = primitive(graph, anchor, 'threadId') ?? (handle >= 0 ? primitive(graph, handle, 'threadId') : undefined);
     if (typeof threadId === 'number') {
       facts['threadId'] = threadId;
-      words.push(`thread ${threadId}`);
+      words[words.length] = `thread ${threadId}`;
     }
   }
   if (cls === 'Socket' || cls === 'TLSSocket') {
@@ -126,20 +128,20 @@ export function factsOf(graph: HeapGraph, anchor: number, stepsAfter: readonly P
     const destroyed = bool(primitive(graph, anchor, 'destroyed'));
     const host = primitive(graph, anchor, '_host');
     if (typeof host === 'string') facts['host'] = host;
-    if (connecting === true) words.push('connecting');
+    if (connecting === true) words[words.length] = 'connecting';
     if (destroyed !== undefined) facts['destroyed'] = destroyed;
-    if (destroyed === true) words.push('destroyed');
+    if (destroyed === true) words[words.length] = 'destroyed';
   }
   if (cls === 'FileHandle') {
     // Its fd is a JS property; the path it was opened with is not kept anywhere in the heap.
     const fd = primitive(graph, anchor, '<symbol kFd>');
     if (typeof fd === 'number') {
       facts['fd'] = fd;
-      words.push(fd < 0 ? 'closed' : `fd ${fd}`);
+      words[words.length] = fd < 0 ? 'closed' : `fd ${fd}`;
     }
   }
   streamFacts(graph, anchor, facts, words);
-  return { facts, words };
+  return { facts, words: publish(words) };
 }
 
 /**
@@ -155,7 +157,7 @@ const WRITABLE_ENDING = 1 << 12;
 const WRITABLE_FINISHED = 1 << 13;
 
 /** A Readable's or Writable's state (`_readableState`, `_writableState`): ended, flowing, what waits in its buffers. */
-function streamFacts(graph: HeapGraph, anchor: number, facts: Facts, words: string[]): void {
+function streamFacts(graph: HeapGraph, anchor: number, facts: Facts, words: List<string>): void {
   const readable = graph.child(anchor, 'property', '_readableState');
   const writable = graph.child(anchor, 'property', '_writableState');
   let destroyed = false;
@@ -165,19 +167,19 @@ function streamFacts(graph: HeapGraph, anchor: number, facts: Facts, words: stri
     const ended = flag(READABLE_ENDED, 'ended');
     if (ended !== undefined) {
       facts['readableEnded'] = ended;
-      words.push(ended ? 'readable ended' : 'readable not ended');
+      words[words.length] = ended ? 'readable ended' : 'readable not ended';
     }
     const flowingValue = primitive(graph, readable, 'flowing');
     const flowing = flowingValue === null ? null : (bool(flowingValue) ?? (typeof bits === 'number' ? ((bits & HAS_FLOWING) === 0 ? null : (bits & FLOWING) !== 0) : undefined));
     if (flowing !== undefined) {
       if (flowing !== null) facts['readableFlowing'] = flowing;
-      words.push(flowing === null ? 'not flowing' : flowing ? 'flowing' : 'paused');
+      words[words.length] = flowing === null ? 'not flowing' : flowing ? 'flowing' : 'paused';
     }
     const length = primitive(graph, readable, 'length');
     if (typeof length === 'number') {
       const objects = flag(OBJECT_MODE, 'objectMode') === true;
       facts[objects ? 'readableBufferedObjects' : 'readableBufferedBytes'] = length;
-      words.push(`${length} ${objects ? 'objects' : 'B'} to read`);
+      words[words.length] = `${length} ${objects ? 'objects' : 'B'} to read`;
     }
     if (flag(DESTROYED, 'destroyed') === true) destroyed = true;
   }
@@ -189,19 +191,19 @@ function streamFacts(graph: HeapGraph, anchor: number, facts: Facts, words: stri
     if (ending !== undefined) {
       facts['writableEnded'] = ending;
       if (finished !== undefined) facts['writableFinished'] = finished;
-      words.push(finished === true ? 'writable finished' : ending ? 'writable ending' : 'writable not ended');
+      words[words.length] = finished === true ? 'writable finished' : ending ? 'writable ending' : 'writable not ended';
     }
     // `length`: bytes (or objects) written and not yet reported done, the write in progress included.
     const length = primitive(graph, writable, 'length');
     if (typeof length === 'number') {
       const objects = flag(OBJECT_MODE, 'objectMode') === true;
       facts[objects ? 'writableBufferedObjects' : 'writableBufferedBytes'] = length;
-      words.push(`${length} ${objects ? 'objects' : 'B'} to write`);
+      words[words.length] = `${length} ${objects ? 'objects' : 'B'} to write`;
     }
     if (flag(DESTROYED, 'destroyed') === true) destroyed = true;
   }
   if (destroyed && facts['destroyed'] === undefined) {
     facts['destroyed'] = true;
-    words.push('destroyed');
+    words[words.length] = 'destroyed';
   }
 }

@@ -4,6 +4,8 @@
  * numbers' values, and closures' source positions.
  */
 
+import { listIndexOf, newList, numberIsNaN, publish, SafeMap, toNumber } from '../runtime/intrinsics.ts';
+
 export interface HeapMeta {
   nodeFields: string[];
   edgeFields: string[];
@@ -64,7 +66,7 @@ export class HeapGraph {
   readonly #edgeNameField: number;
   readonly #locations: Uint32Array;
   readonly #locationFieldCount: number;
-  #locationOf: Map<number, number> | undefined;
+  #locationOf: SafeMap<number, number> | undefined;
   #firstRetainer: Uint32Array | undefined;
   #retainerEdges: Uint32Array | undefined;
   /** Edge index → the node it leaves, filled with the retainers. */
@@ -83,17 +85,17 @@ export class HeapGraph {
     this.strings = strings;
     this.#nodeTypes = meta.nodeTypes;
     this.#edgeTypes = meta.edgeTypes;
-    this.#typeField = meta.nodeFields.indexOf('type');
-    this.#nameField = meta.nodeFields.indexOf('name');
-    this.#idField = meta.nodeFields.indexOf('id');
-    this.#sizeField = meta.nodeFields.indexOf('self_size');
-    const countField = meta.nodeFields.indexOf('edge_count');
-    this.#edgeTypeField = meta.edgeFields.indexOf('type');
-    this.#edgeNameField = meta.edgeFields.indexOf('name_or_index');
-    const toField = meta.edgeFields.indexOf('to_node');
-    this.#elementType = meta.edgeTypes.indexOf('element');
-    this.#hiddenType = meta.edgeTypes.indexOf('hidden');
-    this.#weakType = meta.edgeTypes.indexOf('weak');
+    this.#typeField = listIndexOf(meta.nodeFields, 'type');
+    this.#nameField = listIndexOf(meta.nodeFields, 'name');
+    this.#idField = listIndexOf(meta.nodeFields, 'id');
+    this.#sizeField = listIndexOf(meta.nodeFields, 'self_size');
+    const countField = listIndexOf(meta.nodeFields, 'edge_count');
+    this.#edgeTypeField = listIndexOf(meta.edgeFields, 'type');
+    this.#edgeNameField = listIndexOf(meta.edgeFields, 'name_or_index');
+    const toField = listIndexOf(meta.edgeFields, 'to_node');
+    this.#elementType = listIndexOf(meta.edgeTypes, 'element');
+    this.#hiddenType = listIndexOf(meta.edgeTypes, 'hidden');
+    this.#weakType = listIndexOf(meta.edgeTypes, 'weak');
     const n = this.nodeCount;
     const firstEdge = new Uint32Array(n + 1);
     let e = 0;
@@ -159,7 +161,7 @@ export class HeapGraph {
   edgeName(e: number): string {
     const type = this.#edges[e * this.#edgeFieldCount + this.#edgeTypeField];
     const value = this.#edges[e * this.#edgeFieldCount + this.#edgeNameField]!;
-    if (type === this.#elementType || type === this.#hiddenType) return String(value);
+    if (type === this.#elementType || type === this.#hiddenType) return `${value}`;
     return this.strings[value] ?? '';
   }
 
@@ -183,10 +185,10 @@ export class HeapGraph {
 
   /** Every edge of this type and (string) name, in one pass over the edges' numbers (no string is built per edge). */
   edgesNamed(type: EdgeType, name: string): number[] {
-    const typeIndex = this.#edgeTypes.indexOf(type);
-    const nameIndex = this.strings.indexOf(name);
-    const found: number[] = [];
-    if (typeIndex < 0 || nameIndex < 0 || type === 'element' || type === 'hidden') return found;
+    const typeIndex = listIndexOf(this.#edgeTypes, type);
+    const nameIndex = listIndexOf(this.strings, name);
+    const found = newList<number>();
+    if (typeIndex < 0 || nameIndex < 0 || type === 'element' || type === 'hidden') return publish(found);
     const f = this.#edgeFieldCount;
     const edges = this.#edges;
     const typeField = this.#edgeTypeField;
@@ -194,7 +196,7 @@ export class HeapGraph {
     for (let e = 0, n = this.edgeCount; e < n; e++) {
       if (edges[e * f + nameField] === nameIndex && edges[e * f + typeField] === typeIndex) found[found.length] = e;
     }
-    return found;
+    return publish(found);
   }
 
   /** The node an edge of this type and name leads to, or -1. */
@@ -203,7 +205,29 @@ export class HeapGraph {
     return e < 0 ? -1 : this.#edgeTo[e]!;
   }
 
-  /** The edges that lead to node i (its retainers are their `edgeFrom`). */
+  /**
+   * Where `i`'s retainers start in `retainerEdge`'s order: `for (let r = graph.firstRetainer(i),
+   * end = graph.endRetainer(i); r < end; r++) graph.retainerEdge(r)` walks them by index (no typed
+   * array iterator, which the program can replace, and no `subarray`, which reads the array's
+   * `constructor`).
+   */
+  firstRetainer(i: number): number {
+    this.#buildRetainers();
+    return this.#firstRetainer![i]!;
+  }
+
+  /** Where `i`'s retainers end (see `firstRetainer`). */
+  endRetainer(i: number): number {
+    this.#buildRetainers();
+    return this.#firstRetainer![i + 1]!;
+  }
+
+  /** The `r`th retainer edge, grouped by the node retained (see `firstRetainer`). */
+  retainerEdge(r: number): number {
+    return this.#retainerEdges![r]!;
+  }
+
+  /** The edges that lead to node i (its retainers are their `edgeFrom`): for tests and tools; a report walks them with `firstRetainer`. */
   retainerEdges(i: number): Uint32Array {
     this.#buildRetainers();
     return this.#retainerEdges!.subarray(this.#firstRetainer![i]!, this.#firstRetainer![i + 1]!);
@@ -217,14 +241,14 @@ export class HeapGraph {
     if (this.nodeType(i) !== 'number') return undefined;
     const v = this.child(i, 'internal', 'value');
     if (v < 0) return undefined;
-    const n = Number(this.nodeName(v));
-    return Number.isNaN(n) && this.nodeName(v) !== 'NaN' ? undefined : n;
+    const n = toNumber(this.nodeName(v));
+    return numberIsNaN(n) && this.nodeName(v) !== 'NaN' ? undefined : n;
   }
 
   /** Where a closure's (or generator's) function is defined, from the `locations` section. */
   locationOf(i: number): SourcePosition | undefined {
     if (this.#locationOf === undefined) {
-      const map = new Map<number, number>();
+      const map = new SafeMap<number, number>();
       const f = this.#locationFieldCount;
       for (let k = 0; k + f <= this.#locations.length; k += f) map.set(this.#locations[k]! / this.#nodeFieldCount, k);
       this.#locationOf = map;
@@ -241,7 +265,8 @@ export class HeapGraph {
     const first = new Uint32Array(n + 1);
     for (let e = 0; e < m; e++) first[this.#edgeTo[e]! + 1]!++;
     for (let i = 0; i < n; i++) first[i + 1]! += first[i]!;
-    const fill = first.slice(0, n);
+    const fill = new Uint32Array(n);
+    for (let i = 0; i < n; i++) fill[i] = first[i]!;
     const list = new Uint32Array(m);
     const from = new Uint32Array(m);
     for (let i = 0; i < n; i++) {

@@ -11,7 +11,8 @@
 import { describePath, type DescribeOptions, type PathStep } from './describe.ts';
 import { factsOf, type Facts, type FactOptions } from './facts.ts';
 import type { HeapGraph } from './graph.ts';
-import { shortestPaths } from './paths.ts';
+import { shortestPaths, type RetainerPath } from './paths.ts';
+import { append, listJoin, listSlice, newList, publish, toNumber, type List } from '../runtime/intrinsics.ts';
 import { findSettlers, markWaitingSide, type Settlers } from './settlers.ts';
 
 export interface HolderResult {
@@ -50,73 +51,104 @@ export interface HolderOptions extends DescribeOptions, FactOptions {
 
 /** Promises handed over as `marker[key] = [p0, p1, …]`: their node indexes in order (-1 for one not found), and the marker's nodes. */
 export function findMarkedTargets(graph: HeapGraph, key: string): { targets: number[]; markerNodes: number[] } | undefined {
-  for (const e of graph.edgesNamed('property', key)) {
+  const named = graph.edgesNamed('property', key);
+  for (let n = 0; n < named.length; n++) {
+    const e = named[n]!;
     const i = graph.edgeFrom(e);
     const array = graph.edgeTo(e);
-    const targets: number[] = [];
-    const markerNodes = [i, array];
+    // Lists (no prototype): storing past their end (or reading a hole) reaches no accessor of Array.prototype.
+    const targets = newList<number>();
+    const markerNodes = newList<number>();
+    append(markerNodes, i);
+    append(markerNodes, array);
     for (let k = graph.firstEdge(array); k < graph.endEdge(array); k++) {
-      if (graph.edgeType(k) === 'element') targets[Number(graph.edgeName(k))] = graph.edgeTo(k);
-      else if (graph.edgeName(k) === 'elements') markerNodes.push(graph.edgeTo(k));
+      if (graph.edgeType(k) === 'element') targets[toNumber(graph.edgeName(k))] = graph.edgeTo(k);
+      else if (graph.edgeName(k) === 'elements') append(markerNodes, graph.edgeTo(k));
     }
-    for (let k = 0; k < targets.length; k++) targets[k] ??= -1;
-    return { targets, markerNodes };
+    for (let k = 0; k < targets.length; k++) if (targets[k] === undefined) targets[k] = -1;
+    return { targets: publish(targets), markerNodes: publish(markerNodes) };
   }
   return undefined;
 }
 
 export function findHolders(graph: HeapGraph, targets: readonly number[], options: HolderOptions = {}): HolderResult[] {
-  const settlers: Settlers[] = targets.map((t) => findSettlers(graph, t));
+  const settlers = newList<Settlers>();
+  const all = newList<number>();
+  for (let k = 0; k < targets.length; k++) {
+    settlers[k] = findSettlers(graph, targets[k]!);
+    all[k] = k;
+  }
   // One walk for every target, avoiding every target's waiting side; a target left unreached is
   // walked again avoiding only its own (another's waiting side may be the way to it).
+  const exclude = options.exclude ?? [];
   const excludedAll = new Uint8Array(graph.nodeCount);
-  for (const n of options.exclude ?? []) excludedAll[n] = 1;
-  targets.forEach((t, k) => {
-    markWaitingSide(graph, t, excludedAll);
-    for (const p of settlers[k]!.promises) excludedAll[p] = 1;
-  });
+  for (let j = 0; j < exclude.length; j++) excludedAll[exclude[j]!] = 1;
+  for (let k = 0; k < targets.length; k++) {
+    markWaitingSide(graph, targets[k]!, excludedAll);
+    const promises = settlers[k]!.promises;
+    for (let j = 0; j < promises.length; j++) excludedAll[promises[j]!] = 1;
+  }
   // Resolve functions first (a listener for the value says more than the one for an error); the reject functions of those not reached.
-  const paths = walk(graph, settlers, excludedAll, targets.map((_, k) => k));
-  return targets.map((t, k) => {
-    const s = settlers[k]!;
-    let path = paths[k];
-    if (path === undefined && s.functions.length > 0 && targets.length > 1) {
-      const own = new Uint8Array(graph.nodeCount);
-      for (const n of options.exclude ?? []) own[n] = 1;
-      markWaitingSide(graph, t, own);
-      for (const p of s.promises) own[p] = 1;
-      path = walk(graph, [s], own, [0])[0];
-    }
-    const base = { facts: {}, alternatives: 0, promisesFollowed: s.promises.length, steps: [] as PathStep[], package: null };
-    if (path !== undefined) {
-      const described = describePath(graph, path.edges, options);
-      const after = described.steps.slice(described.steps.findIndex((_, i) => graph.edgeTo(path.edges[i]!) === described.anchor) + 1);
-      const { facts, words } = factsOf(graph, described.anchor, after, options);
-      let text = described.text;
-      if (described.package !== null) words.push(described.package);
-      if (words.length > 0) text += ` (${words.join(', ')})`;
-      if (path.alternatives > 0) text += '; one of several holders';
-      return { ...base, state: 'held', text, holder: described.text, package: described.package, facts, alternatives: path.alternatives, steps: described.steps };
-    }
-    if (s.native.length > 0) {
-      const name = graph.nodeName(s.native[0]!);
-      // The request holds no fd, but a FileHandle method's own async functions on the way hold the handle.
-      const handle = fileHandleOf(graph, s.generators);
-      if (handle >= 0) {
-        const { facts, words } = factsOf(graph, handle, [], options);
-        return { ...base, state: 'native', text: `native code (${name}, ${['FileHandle', ...words].join(' ')})`, holder: name, facts };
+  const paths = walk(graph, settlers, excludedAll, all);
+  const results = newList<HolderResult>();
+  for (let k = 0; k < targets.length; k++) results[k] = holderOf(graph, targets, k, settlers[k]!, paths[k], options);
+  return publish(results);
+}
+
+/** What holds `targets[k]`, from its settlers and the path the walk of every target found to one. */
+function holderOf(graph: HeapGraph, targets: readonly number[], k: number, s: Settlers, found: RetainerPath | undefined, options: HolderOptions): HolderResult {
+  let path = found;
+  if (path === undefined && s.functions.length > 0 && targets.length > 1) {
+    const exclude = options.exclude ?? [];
+    const own = new Uint8Array(graph.nodeCount);
+    for (let j = 0; j < exclude.length; j++) own[exclude[j]!] = 1;
+    markWaitingSide(graph, targets[k]!, own);
+    for (let j = 0; j < s.promises.length; j++) own[s.promises[j]!] = 1;
+    const one = newList<Settlers>();
+    append(one, s);
+    const first = newList<number>();
+    append(first, 0);
+    path = walk(graph, one, own, first)[0];
+  }
+  const base = { facts: {}, alternatives: 0, promisesFollowed: s.promises.length, steps: [] as PathStep[], package: null };
+  if (path !== undefined) {
+    const described = describePath(graph, path.edges, options);
+    // The steps after the anchor (all of them when there is none: no edge leads to -1).
+    let anchorStep = -1;
+    for (let i = 0; i < described.steps.length; i++) {
+      if (graph.edgeTo(path.edges[i]!) === described.anchor) {
+        anchorStep = i;
+        break;
       }
-      return { ...base, state: 'native', text: `native code (${name})`, holder: name };
     }
-    if (s.unresolved) return { ...base, state: 'unknown', text: 'not found: an async function on the way waits for something this analysis cannot follow', holder: '' };
-    return { ...base, state: 'never', text: s.functions.length > 0 ? NEVER_ONLY_WAITERS_TEXT : NEVER_TEXT, holder: '' };
-  });
+    const after = listSlice(described.steps, anchorStep + 1);
+    const { facts, words } = factsOf(graph, described.anchor, publish(after), options);
+    let text = described.text;
+    const told = listSlice(words, 0);
+    if (described.package !== null) append(told, described.package);
+    if (told.length > 0) text += ` (${listJoin(told, ', ')})`;
+    if (path.alternatives > 0) text += '; one of several holders';
+    return { ...base, state: 'held', text, holder: described.text, package: described.package, facts, alternatives: path.alternatives, steps: described.steps };
+  }
+  if (s.native.length > 0) {
+    const name = graph.nodeName(s.native[0]!);
+    // The request holds no fd, but a FileHandle method's own async functions on the way hold the handle.
+    const handle = fileHandleOf(graph, s.generators);
+    if (handle >= 0) {
+      const { facts, words } = factsOf(graph, handle, [], options);
+      const told = words.length > 0 ? ` ${listJoin(words, ' ')}` : '';
+      return { ...base, state: 'native', text: `native code (${name}, FileHandle${told})`, holder: name, facts };
+    }
+    return { ...base, state: 'native', text: `native code (${name})`, holder: name };
+  }
+  if (s.unresolved) return { ...base, state: 'unknown', text: 'not found: an async function on the way waits for something this analysis cannot follow', holder: '' };
+  return { ...base, state: 'never', text: s.functions.length > 0 ? NEVER_ONLY_WAITERS_TEXT : NEVER_TEXT, holder: '' };
 }
 
 /** A FileHandle held in the registers of one of these suspended functions (`fsCall(read, handle, …)`), or -1. */
 function fileHandleOf(graph: HeapGraph, generators: readonly number[]): number {
-  for (const g of generators) {
-    const registers = graph.child(g, 'internal', 'parameters_and_registers');
+  for (let k = 0; k < generators.length; k++) {
+    const registers = graph.child(generators[k]!, 'internal', 'parameters_and_registers');
     if (registers < 0) continue;
     for (let e = graph.firstEdge(registers); e < graph.endEdge(registers); e++) {
       const to = graph.edgeTo(e);
@@ -127,18 +159,27 @@ function fileHandleOf(graph: HeapGraph, generators: readonly number[]): number {
 }
 
 /** Paths to the resolve functions of each target, else to its reject functions. */
-function walk(graph: HeapGraph, settlers: readonly Settlers[], excluded: Uint8Array, which: readonly number[]) {
-  const resolved = shortestPaths(
-    graph,
-    which.map((k) => settlers[k]!.functions.slice(0, settlers[k]!.resolveCount)),
-    excluded,
-  );
-  const missing = which.filter((_, i) => resolved[i] === undefined && settlers[which[i]!]!.functions.length > settlers[which[i]!]!.resolveCount);
-  if (missing.length === 0) return resolved;
-  const rejected = shortestPaths(
-    graph,
-    missing.map((k) => settlers[k]!.functions.slice(settlers[k]!.resolveCount)),
-    excluded,
-  );
-  return resolved.map((p, i) => p ?? rejected[missing.indexOf(which[i]!)]);
+function walk(graph: HeapGraph, settlers: List<Settlers>, excluded: Uint8Array, which: List<number>): (RetainerPath | undefined)[] {
+  const resolveGroups = newList<number[]>();
+  for (let i = 0; i < which.length; i++) {
+    const s = settlers[which[i]!]!;
+    resolveGroups[i] = publish(listSlice(s.functions, 0, s.resolveCount));
+  }
+  const resolved = shortestPaths(graph, publish(resolveGroups), excluded);
+  // For each of `which`, its place among those walked again for their reject functions, or -1.
+  const missingAt = newList<number>();
+  const rejectGroups = newList<number[]>();
+  for (let i = 0; i < which.length; i++) {
+    const s = settlers[which[i]!]!;
+    missingAt[i] = -1;
+    if (resolved[i] === undefined && s.functions.length > s.resolveCount) {
+      missingAt[i] = rejectGroups.length;
+      rejectGroups[rejectGroups.length] = publish(listSlice(s.functions, s.resolveCount));
+    }
+  }
+  if (rejectGroups.length === 0) return resolved;
+  const rejected = shortestPaths(graph, publish(rejectGroups), excluded);
+  const out = newList<RetainerPath | undefined>();
+  for (let i = 0; i < which.length; i++) out[i] = resolved[i] ?? (missingAt[i]! >= 0 ? rejected[missingAt[i]!] : undefined);
+  return publish(out);
 }

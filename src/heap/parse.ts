@@ -11,14 +11,28 @@
  * sections are read digit by digit; `strings` string by string. Unknown sections are skipped.
  */
 
-import { uncurryThis } from '../runtime/intrinsics.ts';
+import { getOwnPropertyDescriptor, hasOwn, isArray, jsonParse, newList, publish, type List, listIndexOf, regExpExec, stringCharCodeAt, stringEndsWith, stringIndexOf, stringSlice, stringTrimEnd, textDecode } from '../runtime/intrinsics.ts';
 import { HeapGraph, type HeapMeta } from './graph.ts';
 
 // Captured at load: the parser runs inside the program's process (a report), where the program
 // may have replaced these; and the loops below call them once per string of the snapshot.
-const sliceOf = uncurryThis(String.prototype.slice);
-const indexIn = uncurryThis(String.prototype.indexOf);
-const jsonParse = JSON.parse;
+const sliceOf = stringSlice;
+const indexIn = stringIndexOf;
+
+/**
+ * The character code at `i`, for the loops below (once per character of the snapshot's JSON). The
+ * captured `stringCharCodeAt` cost the parse about 10 % (BENCHMARKS.md); while the program has not
+ * replaced `String.prototype.charCodeAt` (looked at once per chunk, by its descriptor, which runs no
+ * code), the direct call is the same function and V8 inlines it.
+ */
+type CharCodeAt = (text: string, i: number) => number;
+const directCharCodeAt: CharCodeAt = (text, i) => text.charCodeAt(i);
+const originalCharCodeAt = String.prototype.charCodeAt;
+const StringPrototype = String.prototype;
+function charCodeReader(): CharCodeAt {
+  const d = getOwnPropertyDescriptor(StringPrototype, 'charCodeAt');
+  return d !== undefined && hasOwn(d, 'value') && d.value === originalCharCodeAt ? directCharCodeAt : stringCharCodeAt;
+}
 
 export class HeapSnapshotSyntaxError extends Error {
   constructor(message: string) {
@@ -48,35 +62,39 @@ export class HeapSnapshotParser {
   #meta: HeapMeta | undefined;
   #nodes: Uint32Array = new Uint32Array(0);
   #edges: Uint32Array = new Uint32Array(0);
-  #locations: number[] = [];
+  // Lists (no prototype): storing past their end reaches no setter of Array.prototype.
+  #locations = newList<number>();
   /** The typed array or list the current number section fills, and how far. */
-  #target: Uint32Array | number[] | undefined;
+  #target: Uint32Array | List<number> | undefined;
   #count = 0;
   /** A number split across chunks: its value so far, and whether any digit was read. */
   #number = 0;
   #inNumber = false;
   #skipDepth = 0;
-  readonly #strings: string[] = [];
+  readonly #strings = newList<string>();
   readonly #decoder = new TextDecoder('utf-8', { fatal: false });
 
   /** Feeds the next piece of the snapshot, as text or UTF-8 bytes. */
   write(chunk: string | Uint8Array): void {
-    const text = typeof chunk === 'string' ? chunk : this.#decoder.decode(chunk, { stream: true });
+    const text = typeof chunk === 'string' ? chunk : textDecode(this.#decoder, chunk, { stream: true });
     this.#feed(text);
   }
 
   /** The parsed graph; throws `HeapSnapshotSyntaxError` when the snapshot was incomplete. */
   end(): HeapGraph {
-    this.#feed(this.#decoder.decode());
+    this.#feed(textDecode(this.#decoder));
     if (this.#state !== State.Done && !(this.#state === State.Key && this.#strings.length > 0)) {
       throw new HeapSnapshotSyntaxError('it ended early');
     }
     const meta = this.#meta!;
     if (this.#nodes.length !== meta.nodeCount * meta.nodeFields.length) throw new HeapSnapshotSyntaxError('node count does not match its nodes');
-    return new HeapGraph(meta, this.#nodes, this.#edges, this.#strings, Uint32Array.from(this.#locations));
+    const locations = new Uint32Array(this.#locations.length);
+    for (let k = 0; k < locations.length; k++) locations[k] = this.#locations[k]!;
+    return new HeapGraph(meta, this.#nodes, this.#edges, publish(this.#strings), locations);
   }
 
   #feed(text: string): void {
+    const charCodeAt = charCodeReader();
     let i = 0;
     if (this.#text.length > 0) {
       text = this.#text + text;
@@ -91,13 +109,13 @@ export class HeapSnapshotParser {
           i = this.#key(text, i);
           break;
         case State.Numbers:
-          i = this.#numbers(text, i);
+          i = this.#numbers(text, i, charCodeAt);
           break;
         case State.Strings:
-          i = this.#stringsSection(text, i);
+          i = this.#stringsSection(text, i, charCodeAt);
           break;
         case State.Skip:
-          i = this.#skip(text, i);
+          i = this.#skip(text, i, charCodeAt);
           break;
         case State.Done:
           return;
@@ -113,8 +131,8 @@ export class HeapSnapshotParser {
       this.#text = text;
       return -1;
     }
-    const head = sliceOf(text, 0, at).trimEnd();
-    if (!head.endsWith(',')) throw new HeapSnapshotSyntaxError('unexpected header');
+    const head = stringTrimEnd(sliceOf(text, 0, at));
+    if (!stringEndsWith(head, ',')) throw new HeapSnapshotSyntaxError('unexpected header');
     let parsed: { snapshot?: { meta?: Record<string, unknown>; node_count?: number; edge_count?: number } };
     try {
       parsed = jsonParse(sliceOf(head, 0, -1) + '}') as typeof parsed;
@@ -140,7 +158,7 @@ export class HeapSnapshotParser {
       this.#text = sliceOf(text, i);
       return -1;
     }
-    const name = /"([a-z_]+)"\s*:\s*$/.exec(sliceOf(text, i, open))?.[1];
+    const name = regExpExec(/"([a-z_]+)"\s*:\s*$/, sliceOf(text, i, open))?.[1];
     this.#count = 0;
     this.#number = 0;
     this.#inNumber = false;
@@ -168,15 +186,15 @@ export class HeapSnapshotParser {
   }
 
   /** Non-negative integers separated by commas and whitespace, up to `]`. */
-  #numbers(text: string, i: number): number {
+  #numbers(text: string, i: number, charCodeAt: CharCodeAt): number {
     const target = this.#target!;
-    const typed = target instanceof Uint32Array;
+    const typed = !isArray(target);
     let n = this.#number;
     let inNumber = this.#inNumber;
     let count = this.#count;
     const length = text.length;
     for (; i < length; i++) {
-      const c = text.charCodeAt(i);
+      const c = charCodeAt(text, i);
       if (c >= 48 && c <= 57) {
         n = n * 10 + (c - 48);
         inNumber = true;
@@ -186,7 +204,7 @@ export class HeapSnapshotParser {
         if (typed) {
           if (count >= target.length) throw new HeapSnapshotSyntaxError('more numbers than the header announced');
           target[count++] = n;
-        } else (target as number[])[count++] = n;
+        } else (target as List<number>)[count++] = n;
         n = 0;
         inNumber = false;
       }
@@ -205,10 +223,10 @@ export class HeapSnapshotParser {
   }
 
   /** JSON strings separated by commas, up to `]`; a string split across chunks waits for the rest. */
-  #stringsSection(text: string, i: number): number {
+  #stringsSection(text: string, i: number, charCodeAt: CharCodeAt): number {
     const length = text.length;
     while (i < length) {
-      const c = text.charCodeAt(i);
+      const c = charCodeAt(text, i);
       if (c === 93 /* ] */) {
         this.#state = State.Key;
         return i + 1;
@@ -220,7 +238,7 @@ export class HeapSnapshotParser {
       let j = i + 1;
       let escaped = false;
       for (; j < length; j++) {
-        const d = text.charCodeAt(j);
+        const d = charCodeAt(text, j);
         if (d === 92 /* \ */) {
           escaped = true;
           j++;
@@ -238,11 +256,11 @@ export class HeapSnapshotParser {
   }
 
   /** A section not used (trace tree, samples): numbers and nested arrays, up to its `]`. */
-  #skip(text: string, i: number): number {
+  #skip(text: string, i: number, charCodeAt: CharCodeAt): number {
     let depth = this.#skipDepth;
     const length = text.length;
     for (; i < length; i++) {
-      const c = text.charCodeAt(i);
+      const c = charCodeAt(text, i);
       if (c === 91) depth++;
       else if (c === 93 && --depth === 0) {
         this.#state = State.Key;
@@ -267,11 +285,15 @@ function readMeta(snapshot: { meta?: Record<string, unknown>; node_count?: numbe
   if (!isStrings(nodeFields) || !isStrings(edgeFields) || !isStrings(nodeTypes) || !isStrings(edgeTypes) || !isStrings(locationFields)) {
     throw new HeapSnapshotSyntaxError('meta lacks its field and type lists');
   }
-  for (const f of ['type', 'name', 'id', 'self_size', 'edge_count']) if (!nodeFields.includes(f)) throw new HeapSnapshotSyntaxError(`nodes have no ${f}`);
-  for (const f of ['type', 'name_or_index', 'to_node']) if (!edgeFields.includes(f)) throw new HeapSnapshotSyntaxError(`edges have no ${f}`);
+  const nodeNeeds = ['type', 'name', 'id', 'self_size', 'edge_count'];
+  for (let k = 0; k < nodeNeeds.length; k++) if (listIndexOf(nodeFields, nodeNeeds[k]!) < 0) throw new HeapSnapshotSyntaxError(`nodes have no ${nodeNeeds[k]!}`);
+  const edgeNeeds = ['type', 'name_or_index', 'to_node'];
+  for (let k = 0; k < edgeNeeds.length; k++) if (listIndexOf(edgeFields, edgeNeeds[k]!) < 0) throw new HeapSnapshotSyntaxError(`edges have no ${edgeNeeds[k]!}`);
   return { nodeFields, edgeFields, nodeTypes, edgeTypes, locationFields, nodeCount: snapshot.node_count, edgeCount: snapshot.edge_count };
 }
 
 function isStrings(v: unknown): v is string[] {
-  return Array.isArray(v) && v.every((s) => typeof s === 'string');
+  if (!isArray(v)) return false;
+  for (let k = 0; k < v.length; k++) if (typeof v[k] !== 'string') return false;
+  return true;
 }

@@ -4,17 +4,16 @@
  * answers every target at once; its cost is one pass over the edges (O(nodes + edges)).
  */
 
-import { uncurryThis } from '../runtime/intrinsics.ts';
+import { append, newList, publish, regExpTest, SafeMap, SafeSet, sortList, toNumber, typedArrayFill, type List } from '../runtime/intrinsics.ts';
 import type { HeapGraph } from './graph.ts';
 
 // Captured at load (the walk runs in the program's process, once per node of a level).
-const sortList = uncurryThis(Array.prototype.sort) as <T>(list: T[], compare: (a: T, b: T) => number) => T[];
 
 /**
  * Roots that hold only what the code running at the snapshot holds: awaitwhat's own call (and
  * whoever asked for the report), never what a waiting program keeps.
  */
-const TRANSIENT_ROOTS = new Set(['(Stack roots)', '(Handle scope)']);
+const TRANSIENT_ROOTS = new SafeSet(['(Stack roots)', '(Handle scope)']);
 
 export interface RetainerPath {
   /** Edge indexes from the root to the target, in order (`graph.edgeTo(edges[k])` is the k-th node after the root). */
@@ -33,29 +32,38 @@ export interface RetainerPath {
 export function shortestPaths(graph: HeapGraph, groups: readonly (readonly number[])[], excluded: Uint8Array): (RetainerPath | undefined)[] {
   const n = graph.nodeCount;
   // Which groups each target belongs to; most targets belong to one.
-  const groupOf = new Map<number, number[]>();
-  groups.forEach((g, k) => {
-    for (const t of g) {
+  // Lists (no prototype): storing past their end reaches no setter the program put on Array.prototype.
+  const groupOf = new SafeMap<number, List<number>>();
+  const result = newList<RetainerPath | undefined>();
+  let open = 0;
+  for (let k = 0; k < groups.length; k++) {
+    const g = groups[k]!;
+    for (let j = 0; j < g.length; j++) {
+      const t = g[j]!;
       const list = groupOf.get(t);
-      if (list === undefined) groupOf.set(t, [k]);
-      else list.push(k);
+      if (list === undefined) {
+        const first = newList<number>();
+        append(first, k);
+        groupOf.set(t, first);
+      } else append(list, k);
     }
-  });
-  const result: (RetainerPath | undefined)[] = groups.map(() => undefined);
-  let open = groups.filter((g) => g.length > 0).length;
-  if (open === 0) return result;
+    result[k] = undefined;
+    if (g.length > 0) open++;
+  }
+  if (open === 0) return publish(result);
   // Level by level, so that every node's parent is the best one of the level before: nodes of a
   // level are ordered (`order`) by their parent's order, then by the edge (see `compareEdges`).
   // That makes the path chosen the same in every run, whatever order V8 put properties in.
   const seen = new Uint8Array(n);
-  const parentEdge = new Int32Array(n).fill(-1);
+  const parentEdge = typedArrayFill(new Int32Array(n), -1);
   const order = new Uint32Array(n);
   const levelOf = new Uint32Array(n);
   let depth = 0;
-  let level: number[] = [0];
+  let level = newList<number>();
+  append(level, 0);
   seen[0] = 1;
   while (level.length > 0 && open > 0) {
-    const next: number[] = [];
+    const next = newList<number>();
     for (let li = 0; li < level.length; li++) {
       const i = level[li]!;
       if (i !== 0 && graph.nodeType(i) === 'synthetic' && TRANSIENT_ROOTS.has(graph.nodeName(i))) continue;
@@ -73,7 +81,7 @@ export function shortestPaths(graph: HeapGraph, groups: readonly (readonly numbe
         seen[to] = 1;
         levelOf[to] = depth + 1;
         parentEdge[to] = e;
-        next[next.length] = to;
+        append(next, to);
       }
     }
     sortList(next, (a, b) => {
@@ -88,7 +96,8 @@ export function shortestPaths(graph: HeapGraph, groups: readonly (readonly numbe
       const to = next[ni]!;
       const groupsHere = groupOf.get(to);
       if (groupsHere === undefined) continue;
-      for (const k of groupsHere) {
+      for (let gk = 0; gk < groupsHere.length; gk++) {
+        const k = groupsHere[gk]!;
         if (result[k] !== undefined) continue;
         result[k] = { edges: pathTo(graph, parentEdge, to), target: to, alternatives: holdersAt(graph, to, levelOf, seen, excluded) - 1 };
         open--;
@@ -97,24 +106,27 @@ export function shortestPaths(graph: HeapGraph, groups: readonly (readonly numbe
     level = next;
     depth++;
   }
-  return result;
+  return publish(result);
 }
 
 function pathTo(graph: HeapGraph, parentEdge: Int32Array, to: number): number[] {
-  const edges: number[] = [];
+  const edges = newList<number>();
   let at = to;
   while (at !== 0) {
     const e = parentEdge[at]!;
-    edges.push(e);
+    append(edges, e);
     at = graph.edgeFrom(e);
   }
-  return edges.reverse();
+  const forward = newList<number>();
+  for (let k = edges.length - 1; k >= 0; k--) append(forward, edges[k]!);
+  return publish(forward);
 }
 
 /** How many different nodes hold `at` one level nearer the root (its holders on a shortest path). */
 function holdersAt(graph: HeapGraph, at: number, levelOf: Uint32Array, seen: Uint8Array, excluded: Uint8Array): number {
-  const holders = new Set<number>();
-  for (const e of graph.retainerEdges(at)) {
+  const holders = new SafeSet<number>();
+  for (let eR = graph.firstRetainer(at), eEnd = graph.endRetainer(at); eR < eEnd; eR++) {
+    const e = graph.retainerEdge(eR);
     const from = graph.edgeFrom(e);
     if (graph.isWeak(e) || seen[from] !== 1 || excluded[from] === 1 || levelOf[from] !== levelOf[at]! - 1) continue;
     if (from !== 0 && graph.nodeType(from) === 'synthetic' && TRANSIENT_ROOTS.has(graph.nodeName(from))) continue;
@@ -123,7 +135,7 @@ function holdersAt(graph: HeapGraph, at: number, levelOf: Uint32Array, seen: Uin
   return holders.size;
 }
 
-const TYPE_RANK: Record<string, number> = { property: 0, element: 1, context: 2, internal: 3, hidden: 4, shortcut: 5 };
+const TYPE_RANK = { __proto__: null, property: 0, element: 1, context: 2, internal: 3, hidden: 4, shortcut: 5 } as unknown as Record<string, number>;
 
 /**
  * Which of two edges a path prefers: not an `error` listener nor a `reject` function (`events.once`
@@ -140,11 +152,11 @@ function compareEdges(graph: HeapGraph, a: number, b: number): number {
   const errB = tb === 'property' && isErrorSide(nb) ? 1 : 0;
   if (errA !== errB) return errA - errB;
   if (ta !== tb) return (TYPE_RANK[ta] ?? 9) - (TYPE_RANK[tb] ?? 9);
-  if (ta === 'element' || ta === 'hidden') return Number(na) - Number(nb);
+  if (ta === 'element' || ta === 'hidden') return toNumber(na) - toNumber(nb);
   return na < nb ? -1 : na > nb ? 1 : 0;
 }
 
 /** `error`, `reject`, `kCloseReject`: the way a failure goes, which says less about what is awaited. */
 function isErrorSide(name: string): boolean {
-  return name === 'error' || name === 'reject' || /^<symbol \w*Reject>$/.test(name);
+  return name === 'error' || name === 'reject' || regExpTest(/^<symbol \w*Reject>$/, name);
 }

@@ -15,12 +15,13 @@
  * through those are not holders: code that is itself waiting cannot settle what it waits for.
  */
 
+import { append, listIndexOf, newList, popList, publish, regExpExec, regExpTest, SafeSet } from '../runtime/intrinsics.ts';
 import type { HeapGraph } from './graph.ts';
 
 /** Builtin code (`(<name> builtin code)` nodes) of the functions that settle a promise. */
-const SETTLE_CODES = new Set(['PromiseCapabilityDefaultResolve', 'PromiseCapabilityDefaultReject']);
+const SETTLE_CODES = new SafeSet(['PromiseCapabilityDefaultResolve', 'PromiseCapabilityDefaultReject']);
 /** Builtin code of the closures `await` leaves in a promise's reactions. */
-const AWAIT_CODES = new Set([
+const AWAIT_CODES = new SafeSet([
   'AsyncFunctionAwaitResolveClosure',
   'AsyncFunctionAwaitRejectClosure',
   'AsyncGeneratorAwaitResolveClosure',
@@ -78,7 +79,7 @@ export interface Settlers {
 export function builtinCodeOf(graph: HeapGraph, closure: number): string {
   const code = graph.child(closure, 'internal', 'code');
   if (code < 0) return '';
-  const m = /^\((\w+) builtin code\)$/.exec(graph.nodeName(code));
+  const m = regExpExec(/^\((\w+) builtin code\)$/, graph.nodeName(code));
   return m === null ? '' : m[1]!;
 }
 
@@ -99,7 +100,8 @@ function reactionOwner(graph: HeapGraph, reaction: number): number {
   let at = reaction;
   for (let hops = 0; hops < 100_000; hops++) {
     let previous = -1;
-    for (const e of graph.retainerEdges(at)) {
+    for (let eR = graph.firstRetainer(at), eEnd = graph.endRetainer(at); eR < eEnd; eR++) {
+      const e = graph.retainerEdge(eR);
       const from = graph.edgeFrom(e);
       if (graph.isWeak(e)) continue;
       if (graph.edgeName(e) === 'reactions_or_result' && isPromise(graph, from)) return from;
@@ -112,24 +114,33 @@ function reactionOwner(graph: HeapGraph, reaction: number): number {
 }
 
 export function findSettlers(graph: HeapGraph, promise: number): Settlers {
-  const result: Settlers = { functions: [], resolveCount: 0, native: [], promises: [], unresolved: false, generators: [] };
-  const rejecters: number[] = [];
-  const seen = new Set<number>();
-  const queue = [promise];
+  // Lists (no prototype) while they grow, published in the result.
+  const functions = newList<number>();
+  const native = newList<number>();
+  const promises = newList<number>();
+  const generators = newList<number>();
+  let unresolved = false;
+  const rejecters = newList<number>();
+  const seen = new SafeSet<number>();
+  const queue = newList<number>();
+  append(queue, promise);
   const follow = (p: number): void => {
-    if (p >= 0 && !seen.has(p) && result.promises.length < MAX_HOPS) queue.push(p);
+    if (p >= 0 && !seen.has(p) && promises.length < MAX_HOPS) append(queue, p);
   };
-  while (queue.length > 0) {
-    const p = queue.shift()!;
+  // A queue read from its head (not `shift`, which the program can replace).
+  for (let head = 0; head < queue.length; head++) {
+    const p = queue[head]!;
     if (seen.has(p)) continue;
     seen.add(p);
-    result.promises.push(p);
-    for (const e of graph.retainerEdges(p)) {
+    append(promises, p);
+    for (let eR = graph.firstRetainer(p), eEnd = graph.endRetainer(p); eR < eEnd; eR++) {
+      const e = graph.retainerEdge(eR);
       if (graph.isWeak(e)) continue;
       const from = graph.edgeFrom(e);
       const name = graph.nodeName(from);
       if (isContext(graph, from)) {
-        for (const ce of graph.retainerEdges(from)) {
+        for (let ceR = graph.firstRetainer(from), ceEnd = graph.endRetainer(from); ceR < ceEnd; ceR++) {
+          const ce = graph.retainerEdge(ceR);
           const closure = graph.edgeFrom(ce);
           if (graph.nodeType(closure) !== 'closure' || graph.edgeName(ce) !== 'context') continue;
           const code = builtinCodeOf(graph, closure);
@@ -138,14 +149,15 @@ export function findSettlers(graph: HeapGraph, promise: number): Settlers {
           const inReaction = reactionHolding(graph, closure);
           if (inReaction >= 0) follow(reactionOwner(graph, inReaction));
           else {
-            const list = code === 'PromiseCapabilityDefaultResolve' ? result.functions : rejecters;
-            if (!list.includes(closure)) list.push(closure);
+            const list = code === 'PromiseCapabilityDefaultResolve' ? functions : rejecters;
+            if (listIndexOf(list, closure) < 0) append(list, closure);
           }
         }
       } else if (isReaction(graph, from) && reactionFieldOf(graph, e) === 'promise') {
         follow(reactionOwner(graph, from));
       } else if (name === 'system / PromiseCapability' && graph.edgeName(e) === 'promise') {
-        for (const re of graph.retainerEdges(from)) {
+        for (let reR = graph.firstRetainer(from), reEnd = graph.endRetainer(from); reR < reEnd; reR++) {
+          const re = graph.retainerEdge(reR);
           if (isReaction(graph, graph.edgeFrom(re)) && reactionFieldOf(graph, re) === 'promise') {
             follow(reactionOwner(graph, graph.edgeFrom(re)));
           }
@@ -154,26 +166,26 @@ export function findSettlers(graph: HeapGraph, promise: number): Settlers {
         // A `next()` of an async generator: settled when the generator next yields or returns,
         // that is when what it awaits settles.
         const generator = requestOwner(graph, from);
-        if (generator < 0) result.unresolved = true;
+        if (generator < 0) unresolved = true;
         else {
-          if (!result.generators.includes(generator)) result.generators.push(generator);
+          if (listIndexOf(generators, generator) < 0) append(generators, generator);
           const awaited = awaitedBy(graph, generator);
-          if (awaited.length === 0) result.unresolved = true;
-          for (const q of awaited) follow(q);
+          if (awaited.length === 0) unresolved = true;
+          for (let k = 0; k < awaited.length; k++) follow(awaited[k]!);
         }
       } else if (isGenerator(graph, from) && graph.edgeType(e) === 'hidden') {
-        if (!result.generators.includes(from)) result.generators.push(from);
+        if (listIndexOf(generators, from) < 0) append(generators, from);
         const awaited = awaitedBy(graph, from);
-        if (awaited.length === 0) result.unresolved = true;
-        for (const q of awaited) follow(q);
-      } else if (NATIVE_HOLDER.test(name) && !result.native.includes(from)) {
-        result.native.push(from);
+        if (awaited.length === 0) unresolved = true;
+        for (let k = 0; k < awaited.length; k++) follow(awaited[k]!);
+      } else if (regExpTest(NATIVE_HOLDER, name) && listIndexOf(native, from) < 0) {
+        append(native, from);
       }
     }
   }
-  result.resolveCount = result.functions.length;
-  result.functions.push(...rejecters);
-  return result;
+  const resolveCount = functions.length;
+  for (let k = 0; k < rejecters.length; k++) append(functions, rejecters[k]!);
+  return { functions: publish(functions), resolveCount, native: publish(native), promises: publish(promises), unresolved, generators: publish(generators) };
 }
 
 /** The async generator whose request queue holds this request (walking `next` links back), or -1. */
@@ -181,7 +193,8 @@ function requestOwner(graph: HeapGraph, request: number): number {
   let at = request;
   for (let hops = 0; hops < 100_000; hops++) {
     let previous = -1;
-    for (const e of graph.retainerEdges(at)) {
+    for (let eR = graph.firstRetainer(at), eEnd = graph.endRetainer(at); eR < eEnd; eR++) {
+      const e = graph.retainerEdge(eR);
       if (graph.isWeak(e)) continue;
       const from = graph.edgeFrom(e);
       if (isGenerator(graph, from)) return from;
@@ -195,7 +208,8 @@ function requestOwner(graph: HeapGraph, request: number): number {
 
 /** A PromiseReaction that has this closure as a handler, or -1. */
 function reactionHolding(graph: HeapGraph, closure: number): number {
-  for (const e of graph.retainerEdges(closure)) {
+  for (let eR = graph.firstRetainer(closure), eEnd = graph.endRetainer(closure); eR < eEnd; eR++) {
+    const e = graph.retainerEdge(eR);
     const from = graph.edgeFrom(e);
     if (isReaction(graph, from) && reactionFieldOf(graph, e) === 'handler') return from;
   }
@@ -204,24 +218,27 @@ function reactionHolding(graph: HeapGraph, closure: number): number {
 
 /** The promises a suspended async function (its generator object) awaits: the owners of the reactions holding its await closures. */
 export function awaitedBy(graph: HeapGraph, generator: number): number[] {
-  const promises: number[] = [];
-  for (const e of graph.retainerEdges(generator)) {
+  const promises = newList<number>();
+  for (let eR = graph.firstRetainer(generator), eEnd = graph.endRetainer(generator); eR < eEnd; eR++) {
+    const e = graph.retainerEdge(eR);
     if (graph.edgeName(e) !== 'extension') continue;
     const context = graph.edgeFrom(e);
-    for (const ce of graph.retainerEdges(context)) {
+    for (let ceR = graph.firstRetainer(context), ceEnd = graph.endRetainer(context); ceR < ceEnd; ceR++) {
+      const ce = graph.retainerEdge(ceR);
       const closure = graph.edgeFrom(ce);
       if (graph.nodeType(closure) !== 'closure' || !AWAIT_CODES.has(builtinCodeOf(graph, closure))) continue;
       const reaction = reactionHolding(graph, closure);
       const owner = reaction < 0 ? -1 : reactionOwner(graph, reaction);
-      if (owner >= 0 && !promises.includes(owner)) promises.push(owner);
+      if (owner >= 0 && listIndexOf(promises, owner) < 0) append(promises, owner);
     }
   }
-  return promises;
+  return publish(promises);
 }
 
 /** The suspended async function (its generator object) whose own promise `promise` is, or -1. */
 export function ownerGenerator(graph: HeapGraph, promise: number): number {
-  for (const e of graph.retainerEdges(promise)) {
+  for (let eR = graph.firstRetainer(promise), eEnd = graph.endRetainer(promise); eR < eEnd; eR++) {
+    const e = graph.retainerEdge(eR);
     const from = graph.edgeFrom(e);
     if (graph.edgeType(e) === 'hidden' && isGenerator(graph, from)) return from;
   }
@@ -230,7 +247,7 @@ export function ownerGenerator(graph: HeapGraph, promise: number): number {
 
 /** The suspended async functions (generator objects) awaiting `promise`: the owners of the await closures in its reactions, the first to await first (V8 keeps the list newest first). */
 export function awaitersOf(graph: HeapGraph, promise: number): number[] {
-  const generators: number[] = [];
+  const generators = newList<number>();
   let reaction = graph.child(promise, 'internal', 'reactions_or_result');
   for (let hops = 0; reaction >= 0 && isReaction(graph, reaction) && hops < 100_000; hops++) {
     let next = -1;
@@ -241,11 +258,13 @@ export function awaitersOf(graph: HeapGraph, promise: number): number[] {
       if (field !== 'handler' || !AWAIT_CODES.has(builtinCodeOf(graph, to))) continue;
       const context = graph.child(to, 'internal', 'context');
       const generator = context < 0 ? -1 : graph.child(context, 'internal', 'extension');
-      if (generator >= 0 && isGenerator(graph, generator) && !generators.includes(generator)) generators.push(generator);
+      if (generator >= 0 && isGenerator(graph, generator) && listIndexOf(generators, generator) < 0) append(generators, generator);
     }
     reaction = next;
   }
-  return generators.reverse();
+  const reversed = newList<number>();
+  for (let k = generators.length - 1; k >= 0; k--) append(reversed, generators[k]!);
+  return publish(reversed);
 }
 
 /**
@@ -254,16 +273,17 @@ export function awaitersOf(graph: HeapGraph, promise: number): number[] {
  * own promises, derived promises, onwards.
  */
 export function markWaitingSide(graph: HeapGraph, promise: number, marked: Uint8Array): void {
-  const queue = [promise];
+  const queue = newList<number>();
+  append(queue, promise);
   const push = (i: number): void => {
     if (i >= 0 && marked[i] !== 1) {
       marked[i] = 1;
-      queue.push(i);
+      append(queue, i);
     }
   };
   marked[promise] = 1;
   while (queue.length > 0) {
-    const i = queue.pop()!;
+    const i = popList(queue);
     const name = graph.nodeName(i);
     if (isPromise(graph, i)) {
       const reactions = graph.child(i, 'internal', 'reactions_or_result');

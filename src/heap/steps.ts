@@ -7,6 +7,7 @@
  * await closures sit in the reactions of the promise it awaits.
  */
 
+import { append, newList, SafeMap, type List } from '../runtime/intrinsics.ts';
 import type { HeapGraph } from './graph.ts';
 import { scriptOf } from './describe.ts';
 import { awaitedBy, isGenerator } from './settlers.ts';
@@ -21,7 +22,7 @@ export interface Suspended {
 /** The suspended calls (generator objects) of a heap, by the 1-based line their function is defined on; built in one pass over the nodes. */
 export class SuspendedCalls {
   readonly #graph: HeapGraph;
-  readonly #byLine = new Map<number, number[]>();
+  readonly #byLine = new SafeMap<number, List<number>>();
 
   constructor(graph: HeapGraph) {
     this.#graph = graph;
@@ -30,8 +31,12 @@ export class SuspendedCalls {
       const at = graph.locationOf(graph.child(i, 'internal', 'function'));
       if (at === undefined) continue;
       const list = this.#byLine.get(at.line + 1);
-      if (list === undefined) this.#byLine.set(at.line + 1, [i]);
-      else list.push(i);
+      if (list !== undefined) append(list, i);
+      else {
+        const first = newList<number>();
+        append(first, i);
+        this.#byLine.set(at.line + 1, first);
+      }
     }
   }
 
@@ -43,7 +48,9 @@ export class SuspendedCalls {
     const graph = this.#graph;
     let found = -1;
     let calls = 0;
-    for (const g of this.#byLine.get(line) ?? []) {
+    const generators = this.#byLine.get(line) ?? newList<number>();
+    for (let k = 0; k < generators.length; k++) {
+      const g = generators[k]!;
       if (!isScript(scriptOf(graph, graph.child(g, 'internal', 'function')))) continue;
       const awaited = awaitedBy(graph, g);
       if (awaited.length === 0) continue;

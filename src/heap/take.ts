@@ -31,7 +31,8 @@ export function parseHeapSnapshotFile(path: string): HeapGraph {
     for (;;) {
       const n = readSync(fd, buffer, 0, READ_CHUNK, null);
       if (n === 0) break;
-      parser.write(buffer.subarray(0, n));
+      // A view of the bytes read (not `subarray`, which looks up the array's `constructor`).
+      parser.write(new Uint8Array(buffer.buffer, 0, n));
     }
   } finally {
     closeSync(fd);

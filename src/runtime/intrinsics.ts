@@ -107,15 +107,37 @@ export const weakRefDeref: <T extends WeakKey>(ref: WeakRef<T>) => T | undefined
 export const Uint8ArrayConstructor = Uint8Array;
 /** `target.set(source)` for typed arrays. */
 export const typedArraySet: (target: Uint8Array, source: Uint8Array) => void = uncurryThis((reflectGetPrototypeOf(Uint8Array.prototype) as Uint8Array).set) as never;
-/** `array.subarray(start, end)` for typed arrays. */
-export const typedArraySubarray: <T extends Int32Array | Float64Array>(array: T, start: number, end: number) => T = uncurryThis((reflectGetPrototypeOf(Uint8Array.prototype) as Uint8Array).subarray) as never;
+const typedArrayPrototype = reflectGetPrototypeOf(Uint8Array.prototype) as object;
+const typedArrayBuffer = uncurryThis(getOwnPropertyDescriptor(typedArrayPrototype, 'buffer')!.get!) as (array: ArrayBufferView) => ArrayBuffer;
+const typedArrayByteOffset = uncurryThis(getOwnPropertyDescriptor(typedArrayPrototype, 'byteOffset')!.get!) as (array: ArrayBufferView) => number;
+const Int32ArrayConstructor = Int32Array;
+const Float64ArrayConstructor = Float64Array;
+/**
+ * `array.subarray(start, end)` for an Int32Array, as a new view of its buffer: not `subarray`
+ * itself, which looks up `array.constructor` and its `Symbol.species` (the program's, if it
+ * replaced `Int32Array.prototype.constructor`).
+ */
+export function int32Part(array: Int32Array, start: number, end: number): Int32Array {
+  return new Int32ArrayConstructor(typedArrayBuffer(array), typedArrayByteOffset(array) + start * 4, end - start);
+}
+/** `array.subarray(start, end)` for a Float64Array, as `int32Part`. */
+export function float64Part(array: Float64Array, start: number, end: number): Float64Array {
+  return new Float64ArrayConstructor(typedArrayBuffer(array), typedArrayByteOffset(array) + start * 8, end - start);
+}
 
 export const stringIndexOf = uncurryThis(String.prototype.indexOf);
 export const stringSlice = uncurryThis(String.prototype.slice);
 export const stringTrimStart = uncurryThis(String.prototype.trimStart);
+export const stringTrimEnd = uncurryThis(String.prototype.trimEnd);
 export const stringStartsWith = uncurryThis(String.prototype.startsWith);
 export const stringEndsWith = uncurryThis(String.prototype.endsWith);
 export const stringCharCodeAt = uncurryThis(String.prototype.charCodeAt);
+
+/** `process.cwd()`, bound to the process when awaitwhat loaded. */
+export const processCwd: () => string = apply(functionBind, process.cwd, [process]) as () => string;
+
+/** `String(value)`, by the function as it was when awaitwhat loaded (an object's own `toString` still runs: give it no object of the program's). */
+export const toText = String;
 
 /** `Date.now()`, as it was when awaitwhat loaded. */
 export const dateNow: () => number = Date.now;
@@ -222,5 +244,76 @@ export class SafeMap<K, V> extends Map<K, V> {}
 for (const key of ['get', 'set', 'has', 'delete', 'forEach'] as const) {
   defineProperty(SafeMap.prototype, key, { __proto__: null, value: Map.prototype[key], writable: false, enumerable: false, configurable: false } as PropertyDescriptor);
 }
+defineProperty(SafeMap.prototype, 'size', { __proto__: null, get: getOwnPropertyDescriptor(Map.prototype, 'size')!.get, enumerable: false, configurable: false } as PropertyDescriptor);
 freeze(SafeMap.prototype);
 freeze(SafeMap);
+
+/**
+ * A Set whose methods are its own and frozen, as `SafeMap`. `size` is an accessor of
+ * `Set.prototype` (and `Map.prototype`), so both classes get the original getter as their own.
+ */
+export class SafeSet<T> extends Set<T> {}
+for (const key of ['add', 'has', 'delete', 'forEach'] as const) {
+  defineProperty(SafeSet.prototype, key, { __proto__: null, value: Set.prototype[key], writable: false, enumerable: false, configurable: false } as PropertyDescriptor);
+}
+defineProperty(SafeSet.prototype, 'size', { __proto__: null, get: getOwnPropertyDescriptor(Set.prototype, 'size')!.get, enumerable: false, configurable: false } as PropertyDescriptor);
+freeze(SafeSet.prototype);
+freeze(SafeSet);
+
+/** `Math.round`, `Math.random`, `JSON.parse`, `JSON.stringify`, `Number`, `Number.isNaN`, `Number.isInteger` and `decodeURIComponent`, as they were when awaitwhat loaded. */
+export const { round: mathRound, random: mathRandom } = Math;
+/** `n.toFixed(digits)` and `n.toString(radix)`, by the original methods. */
+export const numberToFixed: (n: number, digits: number) => string = uncurryThis(Number.prototype.toFixed) as never;
+export const numberToString: (n: number, radix: number) => string = uncurryThis(Number.prototype.toString) as never;
+export const { parse: jsonParse, stringify: jsonStringify } = JSON;
+export const toNumber = Number;
+export const { isNaN: numberIsNaN, isInteger: numberIsInteger } = Number;
+export const decodeUriComponent = decodeURIComponent;
+
+/**
+ * `re.exec(text)` by the original `RegExp.prototype.exec`, which reads only `re`'s own state
+ * (`lastIndex`, its flags as created). Not `re.test(text)`: `test`, `String.prototype.replace`,
+ * `match` and `split` with a regular expression look `exec` (and `flags`) up on the object.
+ */
+export const regExpExec: (re: RegExp, text: string) => RegExpExecArray | null = uncurryThis(RegExp.prototype.exec) as never;
+/** Whether `re` matches `text`, by the original `exec` (see `regExpExec`). */
+export function regExpTest(re: RegExp, text: string): boolean {
+  return regExpExec(re, text) !== null;
+}
+/** `new RegExp(source, flags)`, by the constructor as it was when awaitwhat loaded. */
+export const RegExpConstructor = RegExp;
+
+/** `array.fill(value, start, end)` for typed arrays (no species: it makes no new array). */
+export const typedArrayFill: <T extends Uint8Array | Uint32Array | Int32Array | Float64Array>(array: T, value: number, start?: number, end?: number) => T = uncurryThis(
+  (reflectGetPrototypeOf(Uint8Array.prototype) as Uint8Array).fill,
+) as never;
+
+/** `decoder.decode(bytes, options)`, by the original `TextDecoder.prototype.decode`. */
+export const textDecode: (decoder: object, bytes?: Uint8Array, options?: { stream?: boolean }) => string = uncurryThis(TextDecoder.prototype.decode) as never;
+
+/** The index of the first element of `list` that is `value` (`===`), or -1: a loop over its own elements. */
+export function listIndexOf<T>(list: List<T> | readonly T[], value: T): number {
+  for (let i = 0; i < list.length; i++) if (list[i] === value) return i;
+  return -1;
+}
+
+/** A new `List` of `list`'s elements from `start` to `end` (default: its length). */
+export function listSlice<T>(list: List<T> | readonly T[], start: number, end: number = list.length): List<T> {
+  const out = newList<T>();
+  for (let i = start < 0 ? mathMax(0, list.length + start) : start; i < end && i < list.length; i++) out[out.length] = list[i]!;
+  return out;
+}
+
+/** `text` cut at each `separator` (a non-empty string), as `text.split(separator)` by the captured `indexOf` and `slice`. */
+export function stringSplit(text: string, separator: string): string[] {
+  const out = newList<string>();
+  let from = 0;
+  for (;;) {
+    const at = stringIndexOf(text, separator, from);
+    if (at < 0) break;
+    out[out.length] = stringSlice(text, from, at);
+    from = at + separator.length;
+  }
+  out[out.length] = stringSlice(text, from);
+  return publish(out);
+}

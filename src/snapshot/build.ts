@@ -6,11 +6,28 @@
  * position, looked up by object identity, and location records are shared per site.
  */
 
-import { fileURLToPath } from 'node:url';
+import * as nodeUrl from 'node:url';
 // Not `import … from 'node:util'`: that module face opens process.stderr when it loads, and a
 // named import of a function Node.js 20 lacks would stop awaitwhat before it can say it needs 22.15.
 const { getCallSites } = process.getBuiltinModule('node:util');
 import { threadId } from 'node:worker_threads';
+import {
+  appendToArray,
+  dateNow,
+  jsonStringify,
+  newList,
+  preciseNow,
+  processCwd,
+  publish,
+  SafeMap,
+  SafeSet,
+  stringSlice,
+  stringStartsWith,
+  stringTrimStart,
+  toText,
+  typedArrayFill,
+  type List,
+} from '../runtime/intrinsics.ts';
 import { isPromiseObject, promiseState } from '../runtime/values.ts';
 import { keepBuiltGraph, sourcesAreRoots } from './built-graph.ts';
 import { findCyclePositions } from './cycles.ts';
@@ -51,6 +68,10 @@ import {
 import type { SiteInfo, SnapshotSource } from './source.ts';
 import { addHolders, type HolderSnapshotOptions } from './holders.ts';
 import { awaitedKind } from './value-kind.ts';
+
+// As it is when awaitwhat loads: a named import of a node: module follows a program's replacement
+// after `module.syncBuiltinESMExports()`.
+const { fileURLToPath } = nodeUrl;
 
 export interface SnapshotOptions {
   /** Start chains from at most this many frames (the oldest), counting the frames left out in `stats.omitted`; a chain started is kept whole, so the snapshot may hold more. @default Infinity */
@@ -94,13 +115,13 @@ export function buildGraph(source: SnapshotSource, options: SnapshotOptions = {}
 function build(source: SnapshotSource, options: SnapshotOptions): { snapshot: Snapshot; builder: Builder; links: { awaits: Edges; awaitedBy: Edges } } {
   const maxFrames = options.maxFrames ?? Infinity;
   if (typeof maxFrames !== 'number' || !(maxFrames >= 0)) {
-    const shown = typeof maxFrames === 'string' ? JSON.stringify(maxFrames) : String(maxFrames);
+    const shown = typeof maxFrames === 'string' ? jsonStringify(maxFrames) : toText(maxFrames);
     throw new TypeError(`maxFrames: expected a number >= 0, got ${shown}`);
   }
   const discovered = discoverFrames(source);
   const frames = discovered.frames;
-  const places = new Places(options.absolutePaths === true ? undefined : (options.cwd ?? process.cwd()));
-  const builder = new Builder(source, discovered, places, performance.now());
+  const places = new Places(options.absolutePaths === true ? undefined : (options.cwd ?? processCwd()));
+  const builder = new Builder(source, discovered, places, preciseNow());
   // Stryker disable next-line BooleanLiteral: equivalent: with no cap every pending frame has a node, so counting those without one gives 0 either way (speed only)
   let over = false;
   for (let k = 0; k < frames.length; k++) {
@@ -118,14 +139,21 @@ function build(source: SnapshotSource, options: SnapshotOptions): { snapshot: Sn
   if (over) for (let k = 0; k < frames.length; k++) if (builder.isPendingAt(k) && !builder.hasNodeAt(k)) omitted++;
   const { links, nodes, roots, rootPositions, framePositions } = builder.finish();
   const cycles = findCyclePositions(nodes, links.awaits, links.awaitedBy);
+  const cycleIds: string[][] = [];
+  for (let c = 0; c < cycles.length; c++) {
+    const cycle = cycles[c]!;
+    const ids = newList<string>(cycle.length);
+    for (let k = 0; k < cycle.length; k++) ids[k] = nodes[cycle[k]!]!.id;
+    cycleIds[c] = publish(ids);
+  }
   const snapshot: Snapshot = {
     schema: SNAPSHOT_SCHEMA,
-    capturedAt: Date.now(),
+    capturedAt: dateNow(),
     pid: process.pid,
     threadId,
     nodes,
     roots,
-    cycles: cycles.map((cycle) => cycle.map((i) => nodes[i]!.id)),
+    cycles: cycleIds,
     stats: { frames: builder.frameCount, collected: source.counters.collected, evicted: source.counters.evicted, omitted },
   };
   // For renderText: the integer graph, so that a report costs what it prints (see built-graph.ts).
@@ -152,9 +180,10 @@ function build(source: SnapshotSource, options: SnapshotOptions): { snapshot: Sn
 }
 
 class Builder {
-  readonly #nodes: SnapshotNode[] = [];
+  // Lists (no prototype) until `finish`: appending reaches no setter the program may have put on Array.prototype.
+  readonly #nodes = newList<SnapshotNode>();
   /** Every node's id, by position. */
-  readonly #ids: string[] = [];
+  readonly #ids = newList<string>();
   /** Link k goes from node `linkFrom[k]` to node `linkTo[k]`; `awaits`/`awaitedBy` are filled from these at the end, at their exact size. */
   readonly #linkFrom = new IntList();
   readonly #linkTo = new IntList();
@@ -167,34 +196,34 @@ class Builder {
   /** Node index of the frame at each position of `#frames`, -1 until it has one. */
   readonly #nodeAt: Int32Array;
   /** Node indices of frames not found by discovery (reached some other way). */
-  readonly #otherFrames = new Map<RuntimeFrame, number>();
+  readonly #otherFrames = new SafeMap<RuntimeFrame, number>();
   /** Frames that have a node, in node order. */
-  readonly #framed: RuntimeFrame[] = [];
-  readonly #valueIndex = new Map<unknown, number>();
-  #byPromise: Map<unknown, RuntimeFrame> | undefined;
+  readonly #framed = newList<RuntimeFrame>();
+  readonly #valueIndex = new SafeMap<unknown, number>();
+  #byPromise: SafeMap<unknown, RuntimeFrame> | undefined;
   /** Values looked up by scanning, before `#byPromise` is worth building. */
-  readonly #scanned = new Map<unknown, RuntimeFrame | undefined>();
+  readonly #scanned = new SafeMap<unknown, RuntimeFrame | undefined>();
   /** Positions of the frames whose promise field is an array slot, found on the first scan. */
   #slotPositions: Int32Array | undefined;
-  readonly #pendingMemo = new Map<RuntimeFrame, boolean>();
+  readonly #pendingMemo = new SafeMap<RuntimeFrame, boolean>();
   /** The node index of each frame in `#framed`. */
   readonly #framedNodes = new IntList();
   /** The position in `#frames` of each frame in `#framed`, -1 for frames found otherwise. */
   readonly #framedAt = new IntList();
   /** What every frame node at a suspension site shares, by site id (return sites in their own table). */
-  readonly #atSite: FrameSite[] = [];
-  readonly #atReturnSite: FrameSite[] = [];
+  readonly #atSite = newList<FrameSite>();
+  readonly #atReturnSite = newList<FrameSite>();
   /** The last stamp turned into `pendingMs`, and what it gave: frames suspended in the same tick share a stamp. */
   #lastSince = NaN;
   #lastPendingMs = 0;
   #counter = 0;
-  #stackFiles: Set<string> | undefined;
+  #stackFiles: SafeSet<string> | undefined;
 
   constructor(source: SnapshotSource, discovered: Discovered, places: Places, now: number) {
     this.#source = source;
     this.#frames = discovered.frames;
     this.#state = discovered.state;
-    this.#nodeAt = new Int32Array(discovered.frames.length).fill(-1);
+    this.#nodeAt = typedArrayFill(new Int32Array(discovered.frames.length), -1);
     this.#places = places;
     this.#now = now;
   }
@@ -260,8 +289,9 @@ class Builder {
   #onStack(file: string): boolean {
     let files = this.#stackFiles;
     if (files === undefined) {
-      files = this.#stackFiles = new Set();
-      for (const site of getCallSites(200)) files.add(asPath(site.scriptName));
+      files = this.#stackFiles = new SafeSet();
+      const sites = getCallSites(200);
+      for (let k = 0; k < sites.length; k++) files.add(asPath(sites[k]!.scriptName));
     }
     return files.has(asPath(file));
   }
@@ -312,7 +342,7 @@ class Builder {
       this.#scanned.set(v, frame);
       return frame;
     }
-    const map = new Map<unknown, RuntimeFrame>();
+    const map = new SafeMap<unknown, RuntimeFrame>();
     for (let k = 0; k < frames.length; k++) {
       const p = keptPromiseFrom(kept[k], this.#state.seq[k]!);
       // Stryker disable next-line LogicalOperator: equivalent: an undefined key is never looked up (only objects are), and no promise is two frames' own, so first-wins never decides
@@ -326,8 +356,11 @@ class Builder {
   frameOf(seq: number): RuntimeFrame | undefined {
     const f = this.#frameBySeq(seq);
     if (f !== undefined) return f;
-    for (const other of this.#otherFrames.keys()) if (other.seq === seq) return other;
-    return undefined;
+    let other: RuntimeFrame | undefined;
+    this.#otherFrames.forEach((_, frame) => {
+      if (other === undefined && frame.seq === seq) other = frame;
+    });
+    return other;
   }
 
   #frameBySeq(seq: number): RuntimeFrame | undefined {
@@ -356,9 +389,10 @@ class Builder {
   }
 
   #add(node: SnapshotNode, id: string): number {
-    this.#nodes.push(node);
-    this.#ids.push(id);
-    return this.#ids.length - 1;
+    const index = this.#ids.length;
+    this.#nodes[index] = node;
+    this.#ids[index] = id;
+    return index;
   }
 
   #link(from: number, to: number): void {
@@ -372,19 +406,19 @@ class Builder {
    * node again) and the edges by index.
    */
   finish(): { nodes: SnapshotNode[]; roots: string[]; rootPositions: Int32Array; framePositions: Int32Array; links: { awaits: Edges; awaitedBy: Edges } } {
-    const nodes = this.#nodes;
+    const nodes = publish(this.#nodes);
     const ids = this.#ids;
     const from = this.#linkFrom.view();
     const to = this.#linkTo.view();
     const outgoing = edgesFrom(nodes.length, from, to);
     const incoming = edgesFrom(nodes.length, to, from);
     const framedNodes = this.#framedNodes.view();
-    const roots: string[] = [];
+    const roots = newList<string>();
     const rootPositions = new IntList();
     for (let k = 0; k < framedNodes.length; k++) {
       const i = framedNodes[k]!;
       if (incoming.start[i] === incoming.start[i + 1]) {
-        roots.push(ids[i]!);
+        roots[roots.length] = ids[i]!;
         rootPositions.push(i);
       }
     }
@@ -393,7 +427,7 @@ class Builder {
       node.awaits = idsOf(ids, outgoing, i);
       node.awaitedBy = idsOf(ids, incoming, i);
     }
-    return { nodes, roots, rootPositions: rootPositions.view(), framePositions: framedNodes, links: { awaits: outgoing, awaitedBy: incoming } };
+    return { nodes, roots: publish(roots), rootPositions: rootPositions.view(), framePositions: framedNodes, links: { awaits: outgoing, awaitedBy: incoming } };
   }
 
   /** The node of the frame at position `k` of the discovered frames, made on first use. */
@@ -445,7 +479,7 @@ class Builder {
     };
     const index = this.#add(node, node.id);
     this.frameCount++;
-    this.#framed.push(f);
+    this.#framed[this.#framed.length] = f;
     this.#framedNodes.push(index);
     this.#framedAt.push(position);
     return index;
@@ -477,12 +511,13 @@ class Builder {
   }
 
   /** Each leaf node's value (objects only), by node position: what the heap analysis looks for. */
-  leafValues(): Map<number, object> {
-    const values = new Map<number, object>();
-    for (const [v, index] of this.#valueIndex) {
+  leafValues(): SafeMap<number, object> {
+    const values = new SafeMap<number, object>();
+    const nodes = this.#nodes;
+    this.#valueIndex.forEach((index, v) => {
       // Stryker disable next-line LogicalOperator,OptionalChaining: equivalent: the value index holds objects only, at positions of nodes, and addHolders takes only promise leaves of what it is handed
-      if (this.#nodes[index]?.type === 'leaf' && typeof v === 'object' && v !== null) values.set(index, v);
-    }
+      if (nodes[index]?.type === 'leaf' && typeof v === 'object' && v !== null) values.set(index, v);
+    });
     return values;
   }
 
@@ -508,13 +543,13 @@ class Builder {
     if (site === undefined) return undefined;
     const awaiter = this.#nodes[this.#framedNodes.at(framed)!] as FrameNode;
     if (site.kind === 'for-await' || site.kind === 'yield*') {
-      const iteration = source.iterationsOf(f)?.find((l) => l.site === siteId);
+      const iteration = iterationAt(source.iterationsOf(f), siteId);
       const inner = this.#enteredBy(iteration);
       if (inner !== undefined && inner.site >= 0) return this.frameNode(inner);
       return this.#leaf(iteration?.iterable ?? v, 'async-iterable', site, awaiter);
     }
     if (site.kind === 'await-using') {
-      const disposal = source.iterationsOf(f)?.find((l) => l.site === siteId);
+      const disposal = iterationAt(source.iterationsOf(f), siteId);
       const disposer = this.#enteredBy(disposal);
       // A frame a caller claimed is that caller's callee, entered first after a disposal whose disposer no instrumented code made.
       if (disposer !== undefined && !isClaimed(disposer) && this.isPending(disposer)) return this.frameNode(disposer);
@@ -569,7 +604,7 @@ class Builder {
     const index = this.#add(node, node.id);
     // Stryker disable next-line LogicalOperator: equivalent: v is the combinator's own result promise, always an object
     if (typeof v === 'object' && v !== null) this.#valueIndex.set(v, index);
-    const linked = new Set<number>();
+    const linked = new SafeSet<number>();
     const count = members?.count ?? 0;
     for (let i = 0; i < count; i++) {
       const member = members!.at(i);
@@ -600,7 +635,7 @@ class Builder {
         linked.add(to);
         this.#link(index, to);
       }
-      if (listed) node.members.push({ index: i, text, state, node: to === undefined ? null : this.#ids[to]! } satisfies CombinatorMember);
+      if (listed) appendToArray(node.members, { index: i, text, state, node: to === undefined ? null : this.#ids[to]! } satisfies CombinatorMember);
     }
     node.pending = states.pending;
     return index;
@@ -622,7 +657,7 @@ class Builder {
     const node: GroupNode = { id: `g${++this.#counter}`, type: 'group', text, calls: frames.length, awaits: NO_LINKS, awaitedBy: NO_LINKS };
     const index = this.#add(node, node.id);
     this.#valueIndex.set(v, index);
-    for (const f of frames) if (this.isPending(f)) this.#link(index, this.frameNode(f));
+    for (let k = 0; k < frames.length; k++) if (this.isPending(frames[k]!)) this.#link(index, this.frameNode(frames[k]!));
     return index;
   }
 
@@ -674,6 +709,13 @@ class Builder {
 }
 
 /** Positions (ascending) of the first `count` promise fields that are array slots. */
+/** The first of a frame's loop or disposal records at `siteId`, if any. */
+function iterationAt(iterations: readonly IterationRecord[] | undefined, siteId: number): IterationRecord | undefined {
+  if (iterations === undefined) return undefined;
+  for (let k = 0; k < iterations.length; k++) if (iterations[k]!.site === siteId) return iterations[k];
+  return undefined;
+}
+
 function slotPositionsOf(kept: readonly unknown[], count: number): Int32Array {
   const positions = new IntList();
   for (let k = 0; k < count; k++) if (isSlotField(kept[k])) positions.push(k);
@@ -687,22 +729,22 @@ type FrameSite = Pick<FrameNode, 'function' | 'kind' | 'location' | 'state' | 's
 // Stryker disable next-line ArrayDeclaration: equivalent: finish() gives every node its own lists before anything reads them
 const NO_LINKS: string[] = [];
 
-function idsOf(ids: readonly string[], edges: Edges, i: number): string[] {
+function idsOf(ids: List<string>, edges: Edges, i: number): string[] {
   const from = edges.start[i]!;
   const count = edges.start[i + 1]! - from;
   if (count === 0) return [];
   if (count === 1) return [ids[edges.to[from]!]!];
   // Stryker disable next-line ArrayDeclaration: equivalent: filled by index 0 to count - 1, the same array
-  const list = new Array<string>(count);
+  const list = newList<string>(count);
   for (let k = 0; k < count; k++) list[k] = ids[edges.to[from + k]!]!;
-  return list;
+  return publish(list);
 }
 
 /** The awaited operand's text: `sleep(60_000)` for `await sleep(60_000)`. */
 export function operandText(site: SiteInfo): string {
   const text = site.text;
-  if (site.kind === 'await' && text.startsWith('await')) return text.slice(5).trimStart();
-  if (site.kind === 'return' && text.startsWith('return')) return text.slice(6).trimStart();
+  if (site.kind === 'await' && stringStartsWith(text, 'await')) return stringTrimStart(stringSlice(text, 5));
+  if (site.kind === 'return' && stringStartsWith(text, 'return')) return stringTrimStart(stringSlice(text, 6));
   return text;
 }
 
@@ -714,7 +756,7 @@ function memberText(text: string, combinator: CombinatorNode['combinator'], i: n
 /** A file URL as a path; anything else as it is. */
 function asPath(file: string): string {
   // Stryker disable next-line StringLiteral: equivalent: every name then goes to fileURLToPath, which throws for any but file: URLs, and the catch returns those as given
-  if (!file.startsWith('file:')) return file;
+  if (!stringStartsWith(file, 'file:')) return file;
   try {
     return fileURLToPath(file);
   } catch {

@@ -5,7 +5,10 @@
  * algorithm (iterative, so a 100k-deep chain cannot overflow the stack) runs on that remainder.
  */
 
-import { reverseEdges, targetsOf, type Edges } from './edges.ts';
+import { append, mathMin, newList, popList, publish, SafeSet, typedArrayFill, type List } from '../runtime/intrinsics.ts';
+import { reverseEdges, type Edges } from './edges.ts';
+
+const MAX_SAFE_INTEGER = Number.MAX_SAFE_INTEGER;
 import { NodeIndex } from './node-index.ts';
 import type { SnapshotNode } from './schema.ts';
 
@@ -16,7 +19,14 @@ export type { Edges };
  * nodes' `awaits` by index (the builder has them; otherwise they are derived from ids).
  */
 export function findCycles(nodes: readonly SnapshotNode[], edges: Edges = new NodeIndex(nodes).edges('awaits'), incoming: Edges = reverseEdges(edges)): string[][] {
-  return findCyclePositions(nodes, edges, incoming).map((cycle) => cycle.map((i) => nodes[i]!.id));
+  const cycles = findCyclePositions(nodes, edges, incoming);
+  const out: string[][] = [];
+  for (let c = 0; c < cycles.length; c++) {
+    const ids = newList<string>();
+    for (let k = 0; k < cycles[c]!.length; k++) append(ids, nodes[cycles[c]![k]!]!.id);
+    out[c] = publish(ids);
+  }
+  return out;
 }
 
 /** The same cycles as `findCycles`, each as the positions of its frames. */
@@ -42,51 +52,58 @@ export function findCyclePositions(nodes: readonly SnapshotNode[], edges: Edges,
     }
   }
   if (tail === n) return [];
-  return tarjan(nodes, edges, removed).map((component) => orderCycle(component, nodes, edges));
+  const components = tarjan(nodes, edges, removed);
+  const cycles = newList<number[]>();
+  for (let c = 0; c < components.length; c++) append(cycles, orderCycle(components[c]!, nodes, edges));
+  return publish(cycles);
 }
 
-function tarjan(nodes: readonly SnapshotNode[], edges: Edges, removed: Uint8Array): number[][] {
+// Lists (no prototype) and indexed loops: a report runs this inside the program, whose array
+// methods and iterators may be replaced.
+function tarjan(nodes: readonly SnapshotNode[], edges: Edges, removed: Uint8Array): List<List<number>> {
   const n = nodes.length;
-  const order = new Int32Array(n).fill(-1);
+  const order = typedArrayFill(new Int32Array(n), -1);
   const low = new Int32Array(n);
   const onStack = new Uint8Array(n);
   // Stryker disable next-line ArrayDeclaration: equivalent: each pop stops at its component's root, so a stray bottom element is never reached
-  const stack: number[] = [];
-  const components: number[][] = [];
+  const stack = newList<number>();
+  const components = newList<List<number>>();
   let counter = 0;
   for (let start = 0; start < n; start++) {
     if (removed[start] || order[start] !== -1) continue;
-    const work: [number, number][] = [[start, 0]];
+    const work = newList<[number, number]>();
+    append(work, [start, 0]);
     order[start] = low[start] = counter++;
-    stack.push(start);
+    append(stack, start);
     onStack[start] = 1;
     while (work.length > 0) {
       const top = work[work.length - 1]!;
-      const [v, next] = top;
+      const v = top[0];
+      const next = top[1];
       if (edges.start[v]! + next < edges.start[v + 1]!) {
         top[1]++;
         const w = edges.to[edges.start[v]! + next]!;
         if (removed[w]) continue;
         if (order[w] === -1) {
           order[w] = low[w] = counter++;
-          stack.push(w);
+          append(stack, w);
           onStack[w] = 1;
-          work.push([w, 0]);
-        } else if (onStack[w]) low[v] = Math.min(low[v]!, order[w]!);
+          append(work, [w, 0]);
+        } else if (onStack[w]) low[v] = mathMin(low[v]!, order[w]!);
         continue;
       }
-      work.pop();
-      const parent = work[work.length - 1];
-      if (parent !== undefined) low[parent[0]] = Math.min(low[parent[0]]!, low[v]!);
+      popList(work);
+      const parent = work.length > 0 ? work[work.length - 1] : undefined;
+      if (parent !== undefined) low[parent[0]] = mathMin(low[parent[0]]!, low[v]!);
       if (low[v] === order[v]) {
-        const component: number[] = [];
+        const component = newList<number>();
         let w: number;
         do {
-          w = stack.pop()!;
+          w = popList(stack);
           onStack[w] = 0;
-          component.push(w);
+          append(component, w);
         } while (w !== v);
-        if (component.length > 1 || targetsOf(edges, v).includes(v)) components.push(component);
+        if (component.length > 1 || awaitsItself(edges, v)) append(components, component);
       }
     }
   }
@@ -101,26 +118,30 @@ function tarjan(nodes: readonly SnapshotNode[], edges: Edges, removed: Uint8Arra
  * strongly connected, so some way leads back to the first frame; the search's path then is a
  * simple cycle. Edges are tried in order, so a single loop reads as the walk along it.
  */
-function orderCycle(component: readonly number[], nodes: readonly SnapshotNode[], edges: Edges): number[] {
-  const members = new Set(component);
+function orderCycle(component: List<number>, nodes: readonly SnapshotNode[], edges: Edges): number[] {
+  const members = new SafeSet<number>();
+  for (let k = 0; k < component.length; k++) members.add(component[k]!);
   const seqOf = (i: number) => {
     const node = nodes[i]!;
-    return node.type === 'frame' ? node.seq : Number.MAX_SAFE_INTEGER;
+    return node.type === 'frame' ? node.seq : MAX_SAFE_INTEGER;
   };
   let first = component[0]!;
-  for (const i of component) if (seqOf(i) < seqOf(first)) first = i;
-  // Stryker disable next-line ArrayDeclaration: equivalent: the first frame is never pushed again anyway (reaching it ends the walk before the entered check)
-  const entered = new Set<number>([first]);
+  for (let k = 0; k < component.length; k++) if (seqOf(component[k]!) < seqOf(first)) first = component[k]!;
+  const entered = new SafeSet<number>();
+  // Stryker disable next-line CallExpression: equivalent: the first frame is never pushed again anyway (reaching it ends the walk before the entered check)
+  entered.add(first);
   // The path from `first`, and how far along each node's edges the search is.
-  const path: number[] = [first];
-  const next: number[] = [edges.start[first]!];
+  const path = newList<number>();
+  append(path, first);
+  const next = newList<number>();
+  append(next, edges.start[first]!);
   while (path.length > 0) {
     const top = path.length - 1;
     const v = path[top]!;
     const k = next[top]!;
     if (k === edges.start[v + 1]!) {
-      path.pop();
-      next.pop();
+      popList(path);
+      popList(next);
       continue;
     }
     next[top] = k + 1;
@@ -128,8 +149,16 @@ function orderCycle(component: readonly number[], nodes: readonly SnapshotNode[]
     if (to === first) break;
     if (!members.has(to) || entered.has(to)) continue;
     entered.add(to);
-    path.push(to);
-    next.push(edges.start[to]!);
+    append(path, to);
+    append(next, edges.start[to]!);
   }
-  return path.filter((i) => nodes[i]!.type === 'frame');
+  const frames = newList<number>();
+  for (let k = 0; k < path.length; k++) if (nodes[path[k]!]!.type === 'frame') append(frames, path[k]!);
+  return publish(frames);
+}
+
+/** Whether node `v` awaits itself (an edge from `v` to `v`). */
+function awaitsItself(edges: Edges, v: number): boolean {
+  for (let k = edges.start[v]!; k < edges.start[v + 1]!; k++) if (edges.to[k] === v) return true;
+  return false;
 }

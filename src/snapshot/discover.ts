@@ -5,6 +5,7 @@
 
 import { awaitedValueOf, isDone, isFrameRecord, keptFieldOf, type RuntimeFrame } from './frame-records.ts';
 import { FloatList, IntList } from './int-list.ts';
+import { newList, publish, typedArrayFill } from '../runtime/intrinsics.ts';
 import { seqOrder } from './seq-order.ts';
 import type { SnapshotSource } from './source.ts';
 
@@ -34,9 +35,10 @@ export interface FrameState {
  * the sort and everything after it work on the columns read here.
  */
 export function discoverFrames(source: SnapshotSource): Discovered {
-  const found: RuntimeFrame[] = [];
+  // Lists (no prototype): appending reaches no setter the program may have put on Array.prototype.
+  const found = newList<RuntimeFrame>();
   source.forEachRegistered((f) => {
-    found.push(f);
+    found[found.length] = f;
   });
   // Stryker disable next-line ArithmeticOperator: equivalent (speed only): a smaller initial capacity, and the list grows
   const seqs = new FloatList(found.length * 2);
@@ -44,8 +46,8 @@ export function discoverFrames(source: SnapshotSource): Discovered {
   const sites = new IntList(found.length * 2);
   // Stryker disable next-line ArithmeticOperator: equivalent (speed only): a smaller initial capacity, and the list grows
   const sinces = new FloatList(found.length * 2);
-  const values: unknown[] = [];
-  const kepts: unknown[] = [];
+  const values = newList<unknown>();
+  const kepts = newList<unknown>();
   // Found here once, the frame each frame awaits needs no lookup when the graph is linked.
   // Stryker disable next-line ArithmeticOperator: equivalent (speed only): a smaller initial capacity, and the list grows
   const awaited = new IntList(found.length * 2);
@@ -56,11 +58,11 @@ export function discoverFrames(source: SnapshotSource): Discovered {
     seqs.push(seq);
     sites.push(f.site);
     sinces.push(f.since);
-    values.push(next);
-    kepts.push(keptFieldOf(f));
+    values[values.length] = next;
+    kepts[kepts.length] = keptFieldOf(f);
     if (isFrameRecord(next) && !isDone(next) && next.seq > seq) {
       awaited.push(found.length);
-      found.push(next);
+      found[found.length] = next;
     } else awaited.push(-1);
   }
   const count = found.length;
@@ -72,12 +74,15 @@ export function discoverFrames(source: SnapshotSource): Discovered {
   // Sized once (a frame reached twice leaves the tail unused, cut below): growing three arrays
   // of 100k entries by pushes cost more than the sort.
   // Stryker disable next-line ArrayDeclaration: equivalent: filled by index up to n, then cut to n
-  const frames = new Array<RuntimeFrame>(count);
+  const frames = newList<RuntimeFrame>(count);
   // Stryker disable next-line ArrayDeclaration: equivalent: filled by index up to n, then cut to n
-  const value = new Array<unknown>(count);
+  const value = newList<unknown>(count);
   // Stryker disable next-line ArrayDeclaration: equivalent: filled by index up to n, then cut to n
-  const kept = new Array<unknown>(count);
-  const state: FrameState = { seq: new Float64Array(count), site: new Int32Array(count), since: new Float64Array(count), value, kept, awaitedAt: new Int32Array(count).fill(-1) };
+  const kept = newList<unknown>(count);
+  const seq = new Float64Array(count);
+  const site = new Int32Array(count);
+  const since = new Float64Array(count);
+  const awaitedAt = typedArrayFill(new Int32Array(count), -1);
   const rank = new Int32Array(count);
   let n = 0;
   for (let k = 0; k < count; k++) {
@@ -86,9 +91,9 @@ export function discoverFrames(source: SnapshotSource): Discovered {
     // A pointer comparison: the record itself is not read again.
     if (n === 0 || frames[n - 1] !== f) {
       frames[n] = f;
-      state.seq[n] = seqOf[i]!;
-      state.site[n] = siteOf[i]!;
-      state.since[n] = sinceOf[i]!;
+      seq[n] = seqOf[i]!;
+      site[n] = siteOf[i]!;
+      since[n] = sinceOf[i]!;
       value[n] = values[i];
       kept[n] = kepts[i];
       n++;
@@ -100,6 +105,8 @@ export function discoverFrames(source: SnapshotSource): Discovered {
     value.length = n;
     kept.length = n;
   }
-  for (let i = 0; i < count; i++) if (awaitedOf[i]! >= 0) state.awaitedAt[rank[i]!] = rank[awaitedOf[i]!]!;
-  return { frames, state };
+  for (let i = 0; i < count; i++) if (awaitedOf[i]! >= 0) awaitedAt[rank[i]!] = rank[awaitedOf[i]!]!;
+  // Filled, the lists become ordinary arrays for the builder and the tests.
+  const state: FrameState = { seq, site, since, value: publish(value), kept: publish(kept), awaitedAt };
+  return { frames: publish(frames), state };
 }

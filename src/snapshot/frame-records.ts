@@ -6,7 +6,7 @@
  */
 
 import { arraySlotIndex, CombinatorLink, DONE, Frame, framePromise, frameValue, GENERATOR, isArraySlot, isFrame, IterationLink, KIND_RETURN, KIND_YIELD, UNCLAIMABLE } from '../runtime/frame.ts';
-import { getOwnPropertyDescriptor } from '../runtime/intrinsics.ts';
+import { getOwnPropertyDescriptor, hasOwn } from '../runtime/intrinsics.ts';
 export { RETURN_SITE_BASE } from '../runtime/sites.ts';
 import { isOwnInstance, isProxyObject } from '../runtime/values.ts';
 
@@ -95,5 +95,5 @@ export function isSlotField(p: unknown): boolean {
 function elementOf(array: unknown, index: number): unknown {
   if (typeof array !== 'object' || array === null || isProxyObject(array)) return undefined;
   const d = getOwnPropertyDescriptor(array, index);
-  return d !== undefined && 'value' in d ? d.value : undefined;
+  return d !== undefined && hasOwn(d, 'value') ? d.value : undefined;
 }

@@ -9,12 +9,18 @@
  * `failed` state with its message.
  */
 
-import { freemem } from 'node:os';
-import { getHeapStatistics } from 'node:v8';
+import * as os from 'node:os';
+import * as v8 from 'node:v8';
+import { mathRandom, mathRound, newList, numberToFixed, numberToString, preciseNow, publish, SafeMap, stringSlice, toText } from '../runtime/intrinsics.ts';
 import { findHolders, findMarkedTargets, NO_AWAITER_TEXT, SHARED_AWAIT_TEXT, type HolderResult } from '../heap/holders.ts';
 import { SuspendedCalls } from '../heap/steps.ts';
 import { takeOwnHeapSnapshot } from '../heap/take.ts';
 import type { FrameNode, HoldersSummary, LeafHolder, LeafNode, SnapshotNode } from './schema.ts';
+
+// As they are when awaitwhat loads: named imports of node: modules follow a program's replacements
+// after `module.syncBuiltinESMExports()`.
+const { freemem } = os;
+const { getHeapStatistics } = v8;
 
 export interface HolderSnapshotOptions {
   /** Do not take a heap snapshot when the heap in use is larger than this. @default 268435456 (256 MiB) */
@@ -37,7 +43,7 @@ const PAUSE_MS_PER_MB = 150;
 
 /** The estimate a report gives before (or instead of) taking a heap snapshot. */
 export function estimateCost(heapUsedBytes: number): { pauseMs: number; peakBytes: number } {
-  return { pauseMs: Math.round((heapUsedBytes / 1048576) * PAUSE_MS_PER_MB), peakBytes: heapUsedBytes * PEAK_MEMORY_FACTOR };
+  return { pauseMs: mathRound((heapUsedBytes / 1048576) * PAUSE_MS_PER_MB), peakBytes: heapUsedBytes * PEAK_MEMORY_FACTOR };
 }
 
 /** Holders of the promise leaves, set on the leaf nodes; the summary for the snapshot. */
@@ -55,24 +61,30 @@ export function addHolders(nodes: SnapshotNode[], leafValues: ReadonlyMap<number
     neverSettle: 0,
     tookMs: 0,
   };
-  const targets: object[] = [];
-  const leaves: LeafNode[] = [];
-  for (const [index, value] of leafValues) {
+  // Lists (no prototype): storing past their end reaches no setter of Array.prototype.
+  const targets = newList<object>();
+  const leaves = newList<LeafNode>();
+  // A SafeMap from the builder (its own `forEach`, not the program's Map.prototype's).
+  leafValues.forEach((value, index) => {
     const node = nodes[index];
-    if (node?.type !== 'leaf' || node.valueKind !== 'promise') continue;
-    targets.push(value);
-    leaves.push(node);
-  }
+    if (node?.type !== 'leaf' || node.valueKind !== 'promise') return;
+    targets[targets.length] = value;
+    leaves[leaves.length] = node;
+  });
   // A `for await`, a thenable or an `await using` waits for a promise awaitwhat does not keep (the
   // iterator's pending `next()`, the promise whose resolve functions `then` was given, what
   // `[Symbol.asyncDispose]()` returned): the promise its awaiting function awaits, looked up in the heap.
-  const iterations: { leaf: LeafNode; awaiter: FrameNode }[] = [];
-  let byId: Map<string, SnapshotNode> | undefined;
-  for (const node of nodes) {
+  const iterations = newList<{ leaf: LeafNode; awaiter: FrameNode }>();
+  let byId: SafeMap<string, SnapshotNode> | undefined;
+  for (let k = 0; k < nodes.length; k++) {
+    const node = nodes[k]!;
     if (node.type !== 'leaf' || (node.valueKind !== 'async-iterable' && node.valueKind !== 'thenable' && node.valueKind !== 'disposal')) continue;
-    byId ??= new Map(nodes.map((n) => [n.id, n]));
+    if (byId === undefined) {
+      byId = new SafeMap();
+      for (let j = 0; j < nodes.length; j++) byId.set(nodes[j]!.id, nodes[j]!);
+    }
     const awaiter = node.awaitedBy.length === 1 ? byId.get(node.awaitedBy[0]!) : undefined;
-    if (awaiter?.type === 'frame') iterations.push({ leaf: node, awaiter });
+    if (awaiter?.type === 'frame') iterations[iterations.length] = { leaf: node, awaiter };
     else node.holder = untold(SHARED_AWAIT_TEXT);
   }
   if (targets.length === 0 && iterations.length === 0) return { ...summary, reason: 'no leaf is a promise, a thenable, a for await or an await using' };
@@ -83,10 +95,10 @@ export function addHolders(nodes: SnapshotNode[], leafValues: ReadonlyMap<number
   if (estimate.peakBytes > free) {
     return { ...summary, state: 'skipped', reason: `a heap snapshot would need about ${mb(estimate.peakBytes)} of memory and ${mb(free)} is free` };
   }
-  const started = performance.now();
+  const started = preciseNow();
   try {
-    const key = `awaitwhat-holders-${process.pid}-${Math.random().toString(36).slice(2)}`;
-    marker = { [key]: targets };
+    const key = `awaitwhat-holders-${process.pid}-${stringSlice(numberToString(mathRandom(), 36), 2)}`;
+    marker = { [key]: publish(targets) };
     let graph;
     try {
       graph = takeOwnHeapSnapshot();
@@ -95,43 +107,48 @@ export function addHolders(nodes: SnapshotNode[], leafValues: ReadonlyMap<number
     }
     const marked = targets.length === 0 ? { targets: [], markerNodes: [] } : findMarkedTargets(graph, key);
     if (marked === undefined) throw new Error('the promises handed over were not found in the heap snapshot');
-    const analysed: LeafNode[] = [];
-    const nodesOf: number[] = [];
-    marked.targets.forEach((t, k) => {
+    const analysed = newList<LeafNode>();
+    const nodesOf = newList<number>();
+    for (let k = 0; k < marked.targets.length; k++) {
+      const t = marked.targets[k]!;
       if (t < 0) leaves[k]!.holder = untold('not found: the promise handed over is not in the heap snapshot');
       else {
-        analysed.push(leaves[k]!);
-        nodesOf.push(t);
+        analysed[analysed.length] = leaves[k]!;
+        nodesOf[nodesOf.length] = t;
       }
-    });
+    }
     // What the one suspended call of the awaiting function awaits.
     const suspended = iterations.length === 0 ? undefined : new SuspendedCalls(graph);
-    for (const { leaf, awaiter } of iterations) {
+    for (let k = 0; k < iterations.length; k++) {
+      const { leaf, awaiter } = iterations[k]!;
       const file = awaiter.location.file;
       const found = suspended!.awaitedAt((url) => url !== '' && displayPath(url) === file, awaiter.location.line);
       if (found.promise < 0) leaf.holder = untold(found.calls > 1 ? `not told: ${found.calls} calls of ${awaiter.function} are suspended and the heap does not say which one this is` : NO_AWAITER_TEXT);
       else {
-        analysed.push(leaf);
-        nodesOf.push(found.promise);
+        analysed[analysed.length] = leaf;
+        nodesOf[nodesOf.length] = found.promise;
       }
     }
-    const results = findHolders(graph, nodesOf, { exclude: marked.markerNodes, timerNowMs: started, displayPath, omitValues: options.omitText === true });
-    results.forEach((r, k) => {
+    const results = findHolders(graph, publish(nodesOf), { exclude: marked.markerNodes, timerNowMs: started, displayPath, omitValues: options.omitText === true });
+    for (let k = 0; k < results.length; k++) {
+      const r = results[k]!;
       analysed[k]!.holder = leafHolderOf(r);
       if (r.state === 'never') summary.neverSettle++;
-    });
+    }
     summary.analysed = results.length;
   } catch (error) {
     summary.state = 'failed';
-    summary.reason = error instanceof Error ? error.message : String(error);
+    summary.reason = error instanceof Error ? error.message : toText(error);
   }
-  summary.tookMs = Math.round(performance.now() - started);
+  summary.tookMs = mathRound(preciseNow() - started);
   return summary;
 }
 
 /** A holder as the snapshot schema has it (in-process and `awaitwhat attach --full`). */
 export function leafHolderOf(r: HolderResult): LeafHolder {
-  return { state: r.state, text: r.text, holder: r.holder, package: r.package, facts: r.facts, alternatives: r.alternatives, path: r.steps.map(stepText) };
+  const path = newList<string>(r.steps.length);
+  for (let k = 0; k < r.steps.length; k++) path[k] = stepText(r.steps[k]!);
+  return { state: r.state, text: r.text, holder: r.holder, package: r.package, facts: r.facts, alternatives: r.alternatives, path: publish(path) };
 }
 
 /** A holder that cannot be told, with the reason. */
@@ -163,9 +180,9 @@ function stepText(step: { kind: string; name: string; to: string }): string {
 }
 
 function mb(bytes: number): string {
-  return bytes >= 1024 * 1048576 ? `${(bytes / (1024 * 1048576)).toFixed(1)} GB` : `${Math.round(bytes / 1048576)} MB`;
+  return bytes >= 1024 * 1048576 ? `${numberToFixed(bytes / (1024 * 1048576), 1)} GB` : `${mathRound(bytes / 1048576)} MB`;
 }
 
 function seconds(ms: number): string {
-  return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
+  return ms < 1000 ? `${ms} ms` : `${numberToFixed(ms / 1000, 1)} s`;
 }

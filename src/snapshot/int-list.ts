@@ -7,7 +7,7 @@
  * The renderer uses them too, inside the program: only built-ins captured in runtime/intrinsics.ts.
  */
 
-import { mathMax, typedArraySet, typedArraySubarray } from '../runtime/intrinsics.ts';
+import { float64Part, int32Part, mathMax, typedArraySet } from '../runtime/intrinsics.ts';
 
 const INITIAL_CAPACITY = 16;
 
@@ -46,7 +46,7 @@ export class IntList {
 
   /** The items as a view of the current buffer (no copy); valid until the next `push`. */
   view(): Int32Array {
-    return typedArraySubarray(this.#items, 0, this.#length);
+    return int32Part(this.#items, 0, this.#length);
   }
 }
 
@@ -75,7 +75,7 @@ export class FloatList {
 
   /** The items as a view of the current buffer (no copy); valid until the next `push`. */
   view(): Float64Array {
-    return typedArraySubarray(this.#items, 0, this.#length);
+    return float64Part(this.#items, 0, this.#length);
   }
 }
 

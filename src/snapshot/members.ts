@@ -6,7 +6,7 @@
 
 import { isArray, isSet, setElements } from '../runtime/intrinsics.ts';
 import { isProxyObject } from '../runtime/values.ts';
-import { getOwnPropertyDescriptor } from '../runtime/intrinsics.ts';
+import { getOwnPropertyDescriptor, hasOwn } from '../runtime/intrinsics.ts';
 
 /** An element defined by a getter: the combinator ran it, the snapshot does not, so its value is unknown. */
 export const UNREADABLE: unique symbol = Symbol('unreadable');
@@ -35,5 +35,5 @@ export function readMembers(argument: unknown): MemberList | undefined {
 function elementAt(array: readonly unknown[], i: number): unknown {
   const d = getOwnPropertyDescriptor(array, i);
   if (d === undefined) return undefined;
-  return 'value' in d ? d.value : UNREADABLE;
+  return hasOwn(d, 'value') ? d.value : UNREADABLE;
 }

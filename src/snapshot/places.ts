@@ -4,21 +4,28 @@
  * object), with file paths made relative to the working directory once per file.
  */
 
-import { relative, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import * as path from 'node:path';
+import * as nodeUrl from 'node:url';
+import { listJoin, newList, SafeMap, stringSplit, stringStartsWith } from '../runtime/intrinsics.ts';
 import type { SourceLocation, SuspensionPoint } from './schema.ts';
 import { RETURN_SITE_BASE } from './frame-records.ts';
 import type { SiteInfo } from './source.ts';
+
+// As they are when awaitwhat loads: named imports of node: modules follow a program's replacements
+// after `module.syncBuiltinESMExports()`.
+const { relative, sep } = path;
+const { fileURLToPath } = nodeUrl;
 
 export const UNKNOWN_LOCATION: SourceLocation = Object.freeze({ file: '<unknown>', line: 0, column: 0 });
 
 export class Places {
   readonly #cwd: string | undefined;
   /** By function site id + 1 (so that the unknown function, -1, has a slot). */
-  readonly #locations: SourceLocation[] = [];
-  readonly #suspensions: SuspensionPoint[] = [];
-  readonly #returnSuspensions: SuspensionPoint[] = [];
-  readonly #files = new Map<string, string>();
+  // Lists (no prototype): reading a hole or storing to one reaches no accessor of Array.prototype.
+  readonly #locations = newList<SourceLocation>();
+  readonly #suspensions = newList<SuspensionPoint>();
+  readonly #returnSuspensions = newList<SuspensionPoint>();
+  readonly #files = new SafeMap<string, string>();
 
   /** `cwd` undefined: paths as recorded. */
   constructor(cwd: string | undefined) {
@@ -57,7 +64,7 @@ export class Places {
   /** A script URL as the heap snapshot names it (`file:///app/a.mjs`, `node:events`), shown as `file` shows paths. */
   displayUrl(url: string): string {
     // Stryker disable next-line StringLiteral: equivalent: every URL then goes to fileURLToPath, which throws for any but file: URLs, and the catch returns those as given
-    if (!url.startsWith('file:')) return url;
+    if (!stringStartsWith(url, 'file:')) return url;
     try {
       return this.file(fileURLToPath(url));
     } catch {
@@ -70,7 +77,7 @@ export class Places {
     let shown = this.#files.get(file);
     if (shown === undefined) {
       const rel = relative(this.#cwd, file);
-      shown = rel === '' || rel.startsWith('..') || rel.startsWith(sep) ? file : rel.split(sep).join('/');
+      shown = rel === '' || stringStartsWith(rel, '..') || stringStartsWith(rel, sep) ? file : listJoin(stringSplit(rel, sep), '/');
       // Stryker disable next-line CallExpression: equivalent: uncached, the shown path is recomputed, the same string
       this.#files.set(file, shown);
     }

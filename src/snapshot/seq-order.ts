@@ -4,6 +4,8 @@
  * few linear passes; a comparator sort remains for wider spans.
  */
 
+import { newList, numberIsInteger, sortList, typedArrayFill } from '../runtime/intrinsics.ts';
+
 const RADIX_BITS = 11;
 const RADIX = 1 << RADIX_BITS;
 
@@ -25,9 +27,13 @@ export function seqOrder(seqs: ArrayLike<number>): Int32Array {
     if (seq > max) max = seq;
   }
   const span = max - min;
-  if (!(span < 2 ** 32) || !Number.isInteger(min) || !Number.isInteger(max)) {
+  if (!(span < 2 ** 32) || !numberIsInteger(min) || !numberIsInteger(max)) {
     // Array.prototype.sort is stable (ES2019): equal seqs keep their order without a tiebreak.
-    return Int32Array.from(Array.from(order).sort((a, b) => seqs[a]! - seqs[b]!));
+    const list = newList<number>(n);
+    for (let i = 0; i < n; i++) list[i] = i;
+    sortList(list, (a, b) => seqs[a]! - seqs[b]!);
+    for (let i = 0; i < n; i++) order[i] = list[i]!;
+    return order;
   }
   const keys = new Uint32Array(n);
   for (let i = 0; i < n; i++) keys[i] = seqs[i]! - min;
@@ -35,7 +41,7 @@ export function seqOrder(seqs: ArrayLike<number>): Int32Array {
   const counts = new Int32Array(RADIX);
   // Stryker disable next-line LogicalOperator: equivalent: `||` runs the three passes of shifts 0, 11 and 22 whatever the span; a pass over all-zero digits keeps the order (stable)
   for (let shift = 0; shift < 32 && span >= 2 ** shift; shift += RADIX_BITS) {
-    counts.fill(0);
+    typedArrayFill(counts, 0);
     for (let i = 0; i < n; i++) counts[(keys[i]! >>> shift) & (RADIX - 1)]!++;
     let total = 0;
     for (let d = 0; d < RADIX; d++) {
@@ -47,7 +53,9 @@ export function seqOrder(seqs: ArrayLike<number>): Int32Array {
       const at = order[i]!;
       next[counts[(keys[at]! >>> shift) & (RADIX - 1)]!++] = at;
     }
-    [order, next] = [next, order];
+    const sorted = next;
+    next = order;
+    order = sorted;
   }
   return order;
 }

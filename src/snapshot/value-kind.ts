@@ -3,7 +3,7 @@
  * read, so a `then` defined by a getter is recognised as one without the getter being called.
  */
 
-import { getOwnPropertyDescriptor, getPrototypeOf } from '../runtime/intrinsics.ts';
+import { getOwnPropertyDescriptor, getPrototypeOf, hasOwn } from '../runtime/intrinsics.ts';
 import { isPromiseObject, isProxyObject } from '../runtime/values.ts';
 
 type AwaitedKind = 'promise' | 'thenable' | 'async-iterable' | 'value';
@@ -36,7 +36,7 @@ function propertyOf(target: object, key: PropertyKey): unknown {
   for (let hops = 0; o !== null && hops < MAX_HOPS; hops++) {
     if (isProxyObject(o)) return undefined;
     const d = getOwnPropertyDescriptor(o, key);
-    if (d !== undefined) return 'value' in d ? d.value : ACCESSOR;
+    if (d !== undefined) return hasOwn(d, 'value') ? d.value : ACCESSOR;
     o = getPrototypeOf(o) as object | null;
   }
   return undefined;

@@ -66,7 +66,11 @@ export const runtimeView: RuntimeInternals = {
   graph(options) {
     const graph = rt.graph(options);
     for (const node of graph.snapshot.nodes) if (node.type === 'frame') (node as FrameNode).pendingMs = pendingByFunction.get(node.function) ?? 0;
-    return graph;
+    // The snapshot reads its clocks by the built-ins captured when awaitwhat loaded (a program's
+    // replacement of performance.now or Date.now is never called), so the clock `at` sets is put in
+    // here, as the pending times are: the readings as of when the graph was built.
+    graph.snapshot.capturedAt = Date.now();
+    return { ...graph, measuredAt: performance.now() };
   },
 };
 
