@@ -10,7 +10,7 @@
  * milliseconds. Other ids, and numbers too sparse for a table, go to a `Map`.
  */
 
-import { SafeMap, stringCharCodeAt, typedArraySubarray } from '../runtime/intrinsics.ts';
+import { SafeMap, stringCharCodeAt, int32Part } from '../runtime/intrinsics.ts';
 import type { Edges } from './edges.ts';
 import type { SnapshotNode } from './schema.ts';
 
@@ -128,7 +128,7 @@ export class NodeIndex {
       start[i + 1] = count;
     }
     // Ids naming no node leave the end unused: a view of what was filled (no copy).
-    return { start, to: count === listed ? to : typedArraySubarray(to, 0, count) };
+    return { start, to: count === listed ? to : int32Part(to, 0, count) };
   }
 }
 
