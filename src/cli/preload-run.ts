@@ -12,6 +12,7 @@
 
 import { isMainThread, threadId } from 'node:worker_threads';
 import { installHooks } from '../hooks/install.ts';
+import { append, newList, publish, type List } from '../runtime/intrinsics.ts';
 import { currentRuntime, type RuntimeInternals } from '../runtime/runtime.ts';
 import type { Snapshot } from '../snapshot/schema.ts';
 import { formatDuration } from '../util/duration.ts';
@@ -114,7 +115,7 @@ class Preload {
       }
       const reason = `an await has been pending for ${formatDuration(longest)} (threshold ${formatDuration(this.#config.afterMs)})`;
       if (this.#config.once) this.#reportOnce(reason, snapshot);
-      else this.#write(this.#ownSections(reason, snapshot, this.#config.afterMs), []);
+      else this.#write(this.#ownSections(reason, snapshot, this.#config.afterMs), newList());
     });
   }
 
@@ -124,12 +125,12 @@ class Preload {
    */
   reportRunner(sections: RunnerSection[]): void {
     if (this.#done) return;
-    const own: ReportSection[] = [];
+    const own = newList<ReportSection>();
     for (let i = 0; i < sections.length; i++) {
-      own[own.length] = { title: `${reportPrefix(this.#identity)}${sections[i]!.title}`, snapshot: sections[i]!.snapshot, minPendingMs: 0 };
+      append(own, { title: `${reportPrefix(this.#identity)}${sections[i]!.title}`, snapshot: sections[i]!.snapshot, minPendingMs: 0 });
     }
     if (!this.#config.once) {
-      this.#write(own, []);
+      this.#write(own, newList());
       return;
     }
     this.#done = true;
@@ -137,7 +138,7 @@ class Preload {
     const claim = claimReport(dir, process.pid);
     if (claim.kind === 'taken') return;
     if (claim.kind === 'alone') tellOnce(`${reportPrefix(this.#identity)}reporting on its own`, claim.reason);
-    this.#guard('the --once report', () => this.#write(own, []));
+    this.#guard('the --once report', () => this.#write(own, newList()));
     if (claim.kind === 'mine') announceEnd(dir);
     if (isMainThread) exit(EXIT_STUCK);
     this.#threads.stopProcess();
@@ -165,37 +166,39 @@ class Preload {
     const sections = this.#ownSections(reason, snapshot, minPendingMs);
     const timeout = this.#holdersWhenEnding() ? GATHER_WITH_HOLDERS_TIMEOUT_MS : GATHER_TIMEOUT_MS;
     const gathered = this.#threads.gather(timeout);
-    const notes: string[] = [];
+    const notes = newList<string>();
     for (let i = 0; i < gathered.graphs.length; i++) {
       const graph = gathered.graphs[i]!;
-      sections[sections.length] = { title: gatheredTitle(this.#identity, graph.threadId), snapshot: graph.snapshot, minPendingMs: 0 };
+      append(sections, { title: gatheredTitle(this.#identity, graph.threadId), snapshot: graph.snapshot, minPendingMs: 0 });
     }
     for (let i = 0; i < gathered.failed.length; i++) {
       const { threadId: id, error } = gathered.failed[i]!;
-      notes[notes.length] = `${threadName(id)} could not take its snapshot (${error})`;
+      append(notes, `${threadName(id)} could not take its snapshot (${error})`);
     }
     for (let i = 0; i < gathered.silent.length; i++) {
-      notes[notes.length] = `${threadName(gathered.silent[i]!)} did not answer within ${formatDuration(timeout)} (busy in synchronous code?); its graph is not shown`;
+      append(notes, `${threadName(gathered.silent[i]!)} did not answer within ${formatDuration(timeout)} (busy in synchronous code?); its graph is not shown`);
     }
     this.#write(sections, notes);
   }
 
   #reportThisThread(reason: string, minPendingMs: number, holders: boolean): void {
-    this.#write(this.#ownSections(reason, this.#snapshot(holders), minPendingMs), []);
+    this.#write(this.#ownSections(reason, this.#snapshot(holders), minPendingMs), newList());
   }
 
   /**
    * This thread's part of a report: one section; or, in a process running tests (a runner
    * integration has recorded tests), one per test or hook that started pending chains, each named
-   * (a test hung without a timeout, as node:test's tests are by default, is named this way).
+   * (a test hung without a timeout, as node:test's tests are by default, is named this way). A
+   * `List`, as every list of the report that grows: storing past the end of an ordinary array would
+   * run a setter the program put on `Array.prototype`'s indices.
    */
-  #ownSections(reason: string, snapshot: Snapshot, minPendingMs: number): ReportSection[] {
+  #ownSections(reason: string, snapshot: Snapshot, minPendingMs: number): List<ReportSection> {
     const min = this.#config.all ? 0 : minPendingMs;
     const title = `${reportPrefix(this.#identity)}${reason}`;
     const parts = isMainThread ? sectionsByTest(snapshot) : undefined;
-    if (parts === undefined || parts.length === 0) return [{ title, snapshot, minPendingMs: min }];
-    const sections: ReportSection[] = [];
-    for (let i = 0; i < parts.length; i++) sections[sections.length] = { title: `${title}; ${parts[i]!.startedBy}`, snapshot: parts[i]!.snapshot, minPendingMs: min };
+    const sections = newList<ReportSection>();
+    if (parts === undefined || parts.length === 0) append(sections, { title, snapshot, minPendingMs: min });
+    else for (let i = 0; i < parts.length; i++) append(sections, { title: `${title}; ${parts[i]!.startedBy}`, snapshot: parts[i]!.snapshot, minPendingMs: min });
     return sections;
   }
 
@@ -208,8 +211,9 @@ class Preload {
     return this.#config.holders !== 'off';
   }
 
-  #write(sections: ReportSection[], notes: string[]): void {
-    writeReport(renderReport({ format: this.#config.format, sections, notes }), this.#config.out);
+  /** Publishes the lists (made ordinary arrays, for the renderer), so that nothing is appended to them after. */
+  #write(sections: List<ReportSection>, notes: List<string>): void {
+    writeReport(renderReport({ format: this.#config.format, sections: publish(sections), notes: publish(notes) }), this.#config.out);
   }
 
   /** Runs `task`; a failure is told once per kind on stderr and never reaches the program. */

@@ -18,6 +18,7 @@
 
 import { subscribe } from 'node:diagnostics_channel';
 import { isMainThread, threadId, Worker } from 'node:worker_threads';
+import { append, newList, publish, type List } from '../runtime/intrinsics.ts';
 import type { Snapshot } from '../snapshot/schema.ts';
 import { Channel, closeChannel, now, post, receiveMessage, sleep } from './builtins.ts';
 import { describeError, tellOnce } from './faults.ts';
@@ -56,8 +57,12 @@ export class Threads {
   readonly #onStop: () => void;
   /** Threads whose preload announced itself (so that they can answer). */
   readonly #announced: Record<number, true> = Object.create(null) as Record<number, true>;
-  /** Workers this thread started, held weakly: a collected Worker has ended. */
-  readonly #workers: WeakRef<Worker>[] = [];
+  /**
+   * Workers this thread started, held weakly: a collected Worker has ended. A `List`, as every list
+   * here that grows: appending to an ordinary array past its end would run a setter the program put
+   * on `Array.prototype`'s indices (from the program's own `new Worker`, or at report time).
+   */
+  readonly #workers: List<WeakRef<Worker>> = newList();
   readonly #requests: Channel;
   /** The channel of the last answer: closing it right after posting can drop the answer, so it is closed at the next one. */
   #lastReply: Channel | undefined;
@@ -72,7 +77,7 @@ export class Threads {
     subscribe('worker_threads', (message) => {
       try {
         const worker = (message as { worker?: Worker }).worker;
-        if (worker !== undefined) this.#workers[this.#workers.length] = new WeakReference(worker);
+        if (worker !== undefined) append(this.#workers, new WeakReference(worker));
       } catch (error) {
         tellOnce('could not follow a new worker thread; a report may not wait for it', error);
       }
@@ -98,8 +103,8 @@ export class Threads {
   gather(timeoutMs: number): Gathered {
     const id = `${threadId}:${++this.#gathers}`;
     const replies = new Channel(GRAPHS + id);
-    const expected: number[] = this.#liveWorkers();
-    if (!isMainThread) expected[expected.length] = 0;
+    const expected = this.#liveWorkers();
+    if (!isMainThread) append(expected, 0);
     const answers: Record<number, Answer> = objectCreate(null) as Record<number, Answer>;
     post(this.#requests, { type: 'gather', id } satisfies Request);
     const deadline = now() + timeoutMs;
@@ -107,7 +112,7 @@ export class Threads {
       for (let m = receiveMessage(replies); m !== undefined; m = receiveMessage(replies)) {
         const answer = m.message as Answer;
         answers[answer.threadId] = answer;
-        for (let i = 0; i < answer.workers.length; i++) if (answer.workers[i] !== threadId) expected[expected.length] = answer.workers[i]!;
+        for (let i = 0; i < answer.workers.length; i++) if (answer.workers[i] !== threadId) append(expected, answer.workers[i]!);
       }
       let waiting = false;
       for (let i = 0; i < expected.length; i++) if (answers[expected[i]!] === undefined) waiting = true;
@@ -115,19 +120,21 @@ export class Threads {
       sleep(POLL_MS);
     }
     closeChannel(replies);
-    const gathered: Gathered = { graphs: [], failed: [], silent: [] };
+    const graphs = newList<ThreadGraph>();
+    const failed = newList<{ threadId: number; error: string }>();
     const answered = keys(answers);
     for (let i = 0; i < answered.length; i++) {
       const answer = answers[+answered[i]!]!;
-      if (answer.snapshot !== undefined) gathered.graphs[gathered.graphs.length] = { threadId: answer.threadId, snapshot: answer.snapshot };
-      else gathered.failed[gathered.failed.length] = { threadId: answer.threadId, error: answer.error ?? 'unknown error' };
+      if (answer.snapshot !== undefined) append(graphs, { threadId: answer.threadId, snapshot: answer.snapshot });
+      else append(failed, { threadId: answer.threadId, error: answer.error ?? 'unknown error' });
     }
     const silent: Record<number, true> = objectCreate(null) as Record<number, true>;
     for (let i = 0; i < expected.length; i++) if (answers[expected[i]!] === undefined) silent[expected[i]!] = true;
     const missing = keys(silent);
-    for (let i = 0; i < missing.length; i++) gathered.silent[gathered.silent.length] = +missing[i]!;
+    const notAnswering = newList<number>();
+    for (let i = 0; i < missing.length; i++) append(notAnswering, +missing[i]!);
     // Object.keys lists integer keys in ascending order: threads come out sorted by id.
-    return gathered;
+    return { graphs: publish(graphs), failed: publish(failed), silent: publish(notAnswering) };
   }
 
   #receive(request: Request): void {
@@ -138,7 +145,8 @@ export class Threads {
   }
 
   #answer(id: string): void {
-    const answer: Answer = { threadId, snapshot: undefined, error: undefined, workers: this.#liveWorkers() };
+    // Published: the channel clones an ordinary array (the reader gets one either way).
+    const answer: Answer = { threadId, snapshot: undefined, error: undefined, workers: publish(this.#liveWorkers()) };
     try {
       answer.snapshot = this.#snapshot();
     } catch (error) {
@@ -153,8 +161,8 @@ export class Threads {
   }
 
   /** Ids of the workers this thread started that are still running and run the preload. */
-  #liveWorkers(): number[] {
-    const ids: number[] = [];
+  #liveWorkers(): List<number> {
+    const ids = newList<number>();
     let kept = 0;
     for (let i = 0; i < this.#workers.length; i++) {
       const ref = this.#workers[i]!;
@@ -162,7 +170,7 @@ export class Threads {
       const id = worker === undefined || getThreadId === undefined ? -1 : (apply(getThreadId, worker, []) as number);
       if (id === -1) continue;
       this.#workers[kept++] = ref;
-      if (this.#announced[id] === true) ids[ids.length] = id;
+      if (this.#announced[id] === true) append(ids, id);
     }
     this.#workers.length = kept;
     return ids;

@@ -4,7 +4,7 @@
  * numbers' values, and closures' source positions.
  */
 
-import { listIndexOf, newList, numberIsNaN, publish, SafeMap, toNumber } from '../runtime/intrinsics.ts';
+import { listIndexOf, newList, numberIsNaN, publish, SafeMap, toNumber, Uint32ArrayConstructor } from '../runtime/intrinsics.ts';
 
 export interface HeapMeta {
   nodeFields: string[];
@@ -97,7 +97,7 @@ export class HeapGraph {
     this.#hiddenType = listIndexOf(meta.edgeTypes, 'hidden');
     this.#weakType = listIndexOf(meta.edgeTypes, 'weak');
     const n = this.nodeCount;
-    const firstEdge = new Uint32Array(n + 1);
+    const firstEdge = new Uint32ArrayConstructor(n + 1);
     let e = 0;
     for (let i = 0; i < n; i++) {
       firstEdge[i] = e;
@@ -106,7 +106,7 @@ export class HeapGraph {
     firstEdge[n] = e;
     if (e !== this.edgeCount) throw new Error(`heap snapshot: nodes declare ${e} edges, the snapshot has ${this.edgeCount}`);
     this.#firstEdge = firstEdge;
-    const edgeTo = new Uint32Array(this.edgeCount);
+    const edgeTo = new Uint32ArrayConstructor(this.edgeCount);
     for (let k = 0; k < this.edgeCount; k++) {
       const offset = edges[k * this.#edgeFieldCount + toField]!;
       edgeTo[k] = offset / this.#nodeFieldCount;
@@ -262,13 +262,13 @@ export class HeapGraph {
     if (this.#firstRetainer !== undefined) return;
     const n = this.nodeCount;
     const m = this.edgeCount;
-    const first = new Uint32Array(n + 1);
+    const first = new Uint32ArrayConstructor(n + 1);
     for (let e = 0; e < m; e++) first[this.#edgeTo[e]! + 1]!++;
     for (let i = 0; i < n; i++) first[i + 1]! += first[i]!;
-    const fill = new Uint32Array(n);
+    const fill = new Uint32ArrayConstructor(n);
     for (let i = 0; i < n; i++) fill[i] = first[i]!;
-    const list = new Uint32Array(m);
-    const from = new Uint32Array(m);
+    const list = new Uint32ArrayConstructor(m);
+    const from = new Uint32ArrayConstructor(m);
     for (let i = 0; i < n; i++) {
       for (let e = this.#firstEdge[i]!, end = this.#firstEdge[i + 1]!; e < end; e++) {
         list[fill[this.#edgeTo[e]!]!++] = e;

@@ -12,7 +12,7 @@ import { describePath, type DescribeOptions, type PathStep } from './describe.ts
 import { factsOf, type Facts, type FactOptions } from './facts.ts';
 import type { HeapGraph } from './graph.ts';
 import { shortestPaths, type RetainerPath } from './paths.ts';
-import { append, listJoin, listSlice, newList, publish, toNumber, type List } from '../runtime/intrinsics.ts';
+import { append, listJoin, listSlice, newList, publish, toNumber, type List, Uint8ArrayConstructor } from '../runtime/intrinsics.ts';
 import { findSettlers, markWaitingSide, type Settlers } from './settlers.ts';
 
 export interface HolderResult {
@@ -81,7 +81,7 @@ export function findHolders(graph: HeapGraph, targets: readonly number[], option
   // One walk for every target, avoiding every target's waiting side; a target left unreached is
   // walked again avoiding only its own (another's waiting side may be the way to it).
   const exclude = options.exclude ?? [];
-  const excludedAll = new Uint8Array(graph.nodeCount);
+  const excludedAll = new Uint8ArrayConstructor(graph.nodeCount);
   for (let j = 0; j < exclude.length; j++) excludedAll[exclude[j]!] = 1;
   for (let k = 0; k < targets.length; k++) {
     markWaitingSide(graph, targets[k]!, excludedAll);
@@ -100,7 +100,7 @@ function holderOf(graph: HeapGraph, targets: readonly number[], k: number, s: Se
   let path = found;
   if (path === undefined && s.functions.length > 0 && targets.length > 1) {
     const exclude = options.exclude ?? [];
-    const own = new Uint8Array(graph.nodeCount);
+    const own = new Uint8ArrayConstructor(graph.nodeCount);
     for (let j = 0; j < exclude.length; j++) own[exclude[j]!] = 1;
     markWaitingSide(graph, targets[k]!, own);
     for (let j = 0; j < s.promises.length; j++) own[s.promises[j]!] = 1;

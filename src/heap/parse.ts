@@ -11,7 +11,25 @@
  * sections are read digit by digit; `strings` string by string. Unknown sections are skipped.
  */
 
-import { getOwnPropertyDescriptor, hasOwn, isArray, jsonParse, newList, publish, type List, listIndexOf, regExpExec, stringCharCodeAt, stringEndsWith, stringIndexOf, stringSlice, stringTrimEnd, textDecode } from '../runtime/intrinsics.ts';
+import {
+  getOwnPropertyDescriptor,
+  hasOwn,
+  isArray,
+  jsonParse,
+  newList,
+  publish,
+  type List,
+  listIndexOf,
+  regExpExec,
+  stringCharCodeAt,
+  stringEndsWith,
+  stringIndexOf,
+  stringSlice,
+  stringTrimEnd,
+  textDecode,
+  TextDecoderConstructor,
+  Uint32ArrayConstructor,
+} from '../runtime/intrinsics.ts';
 import { HeapGraph, type HeapMeta } from './graph.ts';
 
 // Captured at load: the parser runs inside the program's process (a report), where the program
@@ -60,8 +78,8 @@ export class HeapSnapshotParser {
   #state: State = State.Header;
   #text = '';
   #meta: HeapMeta | undefined;
-  #nodes: Uint32Array = new Uint32Array(0);
-  #edges: Uint32Array = new Uint32Array(0);
+  #nodes: Uint32Array = new Uint32ArrayConstructor(0);
+  #edges: Uint32Array = new Uint32ArrayConstructor(0);
   // Lists (no prototype): storing past their end reaches no setter of Array.prototype.
   #locations = newList<number>();
   /** The typed array or list the current number section fills, and how far. */
@@ -72,7 +90,7 @@ export class HeapSnapshotParser {
   #inNumber = false;
   #skipDepth = 0;
   readonly #strings = newList<string>();
-  readonly #decoder = new TextDecoder('utf-8', { fatal: false });
+  readonly #decoder = new TextDecoderConstructor('utf-8', { fatal: false });
 
   /** Feeds the next piece of the snapshot, as text or UTF-8 bytes. */
   write(chunk: string | Uint8Array): void {
@@ -88,7 +106,7 @@ export class HeapSnapshotParser {
     }
     const meta = this.#meta!;
     if (this.#nodes.length !== meta.nodeCount * meta.nodeFields.length) throw new HeapSnapshotSyntaxError('node count does not match its nodes');
-    const locations = new Uint32Array(this.#locations.length);
+    const locations = new Uint32ArrayConstructor(this.#locations.length);
     for (let k = 0; k < locations.length; k++) locations[k] = this.#locations[k]!;
     return new HeapGraph(meta, this.#nodes, this.#edges, publish(this.#strings), locations);
   }
@@ -140,8 +158,8 @@ export class HeapSnapshotParser {
       throw new HeapSnapshotSyntaxError('the header is not JSON');
     }
     this.#meta = readMeta(parsed.snapshot);
-    this.#nodes = new Uint32Array(this.#meta.nodeCount * this.#meta.nodeFields.length);
-    this.#edges = new Uint32Array(this.#meta.edgeCount * this.#meta.edgeFields.length);
+    this.#nodes = new Uint32ArrayConstructor(this.#meta.nodeCount * this.#meta.nodeFields.length);
+    this.#edges = new Uint32ArrayConstructor(this.#meta.edgeCount * this.#meta.edgeFields.length);
     this.#state = State.Key;
     return at;
   }

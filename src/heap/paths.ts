@@ -4,7 +4,21 @@
  * answers every target at once; its cost is one pass over the edges (O(nodes + edges)).
  */
 
-import { append, newList, publish, regExpTest, SafeMap, SafeSet, sortList, toNumber, typedArrayFill, type List } from '../runtime/intrinsics.ts';
+import {
+  append,
+  Int32ArrayConstructor,
+  newList,
+  publish,
+  regExpTest,
+  SafeMap,
+  SafeSet,
+  sortList,
+  toNumber,
+  typedArrayFill,
+  type List,
+  Uint32ArrayConstructor,
+  Uint8ArrayConstructor,
+} from '../runtime/intrinsics.ts';
 import type { HeapGraph } from './graph.ts';
 
 // Captured at load (the walk runs in the program's process, once per node of a level).
@@ -54,10 +68,10 @@ export function shortestPaths(graph: HeapGraph, groups: readonly (readonly numbe
   // Level by level, so that every node's parent is the best one of the level before: nodes of a
   // level are ordered (`order`) by their parent's order, then by the edge (see `compareEdges`).
   // That makes the path chosen the same in every run, whatever order V8 put properties in.
-  const seen = new Uint8Array(n);
-  const parentEdge = typedArrayFill(new Int32Array(n), -1);
-  const order = new Uint32Array(n);
-  const levelOf = new Uint32Array(n);
+  const seen = new Uint8ArrayConstructor(n);
+  const parentEdge = typedArrayFill(new Int32ArrayConstructor(n), -1);
+  const order = new Uint32ArrayConstructor(n);
+  const levelOf = new Uint32ArrayConstructor(n);
   let depth = 0;
   let level = newList<number>();
   append(level, 0);

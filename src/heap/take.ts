@@ -11,6 +11,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as v8 from 'node:v8';
+import { typedArrayBuffer, Uint8ArrayConstructor } from '../runtime/intrinsics.ts';
 import type { HeapGraph } from './graph.ts';
 import { HeapSnapshotParser } from './parse.ts';
 
@@ -27,12 +28,13 @@ export function parseHeapSnapshotFile(path: string): HeapGraph {
   const parser = new HeapSnapshotParser();
   const fd = openSync(path, 'r');
   try {
-    const buffer = new Uint8Array(READ_CHUNK);
+    const buffer = new Uint8ArrayConstructor(READ_CHUNK);
     for (;;) {
       const n = readSync(fd, buffer, 0, READ_CHUNK, null);
       if (n === 0) break;
-      // A view of the bytes read (not `subarray`, which looks up the array's `constructor`).
-      parser.write(new Uint8Array(buffer.buffer, 0, n));
+      // A view of the bytes read (not `subarray`, which looks up the array's `constructor`; and its
+      // buffer by the captured getter, not `.buffer`, an accessor of a prototype the program can reach).
+      parser.write(new Uint8ArrayConstructor(typedArrayBuffer(buffer), 0, n));
     }
   } finally {
     closeSync(fd);

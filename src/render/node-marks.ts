@@ -5,7 +5,7 @@
  * reads a few thousand nodes, so it should pay for those. A read is two loads and a branch.
  */
 
-import { newList, type List } from '../runtime/intrinsics.ts';
+import { Int32ArrayConstructor, newList, type List } from '../runtime/intrinsics.ts';
 
 const PAGE_BITS = 8;
 const PAGE_SIZE = 1 << PAGE_BITS;
@@ -34,7 +34,7 @@ export class NodeInts {
     let page = this.#pages[p];
     if (page === undefined) {
       if (value === 0) return;
-      page = this.#pages[p] = new Int32Array(PAGE_SIZE);
+      page = this.#pages[p] = new Int32ArrayConstructor(PAGE_SIZE);
     }
     page[i & IN_PAGE] = value;
   }

@@ -13,7 +13,7 @@
  *   index of every id, the edges looked up from ids, reachability marks over the whole graph.
  */
 
-import { append, isArray, mathMin, newList, popList, SafeMap, type List } from '../runtime/intrinsics.ts';
+import { append, Int32ArrayConstructor, isArray, mathMin, newList, popList, SafeMap, type List, Uint8ArrayConstructor } from '../runtime/intrinsics.ts';
 import { builtGraphOf, nodeMatches, type BuiltGraph } from '../snapshot/built-graph.ts';
 import { IntList } from '../snapshot/int-list.ts';
 import { markReachable, reverseEdges, type Edges } from '../snapshot/edges.ts';
@@ -239,8 +239,8 @@ class RebuiltGraph implements ReportGraph {
     const nodes = this.nodes;
     // Sized for the roots and cycles: grown from 16, it allocated twice its final size (external memory, see node-index.ts).
     const starts = new IntList(this.#snapshot.roots.length + cycles.length + 16);
-    const reached = new Uint8Array(nodes.length);
-    const start = new Int32Array(1);
+    const reached = new Uint8ArrayConstructor(nodes.length);
+    const start = new Int32ArrayConstructor(1);
     const stack = new IntList();
     const add = (i: number): void => {
       if (reached[i] === 1) return;
@@ -263,7 +263,7 @@ class RebuiltGraph implements ReportGraph {
     if (this.#inDegree === undefined) {
       // One byte a node, counting up to 255 (1 MB at 1M nodes, not 4: external memory, see
       // node-index.ts); a node awaited 255 times or more is counted exactly by a scan of the edges.
-      const counts = new Uint8Array(this.nodes.length);
+      const counts = new Uint8ArrayConstructor(this.nodes.length);
       for (let k = 0; k < to.length; k++) if (counts[to[k]!]! < SATURATED) counts[to[k]!]!++;
       this.#inDegree = counts;
     }

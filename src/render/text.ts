@@ -16,7 +16,7 @@
  * original `join`; loops are indexed, never an array's iterator).
  */
 
-import { append, listJoin, mathFloor, mathMax, mathMin, newList, type List } from '../runtime/intrinsics.ts';
+import { append, Int32ArrayConstructor, listJoin, mathFloor, mathMax, mathMin, newList, type List, Uint8ArrayConstructor } from '../runtime/intrinsics.ts';
 import type { FrameNode, Snapshot, SnapshotNode } from '../snapshot/schema.ts';
 import { assertSnapshot } from '../snapshot/validate.ts';
 import { formatDuration } from '../util/duration.ts';
@@ -81,7 +81,7 @@ function report(snapshot: Snapshot, options: TextOptions, graph: ReportGraph): s
     brief = { length: starts.length, at: (k) => k };
   } else if (filtering) {
     // Which trees hold a slow frame: the awaiters above each, and each tree's first frame.
-    const leadsToSlow = new Uint8Array(nodes.length);
+    const leadsToSlow = new Uint8ArrayConstructor(nodes.length);
     graph.markAwaiting(slow, leadsToSlow);
     const fullList = newList<number>();
     const briefList = newList<number>();
@@ -156,7 +156,7 @@ function report(snapshot: Snapshot, options: TextOptions, graph: ReportGraph): s
   return `${listJoin(out, '\n')}\n`;
 }
 
-const NO_FRAMES: ArrayLike<number> = new Int32Array(0);
+const NO_FRAMES: ArrayLike<number> = new Int32ArrayConstructor(0);
 // Stryker disable next-line UnaryOperator,ArrowFunction: equivalent: never called, its length is 0
 const NO_TREES: TreeList = { length: 0, at: () => -1 };
 

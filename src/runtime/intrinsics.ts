@@ -108,10 +108,14 @@ export const Uint8ArrayConstructor = Uint8Array;
 /** `target.set(source)` for typed arrays. */
 export const typedArraySet: (target: Uint8Array, source: Uint8Array) => void = uncurryThis((reflectGetPrototypeOf(Uint8Array.prototype) as Uint8Array).set) as never;
 const typedArrayPrototype = reflectGetPrototypeOf(Uint8Array.prototype) as object;
-const typedArrayBuffer = uncurryThis(getOwnPropertyDescriptor(typedArrayPrototype, 'buffer')!.get!) as (array: ArrayBufferView) => ArrayBuffer;
+/** `array.buffer`, by the original getter of `%TypedArray%.prototype` (an accessor the program can replace). */
+export const typedArrayBuffer = uncurryThis(getOwnPropertyDescriptor(typedArrayPrototype, 'buffer')!.get!) as (array: ArrayBufferView) => ArrayBuffer;
 const typedArrayByteOffset = uncurryThis(getOwnPropertyDescriptor(typedArrayPrototype, 'byteOffset')!.get!) as (array: ArrayBufferView) => number;
-const Int32ArrayConstructor = Int32Array;
-const Float64ArrayConstructor = Float64Array;
+/** `new Int32Array(…)`, `new Float64Array(…)`, `new Uint32Array(…)` and `new TextDecoder(…)` by the constructors as they were when awaitwhat loaded (`new Int32Array` looks the global up when it runs). */
+export const Int32ArrayConstructor = Int32Array;
+export const Float64ArrayConstructor = Float64Array;
+export const Uint32ArrayConstructor = Uint32Array;
+export const TextDecoderConstructor = TextDecoder;
 /**
  * `array.subarray(start, end)` for an Int32Array, as a new view of its buffer: not `subarray`
  * itself, which looks up `array.constructor` and its `Symbol.species` (the program's, if it

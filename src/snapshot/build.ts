@@ -14,6 +14,7 @@ import { threadId } from 'node:worker_threads';
 import {
   appendToArray,
   dateNow,
+  Int32ArrayConstructor,
   jsonStringify,
   newList,
   preciseNow,
@@ -27,6 +28,7 @@ import {
   toText,
   typedArrayFill,
   type List,
+  Uint8ArrayConstructor,
 } from '../runtime/intrinsics.ts';
 import { isPromiseObject, promiseState } from '../runtime/values.ts';
 import { keepBuiltGraph, sourcesAreRoots } from './built-graph.ts';
@@ -158,7 +160,7 @@ function build(source: SnapshotSource, options: SnapshotOptions): { snapshot: Sn
   };
   // For renderText: the integer graph, so that a report costs what it prints (see built-graph.ts).
   // A few typed-array passes over the nodes (about 1 ms at 1M).
-  const isFrame = new Uint8Array(nodes.length);
+  const isFrame = new Uint8ArrayConstructor(nodes.length);
   for (let k = 0; k < framePositions.length; k++) isFrame[framePositions[k]!] = 1;
   keepBuiltGraph(snapshot, {
     nodes,
@@ -223,7 +225,7 @@ class Builder {
     this.#source = source;
     this.#frames = discovered.frames;
     this.#state = discovered.state;
-    this.#nodeAt = typedArrayFill(new Int32Array(discovered.frames.length), -1);
+    this.#nodeAt = typedArrayFill(new Int32ArrayConstructor(discovered.frames.length), -1);
     this.#places = places;
     this.#now = now;
   }

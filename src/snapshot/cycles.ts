@@ -5,7 +5,18 @@
  * algorithm (iterative, so a 100k-deep chain cannot overflow the stack) runs on that remainder.
  */
 
-import { append, mathMin, newList, popList, publish, SafeSet, typedArrayFill, type List } from '../runtime/intrinsics.ts';
+import {
+  append,
+  Int32ArrayConstructor,
+  mathMin,
+  newList,
+  popList,
+  publish,
+  SafeSet,
+  typedArrayFill,
+  type List,
+  Uint8ArrayConstructor,
+} from '../runtime/intrinsics.ts';
 import { reverseEdges, type Edges } from './edges.ts';
 
 const MAX_SAFE_INTEGER = Number.MAX_SAFE_INTEGER;
@@ -33,11 +44,11 @@ export function findCycles(nodes: readonly SnapshotNode[], edges: Edges = new No
 export function findCyclePositions(nodes: readonly SnapshotNode[], edges: Edges, incoming: Edges): number[][] {
   const n = nodes.length;
   const { start, to } = edges;
-  const outDegree = new Int32Array(n);
+  const outDegree = new Int32ArrayConstructor(n);
   for (let i = 0; i < n; i++) outDegree[i] = start[i + 1]! - start[i]!;
   // Peel nodes that await nothing still in the graph: they cannot be on a cycle.
-  const removed = new Uint8Array(n);
-  const queue = new Int32Array(n);
+  const removed = new Uint8ArrayConstructor(n);
+  const queue = new Int32ArrayConstructor(n);
   let tail = 0;
   for (let i = 0; i < n; i++) if (outDegree[i] === 0) queue[tail++] = i;
   // Stryker disable next-line ConditionalExpression,BlockStatement: equivalent (speed only): fewer nodes peeled, and Tarjan's algorithm finds the same cycles among the rest (a peeled node is on none)
@@ -62,9 +73,9 @@ export function findCyclePositions(nodes: readonly SnapshotNode[], edges: Edges,
 // methods and iterators may be replaced.
 function tarjan(nodes: readonly SnapshotNode[], edges: Edges, removed: Uint8Array): List<List<number>> {
   const n = nodes.length;
-  const order = typedArrayFill(new Int32Array(n), -1);
-  const low = new Int32Array(n);
-  const onStack = new Uint8Array(n);
+  const order = typedArrayFill(new Int32ArrayConstructor(n), -1);
+  const low = new Int32ArrayConstructor(n);
+  const onStack = new Uint8ArrayConstructor(n);
   // Stryker disable next-line ArrayDeclaration: equivalent: each pop stops at its component's root, so a stray bottom element is never reached
   const stack = newList<number>();
   const components = newList<List<number>>();

@@ -5,7 +5,7 @@
 
 import { awaitedValueOf, isDone, isFrameRecord, keptFieldOf, type RuntimeFrame } from './frame-records.ts';
 import { FloatList, IntList } from './int-list.ts';
-import { newList, publish, typedArrayFill } from '../runtime/intrinsics.ts';
+import { Float64ArrayConstructor, Int32ArrayConstructor, newList, publish, typedArrayFill } from '../runtime/intrinsics.ts';
 import { seqOrder } from './seq-order.ts';
 import type { SnapshotSource } from './source.ts';
 
@@ -79,11 +79,11 @@ export function discoverFrames(source: SnapshotSource): Discovered {
   const value = newList<unknown>(count);
   // Stryker disable next-line ArrayDeclaration: equivalent: filled by index up to n, then cut to n
   const kept = newList<unknown>(count);
-  const seq = new Float64Array(count);
-  const site = new Int32Array(count);
-  const since = new Float64Array(count);
-  const awaitedAt = typedArrayFill(new Int32Array(count), -1);
-  const rank = new Int32Array(count);
+  const seq = new Float64ArrayConstructor(count);
+  const site = new Int32ArrayConstructor(count);
+  const since = new Float64ArrayConstructor(count);
+  const awaitedAt = typedArrayFill(new Int32ArrayConstructor(count), -1);
+  const rank = new Int32ArrayConstructor(count);
   let n = 0;
   for (let k = 0; k < count; k++) {
     const i = order[k]!;

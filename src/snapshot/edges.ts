@@ -1,6 +1,6 @@
 /** Graph edges on node positions, stored compactly (CSR): what walks over 100k-node snapshots use instead of ids. */
 
-import { int32Part, typedArrayFill } from '../runtime/intrinsics.ts';
+import { Int32ArrayConstructor, int32Part, typedArrayFill } from '../runtime/intrinsics.ts';
 import { IntList } from './int-list.ts';
 
 /** Directed edges between node indices: node i's targets are `to[start[i]] … to[start[i + 1] - 1]`. */
@@ -11,12 +11,12 @@ export interface Edges {
 
 /** Edges from parallel lists of sources and targets, each node's targets kept in list order. */
 export function edgesFrom(n: number, sources: ArrayLike<number>, targets: ArrayLike<number>): Edges {
-  const start = new Int32Array(n + 1);
+  const start = new Int32ArrayConstructor(n + 1);
   for (let k = 0; k < sources.length; k++) start[sources[k]! + 1]!++;
   for (let i = 0; i < n; i++) start[i + 1]! += start[i]!;
-  const to = new Int32Array(sources.length);
+  const to = new Int32ArrayConstructor(sources.length);
   // A copy by index (not `slice`, which looks up the array's `constructor`, and the program's species).
-  const fill = new Int32Array(n);
+  const fill = new Int32ArrayConstructor(n);
   for (let i = 0; i < n; i++) fill[i] = start[i]!;
   for (let k = 0; k < sources.length; k++) to[fill[sources[k]!]!++] = targets[k]!;
   return { start, to };
@@ -30,7 +30,7 @@ export function targetsOf(edges: Edges, i: number): Int32Array {
 /** The same edges reversed; each node's sources in ascending order. */
 export function reverseEdges(edges: Edges): Edges {
   const n = edges.start.length - 1;
-  const sources = new Int32Array(edges.to.length);
+  const sources = new Int32ArrayConstructor(edges.to.length);
   for (let i = 0; i < n; i++) typedArrayFill(sources, i, edges.start[i]!, edges.start[i + 1]!);
   return edgesFrom(n, edges.to, sources);
 }

@@ -7,7 +7,7 @@
  * The renderer uses them too, inside the program: only built-ins captured in runtime/intrinsics.ts.
  */
 
-import { float64Part, int32Part, mathMax, typedArraySet } from '../runtime/intrinsics.ts';
+import { Float64ArrayConstructor, float64Part, Int32ArrayConstructor, int32Part, mathMax, typedArraySet } from '../runtime/intrinsics.ts';
 
 const INITIAL_CAPACITY = 16;
 
@@ -17,7 +17,7 @@ export class IntList {
   #length = 0;
 
   constructor(capacity = INITIAL_CAPACITY) {
-    this.#items = new Int32Array(mathMax(1, capacity));
+    this.#items = new Int32ArrayConstructor(mathMax(1, capacity));
   }
 
   get length(): number {
@@ -25,7 +25,7 @@ export class IntList {
   }
 
   push(value: number): void {
-    if (this.#length === this.#items.length) this.#items = grown(this.#items, new Int32Array(this.#items.length * 2));
+    if (this.#length === this.#items.length) this.#items = grown(this.#items, new Int32ArrayConstructor(this.#items.length * 2));
     this.#items[this.#length++] = value;
   }
 
@@ -56,7 +56,7 @@ export class FloatList {
   #length = 0;
 
   constructor(capacity = INITIAL_CAPACITY) {
-    this.#items = new Float64Array(mathMax(1, capacity));
+    this.#items = new Float64ArrayConstructor(mathMax(1, capacity));
   }
 
   get length(): number {
@@ -64,7 +64,7 @@ export class FloatList {
   }
 
   push(value: number): void {
-    if (this.#length === this.#items.length) this.#items = grown(this.#items, new Float64Array(this.#items.length * 2));
+    if (this.#length === this.#items.length) this.#items = grown(this.#items, new Float64ArrayConstructor(this.#items.length * 2));
     this.#items[this.#length++] = value;
   }
 

@@ -10,7 +10,7 @@
  * milliseconds. Other ids, and numbers too sparse for a table, go to a `Map`.
  */
 
-import { SafeMap, stringCharCodeAt, int32Part } from '../runtime/intrinsics.ts';
+import { Int32ArrayConstructor, SafeMap, stringCharCodeAt, int32Part } from '../runtime/intrinsics.ts';
 import type { Edges } from './edges.ts';
 import type { SnapshotNode } from './schema.ts';
 
@@ -65,7 +65,7 @@ export class NodeIndex {
     this.#tables.forEach((table) => {
       const span = table.max - table.min + 1;
       // Stryker disable next-line ArithmeticOperator: equivalent: a different sparseness bound only decides between a table and the Map, both exact
-      if (span <= SPARSENESS * table.count + 1024) table.slots = new Int32Array(span);
+      if (span <= SPARSENESS * table.count + 1024) table.slots = new Int32ArrayConstructor(span);
     });
     let unique = true;
     for (let i = 0; i < nodes.length; i++) {
@@ -111,12 +111,12 @@ export class NodeIndex {
   /** Each node's `awaits` or `awaitedBy` (in their order), as positions. */
   edges(field: 'awaits' | 'awaitedBy'): Edges {
     const n = this.nodes.length;
-    const start = new Int32Array(n + 1);
+    const start = new Int32ArrayConstructor(n + 1);
     // Sized by a first pass over the id lists: one array of the edges, not a growing list (its
     // doublings and the final copy were 12 MB of external memory at 1M edges, against 4 MB).
     let listed = 0;
     for (let i = 0; i < n; i++) listed += this.nodes[i]![field].length;
-    const to = new Int32Array(listed);
+    const to = new Int32ArrayConstructor(listed);
     let count = 0;
     for (let i = 0; i < n; i++) {
       const ids = this.nodes[i]![field];

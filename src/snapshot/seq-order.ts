@@ -4,7 +4,7 @@
  * few linear passes; a comparator sort remains for wider spans.
  */
 
-import { newList, numberIsInteger, sortList, typedArrayFill } from '../runtime/intrinsics.ts';
+import { Int32ArrayConstructor, newList, numberIsInteger, sortList, typedArrayFill, Uint32ArrayConstructor } from '../runtime/intrinsics.ts';
 
 const RADIX_BITS = 11;
 const RADIX = 1 << RADIX_BITS;
@@ -12,7 +12,7 @@ const RADIX = 1 << RADIX_BITS;
 /** Indices of `seqs` in ascending order of their values; equal values keep their order (stable). */
 export function seqOrder(seqs: ArrayLike<number>): Int32Array {
   const n = seqs.length;
-  let order = new Int32Array(n);
+  let order = new Int32ArrayConstructor(n);
   for (let i = 0; i < n; i++) order[i] = i;
   if (n < 2) return order;
   let min = Infinity;
@@ -35,10 +35,10 @@ export function seqOrder(seqs: ArrayLike<number>): Int32Array {
     for (let i = 0; i < n; i++) order[i] = list[i]!;
     return order;
   }
-  const keys = new Uint32Array(n);
+  const keys = new Uint32ArrayConstructor(n);
   for (let i = 0; i < n; i++) keys[i] = seqs[i]! - min;
-  let next = new Int32Array(n);
-  const counts = new Int32Array(RADIX);
+  let next = new Int32ArrayConstructor(n);
+  const counts = new Int32ArrayConstructor(RADIX);
   // Stryker disable next-line LogicalOperator: equivalent: `||` runs the three passes of shifts 0, 11 and 22 whatever the span; a pass over all-zero digits keeps the order (stable)
   for (let shift = 0; shift < 32 && span >= 2 ** shift; shift += RADIX_BITS) {
     typedArrayFill(counts, 0);
