@@ -9,13 +9,15 @@ import {
   awaitedValueOf,
   isCombinatorCall,
   isDone,
+  isClaimed,
   isFrameRecord,
   isUnclaimable,
+  isUnclaimableField,
   keptPromiseOf,
   SITE_RETURN,
   SITE_YIELD,
 } from '../dist/snapshot/frame-records.js';
-import { ArraySlot, CombinatorLink, currentSeq, DONE, Frame, KIND_AWAIT, KIND_RETURN, KIND_YIELD, UNCLAIMABLE } from '../dist/runtime/frame.js';
+import { ArraySlot, CombinatorLink, currentSeq, DONE, Frame, GENERATOR, KIND_AWAIT, KIND_RETURN, KIND_YIELD, UNCLAIMABLE } from '../dist/runtime/frame.js';
 
 /** A proxy whose every trap fails the test. */
 function trappedProxy<T extends object>(target: T): T {
@@ -65,6 +67,14 @@ describe('frame records', () => {
 
   it('isUnclaimable: frames of generators and modules only', () => {
     assert.deepEqual([new Frame(UNCLAIMABLE), new Frame(undefined), new Frame(Promise.resolve()), new Frame(Symbol('other'))].map(isUnclaimable), [true, false, false, false]);
+  });
+
+  it('GENERATOR (an async generator\'s frame) reads as UNCLAIMABLE does: unclaimable, not claimed, keeping no promise', () => {
+    const p = Promise.resolve();
+    assert.deepEqual([new Frame(GENERATOR), new Frame(UNCLAIMABLE), new Frame(undefined), new Frame(p)].map(isUnclaimable), [true, true, false, false]);
+    assert.deepEqual([GENERATOR, UNCLAIMABLE, undefined, p].map(isUnclaimableField), [true, true, false, false]);
+    assert.deepEqual([new Frame(GENERATOR), new Frame(UNCLAIMABLE), new Frame(undefined), new Frame(p)].map(isClaimed), [false, false, false, true]);
+    assert.equal(keptPromiseOf(new Frame(GENERATOR)), undefined);
   });
 
   it('keptPromiseOf: the kept promise itself, or an array slot\'s element when it is an object; nothing for unclaimable or unkept frames', () => {
