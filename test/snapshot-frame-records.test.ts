@@ -94,6 +94,10 @@ describe('frame records', () => {
       [0, 1, 2, 3, 4, 5, 6, 7, 8].map((i) => keptPromiseOf(slotFrame(array, i))),
       [p, q, undefined, undefined, undefined, undefined, p, undefined, undefined],
     );
+    // A frame whose seq is before the slot's first (index -1) reads no element, not even an own "-1" a program put on its array.
+    const minusOne: unknown[] = [p];
+    Object.defineProperty(minusOne, '-1', { value: q, enumerable: true });
+    assert.equal(keptPromiseOf(slotFrame(minusOne, -1)), undefined);
     assert.equal(keptPromiseOf(slotFrame(trappedProxy([p]), 0)), undefined, 'an array behind a proxy is not read');
     assert.equal(keptPromiseOf(slotFrame(null, 0)), undefined);
     assert.equal(keptPromiseOf(slotFrame('ab', 0)), undefined);
