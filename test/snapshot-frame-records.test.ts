@@ -9,13 +9,15 @@ import {
   awaitedValueOf,
   isCombinatorCall,
   isDone,
+  isClaimed,
   isFrameRecord,
   isUnclaimable,
+  isUnclaimableField,
   keptPromiseOf,
   SITE_RETURN,
   SITE_YIELD,
 } from '../dist/snapshot/frame-records.js';
-import { ArraySlot, CombinatorLink, currentSeq, DONE, Frame, KIND_AWAIT, KIND_RETURN, KIND_YIELD, UNCLAIMABLE } from '../dist/runtime/frame.js';
+import { ArraySlot, CombinatorLink, currentSeq, DONE, Frame, GENERATOR, KIND_AWAIT, KIND_RETURN, KIND_YIELD, UNCLAIMABLE } from '../dist/runtime/frame.js';
 
 /** A proxy whose every trap fails the test. */
 function trappedProxy<T extends object>(target: T): T {
@@ -67,6 +69,14 @@ describe('frame records', () => {
     assert.deepEqual([new Frame(UNCLAIMABLE), new Frame(undefined), new Frame(Promise.resolve()), new Frame(Symbol('other'))].map(isUnclaimable), [true, false, false, false]);
   });
 
+  it('GENERATOR (an async generator\'s frame) reads as UNCLAIMABLE does: unclaimable, not claimed, keeping no promise', () => {
+    const p = Promise.resolve();
+    assert.deepEqual([new Frame(GENERATOR), new Frame(UNCLAIMABLE), new Frame(undefined), new Frame(p)].map(isUnclaimable), [true, true, false, false]);
+    assert.deepEqual([GENERATOR, UNCLAIMABLE, undefined, p].map(isUnclaimableField), [true, true, false, false]);
+    assert.deepEqual([new Frame(GENERATOR), new Frame(UNCLAIMABLE), new Frame(undefined), new Frame(p)].map(isClaimed), [false, false, false, true]);
+    assert.equal(keptPromiseOf(new Frame(GENERATOR)), undefined);
+  });
+
   it('keptPromiseOf: the kept promise itself, or an array slot\'s element when it is an object; nothing for unclaimable or unkept frames', () => {
     // A frame holding a slot whose element `index` is its own: the next frame's seq minus index is the slot's first seq.
     const slotFrame = (array: unknown, index: number): Frame => new Frame(new ArraySlot(array as unknown[], currentSeq() + 1 - index));
@@ -84,6 +94,10 @@ describe('frame records', () => {
       [0, 1, 2, 3, 4, 5, 6, 7, 8].map((i) => keptPromiseOf(slotFrame(array, i))),
       [p, q, undefined, undefined, undefined, undefined, p, undefined, undefined],
     );
+    // A frame whose seq is before the slot's first (index -1) reads no element, not even an own "-1" a program put on its array.
+    const minusOne: unknown[] = [p];
+    Object.defineProperty(minusOne, '-1', { value: q, enumerable: true });
+    assert.equal(keptPromiseOf(slotFrame(minusOne, -1)), undefined);
     assert.equal(keptPromiseOf(slotFrame(trappedProxy([p]), 0)), undefined, 'an array behind a proxy is not read');
     assert.equal(keptPromiseOf(slotFrame(null, 0)), undefined);
     assert.equal(keptPromiseOf(slotFrame('ab', 0)), undefined);

@@ -38,3 +38,29 @@ describe('NodeIndex', () => {
     assert.deepEqual([...to], [1, 0, 1]);
   });
 });
+
+/** Runs `body` with `Array.prototype[key]` set to `value` (as a program may), then removes it. */
+function withArrayIndex<T>(key: string, value: unknown, body: () => T): T {
+  Object.defineProperty(Array.prototype, key, { value, configurable: true, writable: true, enumerable: false });
+  try {
+    return body();
+  } finally {
+    delete (Array.prototype as unknown as Record<string, unknown>)[key];
+  }
+}
+
+describe('NodeIndex reads no index outside a list, whatever a program put on Array.prototype', () => {
+  it('.get() of an id naming no node is undefined with an Array.prototype[-1]', () => {
+    const index = new NodeIndex([node('f0'), node('x')]);
+    const got = withArrayIndex('-1', node('intruder'), () => [index.get('f7'), index.get('y'), index.get('x')?.id]);
+    assert.deepEqual(got, [undefined, undefined, 'x']);
+  });
+
+  it('.edges() reads each id list up to its length, not the Array.prototype index at it', () => {
+    // f1 awaits one id naming no node; Array.prototype[1] names f0, one past the list's end.
+    const index = new NodeIndex([node('f0'), node('f1', ['f9'])]);
+    const { start, to } = withArrayIndex('1', 'f0', () => index.edges('awaits'));
+    assert.deepEqual([...start], [0, 0, 0]);
+    assert.deepEqual([...to], []);
+  });
+});
