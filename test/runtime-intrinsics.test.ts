@@ -128,6 +128,10 @@ describe('regExpTest, int32Part and float64Part', () => {
           const part = int32Part(ints, 1, 3);
           part[0] = 30;
           assert.deepEqual([Array.from(part), ints[1], Array.from(float64Part(floats, 0, 2)), int32Part(ints, 2, 2).length], [[30, 4], 30, [1.5, 2.5], 0]);
+          // A part that starts past the view's own start: the offset is in bytes (8 a float), the length in elements.
+          const floatPart = float64Part(floats, 1, 3);
+          floatPart[1] = 35;
+          assert.deepEqual([Array.from(floatPart), floats[2], floatPart.length], [[2.5, 35], 35, 2]);
         });
       });
     });
@@ -151,6 +155,14 @@ describe('listIndexOf, listSlice and stringSplit', () => {
         });
       });
     });
+  });
+
+  it('at their edges: a slice from 0, one whose end is past the list, a value that is undefined, a separator at the start', () => {
+    const own = (list: ArrayLike<unknown>): unknown[] => Array.from({ length: list.length }, (_, i) => list[i]);
+    assert.deepEqual(
+      [own(listSlice(['x', 'y', 'z'], 0)), own(listSlice(['x', 'y'], 1, 5)), listIndexOf(['x', 'y'], undefined), listIndexOf([undefined], undefined), stringSplit('/a', '/'), stringSplit('/', '/')],
+      [['x', 'y', 'z'], ['y'], -1, 0, ['', 'a'], ['', '']],
+    );
   });
 });
 
